@@ -1,0 +1,12 @@
+from django.urls import include, path
+
+from config.api import api
+from smartcourt.cases import views as case_views
+
+urlpatterns = [
+    path("", case_views.home, name="home"),
+    path("accounts/", include("smartcourt.accounts.urls")),
+    path("cases/", include("smartcourt.cases.urls")),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]

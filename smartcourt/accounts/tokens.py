@@ -1,0 +1,76 @@
+"""API tokens for integrations: ``sc_<prefix>_<secret>``. Only the SHA-256 of the secret is stored;
+the whole token is shown once, when it is issued."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+
+from django.db import transaction
+from django.utils import timezone
+
+from smartcourt.accounts.models import ApiToken, User
+from smartcourt.audit.actions import record_event
+from smartcourt.core.errors import NotFound
+
+TOKEN_PREFIX = "sc"
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@transaction.atomic
+def issue_api_token(*, actor: User, user: User, name: str, expires_at: dt.datetime | None = None) -> tuple[ApiToken, str]:
+    """Create a token for ``user``; returns the record and the token text, which is never stored."""
+    prefix = secrets.token_hex(6)
+    secret = secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user, name=name.strip() or "API", prefix=prefix, secret_hash=_digest(secret), expires_at=expires_at
+    )
+    record_event(
+        actor=actor,
+        action="accounts.api_token_issued",
+        obj=token,
+        after={"user": str(user.pk), "name": token.name, "prefix": prefix, "expires_at": expires_at},
+    )
+    return token, f"{TOKEN_PREFIX}_{prefix}_{secret}"
+
+
+@transaction.atomic
+def revoke_api_token(*, actor: User, token_id: str) -> ApiToken:
+    """Revoke one of the actor's own tokens (a court administrator may revoke any)."""
+    tokens = ApiToken.objects.select_for_update()
+    if actor.role != "court_admin":
+        tokens = tokens.filter(user=actor)
+    try:
+        token = tokens.get(pk=token_id)
+    except (ApiToken.DoesNotExist, ValueError) as exc:
+        raise NotFound("No such token") from exc
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at", "updated_at"])
+        record_event(actor=actor, action="accounts.api_token_revoked", obj=token, after={"prefix": token.prefix})
+    return token
+
+
+def authenticate_token(raw: str) -> User | None:
+    """The active user a token belongs to, or None for anything malformed, unknown, expired or revoked."""
+    parts = raw.strip().split("_", 2)
+    if len(parts) != 3 or parts[0] != TOKEN_PREFIX:
+        return None
+    _, prefix, secret = parts
+    token = ApiToken.objects.select_related("user").filter(prefix=prefix).first()
+    if token is None or not hmac.compare_digest(token.secret_hash, _digest(secret)):
+        return None
+    now = timezone.now()
+    if token.revoked_at is not None or (token.expires_at is not None and token.expires_at <= now):
+        return None
+    if not token.user.is_active:
+        return None
+    # Throttled to one write a minute per token, so reads stay reads.
+    if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
