@@ -126,3 +126,6 @@ class LoginAttempt(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["ip_address", "attempted_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.username} from {self.ip_address} at {self.attempted_at:%Y-%m-%d %H:%M:%S}"

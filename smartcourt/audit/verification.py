@@ -58,9 +58,8 @@ def verify_chain(*, batch_size: int = 5000) -> ChainReport:
             )
         recomputed = event_hash(stored_fields(event))
         if recomputed != event.hash:
-            return ChainReport(
-                checked, ChainProblem(event.seq, f"event #{event.seq} was edited: its content no longer matches its hash")
-            )
+            problem = f"event #{event.seq} was edited: its content no longer matches its hash"
+            return ChainReport(checked, ChainProblem(event.seq, problem))
         previous_hash = event.hash
         expected_seq += 1
         checked += 1

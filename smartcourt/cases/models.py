@@ -25,6 +25,9 @@ class CaseSequence(models.Model):
             models.UniqueConstraint(fields=["court", "case_type", "year"], name="unique_case_sequence"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.court_id} {self.case_type} {self.year}: {self.last_value}"
+
 
 class Case(TimestampedModel):
     """A case before a court, identified by a UUID and known to people by its case number (案号)."""
@@ -88,6 +91,9 @@ class CaseStatusChange(models.Model):
 
     class Meta:
         ordering = ["changed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} -> {self.to_status}"
 
 
 class Party(TimestampedModel):

@@ -42,12 +42,17 @@ def identity_number_problem(value: str) -> str | None:
     return None
 
 
+def credit_code_check_char(stem: str) -> str:
+    """The GB 32100 check character for the first 17 characters of a credit code."""
+    total = sum(_CREDIT_CHARS.index(char) * weight for char, weight in zip(stem, _CREDIT_WEIGHTS, strict=True))
+    return _CREDIT_CHARS[(31 - total % 31) % 31]
+
+
 def credit_code_problem(value: str) -> str | None:
     """Why ``value`` is not a valid unified social credit code, or None if it is."""
     if not _CREDIT_PATTERN.match(value):
         return "must be 18 characters: digits and capital letters other than I, O, S, V, Z"
-    total = sum(_CREDIT_CHARS.index(char) * weight for char, weight in zip(value[:17], _CREDIT_WEIGHTS, strict=True))
-    expected = _CREDIT_CHARS[(31 - total % 31) % 31]
+    expected = credit_code_check_char(value[:17])
     if value[17] != expected:
         return f"check character is {value[17]}, expected {expected}"
     return None

@@ -1,0 +1,67 @@
+# SmartCourt: `make run` starts the platform with demo data; `make test` runs the whole suite.
+# Both bootstrap everything they need (virtualenv, Python and npm packages, system packages via apt-get).
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMPS := var/.stamps
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint bootstrap bootstrap-dev system-packages assets messages migrate demo clean bench
+
+$(STAMPS):
+	@mkdir -p $(STAMPS)
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(STAMPS)/python: pyproject.toml $(PY) | $(STAMPS)
+	$(PY) -m pip install --quiet -e .
+	@touch $@
+
+$(STAMPS)/python-dev: pyproject.toml $(PY) | $(STAMPS)
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@ $(STAMPS)/python
+
+$(STAMPS)/npm: package.json package-lock.json | $(STAMPS)
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+system-packages:
+	@scripts/system-packages.sh
+
+assets: $(STAMPS)/npm
+
+messages: system-packages
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+
+bootstrap: system-packages $(STAMPS)/python assets messages
+
+bootstrap-dev: system-packages $(STAMPS)/python-dev assets messages
+
+migrate: bootstrap
+	$(PY) manage.py migrate --no-input -v 0
+
+demo: migrate
+	$(PY) manage.py seed_demo
+
+run: demo
+	$(PY) manage.py collectstatic --no-input -v 0
+	SMARTCOURT_DEMO=1 $(PY) scripts/run.py --host $(HOST) --port $(PORT)
+
+test: bootstrap-dev
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: bootstrap-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+
+bench: bootstrap-dev
+	@ls benchmarks/*.py >/dev/null 2>&1 && for script in benchmarks/*.py; do $(PY) $$script; done || echo "no benchmarks yet"
+
+clean:
+	rm -rf $(VENV) node_modules var/.stamps var/static

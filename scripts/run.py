@@ -1,0 +1,80 @@
+"""Start the whole platform on loopback: the web server (granian, WSGI) and the background worker (huey).
+
+Ctrl-C (or SIGTERM) stops everything this script started. If one process dies, the others are stopped
+too, so a half-running platform never lingers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+
+
+def commands(host: str, port: int) -> dict[str, list[str]]:
+    return {
+        "web": [
+            PYTHON, "-m", "granian", "--interface", "wsgi", "--host", host, "--port", str(port),
+            "--workers", "2", "--blocking-threads", "4", "--no-ws", "config.wsgi:application",
+        ],
+        "worker": [PYTHON, "manage.py", "run_huey", "--quiet"],
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    args = parser.parse_args()
+
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "PYTHONUNBUFFERED": "1"}
+    processes: dict[str, subprocess.Popen[bytes]] = {}
+    stopping = False
+
+    def stop(*_: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+
+    for name, command in commands(args.host, args.port).items():
+        # Each child gets its own process group, so Ctrl-C reaches only this supervisor, which then
+        # stops the children in order.
+        processes[name] = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+        print(f"started {name} (pid {processes[name].pid})", flush=True)
+
+    print(f"\nSmartCourt is running at http://{args.host}:{args.port}/  (Ctrl-C stops everything)\n", flush=True)
+    exit_code = 0
+    while not stopping:
+        for name, process in processes.items():
+            if process.poll() is not None:
+                print(f"{name} exited with code {process.returncode}; stopping the rest", flush=True)
+                exit_code = process.returncode or 1
+                stopping = True
+                break
+        time.sleep(0.5)
+
+    for process in processes.values():
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+    deadline = time.monotonic() + 10
+    for process in processes.values():
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    print("stopped", flush=True)
+    return exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.utils import translation
+
+from smartcourt.cases.demo import DEMO_PASSWORD, seed_demo
+
+
+class Command(BaseCommand):
+    help = "Create the demo courts, people and cases (idempotent) and print the demo sign-ins."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        with translation.override(settings.LANGUAGE_CODE):
+            sign_ins = seed_demo()
+        self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in with any of these (password below):"))
+        for s in sign_ins:
+            self.stdout.write(f"  {s.username:<12} {s.role:<28} {s.full_name}  {s.organisation}")
+        self.stdout.write(f"  password for every demo user: {DEMO_PASSWORD}")
