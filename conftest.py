@@ -24,6 +24,13 @@ FIRM_A_CREDIT_CODE = "9144030071526726XG"
 BANK_CREDIT_CODE = "91330100799655058B"
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """Argon2 is slow by design; tests that are not about hashing use a fast hasher.
+    A test about hashing sets ``settings.PASSWORD_HASHERS`` back to the production list."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @dataclass
 class Personas:
     """Two courts and the people around one bankruptcy case in Rudong."""

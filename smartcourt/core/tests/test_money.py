@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from smartcourt.core.errors import DomainError
+from smartcourt.core.money import MAX_FEN, fen_to_yuan, yuan_to_fen
+
+
+@pytest.mark.parametrize(
+    ("text", "fen"), [("0", 0), ("0.01", 1), ("1234.5", 123450), ("1234.56", 123456), ("-3.10", -310)]
+)
+def test_yuan_strings_become_fen(text: str, fen: int) -> None:
+    assert yuan_to_fen(text) == fen
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("1.001", "has more than two decimals"),
+        ("abc", "is not an amount in yuan"),
+        ("NaN", "is not an amount in yuan"),
+        ("1e300", "is out of range"),
+    ],
+)
+def test_bad_amounts_are_refused(value: str, message: str) -> None:
+    with pytest.raises(DomainError, match=message):
+        yuan_to_fen(value)
+
+
+def test_floats_are_refused() -> None:
+    with pytest.raises(DomainError, match="never floats"):
+        yuan_to_fen(0.1)  # type: ignore[arg-type]
+
+
+@given(st.integers(min_value=-MAX_FEN, max_value=MAX_FEN))
+def test_fen_round_trip_through_yuan_strings(fen: int) -> None:
+    text = fen_to_yuan(fen)
+    assert Decimal(text) * 100 == fen
+    assert yuan_to_fen(text) == fen
