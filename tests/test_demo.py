@@ -1,0 +1,63 @@
+"""The demo seed: idempotent, and every demo user sees exactly the cases meant for him."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from smartcourt.accounts.actions import create_organisation, create_user
+from smartcourt.accounts.choices import OrganisationKind, Role
+from smartcourt.accounts.models import Organisation, User
+from smartcourt.audit.models import AuditEvent
+from smartcourt.audit.verification import verify_chain
+from smartcourt.cases.choices import CaseType
+from smartcourt.cases.models import Case
+from smartcourt.cases.selectors import cases_visible_to
+
+pytestmark = pytest.mark.django_db
+
+
+def _visible(username: str) -> set[str]:
+    return set(cases_visible_to(User.objects.get(username=username)).values_list("number", flat=True))
+
+
+def test_seeding_twice_changes_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+    call_command("seed_demo")
+    counts = (Case.objects.count(), User.objects.count(), Organisation.objects.count(), AuditEvent.objects.count())
+    call_command("seed_demo")
+    assert (Case.objects.count(), User.objects.count(), Organisation.objects.count(), AuditEvent.objects.count()) == counts
+    assert "SmartCourt-2026" in capsys.readouterr().out
+    assert verify_chain().ok
+
+
+def test_the_demo_has_cases_of_every_type() -> None:
+    call_command("seed_demo")
+    assert set(Case.objects.values_list("case_type", flat=True)) == set(CaseType.values)
+
+
+def test_who_sees_what_in_the_demo() -> None:
+    call_command("seed_demo")
+    rudong = set(Case.objects.filter(court__court_code="苏0623").values_list("number", flat=True))
+    assert _visible("clerk") == rudong
+    assert _visible("courtadmin") == rudong
+    judge_cases = _visible("judge")
+    assert "(2026)苏0623破1号" in judge_cases and judge_cases < rudong
+    assert all(number.startswith("(20") and "苏0623" in number for number in judge_cases)
+    assert _visible("judge2") == {"(2026)苏06破1号"}
+    assert _visible("admin_a") == {"(2026)苏0623破1号"}
+    assert _visible("admin_b") == {"(2025)苏0623强清1号", "(2026)苏06破1号"}
+    assert _visible("creditor_a") == {"(2026)苏0623破1号", "(2026)苏0623破申2号"}
+    assert _visible("creditor_b") == {"(2026)苏0623破1号"}
+    assert _visible("bank") == {"(2026)苏0623破1号"}
+    assert _visible("lawyer") == {"(2026)苏0623执1号", "(2026)苏0623执2号", "(2026)苏0623执3号"}
+
+
+def test_an_outsider_sees_none_of_the_demo_cases() -> None:
+    call_command("seed_demo")
+    haimen = create_organisation(actor=None, kind=OrganisationKind.COURT, name="海门市人民法院", court_code="苏0684")
+    for role, organisation in [(Role.FILING_CLERK, haimen), (Role.JUDGE, haimen), (Role.CREDITOR, None)]:
+        outsider = create_user(
+            actor=None, username=f"outsider_{role}", password="x", role=role, full_name="外人",
+            organisation=organisation, check_password_strength=False,
+        )
+        assert list(cases_visible_to(outsider)) == []
