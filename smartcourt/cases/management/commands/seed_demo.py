@@ -17,5 +17,6 @@ class Command(BaseCommand):
             sign_ins = seed_demo()
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in with any of these (password below):"))
         for s in sign_ins:
-            self.stdout.write(f"  {s.username:<12} {s.role:<28} {s.full_name}  {s.organisation}")
+            where = f" · {s.organisation}" if s.organisation else ""
+            self.stdout.write(f"  {s.username:<12} {s.full_name} · {s.role}{where}")
         self.stdout.write(f"  password for every demo user: {DEMO_PASSWORD}")
