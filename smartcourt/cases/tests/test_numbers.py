@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from typing import Any
 
 import pytest
 from django.db import connection, transaction
@@ -185,7 +186,7 @@ def test_status_follows_the_transition_table(personas: Personas) -> None:
     ],
 )
 def test_parties_with_bad_identifiers_are_refused(
-    personas: Personas, kind: str, identifiers: dict[str, str], field: str
+    personas: Personas, kind: str, identifiers: dict[str, Any], field: str
 ) -> None:
     parties, events = Party.objects.count(), AuditEvent.objects.count()
     with pytest.raises(DomainError) as raised:

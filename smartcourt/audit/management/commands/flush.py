@@ -19,7 +19,9 @@ from smartcourt.audit.triggers import install_triggers, remove_triggers
 class Command(flush.Command):
     def handle(self, **options: Any) -> None:
         connection = connections[options["database"]]
-        is_test_database = connection.settings_dict["NAME"] == connection.creation._get_test_db_name()
+        # _get_test_db_name() is how Django itself names the test database (including pytest-xdist suffixes).
+        test_name = connection.creation._get_test_db_name()  # type: ignore[attr-defined]
+        is_test_database = connection.settings_dict["NAME"] == test_name
         if not is_test_database:
             super().handle(**options)
             return
