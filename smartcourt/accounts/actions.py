@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
+from smartcourt.accounts import twofactor
 from smartcourt.accounts.choices import ROLE_ORGANISATION_KIND, OrganisationKind, Role
-from smartcourt.accounts.models import Organisation, User
+from smartcourt.accounts.models import LoginAttempt, Organisation, User
+from smartcourt.accounts.throttle import normalise_username
 from smartcourt.audit.actions import record_event
 from smartcourt.core.errors import Conflict, DomainError
 from smartcourt.core.identifiers import validate_credit_code
@@ -53,8 +58,13 @@ def create_organisation(
         actor=actor,
         action="accounts.organisation_created",
         obj=organisation,
-        after={"kind": kind, "name": name, "court_code": court_code, "credit_code": credit_code,
-               "parent": parent.name if parent else None},
+        after={
+            "kind": kind,
+            "name": name,
+            "court_code": court_code,
+            "credit_code": credit_code,
+            "parent": parent.name if parent else None,
+        },
     )
     return organisation
 
@@ -82,8 +92,9 @@ def create_user(
     required_kind = ROLE_ORGANISATION_KIND[role]
     if required_kind is not None and (organisation is None or organisation.kind != required_kind):
         raise DomainError(f"a {role} must belong to an organisation of kind {required_kind}", field="organisation")
-    user = User(username=username, role=role, full_name=full_name.strip(), email=email, phone=phone,
-                organisation=organisation)
+    user = User(
+        username=username, role=role, full_name=full_name.strip(), email=email, phone=phone, organisation=organisation
+    )
     if check_password_strength:
         try:
             validate_password(password, user)
@@ -99,7 +110,141 @@ def create_user(
         actor=actor,
         action="accounts.user_created",
         obj=user,
-        after={"username": username, "role": role, "full_name": user.full_name,
-               "organisation": organisation.name if organisation else None},
+        after={
+            "username": username,
+            "role": role,
+            "full_name": user.full_name,
+            "organisation": organisation.name if organisation else None,
+        },
     )
     return user
+
+
+# --- Sign-in, sign-out and login throttling -------------------------------------------------------------
+
+
+@transaction.atomic
+def record_failed_login(*, username: str, ip_address: str | None) -> LoginAttempt:
+    """Remember a failed sign-in (wrong password, unknown user or wrong TOTP code) for the throttle."""
+    key = normalise_username(username)
+    attempt = LoginAttempt.objects.create(username=key, ip_address=ip_address, attempted_at=timezone.now())
+    record_event(actor=None, action="accounts.sign_in_failed", after={"username": key, "ip": ip_address})
+    return attempt
+
+
+def _clear_failures(user: User) -> int:
+    deleted, _ = LoginAttempt.objects.filter(username=normalise_username(user.username)).delete()
+    return deleted
+
+
+@transaction.atomic
+def record_sign_in(*, actor: User, ip_address: str | None, second_factor_pending: bool) -> None:
+    """The password was accepted. The username's failures are cleared only when sign-in is complete:
+    clearing them at the password step would give someone who knows the password a fresh budget of
+    TOTP guesses with every new sign-in."""
+    cleared = 0 if second_factor_pending else _clear_failures(actor)
+    record_event(
+        actor=actor,
+        action="accounts.signed_in",
+        obj=actor,
+        after={
+            "ip": ip_address,
+            "second_factor": "pending" if second_factor_pending else "not_required",
+            "failures_cleared": cleared,
+        },
+    )
+
+
+@transaction.atomic
+def record_sign_out(*, actor: User, ip_address: str | None) -> None:
+    record_event(actor=actor, action="accounts.signed_out", obj=actor, after={"ip": ip_address})
+
+
+@transaction.atomic
+def prune_login_attempts(*, older_than: dt.timedelta = dt.timedelta(days=1), now: dt.datetime | None = None) -> int:
+    """Delete failed sign-ins older than ``older_than``; they no longer count towards any lock."""
+    cutoff = (now or timezone.now()) - older_than
+    deleted, _ = LoginAttempt.objects.filter(attempted_at__lt=cutoff).delete()
+    if deleted:
+        record_event(actor=None, action="accounts.login_attempts_pruned", after={"deleted": deleted, "cutoff": cutoff})
+    return deleted
+
+
+# --- Second factor (TOTP) --------------------------------------------------------------------------------
+# The secret never goes into an audit payload. A code is accepted at most once: the accepted time step is
+# stored with a compare-and-set UPDATE (``totp_last_step < step``), so of two concurrent uses of one code
+# exactly one changes the row, and a code older than the last accepted one is refused as well.
+
+
+@transaction.atomic
+def begin_totp_enrolment(*, actor: User) -> str:
+    """Give ``actor`` a TOTP secret to put into an authenticator app; returns the secret.
+
+    Idempotent until confirmed: the pending secret is kept, so reloading the page shows the same QR code.
+    An enrolled user cannot start again here: someone holding only the password must not be able to
+    replace the second factor."""
+    row = User.objects.select_for_update().values("totp_secret", "totp_confirmed_at").get(pk=actor.pk)
+    if row["totp_confirmed_at"] is not None:
+        raise Conflict("The second factor is already set up for this account", code="already_enrolled")
+    if row["totp_secret"]:
+        actor.totp_secret = row["totp_secret"]
+        return actor.totp_secret
+    secret = twofactor.new_secret()
+    User.objects.filter(pk=actor.pk, totp_confirmed_at__isnull=True, totp_secret="").update(totp_secret=secret)
+    actor.totp_secret = secret
+    record_event(actor=actor, action="accounts.totp_enrolment_started", obj=actor, after={"username": actor.username})
+    return secret
+
+
+@transaction.atomic
+def confirm_totp_enrolment(*, actor: User, code: str, ip_address: str | None) -> bool:
+    """Prove possession of the pending secret with a current code. True completes the enrolment (and the
+    sign-in); False was a wrong or reused code and counts as a failed sign-in."""
+    row = User.objects.values("totp_secret", "totp_confirmed_at").get(pk=actor.pk)
+    if row["totp_confirmed_at"] is not None:
+        raise Conflict("The second factor is already set up for this account", code="already_enrolled")
+    if not row["totp_secret"]:
+        raise DomainError("Start the set-up first: there is no secret to confirm", code="not_enrolling")
+    now = timezone.now()
+    step = twofactor.matching_step(row["totp_secret"], code, at=now)
+    accepted = step is not None and bool(
+        User.objects.filter(
+            pk=actor.pk, totp_secret=row["totp_secret"], totp_confirmed_at__isnull=True, totp_last_step__lt=step
+        ).update(totp_last_step=step, totp_confirmed_at=now)
+    )
+    if not accepted:
+        record_failed_login(username=actor.username, ip_address=ip_address)
+        return False
+    assert step is not None
+    actor.totp_last_step, actor.totp_confirmed_at = step, now
+    cleared = _clear_failures(actor)
+    record_event(
+        actor=actor,
+        action="accounts.totp_enrolled",
+        obj=actor,
+        after={"ip": ip_address, "confirmed_at": now, "failures_cleared": cleared},
+    )
+    return True
+
+
+@transaction.atomic
+def verify_totp(*, actor: User, code: str, ip_address: str | None) -> bool:
+    """Check the second-factor code of an enrolled user. True completes the sign-in; False was a wrong or
+    reused code and counts as a failed sign-in."""
+    row = User.objects.values("totp_secret", "totp_confirmed_at").get(pk=actor.pk)
+    if row["totp_confirmed_at"] is None or not row["totp_secret"]:
+        raise DomainError("The second factor is not set up for this account", code="not_enrolled")
+    step = twofactor.matching_step(row["totp_secret"], code)
+    accepted = step is not None and bool(
+        User.objects.filter(pk=actor.pk, totp_last_step__lt=step).update(totp_last_step=step)
+    )
+    if not accepted:
+        record_failed_login(username=actor.username, ip_address=ip_address)
+        return False
+    assert step is not None
+    actor.totp_last_step = step
+    cleared = _clear_failures(actor)
+    record_event(
+        actor=actor, action="accounts.totp_verified", obj=actor, after={"ip": ip_address, "failures_cleared": cleared}
+    )
+    return True

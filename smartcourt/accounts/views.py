@@ -1,0 +1,180 @@
+"""Sign-in, sign-out, the second factor and the API token page. Glue only: the rules are in actions,
+throttle and twofactor."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST
+
+from smartcourt.accounts import actions, throttle, twofactor
+from smartcourt.accounts.auth import safe_next_url, second_factor_url
+from smartcourt.accounts.forms import LoginForm, TokenCreateForm, TotpCodeForm
+from smartcourt.accounts.models import User
+from smartcourt.accounts.tokens import issue_api_token, revoke_api_token, tokens_of
+from smartcourt.core.errors import DomainError, NotFound
+
+# 429 while locked: the page still explains itself, and scripts get an unambiguous answer.
+LOCKED_STATUS = 429
+
+
+def _signed_in_user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _lock_message(seconds: int) -> str:
+    return _("Too many failed attempts: sign-in is locked. Try again in %(minutes)s min.") % {
+        "minutes": throttle.lockout_minutes(seconds)
+    }
+
+
+@sensitive_post_parameters("password")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated and not twofactor.owes_second_factor(request):
+        return redirect(safe_next_url(request, request.GET.get("next")))
+    form = LoginForm(request.POST or None, initial={"next": request.GET.get("next", "")})
+    status = 200
+    lock_message = ""
+    if request.method == "POST" and form.is_valid():
+        username = form.cleaned_data["username"]
+        ip_address = throttle.client_ip(request)
+        locked_for = throttle.lockout_seconds(username=username, ip_address=ip_address)
+        if locked_for:
+            # The password is not even checked while locked: a right guess then would still tell the guesser.
+            status, lock_message = LOCKED_STATUS, _lock_message(locked_for)
+        else:
+            user = authenticate(request, username=username, password=form.cleaned_data["password"])
+            if isinstance(user, User):
+                next_url = safe_next_url(request, form.cleaned_data["next"])
+                pending = twofactor.second_factor_required_for(user)
+                login(request, user)
+                actions.record_sign_in(actor=user, ip_address=ip_address, second_factor_pending=pending)
+                if pending:
+                    twofactor.mark_pending(request, next_url=next_url)
+                    return redirect(second_factor_url(user))
+                return redirect(next_url)
+            actions.record_failed_login(username=username, ip_address=ip_address)
+            form.add_error(None, _("The username or password is not correct."))
+            locked_for = throttle.lockout_seconds(username=username, ip_address=ip_address)
+            if locked_for:
+                status, lock_message = LOCKED_STATUS, _lock_message(locked_for)
+    return render(request, "accounts/login.html", {"form": form, "lock_message": lock_message}, status=status)
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        actions.record_sign_out(actor=_signed_in_user(request), ip_address=throttle.client_ip(request))
+    logout(request)
+    return redirect("accounts:login")
+
+
+def _code_page(
+    request: HttpRequest,
+    *,
+    template: str,
+    confirm: bool,
+    extra: dict[str, object],
+) -> HttpResponse:
+    """The shared part of the code page and the set-up page: lock check, code check, finish sign-in."""
+    user = _signed_in_user(request)
+    form = TotpCodeForm(request.POST or None)
+    status = 200
+    ip_address = throttle.client_ip(request)
+    locked_for = throttle.lockout_seconds(username=user.username, ip_address=ip_address)
+    if request.method == "POST" and form.is_valid() and not locked_for:
+        code = form.cleaned_data["code"]
+        if confirm:
+            accepted = actions.confirm_totp_enrolment(actor=user, code=code, ip_address=ip_address)
+        else:
+            accepted = actions.verify_totp(actor=user, code=code, ip_address=ip_address)
+        if accepted:
+            return redirect(safe_next_url(request, twofactor.mark_verified(request)))
+        form.add_error("code", _("That code is not correct or has already been used. Wait for the next one."))
+        locked_for = throttle.lockout_seconds(username=user.username, ip_address=ip_address)
+    lock_message = _lock_message(locked_for) if locked_for else ""
+    if lock_message and request.method == "POST":
+        status = LOCKED_STATUS
+    context = {"form": form, "lock_message": lock_message, **extra}
+    return render(request, template, context, status=status)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def two_factor(request: HttpRequest) -> HttpResponse:
+    user = _signed_in_user(request)
+    if not twofactor.owes_second_factor(request):
+        return redirect("home")
+    if not twofactor.is_enrolled(user):
+        return redirect("accounts:two_factor_setup")
+    return _code_page(request, template="accounts/two_factor.html", confirm=False, extra={})
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    user = _signed_in_user(request)
+    if not twofactor.owes_second_factor(request):
+        return redirect("home")
+    if twofactor.is_enrolled(user):
+        return redirect("accounts:two_factor")
+    secret = actions.begin_totp_enrolment(actor=user)
+    extra: dict[str, object] = {
+        "secret": twofactor.grouped_secret(secret),
+        "qr_svg": twofactor.qr_svg(twofactor.provisioning_uri(user, secret)),
+    }
+    return _code_page(request, template="accounts/two_factor_setup.html", confirm=True, extra=extra)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tokens(request: HttpRequest) -> HttpResponse:
+    user = _signed_in_user(request)
+    form = TokenCreateForm(request.POST or None)
+    new_token = ""
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, new_token = issue_api_token(
+                actor=user, user=user, name=form.cleaned_data["name"], expires_at=form.expires_at()
+            )
+        except DomainError as exc:
+            form.add_error("name" if exc.field == "name" else None, exc.message)
+        else:
+            # Rendered, not redirected: the full token exists only in this response and is never stored.
+            form = TokenCreateForm()
+            status = 201
+    if request.method == "POST" and not new_token:
+        status = 422
+    context = {"form": form, "tokens": tokens_of(user), "new_token": new_token, "now": timezone.now()}
+    response = render(request, "accounts/tokens.html", context, status=status)
+    # The one response that shows a secret must not be kept by the browser or a proxy.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def revoke_token(request: HttpRequest, token_id: uuid.UUID) -> HttpResponse:
+    try:
+        token = revoke_api_token(actor=_signed_in_user(request), token_id=token_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    messages.success(request, _("Token %(name)s was revoked.") % {"name": token.name})
+    return redirect(reverse("accounts:tokens"))
