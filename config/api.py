@@ -1,18 +1,42 @@
 """The one JSON API at /api/v1/. Each app contributes a Router; every 4xx answer has the same shape:
-``{"error": {"code": ..., "message": ..., "field": ...}}``."""
+``{"error": {"code": ..., "message": ..., "field": ...}}``.
+
+Two 4xx answers do not come from an endpoint, so they are shaped here: a path the API does not know (a
+catch-all URL placed after every route) and a method a path does not allow (ninja answers it with Django's
+plain 405, which each API view is wrapped to reshape). The Swagger UI docs page is off: it loads its
+scripts from a CDN, which a court intranet cannot reach. The OpenAPI document is at /api/v1/openapi.json."""
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http.response import HttpResponseBase
+from django.urls import URLPattern, URLResolver, re_path, reverse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 
+from smartcourt.accounts.api_auth import api_auth
+from smartcourt.cases.api import router as cases_router
 from smartcourt.core.errors import DomainError
+
+HTTP_ERROR_CODES = {
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "invalid",
+    429: "throttled",
+}
 
 
 class ChineseJSONRenderer(JSONRenderer):
@@ -22,16 +46,76 @@ class ChineseJSONRenderer(JSONRenderer):
         return json.dumps(data, cls=NinjaJSONEncoder, ensure_ascii=False)
 
 
-api = NinjaAPI(
+class SmartCourtAPI(NinjaAPI):
+    """A NinjaAPI whose URL list answers unknown paths and disallowed methods in the common error shape."""
+
+    def _get_urls(self) -> list[URLResolver | URLPattern]:
+        urls = super()._get_urls()
+        for pattern in urls:
+            if not isinstance(pattern, URLPattern):
+                continue
+            if pattern.name == "openapi-json":
+                pattern.callback = self._openapi_json
+            elif pattern.name == "api-root":
+                # Ninja's root view only exists to be reversed and raises Django's HTML 404.
+                pattern.callback = self._unknown_path
+            else:
+                pattern.callback = _json_method_not_allowed(pattern.callback)
+        # Last, so it only sees what no route matched.
+        urls.append(re_path(r"^.*$", self._unknown_path, name="unknown"))
+        return urls
+
+    def _openapi_json(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # Rendered like every other answer, so the Chinese in the document stays readable.
+        return self.create_response(request, self.get_openapi_schema(path_params=kwargs), status=200)
+
+    def _unknown_path(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return error_response(
+            request,
+            status=404,
+            code="not_found",
+            message=f"No such API endpoint; the endpoints are listed in {reverse('api:openapi-json')}",
+        )
+
+
+def _json_method_not_allowed(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    # functools.wraps copies csrf_exempt too: ninja views do their own CSRF check in session auth.
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        response = view(request, *args, **kwargs)
+        if not isinstance(response, HttpResponseNotAllowed):
+            return response
+        allowed = response["Allow"]
+        reshaped = error_response(
+            request,
+            status=405,
+            code="method_not_allowed",
+            message=f"{request.method} is not allowed here; allowed: {allowed}",
+        )
+        reshaped["Allow"] = allowed
+        return reshaped
+
+    return wrapper
+
+
+api = SmartCourtAPI(
     title="SmartCourt API",
     version="1",
-    description="智慧法院平台 API. Money is a yuan string with two decimals; identities are UUIDs.",
+    description=(
+        "智慧法院平台 API. Sign in with the browser session or send `Authorization: Bearer <token>`. "
+        "Money is a yuan string with two decimals; identities are UUIDs. Every 4xx answer is "
+        '`{"error": {"code", "message", "field"}}`.'
+    ),
     renderer=ChineseJSONRenderer(),
     urls_namespace="api",
+    auth=api_auth(),
+    docs_url=None,
 )
 
 
-def error_response(request: HttpRequest, *, status: int, code: str, message: str, field: str | None = None) -> HttpResponse:
+def error_response(
+    request: HttpRequest, *, status: int, code: str, message: str, field: str | None = None
+) -> HttpResponse:
     return api.create_response(request, {"error": {"code": code, "message": message, "field": field}}, status=status)
 
 
@@ -63,4 +147,9 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return error_response(request, status=exc.status_code, code="error", message=str(exc))
+    code = HTTP_ERROR_CODES.get(exc.status_code, "error")
+    return error_response(request, status=exc.status_code, code=code, message=str(exc))
+
+
+# Routers, one per app. The catch-all for unknown paths is added after them by SmartCourtAPI.
+api.add_router("/cases", cases_router)

@@ -1,0 +1,142 @@
+"""Cases over the JSON API: the list a user may see and one case with its parties and members.
+
+Glue only: parse, call a user-scoped selector, shape the answer."""
+
+from __future__ import annotations
+
+import math
+import uuid
+from collections.abc import Iterable
+from typing import Annotated, Any
+
+from django.http import HttpRequest
+from ninja import Path, Query, Router
+from pydantic import WithJsonSchema
+
+from smartcourt.accounts.models import User
+from smartcourt.cases.choices import CASE_TYPE_CODE
+from smartcourt.cases.models import Case, CaseMember, Party
+from smartcourt.cases.schemas import CaseDetailOut, CaseListQuery, CasePage, ErrorOut
+from smartcourt.cases.selectors import CaseFilters, case_members, cases_visible_to, filter_cases, get_case_for
+from smartcourt.core.errors import NotFound
+from smartcourt.core.identifiers import mask_identity_number
+
+router = Router(tags=["cases"])
+
+# Newest filing first; on the same day, by case number as people read it (破2号 before 破12号).
+LIST_ORDER = ("-filed_on", "court__court_code", "case_type", "year", "sequence")
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.auth  # type: ignore[attr-defined]
+    assert isinstance(user, User)
+    return user
+
+
+@router.get(
+    "", response={200: CasePage, 401: ErrorOut, 422: ErrorOut}, summary="Cases you may see", operation_id="list_cases"
+)
+def list_cases(request: HttpRequest, params: Query[CaseListQuery]) -> dict[str, Any]:
+    filters = CaseFilters(
+        query=params.q or "",
+        case_type=params.type.value if params.type else "",
+        status=params.status.value if params.status else "",
+        court_code=params.court or "",
+        year=params.year,
+    )
+    cases = filter_cases(cases_visible_to(_user(request)), filters).order_by(*LIST_ORDER)
+    count = cases.count()
+    start = (params.page - 1) * params.page_size
+    items = [_case_summary(case) for case in cases[start : start + params.page_size]] if start < count else []
+    return {
+        "items": items,
+        "count": count,
+        "page": params.page,
+        "page_size": params.page_size,
+        "pages": math.ceil(count / params.page_size),
+    }
+
+
+@router.get(
+    "/{case_id}",
+    response={200: CaseDetailOut, 401: ErrorOut, 404: ErrorOut},
+    summary="One case with its parties and members",
+    operation_id="get_case",
+)
+def get_case(
+    request: HttpRequest,
+    case_id: Annotated[str, WithJsonSchema({"type": "string", "format": "uuid"})] = Path(
+        ..., description="The case's UUID."
+    ),
+) -> dict[str, Any]:
+    user = _user(request)
+    try:
+        parsed_id = uuid.UUID(case_id)
+    except ValueError as exc:
+        # A malformed id answers exactly like a missing or hidden case.
+        raise NotFound("No such case") from exc
+    case = get_case_for(user, parsed_id)
+    return _case_detail(
+        case,
+        parties=case.parties.order_by("role", "name"),
+        members=case_members(case),
+        full_identity_numbers=user.is_court_staff,
+    )
+
+
+def _case_detail(
+    case: Case, *, parties: Iterable[Party], members: Iterable[CaseMember], full_identity_numbers: bool
+) -> dict[str, Any]:
+    origin = case.origin
+    return {
+        **_case_summary(case),
+        "cause": case.cause,
+        "origin": {"id": origin.pk, "number": origin.number} if origin else None,
+        "parties": [_party(party, full_identity_numbers=full_identity_numbers) for party in parties],
+        "members": [_member(member) for member in members],
+    }
+
+
+def _case_summary(case: Case) -> dict[str, Any]:
+    court, judge = case.court, case.presiding_judge
+    return {
+        "id": case.pk,
+        "number": case.number,
+        "title": case.title,
+        "case_type": case.case_type,
+        "case_type_code": CASE_TYPE_CODE[case.case_type],
+        "status": case.status,
+        "court": {"id": court.pk, "name": court.name, "court_code": court.court_code},
+        "year": case.year,
+        "sequence": case.sequence,
+        "filed_on": case.filed_on,
+        "accepted_on": case.accepted_on,
+        "closed_on": case.closed_on,
+        "presiding_judge": {"id": judge.pk, "full_name": judge.full_name} if judge else None,
+    }
+
+
+def _party(party: Party, *, full_identity_numbers: bool) -> dict[str, Any]:
+    id_number = party.id_number
+    if id_number and not full_identity_numbers:
+        id_number = mask_identity_number(id_number)
+    return {
+        "id": party.pk,
+        "role": party.role,
+        "kind": party.kind,
+        "name": party.name,
+        "id_number": id_number,
+        "credit_code": party.credit_code,
+    }
+
+
+def _member(member: CaseMember) -> dict[str, Any]:
+    user, organisation = member.user, member.organisation
+    return {
+        "id": member.pk,
+        "role": member.role,
+        "user": {"id": user.pk, "full_name": user.full_name} if user else None,
+        "organisation": (
+            {"id": organisation.pk, "name": organisation.name, "kind": organisation.kind} if organisation else None
+        ),
+    }

@@ -1,0 +1,115 @@
+"""Shapes of the cases API: what a request may ask and what an answer contains. No rules live here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from ninja import Field, Schema
+from pydantic import field_validator
+
+from smartcourt.cases.choices import CaseStatus, CaseType, MemberRole, PartyKind, PartyRole
+
+MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 25
+# Far beyond any real list (10,000 pages of 100), small enough that OFFSET stays cheap to refuse.
+MAX_PAGE = 10_000
+
+
+class CaseListQuery(Schema):
+    """Filters and page of ``GET /cases``. An empty value means 'any', as a browser form sends it."""
+
+    type: CaseType | None = Field(None, description="Case type, e.g. bankruptcy (破).")
+    status: CaseStatus | None = Field(None, description="Case status.")
+    court: str | None = Field(None, max_length=16, description="Court code, e.g. 苏0623.")
+    year: int | None = Field(None, ge=1990, le=2100, description="Year in the case number.")
+    q: str | None = Field(None, max_length=100, description="Case number, title or party name.")
+    page: int = Field(1, ge=1, le=MAX_PAGE)
+    page_size: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
+
+    @field_validator("type", "status", "court", "year", "q", mode="before")
+    @classmethod
+    def _empty_is_any(cls, value: Any) -> Any:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+
+class CourtOut(Schema):
+    id: uuid.UUID
+    name: str
+    court_code: str
+
+
+class PersonOut(Schema):
+    id: uuid.UUID
+    full_name: str
+
+
+class OrganisationOut(Schema):
+    id: uuid.UUID
+    name: str
+    kind: str
+
+
+class CaseRef(Schema):
+    id: uuid.UUID
+    number: str
+
+
+class CaseOut(Schema):
+    id: uuid.UUID
+    number: str = Field(description="Case number (案号), e.g. (2026)苏0623破12号.")
+    title: str
+    case_type: CaseType
+    case_type_code: str = Field(description="Type code in the case number: 破申, 破, 强清申, 强清, 民初, 执.")
+    status: CaseStatus
+    court: CourtOut
+    year: int
+    sequence: int
+    filed_on: dt.date
+    accepted_on: dt.date | None
+    closed_on: dt.date | None
+    presiding_judge: PersonOut | None
+
+
+class CasePage(Schema):
+    items: list[CaseOut]
+    count: int = Field(description="Number of matching cases over all pages.")
+    page: int
+    page_size: int
+    pages: int = Field(description="Number of pages; 0 when nothing matches.")
+
+
+class PartyOut(Schema):
+    id: uuid.UUID
+    role: PartyRole
+    kind: PartyKind
+    name: str
+    id_number: str = Field(description="Natural persons: resident identity number, masked unless you are court staff.")
+    credit_code: str = Field(description="Organisations: unified social credit code.")
+
+
+class MemberOut(Schema):
+    id: uuid.UUID
+    role: MemberRole
+    user: PersonOut | None
+    organisation: OrganisationOut | None
+
+
+class CaseDetailOut(CaseOut):
+    cause: str
+    origin: CaseRef | None = Field(description="The case this one grew out of, e.g. its 破申 review.")
+    parties: list[PartyOut]
+    members: list[MemberOut]
+
+
+class ErrorBody(Schema):
+    code: str = Field(description="Stable, machine-readable: unauthenticated, not_found, invalid, …")
+    message: str
+    field: str | None = Field(description="The request field at fault, when there is one.")
+
+
+class ErrorOut(Schema):
+    error: ErrorBody
