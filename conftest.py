@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -12,9 +11,6 @@ import pytest
 if TYPE_CHECKING:
     from smartcourt.accounts.models import Organisation, User
     from smartcourt.cases.models import Case
-
-os.environ.setdefault("SMARTCOURT_STATICFILES_STORAGE", "django.contrib.staticfiles.storage.StaticFilesStorage")
-os.environ.setdefault("SMARTCOURT_TWO_FACTOR", "0")
 
 TEST_PASSWORD = "Correct-Horse-Battery-9"
 
@@ -25,10 +21,21 @@ BANK_CREDIT_CODE = "91330100799655058B"
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: Any) -> None:
-    """Argon2 is slow by design; tests that are not about hashing use a fast hasher.
-    A test about hashing sets ``settings.PASSWORD_HASHERS`` back to the production list."""
+def _test_settings(settings: Any) -> None:
+    """Settings every test starts from (pytest-django loads Django before this file, so these are set
+    per test, not through the environment):
+
+    - Argon2 is slow by design: tests that are not about hashing use a fast hasher, and a test about
+      hashing sets ``settings.PASSWORD_HASHERS`` back to the production list;
+    - the second factor is off; tests about it switch it on;
+    - static files are served unhashed, so no ``collectstatic`` manifest is needed.
+    """
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.TWO_FACTOR_REQUIRED = False
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 @dataclass

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "smartcourt.accounts",
     "smartcourt.audit",
     "smartcourt.cases",
+    "smartcourt.rules",
 ]
 
 MIDDLEWARE = [
@@ -142,6 +143,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise looks here at start-up, before any collectstatic
 NODE_MODULES = BASE_DIR / "node_modules"
 # Front-end packages come from npm (package.json); only their dist folders are served.
 STATICFILES_DIRS = [

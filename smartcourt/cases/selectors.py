@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from smartcourt.accounts.choices import COURT_WIDE_ROLES, Role
@@ -41,7 +42,7 @@ def get_case_for(user: User, case_id: uuid.UUID | str) -> Case:
     """The case, if ``user`` may see it; otherwise NotFound, exactly as if it did not exist."""
     try:
         return cases_visible_to(user).select_related("court", "presiding_judge", "origin").get(pk=case_id)
-    except (Case.DoesNotExist, ValueError, TypeError) as exc:
+    except (Case.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
         raise NotFound("No such case") from exc
 
 
