@@ -1,0 +1,56 @@
+"""Public statutory calculators over the JSON API. No sign-in: the answers are the law applied to dates.
+
+Glue only: parse, call ``compute_deadlines``, shape the answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router
+
+from smartcourt.rules.calendar import current_calendar
+from smartcourt.rules.deadlines import ANCHOR_NAMES, compute_deadlines
+from smartcourt.rules.schemas import DeadlinesIn, DeadlinesOut, ErrorOut
+
+router = Router(tags=["rules"])
+
+
+@router.post(
+    "/deadlines",
+    auth=None,
+    response={200: DeadlinesOut, 422: ErrorOut},
+    summary="Statutory deadlines of a bankruptcy procedure (public)",
+    description=(
+        "Give the case's dates; the answer lists every deadline they determine, with its legal basis. "
+        "A last day on a statutory rest day moves to the next working day (Civil Procedure Law art. 85); "
+        "`holiday_data` is false where a year involved has no published holiday arrangement."
+    ),
+    operation_id="compute_deadlines",
+)
+def deadlines(request: HttpRequest, payload: DeadlinesIn) -> dict[str, Any]:
+    dates = {name: value for name in ANCHOR_NAMES if (value := getattr(payload, name)) is not None}
+    calendar = current_calendar()
+    found = compute_deadlines(payload.procedure, dates, calendar=calendar)
+    return {
+        "procedure": payload.procedure,
+        "holiday_calendar_version": calendar.version,
+        "deadlines": [
+            {
+                "key": deadline.key,
+                "due_on": deadline.due_on,
+                "unadjusted_on": deadline.unadjusted_on,
+                "holiday_data": deadline.holiday_data,
+                "basis": deadline.rule.basis.text,
+                "basis_en": deadline.rule.basis.text_en,
+                "description": deadline.rule.description_zh,
+                "description_en": deadline.rule.description_en,
+                "anchor": deadline.rule.anchor,
+                "anchor_on": deadline.anchor_on,
+                "period": deadline.rule.period.label_en,
+                "calculation": deadline.calculation,
+                "calculation_en": deadline.calculation_en,
+            }
+            for deadline in found
+        ],
+    }

@@ -1,0 +1,92 @@
+"""Shapes of the public calculators' requests and answers. The rules themselves live in deadlines.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any
+
+from ninja import Field, Schema
+from pydantic import BeforeValidator, ConfigDict, WithJsonSchema
+
+from smartcourt.rules.deadlines import Procedure
+from smartcourt.rules.models import MAX_YEAR, MIN_YEAR
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _iso_date(value: Any) -> dt.date:
+    # Only "YYYY-MM-DD": pydantic would also take numbers (Unix time) and other spellings.
+    if not isinstance(value, str) or not _ISO_DATE.match(value):
+        raise ValueError("must be a date written YYYY-MM-DD")
+    try:
+        parsed = dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise ValueError(f"{value} is not a calendar date") from exc
+    if not MIN_YEAR <= parsed.year <= MAX_YEAR:
+        raise ValueError(f"{value} is out of range: years {MIN_YEAR} to {MAX_YEAR}")
+    return parsed
+
+
+IsoDate = Annotated[
+    dt.date,
+    BeforeValidator(_iso_date),
+    WithJsonSchema({"type": "string", "format": "date", "example": "2026-09-10"}),
+]
+
+
+class DeadlinesIn(Schema):
+    """The case's dates; give those you know. Every deadline they determine is answered."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    procedure: Procedure = Field(..., description="liquidation (破产清算), reorganisation (重整) or settlement (和解).")
+    accepted_on: IsoDate = Field(..., description="Date of the acceptance ruling (裁定受理).")
+    announced_on: IsoDate | None = Field(None, description="Date of the acceptance announcement (受理公告).")
+    claims_period_ends_on: IsoDate | None = Field(None, description="End of the claim-declaration period.")
+    meeting_on: IsoDate | None = Field(None, description="Date of a creditors' meeting (for the notice deadline).")
+    reorganisation_ruled_on: IsoDate | None = Field(None, description="Date of the reorganisation ruling (裁定重整).")
+    plan_submitted_on: IsoDate | None = Field(None, description="Date the court received the draft plan.")
+    plan_adopted_on: IsoDate | None = Field(None, description="Date the reorganisation plan was adopted.")
+    plan_approval_requested_on: IsoDate | None = Field(
+        None, description="Date the court received the request to approve the plan."
+    )
+    declared_bankrupt_on: IsoDate | None = Field(None, description="Date of the declaration of bankruptcy (宣告破产).")
+    termination_requested_on: IsoDate | None = Field(
+        None, description="Date the court received the administrator's request to terminate."
+    )
+    terminated_on: IsoDate | None = Field(None, description="Date of the termination ruling (终结破产程序).")
+
+
+class DeadlineOut(Schema):
+    key: str = Field(..., description="Stable name of the deadline, e.g. notify_creditors.")
+    due_on: dt.date = Field(..., description="Last day, after moving a rest day to the next working day.")
+    unadjusted_on: dt.date = Field(..., description="Last day before the rest-day rule.")
+    holiday_data: bool = Field(
+        ..., description="False when a year involved has no published holiday data: only weekends were counted."
+    )
+    basis: str = Field(..., description="Legal basis, e.g. 《中华人民共和国企业破产法》第十四条.")
+    basis_en: str
+    description: str = Field(..., description="What must happen by then (Chinese).")
+    description_en: str
+    anchor: str = Field(..., description="The date the period runs from.")
+    anchor_on: dt.date
+    period: str = Field(..., description="The period, e.g. '25 days after' or '15 days before'.")
+    calculation: str = Field(..., description="How the date was computed (Chinese).")
+    calculation_en: str
+
+
+class DeadlinesOut(Schema):
+    procedure: Procedure
+    holiday_calendar_version: int = Field(..., description="Version of the holiday table the answer used.")
+    deadlines: list[DeadlineOut]
+
+
+class ErrorBody(Schema):
+    code: str
+    message: str
+    field: str | None
+
+
+class ErrorOut(Schema):
+    error: ErrorBody
