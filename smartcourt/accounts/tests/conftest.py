@@ -1,20 +1,14 @@
-"""Settings every accounts test starts from, whatever the environment says.
-
-The root conftest sets SMARTCOURT_TWO_FACTOR=0 and the plain static storage through os.environ, but
-pytest-django imports the settings before any conftest runs, so those defaults do not reach settings.py.
-Tests that need the second factor turn it on themselves."""
+"""Accounts tests pin the throttle to its documented defaults, whatever the environment says.
+(The second factor and static storage are set for every test by the root conftest.)"""
 
 from __future__ import annotations
+
+from typing import Any
 
 import pytest
 
 
 @pytest.fixture(autouse=True)
-def _accounts_settings(settings) -> None:
-    settings.TWO_FACTOR_REQUIRED = False
+def _throttle_defaults(settings: Any) -> None:
     settings.LOGIN_THROTTLE_LIMIT = 5
     settings.LOGIN_THROTTLE_WINDOW_SECONDS = 900
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
