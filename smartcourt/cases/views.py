@@ -1,23 +1,201 @@
-"""Placeholder views; the web shell replaces them."""
+"""Pages of the web shell: the role home pages, the case list and the case page."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django_htmx.http import push_url
+from django_htmx.middleware import HtmxDetails
+
+from smartcourt.accounts.choices import Role
+from smartcourt.accounts.models import Organisation, User
+from smartcourt.cases.choices import CASE_TYPE_CODE, CaseStatus, CaseType, MemberRole
+from smartcourt.cases.forms import CaseFilterForm
+from smartcourt.cases.models import Case, CaseMember
+from smartcourt.cases.selectors import (
+    case_members,
+    case_timeline,
+    cases_visible_to,
+    filter_cases,
+    get_case_for,
+)
+from smartcourt.core.errors import NotFound
+
+CASES_PER_PAGE = 25
+HOME_LIST_LENGTH = 10
+
+
+class HtmxHttpRequest(HttpRequest):
+    """What HtmxMiddleware adds to every request, for the type checker."""
+
+    htmx: HtmxDetails
+
+
+@dataclass(frozen=True)
+class Tally:
+    """One number on a home page, linking to the case list filtered the same way."""
+
+    label: str
+    count: int
+    query: str
+    code: str = ""
+
+
+def _tally_by(cases: QuerySet[Case], field: str, choices: Any, *, extra_query: str = "") -> list[Tally]:
+    # One aggregate query: a filtered COUNT per choice.
+    totals = cases.aggregate(**{f"n_{value}": Count("pk", filter=Q(**{field: value})) for value in choices.values})
+    param = "type" if field == "case_type" else field
+    return [
+        Tally(
+            label=str(label),
+            count=totals[f"n_{value}"],
+            query=f"{param}={value}{extra_query}",
+            code=CASE_TYPE_CODE.get(value, "") if field == "case_type" else "",
+        )
+        for value, label in choices.choices
+    ]
+
+
+def _where_member(cases: QuerySet[Case], user: User, role: str) -> QuerySet[Case]:
+    """The cases on which the user, or the firm or bank the user works for, holds ``role``."""
+    who = Q(user=user)
+    if user.organisation_id is not None:
+        who |= Q(organisation_id=user.organisation_id)
+    return cases.filter(Exists(CaseMember.objects.filter(who, case=OuterRef("pk"), role=role)))
+
+
+def _recent(cases: QuerySet[Case]) -> QuerySet[Case]:
+    return cases.select_related("court", "presiding_judge")[:HOME_LIST_LENGTH]
+
+
+def _judge_home(user: User, cases: QuerySet[Case]) -> dict[str, object]:
+    active = cases.exclude(status=CaseStatus.CLOSED)
+    return {
+        "presiding": _recent(active.filter(presiding_judge=user)),
+        "panel": _recent(_where_member(active, user, MemberRole.PANEL_JUDGE).exclude(presiding_judge=user)),
+        "by_status": _tally_by(cases, "status", CaseStatus),
+        "by_type": _tally_by(cases, "case_type", CaseType),
+    }
+
+
+def _assistant_home(user: User, cases: QuerySet[Case]) -> dict[str, object]:
+    return {
+        "assisting": _recent(cases.exclude(status=CaseStatus.CLOSED)),
+        "by_status": _tally_by(cases, "status", CaseStatus),
+    }
+
+
+def _clerk_home(user: User, cases: QuerySet[Case]) -> dict[str, object]:
+    year = timezone.localdate().year
+    return {
+        "year": year,
+        "pending": _recent(cases.filter(status=CaseStatus.PENDING)),
+        "pending_count": cases.filter(status=CaseStatus.PENDING).count(),
+        "by_type": _tally_by(cases.filter(year=year), "case_type", CaseType, extra_query=f"&year={year}"),
+    }
+
+
+def _court_admin_home(user: User, cases: QuerySet[Case]) -> dict[str, object]:
+    year = timezone.localdate().year
+    return {
+        "year": year,
+        "recent": _recent(cases),
+        "by_status": _tally_by(cases, "status", CaseStatus),
+        "by_type": _tally_by(cases.filter(year=year), "case_type", CaseType, extra_query=f"&year={year}"),
+    }
+
+
+def _member_home(role: str) -> Callable[[User, QuerySet[Case]], dict[str, object]]:
+    def build(user: User, cases: QuerySet[Case]) -> dict[str, object]:
+        mine = _where_member(cases, user, role)
+        return {"mine": _recent(mine), "by_status": _tally_by(mine, "status", CaseStatus)}
+
+    return build
+
+
+def _party_home(user: User, cases: QuerySet[Case]) -> dict[str, object]:
+    return {"mine": _recent(cases), "by_status": _tally_by(cases, "status", CaseStatus)}
+
+
+_HOME_PAGES: dict[str, Callable[[User, QuerySet[Case]], dict[str, object]]] = {
+    Role.JUDGE: _judge_home,
+    Role.JUDGE_ASSISTANT: _assistant_home,
+    Role.FILING_CLERK: _clerk_home,
+    Role.COURT_ADMIN: _court_admin_home,
+    Role.ADMINISTRATOR: _member_home(MemberRole.ADMINISTRATOR),
+    Role.CREDITOR: _member_home(MemberRole.CREDITOR),
+    Role.PARTY: _party_home,
+    Role.BANK_OPERATOR: _member_home(MemberRole.BANK),
+}
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("home")
+    user: User = request.user  # type: ignore[assignment]
+    build = _HOME_PAGES.get(user.role, _party_home)
+    template = f"cases/home/{user.role}.html" if user.role in _HOME_PAGES else "cases/home/party.html"
+    return render(request, template, build(user, cases_visible_to(user)))
 
 
 @login_required
-def case_list(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("cases")
+def case_list(request: HtmxHttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    visible = cases_visible_to(user)
+    courts = Organisation.objects.filter(pk__in=visible.values("court_id")).order_by("court_code")
+    years = visible.order_by("-year").values_list("year", flat=True).distinct()
+    form = CaseFilterForm(request.GET, courts=[(court.court_code, court.name) for court in courts], years=list(years))
+    results = filter_cases(visible, form.filters()).order_by(*form.ordering())
+    query = form.query()
+    page = Paginator(results, CASES_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "query": query,
+        "filtered": bool(query.keys() - {"sort"}),
+    }
+    # A history restore asks for the whole page again, although it comes from htmx.
+    if request.htmx and not request.htmx.history_restore_request:
+        response = render(request, "cases/case_list.html#results", context)
+        # The server decides the address, so the bar shows the clean query (no empty parameters, the page).
+        if page.number > 1:
+            query = query.copy()
+            query["page"] = str(page.number)
+        push_url(response, f"{reverse('cases:list')}?{query.urlencode()}" if query else reverse("cases:list"))
+    else:
+        response = render(request, "cases/case_list.html", context)
+    # The same address answers with a page or a fragment: caches must keep them apart.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @login_required
 def case_detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    return HttpResponse("case")
+    user: User = request.user  # type: ignore[assignment]
+    try:
+        case = get_case_for(user, case_id)
+    except NotFound as exc:
+        raise Http404(_("No such case")) from exc
+    origin_visible = case.origin_id is not None and cases_visible_to(user).filter(pk=case.origin_id).exists()
+    context = {
+        "case": case,
+        "origin_visible": origin_visible,
+        "parties": case.parties.all(),
+        "members": case_members(case),
+        "timeline": case_timeline(case),
+        # Identity numbers are personal data: only court staff need them in full (DESIGN.md §6).
+        "show_identity": user.is_court_staff,
+    }
+    return render(request, "cases/case_detail.html", context)

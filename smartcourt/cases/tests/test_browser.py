@@ -1,0 +1,94 @@
+"""The demo judge signs in through the real sign-in form in chromium, opens a case and sees its timeline."""
+
+from __future__ import annotations
+
+import os
+import re
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings as django_settings
+from django.core.management import call_command
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls made here are still synchronous.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+DEMO_CASE = "(2026)苏0623破1号"
+SCREENSHOT = Path(django_settings.BASE_DIR) / "var" / "screenshots" / "judge-case.png"
+
+
+@pytest.fixture
+def chromium() -> Any:
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium is not installed at /usr/bin/chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def demo(settings: Any) -> None:
+    # The demo runs without the second factor (SMARTCOURT_DEMO); pages render without a static manifest.
+    settings.TWO_FACTOR_REQUIRED = False
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    call_command("seed_demo", stdout=StringIO())
+
+
+def test_demo_judge_signs_in_and_opens_a_case(live_server: Any, demo: None, chromium: Any) -> None:
+    from playwright.sync_api import expect
+
+    from smartcourt.cases.demo import DEMO_PASSWORD
+
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+
+    page.goto(f"{live_server.url}/")
+    expect(page).to_have_url(re.compile(r"/accounts/login/"))
+    page.fill("input[name=username]", "judge")
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("form[action='/accounts/login/'] button[type=submit]")
+
+    expect(page).to_have_url(f"{live_server.url}/")
+    expect(page.get_by_test_id("current-user")).to_contain_text("张明")
+    expect(page.locator("h1")).to_contain_text("您好，张明")
+
+    page.get_by_role("link", name="案件", exact=True).click()
+    expect(page).to_have_url(f"{live_server.url}/cases/")
+    # The search box narrows the list through HTMX, without reloading the page.
+    page.fill("#id_q", DEMO_CASE)
+    expect(page.get_by_test_id("result-count")).to_contain_text("共 1 件")
+    expect(page).to_have_url(re.compile(r"/cases/\?q="))
+    page.get_by_role("link", name=DEMO_CASE).click()
+
+    expect(page.get_by_test_id("case-number")).to_have_text(DEMO_CASE)
+    timeline = page.get_by_test_id("timeline")
+    expect(timeline).to_be_visible()
+    expect(timeline.locator("li").first).to_contain_text("立案登记")
+    expect(timeline).to_contain_text("王芳 · 立案员")
+
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT), full_page=True)
+    assert SCREENSHOT.stat().st_size > 10_000
+    context.close()
