@@ -22,7 +22,8 @@ from smartcourt.cases.choices import (
 )
 from smartcourt.cases.models import Case, CaseMember, CaseSequence, CaseStatusChange, Party
 from smartcourt.cases.numbers import format_case_number
-from smartcourt.core.errors import Conflict, DomainError, PermissionDenied
+from smartcourt.cases.selectors import get_case_for
+from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from smartcourt.core.identifiers import validate_credit_code, validate_identity_number
 
 
@@ -227,3 +228,29 @@ def add_member(
 ) -> CaseMember:
     """Give a user, or a whole firm or bank, a role on a case."""
     return _add_member(actor=actor, case=case, role=role, user=user, organisation=organisation)
+
+
+@transaction.atomic
+def reveal_identity_number(*, actor: User, case_id: uuid.UUID, party_id: uuid.UUID) -> str:
+    """A party's full identity number, for court staff of the case's court only, and never unrecorded.
+
+    Identity numbers are masked everywhere by default (DESIGN.md §6); seeing one in full is an act that the
+    audit log keeps, with who and which party, but not the number itself.
+    """
+    case = get_case_for(actor, case_id)
+    try:
+        party = case.parties.get(pk=party_id)
+    except (Party.DoesNotExist, ValueError) as exc:
+        raise NotFound("No such party") from exc
+    if not actor.is_court_staff:
+        raise PermissionDenied("Only court staff may see identity numbers in full")
+    if not party.id_number:
+        raise DomainError(f"{party.name} has no identity number on file", field="party")
+    record_event(
+        actor=actor,
+        action="cases.identity_number_viewed",
+        case_id=case.pk,
+        obj=party,
+        after={"party": party.name, "role": party.role},
+    )
+    return party.id_number

@@ -16,7 +16,8 @@ from pydantic import WithJsonSchema
 from smartcourt.accounts.models import User
 from smartcourt.cases.choices import CASE_TYPE_CODE
 from smartcourt.cases.models import Case, CaseMember, Party
-from smartcourt.cases.schemas import CaseDetailOut, CaseListQuery, CasePage, ErrorOut
+from smartcourt.cases.actions import reveal_identity_number
+from smartcourt.cases.schemas import CaseDetailOut, CaseListQuery, CasePage, ErrorOut, IdentityNumberOut
 from smartcourt.cases.selectors import CaseFilters, case_members, cases_visible_to, filter_cases, get_case_for
 from smartcourt.core.errors import NotFound
 from smartcourt.core.identifiers import mask_identity_number
@@ -76,23 +77,27 @@ def get_case(
         # A malformed id answers exactly like a missing or hidden case.
         raise NotFound("No such case") from exc
     case = get_case_for(user, parsed_id)
-    return _case_detail(
-        case,
-        parties=case.parties.order_by("role", "name"),
-        members=case_members(case),
-        full_identity_numbers=user.is_court_staff,
-    )
+    return _case_detail(case, parties=case.parties.order_by("role", "name"), members=case_members(case))
 
 
-def _case_detail(
-    case: Case, *, parties: Iterable[Party], members: Iterable[CaseMember], full_identity_numbers: bool
-) -> dict[str, Any]:
+@router.post(
+    "/{case_id}/parties/{party_id}/identity-number",
+    response={200: IdentityNumberOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="A party's full identity number (court staff; every reveal is audited)",
+    operation_id="reveal_identity_number",
+)
+def reveal_identity(request: HttpRequest, case_id: uuid.UUID, party_id: uuid.UUID) -> dict[str, Any]:
+    number = reveal_identity_number(actor=_user(request), case_id=case_id, party_id=party_id)
+    return {"party_id": party_id, "id_number": number}
+
+
+def _case_detail(case: Case, *, parties: Iterable[Party], members: Iterable[CaseMember]) -> dict[str, Any]:
     origin = case.origin
     return {
         **_case_summary(case),
         "cause": case.cause,
         "origin": {"id": origin.pk, "number": origin.number} if origin else None,
-        "parties": [_party(party, full_identity_numbers=full_identity_numbers) for party in parties],
+        "parties": [_party(party) for party in parties],
         "members": [_member(member) for member in members],
     }
 
@@ -116,10 +121,9 @@ def _case_summary(case: Case) -> dict[str, Any]:
     }
 
 
-def _party(party: Party, *, full_identity_numbers: bool) -> dict[str, Any]:
-    id_number = party.id_number
-    if id_number and not full_identity_numbers:
-        id_number = mask_identity_number(id_number)
+def _party(party: Party) -> dict[str, Any]:
+    # Masked for everybody; court staff reveal a number through reveal_identity, which is audited.
+    id_number = mask_identity_number(party.id_number) if party.id_number else ""
     return {
         "id": party.pk,
         "role": party.role,

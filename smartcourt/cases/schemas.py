@@ -87,7 +87,7 @@ class PartyOut(Schema):
     role: PartyRole
     kind: PartyKind
     name: str
-    id_number: str = Field(description="Natural persons: resident identity number, masked unless you are court staff.")
+    id_number: str = Field(description="Natural persons: resident identity number, always masked; court staff reveal it with reveal_identity_number.")
     credit_code: str = Field(description="Organisations: unified social credit code.")
 
 
@@ -113,3 +113,8 @@ class ErrorBody(Schema):
 
 class ErrorOut(Schema):
     error: ErrorBody
+
+
+class IdentityNumberOut(Schema):
+    party_id: uuid.UUID
+    id_number: str = Field(description="The full resident identity number. The reveal is in the audit log.")

@@ -18,7 +18,7 @@ from smartcourt.accounts.tokens import issue_api_token, revoke_api_token
 from smartcourt.audit.models import AuditEvent
 from smartcourt.cases.actions import change_case_status, create_case
 from smartcourt.cases.choices import CaseStatus, CaseType
-from smartcourt.cases.models import Case
+from smartcourt.cases.models import Case, Party
 
 LIST_URL = "/api/v1/cases"
 CREDITOR_ID_NUMBER = "11010519491231002X"
@@ -411,17 +411,45 @@ def _party_ids(detail: Any) -> dict[str, tuple[str, str]]:
     return {party["name"]: (party["id_number"], party["credit_code"]) for party in detail["parties"]}
 
 
+def _creditor_party(personas: Personas) -> Party:
+    return personas.case.parties.get(name="刘债权")
+
+
 @pytest.mark.parametrize("persona", ["judge", "assistant", "clerk", "court_admin"])
-def test_court_staff_see_identity_numbers_in_full(personas: Personas, persona: str) -> None:
-    detail = _detail(_client_for(getattr(personas, persona)), personas.case)
-    assert _party_ids(detail) == {
-        "如东某某建设有限公司": ("", DEBTOR_CREDIT_CODE),
-        "刘债权": (CREDITOR_ID_NUMBER, ""),
-    }
+def test_court_staff_reveal_an_identity_number_and_the_reveal_is_audited(personas: Personas, persona: str) -> None:
+    user = getattr(personas, persona)
+    client = _client_for(user)
+    party = _creditor_party(personas)
+    events = AuditEvent.objects.count()
+    response = client.post(f"{LIST_URL}/{personas.case.pk}/parties/{party.pk}/identity-number")
+    assert response.status_code == 200
+    assert _body(response) == {"party_id": str(party.pk), "id_number": CREDITOR_ID_NUMBER}
+    event = AuditEvent.objects.get(seq=events + 1)
+    assert (event.action, event.actor_id, event.case_id, event.object_id) == (
+        "cases.identity_number_viewed", user.pk, personas.case.pk, str(party.pk)
+    )
+    assert CREDITOR_ID_NUMBER not in json.dumps([event.before, event.after], ensure_ascii=False)
 
 
-@pytest.mark.parametrize("persona", ["administrator", "creditor_a", "bank_operator"])
-def test_others_see_identity_numbers_masked_and_credit_codes_in_full(personas: Personas, persona: str) -> None:
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("administrator", 403), ("creditor_a", 403), ("bank_operator", 403), ("creditor_b", 404), ("outsider", 404)],
+)
+def test_nobody_else_can_reveal_an_identity_number(personas: Personas, persona: str, status: int) -> None:
+    party = _creditor_party(personas)
+    before = _snapshot()
+    response = _client_for(getattr(personas, persona)).post(
+        f"{LIST_URL}/{personas.case.pk}/parties/{party.pk}/identity-number"
+    )
+    assert response.status_code == status
+    assert CREDITOR_ID_NUMBER.encode() not in response.content
+    assert _snapshot() == before
+
+
+@pytest.mark.parametrize(
+    "persona", ["judge", "assistant", "clerk", "court_admin", "administrator", "creditor_a", "bank_operator"]
+)
+def test_everybody_sees_identity_numbers_masked_and_credit_codes_in_full(personas: Personas, persona: str) -> None:
     detail = _detail(_client_for(getattr(personas, persona)), personas.case)
     assert _party_ids(detail) == {
         "如东某某建设有限公司": ("", DEBTOR_CREDIT_CODE),
