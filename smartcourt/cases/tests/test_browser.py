@@ -45,13 +45,7 @@ def chromium() -> Any:
 
 
 @pytest.fixture
-def demo(settings: Any) -> None:
-    # The demo runs without the second factor (SMARTCOURT_DEMO); pages render without a static manifest.
-    settings.TWO_FACTOR_REQUIRED = False
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+def demo(db: None) -> None:
     call_command("seed_demo", stdout=StringIO())
 
 

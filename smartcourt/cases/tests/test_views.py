@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 import time_machine
@@ -49,17 +49,6 @@ def _compiled_messages() -> None:
     po = mo.with_suffix(".po")
     if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
         call_command("compilemessages", locale=["zh_Hans"], verbosity=0)
-
-
-@pytest.fixture(autouse=True)
-def _plain_pages(settings: Any) -> None:
-    # These tests are about what each role sees once signed in; the second factor has its own tests.
-    settings.TWO_FACTOR_REQUIRED = False
-    # Pages render without a collectstatic manifest.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
 
 
 def client_for(user: User | None) -> Client:
