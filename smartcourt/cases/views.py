@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as Forbidden
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,11 +17,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from django_htmx.http import push_url
 from django_htmx.middleware import HtmxDetails
 
 from smartcourt.accounts.choices import Role
 from smartcourt.accounts.models import Organisation, User
+from smartcourt.cases.actions import reveal_identity_number
 from smartcourt.cases.choices import CASE_TYPE_CODE, CaseStatus, CaseType, MemberRole
 from smartcourt.cases.forms import CaseFilterForm
 from smartcourt.cases.models import Case, CaseMember
@@ -31,7 +34,7 @@ from smartcourt.cases.selectors import (
     filter_cases,
     get_case_for,
 )
-from smartcourt.core.errors import NotFound
+from smartcourt.core.errors import DomainError, NotFound, PermissionDenied
 
 CASES_PER_PAGE = 25
 HOME_LIST_LENGTH = 10
@@ -181,8 +184,7 @@ def case_list(request: HtmxHttpRequest) -> HttpResponse:
     return response
 
 
-@login_required
-def case_detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+def _case_page(request: HttpRequest, case_id: uuid.UUID, *, revealed: dict[str, str] | None = None) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     try:
         case = get_case_for(user, case_id)
@@ -195,7 +197,31 @@ def case_detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         "parties": case.parties.all(),
         "members": case_members(case),
         "timeline": case_timeline(case),
-        # Identity numbers are personal data: only court staff need them in full (DESIGN.md §6).
-        "show_identity": user.is_court_staff,
+        # Identity numbers are masked for everybody (DESIGN.md §6); court staff may reveal one, and that is audited.
+        "can_reveal": user.is_court_staff,
+        "revealed": revealed or {},
     }
     return render(request, "cases/case_detail.html", context)
+
+
+@login_required
+def case_detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    return _case_page(request, case_id)
+
+
+@login_required
+@require_POST
+def reveal_identity(request: HtmxHttpRequest, case_id: uuid.UUID, party_id: uuid.UUID) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    try:
+        number = reveal_identity_number(actor=user, case_id=case_id, party_id=party_id)
+    except NotFound as exc:
+        raise Http404(_("No such case")) from exc
+    except PermissionDenied as exc:
+        raise Forbidden(exc.message) from exc
+    except DomainError as exc:
+        return HttpResponse(exc.message, status=exc.status, content_type="text/plain; charset=utf-8")
+    if request.htmx:
+        return render(request, "cases/_identity_revealed.html", {"number": number})
+    # Without JavaScript the whole page comes back, with this one number shown in full.
+    return _case_page(request, case_id, revealed={str(party_id): number})

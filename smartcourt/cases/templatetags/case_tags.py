@@ -31,6 +31,7 @@ ACTION_PHRASES: dict[str, Promise] = {
     "cases.status_changed": _("Case status changed"),
     "cases.party_added": _("Party added"),
     "cases.member_added": _("Person assigned to the case"),
+    "cases.identity_number_viewed": _("Identity number viewed in full"),
     "accounts.organisation_created": _("Organisation created"),
     "accounts.user_created": _("User created"),
 }
@@ -50,6 +51,7 @@ FIELD_LABELS: dict[str, Promise] = {
     "role": _("Role"),
     "kind": _("Kind"),
     "name": _("Name"),
+    "party": _("Party"),
     "credit_code": _("Credit code"),
     "has_id_number": _("Identity number given"),
     "user_name": _("User"),
@@ -73,11 +75,14 @@ def type_code(case_type: str) -> str:
 
 
 @register.filter
-def identity(value: str, show_full: bool) -> str:
-    """An identity number, masked unless the viewer's role needs it in full."""
-    if not value:
-        return ""
-    return value if show_full else mask_identity_number(value)
+def masked(value: str) -> str:
+    """An identity number with only its region and check digit showing."""
+    return mask_identity_number(value) if value else ""
+
+
+@register.filter
+def get_item(mapping: dict[str, Any], key: object) -> Any:
+    return mapping.get(str(key)) if mapping else None
 
 
 @register.filter

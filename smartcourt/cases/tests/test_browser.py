@@ -52,7 +52,7 @@ def demo(db: None) -> None:
 def test_demo_judge_signs_in_and_opens_a_case(live_server: Any, demo: None, chromium: Any) -> None:
     from playwright.sync_api import expect
 
-    from smartcourt.cases.demo import DEMO_PASSWORD
+    from smartcourt.cases.demo import DEMO_PASSWORD, LIU_YANG_ID
 
     context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     page = context.new_page()
@@ -81,6 +81,12 @@ def test_demo_judge_signs_in_and_opens_a_case(live_server: Any, demo: None, chro
     expect(timeline).to_be_visible()
     expect(timeline.locator("li").first).to_contain_text("立案登记")
     expect(timeline).to_contain_text("王芳 · 立案员")
+
+    # Identity numbers are masked; the judge reveals one (an audited action) and it appears in place.
+    identifier = page.locator("tr", has_text="刘洋").get_by_test_id("party-identifier")
+    expect(identifier).to_contain_text("320623********0019")
+    identifier.get_by_role("button").click()
+    expect(identifier).to_contain_text(LIU_YANG_ID)
 
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOT), full_page=True)
