@@ -76,7 +76,10 @@ def set_holiday(*, actor: User, date: dt.date, kind: str, name: str, source: str
         entry.save(update_fields=["kind", "name", "source", "updated_by", "updated_at"])
     version = _bump_version()
     record_event(
-        actor=actor, action="rules.holiday_set", obj=entry, before=before,
+        actor=actor,
+        action="rules.holiday_set",
+        obj=entry,
+        before=before,
         after={**_snapshot(entry), "calendar_version": version},
     )
     return entry
@@ -91,7 +94,10 @@ def remove_holiday(*, actor: User, date: dt.date) -> None:
         raise NotFound(f"{date.isoformat()} is not in the holiday table", field="date")
     version = _bump_version()
     record_event(
-        actor=actor, action="rules.holiday_removed", obj=entry, before=_snapshot(entry),
+        actor=actor,
+        action="rules.holiday_removed",
+        obj=entry,
+        before=_snapshot(entry),
         after={"calendar_version": version},
     )
     entry.delete()
@@ -114,7 +120,9 @@ def publish_holiday_year(*, actor: User, year: int, source: str = "") -> Holiday
     entries = HolidayOverride.objects.filter(date__gte=dt.date(year, 1, 1), date__lte=dt.date(year, 12, 31))
     version = _bump_version()
     record_event(
-        actor=actor, action="rules.holiday_year_published", obj=published,
+        actor=actor,
+        action="rules.holiday_year_published",
+        obj=published,
         after={"year": year, "source": source, "entries": entries.count(), "calendar_version": version},
     )
     return published
@@ -129,7 +137,10 @@ def withdraw_holiday_year(*, actor: User, year: int) -> None:
         raise NotFound(f"{year} is not published", field="year")
     version = _bump_version()
     record_event(
-        actor=actor, action="rules.holiday_year_withdrawn", obj=published,
-        before={"year": year, "source": published.source}, after={"calendar_version": version},
+        actor=actor,
+        action="rules.holiday_year_withdrawn",
+        obj=published,
+        before={"year": year, "source": published.source},
+        after={"calendar_version": version},
     )
     published.delete()

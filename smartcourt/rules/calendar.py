@@ -87,6 +87,21 @@ def build_year(year: int, *, published_by_court: bool, overrides: Mapping[dt.dat
     return YearCalendar(year=year, published=True, source=source, exceptions=MappingProxyType(exceptions))
 
 
+@functools.lru_cache(maxsize=128)
+def _library_year(year: int) -> YearCalendar:
+    return build_year(year, published_by_court=False, overrides={})
+
+
+class LibraryCalendar:
+    """chinese-calendar alone, without the court's table: needs no database (property tests, tools)."""
+
+    def is_rest_day(self, day: dt.date) -> bool:
+        return _library_year(day.year).is_rest_day(day)
+
+    def has_holiday_data(self, year: int) -> bool:
+        return _library_year(year).published
+
+
 @dataclass(frozen=True)
 class CalendarState:
     """What the version row says."""

@@ -33,15 +33,22 @@ class HolidayOverride(TimestampedModel):
     )
     name = models.CharField(max_length=60, help_text="The holiday it belongs to, e.g. 春节 or 国庆节.")
     source = models.CharField(
-        max_length=300, blank=True,
+        max_length=300,
+        blank=True,
         help_text="Where the arrangement was published, e.g. 国务院办公厅关于2027年部分节假日安排的通知.",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text="Court administrator who entered the day.",
     )
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text="Court administrator who last changed the day.",
     )
 
@@ -57,12 +64,16 @@ class HolidayYear(TimestampedModel):
     computed with holiday data, and its ``HolidayOverride`` rows take effect."""
 
     year = models.PositiveSmallIntegerField(
-        unique=True, validators=[MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)],
+        unique=True,
+        validators=[MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)],
         help_text="The calendar year published.",
     )
     source = models.CharField(max_length=300, blank=True, help_text="The official notice the table follows.")
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text="Court administrator who published the year.",
     )
 

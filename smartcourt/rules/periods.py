@@ -64,8 +64,10 @@ class Period:
 
     @property
     def label_en(self) -> str:
-        unit = ("day" if self.amount == 1 else "days") if self.unit is Unit.DAYS else (
-            "month" if self.amount == 1 else "months"
+        unit = (
+            ("day" if self.amount == 1 else "days")
+            if self.unit is Unit.DAYS
+            else ("month" if self.amount == 1 else "months")
         )
         return f"{self.amount} {unit} {self.direction.value}"
 
@@ -144,9 +146,7 @@ def next_working_day(day: dt.date, rest_days: RestDayCalendar) -> tuple[dt.date,
             return current, covered
         current += dt.timedelta(days=1)
         covered = covered and rest_days.has_holiday_data(current.year)
-    raise DomainError(
-        f"no working day within {MAX_REST_RUN} days of {day.isoformat()}: check the holiday table"
-    )
+    raise DomainError(f"no working day within {MAX_REST_RUN} days of {day.isoformat()}: check the holiday table")
 
 
 def period_end(anchor: dt.date, period: Period, rest_days: RestDayCalendar) -> PeriodResult:
@@ -160,8 +160,7 @@ def period_end(anchor: dt.date, period: Period, rest_days: RestDayCalendar) -> P
             unadjusted=unadjusted,
             holiday_data=True,
             basis=f"自{count_zh}；向前计算的期间不因休假日顺延，以免缩短法定期间",
-            basis_en=f"{count_en}; a period counted backwards is not moved for rest days, "
-            "which would shorten it",
+            basis_en=f"{count_en}; a period counted backwards is not moved for rest days, which would shorten it",
         )
     due_on, covered = next_working_day(unadjusted, rest_days)
     basis = f"自{count_zh}（民法典第二百零一、二百零二条）"
