@@ -77,3 +77,16 @@ def test_debug_is_off_unless_asked_for() -> None:
     from django.conf import settings
 
     assert settings.DEBUG is False
+
+
+@pytest.mark.django_db
+def test_pages_speak_chinese_first_whatever_the_browser_asks() -> None:
+    from django.conf import settings
+    from django.test import Client
+
+    browser = Client(HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "登录".encode() in browser.get("/accounts/login/").content
+    browser.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = browser.get("/accounts/login/").content
+    assert b"Sign in" in page
+    assert "登录".encode() not in page

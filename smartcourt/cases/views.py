@@ -3,30 +3,23 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import push_url
 from django_htmx.middleware import HtmxDetails
 
-from smartcourt.accounts.choices import Role
 from smartcourt.accounts.models import Organisation, User
 from smartcourt.cases.actions import reveal_identity_number
-from smartcourt.cases.choices import CASE_TYPE_CODE, CaseStatus, CaseType, MemberRole
 from smartcourt.cases.forms import CaseFilterForm
-from smartcourt.cases.models import Case, CaseMember
+from smartcourt.cases.homepages import home_page
 from smartcourt.cases.selectors import (
     case_members,
     case_timeline,
@@ -37,7 +30,6 @@ from smartcourt.cases.selectors import (
 from smartcourt.core.errors import DomainError, NotFound, PermissionDenied
 
 CASES_PER_PAGE = 25
-HOME_LIST_LENGTH = 10
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -46,110 +38,11 @@ class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
 
 
-@dataclass(frozen=True)
-class Tally:
-    """One number on a home page, linking to the case list filtered the same way."""
-
-    label: str
-    count: int
-    query: str
-    code: str = ""
-
-
-def _tally_by(cases: QuerySet[Case], field: str, choices: Any, *, extra_query: str = "") -> list[Tally]:
-    # One aggregate query: a filtered COUNT per choice.
-    totals = cases.aggregate(**{f"n_{value}": Count("pk", filter=Q(**{field: value})) for value in choices.values})
-    param = "type" if field == "case_type" else field
-    return [
-        Tally(
-            label=str(label),
-            count=totals[f"n_{value}"],
-            query=f"{param}={value}{extra_query}",
-            code=CASE_TYPE_CODE.get(value, "") if field == "case_type" else "",
-        )
-        for value, label in choices.choices
-    ]
-
-
-def _where_member(cases: QuerySet[Case], user: User, role: str) -> QuerySet[Case]:
-    """The cases on which the user, or the firm or bank the user works for, holds ``role``."""
-    who = Q(user=user)
-    if user.organisation_id is not None:
-        who |= Q(organisation_id=user.organisation_id)
-    return cases.filter(Exists(CaseMember.objects.filter(who, case=OuterRef("pk"), role=role)))
-
-
-def _recent(cases: QuerySet[Case]) -> QuerySet[Case]:
-    return cases.select_related("court", "presiding_judge")[:HOME_LIST_LENGTH]
-
-
-def _judge_home(user: User, cases: QuerySet[Case]) -> dict[str, object]:
-    active = cases.exclude(status=CaseStatus.CLOSED)
-    return {
-        "presiding": _recent(active.filter(presiding_judge=user)),
-        "panel": _recent(_where_member(active, user, MemberRole.PANEL_JUDGE).exclude(presiding_judge=user)),
-        "by_status": _tally_by(cases, "status", CaseStatus),
-        "by_type": _tally_by(cases, "case_type", CaseType),
-    }
-
-
-def _assistant_home(user: User, cases: QuerySet[Case]) -> dict[str, object]:
-    return {
-        "assisting": _recent(cases.exclude(status=CaseStatus.CLOSED)),
-        "by_status": _tally_by(cases, "status", CaseStatus),
-    }
-
-
-def _clerk_home(user: User, cases: QuerySet[Case]) -> dict[str, object]:
-    year = timezone.localdate().year
-    return {
-        "year": year,
-        "pending": _recent(cases.filter(status=CaseStatus.PENDING)),
-        "pending_count": cases.filter(status=CaseStatus.PENDING).count(),
-        "by_type": _tally_by(cases.filter(year=year), "case_type", CaseType, extra_query=f"&year={year}"),
-    }
-
-
-def _court_admin_home(user: User, cases: QuerySet[Case]) -> dict[str, object]:
-    year = timezone.localdate().year
-    return {
-        "year": year,
-        "recent": _recent(cases),
-        "by_status": _tally_by(cases, "status", CaseStatus),
-        "by_type": _tally_by(cases.filter(year=year), "case_type", CaseType, extra_query=f"&year={year}"),
-    }
-
-
-def _member_home(role: str) -> Callable[[User, QuerySet[Case]], dict[str, object]]:
-    def build(user: User, cases: QuerySet[Case]) -> dict[str, object]:
-        mine = _where_member(cases, user, role)
-        return {"mine": _recent(mine), "by_status": _tally_by(mine, "status", CaseStatus)}
-
-    return build
-
-
-def _party_home(user: User, cases: QuerySet[Case]) -> dict[str, object]:
-    return {"mine": _recent(cases), "by_status": _tally_by(cases, "status", CaseStatus)}
-
-
-_HOME_PAGES: dict[str, Callable[[User, QuerySet[Case]], dict[str, object]]] = {
-    Role.JUDGE: _judge_home,
-    Role.JUDGE_ASSISTANT: _assistant_home,
-    Role.FILING_CLERK: _clerk_home,
-    Role.COURT_ADMIN: _court_admin_home,
-    Role.ADMINISTRATOR: _member_home(MemberRole.ADMINISTRATOR),
-    Role.CREDITOR: _member_home(MemberRole.CREDITOR),
-    Role.PARTY: _party_home,
-    Role.BANK_OPERATOR: _member_home(MemberRole.BANK),
-}
-
-
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    build = _HOME_PAGES.get(user.role, _party_home)
-    template = f"cases/home/{user.role}.html" if user.role in _HOME_PAGES else "cases/home/party.html"
-    return render(request, template, build(user, cases_visible_to(user)))
+    template, context = home_page(user)
+    return render(request, template, context)
 
 
 @login_required

@@ -133,7 +133,7 @@ def test_twenty_concurrent_creations_get_twenty_gap_free_numbers(personas: Perso
             )
             with lock:
                 numbers.append(case.number)
-        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connection.close()
