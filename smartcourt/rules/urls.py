@@ -1,0 +1,14 @@
+from django.urls import path
+
+from smartcourt.rules import views
+
+app_name = "rules"
+
+urlpatterns = [
+    path("holidays/", views.holidays_now, name="holidays_now"),
+    path("holidays/<int:year>/", views.holidays, name="holidays"),
+    path("holidays/<int:year>/set/", views.set_holiday, name="set_holiday"),
+    path("holidays/<int:year>/remove/", views.remove_holiday, name="remove_holiday"),
+    path("holidays/<int:year>/publish/", views.publish_year, name="publish_year"),
+    path("holidays/<int:year>/withdraw/", views.withdraw_year, name="withdraw_year"),
+]
