@@ -75,8 +75,13 @@ def personas(db: None) -> Personas:
 
     def user(username: str, role: str, name: str, organisation: Organisation | None) -> User:
         return create_user(
-            actor=None, username=username, password=TEST_PASSWORD, role=role, full_name=name,
-            organisation=organisation, check_password_strength=False,
+            actor=None,
+            username=username,
+            password=TEST_PASSWORD,
+            role=role,
+            full_name=name,
+            organisation=organisation,
+            check_password_strength=False,
         )
 
     nantong = org(OrganisationKind.COURT, "南通市中级人民法院", court_code="苏06")
@@ -99,14 +104,31 @@ def personas(db: None) -> Personas:
     outsider = user("outsider", Role.FILING_CLERK, "郑外人", haimen)
 
     case = create_case(
-        actor=clerk, court=rudong, case_type=CaseType.BANKRUPTCY, title="如东某某建设有限公司破产清算案",
-        cause="破产清算", filed_on=dt.date(2026, 3, 2), presiding_judge=judge,
+        actor=clerk,
+        court=rudong,
+        case_type=CaseType.BANKRUPTCY,
+        title="如东某某建设有限公司破产清算案",
+        cause="破产清算",
+        filed_on=dt.date(2026, 3, 2),
+        presiding_judge=judge,
     )
     change_case_status(actor=judge, case_id=case.pk, to_status=CaseStatus.OPEN, on=dt.date(2026, 3, 9))
-    add_party(actor=clerk, case=case, role=PartyRole.DEBTOR, kind=PartyKind.ORGANISATION, name=debtor_company.name,
-              organisation=debtor_company)
-    add_party(actor=clerk, case=case, role=PartyRole.CREDITOR, kind=PartyKind.NATURAL_PERSON, name="刘债权",
-              id_number="11010519491231002X")
+    add_party(
+        actor=clerk,
+        case=case,
+        role=PartyRole.DEBTOR,
+        kind=PartyKind.ORGANISATION,
+        name=debtor_company.name,
+        organisation=debtor_company,
+    )
+    add_party(
+        actor=clerk,
+        case=case,
+        role=PartyRole.CREDITOR,
+        kind=PartyKind.NATURAL_PERSON,
+        name="刘债权",
+        id_number="11010519491231002X",
+    )
     add_member(actor=clerk, case=case, role=MemberRole.JUDGE_ASSISTANT, user=assistant)
     add_member(actor=judge, case=case, role=MemberRole.ADMINISTRATOR, organisation=firm_a)
     add_member(actor=judge, case=case, role=MemberRole.CREDITOR, user=creditor_a)
@@ -114,13 +136,30 @@ def personas(db: None) -> Personas:
 
     other_clerk = user("haimen_clerk", Role.FILING_CLERK, "钱书记", haimen)
     other_court_case = create_case(
-        actor=other_clerk, court=haimen, case_type=CaseType.CIVIL_FIRST_INSTANCE, title="某某买卖合同纠纷",
+        actor=other_clerk,
+        court=haimen,
+        case_type=CaseType.CIVIL_FIRST_INSTANCE,
+        title="某某买卖合同纠纷",
         filed_on=dt.date(2026, 5, 6),
     )
     return Personas(
-        nantong=nantong, rudong=rudong, haimen=haimen, firm_a=firm_a, firm_b=firm_b, bank=bank,
-        debtor_company=debtor_company, judge=judge, assistant=assistant, clerk=clerk, court_admin=court_admin,
-        administrator=administrator, other_administrator=other_administrator, creditor_a=creditor_a,
-        creditor_b=creditor_b, bank_operator=bank_operator, outsider=outsider, case=case,
+        nantong=nantong,
+        rudong=rudong,
+        haimen=haimen,
+        firm_a=firm_a,
+        firm_b=firm_b,
+        bank=bank,
+        debtor_company=debtor_company,
+        judge=judge,
+        assistant=assistant,
+        clerk=clerk,
+        court_admin=court_admin,
+        administrator=administrator,
+        other_administrator=other_administrator,
+        creditor_a=creditor_a,
+        creditor_b=creditor_b,
+        bank_operator=bank_operator,
+        outsider=outsider,
+        case=case,
         other_court_case=other_court_case,
     )

@@ -158,9 +158,7 @@ STORAGES = {
         "OPTIONS": {"location": str(VAR_DIR / "media")},
     },
     "staticfiles": {
-        "BACKEND": env_str(
-            "SMARTCOURT_STATICFILES_STORAGE", "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        ),
+        "BACKEND": env_str("SMARTCOURT_STATICFILES_STORAGE", "whitenoise.storage.CompressedManifestStaticFilesStorage"),
     },
 }
 

@@ -21,8 +21,21 @@ PYTHON = sys.executable
 def commands(host: str, port: int) -> dict[str, list[str]]:
     return {
         "web": [
-            PYTHON, "-m", "granian", "--interface", "wsgi", "--host", host, "--port", str(port),
-            "--workers", "2", "--blocking-threads", "4", "--no-ws", "config.wsgi:application",
+            PYTHON,
+            "-m",
+            "granian",
+            "--interface",
+            "wsgi",
+            "--host",
+            host,
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+            "--blocking-threads",
+            "4",
+            "--no-ws",
+            "config.wsgi:application",
         ],
         "worker": [PYTHON, "manage.py", "run_huey", "--quiet"],
     }

@@ -57,7 +57,9 @@ def test_database_url_must_be_postgresql(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("DATABASE_URL", "postgres://court@db.internal:5432/smartcourt")
     config = settings._database()
     assert (config["ENGINE"], config["NAME"], config["HOST"]) == (
-        "django.db.backends.postgresql", "smartcourt", "db.internal"
+        "django.db.backends.postgresql",
+        "smartcourt",
+        "db.internal",
     )
 
 

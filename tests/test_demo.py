@@ -25,7 +25,12 @@ def test_seeding_twice_changes_nothing(capsys: pytest.CaptureFixture[str]) -> No
     call_command("seed_demo")
     counts = (Case.objects.count(), User.objects.count(), Organisation.objects.count(), AuditEvent.objects.count())
     call_command("seed_demo")
-    assert (Case.objects.count(), User.objects.count(), Organisation.objects.count(), AuditEvent.objects.count()) == counts
+    assert (
+        Case.objects.count(),
+        User.objects.count(),
+        Organisation.objects.count(),
+        AuditEvent.objects.count(),
+    ) == counts
     assert "SmartCourt-2026" in capsys.readouterr().out
     assert verify_chain().ok
 
@@ -57,7 +62,12 @@ def test_an_outsider_sees_none_of_the_demo_cases() -> None:
     haimen = create_organisation(actor=None, kind=OrganisationKind.COURT, name="海门市人民法院", court_code="苏0684")
     for role, organisation in [(Role.FILING_CLERK, haimen), (Role.JUDGE, haimen), (Role.CREDITOR, None)]:
         outsider = create_user(
-            actor=None, username=f"outsider_{role}", password="x", role=role, full_name="外人",
-            organisation=organisation, check_password_strength=False,
+            actor=None,
+            username=f"outsider_{role}",
+            password="x",
+            role=role,
+            full_name="外人",
+            organisation=organisation,
+            check_password_strength=False,
         )
         assert list(cases_visible_to(outsider)) == []

@@ -39,9 +39,7 @@ class Organisation(TimestampedModel):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["court_code"], condition=Q(kind="court"), name="unique_court_code"
-            ),
+            models.UniqueConstraint(fields=["court_code"], condition=Q(kind="court"), name="unique_court_code"),
             models.UniqueConstraint(
                 fields=["credit_code"], condition=~Q(credit_code=""), name="unique_organisation_credit_code"
             ),

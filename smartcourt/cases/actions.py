@@ -126,7 +126,11 @@ def change_case_status(
     if changed != 1:
         raise Conflict(f"case {case.number} was changed by someone else; reload and try again")
     CaseStatusChange.objects.create(
-        case=case, from_status=case.status, to_status=to_status, changed_at=timezone.now(), changed_by=actor,
+        case=case,
+        from_status=case.status,
+        to_status=to_status,
+        changed_at=timezone.now(),
+        changed_by=actor,
         reason=reason,
     )
     case.refresh_from_db()

@@ -14,9 +14,9 @@ from ninja import Path, Query, Router
 from pydantic import WithJsonSchema
 
 from smartcourt.accounts.models import User
+from smartcourt.cases.actions import reveal_identity_number
 from smartcourt.cases.choices import CASE_TYPE_CODE
 from smartcourt.cases.models import Case, CaseMember, Party
-from smartcourt.cases.actions import reveal_identity_number
 from smartcourt.cases.schemas import CaseDetailOut, CaseListQuery, CasePage, ErrorOut, IdentityNumberOut
 from smartcourt.cases.selectors import CaseFilters, case_members, cases_visible_to, filter_cases, get_case_for
 from smartcourt.core.errors import NotFound

@@ -76,15 +76,21 @@ def _cast() -> _Cast:
         OrganisationKind.COURT, "如东县人民法院", short_name="如东法院", court_code="苏0623", parent=nantong
     )
     firm_a = _organisation(
-        OrganisationKind.ADMINISTRATOR_FIRM, "江苏通达律师事务所", short_name="通达律所",
+        OrganisationKind.ADMINISTRATOR_FIRM,
+        "江苏通达律师事务所",
+        short_name="通达律所",
         credit_code=credit_code("31320000MD0123456"),
     )
     firm_b = _organisation(
-        OrganisationKind.ADMINISTRATOR_FIRM, "南通正信会计师事务所有限公司", short_name="正信会计",
+        OrganisationKind.ADMINISTRATOR_FIRM,
+        "南通正信会计师事务所有限公司",
+        short_name="正信会计",
         credit_code=credit_code("91320600MA1N2P3Q4"),
     )
     bank = _organisation(
-        OrganisationKind.BANK, "中国工商银行股份有限公司如东支行", short_name="工行如东支行",
+        OrganisationKind.BANK,
+        "中国工商银行股份有限公司如东支行",
+        short_name="工行如东支行",
         credit_code=credit_code("91320623MA1B7C8D9"),
     )
     companies = {
@@ -132,8 +138,14 @@ def _case(
     clerk = cast.users["clerk"] if court == cast.rudong else cast.users["judge2"]
     presiding = cast.users[judge] if judge else None
     case = create_case(
-        actor=clerk, court=court, case_type=case_type, title=title, cause=cause, filed_on=filed_on,
-        presiding_judge=presiding, origin=origin,
+        actor=clerk,
+        court=court,
+        case_type=case_type,
+        title=title,
+        cause=cause,
+        filed_on=filed_on,
+        presiding_judge=presiding,
+        origin=origin,
     )
     ruling_by = presiding or clerk
     if accepted_on is not None:
@@ -145,13 +157,21 @@ def _case(
 
 def _company_party(cast: _Cast, case: Case, role: str, name: str) -> None:
     company = cast.companies[name]
-    add_party(actor=cast.users["clerk"], case=case, role=role, kind=PartyKind.ORGANISATION, name=name,
-              organisation=company)
+    add_party(
+        actor=cast.users["clerk"], case=case, role=role, kind=PartyKind.ORGANISATION, name=name, organisation=company
+    )
 
 
 def _person_party(cast: _Cast, case: Case, role: str, name: str, id_number: str, phone: str = "") -> None:
-    add_party(actor=cast.users["clerk"], case=case, role=role, kind=PartyKind.NATURAL_PERSON, name=name,
-              id_number=id_number, phone=phone)
+    add_party(
+        actor=cast.users["clerk"],
+        case=case,
+        role=role,
+        kind=PartyKind.NATURAL_PERSON,
+        name=name,
+        id_number=id_number,
+        phone=phone,
+    )
 
 
 # Fictitious identity numbers with correct GB 11643 check digits (Rudong region code 320623).
@@ -163,16 +183,29 @@ MA_JUN_ID = "320623197803050030"
 def _bankruptcy_cases(cast: _Cast) -> None:
     users = cast.users
     review, created = _case(
-        cast, court=cast.rudong, case_type=CaseType.BANKRUPTCY_APPLICATION,
-        title="如东县宏达纺织有限公司破产清算申请审查案", cause="申请破产清算", filed_on=dt.date(2026, 3, 2),
-        judge="judge", accepted_on=dt.date(2026, 3, 2), closed_on=dt.date(2026, 3, 9),
+        cast,
+        court=cast.rudong,
+        case_type=CaseType.BANKRUPTCY_APPLICATION,
+        title="如东县宏达纺织有限公司破产清算申请审查案",
+        cause="申请破产清算",
+        filed_on=dt.date(2026, 3, 2),
+        judge="judge",
+        accepted_on=dt.date(2026, 3, 2),
+        closed_on=dt.date(2026, 3, 9),
     )
     if created:
         _company_party(cast, review, PartyRole.APPLICANT, "南通华盛建材有限公司")
         _company_party(cast, review, PartyRole.RESPONDENT, "如东县宏达纺织有限公司")
     case, created = _case(
-        cast, court=cast.rudong, case_type=CaseType.BANKRUPTCY, title="如东县宏达纺织有限公司破产清算案",
-        cause="破产清算", filed_on=dt.date(2026, 3, 9), judge="judge", accepted_on=dt.date(2026, 3, 9), origin=review,
+        cast,
+        court=cast.rudong,
+        case_type=CaseType.BANKRUPTCY,
+        title="如东县宏达纺织有限公司破产清算案",
+        cause="破产清算",
+        filed_on=dt.date(2026, 3, 9),
+        judge="judge",
+        accepted_on=dt.date(2026, 3, 9),
+        origin=review,
     )
     if created:
         _company_party(cast, case, PartyRole.DEBTOR, "如东县宏达纺织有限公司")
@@ -186,16 +219,26 @@ def _bankruptcy_cases(cast: _Cast) -> None:
         add_member(actor=users["judge"], case=case, role=MemberRole.BANK, organisation=cast.bank)
 
     application, created = _case(
-        cast, court=cast.rudong, case_type=CaseType.LIQUIDATION_APPLICATION,
-        title="江苏海联船舶重工有限公司强制清算申请审查案", cause="申请公司强制清算", filed_on=dt.date(2026, 10, 20),
+        cast,
+        court=cast.rudong,
+        case_type=CaseType.LIQUIDATION_APPLICATION,
+        title="江苏海联船舶重工有限公司强制清算申请审查案",
+        cause="申请公司强制清算",
+        filed_on=dt.date(2026, 10, 20),
         judge="judge",
     )
     if created:
         _person_party(cast, application, PartyRole.APPLICANT, "马俊", MA_JUN_ID)
         _company_party(cast, application, PartyRole.RESPONDENT, "江苏海联船舶重工有限公司")
     liquidation, created = _case(
-        cast, court=cast.rudong, case_type=CaseType.LIQUIDATION, title="如东县金桥置业有限公司强制清算案",
-        cause="公司强制清算", filed_on=dt.date(2025, 11, 4), judge="judge", accepted_on=dt.date(2025, 11, 14),
+        cast,
+        court=cast.rudong,
+        case_type=CaseType.LIQUIDATION,
+        title="如东县金桥置业有限公司强制清算案",
+        cause="公司强制清算",
+        filed_on=dt.date(2025, 11, 4),
+        judge="judge",
+        accepted_on=dt.date(2025, 11, 14),
     )
     if created:
         _company_party(cast, liquidation, PartyRole.DEBTOR, "如东县金桥置业有限公司")
@@ -203,8 +246,12 @@ def _bankruptcy_cases(cast: _Cast) -> None:
         add_member(actor=users["judge"], case=liquidation, role=MemberRole.JUDGE_ASSISTANT, user=users["assistant"])
 
     second_review, created = _case(
-        cast, court=cast.rudong, case_type=CaseType.BANKRUPTCY_APPLICATION,
-        title="江苏海联船舶重工有限公司破产清算申请审查案", cause="申请破产清算", filed_on=dt.date(2026, 11, 16),
+        cast,
+        court=cast.rudong,
+        case_type=CaseType.BANKRUPTCY_APPLICATION,
+        title="江苏海联船舶重工有限公司破产清算申请审查案",
+        cause="申请破产清算",
+        filed_on=dt.date(2026, 11, 16),
         judge="judge",
     )
     if created:
@@ -213,8 +260,14 @@ def _bankruptcy_cases(cast: _Cast) -> None:
         add_member(actor=users["judge"], case=second_review, role=MemberRole.PARTY, user=users["creditor_a"])
 
     intermediate, created = _case(
-        cast, court=cast.nantong, case_type=CaseType.BANKRUPTCY, title="南通远洋物流有限公司重整案",
-        cause="破产重整", filed_on=dt.date(2026, 6, 1), judge="judge2", accepted_on=dt.date(2026, 6, 12),
+        cast,
+        court=cast.nantong,
+        case_type=CaseType.BANKRUPTCY,
+        title="南通远洋物流有限公司重整案",
+        cause="破产重整",
+        filed_on=dt.date(2026, 6, 1),
+        judge="judge2",
+        accepted_on=dt.date(2026, 6, 12),
     )
     if created:
         _company_party(cast, intermediate, PartyRole.DEBTOR, "南通远洋物流有限公司")
@@ -234,18 +287,29 @@ def _civil_and_enforcement_cases(cast: _Cast) -> None:
         filed = dt.date(year, 1 + index % 12, 1 + (index * 7) % 27)
         closed = filed + dt.timedelta(days=75) if index % 3 == 0 else None
         case, created = _case(
-            cast, court=cast.rudong, case_type=CaseType.CIVIL_FIRST_INSTANCE,
-            title=f"{plaintiff}与如东县宏达纺织有限公司{cause}（{index}）", cause=cause, filed_on=filed,
-            judge="judge" if index % 2 else None, accepted_on=filed + dt.timedelta(days=5), closed_on=closed,
+            cast,
+            court=cast.rudong,
+            case_type=CaseType.CIVIL_FIRST_INSTANCE,
+            title=f"{plaintiff}与如东县宏达纺织有限公司{cause}（{index}）",
+            cause=cause,
+            filed_on=filed,
+            judge="judge" if index % 2 else None,
+            accepted_on=filed + dt.timedelta(days=5),
+            closed_on=closed,
         )
         if created:
             _company_party(cast, case, PartyRole.PLAINTIFF, plaintiff)
             _company_party(cast, case, PartyRole.DEFENDANT, "如东县宏达纺织有限公司")
     for index, applicant in enumerate(_PLAINTIFFS, start=1):
         case, created = _case(
-            cast, court=cast.rudong, case_type=CaseType.ENFORCEMENT,
-            title=f"{applicant}申请执行如东县宏达纺织有限公司", cause="申请执行", filed_on=dt.date(2026, 2, index * 3),
-            judge="judge", accepted_on=dt.date(2026, 2, index * 3 + 1),
+            cast,
+            court=cast.rudong,
+            case_type=CaseType.ENFORCEMENT,
+            title=f"{applicant}申请执行如东县宏达纺织有限公司",
+            cause="申请执行",
+            filed_on=dt.date(2026, 2, index * 3),
+            judge="judge",
+            accepted_on=dt.date(2026, 2, index * 3 + 1),
         )
         if created:
             _company_party(cast, case, PartyRole.ENFORCEMENT_APPLICANT, applicant)
@@ -260,7 +324,8 @@ def seed_demo() -> list[DemoSignIn]:
         _bankruptcy_cases(cast)
         _civil_and_enforcement_cases(cast)
     return [
-        DemoSignIn(user.username, user.get_role_display(), user.full_name,
-                   user.organisation.name if user.organisation else "")
+        DemoSignIn(
+            user.username, user.get_role_display(), user.full_name, user.organisation.name if user.organisation else ""
+        )
         for user in cast.users.values()
     ]

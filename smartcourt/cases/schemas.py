@@ -87,7 +87,10 @@ class PartyOut(Schema):
     role: PartyRole
     kind: PartyKind
     name: str
-    id_number: str = Field(description="Natural persons: resident identity number, always masked; court staff reveal it with reveal_identity_number.")
+    id_number: str = Field(
+        description="Natural persons: resident identity number, always masked; court staff reveal it with "
+        "reveal_identity_number."
+    )
     credit_code: str = Field(description="Organisations: unified social credit code.")
 
 

@@ -167,7 +167,7 @@ def test_concurrent_appends_keep_one_linear_chain() -> None:
             for index in range(5):
                 with transaction.atomic():
                     record_event(actor=None, action="test.concurrent", after={"worker": worker, "i": index})
-        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connection.close()

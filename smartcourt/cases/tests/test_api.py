@@ -426,7 +426,10 @@ def test_court_staff_reveal_an_identity_number_and_the_reveal_is_audited(persona
     assert _body(response) == {"party_id": str(party.pk), "id_number": CREDITOR_ID_NUMBER}
     event = AuditEvent.objects.get(seq=events + 1)
     assert (event.action, event.actor_id, event.case_id, event.object_id) == (
-        "cases.identity_number_viewed", user.pk, personas.case.pk, str(party.pk)
+        "cases.identity_number_viewed",
+        user.pk,
+        personas.case.pk,
+        str(party.pk),
     )
     assert CREDITOR_ID_NUMBER not in json.dumps([event.before, event.after], ensure_ascii=False)
 

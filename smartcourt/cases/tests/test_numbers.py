@@ -67,8 +67,9 @@ def test_a_rolled_back_creation_leaves_no_gap(personas: Personas) -> None:
         pass
 
     with pytest.raises(Abort), transaction.atomic():
-        create_case(actor=personas.clerk, court=personas.rudong, case_type=CaseType.ENFORCEMENT, title="撤回",
-                    filed_on=FILED)
+        create_case(
+            actor=personas.clerk, court=personas.rudong, case_type=CaseType.ENFORCEMENT, title="撤回", filed_on=FILED
+        )
         raise Abort
     case = create_case(
         actor=personas.clerk, court=personas.rudong, case_type=CaseType.ENFORCEMENT, title="执行", filed_on=FILED
@@ -80,16 +81,24 @@ def test_a_rolled_back_creation_leaves_no_gap(personas: Personas) -> None:
 def test_case_creation_is_audited(personas: Personas) -> None:
     before = AuditEvent.objects.count()
     case = create_case(
-        actor=personas.clerk, court=personas.rudong, case_type=CaseType.LIQUIDATION_APPLICATION,
-        title="某公司强制清算申请审查案", filed_on=FILED, presiding_judge=personas.judge,
+        actor=personas.clerk,
+        court=personas.rudong,
+        case_type=CaseType.LIQUIDATION_APPLICATION,
+        title="某公司强制清算申请审查案",
+        filed_on=FILED,
+        presiding_judge=personas.judge,
     )
     events = list(AuditEvent.objects.filter(seq__gt=before).order_by("seq"))
     assert [event.action for event in events] == ["cases.case_created", "cases.member_added"]
     assert events[0].case_id == case.pk
     assert events[0].actor_id == personas.clerk.pk
     assert events[0].after == {
-        "number": "(2026)苏0623强清申1号", "title": "某公司强制清算申请审查案", "case_type": "liquidation_application",
-        "court": "苏0623", "filed_on": "2026-11-02", "origin": None,
+        "number": "(2026)苏0623强清申1号",
+        "title": "某公司强制清算申请审查案",
+        "case_type": "liquidation_application",
+        "court": "苏0623",
+        "filed_on": "2026-11-02",
+        "origin": None,
     }
 
 
@@ -98,8 +107,13 @@ def test_case_creation_is_audited(personas: Personas) -> None:
 def test_only_court_staff_of_the_court_register_cases(personas: Personas, who: str) -> None:
     cases, events = Case.objects.count(), AuditEvent.objects.count()
     with pytest.raises(PermissionDenied):
-        create_case(actor=getattr(personas, who), court=personas.rudong, case_type=CaseType.BANKRUPTCY,
-                    title="越权", filed_on=FILED)
+        create_case(
+            actor=getattr(personas, who),
+            court=personas.rudong,
+            case_type=CaseType.BANKRUPTCY,
+            title="越权",
+            filed_on=FILED,
+        )
     assert (Case.objects.count(), AuditEvent.objects.count()) == (cases, events)
 
 
@@ -107,8 +121,14 @@ def test_only_court_staff_of_the_court_register_cases(personas: Personas, who: s
 def test_the_presiding_judge_must_be_a_judge_of_that_court(personas: Personas) -> None:
     cases = Case.objects.count()
     with pytest.raises(DomainError, match="is not a judge of 如东县人民法院"):
-        create_case(actor=personas.clerk, court=personas.rudong, case_type=CaseType.BANKRUPTCY, title="案",
-                    filed_on=FILED, presiding_judge=personas.assistant)
+        create_case(
+            actor=personas.clerk,
+            court=personas.rudong,
+            case_type=CaseType.BANKRUPTCY,
+            title="案",
+            filed_on=FILED,
+            presiding_judge=personas.assistant,
+        )
     assert Case.objects.count() == cases
 
 
@@ -128,7 +148,10 @@ def test_twenty_concurrent_creations_get_twenty_gap_free_numbers(personas: Perso
             court = Organisation.objects.get(pk=court_id)
             barrier.wait(timeout=30)
             case = create_case(
-                actor=clerk, court=court, case_type=CaseType.BANKRUPTCY_APPLICATION, title=f"并发{index}",
+                actor=clerk,
+                court=court,
+                case_type=CaseType.BANKRUPTCY_APPLICATION,
+                title=f"并发{index}",
                 filed_on=FILED,
             )
             with lock:
@@ -153,16 +176,23 @@ def test_twenty_concurrent_creations_get_twenty_gap_free_numbers(personas: Perso
 
 @pytest.mark.django_db
 def test_status_follows_the_transition_table(personas: Personas) -> None:
-    case = create_case(actor=personas.clerk, court=personas.rudong, case_type=CaseType.BANKRUPTCY_APPLICATION,
-                       title="审查", filed_on=FILED)
+    case = create_case(
+        actor=personas.clerk,
+        court=personas.rudong,
+        case_type=CaseType.BANKRUPTCY_APPLICATION,
+        title="审查",
+        filed_on=FILED,
+    )
     assert case.status == CaseStatus.PENDING
-    opened = change_case_status(actor=personas.judge, case_id=case.pk, to_status=CaseStatus.OPEN,
-                                on=dt.date(2026, 11, 9))
+    opened = change_case_status(
+        actor=personas.judge, case_id=case.pk, to_status=CaseStatus.OPEN, on=dt.date(2026, 11, 9)
+    )
     assert (opened.status, opened.accepted_on) == (CaseStatus.OPEN, dt.date(2026, 11, 9))
     with pytest.raises(Conflict, match="cannot go from open to pending"):
         change_case_status(actor=personas.judge, case_id=case.pk, to_status=CaseStatus.PENDING)
-    closed = change_case_status(actor=personas.judge, case_id=case.pk, to_status=CaseStatus.CLOSED,
-                                on=dt.date(2026, 11, 20), reason="撤回申请")
+    closed = change_case_status(
+        actor=personas.judge, case_id=case.pk, to_status=CaseStatus.CLOSED, on=dt.date(2026, 11, 20), reason="撤回申请"
+    )
     assert (closed.status, closed.closed_on) == (CaseStatus.CLOSED, dt.date(2026, 11, 20))
     events = AuditEvent.objects.count()
     with pytest.raises(Conflict):
@@ -190,14 +220,21 @@ def test_parties_with_bad_identifiers_are_refused(
 ) -> None:
     parties, events = Party.objects.count(), AuditEvent.objects.count()
     with pytest.raises(DomainError) as raised:
-        add_party(actor=personas.clerk, case=personas.case, role=PartyRole.CREDITOR, kind=kind, name="某某",
-                  **identifiers)
+        add_party(
+            actor=personas.clerk, case=personas.case, role=PartyRole.CREDITOR, kind=kind, name="某某", **identifiers
+        )
     assert raised.value.field == field
     assert (Party.objects.count(), AuditEvent.objects.count()) == (parties, events)
 
 
 @pytest.mark.django_db
 def test_a_lower_case_x_is_normalised(personas: Personas) -> None:
-    party = add_party(actor=personas.clerk, case=personas.case, role=PartyRole.CREDITOR,
-                      kind=PartyKind.NATURAL_PERSON, name="某某", id_number=" 11010519491231002x ")
+    party = add_party(
+        actor=personas.clerk,
+        case=personas.case,
+        role=PartyRole.CREDITOR,
+        kind=PartyKind.NATURAL_PERSON,
+        name="某某",
+        id_number=" 11010519491231002x ",
+    )
     assert party.id_number == "11010519491231002X"
