@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-import chinese_calendar  # type: ignore[import-untyped]  # the library ships no type hints
+import chinese_calendar
 
 from smartcourt.rules.choices import DayKind
 from smartcourt.rules.models import HolidayCalendarVersion, HolidayOverride, HolidayYear

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import chinese_calendar  # type: ignore[import-untyped]  # the library ships no type hints
+import chinese_calendar
 
 from smartcourt.rules.calendar import LibraryCalendar, library_exceptions
 from smartcourt.rules.choices import DayKind

@@ -13,6 +13,7 @@ from conftest import TEST_PASSWORD, Personas
 from smartcourt.accounts.actions import create_user
 from smartcourt.accounts.choices import Role
 from smartcourt.accounts.models import LoginAttempt
+from smartcourt.accounts.tests.helpers import english
 from smartcourt.audit.models import AuditEvent
 
 LOGIN = "/accounts/login/"
@@ -73,7 +74,7 @@ def test_next_from_the_query_string_reaches_the_form(client: Client, db: None) -
 
 def test_wrong_password_is_refused_recorded_and_audited(client: Client, personas: Personas) -> None:
     events = AuditEvent.objects.count()
-    response = client.post(LOGIN, {"username": "judge", "password": "wrong-password-1"}, HTTP_ACCEPT_LANGUAGE="en")
+    response = english(client).post(LOGIN, {"username": "judge", "password": "wrong-password-1"})
     assert response.status_code == 200
     assert "The username or password is not correct." in response.content.decode()
     assert "_auth_user_id" not in client.session
@@ -87,7 +88,7 @@ def test_wrong_password_is_refused_recorded_and_audited(client: Client, personas
 
 
 def test_unknown_user_is_refused_like_a_wrong_password(client: Client, personas: Personas) -> None:
-    response = client.post(LOGIN, {"username": "nobody", "password": TEST_PASSWORD}, HTTP_ACCEPT_LANGUAGE="en")
+    response = english(client).post(LOGIN, {"username": "nobody", "password": TEST_PASSWORD})
     assert response.status_code == 200
     assert "The username or password is not correct." in response.content.decode()
     assert LoginAttempt.objects.filter(username="nobody").count() == 1

@@ -16,6 +16,7 @@ from conftest import TEST_PASSWORD, Personas
 from smartcourt.accounts.actions import prune_login_attempts, record_failed_login
 from smartcourt.accounts.models import LoginAttempt
 from smartcourt.accounts.tasks import prune_login_attempts_task
+from smartcourt.accounts.tests.helpers import english
 from smartcourt.accounts.throttle import client_ip, lockout_seconds
 from smartcourt.audit.models import AuditEvent
 
@@ -25,7 +26,7 @@ LOCK_TEXT_EN = "Too many failed attempts: sign-in is locked. Try again in 15 min
 
 
 def _post(client: Client, username: str, password: str, ip: str = "127.0.0.1"):
-    return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=ip, HTTP_ACCEPT_LANGUAGE="en")
+    return english(client).post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=ip)
 
 
 @pytest.fixture(autouse=True)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from conftest import Personas
 from smartcourt.accounts.models import ApiToken
+from smartcourt.accounts.tests.helpers import english
 from smartcourt.accounts.tokens import authenticate_token, issue_api_token, revoke_api_token
 from smartcourt.audit.models import AuditEvent
 from smartcourt.core.errors import DomainError, NotFound
@@ -27,7 +28,7 @@ def test_anonymous_is_sent_to_sign_in(client: Client, db: None) -> None:
 
 def test_issue_shows_the_token_once_and_lists_it(client: Client, personas: Personas) -> None:
     client.force_login(personas.bank_operator)
-    assert "You have no tokens." in client.get(TOKENS, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "You have no tokens." in english(client).get(TOKENS).content.decode()
     events = AuditEvent.objects.count()
 
     response = client.post(TOKENS, {"name": "核心系统对接", "expires": "30"})
@@ -92,7 +93,7 @@ def test_revoke_own_token(client: Client, personas: Personas) -> None:
         personas.bank_operator.pk,
         str(token.pk),
     )
-    page = client.get(TOKENS, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    page = english(client).get(TOKENS).content.decode()
     assert "Revoked" in page
 
     # Revoking again changes nothing.

@@ -17,6 +17,7 @@ from conftest import TEST_PASSWORD, Personas
 from smartcourt.accounts.actions import begin_totp_enrolment, create_user, verify_totp
 from smartcourt.accounts.choices import OrganisationKind, Role
 from smartcourt.accounts.models import LoginAttempt, User
+from smartcourt.accounts.tests.helpers import english
 from smartcourt.accounts.twofactor import PENDING_KEY, VERIFIED_KEY
 from smartcourt.audit.models import AuditEvent
 
@@ -126,7 +127,7 @@ def test_enrolled_user_gives_a_code_and_the_same_code_cannot_be_reused(client: C
         client.post("/accounts/logout/")
         _sign_in(client, "judge")
         events = AuditEvent.objects.count()
-        response = client.post(CODE_PAGE, {"code": code}, HTTP_ACCEPT_LANGUAGE="en")
+        response = english(client).post(CODE_PAGE, {"code": code})
         assert response.status_code == 200
         assert "That code is not correct or has already been used." in response.content.decode()
         assert client.session[PENDING_KEY] is True
@@ -174,7 +175,7 @@ def test_wrong_codes_lock_sign_in_and_then_even_the_right_code_fails(client: Cli
         wrong = f"{(int(right) + 1) % 1_000_000:06d}"
         for _ in range(4):
             assert client.post(CODE_PAGE, {"code": wrong}).status_code == 200
-        response = client.post(CODE_PAGE, {"code": wrong}, HTTP_ACCEPT_LANGUAGE="en")
+        response = english(client).post(CODE_PAGE, {"code": wrong})
         assert response.status_code == 429
         assert "sign-in is locked. Try again in 15 min." in response.content.decode()
 

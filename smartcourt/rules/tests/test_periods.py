@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-import chinese_calendar  # type: ignore[import-untyped]
+import chinese_calendar
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st

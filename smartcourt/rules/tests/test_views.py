@@ -15,8 +15,6 @@ from smartcourt.rules.calendar import clear_cache, holiday_calendar_version
 from smartcourt.rules.choices import DayKind
 from smartcourt.rules.models import HolidayOverride, HolidayYear
 
-pytestmark = pytest.mark.urls("smartcourt.rules.tests.urls")
-
 D = dt.date
 
 
