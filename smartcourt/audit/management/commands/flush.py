@@ -1,33 +1,59 @@
-"""Django's ``flush``, able to empty the append-only audit log of a *test* database.
+"""Django's ``flush``, able to empty append-only tables while Django's test environment is set up.
 
-Tests that commit (live-server and thread tests) are cleaned up with ``flush``; the audit triggers would
-refuse it. On the test database only, the triggers are lifted for the flush and put back right after.
-On any other database this behaves exactly like Django's flush, and the triggers refuse it.
+Tests that commit (live-server and thread tests) are cleaned up with ``flush``; the triggers that keep the
+audit log (and any other append-only table) unchangeable would refuse it. Inside the test environment only,
+every trigger is lifted for the flush and put back right after. Anywhere else this is exactly Django's flush,
+and the triggers refuse it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from django.core import mail
 from django.core.management.commands import flush
 from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 from smartcourt.audit.actions import ensure_head
-from smartcourt.audit.triggers import install_triggers, remove_triggers
+
+
+def in_test_environment() -> bool:
+    # Django's setup_test_environment() swaps e-mail for mail.outbox until teardown_test_environment().
+    return hasattr(mail, "outbox")
+
+
+@contextmanager
+def triggers_lifted(connection: BaseDatabaseWrapper) -> Iterator[None]:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+            saved = cursor.fetchall()
+            for name, _ in saved:
+                cursor.execute(f'DROP TRIGGER "{name}"')
+        else:
+            tables = connection.introspection.table_names(cursor)
+            for table in tables:
+                cursor.execute(f'ALTER TABLE "{table}" DISABLE TRIGGER USER')
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                for _, sql in saved:
+                    cursor.execute(sql)
+            else:
+                for table in tables:
+                    cursor.execute(f'ALTER TABLE "{table}" ENABLE TRIGGER USER')
 
 
 class Command(flush.Command):
     def handle(self, **options: Any) -> None:
-        connection = connections[options["database"]]
-        # _get_test_db_name() is how Django itself names the test database (including pytest-xdist suffixes).
-        test_name = connection.creation._get_test_db_name()  # type: ignore[attr-defined]
-        is_test_database = connection.settings_dict["NAME"] == test_name
-        if not is_test_database:
+        if not in_test_environment():
             super().handle(**options)
             return
-        remove_triggers(connection)
-        try:
+        with triggers_lifted(connections[options["database"]]):
             super().handle(**options)
-        finally:
-            install_triggers(connection)
         ensure_head()
