@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "smartcourt.audit",
     "smartcourt.cases",
     "smartcourt.rules",
+    "smartcourt.dossier",
 ]
 
 MIDDLEWARE = [
@@ -161,6 +162,9 @@ STORAGES = {
         "BACKEND": env_str("SMARTCOURT_STATICFILES_STORAGE", "whitenoise.storage.CompressedManifestStaticFilesStorage"),
     },
 }
+
+# Largest file a user may upload (smartcourt.core.uploads); the bytes are counted, not the declared size.
+UPLOAD_MAX_BYTES = env_int("SMARTCOURT_UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
 
 EMAIL_BACKEND = env_str("SMARTCOURT_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
