@@ -15,7 +15,6 @@ from smartcourt.core.errors import DomainError, NotFound
 from smartcourt.dossier.actions import file_entry, stored_name
 from smartcourt.dossier.choices import EntryKind
 from smartcourt.dossier.models import DossierEntry, EntryImmutable
-from smartcourt.dossier.triggers import install_triggers
 
 if TYPE_CHECKING:
     from conftest import Personas
@@ -174,8 +173,6 @@ def test_the_orm_refuses_to_change_or_remove_an_entry(personas: Personas) -> Non
     ],
 )
 def test_the_database_refuses_raw_updates_and_deletes(personas: Personas, statement: str) -> None:
-    # A committing test elsewhere may have lifted the triggers for its flush; installing is idempotent.
-    install_triggers(connection)
     entry = file_entry(actor=personas.judge, case=personas.case, kind=EntryKind.RULING, title="裁定书")
     entry_id = entry.pk.hex if connection.vendor == "sqlite" else entry.pk
     with pytest.raises(DatabaseError, match="immutable"), transaction.atomic(), connection.cursor() as cursor:
@@ -192,7 +189,7 @@ def test_stored_names_are_safe() -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_filings_get_gap_free_numbers(personas: Personas, flushable_dossier: None) -> None:
+def test_concurrent_filings_get_gap_free_numbers(personas: Personas) -> None:
     judge_id, case_id = personas.judge.pk, personas.case.pk
     count = 12
     barrier = threading.Barrier(count)
