@@ -7,6 +7,7 @@ urlpatterns = [
     path("", case_views.home, name="home"),
     path("accounts/", include("smartcourt.accounts.urls")),
     path("cases/", include("smartcourt.cases.urls")),
+    path("cases/<uuid:case_id>/dossier/", include("smartcourt.dossier.urls")),
     path("rules/", include("smartcourt.rules.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

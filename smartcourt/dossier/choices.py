@@ -19,3 +19,21 @@ class EntryKind(models.TextChoices):
     ATTACHMENT = "attachment", _("Attachment")  # 附件
     CORRECTION = "correction", _("Correction")  # 更正
     OTHER = "other", _("Other")  # 其他
+
+
+# Kind names as they are printed in the dossier's own documents (exported catalogue, PDF), which are
+# Chinese court documents whatever language the person exporting them reads the pages in.
+KIND_DOCUMENT_NAMES: dict[str, str] = {
+    EntryKind.APPLICATION: "申请书",
+    EntryKind.RULING: "裁定书",
+    EntryKind.DECISION: "决定书",
+    EntryKind.NOTICE: "通知",
+    EntryKind.REQUEST: "请示",
+    EntryKind.REPORT: "报告",
+    EntryKind.APPROVAL: "批复",
+    EntryKind.NODE_RECORD: "节点记录",
+    EntryKind.DOCUMENT: "文书",
+    EntryKind.ATTACHMENT: "附件",
+    EntryKind.CORRECTION: "更正",
+    EntryKind.OTHER: "其他",
+}

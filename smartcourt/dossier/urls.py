@@ -1,0 +1,12 @@
+from django.urls import path
+
+from smartcourt.dossier import views
+
+app_name = "dossier"
+
+urlpatterns = [
+    path("", views.catalogue, name="catalogue"),
+    path("<int:number>/file", views.entry_file, name="file"),
+    path("export.pdf", views.export_pdf, name="export_pdf"),
+    path("export.zip", views.export_zip, name="export_zip"),
+]

@@ -1,0 +1,90 @@
+"""Dossier pages: the catalogue, one entry's file, and the two exports. Glue only."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+
+from smartcourt.accounts.models import User
+from smartcourt.core.errors import NotFound
+from smartcourt.core.uploads import JPEG, PDF, PNG
+from smartcourt.dossier.export import build_pdf, build_zip
+from smartcourt.dossier.selectors import Dossier, dossier_for, get_entry_for
+
+# Shown in the browser when asked (?inline=1); everything else is always a download.
+INLINE_TYPES = {PDF, PNG, JPEG}
+
+
+def _dossier(request: HttpRequest, case_id: uuid.UUID) -> Dossier:
+    user: User = request.user  # type: ignore[assignment]
+    try:
+        return dossier_for(user, case_id)
+    except NotFound as exc:
+        raise Http404(_("No such case")) from exc
+
+
+def _export_name(dossier: Dossier, extension: str) -> str:
+    stamp = timezone.localtime().strftime("%Y%m%d")
+    return f"{dossier.case.number}-卷宗-{stamp}.{extension}"
+
+
+@login_required
+def catalogue(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    dossier = _dossier(request, case_id)
+    entries = list(dossier.entries.prefetch_related("corrections"))
+    return render(request, "dossier/catalogue.html", {"case": dossier.case, "entries": entries})
+
+
+@login_required
+def entry_file(request: HttpRequest, case_id: uuid.UUID, number: int) -> FileResponse:
+    user: User = request.user  # type: ignore[assignment]
+    try:
+        entry = get_entry_for(user, case_id, number)
+    except NotFound as exc:
+        raise Http404(_("No such dossier entry")) from exc
+    if not entry.has_file:
+        raise Http404(_("This dossier entry has no file"))
+    inline = request.GET.get("inline") == "1" and entry.content_type in INLINE_TYPES
+    response = FileResponse(
+        default_storage.open(entry.file.name, "rb"),
+        as_attachment=not inline,
+        filename=entry.file_name or entry.file.name.rsplit("/", 1)[-1],
+        content_type=entry.content_type or "application/octet-stream",
+    )
+    _harden(response)
+    return response
+
+
+@login_required
+def export_pdf(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    dossier = _dossier(request, case_id)
+    response = HttpResponse(build_pdf(dossier), content_type=PDF)
+    disposition = content_disposition_header(True, _export_name(dossier, "pdf"))
+    assert disposition is not None  # only ever None for an inline response without a name
+    response["Content-Disposition"] = disposition
+    _harden(response)
+    return response
+
+
+@login_required
+def export_zip(request: HttpRequest, case_id: uuid.UUID) -> FileResponse:
+    dossier = _dossier(request, case_id)
+    response = FileResponse(
+        build_zip(dossier), as_attachment=True, filename=_export_name(dossier, "zip"), content_type="application/zip"
+    )
+    _harden(response)
+    return response
+
+
+def _harden(response: HttpResponse | FileResponse) -> None:
+    # A filed file is never run as a page of this site, whatever it contains.
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
