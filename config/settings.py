@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "smartcourt.cases",
     "smartcourt.rules",
     "smartcourt.dossier",
+    "smartcourt.administrators",
 ]
 
 MIDDLEWARE = [
@@ -187,5 +188,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("SMARTCOURT_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# The enterprise registry (smartcourt/registry): scripts/run.py starts the sandbox registry here and gives
+# both sides the same key.
+REGISTRY_URL = env_str("SMARTCOURT_REGISTRY_URL", "http://127.0.0.1:8101")
+REGISTRY_KEY = env_str("SMARTCOURT_REGISTRY_KEY", "")
 
 PLATFORM_NAME = _("SmartCourt")

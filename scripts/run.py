@@ -1,4 +1,5 @@
-"""Start the whole platform on loopback: the web server (granian, WSGI) and the background worker (huey).
+"""Start the whole platform on loopback: the web server (granian, WSGI), the background worker (huey) and the
+sandbox enterprise registry (sandbox/registry, on 127.0.0.1:8101 with its own database in var/).
 
 Ctrl-C (or SIGTERM) stops everything this script started. If one process dies, the others are stopped
 too, so a half-running platform never lingers.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -16,10 +18,23 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
+REGISTRY_PORT = 8101
 
 
 def commands(host: str, port: int) -> dict[str, list[str]]:
+    var_dir = Path(os.environ.get("SMARTCOURT_VAR_DIR", ROOT / "var"))
     return {
+        "registry": [
+            PYTHON,
+            "-m",
+            "sandbox.registry",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(REGISTRY_PORT),
+            "--db",
+            str(var_dir / "registry.sqlite3"),
+        ],
         "web": [
             PYTHON,
             "-m",
@@ -48,6 +63,9 @@ def main() -> int:
     args = parser.parse_args()
 
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "PYTHONUNBUFFERED": "1"}
+    # The platform and the sandbox registry read the same variables; a key made up here lasts for this run.
+    env.setdefault("SMARTCOURT_REGISTRY_URL", f"http://127.0.0.1:{REGISTRY_PORT}")
+    env.setdefault("SMARTCOURT_REGISTRY_KEY", secrets.token_urlsafe(24))
     processes: dict[str, subprocess.Popen[bytes]] = {}
     stopping = False
 

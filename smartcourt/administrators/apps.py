@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class AdministratorsConfig(AppConfig):
+    name = "smartcourt.administrators"
+    label = "administrators"
+    verbose_name = "Administrator roster and appointments"

@@ -1,0 +1,109 @@
+"""The reproducible random draw of an administrator, and its verification.
+
+Anyone holding the audit event of an appointment can redo the draw:
+
+    canonical = JSON of the candidate list, keys sorted, no spaces, UTF-8 (Chinese as is)
+    digest    = HMAC-SHA256(key = seed as UTF-8, message = canonical), in hex
+    index     = int(digest, 16) mod len(candidates)
+
+The seed is either given (for example a number drawn in public) or 32 random bytes in hex. Reducing a
+256-bit number modulo a roster of a few dozen firms has no bias worth speaking of (under 2^-250).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from smartcourt.administrators.choices import AppointmentMethod
+from smartcourt.administrators.models import Appointment
+from smartcourt.audit.models import AuditEvent
+
+APPOINTED_EVENT = "administrators.appointed"
+
+
+def new_seed() -> str:
+    return secrets.token_hex(32)
+
+
+def canonical_candidates(candidates: list[dict[str, Any]]) -> bytes:
+    return json.dumps(candidates, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def draw_digest(seed: str, candidates: list[dict[str, Any]]) -> str:
+    return hmac.new(seed.encode(), canonical_candidates(candidates), hashlib.sha256).hexdigest()
+
+
+def draw_index(digest: str, count: int) -> int:
+    if count < 1:
+        raise ValueError("a draw needs at least one candidate")
+    return int(digest, 16) % count
+
+
+@dataclass(frozen=True)
+class DrawCheck:
+    """The result of re-doing an appointment's draw from its record and its audit event."""
+
+    method: str
+    recomputed_digest: str = ""
+    recomputed_index: int | None = None
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def verify_draw(appointment: Appointment) -> DrawCheck:
+    """Recompute the draw (or the rotation pick) and compare it with the stored row and its audit event.
+
+    An edited seed, candidate list, digest or index, or a row that no longer matches what was logged when
+    the appointment was made, is reported as a problem."""
+    problems: list[str] = []
+    candidates = list(appointment.candidates or [])
+    event = AuditEvent.objects.filter(action=APPOINTED_EVENT, object_id=str(appointment.pk)).order_by("seq").first()
+    if event is None:
+        problems.append("the appointment's audit event is missing")
+    else:
+        logged = event.after or {}
+        recorded = {
+            "method": appointment.method,
+            "firm_id": str(appointment.firm_id),
+            "seed": appointment.seed,
+            "candidates": candidates,
+            "digest": appointment.digest,
+            "drawn_index": appointment.drawn_index,
+        }
+        for key, value in recorded.items():
+            if logged.get(key) != value:
+                problems.append(f"{key} differs from the audit event #{event.seq}")
+
+    if appointment.method == AppointmentMethod.JUDGE_CHOICE:
+        return DrawCheck(method=appointment.method, problems=problems)
+
+    chosen = appointment.drawn_index
+    if appointment.method == AppointmentMethod.ROTATION:
+        recomputed_digest, recomputed_index = "", 0
+    else:
+        if not candidates:
+            return DrawCheck(method=appointment.method, problems=[*problems, "the candidate list is empty"])
+        recomputed_digest = draw_digest(appointment.seed, candidates)
+        recomputed_index = draw_index(recomputed_digest, len(candidates))
+        if recomputed_digest != appointment.digest:
+            problems.append("the seed and candidates do not give the recorded digest")
+    if recomputed_index != chosen:
+        problems.append(f"the draw gives index {recomputed_index}, the record says {chosen}")
+    if not 0 <= recomputed_index < len(candidates):
+        problems.append("the index is outside the candidate list")
+    elif candidates[recomputed_index].get("firm_id") != str(appointment.firm_id):
+        problems.append("the firm appointed is not the candidate the draw gives")
+    return DrawCheck(
+        method=appointment.method,
+        recomputed_digest=recomputed_digest,
+        recomputed_index=recomputed_index,
+        problems=problems,
+    )

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from smartcourt.administrators import views
+
+app_name = "administrators"
+
+urlpatterns = [
+    path("roster/", views.roster, name="roster"),
+    path("roster/add/", views.roster_add, name="roster_add"),
+    path("roster/register/", views.roster_register, name="roster_register"),
+    path("roster/<uuid:entry_id>/", views.roster_update, name="roster_update"),
+    path("appointments/<uuid:appointment_id>/", views.appointment_detail, name="appointment"),
+]
