@@ -24,6 +24,7 @@ from ninja.responses import NinjaJSONEncoder
 from smartcourt.accounts.api_auth import api_auth
 from smartcourt.cases.api import router as cases_router
 from smartcourt.core.errors import DomainError
+from smartcourt.correspondence.api import router as correspondence_router
 from smartcourt.rules.api import router as rules_router
 
 HTTP_ERROR_CODES = {
@@ -155,3 +156,5 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 # Routers, one per app. The catch-all for unknown paths is added after them by SmartCourtAPI.
 api.add_router("/cases", cases_router)
 api.add_router("/rules", rules_router)
+# Its paths start at the root: /cases/{id}/threads and /threads/{id}/….
+api.add_router("/", correspondence_router)

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "smartcourt.cases",
     "smartcourt.rules",
     "smartcourt.dossier",
+    "smartcourt.correspondence",
     "smartcourt.bankruptcy",
     "smartcourt.administrators",
 ]
