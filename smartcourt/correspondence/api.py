@@ -11,6 +11,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import File, Form, Router
 from ninja.files import UploadedFile
+from ninja.responses import Status
 
 from smartcourt.accounts.models import User
 from smartcourt.cases.schemas import ErrorOut
@@ -69,13 +70,13 @@ def submit_thread(
     case_id: uuid.UUID,
     payload: Form[ThreadIn],
     attachments: File[list[UploadedFile]] = None,  # type: ignore[assignment]
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     user = _user(request)
     action = submit_request if payload.kind == ThreadKind.REQUEST else submit_report
     thread = action(
         actor=user, case_id=case_id, subject=payload.subject, body=payload.body, attachments=_checked(attachments)
     )
-    return 201, _thread_detail(thread, user)
+    return Status(201, _thread_detail(thread, user))
 
 
 @router.get(
