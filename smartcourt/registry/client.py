@@ -44,6 +44,10 @@ class RegistryUnavailable(DomainError):
         self.reason = reason
 
 
+def _yuan(fen: int) -> Decimal:
+    return (Decimal(fen) / 100).quantize(Decimal("0.01"))
+
+
 @dataclass(frozen=True)
 class Shareholder:
     """A shareholder (股东) and the contribution it subscribed (认缴) and paid in (实缴), in fen."""
@@ -53,6 +57,14 @@ class Shareholder:
     subscribed_fen: int
     paid_fen: int
     subscribed_on: dt.date
+
+    @property
+    def subscribed_yuan(self) -> Decimal:
+        return _yuan(self.subscribed_fen)
+
+    @property
+    def paid_yuan(self) -> Decimal:
+        return _yuan(self.paid_fen)
 
 
 @dataclass(frozen=True)
@@ -86,6 +98,15 @@ class Company:
     @property
     def deregistered(self) -> bool:
         return self.status == STATUS_DEREGISTERED
+
+    @property
+    def registered_capital_yuan(self) -> Decimal:
+        return _yuan(self.registered_capital_fen)
+
+    @property
+    def holdings(self) -> list[tuple[Shareholder, Decimal]]:
+        """Each shareholder with its share of the subscribed capital, in percent."""
+        return [(holder, self.share_percent(holder)) for holder in self.shareholders]
 
     def share_percent(self, holder: Shareholder) -> Decimal:
         """The holder's share of the subscribed capital, in percent with two decimals."""

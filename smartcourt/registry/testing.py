@@ -37,7 +37,7 @@ def start_registry(db_path: Path, *, key: str, log_path: Path) -> RegistryServer
     """Start ``python -m sandbox.registry`` on a free port and wait until it answers."""
     with log_path.open("ab") as log:
         process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-            [sys.executable, "-m", "sandbox.registry", "--port", "0", "--db", str(db_path), "--key", key],
+            [sys.executable, "-m", "sandbox.registry", "--port", "0", "--db", str(db_path), f"--key={key}"],
             cwd=ROOT,
             stdout=subprocess.PIPE,
             stderr=log,
