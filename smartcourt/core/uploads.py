@@ -16,6 +16,9 @@ from pathlib import PurePosixPath, PureWindowsPath
 from typing import Protocol
 
 from django.conf import settings
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from smartcourt.core.errors import DomainError
 
@@ -38,7 +41,14 @@ EXTENSIONS: dict[str, tuple[str, ...]] = {
     TEXT: (".txt",),
 }
 TYPE_OF_EXTENSION = {extension: kind for kind, extensions in EXTENSIONS.items() for extension in extensions}
-LABELS = {PDF: "PDF", PNG: "PNG", JPEG: "JPEG", DOCX: "Word (DOCX)", XLSX: "Excel (XLSX)", TEXT: "plain text"}
+LABELS: dict[str, str | Promise] = {
+    PDF: "PDF",
+    PNG: "PNG",
+    JPEG: "JPEG",
+    DOCX: "Word (DOCX)",
+    XLSX: "Excel (XLSX)",
+    TEXT: gettext_lazy("plain text"),
+}
 
 MAX_NAME_LENGTH = 200
 # Control characters other than tab, line feed, form feed and carriage return mark a file as binary.
@@ -136,27 +146,31 @@ def checked_upload(
     """Read and check one uploaded file; raise UploadRefused (a DomainError) naming the file and the reason."""
     limit: int = settings.UPLOAD_MAX_BYTES
     name = clean_filename(uploaded_file.name)
-    shown = name or "(unnamed file)"
+    shown = name or _("(unnamed file)")
     declared_size = uploaded_file.size or 0
     if declared_size > limit:
-        raise UploadRefused(f"{shown}: file is larger than {_megabytes(limit)}", code="too_large", field=field)
+        raise _too_large(shown, limit, field)
     extension = PurePosixPath(name.lower()).suffix
     expected = TYPE_OF_EXTENSION.get(extension)
     if expected is None or expected not in allowed:
         accepted = ", ".join(sorted(ext for kind in allowed for ext in EXTENSIONS.get(kind, ())))
         raise UploadRefused(
-            f"{shown}: files of type {extension or '(no extension)'} are not accepted; accepted: {accepted}",
+            _("%(name)s: files of type %(extension)s are not accepted; accepted: %(accepted)s")
+            % {"name": shown, "extension": extension or _("(no extension)"), "accepted": accepted},
             code="unsupported_type",
             field=field,
         )
     content = _read(uploaded_file, limit=limit, shown=shown, field=field)
     if not content:
-        raise UploadRefused(f"{shown}: file is empty", code="empty", field=field)
+        raise UploadRefused(_("%(name)s: file is empty") % {"name": shown}, code="empty", field=field)
     actual = sniff_content_type(content)
     if actual != expected:
-        what = LABELS[actual] if actual else "not a type this platform accepts"
+        what = LABELS[actual] if actual else _("not a type this platform accepts")
         raise UploadRefused(
-            f"{shown}: the name says {LABELS[expected]} but the content is {what}", code="type_mismatch", field=field
+            _("%(name)s: the name says %(expected)s but the content is %(actual)s")
+            % {"name": shown, "expected": LABELS[expected], "actual": what},
+            code="type_mismatch",
+            field=field,
         )
     return CheckedFile(
         name=name,
@@ -173,9 +187,16 @@ def _read(uploaded_file: UploadedFileLike, *, limit: int, shown: str, field: str
     for chunk in uploaded_file.chunks():
         buffer.extend(chunk)
         if len(buffer) > limit:
-            raise UploadRefused(f"{shown}: file is larger than {_megabytes(limit)}", code="too_large", field=field)
+            raise _too_large(shown, limit, field)
     return bytes(buffer)
 
 
+def _too_large(shown: str, limit: int, field: str) -> UploadRefused:
+    message = _("%(name)s: file is larger than %(limit)s") % {"name": shown, "limit": _megabytes(limit)}
+    return UploadRefused(message, code="too_large", field=field)
+
+
 def _megabytes(limit: int) -> str:
-    return f"{limit / (1024 * 1024):.0f} MiB" if limit >= 1024 * 1024 else f"{limit} bytes"
+    if limit >= 1024 * 1024:
+        return f"{limit / (1024 * 1024):.0f} MiB"
+    return _("%(count)d bytes") % {"count": limit}

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from smartcourt.core.uploads import (
     DOCX,
@@ -33,6 +35,13 @@ def office(member: str) -> bytes:
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr(member, "<x/>")
     return buffer.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    # The refusals are translated; these tests read them in English.
+    with translation.override("en"):
+        yield
 
 
 def upload(name: str, content: bytes, content_type: str = "application/octet-stream") -> SimpleUploadedFile:

@@ -45,6 +45,8 @@ def _media(settings: Any, tmp_path: Any) -> None:
 def client_for(user: User) -> Client:
     client = Client()
     client.force_login(user)
+    # Error messages are translated; these tests read them in English.
+    client.cookies["django_language"] = "en"
     return client
 
 
