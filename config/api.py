@@ -22,6 +22,8 @@ from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 
 from smartcourt.accounts.api_auth import api_auth
+from smartcourt.administrators.api import router as administrators_router
+from smartcourt.bankruptcy.intake_api import router as intake_router
 from smartcourt.cases.api import router as cases_router
 from smartcourt.core.errors import DomainError
 from smartcourt.correspondence.api import router as correspondence_router
@@ -156,5 +158,7 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 # Routers, one per app. The catch-all for unknown paths is added after them by SmartCourtAPI.
 api.add_router("/cases", cases_router)
 api.add_router("/rules", rules_router)
+api.add_router("/intake", intake_router)
+api.add_router("/administrators", administrators_router)
 # Its paths start at the root: /cases/{id}/threads and /threads/{id}/….
 api.add_router("/", correspondence_router)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("cases/<uuid:case_id>/correspondence/", include("smartcourt.correspondence.urls")),
     path("rules/", include("smartcourt.rules.urls")),
     path("bankruptcy/intake/", include("smartcourt.bankruptcy.intake_urls")),
+    path("bankruptcy/", include("smartcourt.bankruptcy.urls")),
     path("administrators/", include("smartcourt.administrators.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
