@@ -47,7 +47,7 @@ class ProceedingStatus(models.TextChoices):
     # Nodes are being worked.
     OPEN = "open", _("Open")
     # A closing node completed (N17, R8, S5, S6, C10): nothing more to do.
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", _("Ended")
 
 
 class NodeStatus(models.TextChoices):

@@ -1,0 +1,290 @@
+"""The bankruptcy engine over the JSON API: the rule pack (public), statistics, and a case's node work.
+
+Glue only: parse, call one action or selector, shape the answer. Errors come back in the common shape:
+404 for a case you cannot see, 403 for node work that is not yours, 409 for a node someone else changed or
+that is not in a state to do this, 422 for a refused request (e.g. a required output missing)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import File, Form, Router, UploadedFile
+
+from smartcourt.accounts.models import User
+from smartcourt.bankruptcy import actions
+from smartcourt.bankruptcy.rulepack import pack_data
+from smartcourt.bankruptcy.schemas import (
+    ConvertIn,
+    DateIn,
+    ErrorOut,
+    ExtendIn,
+    NodeOut,
+    ProceedingOut,
+    ReturnIn,
+    StatisticsOut,
+    VersionIn,
+)
+from smartcourt.bankruptcy.selectors import NodeRow, ProceedingView, case_statistics, proceeding_for
+from smartcourt.core.errors import NotFound
+
+router = Router(tags=["bankruptcy"])
+
+WRITE_ERRORS: dict[int, Any] = {
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    413: ErrorOut,
+    422: ErrorOut,
+}
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.auth  # type: ignore[attr-defined]
+    assert isinstance(user, User)
+    return user
+
+
+def _case_id(value: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(value)
+    except ValueError as exc:
+        # A malformed id answers exactly like a missing or hidden case.
+        raise NotFound("No such case") from exc
+
+
+def _version(payload: VersionIn | None) -> int | None:
+    return payload.version if payload is not None else None
+
+
+@router.get(
+    "/rulepack", auth=None, summary="The rule pack: procedures, nodes, deadlines (public)", operation_id="rulepack"
+)
+def rulepack(request: HttpRequest) -> dict[str, Any]:
+    return pack_data()
+
+
+@router.get(
+    "/statistics",
+    response={200: StatisticsOut, 401: ErrorOut},
+    summary="破申, 破, 强清申 and 强清 cases per court and year, among the cases you see",
+    operation_id="bankruptcy_statistics",
+)
+def statistics(request: HttpRequest) -> dict[str, Any]:
+    rows = case_statistics(_user(request))
+    return {
+        "rows": [
+            {"court_code": r.court_code, "court": r.court_name, "year": r.year, "counts": r.counts, "total": r.total}
+            for r in rows
+        ]
+    }
+
+
+@router.get(
+    "/cases/{case_id}/nodes",
+    response={200: ProceedingOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="A case's proceeding and every node against its deadline",
+    operation_id="list_nodes",
+)
+def list_nodes(request: HttpRequest, case_id: str) -> dict[str, Any]:
+    return proceeding_out(proceeding_for(_user(request), _case_id(case_id)))
+
+
+def _node_answer(request: HttpRequest, case_id: uuid.UUID, key: str) -> dict[str, Any]:
+    view = proceeding_for(_user(request), case_id)
+    return next(node_out(row) for row in view.rows if row.record.node_key == key)
+
+
+@router.post(
+    "/cases/{case_id}/nodes/{key}/start",
+    response={200: NodeOut, **WRITE_ERRORS},
+    summary="Start a ready node, or resume one the court returned",
+    operation_id="start_node",
+)
+def start(request: HttpRequest, case_id: str, key: str, payload: VersionIn | None = None) -> dict[str, Any]:
+    parsed = _case_id(case_id)
+    actions.start_node(actor=_user(request), case_id=parsed, node_key=key, expected_version=_version(payload))
+    return _node_answer(request, parsed, key)
+
+
+@router.post(
+    "/cases/{case_id}/nodes/{key}/outputs",
+    response={200: NodeOut, **WRITE_ERRORS},
+    summary="Provide one output: a file (multipart `file`) or a value (`value`)",
+    description="multipart/form-data with `output_key` and either `file` (document or attachment; checked by "
+    "content, filed into the dossier) or `value` (data; dates are YYYY-MM-DD).",
+    operation_id="provide_output",
+)
+def outputs(
+    request: HttpRequest,
+    case_id: str,
+    key: str,
+    output_key: Form[str],
+    value: Form[str | None] = None,
+    file: File[UploadedFile] = None,  # type: ignore[assignment]
+) -> dict[str, Any]:
+    parsed = _case_id(case_id)
+    actions.provide_output(
+        actor=_user(request), case_id=parsed, node_key=key, output_key=output_key, upload=file, value=value
+    )
+    return _node_answer(request, parsed, key)
+
+
+@router.post(
+    "/cases/{case_id}/nodes/{key}/complete",
+    response={200: NodeOut, **WRITE_ERRORS},
+    summary="Complete a node (to the judge when the court must confirm it)",
+    operation_id="complete_node",
+)
+def complete(request: HttpRequest, case_id: str, key: str, payload: VersionIn | None = None) -> dict[str, Any]:
+    parsed = _case_id(case_id)
+    actions.complete_node(actor=_user(request), case_id=parsed, node_key=key, expected_version=_version(payload))
+    return _node_answer(request, parsed, key)
+
+
+@router.post(
+    "/cases/{case_id}/nodes/{key}/confirm",
+    response={200: NodeOut, **WRITE_ERRORS},
+    summary="The judge confirms a node awaiting confirmation",
+    operation_id="confirm_node",
+)
+def confirm(request: HttpRequest, case_id: str, key: str, payload: VersionIn | None = None) -> dict[str, Any]:
+    parsed = _case_id(case_id)
+    actions.confirm_node(actor=_user(request), case_id=parsed, node_key=key, expected_version=_version(payload))
+    return _node_answer(request, parsed, key)
+
+
+@router.post(
+    "/cases/{case_id}/nodes/{key}/return",
+    response={200: NodeOut, **WRITE_ERRORS},
+    summary="The judge returns a node to the administrator, with reasons",
+    operation_id="return_node",
+)
+def return_(request: HttpRequest, case_id: str, key: str, payload: ReturnIn) -> dict[str, Any]:
+    parsed = _case_id(case_id)
+    actions.return_node(
+        actor=_user(request), case_id=parsed, node_key=key, reasons=payload.reasons, expected_version=payload.version
+    )
+    return _node_answer(request, parsed, key)
+
+
+@router.post(
+    "/cases/{case_id}/nodes/{key}/extend",
+    response={200: NodeOut, **WRITE_ERRORS},
+    summary="The judge grants a node its statutory extension (reorganisation plan, +3 months)",
+    operation_id="extend_deadline",
+)
+def extend(request: HttpRequest, case_id: str, key: str, payload: ExtendIn) -> dict[str, Any]:
+    parsed = _case_id(case_id)
+    actions.extend_deadline(actor=_user(request), case_id=parsed, node_key=key, reason=payload.reason)
+    return _node_answer(request, parsed, key)
+
+
+@router.post(
+    "/cases/{case_id}/dates",
+    response={200: ProceedingOut, **WRITE_ERRORS},
+    summary="The court enters one of the proceeding's dates; open deadlines are recomputed",
+    operation_id="set_proceeding_date",
+)
+def set_date(request: HttpRequest, case_id: str, payload: DateIn) -> dict[str, Any]:
+    parsed = _case_id(case_id)
+    actions.set_anchor_date(actor=_user(request), case_id=parsed, name=payload.name, value=payload.date)
+    return proceeding_out(proceeding_for(_user(request), parsed))
+
+
+@router.post(
+    "/cases/{case_id}/convert",
+    response={200: ProceedingOut, **WRITE_ERRORS},
+    summary="The judge converts a reorganisation or settlement to liquidation at the declaration (N10)",
+    operation_id="convert_procedure",
+)
+def convert(request: HttpRequest, case_id: str, payload: ConvertIn) -> dict[str, Any]:
+    parsed = _case_id(case_id)
+    actions.convert_procedure(
+        actor=_user(request), case_id=parsed, declared_on=payload.declared_on, reason=payload.reason
+    )
+    return proceeding_out(proceeding_for(_user(request), parsed))
+
+
+# --- shaping -----------------------------------------------------------------------------------------------
+
+
+def _person(user: User | None) -> dict[str, Any] | None:
+    return {"id": user.pk, "full_name": user.full_name} if user is not None else None
+
+
+def node_out(row: NodeRow) -> dict[str, Any]:
+    record, node = row.record, row.node
+    return {
+        "key": node.key,
+        "name": node.name_zh,
+        "name_en": node.name_en,
+        "procedure": record.procedure,
+        "status": record.status,
+        "version": record.version,
+        "actor": node.actor.value,
+        "operator": node.operator.value,
+        "court_confirms": node.court_confirms,
+        "deadline_key": record.deadline_key or None,
+        "due_on": record.due_on,
+        "holiday_data": record.holiday_data,
+        "calendar_version": record.calendar_version,
+        "due_basis": record.due_basis,
+        "colour": row.colour.value,
+        "started_at": record.started_at,
+        "started_by": _person(record.started_by),
+        "submitted_at": record.submitted_at,
+        "completed_at": record.completed_at,
+        "completed_by": _person(record.completed_by),
+        "outputs": [
+            {
+                "key": item.output.key,
+                "kind": item.output.kind.value,
+                "name": item.output.name_zh,
+                "name_en": item.output.name_en,
+                "required": item.output.required,
+                "value_type": item.output.value_type or None,
+                "provided": [
+                    {
+                        "id": provided.pk,
+                        "provided_at": provided.provided_at,
+                        "provided_by": _person(provided.provided_by),
+                        "value": (provided.data or {}).get("value"),
+                        "dossier_entry": provided.dossier_entry.number if provided.dossier_entry else None,
+                        "file_name": provided.dossier_entry.file_name if provided.dossier_entry else None,
+                    }
+                    for provided in item.provided
+                ],
+            }
+            for item in row.outputs
+        ],
+        "missing_outputs": [output.key for output in row.missing],
+        "transitions": [
+            {
+                "from_status": transition.from_status,
+                "to_status": transition.to_status,
+                "action": transition.action,
+                "actor": _person(transition.actor),
+                "at": transition.at,
+                "reason": transition.reason,
+            }
+            for transition in row.transitions
+        ],
+    }
+
+
+def proceeding_out(view: ProceedingView) -> dict[str, Any]:
+    proceeding = view.proceeding
+    return {
+        "case": {"id": view.case.pk, "number": view.case.number},
+        "procedure": proceeding.procedure,
+        "branch": proceeding.branch,
+        "status": proceeding.status,
+        "opened_on": proceeding.opened_on,
+        "converted_on": proceeding.converted_on,
+        "closed_on": proceeding.closed_on,
+        "anchor_dates": {anchor.name: anchor.value for anchor in view.anchors if anchor.value is not None},
+        "nodes": [node_out(row) for row in view.rows],
+    }

@@ -1,0 +1,93 @@
+"""Driving a demo proceeding to a chosen node, through the real actions, so that the demo has cases at every
+node. Used by the demo seed; every step is an ordinary, audited action with sample files."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from smartcourt.accounts.models import User
+from smartcourt.bankruptcy import actions
+from smartcourt.bankruptcy.choices import NodeStatus, Operator, OutputKind
+from smartcourt.bankruptcy.models import NodeRecord, Proceeding
+from smartcourt.bankruptcy.rulepack import ProcedureDef, get_procedure
+from smartcourt.cases.models import Case
+
+# A minimal, valid one-page PDF: what the demo attaches where a node needs a file.
+SAMPLE_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+# Offsets from the acceptance that respect the statute (announcement within 25 days, claims period 30 days to
+# 3 months, first meeting within 15 days of its end, …).
+DATE_OFFSETS = {
+    "announced_on": 8,
+    "claims_period_ends_on": 8 + 45,
+    "meeting_on": 8 + 45 + 12,
+    "plan_submitted_on": 150,
+    "plan_adopted_on": 170,
+    "plan_approval_requested_on": 175,
+    "declared_bankrupt_on": 100,
+    "termination_requested_on": 300,
+    "terminated_on": 310,
+}
+
+
+def ancestors(proc: ProcedureDef, key: str) -> set[str]:
+    found: set[str] = set()
+    stack = list(proc.node(key).predecessors)
+    while stack:
+        current = stack.pop()
+        if current in found or not proc.has_node(current):
+            continue
+        found.add(current)
+        stack.extend(proc.node(current).predecessors)
+    return found
+
+
+def work_node(*, case: Case, key: str, judge: User, administrator: User, complete: bool = True) -> NodeRecord:
+    """Start a node, provide every required output and (if ``complete``) complete it, confirming it when the
+    court must."""
+    proceeding = Proceeding.objects.get(case=case)
+    record = proceeding.nodes.get(node_key=key)
+    node = get_procedure(record.procedure).node(key)
+    actor = judge if node.operator == Operator.COURT else administrator
+    if record.status in {NodeStatus.PENDING, NodeStatus.RETURNED}:
+        actions.start_node(actor=actor, case_id=case.pk, node_key=key)
+    accepted = proceeding.opened_on
+    for output in node.required_outputs:
+        if output.key in set(record.outputs.values_list("output_key", flat=True)):
+            continue
+        if output.kind == OutputKind.DATA:
+            if output.value_type == "date":
+                value = (accepted + dt.timedelta(days=DATE_OFFSETS.get(output.key, 30))).isoformat()
+            else:
+                value = f"{output.name_zh}：见卷宗"
+            actions.provide_output(actor=actor, case_id=case.pk, node_key=key, output_key=output.key, value=value)
+        else:
+            upload = SimpleUploadedFile(f"{output.name_zh[:40]}.pdf", SAMPLE_PDF, content_type="application/pdf")
+            actions.provide_output(actor=actor, case_id=case.pk, node_key=key, output_key=output.key, upload=upload)
+    if complete:
+        record = actions.complete_node(actor=actor, case_id=case.pk, node_key=key)
+        if record.status == NodeStatus.AWAITING_CONFIRMATION:
+            record = actions.confirm_node(actor=judge, case_id=case.pk, node_key=key)
+    return proceeding.nodes.get(node_key=key)
+
+
+def drive_to(*, case: Case, target: str, judge: User, administrator: User) -> NodeRecord:
+    """Complete every node ``target`` depends on (and nothing else), leaving ``target`` ready to start."""
+    proceeding = Proceeding.objects.get(case=case)
+    proc = get_procedure(proceeding.branch)
+    needed = ancestors(proc, target)
+    for _ in range(len(proc.nodes) + 1):
+        record = proceeding.nodes.get(node_key=target)
+        if record.status != NodeStatus.BLOCKED:
+            return record
+        ready = proceeding.nodes.filter(
+            node_key__in=needed, status__in=[NodeStatus.PENDING, NodeStatus.IN_PROGRESS, NodeStatus.RETURNED]
+        ).order_by("position")
+        for step in ready:
+            work_node(case=case, key=step.node_key, judge=judge, administrator=administrator)
+    raise RuntimeError(f"{target} cannot be reached in {proc.key}")
