@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import uuid
 
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.base import ContentFile
@@ -15,10 +16,12 @@ from smartcourt.accounts.models import User
 from smartcourt.audit.actions import record_event
 from smartcourt.cases.models import Case
 from smartcourt.cases.selectors import cases_visible_to
-from smartcourt.core.errors import DomainError, NotFound
-from smartcourt.core.uploads import EXTENSIONS, sniff_content_type
+from smartcourt.core.errors import DomainError, NotFound, PermissionDenied
+from smartcourt.core.uploads import EXTENSIONS, CheckedFile, sniff_content_type
 from smartcourt.dossier.choices import EntryKind
 from smartcourt.dossier.models import DossierCounter, DossierEntry
+from smartcourt.dossier.policies import can_file_correction
+from smartcourt.dossier.selectors import dossier_for
 
 MAX_STORED_NAME = 120
 
@@ -128,3 +131,34 @@ def file_entry(
         },
     )
     return entry
+
+
+@transaction.atomic
+def file_correction(
+    *,
+    actor: User,
+    case_id: uuid.UUID,
+    corrects_number: int,
+    title: str,
+    note: str = "",
+    attachment: CheckedFile | None = None,
+) -> DossierEntry:
+    """Court staff put a filed entry right by filing a correction that names it; the entry itself stays."""
+    dossier = dossier_for(actor, case_id)
+    if not can_file_correction(actor, dossier.case):
+        raise PermissionDenied("Only court staff of this court file corrections")
+    try:
+        corrected = dossier.entries.get(number=corrects_number)
+    except DossierEntry.DoesNotExist as exc:
+        raise NotFound("No such dossier entry") from exc
+    return file_entry(
+        actor=actor,
+        case=dossier.case,
+        kind=EntryKind.CORRECTION,
+        title=title,
+        note=note,
+        corrects=corrected,
+        content=attachment.content if attachment else None,
+        filename=attachment.name if attachment else "",
+        content_type=attachment.content_type if attachment else "",
+    )

@@ -44,3 +44,8 @@ def can_read_dossier(user: User, case: Case) -> bool:
     if user.is_court_staff:
         return user.organisation_id == case.court_id
     return is_appointed_administrator(user, case)
+
+
+def can_file_correction(user: User, case: Case) -> bool:
+    """Corrections are the court's to file: court staff of the case's court who can see the case."""
+    return user.is_authenticated and user.is_active and user.is_court_staff and user.organisation_id == case.court_id

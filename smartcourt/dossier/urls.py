@@ -7,6 +7,7 @@ app_name = "dossier"
 urlpatterns = [
     path("", views.catalogue, name="catalogue"),
     path("<int:number>/file", views.entry_file, name="file"),
+    path("<int:number>/correct/", views.correct, name="correct"),
     path("export.pdf", views.export_pdf, name="export_pdf"),
     path("export.zip", views.export_zip, name="export_zip"),
 ]

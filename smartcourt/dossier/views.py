@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import uuid
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as Forbidden
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from smartcourt.accounts.models import User
-from smartcourt.core.errors import NotFound
+from smartcourt.core.errors import DomainError, NotFound
 from smartcourt.core.uploads import JPEG, PDF, PNG
+from smartcourt.dossier.actions import file_correction
 from smartcourt.dossier.export import build_pdf, build_zip
+from smartcourt.dossier.forms import CorrectionForm
+from smartcourt.dossier.policies import can_file_correction
 from smartcourt.dossier.selectors import Dossier, dossier_for, get_entry_for
 
 # Shown in the browser when asked (?inline=1); everything else is always a download.
@@ -39,7 +45,43 @@ def _export_name(dossier: Dossier, extension: str) -> str:
 def catalogue(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     dossier = _dossier(request, case_id)
     entries = list(dossier.entries.prefetch_related("corrections"))
-    return render(request, "dossier/catalogue.html", {"case": dossier.case, "entries": entries})
+    user: User = request.user  # type: ignore[assignment]
+    context = {"case": dossier.case, "entries": entries, "can_correct": can_file_correction(user, dossier.case)}
+    return render(request, "dossier/catalogue.html", context)
+
+
+@login_required
+def correct(request: HttpRequest, case_id: uuid.UUID, number: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    try:
+        entry = get_entry_for(user, case_id, number)
+    except NotFound as exc:
+        raise Http404(_("No such dossier entry")) from exc
+    if not can_file_correction(user, entry.case):
+        raise Forbidden(_("Only court staff of this court file corrections"))
+    status = 200
+    if request.method == "POST":
+        form = CorrectionForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                correction = file_correction(
+                    actor=user,
+                    case_id=case_id,
+                    corrects_number=number,
+                    title=form.cleaned_data["title"],
+                    note=form.cleaned_data["note"],
+                    attachment=form.cleaned_data["attachment"],
+                )
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                filed = _("The correction is filed as no. %(number)d.") % {"number": correction.number}
+                messages.success(request, filed)
+                return redirect(f"{reverse('dossier:catalogue', args=[case_id])}#entry-{correction.number}")
+        status = 422
+    else:
+        form = CorrectionForm(initial={"title": f"更正：{entry.title}"[:200]})
+    return render(request, "dossier/correct.html", {"case": entry.case, "entry": entry, "form": form}, status=status)
 
 
 @login_required

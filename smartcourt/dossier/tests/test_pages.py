@@ -17,7 +17,7 @@ from django.urls import reverse
 from smartcourt.audit.models import AuditEvent
 from smartcourt.dossier.models import DossierEntry
 from smartcourt.dossier.policies import can_read_dossier
-from smartcourt.dossier.tests.helpers import fill_dossier
+from smartcourt.dossier.tests.helpers import fill_dossier, sample_pdf, upload
 
 if TYPE_CHECKING:
     from conftest import Personas
@@ -158,3 +158,51 @@ def test_the_zip_export_holds_the_catalogue_and_every_file(personas: Personas) -
         "更正：裁定书落款日期",
     ]
     assert rows[0]["kind_name"] == "裁定书"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ALL_PERSONAS)
+def test_corrections_are_filed_by_court_staff_only(personas: Personas, name: str) -> None:
+    fill_dossier(personas)
+    entries, events = DossierEntry.objects.count(), AuditEvent.objects.count()
+    client = client_for(getattr(personas, name))
+    url = reverse("dossier:correct", args=[personas.case.pk, 2])
+    page = client.get(url)
+    response = client.post(url, {"title": "更正：照片拍摄日期", "note": "拍摄日期应为 3 月 12 日"})
+    if name in {"judge", "assistant", "clerk", "court_admin"}:
+        assert page.status_code == 200
+        assert response.status_code == 302
+        assert response["Location"] == reverse("dossier:catalogue", args=[personas.case.pk]) + "#entry-6"
+        correction = DossierEntry.objects.get(number=6, case=personas.case)
+        assert (correction.kind, correction.corrects.number, correction.note) == (  # type: ignore[union-attr]
+            "correction",
+            2,
+            "拍摄日期应为 3 月 12 日",
+        )
+        assert (DossierEntry.objects.count(), AuditEvent.objects.count()) == (entries + 1, events + 1)
+    else:
+        expected = 403 if name == "administrator" else 404
+        assert (page.status_code, response.status_code) == (expected, expected)
+        assert (DossierEntry.objects.count(), AuditEvent.objects.count()) == (entries, events)
+
+
+@pytest.mark.django_db
+def test_a_correction_with_a_bad_file_is_refused_and_nothing_changes(personas: Personas) -> None:
+    fill_dossier(personas)
+    entries, events = DossierEntry.objects.count(), AuditEvent.objects.count()
+    client = client_for(personas.judge)
+    client.cookies["django_language"] = "en"
+    response = client.post(
+        reverse("dossier:correct", args=[personas.case.pk, 1]),
+        {"title": "更正", "attachment": upload("更正裁定.pdf", b"not a pdf at all")},
+    )
+    assert response.status_code == 422
+    assert "更正裁定.pdf: the name says PDF but the content is" in response.content.decode()
+    assert (DossierEntry.objects.count(), AuditEvent.objects.count()) == (entries, events)
+    filed = client.post(
+        reverse("dossier:correct", args=[personas.case.pk, 1]),
+        {"title": "更正：裁定书", "attachment": upload("更正裁定.pdf", sample_pdf("更正裁定"))},
+    )
+    assert filed.status_code == 302
+    correction = DossierEntry.objects.get(case=personas.case, number=6)
+    assert (correction.file_name, correction.content_type) == ("更正裁定.pdf", "application/pdf")
