@@ -93,3 +93,55 @@ def test_the_clerk_looks_up_a_company_and_registers_an_application(
     page.screenshot(path=str(SCREENSHOTS / "intake-registered.png"), full_page=True)
     assert (SCREENSHOTS / "intake.png").stat().st_size > 20_000
     context.close()
+
+
+def test_the_judge_accepts_and_appoints_by_a_recorded_draw(
+    live_server: Any, personas: Personas, registry: RegistryServer, chinese: None, chromium: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    from smartcourt.administrators.demo import seed_roster
+    from smartcourt.bankruptcy.acceptance import register_application
+
+    p = personas
+    seed_roster(court=p.rudong, court_admin=p.court_admin, firms=[p.firm_a, p.firm_b])
+    review = register_application(
+        actor=p.clerk,
+        procedure="liquidation",
+        credit_code=HONGDA,
+        applicant_type="debtor",
+        filed_on=review_filed_on(),
+        presiding_judge_id=p.judge.pk,
+    )
+
+    context = chromium.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{live_server.url}/accounts/login/?next=/bankruptcy/intake/review/{review.pk}/")
+    page.fill("input[name=username]", "judge")
+    page.fill("input[name=password]", TEST_PASSWORD)
+    page.click("form[action^='/accounts/login/'] button[type=submit]")
+    expect(page.get_by_test_id("case-number")).to_have_text("(2026)苏0623破申1号")
+
+    page.locator("#decision-accept").check()
+    page.fill("#id_reasons", "债务人不能清偿到期债务，并且资产不足以清偿全部债务")
+    page.get_by_role("button", name="记录裁定").click()
+    expect(page).to_have_url(re.compile(r"/bankruptcy/intake/cases/[0-9a-f-]{36}/appoint/$"))
+    expect(page.locator(".alert-success")).to_contain_text("已裁定受理：(2026)苏0623破2号 已立案")
+
+    page.locator("#method-random_draw").check()
+    page.select_option("#id_grade", "second")
+    page.fill("#id_seed", "2026年11月28日 如东法院公开摇号 07 19 23")
+    page.get_by_role("button", name="指定", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/administrators/appointments/[0-9a-f-]{36}/$"))
+    expect(page.get_by_test_id("method")).to_have_text("随机抽签")
+    expect(page.get_by_test_id("draw-check")).to_contain_text("已重新计算")
+    expect(page.get_by_test_id("seed")).to_have_text("2026年11月28日 如东法院公开摇号 07 19 23")
+    page.screenshot(path=str(SCREENSHOTS / "appointment-draw.png"), full_page=True)
+    context.close()
+
+
+def review_filed_on() -> Any:
+    from django.utils import timezone
+
+    return timezone.localdate()
