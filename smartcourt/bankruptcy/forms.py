@@ -65,9 +65,9 @@ class BoardFilterForm(forms.Form):
         self.fields["court"].choices = [("", _("All courts")), *courts]  # type: ignore[attr-defined]
 
     def filters(self) -> BoardFilters:
-        """The filters, ignoring any value the choices do not know (a stale or hand-edited address)."""
-        if not self.is_valid():
-            return BoardFilters()
+        """The filters, ignoring any value the choices do not know (a stale or hand-edited address): an invalid
+        field is left out of ``cleaned_data`` and means 'any', the others still apply."""
+        self.is_valid()
         data = self.cleaned_data
         sort = data.get("sort") or "urgency"
         return BoardFilters(

@@ -80,3 +80,20 @@ def test_finished_and_waiting_nodes_raise_nothing(personas: Personas, proceeding
     with at("2026-11-11"):
         assert raise_reminders() == 1
     assert [key for key, *_ in reminders()] == ["N04"]
+
+
+def test_reminders_show_on_the_board_and_the_node_page(personas: Personas, proceeding: Proceeding) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    with at("2026-10-09"):
+        raise_reminders()
+        judge, administrator = Client(), Client()
+        judge.force_login(personas.judge)
+        administrator.force_login(personas.administrator)
+        board = judge.get(reverse("bankruptcy:board")).content.decode()
+        page = administrator.get(reverse("bankruptcy:case_nodes", args=[personas.case.pk])).content.decode()
+    for html in (board, page):
+        assert 'data-testid="reminders"' in html
+        assert "2026-10-08" in html
+    assert f'href="/bankruptcy/cases/{personas.case.pk}/#node-N03"' in board
