@@ -6,12 +6,13 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from smartcourt.core.uploads import CheckedFile, UploadRefused, checked_upload
 
 
 class CorrectionForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("dossier entry", "Title"), max_length=200)
     note = forms.CharField(
         label=_("What is corrected"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
