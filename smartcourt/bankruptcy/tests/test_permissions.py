@@ -132,17 +132,25 @@ ALLOWED = {"start:N04": {"administrator"}, "start:N03": {"judge", "assistant"}}
 JUDGE_REFUSALS = {"confirm": 409, "return": 409, "extend": 422}
 
 
-@pytest.mark.parametrize("name", [n for n in ALL_PERSONAS if n not in {"administrator"}])
-@pytest.mark.parametrize(("action", "key", "data"), POST_ACTIONS)
+REFUSED_CASES = [
+    (name, action, key, data)
+    for action, key, data in POST_ACTIONS
+    for name in ALL_PERSONAS
+    if name not in ALLOWED.get(f"{action}:{key}", set())
+]
+
+
+@pytest.mark.parametrize(("name", "action", "key", "data"), REFUSED_CASES)
 def test_node_actions_refused_change_nothing(
     personas: Personas, proceeding: Proceeding, name: str, action: str, key: str, data: dict[str, str]
 ) -> None:
-    if name in ALLOWED.get(f"{action}:{key}", set()):
-        pytest.skip("allowed: covered below")
     before = counts()
     response = client_for(personas, name).post(reverse(f"bankruptcy:{action}", args=[personas.case.pk, key]), data)
     if name not in SEES_NODES | SEES_CASE_ONLY:
         expected = 404
+    elif name == "administrator" and action in {"complete", "outputs"}:
+        # His node, but N04 has not been started: a conflict shown on the page.
+        expected = 409
     elif name == "judge" and action in JUDGE_REFUSALS:
         # The judge may confirm, return and extend, but N04 is pending and has no extension: refused on the page.
         expected = JUDGE_REFUSALS[action]
