@@ -23,6 +23,7 @@ from ninja.responses import NinjaJSONEncoder
 
 from smartcourt.accounts.api_auth import api_auth
 from smartcourt.administrators.api import router as administrators_router
+from smartcourt.bankruptcy.api import router as bankruptcy_router
 from smartcourt.bankruptcy.intake_api import router as intake_router
 from smartcourt.cases.api import router as cases_router
 from smartcourt.core.errors import DomainError
@@ -128,10 +129,19 @@ def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return error_response(request, status=exc.status, code=exc.code, message=exc.message, field=exc.field)
 
 
+_LOCATIONS = frozenset({"body", "query", "path", "form", "file", "header", "cookie"})
+
+
 @api.exception_handler(ValidationError)
 def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     first = exc.errors[0] if exc.errors else {}
-    location = [str(part) for part in first.get("loc", ()) if part not in ("body", "query", "path", "payload")]
+    location = [str(part) for part in first.get("loc", ())]
+    # ninja's loc starts with where the value came from, then (for bodies) the parameter's name: neither is a
+    # field of the request the client knows.
+    if location and location[0] in _LOCATIONS:
+        location = location[1:]
+    if location and location[0] == "payload":
+        location = location[1:]
     field = ".".join(location) or None
     message = first.get("msg", "invalid request")
     return error_response(
@@ -160,5 +170,6 @@ api.add_router("/cases", cases_router)
 api.add_router("/rules", rules_router)
 api.add_router("/intake", intake_router)
 api.add_router("/administrators", administrators_router)
+api.add_router("/bankruptcy", bankruptcy_router)
 # Its paths start at the root: /cases/{id}/threads and /threads/{id}/….
 api.add_router("/", correspondence_router)

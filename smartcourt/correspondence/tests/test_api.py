@@ -141,10 +141,6 @@ def test_submissions_are_bound(personas: Personas, data: dict[str, Any], field: 
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason="config.api's validation handler keeps 'form' in the field path and drops a field named 'body'",
-)
 @pytest.mark.parametrize(("data", "field"), [({"kind": "memo", "subject": "请示", "body": "正文"}, "kind")])
 def test_form_errors_name_the_field(personas: Personas, data: dict[str, Any], field: str) -> None:
     response = client_for(personas.administrator).post(threads_url(personas.case.pk), data)
