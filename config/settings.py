@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "smartcourt.correspondence",
     "smartcourt.bankruptcy",
     "smartcourt.administrators",
+    "smartcourt.demo",
+    "smartcourt.evidence",
 ]
 
 MIDDLEWARE = [
@@ -195,5 +197,13 @@ LOGGING = {
 # both sides the same key.
 REGISTRY_URL = env_str("SMARTCOURT_REGISTRY_URL", "http://127.0.0.1:8101")
 REGISTRY_KEY = env_str("SMARTCOURT_REGISTRY_KEY", "")
+
+# The transparency log (smartcourt/evidence): the origin line of its checkpoints, its Ed25519 signing key (a PEM,
+# generated there on first use if missing), how long a checkpoint may stand before a fresh one is signed, and
+# the largest file a deposit may hash (the file is not kept).
+EVIDENCE_LOG_ORIGIN = env_str("SMARTCOURT_LOG_ORIGIN", "smartcourt.example/log")
+EVIDENCE_LOG_KEY = env_str("SMARTCOURT_LOG_KEY", str(VAR_DIR / "log_key.pem"))
+EVIDENCE_CHECKPOINT_MAX_AGE = env_int("SMARTCOURT_CHECKPOINT_MAX_AGE", 3600, minimum=60)
+EVIDENCE_MAX_BYTES = env_int("SMARTCOURT_EVIDENCE_MAX_BYTES", 512 * 1024 * 1024, minimum=1)
 
 PLATFORM_NAME = _("SmartCourt")

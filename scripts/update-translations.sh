@@ -11,7 +11,8 @@ for part in $DIR/*.po.part; do
   [ -e "$part" ] || continue
   tmp="$WORK"/$(basename $part).po
   if grep -q '^msgid ""$' "$part" && grep -q 'charset' "$part"; then cp "$part" $tmp; else
-    printf 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Plural-Forms: nplurals=1; plural=0;\\n"\n\n' > $tmp
+    # The catalogue's own header, so that the merged file keeps it.
+    sed -n '1,/^$/p' $DIR/django.po > $tmp
     cat "$part" >> $tmp
   fi
   PARTS="$PARTS $tmp"

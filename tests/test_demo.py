@@ -10,9 +10,12 @@ from smartcourt.accounts.choices import OrganisationKind, Role
 from smartcourt.accounts.models import Organisation, User
 from smartcourt.audit.models import AuditEvent
 from smartcourt.audit.verification import verify_chain
+from smartcourt.bankruptcy.choices import NodeStatus
+from smartcourt.bankruptcy.models import NodeRecord, Proceeding
 from smartcourt.cases.choices import CaseType
 from smartcourt.cases.models import Case
 from smartcourt.cases.selectors import cases_visible_to
+from smartcourt.demo.world import GALLERY_DEBTORS
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +52,10 @@ def test_who_sees_what_in_the_demo() -> None:
     assert "(2026)苏0623破1号" in judge_cases and judge_cases < rudong
     assert all(number.startswith("(20") and "苏0623" in number for number in judge_cases)
     assert _visible("judge2") == {"(2026)苏06破1号"}
-    assert _visible("admin_a") == {"(2026)苏0623破1号"}
+    firm_a_titles = [f"{debtor}破产清算案" for debtor, _ in GALLERY_DEBTORS] + ["如东县宏达纺织有限公司破产清算案"]
+    firm_a_cases = set(Case.objects.filter(title__in=firm_a_titles).values_list("number", flat=True))
+    assert len(firm_a_cases) == 16
+    assert _visible("admin_a") == firm_a_cases
     assert _visible("admin_b") == {"(2025)苏0623强清1号", "(2026)苏06破1号"}
     assert _visible("creditor_a") == {"(2026)苏0623破1号", "(2026)苏0623破申2号"}
     assert _visible("creditor_b") == {"(2026)苏0623破1号"}
@@ -71,3 +77,19 @@ def test_an_outsider_sees_none_of_the_demo_cases() -> None:
             check_password_strength=False,
         )
         assert list(cases_visible_to(outsider)) == []
+
+
+def test_the_demo_has_a_liquidation_standing_at_every_node() -> None:
+    call_command("seed_demo")
+    open_nodes = set(
+        NodeRecord.objects.filter(
+            proceeding__procedure="liquidation",
+            status__in=[NodeStatus.PENDING, NodeStatus.IN_PROGRESS, NodeStatus.AWAITING_CONFIRMATION],
+        ).values_list("node_key", flat=True)
+    )
+    assert {f"N{number:02d}" for number in range(3, 18)} <= open_nodes
+    assert set(Proceeding.objects.values_list("procedure", flat=True)) == {
+        "liquidation",
+        "reorganisation",
+        "compulsory_liquidation",
+    }

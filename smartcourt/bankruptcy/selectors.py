@@ -289,7 +289,6 @@ def board_for(user: User, filters: BoardFilters, *, today: dt.date | None = None
     )
 
 
-
 def _sorted(rows: list[BoardRow], sort: str) -> list[BoardRow]:
     far = dt.date.max
     if sort == "due":

@@ -109,6 +109,7 @@ def _cast() -> _Cast:
         "assistant": _user("assistant", Role.JUDGE_ASSISTANT, "李静", rudong, "13862700003"),
         "clerk": _user("clerk", Role.FILING_CLERK, "王芳", rudong, "13862700004"),
         "courtadmin": _user("courtadmin", Role.COURT_ADMIN, "赵强", rudong, "13862700005"),
+        "ntadmin": _user("ntadmin", Role.COURT_ADMIN, "徐磊", nantong, "13862700006"),
         "admin_a": _user("admin_a", Role.ADMINISTRATOR, "陈立", firm_a, "13962800001"),
         "admin_b": _user("admin_b", Role.ADMINISTRATOR, "周敏", firm_b, "13962800002"),
         "creditor_a": _user("creditor_a", Role.CREDITOR, "刘洋", None, "13505130001"),
@@ -213,7 +214,6 @@ def _bankruptcy_cases(cast: _Cast) -> None:
         _person_party(cast, case, PartyRole.CREDITOR, "刘洋", LIU_YANG_ID, "13505130001")
         _person_party(cast, case, PartyRole.CREDITOR, "孙丽", SUN_LI_ID, "13505130002")
         add_member(actor=users["judge"], case=case, role=MemberRole.JUDGE_ASSISTANT, user=users["assistant"])
-        add_member(actor=users["judge"], case=case, role=MemberRole.ADMINISTRATOR, organisation=cast.firm_a)
         add_member(actor=users["judge"], case=case, role=MemberRole.CREDITOR, user=users["creditor_a"])
         add_member(actor=users["judge"], case=case, role=MemberRole.CREDITOR, user=users["creditor_b"])
         add_member(actor=users["judge"], case=case, role=MemberRole.BANK, organisation=cast.bank)
@@ -242,7 +242,6 @@ def _bankruptcy_cases(cast: _Cast) -> None:
     )
     if created:
         _company_party(cast, liquidation, PartyRole.DEBTOR, "如东县金桥置业有限公司")
-        add_member(actor=users["judge"], case=liquidation, role=MemberRole.ADMINISTRATOR, organisation=cast.firm_b)
         add_member(actor=users["judge"], case=liquidation, role=MemberRole.JUDGE_ASSISTANT, user=users["assistant"])
 
     second_review, created = _case(
@@ -271,7 +270,6 @@ def _bankruptcy_cases(cast: _Cast) -> None:
     )
     if created:
         _company_party(cast, intermediate, PartyRole.DEBTOR, "南通远洋物流有限公司")
-        add_member(actor=users["judge2"], case=intermediate, role=MemberRole.ADMINISTRATOR, organisation=cast.firm_b)
 
 
 _CIVIL_CAUSES = ["买卖合同纠纷", "民间借贷纠纷", "劳动争议", "建设工程施工合同纠纷", "租赁合同纠纷", "金融借款合同纠纷"]
@@ -317,7 +315,7 @@ def _civil_and_enforcement_cases(cast: _Cast) -> None:
             add_member(actor=users["judge"], case=case, role=MemberRole.AGENT, user=users["lawyer"])
 
 
-def seed_demo() -> list[DemoSignIn]:
+def seed_world() -> list[DemoSignIn]:
     """Create (or find) the demo world and return the sign-ins to print."""
     with transaction.atomic():
         cast = _cast()

@@ -6,11 +6,12 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import translation
 
-from smartcourt.cases.demo import DEMO_PASSWORD, seed_demo
+from smartcourt.cases.demo import DEMO_PASSWORD
+from smartcourt.demo.world import seed_demo
 
 
 class Command(BaseCommand):
-    help = "Create the demo courts, people and cases (idempotent) and print the demo sign-ins."
+    help = "Create the demo courts, people, cases and proceedings (idempotent) and print the demo sign-ins."
 
     def handle(self, *args: Any, **options: Any) -> None:
         with translation.override(settings.LANGUAGE_CODE):
