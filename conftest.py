@@ -12,6 +12,9 @@ if TYPE_CHECKING:
     from smartcourt.accounts.models import Organisation, User
     from smartcourt.cases.models import Case
 
+# The sandbox registry process, started once per test session for the tests that ask for it.
+pytest_plugins = ["smartcourt.registry.testing"]
+
 TEST_PASSWORD = "Correct-Horse-Battery-9"
 
 # Real, valid identifiers (check digits verified by the validators' own tests).

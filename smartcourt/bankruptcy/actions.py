@@ -18,6 +18,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from smartcourt.accounts.choices import OrganisationKind
 from smartcourt.accounts.models import Organisation, User
@@ -126,8 +127,12 @@ def _change(
     """Move ``record`` to ``to_status`` if the transition table allows it and nobody changed it meanwhile."""
     from_status = record.status
     if to_status not in NODE_TRANSITIONS[from_status]:
-        shown = NodeStatus(from_status).label
-        raise Conflict(f"{record.node_key} is {shown}: it cannot become {NodeStatus(to_status).label}", field="status")
+        message = gettext("%(node)s is %(status)s: it cannot become %(target)s") % {
+            "node": record.node_key,
+            "status": NodeStatus(from_status).label,
+            "target": NodeStatus(to_status).label,
+        }
+        raise Conflict(message, field="status")
     now = timezone.now()
     changed = NodeRecord.objects.filter(pk=record.pk, version=record.version, status=from_status).update(
         status=to_status, version=F("version") + 1, updated_at=now, **(updates or {})

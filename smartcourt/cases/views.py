@@ -18,6 +18,7 @@ from django_htmx.middleware import HtmxDetails
 
 from smartcourt.accounts.models import Organisation, User
 from smartcourt.cases.actions import reveal_identity_number
+from smartcourt.cases.choices import MemberRole
 from smartcourt.cases.forms import CaseFilterForm
 from smartcourt.cases.homepages import home_page
 from smartcourt.cases.selectors import (
@@ -84,11 +85,13 @@ def _case_page(request: HttpRequest, case_id: uuid.UUID, *, revealed: dict[str, 
     except NotFound as exc:
         raise Http404(_("No such case")) from exc
     origin_visible = case.origin_id is not None and cases_visible_to(user).filter(pk=case.origin_id).exists()
+    members = list(case_members(case))
     context = {
         "case": case,
         "origin_visible": origin_visible,
         "parties": case.parties.all(),
-        "members": case_members(case),
+        "members": members,
+        "has_administrator": any(member.role == MemberRole.ADMINISTRATOR for member in members),
         "timeline": case_timeline(case),
         # Identity numbers are masked for everybody (DESIGN.md §6); court staff may reveal one, and that is audited.
         "can_reveal": user.is_court_staff,

@@ -4,10 +4,12 @@ required outputs, court confirmation, conversion, and a liquidation driven from 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from itertools import product
 from typing import TYPE_CHECKING
 
 import pytest
+from django.utils import translation
 
 from smartcourt.audit.models import AuditEvent
 from smartcourt.bankruptcy.actions import (
@@ -42,6 +44,13 @@ from smartcourt.dossier.models import DossierEntry
 
 if TYPE_CHECKING:
     from conftest import Personas
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """These tests read the actions' messages in English (the pages show them in Chinese)."""
+    with translation.override("en"):
+        yield
 
 
 def counts() -> tuple[int, int, int, int, int]:
