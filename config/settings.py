@@ -44,7 +44,6 @@ INSTALLED_APPS = [
     "smartcourt.bankruptcy",
     "smartcourt.administrators",
     "smartcourt.demo",
-    "smartcourt.evidence",
 ]
 
 MIDDLEWARE = [

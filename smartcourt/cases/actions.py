@@ -73,6 +73,8 @@ def create_case(
         presiding_judge.role != Role.JUDGE or presiding_judge.organisation_id != court.pk
     ):
         raise DomainError(f"{presiding_judge} is not a judge of {court.name}", field="presiding_judge")
+    if filed_on > timezone.localdate():
+        raise DomainError(f"the filing date {filed_on:%Y-%m-%d} is in the future", field="filed_on")
     year = year or filed_on.year
     sequence = _take_sequence(court=court, case_type=case_type, year=year)
     case = Case.objects.create(

@@ -282,7 +282,8 @@ def _civil_and_enforcement_cases(cast: _Cast) -> None:
         cause = _CIVIL_CAUSES[index % len(_CIVIL_CAUSES)]
         plaintiff = _PLAINTIFFS[index % len(_PLAINTIFFS)]
         year = 2025 if index <= 10 else 2026
-        filed = dt.date(year, 1 + index % 12, 1 + (index * 7) % 27)
+        # Months 1-10 only: the demo must not hold cases filed after the day it is first run (late 2026).
+        filed = dt.date(year, 1 + index % 10, 1 + (index * 7) % 27)
         closed = filed + dt.timedelta(days=75) if index % 3 == 0 else None
         case, created = _case(
             cast,

@@ -15,7 +15,7 @@ from django.utils import timezone
 from smartcourt.accounts.models import Organisation, User
 from smartcourt.administrators.demo import seed_roster
 from smartcourt.bankruptcy.acceptance import appoint_administrator_for_case
-from smartcourt.bankruptcy.actions import open_proceeding, start_node
+from smartcourt.bankruptcy.actions import open_proceeding, raise_reminders, start_node
 from smartcourt.bankruptcy.choices import NodeStatus, Procedure
 from smartcourt.bankruptcy.demo import drive_to
 from smartcourt.bankruptcy.models import Proceeding
@@ -152,4 +152,6 @@ def seed_demo() -> list[DemoSignIn]:
             start=True,
         )
         _gallery(rudong=rudong, clerk=users["clerk"], judge=users["judge"], administrator=users["admin_a"], firm=firm_a)
+        # Today's reminders, as the daily job would raise them (idempotent per node, day and kind).
+        raise_reminders()
     return sign_ins

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.db import connection, transaction
+from django.utils import timezone
 
 from conftest import Personas
 from smartcourt.audit.models import AuditEvent
@@ -238,3 +239,15 @@ def test_a_lower_case_x_is_normalised(personas: Personas) -> None:
         id_number=" 11010519491231002x ",
     )
     assert party.id_number == "11010519491231002X"
+
+
+@pytest.mark.django_db
+def test_a_case_cannot_be_filed_in_the_future(personas: Personas) -> None:
+    cases, events = Case.objects.count(), AuditEvent.objects.count()
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    with pytest.raises(DomainError, match="is in the future") as raised:
+        create_case(
+            actor=personas.clerk, court=personas.rudong, case_type=CaseType.ENFORCEMENT, title="未来", filed_on=tomorrow
+        )
+    assert raised.value.field == "filed_on"
+    assert (Case.objects.count(), AuditEvent.objects.count()) == (cases, events)
