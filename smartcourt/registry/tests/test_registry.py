@@ -160,7 +160,7 @@ def test_an_unreachable_registry_is_unavailable() -> None:
         unreachable.company(HONGDA)
     assert raised.value.code == "registry_unavailable"
     assert raised.value.status == 503
-    assert raised.value.message == "The enterprise registry is temporarily unavailable"
+    assert raised.value.message == "工商登记系统暂时无法访问"  # the platform speaks Chinese unless asked otherwise
     assert "could not be reached" in raised.value.reason
 
 
