@@ -84,5 +84,14 @@ def case_timeline(case: Case) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(case_id=case.pk).order_by("seq")
 
 
+def recent_timeline(case: Case, *, limit: int | None) -> tuple[list[AuditEvent], int]:
+    """The case's last ``limit`` events (all of them if None), oldest first, and how many there are in all."""
+    events = case_timeline(case)
+    total = events.count()
+    if limit is None or total <= limit:
+        return list(events), total
+    return list(reversed(events.order_by("-seq")[:limit])), total
+
+
 def case_members(case: Case) -> QuerySet[CaseMember]:
     return case.members.select_related("user", "organisation").order_by("role", "created_at")

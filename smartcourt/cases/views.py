@@ -23,14 +23,15 @@ from smartcourt.cases.forms import CaseFilterForm
 from smartcourt.cases.homepages import home_page
 from smartcourt.cases.selectors import (
     case_members,
-    case_timeline,
     cases_visible_to,
     filter_cases,
     get_case_for,
+    recent_timeline,
 )
 from smartcourt.core.errors import DomainError, NotFound, PermissionDenied
 
 CASES_PER_PAGE = 25
+TIMELINE_LENGTH = 30
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -86,13 +87,17 @@ def _case_page(request: HttpRequest, case_id: uuid.UUID, *, revealed: dict[str, 
         raise Http404(_("No such case")) from exc
     origin_visible = case.origin_id is not None and cases_visible_to(user).filter(pk=case.origin_id).exists()
     members = list(case_members(case))
+    # A bankruptcy case gathers hundreds of events: the page shows the latest, with a link to all of them.
+    show_all = request.GET.get("timeline") == "all"
+    timeline, timeline_total = recent_timeline(case, limit=None if show_all else TIMELINE_LENGTH)
     context = {
         "case": case,
         "origin_visible": origin_visible,
         "parties": case.parties.all(),
         "members": members,
         "has_administrator": any(member.role == MemberRole.ADMINISTRATOR for member in members),
-        "timeline": case_timeline(case),
+        "timeline": timeline,
+        "timeline_total": timeline_total,
         # Identity numbers are masked for everybody (DESIGN.md §6); court staff may reveal one, and that is audited.
         "can_reveal": user.is_court_staff,
         "revealed": revealed or {},

@@ -34,6 +34,29 @@ ACTION_PHRASES: dict[str, Promise] = {
     "cases.identity_number_viewed": _("Identity number viewed in full"),
     "accounts.organisation_created": _("Organisation created"),
     "accounts.user_created": _("User created"),
+    "administrators.appointed": _("Administrator appointed"),
+    "bankruptcy.application_registered": _("Application registered"),
+    "bankruptcy.application_ruled": _("Ruling on the application"),
+    "bankruptcy.proceeding_opened": _("Proceeding opened"),
+    "bankruptcy.proceeding_closed": _("Proceeding closed"),
+    "bankruptcy.procedure_converted": _("Procedure converted"),
+    "bankruptcy.node_start": _("Node started"),
+    "bankruptcy.node_submit": _("Node submitted to the court for confirmation"),
+    "bankruptcy.node_confirm": _("Node confirmed by the court"),
+    "bankruptcy.node_return": _("Node returned by the court"),
+    "bankruptcy.node_complete": _("Node completed"),
+    "bankruptcy.node_completed": _("Node completed"),
+    "bankruptcy.node_unblock": _("Node ready to be worked on"),
+    "bankruptcy.node_record": _("Node recorded"),
+    "bankruptcy.output_provided": _("Node material provided"),
+    "bankruptcy.date_set": _("Procedure date recorded"),
+    "bankruptcy.deadline_extended": _("Deadline extended"),
+    "bankruptcy.deadline_recomputed": _("Deadline recomputed"),
+    "bankruptcy.reminder_raised": _("Deadline reminder"),
+    "correspondence.thread_submitted": _("Request or report submitted"),
+    "correspondence.thread_answered": _("Request or report answered"),
+    "correspondence.thread_resubmitted": _("Request resubmitted"),
+    "dossier.entry_filed": _("Filed into the dossier"),
 }
 
 # Labels of the fields that actions write into an event's before/after payloads.
@@ -56,7 +79,28 @@ FIELD_LABELS: dict[str, Promise] = {
     "has_id_number": _("Identity number given"),
     "user_name": _("User"),
     "organisation": _("Organisation"),
+    "node": _("Node"),
+    "output_name": _("Material"),
+    "file_name": _("File"),
+    "subject": _("Subject"),
+    "decision": _("Decision"),
+    "reasons": _("Reasons"),
+    "method": _("Method"),
+    "firm": _("Administrator"),
+    "procedure": _("Procedure"),
+    "announced_on": _("Announced on"),
+    "claims_period_ends_on": _("Claims period ends on"),
+    "meeting_on": _("Meeting on"),
+    "declared_bankrupt_on": _("Declared bankrupt on"),
+    "terminated_on": _("Terminated on"),
+    "due_on": _("Due on"),
 }
+# Where one action uses a field name differently from the rest.
+ACTION_FIELD_LABELS: dict[tuple[str, str], Promise] = {
+    ("dossier.entry_filed", "number"): _("Entry number"),
+}
+# Events whose phrase already says what the status became.
+_STATUS_IN_PHRASE = ("bankruptcy.node_", "correspondence.")
 # Internal identifiers mean nothing to a reader; the readable field next to them says the same thing.
 _HIDDEN_FIELDS = frozenset({"user"})
 
@@ -146,8 +190,15 @@ def event_changes(event: AuditEvent) -> list[Change]:
     before: dict[str, Any] = event.before or {}
     after: dict[str, Any] = event.after or {}
     changes = []
+    if after.get("node") and after.get("node_name"):
+        after = {**after, "node": f"{after['node']} {after['node_name']}"}
+        before = {key: value for key, value in before.items() if key != "node"}
     for field in [*after, *(key for key in before if key not in after)]:
-        if field in _HIDDEN_FIELDS:
+        label = ACTION_FIELD_LABELS.get((event.action, field), FIELD_LABELS.get(field))
+        # Technical fields (hashes, ids, sizes, versions) mean nothing to a reader: only labelled ones show.
+        if label is None or field in _HIDDEN_FIELDS:
+            continue
+        if field == "status" and event.action.startswith(_STATUS_IN_PHRASE):
             continue
         old, new = before.get(field), after.get(field)
         if field in before and old == new:
@@ -155,10 +206,9 @@ def event_changes(event: AuditEvent) -> list[Change]:
         # Absent data is not news: an empty value, or "no identity number" on an organisation.
         if field not in before and new in (None, "", False):
             continue
-        label = FIELD_LABELS.get(field)
         changes.append(
             Change(
-                label=str(label) if label is not None else field,
+                label=str(label),
                 before=_display(field, old, event.action) if field in before else None,
                 after=_display(field, new, event.action),
             )

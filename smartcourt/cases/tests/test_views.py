@@ -454,7 +454,7 @@ def test_timeline_lists_every_event_of_the_case_in_order(personas: Personas) -> 
 def test_unknown_actions_show_their_code(personas: Personas) -> None:
     from smartcourt.cases.templatetags.case_tags import action_phrase
 
-    assert action_phrase("bankruptcy.node_completed") == "bankruptcy.node_completed"
+    assert action_phrase("evidence.something_new") == "evidence.something_new"
 
 
 # --- languages ---------------------------------------------------------------------------------------------
@@ -475,3 +475,50 @@ def test_chinese_is_the_default_and_english_is_one_click_away(personas: Personas
     assert "立案登记" not in body
     client.post(reverse("set_language"), {"language": "zh-hans", "next": url})
     assert "立案登记" in client.get(url).content.decode()
+
+
+def test_the_timeline_shows_readable_fields_only(personas: Personas) -> None:
+    from smartcourt.audit.models import AuditEvent
+    from smartcourt.cases.templatetags.case_tags import event_changes
+
+    event = AuditEvent(
+        action="bankruptcy.output_provided",
+        before=None,
+        after={
+            "node": "N03",
+            "node_name": "通知与公告",
+            "output_name": "通知书",
+            "file_name": "通知书.pdf",
+            "sha256": "e5a6" * 16,
+            "size": 193,
+            "dossier_entry": 6,
+        },
+    )
+    assert [(change.label, change.after) for change in event_changes(event)] == [
+        ("节点", "N03 通知与公告"),
+        ("材料", "通知书"),
+        ("文件", "通知书.pdf"),
+    ]
+
+
+def test_a_long_timeline_shows_the_latest_events_and_links_to_all(personas: Personas) -> None:
+    from smartcourt.cases.actions import add_party
+    from smartcourt.cases.choices import PartyKind, PartyRole
+
+    for index in range(40):
+        add_party(
+            actor=personas.clerk,
+            case=personas.case,
+            role=PartyRole.CREDITOR,
+            kind=PartyKind.ORGANISATION,
+            name=f"债权人{index}",
+        )
+    client = client_for(personas.judge)
+    url = reverse("cases:detail", args=[personas.case.pk])
+    total = AuditEvent.objects.filter(case_id=personas.case.pk).count()
+    body = client.get(url).content.decode()
+    assert body.count('class="sc-timeline-item"') == 30
+    assert f"显示最近 30 条，共 {total} 条。" in body
+    timeline = body.split('data-testid="timeline"', 1)[1]
+    assert "债权人39" in timeline and "债权人0<" not in timeline
+    assert client.get(url + "?timeline=all").content.decode().count('class="sc-timeline-item"') == total
