@@ -13,6 +13,7 @@ urlpatterns = [
     path("bankruptcy/intake/", include("smartcourt.bankruptcy.intake_urls")),
     path("bankruptcy/", include("smartcourt.bankruptcy.urls")),
     path("administrators/", include("smartcourt.administrators.urls")),
+    path("evidence/", include("smartcourt.evidence.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -1,5 +1,7 @@
-"""Start the whole platform on loopback: the web server (granian, WSGI), the background worker (huey) and the
-sandbox enterprise registry (sandbox/registry, on 127.0.0.1:8101 with its own database in var/).
+"""Start the whole platform on loopback: the web server (granian, WSGI), the background worker (huey), the
+sandbox enterprise registry (sandbox/registry, on 127.0.0.1:8101 with its own database in var/) and a sandbox
+witness of the transparency log (sandbox/witness, on 127.0.0.1:8201, own key and database in var/; registered
+on the platform before it starts, by ``manage.py evidence_setup``).
 
 Ctrl-C (or SIGTERM) stops everything this script started. If one process dies, the others are stopped
 too, so a half-running platform never lingers.
@@ -19,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 REGISTRY_PORT = 8101
+WITNESS_PORT = 8201
 
 
 def commands(host: str, port: int) -> dict[str, list[str]]:
@@ -53,7 +56,35 @@ def commands(host: str, port: int) -> dict[str, list[str]]:
             "config.wsgi:application",
         ],
         "worker": [PYTHON, "manage.py", "run_huey", "--quiet"],
+        "witness": [*witness_command(var_dir), "--log-url", f"http://127.0.0.1:{port}", "--log-key", log_vkey()],
     }
+
+
+def witness_command(var_dir: Path) -> list[str]:
+    key, db = var_dir / "witness_key.pem", var_dir / "witness.sqlite3"
+    return [PYTHON, "-m", "sandbox.witness", "--port", str(WITNESS_PORT), "--key", str(key), "--db", str(db)]
+
+
+def log_vkey() -> str:
+    """Where the platform writes its log key's verifier key (beside the key, see smartcourt/evidence/keys.py)."""
+    key = os.environ.get("SMARTCOURT_LOG_KEY") or str(
+        Path(os.environ.get("SMARTCOURT_VAR_DIR", ROOT / "var")) / "log_key.pem"
+    )
+    return key + ".vkey"
+
+
+def prepare_witness(env: dict[str, str]) -> None:
+    """Create the witness's key and the log key, register the witness on the platform, sign a first checkpoint."""
+    var_dir = Path(env.get("SMARTCOURT_VAR_DIR", ROOT / "var"))
+    printed = subprocess.run(
+        [*witness_command(var_dir), "--print-key"], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    )
+    subprocess.run(
+        [PYTHON, "manage.py", "evidence_setup", "--register-witness", printed.stdout.strip()],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
 
 
 def main() -> int:
@@ -76,6 +107,7 @@ def main() -> int:
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
 
+    prepare_witness(env)
     for name, command in commands(args.host, args.port).items():
         # Each child gets its own process group, so Ctrl-C reaches only this supervisor, which then
         # stops the children in order.

@@ -1,0 +1,123 @@
+"""Recomputing the whole log from its sources, to find the first leaf or node changed in the database.
+
+Each leaf is recomputed from what it stands for (the audit event's stored hash, the dossier entry's file hash,
+the deposit's hash), the tree is rebuilt and compared node by node, and every checkpoint the court signed
+must be a root of the rebuilt tree. This is the court's own check; outsiders have the witnesses.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from smartcourt.audit.models import AuditEvent
+from smartcourt.dossier.models import DossierEntry
+from smartcourt.evidence import merkle
+from smartcourt.evidence.choices import LeafSource
+from smartcourt.evidence.models import Checkpoint, Deposit, Leaf, Node, node_key
+from smartcourt.evidence.tree import read_head
+from smartcourt.evidence.verify import leaf_data
+
+
+@dataclass(frozen=True)
+class LogReport:
+    checked: int
+    problem: str | None
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+
+def _uuids(wanted: dict[str, list[str]], kind: str) -> list[uuid.UUID]:
+    # A tampered row can name anything; what is not an identifier has no source.
+    found = []
+    for value in wanted.get(kind, []):
+        try:
+            found.append(uuid.UUID(value))
+        except ValueError:
+            continue
+    return found
+
+
+def _sources(batch: list[Leaf]) -> dict[tuple[str, str], bytes]:
+    """The leaf data each leaf of ``batch`` should have, from its source rows (missing sources are absent)."""
+    wanted: dict[str, list[str]] = {}
+    for leaf in batch:
+        wanted.setdefault(leaf.source_type, []).append(leaf.source_id)
+    data: dict[tuple[str, str], bytes] = {}
+    seqs = [int(s) for s in wanted.get(LeafSource.AUDIT, []) if s.isdigit()]
+    for seq, digest in AuditEvent.objects.filter(seq__in=seqs).values_list("seq", "hash"):
+        data[(LeafSource.AUDIT, str(seq))] = leaf_data(LeafSource.AUDIT, str(seq), digest)
+    for pk, digest in DossierEntry.objects.filter(pk__in=_uuids(wanted, LeafSource.DOSSIER)).values_list(
+        "pk", "file_sha256"
+    ):
+        data[(LeafSource.DOSSIER, str(pk))] = leaf_data(LeafSource.DOSSIER, str(pk), digest)
+    for pk, digest in Deposit.objects.filter(pk__in=_uuids(wanted, LeafSource.DEPOSIT)).values_list("pk", "sha256"):
+        data[(LeafSource.DEPOSIT, str(pk))] = leaf_data(LeafSource.DEPOSIT, str(pk), digest)
+    return data
+
+
+def verify_log(*, batch_size: int = 5000) -> LogReport:
+    """Walk every leaf in order; stop at the first thing that does not match."""
+    checkpoints = list(Checkpoint.objects.order_by("tree_size", "id").values_list("tree_size", "root_hash"))
+    frontier = merkle.Frontier()
+    next_checkpoint = 0
+    last_audit_seq = 0
+    checked = 0
+    last_index = -1
+    while True:
+        batch = list(Leaf.objects.filter(index__gt=last_index).order_by("index")[:batch_size])
+        if not batch:
+            break
+        sources = _sources(batch)
+        completed: list[tuple[int, int, bytes]] = []
+        for leaf in batch:
+            if leaf.index != frontier.size:
+                return LogReport(checked, f"leaf {frontier.size} is missing (the next stored leaf is {leaf.index})")
+            expected = sources.get((leaf.source_type, leaf.source_id))
+            if expected is None:
+                return LogReport(
+                    checked, f"leaf {leaf.index} stands for {leaf.source_type} {leaf.source_id}, which is gone"
+                )
+            if merkle.leaf_hash(expected) != bytes(leaf.leaf_hash):
+                return LogReport(
+                    checked, f"leaf {leaf.index} does not match its {leaf.source_type} {leaf.source_id}: it was edited"
+                )
+            if leaf.source_type == LeafSource.AUDIT:
+                if int(leaf.source_id) != last_audit_seq + 1:
+                    return LogReport(
+                        checked,
+                        f"leaf {leaf.index} is audit event #{leaf.source_id}, but #{last_audit_seq + 1} comes next: "
+                        "leaves were reordered, inserted or removed",
+                    )
+                last_audit_seq += 1
+            completed += frontier.append(bytes(leaf.leaf_hash))
+            checked += 1
+            while next_checkpoint < len(checkpoints) and checkpoints[next_checkpoint][0] == frontier.size:
+                if bytes(checkpoints[next_checkpoint][1]) != frontier.root():
+                    return LogReport(checked, f"the checkpoint of {frontier.size} leaves does not match the log")
+                next_checkpoint += 1
+        stored = dict(
+            Node.objects.filter(key__in=[node_key(lv, ix) for lv, ix, _ in completed]).values_list("key", "hash")
+        )
+        for level, index, value in completed:
+            if bytes(stored.get(node_key(level, index), b"")) != value:
+                return LogReport(checked, f"the stored hash of subtree {level}/{index} is missing or wrong")
+        last_index = batch[-1].index
+    while next_checkpoint < len(checkpoints) and checkpoints[next_checkpoint][0] == 0:
+        next_checkpoint += 1
+    if next_checkpoint < len(checkpoints):
+        return LogReport(
+            checked,
+            f"the court signed a checkpoint of {checkpoints[next_checkpoint][0]} leaves, but the log has only "
+            f"{frontier.size}: leaves were removed from the end",
+        )
+    head = read_head()
+    if head.size != frontier.size or bytes(head.frontier) != frontier.to_bytes():
+        return LogReport(checked, f"the log's head records {head.size} leaves, but {frontier.size} are stored")
+    if head.audit_seq != last_audit_seq:
+        return LogReport(
+            checked, f"the head has read audit events to #{head.audit_seq}, the leaves to #{last_audit_seq}"
+        )
+    return LogReport(checked, None)
