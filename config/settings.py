@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "smartcourt.administrators",
     "smartcourt.demo",
     "smartcourt.evidence",
+    "smartcourt.claims",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,614 @@
+"""Every write on creditors and claims: declaration, review, objections, the court's ruling, imports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+
+from smartcourt.accounts.models import User
+from smartcourt.audit.actions import record_event
+from smartcourt.bankruptcy.models import Proceeding
+from smartcourt.cases.models import Case
+from smartcourt.cases.selectors import get_case_for
+from smartcourt.claims import policies
+from smartcourt.claims.choices import (
+    CLAIM_TRANSITIONS,
+    CONFIRMABLE,
+    OBJECTABLE,
+    REVIEW_RESULTS,
+    ClaimNature,
+    ClaimStatus,
+    CreditorKind,
+    CreditorSource,
+    DayCount,
+    DocumentKind,
+    ObjectionStatus,
+    ResolutionBasis,
+)
+from smartcourt.claims.interest import RatePeriod, compute_interest
+from smartcourt.claims.models import (
+    Claim,
+    ClaimDocument,
+    ClaimReview,
+    ClaimTransition,
+    ConfirmationRuling,
+    Creditor,
+    Objection,
+)
+from smartcourt.claims.selectors import claim_deadlines, get_claim_for
+from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from smartcourt.core.identifiers import validate_credit_code, validate_identity_number
+from smartcourt.core.money import MAX_FEN, fen_to_yuan, yuan_to_fen
+from smartcourt.core.uploads import JPEG, PDF, PNG, UploadedFileLike, checked_upload
+from smartcourt.dossier.actions import file_entry
+from smartcourt.dossier.choices import EntryKind
+from smartcourt.dossier.pdf import template_to_pdf
+
+MAX_ATTACHMENTS = 10
+MAX_REASON = 1000
+EVIDENCE_TYPES = frozenset({PDF, PNG, JPEG})
+REVIEW_ITEMS = ("principal", "interest", "penalties", "costs")
+LATE_CONSEQUENCE = (
+    "补充申报（《企业破产法》第五十六条）：可在破产财产最后分配前补充申报，但此前已进行的分配不再对其补充分配，"
+    "为审查和确认补充申报债权的费用由补充申报人承担。"
+)
+
+
+# --- helpers -------------------------------------------------------------------------------------------------
+
+
+def _proceeding(case: Case) -> Proceeding:
+    try:
+        return Proceeding.objects.get(case=case)
+    except Proceeding.DoesNotExist as exc:
+        raise DomainError(
+            "Claims are declared only once the court has accepted the case", code="no_proceeding"
+        ) from exc
+
+
+def _anchor(proceeding: Proceeding, name: str) -> dt.date | None:
+    value = proceeding.anchor_dates.get(name)
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _amount(value: str | None, *, field: str) -> int:
+    if value is None or str(value).strip() == "":
+        return 0
+    fen = yuan_to_fen(str(value), field=field)
+    if fen < 0:
+        raise DomainError(f"{field}: an amount cannot be negative", field=field)
+    return fen
+
+
+def _reason(text: str, *, field: str) -> str:
+    text = (text or "").strip()
+    if len(text) > MAX_REASON:
+        raise DomainError(f"{field}: at most {MAX_REASON} characters", field=field)
+    return text
+
+
+def _transition(claim: Claim, to_status: str, *, actor: User | None, note: str = "") -> None:
+    """Compare-and-set the claim's status on its version, and leave the immutable transition row."""
+    if to_status not in CLAIM_TRANSITIONS[ClaimStatus(claim.status)]:
+        raise Conflict(
+            f"A claim that is {ClaimStatus(claim.status).label} cannot become {ClaimStatus(to_status).label}",
+            code="bad_transition",
+        )
+    updated = Claim.objects.filter(pk=claim.pk, version=claim.version).update(
+        status=to_status, version=claim.version + 1, updated_at=timezone.now()
+    )
+    if updated != 1:
+        raise Conflict("Somebody else changed this claim first; reload it", code="stale")
+    ClaimTransition.objects.create(claim=claim, from_status=claim.status, to_status=to_status, actor=actor, note=note)
+    claim.status = to_status
+    claim.version += 1
+
+
+def _locked_claim(actor: User, claim_id: uuid.UUID | str, *, case_id: uuid.UUID | str | None = None) -> Claim:
+    visible = get_claim_for(actor, claim_id, case_id=case_id)
+    return Claim.objects.select_for_update().select_related("case", "creditor").get(pk=visible.pk)
+
+
+def _check_version(claim: Claim, expected_version: int | None) -> None:
+    if expected_version is not None and expected_version != claim.version:
+        raise Conflict("Somebody else changed this claim first; reload it", code="stale")
+
+
+def _file_pdf(
+    *, actor: User, claim: Claim, template: str, title: str, context: dict[str, Any], kind: str, served: bool
+) -> ClaimDocument:
+    pdf = template_to_pdf(template, {"claim": claim, "case": claim.case, "creditor": claim.creditor, **context})
+    entry_kind = EntryKind.RULING if kind == DocumentKind.RULING else EntryKind.NOTICE
+    entry = file_entry(
+        actor=actor,
+        case=claim.case,
+        kind=entry_kind,
+        title=title[:200],
+        content=pdf,
+        filename=f"{title[:80]}.pdf",
+        content_type=PDF,
+        source=claim,
+    )
+    return ClaimDocument.objects.create(claim=claim, entry=entry, kind=kind, served_to_creditor=served)
+
+
+def validate_identifier(kind: str, value: str) -> str:
+    if kind == CreditorKind.NATURAL_PERSON:
+        return validate_identity_number(value, field="identifier")
+    if kind == CreditorKind.ORGANISATION:
+        return validate_credit_code(value, field="identifier")
+    raise DomainError(f"unknown creditor kind {kind!r}", field="kind")
+
+
+# --- declaration ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """What a creditor declares; amounts are yuan strings, the rate an annual percentage."""
+
+    creditor_kind: str
+    creditor_name: str
+    identifier: str
+    phone: str = ""
+    nature: str = ClaimNature.ORDINARY
+    collateral: str = ""
+    principal: str = "0"
+    penalties: str = "0"
+    costs: str = "0"
+    interest_from: dt.date | None = None
+    interest_rate_percent: str = ""
+    day_count: str = DayCount.ACT_365
+    basis: str = ""
+
+
+@transaction.atomic
+def declare_claim(
+    *,
+    actor: User,
+    case_id: uuid.UUID | str,
+    declaration: Declaration,
+    attachments: list[UploadedFileLike] | None = None,
+    now: dt.datetime | None = None,
+) -> Claim:
+    """A creditor (or his agent) declares a claim online; files the evidence and a declaration receipt."""
+    from smartcourt.claims.interest import parse_rate
+
+    case = get_case_for(actor, case_id)
+    if not policies.can_declare(actor, case):
+        raise PermissionDenied("Only a creditor or his agent declares a claim")
+    proceeding = _proceeding(case)
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    now = now or timezone.now()
+    d = declaration
+    name = d.creditor_name.strip()
+    if not name or len(name) > 200:
+        raise DomainError("The creditor's name is required (at most 200 characters)", field="creditor_name")
+    identifier = validate_identifier(d.creditor_kind, d.identifier)
+    if d.nature not in ClaimNature.values:
+        raise DomainError(f"unknown claim nature {d.nature!r}", field="nature")
+    collateral = d.collateral.strip()
+    if d.nature == ClaimNature.SECURED and not collateral:
+        raise DomainError("A secured claim names its collateral", field="collateral")
+    if d.nature != ClaimNature.SECURED:
+        collateral = ""
+    principal = _amount(d.principal, field="principal")
+    if principal == 0:
+        raise DomainError("The principal must be more than zero", field="principal")
+    penalties = _amount(d.penalties, field="penalties")
+    costs = _amount(d.costs, field="costs")
+    interest_detail: dict[str, object] = {}
+    interest = 0
+    if d.interest_from is not None or d.interest_rate_percent.strip():
+        if d.interest_from is None or not d.interest_rate_percent.strip():
+            raise DomainError("Interest needs both its start date and its rate", field="interest_from")
+        computation = compute_interest(
+            principal_fen=principal,
+            periods=[RatePeriod(d.interest_from, parse_rate(d.interest_rate_percent, field="interest_rate"))],
+            accepted_on=proceeding.opened_on,
+            day_count=d.day_count,
+        )
+        interest = computation.total_fen
+        interest_detail = computation.as_dict()
+    if principal + interest + penalties + costs > MAX_FEN:
+        raise DomainError("The total is out of range", field="principal")
+    files = [checked_upload(upload, allowed=EVIDENCE_TYPES, field="attachments") for upload in attachments or []]
+    if len(files) > MAX_ATTACHMENTS:
+        raise DomainError(f"At most {MAX_ATTACHMENTS} attachments", field="attachments")
+
+    creditor = Creditor.objects.select_for_update().filter(case=case, identifier=identifier).first()
+    if creditor is None:
+        creditor = Creditor.objects.create(
+            case=case,
+            kind=d.creditor_kind,
+            name=name,
+            identifier=identifier,
+            phone=d.phone.strip()[:20],
+            user=actor,
+            source=CreditorSource.SELF_DECLARED,
+        )
+    elif creditor.user_id is None:
+        # A creditor from the debtor's list who now declares: the list entry becomes his.
+        Creditor.objects.filter(pk=creditor.pk).update(user=actor, updated_at=timezone.now())
+        creditor.user = actor
+    elif creditor.user_id != actor.pk:
+        raise PermissionDenied("Another user already declares for this creditor", field="identifier")
+
+    period_end = _anchor(proceeding, "claims_period_ends_on")
+    late = period_end is not None and timezone.localdate(now) > period_end
+    number = (Claim.objects.filter(case=case).aggregate(last=Max("number"))["last"] or 0) + 1
+    claim = Claim.objects.create(
+        case=case,
+        creditor=creditor,
+        number=number,
+        nature=d.nature,
+        collateral=collateral[:500],
+        principal_fen=principal,
+        interest_fen=interest,
+        penalties_fen=penalties,
+        costs_fen=costs,
+        interest_detail=interest_detail,
+        basis=_reason(d.basis, field="basis"),
+        declared_at=now,
+        declared_by=actor,
+        late=late,
+    )
+    ClaimTransition.objects.create(claim=claim, from_status="", to_status=ClaimStatus.DECLARED, actor=actor)
+    for index, upload in enumerate(files, start=1):
+        entry = file_entry(
+            actor=actor,
+            case=case,
+            kind=EntryKind.ATTACHMENT,
+            title=f"债权申报第{number}号 证据{index}：{upload.name}"[:200],
+            content=upload.content,
+            filename=upload.name,
+            content_type=upload.content_type,
+            source=claim,
+        )
+        ClaimDocument.objects.create(claim=claim, entry=entry, kind=DocumentKind.EVIDENCE)
+    record_event(
+        actor=actor,
+        action="claims.declared",
+        case_id=case.pk,
+        obj=claim,
+        after={
+            "number": number,
+            "creditor": creditor.name,
+            "nature": d.nature,
+            "principal_fen": principal,
+            "interest_fen": interest,
+            "penalties_fen": penalties,
+            "costs_fen": costs,
+            "late": late,
+            "attachments": len(files),
+        },
+    )
+    _file_pdf(
+        actor=actor,
+        claim=claim,
+        template="claims/pdf/receipt.html",
+        title=f"债权申报回执（第{number}号）",
+        context={
+            "late_consequence": LATE_CONSEQUENCE if late else "",
+            "period_end": period_end,
+            "attachments": files,
+            "declared_at": timezone.localtime(now),
+        },
+        kind=DocumentKind.RECEIPT,
+        served=True,
+    )
+    return claim
+
+
+# --- review --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReviewDecision:
+    """The administrator's decision: a result, the confirmed amounts (yuan strings) and a reason per item."""
+
+    result: str
+    nature: str = ""
+    principal: str = "0"
+    interest: str = "0"
+    penalties: str = "0"
+    costs: str = "0"
+    reasons: dict[str, str] | None = None
+
+
+@transaction.atomic
+def start_review(*, actor: User, claim_id: uuid.UUID | str, expected_version: int | None = None) -> Claim:
+    claim = _locked_claim(actor, claim_id)
+    if not policies.can_review(actor, claim.case):
+        raise PermissionDenied("Only the administrator appointed on this case reviews claims")
+    _check_version(claim, expected_version)
+    _transition(claim, ClaimStatus.UNDER_REVIEW, actor=actor)
+    record_event(actor=actor, action="claims.review_started", case_id=claim.case_id, obj=claim)
+    return claim
+
+
+def _confirmed_amounts(claim: Claim, decision: ReviewDecision) -> dict[str, int]:
+    if decision.result == ClaimStatus.CONFIRMED:
+        return {
+            "principal": claim.principal_fen,
+            "interest": claim.interest_fen,
+            "penalties": claim.penalties_fen,
+            "costs": claim.costs_fen,
+        }
+    if decision.result in {ClaimStatus.NOT_CONFIRMED, ClaimStatus.PENDING}:
+        return dict.fromkeys(REVIEW_ITEMS, 0)
+    amounts = {item: _amount(getattr(decision, item), field=item) for item in REVIEW_ITEMS}
+    declared = {
+        "principal": claim.principal_fen,
+        "interest": claim.interest_fen,
+        "penalties": claim.penalties_fen,
+        "costs": claim.costs_fen,
+    }
+    for item in REVIEW_ITEMS:
+        if amounts[item] > declared[item]:
+            raise DomainError(
+                f"{item}: cannot confirm {fen_to_yuan(amounts[item])}, more than the {fen_to_yuan(declared[item])} "
+                "declared",
+                field=item,
+            )
+    total = sum(amounts.values())
+    if total == 0 or amounts == declared:
+        raise DomainError(
+            "A partly confirmed claim confirms more than nothing and less than the declared amount", field="principal"
+        )
+    return amounts
+
+
+@transaction.atomic
+def review_claim(
+    *, actor: User, claim_id: uuid.UUID | str, decision: ReviewDecision, expected_version: int | None = None
+) -> ClaimReview:
+    """Record the administrator's review decision and serve the review-result notice on the creditor."""
+    claim = _locked_claim(actor, claim_id)
+    if not policies.can_review(actor, claim.case):
+        raise PermissionDenied("Only the administrator appointed on this case reviews claims")
+    _check_version(claim, expected_version)
+    if decision.result not in REVIEW_RESULTS:
+        raise DomainError(f"unknown review result {decision.result!r}", field="result")
+    nature = decision.nature or claim.nature
+    if nature not in ClaimNature.values:
+        raise DomainError(f"unknown claim nature {nature!r}", field="nature")
+    amounts = _confirmed_amounts(claim, decision)
+    raw_reasons = decision.reasons or {}
+    reasons = {
+        key: _reason(raw_reasons.get(key, ""), field=f"reason_{key}") for key in (*REVIEW_ITEMS, "nature", "general")
+    }
+    declared = {
+        "principal": claim.principal_fen,
+        "interest": claim.interest_fen,
+        "penalties": claim.penalties_fen,
+        "costs": claim.costs_fen,
+    }
+    if decision.result == ClaimStatus.PARTLY_CONFIRMED:
+        for item in REVIEW_ITEMS:
+            if amounts[item] != declared[item] and not reasons[item]:
+                raise DomainError(f"Give the reason why the {item} is not confirmed in full", field=f"reason_{item}")
+    if decision.result in {ClaimStatus.NOT_CONFIRMED, ClaimStatus.PENDING} and not reasons["general"]:
+        raise DomainError("Give the reason for this result", field="reason_general")
+    if nature != claim.nature and not reasons["nature"]:
+        raise DomainError("Give the reason why the nature differs from the declaration", field="reason_nature")
+    if claim.status == ClaimStatus.DECLARED:
+        _transition(claim, ClaimStatus.UNDER_REVIEW, actor=actor)
+    before = {"status": claim.status}
+    _transition(claim, decision.result, actor=actor)
+    Claim.objects.filter(pk=claim.pk).update(
+        confirmed_nature=nature if decision.result != ClaimStatus.PENDING else "",
+        confirmed_principal_fen=amounts["principal"],
+        confirmed_interest_fen=amounts["interest"],
+        confirmed_penalties_fen=amounts["penalties"],
+        confirmed_costs_fen=amounts["costs"],
+    )
+    claim.refresh_from_db()
+    review = ClaimReview.objects.create(
+        claim=claim,
+        result=decision.result,
+        nature=nature,
+        principal_fen=amounts["principal"],
+        interest_fen=amounts["interest"],
+        penalties_fen=amounts["penalties"],
+        costs_fen=amounts["costs"],
+        reasons={key: value for key, value in reasons.items() if value},
+        reviewer=actor,
+    )
+    record_event(
+        actor=actor,
+        action="claims.reviewed",
+        case_id=claim.case_id,
+        obj=claim,
+        before=before,
+        after={"status": decision.result, "nature": nature, **{f"{k}_fen": v for k, v in amounts.items()}},
+    )
+    deadlines = claim_deadlines(claim, today=timezone.localdate())
+    _file_pdf(
+        actor=actor,
+        claim=claim,
+        template="claims/pdf/review_notice.html",
+        title=f"债权审查结论通知书（第{claim.number}号）",
+        context={"review": review, "declared": declared, "amounts": amounts, "deadlines": deadlines},
+        kind=DocumentKind.REVIEW_NOTICE,
+        served=True,
+    )
+    return review
+
+
+@transaction.atomic
+def review_batch(
+    *, actor: User, case_id: uuid.UUID | str, claim_ids: list[uuid.UUID], reason: str = ""
+) -> list[ClaimReview]:
+    """Confirm several claims as declared at once (large cases). All or nothing."""
+    case = get_case_for(actor, case_id)
+    if not policies.can_review(actor, case):
+        raise PermissionDenied("Only the administrator appointed on this case reviews claims")
+    if not claim_ids:
+        raise DomainError("Choose at least one claim", field="claims")
+    general = _reason(reason, field="reason_general")
+    return [
+        review_claim(
+            actor=actor,
+            claim_id=claim_id,
+            decision=ReviewDecision(result=ClaimStatus.CONFIRMED, reasons={"general": general}),
+        )
+        for claim_id in claim_ids
+    ]
+
+
+# --- objections and the court's confirmation -----------------------------------------------------------------
+
+
+@transaction.atomic
+def object_to_claim(
+    *, actor: User, claim_id: uuid.UUID | str, reasons: str, claimed_total: str = "", today: dt.date | None = None
+) -> Objection:
+    """The creditor objects to the review result of his claim, within the objection period."""
+    claim = _locked_claim(actor, claim_id)
+    if claim.creditor.user_id != actor.pk:
+        raise PermissionDenied("Only the creditor objects to the review of his claim")
+    if claim.status not in OBJECTABLE:
+        raise Conflict(
+            f"A claim that is {ClaimStatus(claim.status).label} cannot be objected to", code="bad_transition"
+        )
+    today = today or timezone.localdate()
+    deadline = claim_deadlines(claim, today=today).get("objection")
+    if deadline is not None and today > deadline.on:
+        raise Conflict(f"The objection period ended on {deadline.on.isoformat()}", code="period_over")
+    text = _reason(reasons, field="reasons")
+    if not text:
+        raise DomainError("Give the reasons of the objection", field="reasons")
+    claimed = _amount(claimed_total, field="claimed_total") if claimed_total.strip() else None
+    _transition(claim, ClaimStatus.DISPUTED, actor=actor)
+    objection = Objection.objects.create(claim=claim, raised_by=actor, reasons=text, claimed_total_fen=claimed)
+    record_event(
+        actor=actor,
+        action="claims.objection_raised",
+        case_id=claim.case_id,
+        obj=objection,
+        after={"claim": str(claim.pk), "claimed_total_fen": claimed},
+    )
+    return objection
+
+
+@transaction.atomic
+def resolve_objection(
+    *,
+    actor: User,
+    objection_id: uuid.UUID | str,
+    basis: str,
+    reference: str,
+    resolved_on: dt.date,
+    decision: ReviewDecision,
+) -> Objection:
+    """Record the outcome of the court's ruling or of the suit on an objection; the table follows it."""
+    try:
+        objection = Objection.objects.select_related("claim").get(pk=objection_id)
+    except (Objection.DoesNotExist, ValueError) as exc:
+        raise NotFound("No such objection") from exc
+    claim = _locked_claim(actor, objection.claim_id)
+    if not policies.can_rule(actor, claim.case):
+        raise PermissionDenied("Only a judge sitting on the case records the outcome of an objection")
+    if basis not in ResolutionBasis.values:
+        raise DomainError(f"unknown basis {basis!r}", field="basis")
+    reference = reference.strip()
+    if not reference:
+        raise DomainError("Give the case number of the ruling or judgment", field="reference")
+    if objection.status != ObjectionStatus.OPEN:
+        raise Conflict("This objection is already resolved", code="bad_transition")
+    nature = decision.nature or claim.confirmed_nature or claim.nature
+    amounts = {item: _amount(getattr(decision, item), field=item) for item in REVIEW_ITEMS}
+    _transition(claim, ClaimStatus.RESOLVED, actor=actor, note=reference[:500])
+    Claim.objects.filter(pk=claim.pk).update(
+        confirmed_nature=nature,
+        confirmed_principal_fen=amounts["principal"],
+        confirmed_interest_fen=amounts["interest"],
+        confirmed_penalties_fen=amounts["penalties"],
+        confirmed_costs_fen=amounts["costs"],
+    )
+    Objection.objects.filter(pk=objection.pk).update(
+        status=ObjectionStatus.RESOLVED,
+        resolution_basis=basis,
+        resolution_reference=reference[:100],
+        resolved_on=resolved_on,
+        resolved_by=actor,
+        updated_at=timezone.now(),
+    )
+    objection.refresh_from_db()
+    record_event(
+        actor=actor,
+        action="claims.objection_resolved",
+        case_id=claim.case_id,
+        obj=objection,
+        after={"basis": basis, "reference": reference, **{f"{k}_fen": v for k, v in amounts.items()}},
+    )
+    return objection
+
+
+@transaction.atomic
+def confirm_undisputed(*, actor: User, case_id: uuid.UUID | str, ruled_on: dt.date) -> ConfirmationRuling:
+    """The judge confirms by ruling every confirmed or partly confirmed claim that nobody objected to."""
+    case = get_case_for(actor, case_id)
+    if not policies.can_rule(actor, case):
+        raise PermissionDenied("Only a judge sitting on the case confirms the claims table")
+    claims = list(
+        Claim.objects.select_for_update()
+        .filter(case=case, status__in=CONFIRMABLE)
+        .select_related("creditor")
+        .order_by("number")
+    )
+    if not claims:
+        raise Conflict("There is no undisputed claim to confirm", code="nothing_to_confirm")
+    total = sum(claim.confirmed_total_fen for claim in claims)
+    ruling = ConfirmationRuling.objects.create(case=case, ruled_on=ruled_on, judge=actor, total_fen=total)
+    now = timezone.now()
+    ids = [claim.pk for claim in claims]
+    # One update for the lot: the rows are locked above and each is checked to be in a confirmable status.
+    updated = 0
+    for status in CONFIRMABLE:
+        updated += Claim.objects.filter(pk__in=ids, status=status).update(
+            status=ClaimStatus.COURT_CONFIRMED, ruling=ruling, updated_at=now
+        )
+    if updated != len(ids):
+        raise Conflict("Somebody else changed these claims first; try again", code="stale")
+    Claim.objects.filter(pk__in=ids).update(version=F("version") + 1)
+    ClaimTransition.objects.bulk_create(
+        [
+            ClaimTransition(
+                claim=claim, from_status=claim.status, to_status=ClaimStatus.COURT_CONFIRMED, actor=actor, note="ruling"
+            )
+            for claim in claims
+        ],
+        batch_size=1000,
+    )
+    pdf = template_to_pdf(
+        "claims/pdf/ruling.html", {"case": case, "ruling": ruling, "claims": claims, "total": fen_to_yuan(total)}
+    )
+    title = "民事裁定书（确认债权表记载的无争议债权用）"
+    entry = file_entry(
+        actor=actor, case=case, kind=EntryKind.RULING, title=title, content=pdf, filename=f"{title}.pdf", source=ruling
+    )
+    ConfirmationRuling.objects.filter(pk=ruling.pk).update(entry=entry)
+    ruling.entry = entry
+    ClaimDocument.objects.bulk_create(
+        [
+            ClaimDocument(claim=claim, entry=entry, kind=DocumentKind.RULING, served_to_creditor=True)
+            for claim in claims
+        ],
+        batch_size=1000,
+    )
+    record_event(
+        actor=actor,
+        action="claims.undisputed_confirmed",
+        case_id=case.pk,
+        obj=ruling,
+        after={"ruled_on": ruled_on.isoformat(), "claims": len(claims), "total_fen": total},
+    )
+    return ruling

@@ -1,0 +1,176 @@
+"""Creditors of a bankruptcy case, their claims, the administrator's reviews, objections and court rulings.
+
+Amounts are integer fen. A claim's status changes only through actions.py, by compare-and-set on ``version``,
+and every change leaves an immutable ``ClaimTransition``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from smartcourt.cases.models import Case
+from smartcourt.claims.choices import (
+    ClaimNature,
+    ClaimStatus,
+    CreditorKind,
+    CreditorSource,
+    DocumentKind,
+    ObjectionStatus,
+    ResolutionBasis,
+)
+from smartcourt.core.models import TimestampedModel, UUIDModel
+from smartcourt.dossier.models import DossierEntry
+
+
+class Creditor(TimestampedModel):
+    """A creditor known in one case: listed by the debtor or the administrator, or self-declared."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="creditors")
+    kind = models.CharField(max_length=16, choices=CreditorKind.choices)
+    name = models.CharField(max_length=200)
+    identifier = models.CharField(
+        max_length=18, help_text="Resident identity number or unified social credit code, check digits verified."
+    )
+    phone = models.CharField(max_length=20, blank=True)
+    account = models.CharField(max_length=40, blank=True, help_text="Bank account for distributions (text).")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="creditor_records",
+        help_text="The platform user who is (or acts for) this creditor, once registered.",
+    )
+    source = models.CharField(max_length=16, choices=CreditorSource.choices)
+    listed_nature = models.CharField(max_length=24, choices=ClaimNature.choices, blank=True)
+    listed_principal_fen = models.BigIntegerField(default=0, help_text="Principal the list gives, in fen.")
+    listed_interest_fen = models.BigIntegerField(default=0, help_text="Interest the list gives, in fen.")
+    listed_other_fen = models.BigIntegerField(
+        default=0, help_text="Other amounts the list gives (compensation, social insurance), in fen."
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "identifier"], name="claims_creditor_once_per_case")]
+        indexes = [models.Index(fields=["case", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Claim(TimestampedModel):
+    """One declared claim (债权申报) and where its review stands."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="claims")
+    creditor = models.ForeignKey(Creditor, on_delete=models.PROTECT, related_name="claims")
+    number = models.PositiveIntegerField(help_text="Registration number within the case (申报登记号).")
+    nature = models.CharField(max_length=24, choices=ClaimNature.choices)
+    collateral = models.CharField(max_length=500, blank=True, help_text="The collateral of a secured claim.")
+    principal_fen = models.BigIntegerField()
+    interest_fen = models.BigIntegerField(default=0)
+    penalties_fen = models.BigIntegerField(default=0)
+    costs_fen = models.BigIntegerField(default=0)
+    interest_detail = models.JSONField(default=dict, blank=True, help_text="The interest computation, line by line.")
+    basis = models.TextField(blank=True, help_text="Facts and grounds of the claim as declared.")
+    declared_at = models.DateTimeField()
+    declared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    late = models.BooleanField(default=False, help_text="Declared after the declaration period (补充申报, art. 56).")
+    status = models.CharField(max_length=24, choices=ClaimStatus.choices, default=ClaimStatus.DECLARED)
+    version = models.PositiveIntegerField(default=1)
+    confirmed_nature = models.CharField(max_length=24, choices=ClaimNature.choices, blank=True)
+    confirmed_principal_fen = models.BigIntegerField(default=0)
+    confirmed_interest_fen = models.BigIntegerField(default=0)
+    confirmed_penalties_fen = models.BigIntegerField(default=0)
+    confirmed_costs_fen = models.BigIntegerField(default=0)
+    ruling = models.ForeignKey(
+        "ConfirmationRuling", null=True, blank=True, on_delete=models.PROTECT, related_name="claims"
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "number"], name="claims_claim_number_once")]
+        indexes = [models.Index(fields=["case", "status"]), models.Index(fields=["case", "nature"])]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} #{self.number}"
+
+    @property
+    def declared_total_fen(self) -> int:
+        return self.principal_fen + self.interest_fen + self.penalties_fen + self.costs_fen
+
+    @property
+    def confirmed_total_fen(self) -> int:
+        return (
+            self.confirmed_principal_fen
+            + self.confirmed_interest_fen
+            + self.confirmed_penalties_fen
+            + self.confirmed_costs_fen
+        )
+
+
+class ClaimTransition(UUIDModel):
+    """An immutable record of one status change."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="transitions")
+    from_status = models.CharField(max_length=24, choices=ClaimStatus.choices, blank=True)
+    to_status = models.CharField(max_length=24, choices=ClaimStatus.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    note = models.CharField(max_length=500, blank=True)
+
+
+class ClaimReview(UUIDModel):
+    """One review decision of the administrator: amounts confirmed by item, with a reason per item."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="reviews")
+    result = models.CharField(max_length=24, choices=ClaimStatus.choices)
+    nature = models.CharField(max_length=24, choices=ClaimNature.choices)
+    principal_fen = models.BigIntegerField()
+    interest_fen = models.BigIntegerField()
+    penalties_fen = models.BigIntegerField()
+    costs_fen = models.BigIntegerField()
+    reasons = models.JSONField(
+        default=dict, help_text="Reason per item: principal, interest, penalties, costs, nature."
+    )
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField(auto_now_add=True)
+
+    @property
+    def total_fen(self) -> int:
+        return self.principal_fen + self.interest_fen + self.penalties_fen + self.costs_fen
+
+
+class Objection(TimestampedModel):
+    """An objection to a review result (异议), by the creditor or another interested party."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="objections")
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reasons = models.TextField()
+    claimed_total_fen = models.BigIntegerField(null=True, blank=True, help_text="What the objector says is due.")
+    status = models.CharField(max_length=16, choices=ObjectionStatus.choices, default=ObjectionStatus.OPEN)
+    resolution_basis = models.CharField(max_length=16, choices=ResolutionBasis.choices, blank=True)
+    resolution_reference = models.CharField(max_length=100, blank=True, help_text="Case number of the ruling/suit.")
+    resolved_on = models.DateField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+
+class ConfirmationRuling(TimestampedModel):
+    """The court's ruling confirming the undisputed claims of the table (确认无争议债权民事裁定)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="claim_rulings")
+    ruled_on = models.DateField()
+    judge = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    total_fen = models.BigIntegerField()
+    entry = models.ForeignKey(DossierEntry, null=True, on_delete=models.PROTECT, related_name="+")
+
+
+class ClaimDocument(UUIDModel):
+    """A dossier entry that belongs to a claim: evidence, receipt, notices, rulings. What the creditor is
+    served and can open from his tracker."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="documents")
+    entry = models.ForeignKey(DossierEntry, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=16, choices=DocumentKind.choices)
+    served_to_creditor = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)

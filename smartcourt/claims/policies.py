@@ -1,0 +1,43 @@
+"""Who may do what with claims.
+
+- Anyone who can see the case (cases.selectors) may inspect the claims table, masked (art. 57).
+- Court staff of the case's court and the appointed administrator see every claim of the case.
+- A creditor (or party) member of the case declares claims and sees only his own.
+- Only the appointed administrator reviews; only a judge sitting on the case rules.
+"""
+
+from __future__ import annotations
+
+from smartcourt.accounts.choices import Role
+from smartcourt.accounts.models import User
+from smartcourt.cases.models import Case
+from smartcourt.dossier.policies import is_appointed_administrator, is_judge_of
+
+__all__ = ["can_declare", "can_review", "can_rule", "can_see_all_claims", "is_appointed_administrator"]
+
+DECLARING_ROLES = frozenset({Role.CREDITOR, Role.PARTY})
+
+
+def _active(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_active)
+
+
+def can_see_all_claims(user: User, case: Case) -> bool:
+    if not _active(user):
+        return False
+    if user.is_court_staff:
+        return user.organisation_id == case.court_id
+    return is_appointed_administrator(user, case)
+
+
+def can_declare(user: User, case: Case) -> bool:
+    """For a case ``user`` can see: a creditor or a lawyer acting for one."""
+    return _active(user) and user.role in DECLARING_ROLES
+
+
+def can_review(user: User, case: Case) -> bool:
+    return is_appointed_administrator(user, case)
+
+
+def can_rule(user: User, case: Case) -> bool:
+    return is_judge_of(user, case)

@@ -1,0 +1,178 @@
+"""Reads of claims, scoped to the user asking; the claims table; a creditor's deadlines."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q, QuerySet, Sum
+
+from smartcourt.accounts.models import User
+from smartcourt.bankruptcy.models import Proceeding
+from smartcourt.cases.models import Case
+from smartcourt.cases.selectors import cases_visible_to, get_case_for
+from smartcourt.claims.choices import NATURE_ORDER, OBJECTABLE, ClaimNature, ClaimStatus, DocumentKind
+from smartcourt.claims.models import Claim, ClaimDocument
+from smartcourt.claims.policies import can_see_all_claims
+from smartcourt.core.errors import NotFound
+
+# Objections are open for this many days after the review-result notice (or until the verification at the
+# first creditors' meeting, if that is later); a suit may follow within 15 days (Interp. III art. 8).
+OBJECTION_DAYS = 15
+SUIT_DAYS = 15
+
+
+def claims_visible_to(user: User) -> QuerySet[Claim]:
+    """Every claim ``user`` may see: all claims of the cases he sees them all in, and his own elsewhere."""
+    cases = cases_visible_to(user)
+    if not user.is_authenticated:
+        return Claim.objects.none()
+    all_of = [case.pk for case in cases.select_related(None) if can_see_all_claims(user, case)]
+    return Claim.objects.filter(Q(case_id__in=all_of) | Q(case__in=cases, creditor__user=user))
+
+
+def claims_of_case(user: User, case: Case) -> QuerySet[Claim]:
+    """The claims of a case ``user`` can see (the caller got ``case`` through get_case_for)."""
+    claims = Claim.objects.filter(case=case)
+    if not can_see_all_claims(user, case):
+        claims = claims.filter(creditor__user=user)
+    return claims.select_related("creditor").order_by("number")
+
+
+def get_claim_for(user: User, claim_id: uuid.UUID | str, *, case_id: uuid.UUID | str | None = None) -> Claim:
+    """The claim, if ``user`` may see it; otherwise NotFound, as if it did not exist."""
+    try:
+        claim = Claim.objects.select_related("case", "creditor").get(pk=claim_id)
+    except (Claim.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
+        raise NotFound("No such claim") from exc
+    if case_id is not None and str(claim.case_id) != str(case_id):
+        raise NotFound("No such claim")
+    case = get_case_for(user, claim.case_id)
+    if not can_see_all_claims(user, case) and claim.creditor.user_id != user.pk:
+        raise NotFound("No such claim")
+    return claim
+
+
+@dataclass(frozen=True)
+class Deadline:
+    key: str
+    on: dt.date
+    days_left: int
+
+
+def _proceeding(case_id: uuid.UUID) -> Proceeding | None:
+    return Proceeding.objects.filter(case_id=case_id).first()
+
+
+def claim_deadlines(claim: Claim, *, today: dt.date) -> dict[str, Deadline]:
+    """The dates that concern the creditor of ``claim``: declaration period end, objection period, suit."""
+    result: dict[str, Deadline] = {}
+    proceeding = _proceeding(claim.case_id)
+    anchors = proceeding.anchor_dates if proceeding is not None else {}
+
+    def put(key: str, day: dt.date) -> None:
+        result[key] = Deadline(key=key, on=day, days_left=(day - today).days)
+
+    if anchors.get("claims_period_ends_on"):
+        put("declaration", dt.date.fromisoformat(anchors["claims_period_ends_on"]))
+    review = claim.reviews.order_by("-reviewed_at").first()
+    if review is not None and claim.status in OBJECTABLE | {ClaimStatus.DISPUTED}:
+        end = review.reviewed_at.date() + dt.timedelta(days=OBJECTION_DAYS)
+        meeting = anchors.get("meeting_on")
+        if meeting:
+            end = max(end, dt.date.fromisoformat(meeting))
+        put("objection", end)
+        if claim.status == ClaimStatus.DISPUTED:
+            put("suit", end + dt.timedelta(days=SUIT_DAYS))
+    return result
+
+
+@dataclass
+class TableClass:
+    nature: str
+    label: str
+    count: int = 0
+    declared_fen: int = 0
+    confirmed_fen: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class ClaimsTable:
+    classes: list[TableClass]
+    count: int
+    declared_fen: int
+    confirmed_fen: int
+
+
+def claims_table(case: Case) -> ClaimsTable:
+    """Totals of the claims table (债权表) by nature, straight from the claims: always current.
+
+    A claim counts in the class of its confirmed nature once reviewed, of its declared nature before."""
+    rows = (
+        Claim.objects.filter(case=case)
+        .values("nature", "confirmed_nature", "status")
+        .annotate(
+            n=Count("id"),
+            declared=Sum("principal_fen") + Sum("interest_fen") + Sum("penalties_fen") + Sum("costs_fen"),
+            confirmed=Sum("confirmed_principal_fen")
+            + Sum("confirmed_interest_fen")
+            + Sum("confirmed_penalties_fen")
+            + Sum("confirmed_costs_fen"),
+        )
+    )
+    classes = {nature: TableClass(nature=nature, label=str(ClaimNature(nature).label)) for nature in NATURE_ORDER}
+    for row in rows:
+        target = classes[row["confirmed_nature"] or row["nature"]]
+        target.count += row["n"]
+        target.declared_fen += row["declared"] or 0
+        target.confirmed_fen += row["confirmed"] or 0
+        target.by_status[row["status"]] = target.by_status.get(row["status"], 0) + row["n"]
+    ordered = [classes[nature] for nature in NATURE_ORDER]
+    return ClaimsTable(
+        classes=ordered,
+        count=sum(item.count for item in ordered),
+        declared_fen=sum(item.declared_fen for item in ordered),
+        confirmed_fen=sum(item.confirmed_fen for item in ordered),
+    )
+
+
+def table_rows(case: Case, *, query: str = "") -> QuerySet[Claim]:
+    claims = Claim.objects.filter(case=case).select_related("creditor")
+    query = query.strip()
+    if query:
+        claims = claims.filter(Q(creditor__name__icontains=query) | Q(number=int(query) if query.isdigit() else -1))
+    return claims.order_by("number")
+
+
+def documents_served(claim: Claim) -> QuerySet[ClaimDocument]:
+    return claim.documents.filter(served_to_creditor=True).select_related("entry").order_by("created_at")
+
+
+def claim_documents(user: User, claim: Claim) -> QuerySet[ClaimDocument]:
+    """What ``user`` may open of the claim's documents: everything for court and administrator; the creditor's
+    own evidence and what was served on him for the creditor."""
+    documents = claim.documents.select_related("entry").order_by("created_at")
+    if can_see_all_claims(user, claim.case):
+        return documents
+    return documents.filter(Q(served_to_creditor=True) | Q(kind=DocumentKind.EVIDENCE))
+
+
+def get_claim_document_for(user: User, claim: Claim, document_id: uuid.UUID | str) -> ClaimDocument:
+    try:
+        return claim_documents(user, claim).get(pk=document_id)
+    except (ClaimDocument.DoesNotExist, ValidationError, ValueError) as exc:
+        raise NotFound("No such document") from exc
+
+
+def tracker_for(user: User) -> QuerySet[Claim]:
+    """A creditor's own claims in every case he can see."""
+    if not user.is_authenticated:
+        return Claim.objects.none()
+    return (
+        Claim.objects.filter(case__in=cases_visible_to(user), creditor__user=user)
+        .select_related("case", "creditor")
+        .order_by("case__number", "number")
+    )

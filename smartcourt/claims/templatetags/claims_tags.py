@@ -1,0 +1,34 @@
+"""Display filters for claims: fen as yuan, rates as percent, masked identifiers and accounts."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+
+from smartcourt.core.identifiers import mask_identity_number
+from smartcourt.core.money import fen_to_yuan
+
+register = template.Library()
+
+
+@register.filter
+def yuan(fen: int | None) -> str:
+    return fen_to_yuan(int(fen or 0))
+
+
+@register.filter
+def percent(rate: str | Decimal) -> str:
+    return f"{(Decimal(str(rate)) * 100).normalize():f}%"
+
+
+@register.filter
+def mask_id(value: str) -> str:
+    return mask_identity_number(value or "")
+
+
+@register.filter
+def mask_account(value: str) -> str:
+    """The last four digits only."""
+    value = value or ""
+    return f"****{value[-4:]}" if len(value) > 4 else "*" * len(value)
