@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "smartcourt.bankruptcy",
     "smartcourt.administrators",
     "smartcourt.demo",
+    "smartcourt.documents",
     "smartcourt.evidence",
     "smartcourt.claims",
 ]

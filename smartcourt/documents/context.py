@@ -1,0 +1,123 @@
+"""The placeholders a document template may use, and their values for one case."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
+
+from smartcourt.administrators.models import Appointment
+from smartcourt.bankruptcy.models import Proceeding
+from smartcourt.cases.choices import MemberRole, PartyRole
+from smartcourt.cases.models import Case
+
+# Every name a template may use, with what it means (shown to template editors).
+PLACEHOLDERS: dict[str, str] = {
+    "case_number": "案号, e.g. （2026）苏0623破12号",
+    "case_title": "案件名称",
+    "court_name": "法院名称",
+    "debtor_name": "债务人名称",
+    "debtor_credit_code": "债务人统一社会信用代码",
+    "debtor_address": "债务人住所地",
+    "applicant_name": "申请人",
+    "filed_on": "收案日期 (date)",
+    "accepted_on": "受理日期 (date)",
+    "announced_on": "受理公告日期 (date)",
+    "claims_period_ends_on": "债权申报期限届满日 (date)",
+    "first_meeting_on": "第一次债权人会议日期 (date)",
+    "declared_on": "宣告破产日期 (date)",
+    "administrator_firm": "管理人名称",
+    "administrator_appointed_on": "指定管理人日期 (date)",
+    "presiding_judge": "审判长 / 承办法官",
+    "panel_judges": "合议庭其他审判员 (list)",
+    "clerk_name": "书记员",
+    "creditors": "已知债权人 (list of names)",
+    "creditor_count": "已知债权人数",
+    "today": "今天 (date)",
+}
+
+
+def _date(value: object) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and value:
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def document_context(case: Case) -> dict[str, Any]:
+    """The values of PLACEHOLDERS for ``case``; what the case does not know yet is None (printed blank)."""
+    parties = list(case.parties.all())
+    debtor = next((p for p in parties if p.role == PartyRole.DEBTOR), None)
+    applicant = next((p for p in parties if p.role == PartyRole.APPLICANT), None)
+    members = list(case.members.select_related("user", "organisation"))
+    proceeding = Proceeding.objects.filter(case=case).first()
+    anchors: dict[str, Any] = dict(proceeding.anchor_dates or {}) if proceeding is not None else {}
+    appointment = Appointment.objects.filter(case=case).select_related("firm").first()
+    firm_member = next((m for m in members if m.role == MemberRole.ADMINISTRATOR), None)
+    firm_name = ""
+    if appointment is not None:
+        firm_name = appointment.firm.name
+    elif firm_member is not None:
+        firm_name = (
+            firm_member.organisation.name if firm_member.organisation else getattr(firm_member.user, "full_name", "")
+        )
+    appointed_on = appointment.appointed_on if appointment is not None else None
+    panel = [m.user.full_name for m in members if m.role == MemberRole.PANEL_JUDGE and m.user is not None]
+    clerk = next((m.user.full_name for m in members if m.role == MemberRole.CLERK and m.user is not None), "")
+    creditors = sorted({p.name for p in parties if p.role == PartyRole.CREDITOR})
+    accepted_on = _date(anchors.get("accepted_on")) or case.accepted_on
+    return {
+        "case_number": case.number,
+        "case_title": case.title,
+        "court_name": case.court.name,
+        "debtor_name": debtor.name if debtor else "",
+        "debtor_credit_code": debtor.credit_code if debtor else "",
+        "debtor_address": debtor.address if debtor else "",
+        "applicant_name": applicant.name if applicant else (debtor.name if debtor else ""),
+        "filed_on": case.filed_on,
+        "accepted_on": accepted_on,
+        "announced_on": _date(anchors.get("announced_on")),
+        "claims_period_ends_on": _date(anchors.get("claims_period_ends_on")),
+        "first_meeting_on": _date(anchors.get("meeting_on")),
+        "declared_on": _date(anchors.get("declared_on")),
+        "administrator_firm": firm_name,
+        "administrator_appointed_on": appointed_on,
+        "presiding_judge": case.presiding_judge.full_name if case.presiding_judge else "",
+        "panel_judges": panel,
+        "clerk_name": clerk,
+        "creditors": creditors,
+        "creditor_count": len(creditors),
+        "today": timezone.localdate(),
+    }
+
+
+def sample_context() -> dict[str, Any]:
+    """Made-up values, for previewing a template without a case."""
+    return {
+        "case_number": "（2026）苏0623破12号",
+        "case_title": "如东某某建设有限公司破产清算案",
+        "court_name": "如东县人民法院",
+        "debtor_name": "如东某某建设有限公司",
+        "debtor_credit_code": "914403001922038216",
+        "debtor_address": "江苏省如东县掘港镇某某路1号",
+        "applicant_name": "南通某某材料有限公司",
+        "filed_on": dt.date(2026, 3, 2),
+        "accepted_on": dt.date(2026, 3, 9),
+        "announced_on": dt.date(2026, 3, 20),
+        "claims_period_ends_on": dt.date(2026, 5, 4),
+        "first_meeting_on": dt.date(2026, 5, 15),
+        "declared_on": None,
+        "administrator_firm": "江苏甲律师事务所",
+        "administrator_appointed_on": dt.date(2026, 3, 9),
+        "presiding_judge": "张明",
+        "panel_judges": ["李华", "王强"],
+        "clerk_name": "王芳",
+        "creditors": ["南通某某材料有限公司", "刘某某"],
+        "creditor_count": 2,
+        "today": timezone.localdate(),
+    }

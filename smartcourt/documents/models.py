@@ -1,0 +1,118 @@
+"""The template library, generated documents and the seals that sign them.
+
+A template's text lives in immutable versions: an edit adds a version and moves ``current_version``; a
+document keeps the version it was rendered from. A document's PDF is never rewritten: signing stores the
+signed PDF beside the draft, and a correction is a new document.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+from smartcourt.cases.models import Case
+from smartcourt.core.errors import Conflict
+from smartcourt.core.models import TimestampedModel, UUIDModel
+from smartcourt.documents.choices import DocumentStatus, Issuer
+
+
+class DocumentTemplate(TimestampedModel):
+    """One kind of document in the library (受理破产申请民事裁定书, 接管通知书, …)."""
+
+    key = models.SlugField(max_length=64, unique=True, help_text="Stable key, e.g. acceptance_ruling.")
+    name = models.CharField(max_length=100, help_text="Full name, e.g. 受理破产申请民事裁定书.")
+    heading = models.CharField(max_length=40, help_text="Title printed on the document, e.g. 民事裁定书.")
+    issuer = models.CharField(max_length=16, choices=Issuer.choices)
+    node_keys = models.JSONField(default=list, blank=True, help_text="Rule-pack node keys it serves, e.g. ['N01'].")
+    current_version = models.ForeignKey(
+        "TemplateVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["issuer", "key"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TemplateVersion(UUIDModel):
+    """An immutable text of a template: Django template language over the placeholders of document_context."""
+
+    template = models.ForeignKey(DocumentTemplate, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    body = models.TextField()
+    note = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["template", "number"], name="unique_template_version")]
+        ordering = ["template", "-number"]
+
+    def __str__(self) -> str:
+        return f"{self.template_id} v{self.number}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise Conflict("a template version is never changed; save a new version")
+        super().save(*args, **kwargs)
+
+
+class Seal(TimestampedModel):
+    """An electronic seal of a court or an administrator firm: its image and its signing key and certificate."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="seals", help_text="Court or firm."
+    )
+    name = models.CharField(max_length=100, help_text="Text along the arc, e.g. 如东县人民法院.")
+    purpose = models.CharField(max_length=40, blank=True, help_text="Text under the star, e.g. 破产案件专用章.")
+    image_png = models.BinaryField(help_text="Seal image, red on transparent.")
+    certificate_pem = models.TextField(help_text="Certificate issued by the platform CA.")
+    key_pem = models.TextField(help_text="PKCS#8 private key, encrypted with a key derived from SECRET_KEY.")
+    fingerprint = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the certificate (DER), hex.")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["organisation", "created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.purpose}".strip()
+
+
+class Document(TimestampedModel):
+    """A document generated for a case from one template version."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
+    template_version = models.ForeignKey(TemplateVersion, on_delete=models.PROTECT, related_name="documents")
+    title = models.CharField(max_length=200)
+    status = models.CharField(max_length=16, choices=DocumentStatus.choices, default=DocumentStatus.DRAFT)
+    pdf = models.FileField(upload_to="documents/%Y/%m/")
+    sha256 = models.CharField(max_length=64)
+    seal_box = models.JSONField(
+        default=dict, help_text="Where the seal goes: {'page': 0-based, 'box': [x1, y1, x2, y2]} in PDF points."
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    dossier_entry = models.ForeignKey(
+        "dossier.DossierEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_pdf = models.FileField(upload_to="documents/%Y/%m/", blank=True)
+    signed_sha256 = models.CharField(max_length=64, blank=True)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    seal = models.ForeignKey(Seal, null=True, blank=True, on_delete=models.PROTECT, related_name="documents")
+    signed_entry = models.ForeignKey(
+        "dossier.DossierEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title

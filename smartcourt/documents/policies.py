@@ -1,0 +1,62 @@
+"""Who may edit templates, generate documents, read them and sign them with a seal."""
+
+from __future__ import annotations
+
+from smartcourt.accounts.choices import Role
+from smartcourt.accounts.models import User
+from smartcourt.cases.choices import MemberRole
+from smartcourt.cases.models import Case
+from smartcourt.documents.choices import Issuer
+from smartcourt.documents.models import Seal
+from smartcourt.dossier.policies import can_read_dossier, is_appointed_administrator, is_judge_of
+
+
+def _active(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_active)
+
+
+def can_edit_templates(user: User) -> bool:
+    """The template library is the court administrators' to keep."""
+    return _active(user) and user.role == Role.COURT_ADMIN
+
+
+def can_view_templates(user: User) -> bool:
+    return _active(user) and user.is_court_staff
+
+
+def can_read_documents(user: User, case: Case) -> bool:
+    """Documents are in the dossier: whoever reads the dossier reads them."""
+    return can_read_dossier(user, case)
+
+
+def can_generate(user: User, case: Case, issuer: str) -> bool:
+    """Court documents: the case's judges, its assistants and the court administrators of its court.
+    Administrator documents: the appointed administrator."""
+    if not _active(user):
+        return False
+    if issuer == Issuer.COURT:
+        if not user.is_court_staff or user.organisation_id != case.court_id:
+            return False
+        if user.role == Role.COURT_ADMIN or is_judge_of(user, case):
+            return True
+        return (
+            user.role == Role.JUDGE_ASSISTANT
+            and case.members.filter(user=user, role=MemberRole.JUDGE_ASSISTANT).exists()
+        )
+    return is_appointed_administrator(user, case)
+
+
+def can_sign_with(user: User, case: Case, seal: Seal) -> bool:
+    """The court's seal: a judge of the case or a court administrator of that court. A firm's seal: that
+    firm's administrators, on a case the firm is appointed on."""
+    if not _active(user) or seal.revoked_at is not None:
+        return False
+    if seal.organisation_id == case.court_id:
+        if user.organisation_id != case.court_id:
+            return False
+        return user.role == Role.COURT_ADMIN or is_judge_of(user, case)
+    return (
+        user.role == Role.ADMINISTRATOR
+        and user.organisation_id == seal.organisation_id
+        and is_appointed_administrator(user, case)
+    )

@@ -1,0 +1,84 @@
+"""Reads of templates and documents, scoped to the user asking."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+
+from smartcourt.accounts.models import Organisation, User
+from smartcourt.cases.models import Case
+from smartcourt.cases.selectors import get_case_for
+from smartcourt.core.errors import NotFound
+from smartcourt.documents.models import Document, DocumentTemplate, Seal
+from smartcourt.documents.policies import can_generate, can_read_documents
+
+
+def templates() -> QuerySet[DocumentTemplate]:
+    return DocumentTemplate.objects.select_related("current_version").order_by("issuer", "key")
+
+
+def get_template(key: str) -> DocumentTemplate:
+    try:
+        return templates().get(key=key)
+    except DocumentTemplate.DoesNotExist as exc:
+        raise NotFound("No such template") from exc
+
+
+@dataclass(frozen=True)
+class NodeDocument:
+    """A template a node needs, and the documents already made from it for the case."""
+
+    template: DocumentTemplate
+    documents: list[Document]
+
+
+def documents_for_node(case: Case, node_key: str) -> list[NodeDocument]:
+    """The templates bound to ``node_key``, each with the case's documents made from it (newest first).
+    Node keys are few and the library small: filtered here, as JSON containment differs between databases."""
+    bound = [t for t in templates() if node_key in (t.node_keys or [])]
+    made: dict[uuid.UUID, list[Document]] = {t.pk: [] for t in bound}
+    for document in Document.objects.filter(case=case, template_version__template__in=bound).select_related(
+        "template_version"
+    ):
+        made[document.template_version.template_id].append(document)
+    return [NodeDocument(template=t, documents=made[t.pk]) for t in bound]
+
+
+def node_documents_for(user: User, case: Case, node_key: str) -> list[NodeDocument]:
+    """documents_for_node, for someone who may read the case's documents (else nothing); templates the user
+    cannot generate are still listed, so a judge sees what the administrator owes."""
+    if not can_read_documents(user, case):
+        return []
+    return documents_for_node(case, node_key)
+
+
+def can_generate_template(user: User, case: Case, template: DocumentTemplate) -> bool:
+    return can_generate(user, case, template.issuer)
+
+
+def case_documents_for(user: User, case_id: uuid.UUID | str) -> tuple[Case, QuerySet[Document]]:
+    case = get_case_for(user, case_id)
+    if not can_read_documents(user, case):
+        raise NotFound("No such case")
+    documents = Document.objects.filter(case=case).select_related("template_version__template", "seal")
+    return case, documents
+
+
+def get_document_for(user: User, document_id: uuid.UUID | str) -> Document:
+    try:
+        document = Document.objects.select_related("case__court", "template_version__template", "seal").get(
+            pk=document_id
+        )
+    except (Document.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
+        raise NotFound("No such document") from exc
+    get_case_for(user, document.case_id)
+    if not can_read_documents(user, document.case):
+        raise NotFound("No such document")
+    return document
+
+
+def active_seal(organisation: Organisation) -> Seal | None:
+    return Seal.objects.filter(organisation=organisation, revoked_at__isnull=True).order_by("-created_at").first()
