@@ -1,0 +1,53 @@
+"""The claims table (债权表) as an xlsx workbook: the same rows and masking as the page."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from smartcourt.cases.models import Case
+from smartcourt.claims.choices import ClaimNature, ClaimStatus
+from smartcourt.claims.selectors import claims_table, table_rows
+from smartcourt.claims.spreadsheets import write_xlsx
+from smartcourt.core.identifiers import mask_identity_number
+
+HEADER = [
+    "登记号",
+    "债权人",
+    "证件号码",
+    "申报性质",
+    "担保物",
+    "申报金额（元）",
+    "确认性质",
+    "确认金额（元）",
+    "状态",
+    "补充申报",
+]
+
+
+def _yuan(fen: int) -> Decimal:
+    return Decimal(fen) / 100
+
+
+def claims_table_xlsx(case: Case) -> bytes:
+    rows: list[list[str | int | Decimal | None]] = [[f"{case.number} {case.title} 债权表"], list(HEADER)]
+    for claim in table_rows(case).iterator(chunk_size=2000):
+        rows.append(
+            [
+                claim.number,
+                claim.creditor.name,
+                mask_identity_number(claim.creditor.identifier),
+                str(ClaimNature(claim.nature).label),
+                claim.collateral,
+                _yuan(claim.declared_total_fen),
+                str(ClaimNature(claim.confirmed_nature).label) if claim.confirmed_nature else "",
+                _yuan(claim.confirmed_total_fen),
+                str(ClaimStatus(claim.status).label),
+                "是" if claim.late else "",
+            ]
+        )
+    table = claims_table(case)
+    rows.append([])
+    for item in table.classes:
+        rows.append(["", f"{item.label} 合计", "", "", "", _yuan(item.declared_fen), "", _yuan(item.confirmed_fen)])
+    rows.append(["", "总计", "", "", "", _yuan(table.declared_fen), "", _yuan(table.confirmed_fen)])
+    return write_xlsx(rows, sheet_name="债权表")
