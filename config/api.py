@@ -28,6 +28,7 @@ from smartcourt.bankruptcy.intake_api import router as intake_router
 from smartcourt.cases.api import router as cases_router
 from smartcourt.core.errors import DomainError
 from smartcourt.correspondence.api import router as correspondence_router
+from smartcourt.documents.api import router as documents_router
 from smartcourt.evidence.api import evidence_router, transparency_router
 from smartcourt.rules.api import router as rules_router
 
@@ -174,5 +175,6 @@ api.add_router("/administrators", administrators_router)
 api.add_router("/bankruptcy", bankruptcy_router)
 api.add_router("/transparency", transparency_router)
 api.add_router("/evidence", evidence_router)
+api.add_router("/documents", documents_router)
 # Its paths start at the root: /cases/{id}/threads and /threads/{id}/….
 api.add_router("/", correspondence_router)

@@ -82,3 +82,21 @@ def get_document_for(user: User, document_id: uuid.UUID | str) -> Document:
 
 def active_seal(organisation: Organisation) -> Seal | None:
     return Seal.objects.filter(organisation=organisation, revoked_at__isnull=True).order_by("-created_at").first()
+
+
+def preview_context(user: User, case_id: str | None) -> dict[str, object]:
+    """The values a preview renders with: the chosen case's, if the user can see it; else sample values."""
+    from smartcourt.documents.context import document_context, sample_context
+
+    if case_id:
+        try:
+            return document_context(get_case_for(user, case_id))
+        except NotFound:
+            pass
+    return sample_context()
+
+
+def preview_cases(user: User) -> QuerySet[Case]:
+    from smartcourt.cases.selectors import cases_visible_to
+
+    return cases_visible_to(user).filter(proceeding__isnull=False).order_by("-filed_on")[:50]

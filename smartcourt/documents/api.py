@@ -1,0 +1,115 @@
+"""Documents over the API: generate and sign (signed in), and verify (public). Glue only."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import File, Router, Schema
+from ninja.errors import HttpError
+from ninja.files import UploadedFile
+from ninja.responses import Status
+
+from smartcourt.accounts.models import User
+from smartcourt.cases.schemas import ErrorOut
+from smartcourt.documents.actions import generate_document, sign_document
+from smartcourt.documents.models import Document
+from smartcourt.documents.verification import verify_pdf
+
+router = Router(tags=["documents"])
+
+MAX_VERIFY_BYTES = 20 * 1024 * 1024
+ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+class SignatureOut(Schema):
+    signer: str
+    seal: str
+    organisation: str
+    signed_at: str | None
+    intact: bool
+    trusted: bool
+    known_seal: bool
+    revoked: bool
+    revoked_at: str | None
+    changed_after_signing: bool
+    problems: list[str]
+
+
+class VerifyOut(Schema):
+    verdict: str
+    ok: bool
+    document_title: str
+    case_number: str
+    problems: list[str]
+    signatures: list[SignatureOut]
+
+
+class GenerateIn(Schema):
+    case_id: uuid.UUID
+    template_key: str
+
+
+class DocumentOut(Schema):
+    id: uuid.UUID
+    case_id: uuid.UUID
+    title: str
+    status: str
+    template_key: str
+    template_version: int
+    sha256: str
+    signed_sha256: str
+
+
+def _out(document: Document) -> dict[str, Any]:
+    return {
+        "id": document.pk,
+        "case_id": document.case_id,
+        "title": document.title,
+        "status": document.status,
+        "template_key": document.template_version.template.key,
+        "template_version": document.template_version.number,
+        "sha256": document.sha256,
+        "signed_sha256": document.signed_sha256,
+    }
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.auth  # type: ignore[attr-defined]
+    assert isinstance(user, User)
+    return user
+
+
+@router.post(
+    "/verify",
+    auth=None,
+    response={200: VerifyOut, 413: ErrorOut, 422: ErrorOut},
+    summary="Verify a signed PDF (multipart 'file')",
+    operation_id="verify_document",
+)
+def verify(request: HttpRequest, file: File[UploadedFile]) -> dict[str, object]:
+    if (file.size or 0) > MAX_VERIFY_BYTES:
+        raise HttpError(413, "The file is larger than 20 MB")
+    return verify_pdf(file.read()).as_dict()
+
+
+@router.post(
+    "",
+    response={201: DocumentOut, **ERRORS},
+    summary="Generate a draft from a template",
+    operation_id="generate_document",
+)
+def generate(request: HttpRequest, payload: GenerateIn) -> Status[dict[str, Any]]:
+    document = generate_document(actor=_user(request), case_id=payload.case_id, template_key=payload.template_key)
+    return Status(201, _out(document))
+
+
+@router.post(
+    "/{document_id}/sign",
+    response={200: DocumentOut, **ERRORS},
+    summary="Seal and sign a draft",
+    operation_id="sign_document",
+)
+def sign(request: HttpRequest, document_id: uuid.UUID) -> dict[str, Any]:
+    return _out(sign_document(actor=_user(request), document_id=document_id))

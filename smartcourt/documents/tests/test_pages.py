@@ -1,0 +1,151 @@
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from conftest import TEST_PASSWORD
+from smartcourt.audit.models import AuditEvent
+from smartcourt.documents.actions import generate_document, sign_document
+from smartcourt.documents.models import Document, DocumentTemplate, TemplateVersion
+
+
+def _client(user: Any) -> Client:
+    client = Client()
+    assert client.login(username=user.username, password=TEST_PASSWORD)
+    return client
+
+
+def _signed_bytes(personas: Any) -> bytes:
+    document = generate_document(actor=personas.judge, case_id=personas.case.pk, template_key="acceptance_ruling")
+    document = sign_document(actor=personas.judge, document_id=document.pk)
+    with document.signed_pdf.open("rb") as handle:
+        return handle.read()
+
+
+@pytest.mark.django_db
+def test_library_and_edit_page(personas: Any) -> None:
+    client = _client(personas.court_admin)
+    page = client.get(reverse("documents:library"))
+    assert page.status_code == 200
+    assert "受理破产申请民事裁定书" in page.content.decode()
+    edit = client.get(reverse("documents:edit_template", args=["acceptance_ruling"]))
+    assert edit.status_code == 200
+    answer = client.post(
+        reverse("documents:edit_template", args=["acceptance_ruling"]),
+        {"body": "<p>{{ debtor_name }}</p>", "note": "x"},
+    )
+    assert answer.status_code == 302
+    assert DocumentTemplate.objects.get(key="acceptance_ruling").current_version.number == 2  # type: ignore[union-attr]
+
+
+@pytest.mark.django_db
+def test_broken_edit_shows_line_and_keeps_version(personas: Any) -> None:
+    client = _client(personas.court_admin)
+    versions = TemplateVersion.objects.count()
+    page = client.post(
+        reverse("documents:edit_template", args=["acceptance_ruling"]), {"body": "a\n{{ nope }}", "note": ""}
+    )
+    assert page.status_code == 200
+    assert "line 2: unknown placeholder &#x27;nope&#x27;" in page.content.decode()
+    assert TemplateVersion.objects.count() == versions
+
+
+@pytest.mark.django_db
+def test_preview_renders_against_a_case(personas: Any) -> None:
+    client = _client(personas.court_admin)
+    answer = client.post(
+        reverse("documents:preview"),
+        {"body": "<b>{{ debtor_name }}</b> {{ accepted_on|cn_date }}", "case": str(personas.case.pk)},
+    )
+    assert answer.status_code == 200
+    assert "&lt;b&gt;如东某某建设有限公司&lt;/b&gt;" in answer.content.decode()
+    bad = client.post(reverse("documents:preview"), {"body": "{{ x }}"})
+    assert "line 1: unknown placeholder" in bad.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["judge", "clerk"])
+def test_non_admins_cannot_save_templates(personas: Any, who: str) -> None:
+    client = _client(getattr(personas, who))
+    events, versions = AuditEvent.objects.count(), TemplateVersion.objects.count()
+    answer = client.post(reverse("documents:edit_template", args=["acceptance_ruling"]), {"body": "x"})
+    assert answer.status_code == 403
+    assert (AuditEvent.objects.count(), TemplateVersion.objects.count()) == (events, versions)
+
+
+@pytest.mark.django_db
+def test_creditor_sees_no_library(personas: Any) -> None:
+    assert _client(personas.creditor_a).get(reverse("documents:library")).status_code == 404
+
+
+@pytest.mark.django_db
+def test_case_page_generate_and_sign(personas: Any) -> None:
+    client = _client(personas.judge)
+    url = reverse("documents:case", args=[personas.case.pk])
+    assert client.post(url, {"template": "acceptance_ruling"}).status_code == 302
+    document = Document.objects.get()
+    assert client.post(reverse("documents:sign", args=[document.pk])).status_code == 302
+    document.refresh_from_db()
+    assert document.status == "signed"
+    pdf = client.get(reverse("documents:pdf", args=[document.pk]))
+    assert pdf.status_code == 200 and b"".join(pdf.streaming_content).startswith(b"%PDF-")  # type: ignore[attr-defined]
+    assert _client(personas.creditor_b).get(reverse("documents:pdf", args=[document.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_public_verify_page_and_api(personas: Any) -> None:
+    data = _signed_bytes(personas)
+    anonymous = Client()
+    page = anonymous.post(reverse("documents:verify"), {"file": io.BytesIO(data)})
+    assert page.status_code == 200
+    assert 'data-testid="verdict"' in page.content.decode()
+    assert "alert-success" in page.content.decode()
+    api = anonymous.post("/api/v1/documents/verify", {"file": io.BytesIO(data)})
+    assert api.status_code == 200
+    body = api.json()
+    assert body["verdict"] == "valid"
+    assert body["signatures"][0]["organisation"] == "如东县人民法院"
+    changed = bytearray(data)
+    changed[data.index(b"stream", 2000) + 40] ^= 1
+    assert (
+        anonymous.post("/api/v1/documents/verify", {"file": io.BytesIO(bytes(changed))}).json()["verdict"] == "invalid"
+    )
+
+
+@pytest.mark.django_db
+def test_api_generate_and_sign(personas: Any) -> None:
+    client = _client(personas.judge)
+    answer = client.post(
+        "/api/v1/documents",
+        {"case_id": str(personas.case.pk), "template_key": "acceptance_ruling"},
+        content_type="application/json",
+    )
+    assert answer.status_code == 201, answer.content
+    signed = client.post(f"/api/v1/documents/{answer.json()['id']}/sign")
+    assert signed.status_code == 200 and signed.json()["status"] == "signed"
+    refused = _client(personas.clerk).post(
+        "/api/v1/documents",
+        {"case_id": str(personas.case.pk), "template_key": "acceptance_ruling"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 403
+
+
+@pytest.mark.django_db
+def test_verify_pdf_command(personas: Any, tmp_path: Any) -> None:
+    path = tmp_path / "signed.pdf"
+    path.write_bytes(_signed_bytes(personas))
+    out = io.StringIO()
+    call_command("verify_pdf", str(path), stdout=out)
+    assert "VALID" in out.getvalue()
+    data = bytearray(path.read_bytes())
+    data[data.index(b"stream", 2000) + 40] ^= 1
+    path.write_bytes(bytes(data))
+    with pytest.raises(SystemExit) as info:
+        call_command("verify_pdf", str(path), stdout=io.StringIO())
+    assert info.value.code == 1

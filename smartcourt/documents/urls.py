@@ -1,0 +1,16 @@
+from django.urls import path
+
+from smartcourt.documents import views
+
+app_name = "documents"
+
+urlpatterns = [
+    path("", views.library, name="library"),
+    path("templates/new/", views.new_template, name="new_template"),
+    path("templates/preview/", views.preview, name="preview"),
+    path("templates/<slug:key>/", views.edit_template, name="edit_template"),
+    path("cases/<uuid:case_id>/", views.case_documents, name="case"),
+    path("<uuid:document_id>/pdf", views.document_pdf, name="pdf"),
+    path("<uuid:document_id>/sign/", views.sign, name="sign"),
+    path("verify/", views.verify, name="verify"),
+]

@@ -1,0 +1,180 @@
+"""Documents pages: the template library (list, edit with a live preview, new), a case's documents
+(generate, sign, download) and the public verification page. Glue only."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as Forbidden
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from smartcourt.accounts.models import User
+from smartcourt.core.errors import DomainError, NotFound
+from smartcourt.documents.actions import create_template, generate_document, save_template_version, sign_document
+from smartcourt.documents.context import PLACEHOLDERS
+from smartcourt.documents.engine import TemplateProblem, render_body
+from smartcourt.documents.forms import TemplateCreateForm, TemplateVersionForm, VerifyForm
+from smartcourt.documents.policies import can_edit_templates, can_generate, can_view_templates
+from smartcourt.documents.selectors import (
+    case_documents_for,
+    get_document_for,
+    get_template,
+    preview_cases,
+    preview_context,
+    templates,
+)
+from smartcourt.documents.verification import verify_pdf
+
+MAX_VERIFY_BYTES = 20 * 1024 * 1024
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+@login_required
+def library(request: HttpRequest) -> HttpResponse:
+    if not can_view_templates(_user(request)):
+        raise Http404(_("No such page"))
+    context = {"templates": templates(), "can_edit": can_edit_templates(_user(request))}
+    return render(request, "documents/library.html", context)
+
+
+@login_required
+def edit_template(request: HttpRequest, key: str) -> HttpResponse:
+    user = _user(request)
+    if not can_view_templates(user):
+        raise Http404(_("No such page"))
+    try:
+        template = get_template(key)
+    except NotFound as exc:
+        raise Http404(_("No such template")) from exc
+    current = template.current_version
+    form = TemplateVersionForm(request.POST or None, initial={"body": current.body if current else ""})
+    if request.method == "POST":
+        if not can_edit_templates(user):
+            raise Forbidden
+        if form.is_valid():
+            try:
+                version = save_template_version(
+                    actor=user, template_key=key, body=form.cleaned_data["body"], note=form.cleaned_data["note"]
+                )
+            except DomainError as exc:
+                form.add_error("body", exc.message)
+            else:
+                messages.success(request, _("Saved as version %(number)d.") % {"number": version.number})
+                return redirect("documents:edit_template", key=key)
+    context = {
+        "template": template,
+        "form": form,
+        "versions": template.versions.select_related("created_by")[:20],
+        "placeholders": PLACEHOLDERS,
+        "cases": preview_cases(user),
+        "can_edit": can_edit_templates(user),
+    }
+    return render(request, "documents/edit_template.html", context)
+
+
+@login_required
+@require_POST
+def preview(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not can_view_templates(user):
+        raise Http404(_("No such page"))
+    body = request.POST.get("body", "")
+    context = preview_context(user, request.POST.get("case") or None)
+    html: str = ""
+    problem: str | None = None
+    try:
+        html = render_body(body, context)
+    except TemplateProblem as exc:
+        problem = str(exc)
+    return render(request, "documents/_preview.html", {"html": html, "problem": problem})
+
+
+@login_required
+def new_template(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not can_edit_templates(user):
+        raise Http404(_("No such page"))
+    form = TemplateCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            template = create_template(actor=user, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            return redirect("documents:edit_template", key=template.key)
+    return render(request, "documents/new_template.html", {"form": form, "placeholders": PLACEHOLDERS})
+
+
+@login_required
+def case_documents(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    user = _user(request)
+    try:
+        case, documents = case_documents_for(user, case_id)
+    except NotFound as exc:
+        raise Http404(_("No such case")) from exc
+    if request.method == "POST":
+        try:
+            generate_document(actor=user, case_id=case.pk, template_key=request.POST.get("template", ""))
+        except NotFound as exc:
+            raise Http404(_("No such template")) from exc
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The draft was generated and filed into the dossier."))
+        return redirect("documents:case", case_id=case.pk)
+    available = [t for t in templates() if can_generate(user, case, t.issuer)]
+    return render(request, "documents/case.html", {"case": case, "documents": documents, "available": available})
+
+
+@login_required
+@require_POST
+def sign(request: HttpRequest, document_id: uuid.UUID) -> HttpResponse:
+    user = _user(request)
+    try:
+        document = sign_document(actor=user, document_id=document_id)
+    except NotFound as exc:
+        raise Http404(_("No such document")) from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        document = get_document_for(user, document_id)
+    else:
+        messages.success(request, _("The document was sealed and signed."))
+    return redirect("documents:case", case_id=document.case_id)
+
+
+@login_required
+def document_pdf(request: HttpRequest, document_id: uuid.UUID) -> FileResponse:
+    try:
+        document = get_document_for(_user(request), document_id)
+    except NotFound as exc:
+        raise Http404(_("No such document")) from exc
+    field = document.signed_pdf if document.signed_pdf and not request.GET.get("draft") else document.pdf
+    response = FileResponse(field.open("rb"), content_type="application/pdf")
+    disposition = content_disposition_header(
+        as_attachment=not request.GET.get("inline"), filename=f"{document.title}.pdf"
+    )
+    if disposition:
+        response["Content-Disposition"] = disposition
+    return response
+
+
+def verify(request: HttpRequest) -> HttpResponse:
+    """Public: anyone may check a document they were given."""
+    form = VerifyForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > MAX_VERIFY_BYTES:
+            form.add_error("file", _("The file is larger than 20 MB."))
+        else:
+            report = verify_pdf(upload.read())
+    return render(request, "documents/verify.html", {"form": form, "report": report})
