@@ -16,7 +16,7 @@ class TemplateVersionForm(forms.Form):
 
 
 class TemplateCreateForm(forms.Form):
-    key = forms.SlugField(label=_("Key"), max_length=64)
+    key = forms.SlugField(label=_("Template key"), max_length=64)
     name = forms.CharField(label=_("Name"), max_length=100)
     heading = forms.CharField(label=_("Title on the document"), max_length=40)
     issuer = forms.ChoiceField(label=_("Issued by"), choices=Issuer.choices)
