@@ -14,6 +14,7 @@ urlpatterns = [
     path("bankruptcy/", include("smartcourt.bankruptcy.urls")),
     path("administrators/", include("smartcourt.administrators.urls")),
     path("evidence/", include("smartcourt.evidence.urls")),
+    path("", include("smartcourt.claims.urls")),
     path("documents/", include("smartcourt.documents.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

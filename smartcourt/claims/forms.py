@@ -1,0 +1,98 @@
+"""Forms of the claims pages: they parse input; the actions hold the rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from smartcourt.claims.actions import MAX_REASON
+from smartcourt.claims.choices import ClaimNature, CreditorKind, CreditorSource, DayCount
+
+REVIEW_CHOICES = [
+    ("confirmed", _("Confirmed")),
+    ("partly_confirmed", _("Partly confirmed")),
+    ("not_confirmed", _("Not confirmed")),
+    ("pending", _("Pending")),
+]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class FilesField(forms.FileField):
+    """Several files in one input, passed on unread: the action checks each one."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        return [item for item in (data if isinstance(data, list | tuple) else [data]) if item]
+
+
+def _amount(label: Any, *, required: bool = False) -> forms.CharField:
+    return forms.CharField(
+        label=label, required=required, max_length=20, widget=forms.TextInput(attrs={"inputmode": "decimal"})
+    )
+
+
+class DeclarationForm(forms.Form):
+    creditor_kind = forms.ChoiceField(label=_("Creditor type"), choices=CreditorKind.choices)
+    creditor_name = forms.CharField(label=_("Creditor name"), max_length=200)
+    identifier = forms.CharField(label=_("Identity number or credit code"), max_length=18)
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    nature = forms.ChoiceField(label=_("Nature"), choices=ClaimNature.choices)
+    collateral = forms.CharField(label=_("Collateral (secured claims)"), max_length=500, required=False)
+    principal = _amount(_("Principal (yuan)"), required=True)
+    interest_from = forms.DateField(
+        label=_("Interest from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    interest_rate_percent = forms.CharField(label=_("Annual interest rate (%)"), max_length=10, required=False)
+    day_count = forms.ChoiceField(label=_("Day count"), choices=DayCount.choices, initial=DayCount.ACT_365)
+    penalties = _amount(_("Penalties (yuan)"))
+    costs = _amount(_("Costs of enforcing the claim (yuan)"))
+    basis = forms.CharField(
+        label=_("Facts and grounds"), max_length=MAX_REASON, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    attachments = FilesField(label=_("Evidence"), help_text=_("PDF, PNG or JPEG; at most 10 files."))
+
+
+class ReviewForm(forms.Form):
+    result = forms.ChoiceField(label=_("Result"), choices=REVIEW_CHOICES)
+    nature = forms.ChoiceField(label=_("Confirmed nature"), choices=ClaimNature.choices)
+    principal = _amount(_("Principal confirmed (yuan)"))
+    interest = _amount(_("Interest confirmed (yuan)"))
+    penalties = _amount(_("Penalties confirmed (yuan)"))
+    costs = _amount(_("Costs confirmed (yuan)"))
+    reason_principal = forms.CharField(label=_("Reason (principal)"), max_length=MAX_REASON, required=False)
+    reason_interest = forms.CharField(label=_("Reason (interest)"), max_length=MAX_REASON, required=False)
+    reason_penalties = forms.CharField(label=_("Reason (penalties)"), max_length=MAX_REASON, required=False)
+    reason_costs = forms.CharField(label=_("Reason (costs)"), max_length=MAX_REASON, required=False)
+    reason_nature = forms.CharField(label=_("Reason (nature)"), max_length=MAX_REASON, required=False)
+    reason_general = forms.CharField(label=_("General remarks"), max_length=MAX_REASON, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ObjectionForm(forms.Form):
+    reasons = forms.CharField(label=_("Reasons"), max_length=MAX_REASON, widget=forms.Textarea(attrs={"rows": 3}))
+    claimed_total = _amount(_("Amount you say is due (yuan)"))
+
+
+class ImportForm(forms.Form):
+    source = forms.ChoiceField(
+        label=_("List"),
+        choices=[
+            (CreditorSource.DEBTOR_LIST, _("Debtor's creditor list")),
+            (CreditorSource.EMPLOYEE_LIST, _("Employee list")),
+        ],
+    )
+    file = forms.FileField(label=_("File (xlsx or csv)"))
+
+
+class RulingForm(forms.Form):
+    ruled_on = forms.DateField(label=_("Ruling date"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -1,0 +1,213 @@
+"""Claims pages over every persona: who sees what (404 for the others), forms, and nothing changed on denial."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from conftest import TEST_PASSWORD
+from smartcourt.claims.actions import ReviewDecision, review_claim
+from smartcourt.claims.choices import ClaimStatus
+from smartcourt.claims.models import Claim
+from smartcourt.claims.tests.helpers import counts, declare, open_proceeding
+from smartcourt.dossier.tests.helpers import sample_pdf
+
+if TYPE_CHECKING:
+    from conftest import Personas
+
+pytestmark = pytest.mark.django_db
+
+ALL = [
+    "judge",
+    "assistant",
+    "clerk",
+    "court_admin",
+    "administrator",
+    "other_administrator",
+    "creditor_a",
+    "creditor_b",
+    "bank_operator",
+    "outsider",
+]
+SEE_CASE = {"judge", "assistant", "clerk", "court_admin", "administrator", "creditor_a", "bank_operator"}
+SEE_ALL_CLAIMS = {"judge", "assistant", "clerk", "court_admin", "administrator"}
+
+
+@pytest.fixture(autouse=True)
+def _media(settings: Any, tmp_path: Any) -> None:
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
+    }
+
+
+@pytest.fixture
+def p(personas: Personas) -> Personas:
+    open_proceeding(personas)
+    return personas
+
+
+def client_for(p: Personas, persona: str) -> Client:
+    client = Client()
+    assert client.login(username=getattr(p, persona).username, password=TEST_PASSWORD)
+    return client
+
+
+@pytest.mark.parametrize("persona", ALL)
+def test_claim_pages_matrix(p: Personas, persona: str) -> None:
+    claim = declare(p)
+    client = client_for(p, persona)
+    case = p.case.pk
+    pages = {
+        "list": reverse("claims:list", args=[case]),
+        "table": reverse("claims:table", args=[case]),
+        "xlsx": reverse("claims:table_xlsx", args=[case]),
+        "detail": reverse("claims:detail", args=[case, claim.pk]),
+        "receipt": reverse("claims:document", args=[case, claim.pk, claim.documents.get(kind="receipt").pk]),
+    }
+    expected_case = 200 if persona in SEE_CASE else 404
+    expected_claim = 200 if persona in SEE_ALL_CLAIMS | {"creditor_a"} else 404
+    assert client.get(pages["list"]).status_code == expected_case
+    assert client.get(pages["table"]).status_code == expected_case
+    assert client.get(pages["xlsx"]).status_code == expected_case
+    assert client.get(pages["detail"]).status_code == expected_claim
+    assert client.get(pages["receipt"]).status_code == expected_claim
+
+
+def test_creditor_sees_only_his_own_claims_but_the_whole_masked_table(p: Personas) -> None:
+    own = declare(p)
+    other = declare(p, creditor_kind="organisation", creditor_name="某银行", identifier="91330100799655058B")
+    Claim.objects.filter(pk=other.pk).update(creditor=other.creditor)
+    # Hand the second creditor to nobody: creditor_a declared it, but it is not his identity.
+    other.creditor.user = None
+    other.creditor.save()
+    client = client_for(p, "creditor_a")
+    listing = client.get(reverse("claims:list", args=[p.case.pk])).content.decode()
+    assert "某银行" not in listing and "刘债权" in listing
+    assert client.get(reverse("claims:detail", args=[p.case.pk, other.pk])).status_code == 404
+    table = client.get(reverse("claims:table", args=[p.case.pk])).content.decode()
+    assert "某银行" in table and "110105********002X" in table and "11010519491231002X" not in table
+    assert own.pk
+
+
+@pytest.mark.parametrize("persona", ["judge", "clerk", "creditor_a"])
+def test_review_post_by_others_is_403_and_changes_nothing(p: Personas, persona: str) -> None:
+    claim = declare(p)
+    before = counts()
+    response = client_for(p, persona).post(
+        reverse("claims:review", args=[p.case.pk, claim.pk]),
+        {"result": "confirmed", "nature": "ordinary", "version": claim.version},
+    )
+    assert response.status_code == 403
+    assert counts() == before
+
+
+@pytest.mark.parametrize("persona", ["other_administrator", "creditor_b", "outsider", "bank_operator"])
+def test_review_post_by_outsiders_is_404(p: Personas, persona: str) -> None:
+    claim = declare(p)
+    before = counts()
+    response = client_for(p, persona).post(
+        reverse("claims:review", args=[p.case.pk, claim.pk]),
+        {"result": "confirmed", "nature": "ordinary", "version": claim.version},
+    )
+    assert response.status_code == 404
+    assert counts() == before
+
+
+def test_declare_review_object_and_rule_through_the_pages(p: Personas) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    creditor = client_for(p, "creditor_a")
+    response = creditor.post(
+        reverse("claims:declare", args=[p.case.pk]),
+        {
+            "creditor_kind": "natural_person",
+            "creditor_name": "刘债权",
+            "identifier": "11010519491231002x",
+            "nature": "ordinary",
+            "principal": "100000",
+            "interest_from": "2025-03-09",
+            "interest_rate_percent": "3.65",
+            "day_count": "act365",
+            "penalties": "500",
+            "costs": "",
+            "attachments": [SimpleUploadedFile("合同.pdf", sample_pdf("合同"))],
+        },
+    )
+    assert response.status_code == 302
+    claim = Claim.objects.get()
+    assert claim.interest_fen == 365_000
+    detail = creditor.get(response["Location"]).content.decode()
+    assert "3650.00" in detail and "2026-03-08" in detail
+    admin = client_for(p, "administrator")
+    url = reverse("claims:review", args=[p.case.pk, claim.pk])
+    bad = admin.post(
+        url,
+        {
+            "result": "partly_confirmed",
+            "nature": "ordinary",
+            "principal": "100000",
+            "interest": "3650",
+            "penalties": "0",
+            "costs": "0",
+            "version": claim.version,
+        },
+    )
+    assert bad.status_code == 422
+    assert "Give the reason why the penalties is not confirmed in full" in bad.content.decode()
+    good = admin.post(
+        url,
+        {
+            "result": "partly_confirmed",
+            "nature": "ordinary",
+            "principal": "100000",
+            "interest": "3650",
+            "penalties": "0",
+            "costs": "0",
+            "reason_penalties": "无约定",
+            "version": claim.version,
+        },
+    )
+    assert good.status_code == 302
+    claim.refresh_from_db()
+    assert (claim.status, claim.confirmed_total_fen) == (ClaimStatus.PARTLY_CONFIRMED, 10_365_000)
+    objected = creditor.post(reverse("claims:object", args=[p.case.pk, claim.pk]), {"reasons": "违约金有约定"})
+    assert objected.status_code == 302
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.DISPUTED
+    tracker = creditor.get(reverse("claims:tracker")).content.decode()
+    assert "债权审查结论通知书" in tracker and "103650.00" in tracker
+
+
+def test_table_xlsx_masks_and_escapes(p: Personas) -> None:
+    claim = declare(p, creditor_name='=HYPERLINK("http://x")')
+    review_claim(actor=p.administrator, claim_id=claim.pk, decision=ReviewDecision(result="confirmed"))
+    response = client_for(p, "creditor_a").get(reverse("claims:table_xlsx", args=[p.case.pk]))
+    content = response.content
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert "'=HYPERLINK" in sheet and "<f>" not in sheet
+    assert "110105********002X" in sheet and "11010519491231002X" not in sheet
+
+
+def test_import_page_shows_problems_by_line_and_cell(p: Personas) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from smartcourt.claims.imports import DEBTOR_LIST_COLUMNS
+
+    lines = [DEBTOR_LIST_COLUMNS, ["=1", "个人", "11010519491231002X", "", "", "", "1", ""]]
+    content = "\n".join(",".join(line) for line in lines).encode()
+    before = counts()
+    response = client_for(p, "administrator").post(
+        reverse("claims:import", args=[p.case.pk]),
+        {"source": "debtor_list", "file": SimpleUploadedFile("list.csv", content)},
+    )
+    assert response.status_code == 422
+    assert "A2 (债权人名称)" in response.content.decode()
+    assert counts() == before
+    assert client_for(p, "judge").get(reverse("claims:import", args=[p.case.pk])).status_code == 403

@@ -1,0 +1,24 @@
+from django.urls import path
+
+from smartcourt.claims import views
+
+app_name = "claims"
+
+urlpatterns = [
+    path("claims/mine/", views.tracker, name="tracker"),
+    path("cases/<uuid:case_id>/claims/", views.claim_list, name="list"),
+    path("cases/<uuid:case_id>/claims/declare/", views.declare, name="declare"),
+    path("cases/<uuid:case_id>/claims/batch-review/", views.batch_review, name="batch_review"),
+    path("cases/<uuid:case_id>/claims/confirm/", views.confirm, name="confirm"),
+    path("cases/<uuid:case_id>/claims/table/", views.table, name="table"),
+    path("cases/<uuid:case_id>/claims/table.xlsx", views.table_xlsx, name="table_xlsx"),
+    path("cases/<uuid:case_id>/claims/import/", views.import_list, name="import"),
+    path("cases/<uuid:case_id>/claims/<uuid:claim_id>/", views.claim_detail, name="detail"),
+    path("cases/<uuid:case_id>/claims/<uuid:claim_id>/review/", views.review, name="review"),
+    path("cases/<uuid:case_id>/claims/<uuid:claim_id>/object/", views.object_view, name="object"),
+    path(
+        "cases/<uuid:case_id>/claims/<uuid:claim_id>/documents/<uuid:document_id>/",
+        views.document,
+        name="document",
+    ),
+]

@@ -1,0 +1,367 @@
+"""Claims pages: the case's claims, declaration, a claim with its review and objection forms, the claims
+table and its xlsx, list import, the court's ruling, a creditor's tracker. Glue only."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as Forbidden
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from smartcourt.accounts.models import User
+from smartcourt.cases.models import Case
+from smartcourt.cases.selectors import get_case_for
+from smartcourt.claims import policies
+from smartcourt.claims.actions import (
+    Declaration,
+    ImportRefused,
+    ReviewDecision,
+    confirm_undisputed,
+    declare_claim,
+    import_creditor_list,
+    object_to_claim,
+    review_batch,
+    review_claim,
+)
+from smartcourt.claims.choices import OBJECTABLE, ClaimStatus
+from smartcourt.claims.export import claims_table_xlsx
+from smartcourt.claims.forms import DeclarationForm, ImportForm, ObjectionForm, ReviewForm, RulingForm
+from smartcourt.claims.models import Claim
+from smartcourt.claims.selectors import (
+    claim_deadlines,
+    claim_documents,
+    claims_of_case,
+    claims_table,
+    get_claim_document_for,
+    get_claim_for,
+    table_rows,
+    tracker_for,
+)
+from smartcourt.core.errors import DomainError, NotFound, PermissionDenied
+from smartcourt.core.uploads import XLSX
+
+PAGE_SIZE = 50
+REVIEWABLE = frozenset({ClaimStatus.DECLARED, ClaimStatus.UNDER_REVIEW, ClaimStatus.PENDING})
+
+
+def _user(request: HttpRequest) -> User:
+    user: User = request.user  # type: ignore[assignment]
+    return user
+
+
+def _case(request: HttpRequest, case_id: uuid.UUID) -> Case:
+    try:
+        return get_case_for(_user(request), case_id)
+    except NotFound as exc:
+        raise Http404(_("No such case")) from exc
+
+
+def _claim(request: HttpRequest, case_id: uuid.UUID, claim_id: uuid.UUID) -> Claim:
+    try:
+        return get_claim_for(_user(request), claim_id, case_id=case_id)
+    except NotFound as exc:
+        raise Http404(_("No such claim")) from exc
+
+
+def _form_error(form: Any, exc: DomainError) -> None:
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, exc.message)
+
+
+@login_required
+def claim_list(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    user = _user(request)
+    case = _case(request, case_id)
+    query = request.GET.get("q", "").strip()
+    claims = claims_of_case(user, case)
+    if query:
+        claims = claims.filter(creditor__name__icontains=query)
+    page = Paginator(claims, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "case": case,
+        "page": page,
+        "query": query,
+        "can_declare": policies.can_declare(user, case),
+        "can_review": policies.can_review(user, case),
+        "can_rule": policies.can_rule(user, case),
+        "ruling_form": RulingForm(initial={"ruled_on": timezone.localdate()}),
+    }
+    return render(request, "claims/claim_list.html", context)
+
+
+@login_required
+def declare(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    user = _user(request)
+    case = _case(request, case_id)
+    if not policies.can_declare(user, case):
+        raise Forbidden(_("Only a creditor or his agent declares a claim"))
+    status = 200
+    if request.method == "POST":
+        form = DeclarationForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            attachments = data.pop("attachments")
+            try:
+                claim = declare_claim(
+                    actor=user,
+                    case_id=case.pk,
+                    declaration=Declaration(
+                        creditor_kind=data["creditor_kind"],
+                        creditor_name=data["creditor_name"],
+                        identifier=data["identifier"],
+                        phone=data["phone"],
+                        nature=data["nature"],
+                        collateral=data["collateral"],
+                        principal=data["principal"],
+                        penalties=data["penalties"],
+                        costs=data["costs"],
+                        interest_from=data["interest_from"],
+                        interest_rate_percent=data["interest_rate_percent"],
+                        day_count=data["day_count"],
+                        basis=data["basis"],
+                    ),
+                    attachments=attachments,
+                )
+            except DomainError as exc:
+                _form_error(form, exc)
+            else:
+                messages.success(request, _("Claim declared; the receipt is in your documents."))
+                return redirect("claims:detail", case_id=case.pk, claim_id=claim.pk)
+        status = 422
+    else:
+        form = DeclarationForm(initial={"creditor_name": user.full_name, "phone": user.phone})
+    return render(request, "claims/declare.html", {"case": case, "form": form}, status=status)
+
+
+def _detail(
+    request: HttpRequest,
+    claim: Claim,
+    *,
+    review_form: ReviewForm | None = None,
+    objection_form: ObjectionForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = _user(request)
+    can_review = policies.can_review(user, claim.case) and claim.status in REVIEWABLE
+    can_object = claim.creditor.user_id == user.pk and claim.status in OBJECTABLE
+    if can_review and review_form is None:
+        review_form = ReviewForm(
+            initial={
+                "version": claim.version,
+                "nature": claim.nature,
+                "principal": f"{claim.principal_fen / 100:.2f}",
+                "interest": f"{claim.interest_fen / 100:.2f}",
+                "penalties": f"{claim.penalties_fen / 100:.2f}",
+                "costs": f"{claim.costs_fen / 100:.2f}",
+            }
+        )
+    context = {
+        "case": claim.case,
+        "claim": claim,
+        "reviews": claim.reviews.select_related("reviewer").order_by("reviewed_at"),
+        "objections": claim.objections.order_by("created_at"),
+        "documents": claim_documents(user, claim),
+        "deadlines": claim_deadlines(claim, today=timezone.localdate()),
+        "transitions": claim.transitions.select_related("actor").order_by("at"),
+        "review_form": review_form if can_review else None,
+        "objection_form": (objection_form or ObjectionForm()) if can_object else None,
+    }
+    return render(request, "claims/claim_detail.html", context, status=status)
+
+
+@login_required
+def claim_detail(request: HttpRequest, case_id: uuid.UUID, claim_id: uuid.UUID) -> HttpResponse:
+    return _detail(request, _claim(request, case_id, claim_id))
+
+
+@login_required
+@require_POST
+def review(request: HttpRequest, case_id: uuid.UUID, claim_id: uuid.UUID) -> HttpResponse:
+    user = _user(request)
+    claim = _claim(request, case_id, claim_id)
+    if not policies.can_review(user, claim.case):
+        raise Forbidden(_("Only the administrator appointed on this case reviews claims"))
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        decision = ReviewDecision(
+            result=data["result"],
+            nature=data["nature"],
+            principal=data["principal"],
+            interest=data["interest"],
+            penalties=data["penalties"],
+            costs=data["costs"],
+            reasons={
+                key: data[f"reason_{key}"]
+                for key in ("principal", "interest", "penalties", "costs", "nature", "general")
+            },
+        )
+        try:
+            review_claim(actor=user, claim_id=claim.pk, decision=decision, expected_version=data["version"])
+        except PermissionDenied as exc:
+            raise Forbidden(exc.message) from exc
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Review recorded; the notice was served on the creditor."))
+            return redirect("claims:detail", case_id=claim.case_id, claim_id=claim.pk)
+    return _detail(request, claim, review_form=form, status=422)
+
+
+@login_required
+@require_POST
+def object_view(request: HttpRequest, case_id: uuid.UUID, claim_id: uuid.UUID) -> HttpResponse:
+    user = _user(request)
+    claim = _claim(request, case_id, claim_id)
+    form = ObjectionForm(request.POST)
+    if form.is_valid():
+        try:
+            object_to_claim(
+                actor=user,
+                claim_id=claim.pk,
+                reasons=form.cleaned_data["reasons"],
+                claimed_total=form.cleaned_data["claimed_total"],
+            )
+        except PermissionDenied as exc:
+            raise Forbidden(exc.message) from exc
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Objection lodged."))
+            return redirect("claims:detail", case_id=claim.case_id, claim_id=claim.pk)
+    return _detail(request, claim, objection_form=form, status=422)
+
+
+@login_required
+@require_POST
+def batch_review(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    user = _user(request)
+    case = _case(request, case_id)
+    ids: list[uuid.UUID] = []
+    for value in request.POST.getlist("claims"):
+        try:
+            ids.append(uuid.UUID(value))
+        except ValueError as exc:
+            raise Http404(_("No such claim")) from exc
+    try:
+        reviews = review_batch(actor=user, case_id=case.pk, claim_ids=ids, reason=request.POST.get("reason", ""))
+    except PermissionDenied as exc:
+        raise Forbidden(exc.message) from exc
+    except NotFound as exc:
+        raise Http404(_("No such claim")) from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("%(count)d claims confirmed.") % {"count": len(reviews)})
+    return redirect("claims:list", case_id=case.pk)
+
+
+@login_required
+@require_POST
+def confirm(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    user = _user(request)
+    case = _case(request, case_id)
+    form = RulingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the date of the ruling."))
+        return redirect("claims:list", case_id=case.pk)
+    try:
+        ruling = confirm_undisputed(actor=user, case_id=case.pk, ruled_on=form.cleaned_data["ruled_on"])
+    except PermissionDenied as exc:
+        raise Forbidden(exc.message) from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("%(count)d undisputed claims confirmed by ruling.") % {"count": ruling.claims.count()}
+        )
+    return redirect("claims:table", case_id=case.pk)
+
+
+@login_required
+def table(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    case = _case(request, case_id)
+    query = request.GET.get("q", "")
+    page = Paginator(table_rows(case, query=query), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"case": case, "summary": claims_table(case), "page": page, "query": query}
+    return render(request, "claims/table.html", context)
+
+
+@login_required
+def table_xlsx(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    case = _case(request, case_id)
+    response = HttpResponse(claims_table_xlsx(case), content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, f"债权表-{case.number}.xlsx") or ""
+    return response
+
+
+@login_required
+def import_list(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    user = _user(request)
+    case = _case(request, case_id)
+    if not policies.can_review(user, case):
+        raise Forbidden(_("Only the administrator appointed on this case imports creditor lists"))
+    problems: list[Any] = []
+    status = 200
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                report = import_creditor_list(
+                    actor=user,
+                    case_id=case.pk,
+                    uploaded_file=form.cleaned_data["file"],
+                    source=form.cleaned_data["source"],
+                )
+            except ImportRefused as exc:
+                problems = exc.problems
+                form.add_error("file", exc.message)
+            except DomainError as exc:
+                _form_error(form, exc)
+            else:
+                messages.success(request, _("%(count)d creditors imported.") % {"count": report.created})
+                return redirect("claims:list", case_id=case.pk)
+        status = 422
+    else:
+        form = ImportForm()
+    return render(request, "claims/import.html", {"case": case, "form": form, "problems": problems}, status=status)
+
+
+@login_required
+def document(request: HttpRequest, case_id: uuid.UUID, claim_id: uuid.UUID, document_id: uuid.UUID) -> FileResponse:
+    user = _user(request)
+    claim = _claim(request, case_id, claim_id)
+    try:
+        item = get_claim_document_for(user, claim, document_id)
+    except NotFound as exc:
+        raise Http404(_("No such document")) from exc
+    entry = item.entry
+    response = FileResponse(
+        default_storage.open(entry.file.name, "rb"),
+        as_attachment=True,
+        filename=entry.file_name or entry.file.name.rsplit("/", 1)[-1],
+        content_type=entry.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def tracker(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    today = timezone.localdate()
+    items = [
+        {"claim": claim, "deadlines": claim_deadlines(claim, today=today), "documents": claim_documents(user, claim)}
+        for claim in tracker_for(user)[:200]
+    ]
+    return render(request, "claims/tracker.html", {"items": items})
