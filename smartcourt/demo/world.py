@@ -25,6 +25,7 @@ from smartcourt.cases.choices import CaseStatus, CaseType, PartyKind, PartyRole
 from smartcourt.cases.demo import DemoSignIn, credit_code, seed_world
 from smartcourt.cases.models import Case
 from smartcourt.correspondence.demo import seed_correspondence
+from smartcourt.documents.demo import seed_documents
 
 # Fictitious debtors for the gallery of liquidation cases, one per node from N03 to N17.
 GALLERY_DEBTORS = [
@@ -154,4 +155,5 @@ def seed_demo() -> list[DemoSignIn]:
         _gallery(rudong=rudong, clerk=users["clerk"], judge=users["judge"], administrator=users["admin_a"], firm=firm_a)
         # Today's reminders, as the daily job would raise them (idempotent per node, day and kind).
         raise_reminders()
+        seed_documents(case=hongda, judge=users["judge"], administrator=users["admin_a"])
     return sign_ins

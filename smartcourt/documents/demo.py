@@ -1,0 +1,19 @@
+"""Demo documents: the acceptance ruling of a demo case, generated and sealed by its judge, and the
+administrator's takeover notice sealed with the firm's seal. Idempotent: a case that has them is left alone."""
+
+from __future__ import annotations
+
+from smartcourt.accounts.models import User
+from smartcourt.cases.models import Case
+from smartcourt.documents.actions import generate_document, sign_document
+from smartcourt.documents.models import Document
+
+
+def seed_documents(*, case: Case, judge: User, administrator: User) -> list[Document]:
+    made: list[Document] = []
+    for actor, key in ((judge, "acceptance_ruling"), (administrator, "takeover_notice")):
+        if Document.objects.filter(case=case, template_version__template__key=key).exists():
+            continue
+        document = generate_document(actor=actor, case_id=case.pk, template_key=key)
+        made.append(sign_document(actor=actor, document_id=document.pk))
+    return made
