@@ -174,6 +174,9 @@ STORAGES = {
 UPLOAD_MAX_BYTES = env_int("SMARTCOURT_UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
 
 EMAIL_BACKEND = env_str("SMARTCOURT_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Seal certificates: issued by this PKCS#12 CA in production; without it a development CA is made in VAR_DIR.
+DOCUMENTS_CA_PKCS12 = env_optional("SMARTCOURT_DOCUMENTS_CA_PKCS12")
+DOCUMENTS_CA_PASSWORD = env_optional("SMARTCOURT_DOCUMENTS_CA_PASSWORD")
 
 _redis_url = env_optional("REDIS_URL")
 HUEY: dict[str, object] = {
