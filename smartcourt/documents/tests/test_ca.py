@@ -19,7 +19,7 @@ def fresh_ca() -> Iterator[None]:
 
 
 def test_configured_pkcs12_issues_seal_certificates(settings: Any, tmp_path: Path, fresh_ca: None) -> None:
-    authority = ca._new_ca()  # noqa: SLF001 - a CA to put in the PKCS#12 file
+    authority = ca._new_ca()
     path = tmp_path / "ca.p12"
     path.write_bytes(
         pkcs12.serialize_key_and_certificates(
