@@ -235,3 +235,55 @@ def test_the_head_row_comes_back_after_a_flush_removed_it(personas: Personas) ->
     LogHead.objects.all().delete()
     assert sync_log() == AuditEvent.objects.count()
     assert verify_log().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_deposits_filings_and_syncs_keep_one_gap_free_consistent_log(personas: Personas) -> None:
+    import threading
+
+    from django.db import connection as thread_connection
+
+    from smartcourt.accounts.models import User
+
+    creditor_id, judge_id = personas.creditor_a.pk, personas.judge.pk
+    barrier = threading.Barrier(4)
+    errors: list[BaseException] = []
+
+    def depositing(offset: int) -> None:
+        try:
+            user = User.objects.get(pk=creditor_id)
+            barrier.wait(timeout=30)
+            for number in range(5):
+                deposit_evidence(actor=user, sha256=hashlib.sha256(f"{offset}-{number}".encode()).hexdigest())
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            thread_connection.close()
+
+    def filing() -> None:
+        try:
+            judge = User.objects.get(pk=judge_id)
+            barrier.wait(timeout=30)
+            for number in range(5):
+                file_entry(actor=judge, case=personas.case, kind=EntryKind.DOCUMENT, title=f"并发文书{number}")
+                sync_log()
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            thread_connection.close()
+
+    threads = [threading.Thread(target=depositing, args=(i,)) for i in range(2)]
+    threads += [
+        threading.Thread(target=filing),
+        threading.Thread(target=lambda: (barrier.wait(30), publish_checkpoint())),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+    sync_log()
+    assert list(Leaf.objects.order_by("index").values_list("index", flat=True)) == list(range(Leaf.objects.count()))
+    assert Leaf.objects.count() == AuditEvent.objects.count() + Deposit.objects.count() + 5
+    report = verify_log()
+    assert report.ok, report.problem

@@ -271,17 +271,16 @@ def test_court_administrators_see_the_alarms_on_the_log_page(personas: Personas)
     private, key = witness_key()
     client = client_for(personas.court_admin)
     client.post("/evidence/log/witnesses", {"public_key": key.encode()})
-    alarm = {
+    message = "the log shrank to 3 leaves"
+    alarm: dict[str, object] = {
         "witness": key.name,
         "kind": "rollback",
-        "message": "the log shrank to 3 leaves",
+        "message": message,
         "evidence": {},
         "timestamp": 1,
     }
     signature = base64.b64encode(private.sign(note.alarm_message(alarm))).decode()
-    record_alarm(
-        witness_name=key.name, kind="rollback", message=alarm["message"], evidence={}, timestamp=1, signature=signature
-    )
+    record_alarm(witness_name=key.name, kind="rollback", message=message, evidence={}, timestamp=1, signature=signature)
     page = client.get("/evidence/log/").content.decode()
     assert 'data-testid="alarms"' in page and "the log shrank to 3 leaves" in page
     assert "The log became smaller" in page

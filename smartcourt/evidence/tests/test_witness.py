@@ -132,7 +132,9 @@ def snapshot() -> dict[str, tuple[list[str], list[tuple[Any, ...]]]]:
         for table in BACKED_UP:
             cursor.execute(f"SELECT * FROM {table}")
             columns = [column[0] for column in cursor.description]
-            saved[table] = (columns, [tuple(row) for row in cursor.fetchall()])
+            # JSON columns come back as dicts on PostgreSQL; they go back in as JSON text.
+            rows = [tuple(json.dumps(v) if isinstance(v, dict | list) else v for v in row) for row in cursor.fetchall()]
+            saved[table] = (columns, rows)
     return saved
 
 
