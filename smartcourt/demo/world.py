@@ -24,6 +24,7 @@ from smartcourt.cases.actions import add_party, change_case_status, create_case
 from smartcourt.cases.choices import CaseStatus, CaseType, PartyKind, PartyRole
 from smartcourt.cases.demo import DemoSignIn, credit_code, seed_world
 from smartcourt.cases.models import Case
+from smartcourt.claims.demo import seed_claims
 from smartcourt.correspondence.demo import seed_correspondence
 from smartcourt.documents.demo import seed_documents
 
@@ -155,5 +156,6 @@ def seed_demo() -> list[DemoSignIn]:
         _gallery(rudong=rudong, clerk=users["clerk"], judge=users["judge"], administrator=users["admin_a"], firm=firm_a)
         # Today's reminders, as the daily job would raise them (idempotent per node, day and kind).
         raise_reminders()
+        seed_claims(case=hongda, judge=users["judge"], administrator=users["admin_a"])
         seed_documents(case=hongda, judge=users["judge"], administrator=users["admin_a"])
     return sign_ins
