@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 from smartcourt.core.identifiers import mask_identity_number
 from smartcourt.core.money import fen_to_yuan
@@ -32,3 +33,18 @@ def mask_account(value: str) -> str:
     """The last four digits only."""
     value = value or ""
     return f"****{value[-4:]}" if len(value) > 4 else "*" * len(value)
+
+
+REASON_LABELS = {
+    "principal": _("Principal"),
+    "interest": _("Interest"),
+    "penalties": _("Penalties"),
+    "costs": _("Costs"),
+    "nature": _("Nature"),
+    "general": _("General remarks"),
+}
+
+
+@register.filter
+def reason_label(key: str) -> str:
+    return str(REASON_LABELS.get(key, key))
