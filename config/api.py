@@ -26,6 +26,7 @@ from smartcourt.administrators.api import router as administrators_router
 from smartcourt.bankruptcy.api import router as bankruptcy_router
 from smartcourt.bankruptcy.intake_api import router as intake_router
 from smartcourt.cases.api import router as cases_router
+from smartcourt.claims.api import router as claims_router
 from smartcourt.core.errors import DomainError
 from smartcourt.correspondence.api import router as correspondence_router
 from smartcourt.documents.api import router as documents_router
@@ -175,6 +176,7 @@ api.add_router("/administrators", administrators_router)
 api.add_router("/bankruptcy", bankruptcy_router)
 api.add_router("/transparency", transparency_router)
 api.add_router("/evidence", evidence_router)
+api.add_router("/claims", claims_router)
 api.add_router("/documents", documents_router)
 # Its paths start at the root: /cases/{id}/threads and /threads/{id}/….
 api.add_router("/", correspondence_router)
