@@ -109,3 +109,10 @@ class DocumentKind(models.TextChoices):
     RULING = "ruling", _("Confirmation ruling")
     OBJECTION = "objection", _("Objection")
     RESOLUTION = "resolution", _("Resolution")
+
+
+class EmployeeObjectionStatus(models.TextChoices):
+    # Lodged by the employee, awaiting the administrator's answer.
+    OPEN = "open", _("Awaiting answer")
+    # Answered by the administrator, with reasons (and a corrected line if he agreed).
+    ANSWERED = "answered", _("Answered")

@@ -96,3 +96,21 @@ class ImportForm(forms.Form):
 
 class RulingForm(forms.Form):
     ruled_on = forms.DateField(label=_("Ruling date"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class LinkLineForm(forms.Form):
+    identifier = forms.CharField(label=_("Your identity number"), max_length=18)
+
+
+class EmployeeObjectionForm(forms.Form):
+    reasons = forms.CharField(label=_("Reasons"), max_length=MAX_REASON, widget=forms.Textarea(attrs={"rows": 3}))
+    claimed = _amount(_("Amount you say is due (yuan)"))
+
+
+class EmployeeAnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Answer with reasons"), max_length=MAX_REASON, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    corrected_wages = _amount(_("Corrected wages (yuan), if you agree"))
+    corrected_other = _amount(_("Corrected social insurance and compensation (yuan), if you agree"))
+    version = forms.IntegerField(widget=forms.HiddenInput)

@@ -16,6 +16,7 @@ from smartcourt.claims.choices import (
     CreditorKind,
     CreditorSource,
     DocumentKind,
+    EmployeeObjectionStatus,
     ObjectionStatus,
     ResolutionBasis,
 )
@@ -174,3 +175,32 @@ class ClaimDocument(UUIDModel):
     kind = models.CharField(max_length=16, choices=DocumentKind.choices)
     served_to_creditor = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+
+
+class EmployeeListPublication(TimestampedModel):
+    """The administrator's publication of the employee-claims list (职工债权公示, art. 48)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="employee_list_publications")
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    lines = models.PositiveIntegerField()
+    total_fen = models.BigIntegerField()
+    entry = models.ForeignKey(DossierEntry, null=True, on_delete=models.PROTECT, related_name="+")
+
+
+class EmployeeObjection(TimestampedModel):
+    """An employee's objection to his line of the published list, and the administrator's answer."""
+
+    creditor = models.ForeignKey(Creditor, on_delete=models.PROTECT, related_name="employee_objections")
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reasons = models.TextField()
+    claimed_fen = models.BigIntegerField(null=True, blank=True, help_text="What the employee says is due, in fen.")
+    status = models.CharField(
+        max_length=16, choices=EmployeeObjectionStatus.choices, default=EmployeeObjectionStatus.OPEN
+    )
+    answer = models.TextField(blank=True)
+    corrected = models.BooleanField(default=False, help_text="The administrator corrected the line.")
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)

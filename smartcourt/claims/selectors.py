@@ -13,8 +13,8 @@ from smartcourt.accounts.models import User
 from smartcourt.bankruptcy.models import Proceeding
 from smartcourt.cases.models import Case
 from smartcourt.cases.selectors import cases_visible_to, get_case_for
-from smartcourt.claims.choices import NATURE_ORDER, OBJECTABLE, ClaimNature, ClaimStatus, DocumentKind
-from smartcourt.claims.models import Claim, ClaimDocument
+from smartcourt.claims.choices import NATURE_ORDER, OBJECTABLE, ClaimNature, ClaimStatus, CreditorSource, DocumentKind
+from smartcourt.claims.models import Claim, ClaimDocument, Creditor, EmployeeListPublication, EmployeeObjection
 from smartcourt.claims.policies import can_see_all_claims
 from smartcourt.core.errors import NotFound
 
@@ -176,3 +176,38 @@ def tracker_for(user: User) -> QuerySet[Claim]:
         .select_related("case", "creditor")
         .order_by("case__number", "number")
     )
+
+
+# --- employee claims -----------------------------------------------------------------------------------------
+
+
+def employee_lines_of(case: Case) -> QuerySet[Creditor]:
+    return Creditor.objects.filter(case=case, source=CreditorSource.EMPLOYEE_LIST).order_by("name", "identifier")
+
+
+def latest_publication(case: Case) -> EmployeeListPublication | None:
+    return EmployeeListPublication.objects.filter(case=case).order_by("-created_at").first()
+
+
+def employee_lines_for(user: User, case: Case) -> QuerySet[Creditor]:
+    """All lines for the court and the administrator; once published, an employee's own line(s)."""
+    if can_see_all_claims(user, case):
+        return employee_lines_of(case)
+    if latest_publication(case) is None:
+        return Creditor.objects.none()
+    return employee_lines_of(case).filter(user=user)
+
+
+def get_employee_line_for(user: User, creditor_id: uuid.UUID | str) -> Creditor:
+    try:
+        line = Creditor.objects.select_related("case").get(pk=creditor_id, source=CreditorSource.EMPLOYEE_LIST)
+    except (Creditor.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
+        raise NotFound("No such line") from exc
+    case = get_case_for(user, line.case_id)
+    if not employee_lines_for(user, case).filter(pk=line.pk).exists():
+        raise NotFound("No such line")
+    return line
+
+
+def employee_objections(lines: QuerySet[Creditor]) -> QuerySet[EmployeeObjection]:
+    return EmployeeObjection.objects.filter(creditor__in=lines).select_related("creditor").order_by("created_at")

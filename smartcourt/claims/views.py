@@ -26,24 +26,40 @@ from smartcourt.claims.actions import (
     Declaration,
     ImportRefused,
     ReviewDecision,
+    answer_employee_objection,
     confirm_undisputed,
     declare_claim,
     import_creditor_list,
+    link_employee_line,
     object_to_claim,
+    object_to_employee_line,
+    publish_employee_list,
     review_batch,
     review_claim,
 )
-from smartcourt.claims.choices import OBJECTABLE, ClaimStatus
+from smartcourt.claims.choices import OBJECTABLE, ClaimStatus, EmployeeObjectionStatus
 from smartcourt.claims.export import claims_table_xlsx
-from smartcourt.claims.forms import DeclarationForm, ImportForm, ObjectionForm, ReviewForm, RulingForm
+from smartcourt.claims.forms import (
+    DeclarationForm,
+    EmployeeAnswerForm,
+    EmployeeObjectionForm,
+    ImportForm,
+    LinkLineForm,
+    ObjectionForm,
+    ReviewForm,
+    RulingForm,
+)
 from smartcourt.claims.models import Claim
 from smartcourt.claims.selectors import (
     claim_deadlines,
     claim_documents,
     claims_of_case,
     claims_table,
+    employee_lines_for,
+    employee_objections,
     get_claim_document_for,
     get_claim_for,
+    latest_publication,
     table_rows,
     tracker_for,
 )
@@ -365,3 +381,120 @@ def tracker(request: HttpRequest) -> HttpResponse:
         for claim in tracker_for(user)[:200]
     ]
     return render(request, "claims/tracker.html", {"items": items})
+
+
+# --- employee claims (art. 48) -------------------------------------------------------------------------------
+
+
+def _employees_page(request: HttpRequest, case: Case, *, status: int = 200, **forms: Any) -> HttpResponse:
+    user = _user(request)
+    lines = employee_lines_for(user, case)
+    is_admin = policies.can_review(user, case)
+    objections = employee_objections(lines)
+    context = {
+        "case": case,
+        "is_admin": is_admin,
+        "publication": latest_publication(case),
+        "page": Paginator(lines, PAGE_SIZE).get_page(request.GET.get("page")),
+        "query": "",
+        "objections": objections,
+        "answer_forms": {
+            o.pk: forms.get(f"answer_{o.pk}") or EmployeeAnswerForm(initial={"version": o.version})
+            for o in objections
+            if is_admin and o.status == EmployeeObjectionStatus.OPEN
+        },
+        "link_form": forms.get("link_form") or LinkLineForm(),
+        "objection_form": forms.get("objection_form") or EmployeeObjectionForm(),
+        "can_link": policies.can_declare(user, case),
+    }
+    return render(request, "claims/employees.html", context, status=status)
+
+
+@login_required
+def employees(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    return _employees_page(request, _case(request, case_id))
+
+
+@login_required
+@require_POST
+def employees_publish(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    case = _case(request, case_id)
+    try:
+        publish_employee_list(actor=_user(request), case_id=case.pk)
+    except PermissionDenied as exc:
+        raise Forbidden(exc.message) from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The employee list is published."))
+    return redirect("claims:employees", case_id=case.pk)
+
+
+@login_required
+@require_POST
+def employees_link(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    case = _case(request, case_id)
+    form = LinkLineForm(request.POST)
+    if form.is_valid():
+        try:
+            link_employee_line(actor=_user(request), case_id=case.pk, identifier=form.cleaned_data["identifier"])
+        except PermissionDenied as exc:
+            raise Forbidden(exc.message) from exc
+        except DomainError as exc:
+            form.add_error("identifier", exc.message)
+        else:
+            return redirect("claims:employees", case_id=case.pk)
+    return _employees_page(request, case, status=422, link_form=form)
+
+
+@login_required
+@require_POST
+def employees_object(request: HttpRequest, case_id: uuid.UUID, creditor_id: uuid.UUID) -> HttpResponse:
+    case = _case(request, case_id)
+    form = EmployeeObjectionForm(request.POST)
+    if form.is_valid():
+        try:
+            object_to_employee_line(
+                actor=_user(request),
+                creditor_id=creditor_id,
+                reasons=form.cleaned_data["reasons"],
+                claimed=form.cleaned_data["claimed"],
+            )
+        except NotFound as exc:
+            raise Http404(_("No such line")) from exc
+        except PermissionDenied as exc:
+            raise Forbidden(exc.message) from exc
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Objection lodged."))
+            return redirect("claims:employees", case_id=case.pk)
+    return _employees_page(request, case, status=422, objection_form=form)
+
+
+@login_required
+@require_POST
+def employees_answer(request: HttpRequest, case_id: uuid.UUID, objection_id: uuid.UUID) -> HttpResponse:
+    case = _case(request, case_id)
+    form = EmployeeAnswerForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            answer_employee_objection(
+                actor=_user(request),
+                objection_id=objection_id,
+                answer=data["answer"],
+                corrected_wages=data["corrected_wages"],
+                corrected_other=data["corrected_other"],
+                expected_version=data["version"],
+            )
+        except NotFound as exc:
+            raise Http404(_("No such objection")) from exc
+        except PermissionDenied as exc:
+            raise Forbidden(exc.message) from exc
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Answer recorded and served."))
+            return redirect("claims:employees", case_id=case.pk)
+    return _employees_page(request, case, status=422, **{f"answer_{objection_id}": form})
