@@ -48,6 +48,8 @@ class AppendOnlyTriggers:
             return [f"DROP TRIGGER IF EXISTS {prefix}_no_update", f"DROP TRIGGER IF EXISTS {prefix}_no_delete"]
         if vendor == "postgresql":
             return [
+                # Deferred foreign-key checks pending in the transaction would make DROP TRIGGER fail: run them.
+                "SET CONSTRAINTS ALL IMMEDIATE",
                 f"DROP TRIGGER IF EXISTS {prefix}_no_update_delete ON {table}",
                 f"DROP TRIGGER IF EXISTS {prefix}_no_truncate ON {table}",
                 f"DROP FUNCTION IF EXISTS {prefix}_refuse_change()",

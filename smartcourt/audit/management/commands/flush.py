@@ -35,6 +35,8 @@ def triggers_lifted(connection: BaseDatabaseWrapper) -> Iterator[None]:
                 cursor.execute(f'DROP TRIGGER "{name}"')
         else:
             tables = connection.introspection.table_names(cursor)
+            # Deferred foreign-key checks pending in this transaction would make ALTER TABLE fail: run them now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             for table in tables:
                 cursor.execute(f'ALTER TABLE "{table}" DISABLE TRIGGER USER')
     try:
