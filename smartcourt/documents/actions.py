@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
+from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,14 +18,16 @@ from smartcourt.cases.selectors import get_case_for
 from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from smartcourt.documents import pades
 from smartcourt.documents.ca import issue_seal_certificate
-from smartcourt.documents.choices import DocumentStatus, Issuer
+from smartcourt.documents.choices import Channel, DeliveryStatus, DocumentStatus, Issuer
 from smartcourt.documents.context import document_context
 from smartcourt.documents.engine import TemplateProblem, check_template
-from smartcourt.documents.models import Document, DocumentTemplate, Seal, TemplateVersion
+from smartcourt.documents.models import Delivery, Document, DocumentTemplate, Seal, TemplateVersion
 from smartcourt.documents.policies import can_edit_templates, can_generate, can_sign_with
 from smartcourt.documents.rendering import document_html, render_pdf
 from smartcourt.documents.seal_image import seal_png
 from smartcourt.documents.selectors import active_seal, get_document_for, get_template
+from smartcourt.documents.service import GROUPS, proof_pdf, recipients_for
+from smartcourt.documents.sms import sms_adapter
 from smartcourt.dossier.actions import file_entry
 from smartcourt.dossier.choices import EntryKind
 
@@ -262,3 +266,208 @@ def sign_document(*, actor: User, document_id: uuid.UUID | str) -> Document:
         after={"seal": str(seal.pk), "fingerprint": seal.fingerprint, "sha256": document.signed_sha256},
     )
     return document
+
+
+# Up to this many new deliveries are made while the server answers; more go to a background job.
+SYNC_DELIVERY_LIMIT = 20
+MAX_DELIVERY_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class ServiceRequest:
+    created: list[uuid.UUID]
+    already_served: int
+    queued: bool
+
+
+def _issuer_name(document: Document) -> str:
+    return document.seal.organisation.name if document.seal is not None else document.case.court.name
+
+
+def serve_document(*, actor: User, document_id: uuid.UUID | str, groups: list[str] | tuple[str, ...]) -> ServiceRequest:
+    """Serve a signed document on every recipient of ``groups`` at once (集中送达). One delivery per
+    recipient: serving again adds only recipients not yet served. Deliveries are made now when few, else by
+    the background job; either way each ends delivered or failed (listed for the clerk, retried)."""
+    created = _register_deliveries(actor=actor, document_id=document_id, groups=groups)
+    queued = len(created.created) > SYNC_DELIVERY_LIMIT
+    if queued:
+        from smartcourt.documents.tasks import deliver_batch
+
+        deliver_batch([str(pk) for pk in created.created])
+    else:
+        for pk in created.created:
+            deliver(delivery_id=pk)
+    return ServiceRequest(created=created.created, already_served=created.already_served, queued=queued)
+
+
+@transaction.atomic
+def _register_deliveries(
+    *, actor: User, document_id: uuid.UUID | str, groups: list[str] | tuple[str, ...]
+) -> ServiceRequest:
+    document = get_document_for(actor, document_id)
+    if not can_generate(actor, document.case, document.template_version.template.issuer):
+        raise PermissionDenied("You may not serve this document")
+    if document.status == DocumentStatus.DRAFT:
+        raise Conflict("only a signed document is served")
+    unknown = set(groups) - set(GROUPS)
+    if unknown or not groups:
+        raise DomainError(f"recipients are chosen from {', '.join(GROUPS)}", field="groups")
+    recipients = recipients_for(document.case, tuple(groups))
+    existing = set(Delivery.objects.filter(document=document).values_list("recipient_key", flat=True))
+    new = [
+        Delivery(
+            document=document,
+            recipient_key=r.key,
+            recipient_name=r.name,
+            user=r.user,
+            email=r.email,
+            phone=r.phone,
+            requested_by=actor,
+        )
+        for r in recipients
+        if r.key not in existing
+    ]
+    Delivery.objects.bulk_create(new, ignore_conflicts=True)
+    keys = [d.recipient_key for d in new]
+    created = list(Delivery.objects.filter(document=document, recipient_key__in=keys).values_list("pk", flat=True))
+    if document.status == DocumentStatus.SIGNED:
+        document.status = DocumentStatus.SERVED
+        document.save(update_fields=["status", "updated_at"])
+    record_event(
+        actor=actor,
+        action="documents.service_requested",
+        case_id=document.case_id,
+        obj=document,
+        after={"groups": sorted(groups), "new_recipients": len(created), "already_served": len(recipients) - len(new)},
+    )
+    return ServiceRequest(created=created, already_served=len(recipients) - len(new), queued=False)
+
+
+def deliver(*, delivery_id: uuid.UUID | str) -> Delivery:
+    """Make one delivery: inbox, e-mail and SMS as the recipient has them, then the signed service proof filed
+    into the dossier. A delivered row is left alone; a failure is recorded for the clerk and retried."""
+    try:
+        return _deliver(delivery_id=delivery_id)
+    except Exception as exc:
+        return _record_failure(delivery_id=delivery_id, error=f"{type(exc).__name__}: {exc}"[:300])
+
+
+@transaction.atomic
+def _deliver(*, delivery_id: uuid.UUID | str) -> Delivery:
+    delivery = (
+        Delivery.objects.select_for_update()
+        .select_related("document__case__court", "document__template_version__template", "document__seal__organisation")
+        .get(pk=delivery_id)
+    )
+    if delivery.status == DeliveryStatus.DELIVERED:
+        return delivery
+    document = delivery.document
+    now = timezone.now()
+    channels: list[str] = []
+    if delivery.user_id is not None:
+        channels.append(Channel.INBOX)
+    if delivery.email:
+        send_mail(
+            subject=f"{document.case.court.name}送达：{document.template_version.template.name}",
+            message=(
+                f"{delivery.recipient_name}：\n{document.case.number}案的《{document.template_version.template.name}》"
+                "已向您电子送达，请登录平台收件箱查阅。"
+            ),
+            from_email=None,
+            recipient_list=[delivery.email],
+        )
+        channels.append(Channel.EMAIL)
+    if delivery.phone:
+        sms_adapter().send(
+            delivery.phone,
+            f"【{document.case.court.name}】{document.case.number}案文书已向您电子送达，请登录平台查阅。",
+        )
+        channels.append(Channel.SMS)
+    delivery.attempts += 1
+    if not channels:
+        raise DomainError("no electronic address: serve by another method")
+    delivery.channels = channels
+    delivery.sent_at = now
+    # SMS alone only tells the recipient the document exists; service is by inbox or e-mail.
+    reached = Channel.INBOX in channels or Channel.EMAIL in channels
+    if not reached:
+        raise DomainError("only an SMS notice could be sent: serve by another method")
+    delivery.delivered_at = now
+    delivery.served_at = now
+    delivery.status = DeliveryStatus.DELIVERED
+    delivery.last_error = ""
+    seal = document.seal
+    assert seal is not None
+    rendered = proof_pdf(delivery, issuer_name=_issuer_name(document))
+    signed = pades.sign_pdf(
+        rendered.pdf,
+        certificate_pem=seal.certificate_pem,
+        key_pem=seal.key_pem,
+        image_png=bytes(seal.image_png),
+        page=rendered.seal_page,
+        box=rendered.seal_box,
+        reason="送达回证",
+        name=str(seal),
+        location=document.case.court.name,
+    )
+    delivery.proof_pdf.save(f"proof-{delivery.pk}.pdf", ContentFile(signed), save=False)
+    delivery.proof_sha256 = _sha(signed)
+    delivery.proof_entry = file_entry(
+        actor=delivery.requested_by,
+        case=document.case,
+        kind=EntryKind.DOCUMENT,
+        title=f"送达回证（{document.template_version.template.name}，{delivery.recipient_name}）"[:200],
+        content=signed,
+        filename=f"送达回证-{delivery.recipient_name}.pdf",
+        content_type="application/pdf",
+        source=delivery,
+    )
+    delivery.save()
+    record_event(
+        actor=None,
+        action="documents.served",
+        case_id=document.case_id,
+        obj=delivery,
+        after={"recipient": delivery.recipient_key, "channels": channels, "served_at": now.isoformat()},
+    )
+    return delivery
+
+
+@transaction.atomic
+def _record_failure(*, delivery_id: uuid.UUID | str, error: str) -> Delivery:
+    delivery = Delivery.objects.select_for_update().get(pk=delivery_id)
+    delivery.attempts += 1
+    delivery.status = DeliveryStatus.FAILED
+    delivery.last_error = error
+    delivery.save(update_fields=["attempts", "status", "last_error", "updated_at"])
+    record_event(
+        actor=None,
+        action="documents.service_failed",
+        case_id=delivery.document.case_id,
+        obj=delivery,
+        after={"recipient": delivery.recipient_key, "error": error, "attempts": delivery.attempts},
+    )
+    return delivery
+
+
+def retry_failed_deliveries() -> int:
+    """Try failed deliveries again, up to MAX_DELIVERY_ATTEMPTS each; returns how many are now delivered."""
+    delivered = 0
+    failed = Delivery.objects.filter(status=DeliveryStatus.FAILED, attempts__lt=MAX_DELIVERY_ATTEMPTS)
+    for pk in failed.values_list("pk", flat=True):
+        if deliver(delivery_id=pk).status == DeliveryStatus.DELIVERED:
+            delivered += 1
+    return delivered
+
+
+@transaction.atomic
+def open_delivery(*, actor: User, delivery_id: uuid.UUID | str) -> Delivery:
+    """The recipient opens a served document in the inbox; the first opening is recorded."""
+    delivery = Delivery.objects.select_for_update().filter(pk=delivery_id, user=actor).first()
+    if delivery is None or not actor.is_active or delivery.status != DeliveryStatus.DELIVERED:
+        raise NotFound("No such document")
+    if delivery.opened_at is None:
+        delivery.opened_at = timezone.now()
+        delivery.save(update_fields=["opened_at", "updated_at"])
+        record_event(actor=actor, action="documents.opened", case_id=delivery.document.case_id, obj=delivery)
+    return delivery

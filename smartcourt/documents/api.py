@@ -6,14 +6,14 @@ import uuid
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import File, Router, Schema
+from ninja import Field, File, Router, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from smartcourt.accounts.models import User
 from smartcourt.cases.schemas import ErrorOut
-from smartcourt.documents.actions import generate_document, sign_document
+from smartcourt.documents.actions import generate_document, serve_document, sign_document
 from smartcourt.documents.models import Document
 from smartcourt.documents.verification import verify_pdf
 
@@ -113,3 +113,24 @@ def generate(request: HttpRequest, payload: GenerateIn) -> Status[dict[str, Any]
 )
 def sign(request: HttpRequest, document_id: uuid.UUID) -> dict[str, Any]:
     return _out(sign_document(actor=_user(request), document_id=document_id))
+
+
+class ServeIn(Schema):
+    groups: list[str] = Field(min_length=1, max_length=3)
+
+
+class ServeOut(Schema):
+    new_deliveries: int
+    already_served: int
+    queued: bool
+
+
+@router.post(
+    "/{document_id}/serve",
+    response={200: ServeOut, **ERRORS},
+    summary="Serve a signed document on creditors, debtor and/or parties (idempotent per recipient)",
+    operation_id="serve_document",
+)
+def serve(request: HttpRequest, document_id: uuid.UUID, payload: ServeIn) -> dict[str, Any]:
+    result = serve_document(actor=_user(request), document_id=document_id, groups=payload.groups)
+    return {"new_deliveries": len(result.created), "already_served": result.already_served, "queued": result.queued}

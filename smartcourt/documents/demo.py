@@ -1,11 +1,12 @@
 """Demo documents: the acceptance ruling of a demo case, generated and sealed by its judge, and the
-administrator's takeover notice sealed with the firm's seal. Idempotent: a case that has them is left alone."""
+administrator's takeover notice sealed with the firm's seal; the ruling is served on every
+creditor. Idempotent: a case that has them is left alone."""
 
 from __future__ import annotations
 
 from smartcourt.accounts.models import User
 from smartcourt.cases.models import Case
-from smartcourt.documents.actions import generate_document, sign_document
+from smartcourt.documents.actions import generate_document, serve_document, sign_document
 from smartcourt.documents.models import Document
 
 
@@ -15,5 +16,9 @@ def seed_documents(*, case: Case, judge: User, administrator: User) -> list[Docu
         if Document.objects.filter(case=case, template_version__template__key=key).exists():
             continue
         document = generate_document(actor=actor, case_id=case.pk, template_key=key)
-        made.append(sign_document(actor=actor, document_id=document.pk))
+        signed = sign_document(actor=actor, document_id=document.pk)
+        if key == "acceptance_ruling":
+            # 集中送达 to every creditor: each sees it in the inbox, and the service proofs go to the dossier.
+            serve_document(actor=actor, document_id=signed.pk, groups=["creditors"])
+        made.append(signed)
     return made

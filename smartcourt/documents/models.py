@@ -15,7 +15,7 @@ from django.db import models
 from smartcourt.cases.models import Case
 from smartcourt.core.errors import Conflict
 from smartcourt.core.models import TimestampedModel, UUIDModel
-from smartcourt.documents.choices import DocumentStatus, Issuer
+from smartcourt.documents.choices import DeliveryStatus, DocumentStatus, Issuer
 
 
 class DocumentTemplate(TimestampedModel):
@@ -116,3 +116,42 @@ class Document(TimestampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Delivery(TimestampedModel):
+    """Service of one signed document on one recipient (集中送达): one row per document and recipient, so
+    serving twice changes nothing. The legal time of service is when the document reached the recipient's
+    platform inbox or e-mail (Civil Procedure Law art. 90: 到达受送达人特定系统的日期)."""
+
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="deliveries")
+    recipient_key = models.CharField(max_length=80, help_text="user:<id> or party:<id>.")
+    recipient_name = models.CharField(max_length=200)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="deliveries"
+    )
+    email = models.CharField(max_length=254, blank=True)
+    phone = models.CharField(max_length=20, blank=True)
+    channels = models.JSONField(default=list, blank=True, help_text="Channels used: inbox, email, sms.")
+    status = models.CharField(max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    opened_at = models.DateTimeField(null=True, blank=True, help_text="First opened by the recipient.")
+    served_at = models.DateTimeField(null=True, blank=True, help_text="Legal time of service.")
+    proof_pdf = models.FileField(upload_to="documents/proofs/%Y/%m/", blank=True)
+    proof_sha256 = models.CharField(max_length=64, blank=True)
+    proof_entry = models.ForeignKey(
+        "dossier.DossierEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["document", "recipient_key"], name="unique_delivery_per_recipient"),
+        ]
+        indexes = [models.Index(fields=["user", "-created_at"]), models.Index(fields=["status"])]
+        ordering = ["document", "recipient_name"]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} → {self.recipient_name}"

@@ -12,7 +12,7 @@ from smartcourt.accounts.models import Organisation, User
 from smartcourt.cases.models import Case
 from smartcourt.cases.selectors import get_case_for
 from smartcourt.core.errors import NotFound
-from smartcourt.documents.models import Document, DocumentTemplate, Seal
+from smartcourt.documents.models import Delivery, Document, DocumentTemplate, Seal
 from smartcourt.documents.policies import can_generate, can_read_documents
 
 
@@ -100,3 +100,18 @@ def preview_cases(user: User) -> QuerySet[Case]:
     from smartcourt.cases.selectors import cases_visible_to
 
     return cases_visible_to(user).filter(proceeding__isnull=False).order_by("-filed_on")[:50]
+
+
+def inbox_for(user: User) -> QuerySet[Delivery]:
+    """Documents served on ``user``, newest first."""
+    if not user.is_authenticated or not user.is_active:
+        return Delivery.objects.none()
+    return (
+        Delivery.objects.filter(user=user, status="delivered")
+        .select_related("document__case", "document__template_version__template")
+        .order_by("-served_at")
+    )
+
+
+def deliveries_of(document: Document) -> QuerySet[Delivery]:
+    return document.deliveries.order_by("status", "recipient_name")

@@ -12,5 +12,8 @@ urlpatterns = [
     path("cases/<uuid:case_id>/", views.case_documents, name="case"),
     path("<uuid:document_id>/pdf", views.document_pdf, name="pdf"),
     path("<uuid:document_id>/sign/", views.sign, name="sign"),
+    path("<uuid:document_id>/serve/", views.serve, name="serve"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/<uuid:delivery_id>/", views.inbox_open, name="inbox_open"),
     path("verify/", views.verify, name="verify"),
 ]

@@ -16,7 +16,14 @@ from django.views.decorators.http import require_POST
 
 from smartcourt.accounts.models import User
 from smartcourt.core.errors import DomainError, NotFound
-from smartcourt.documents.actions import create_template, generate_document, save_template_version, sign_document
+from smartcourt.documents.actions import (
+    create_template,
+    generate_document,
+    open_delivery,
+    save_template_version,
+    serve_document,
+    sign_document,
+)
 from smartcourt.documents.context import PLACEHOLDERS
 from smartcourt.documents.engine import TemplateProblem, render_body
 from smartcourt.documents.forms import TemplateCreateForm, TemplateVersionForm, VerifyForm
@@ -25,6 +32,7 @@ from smartcourt.documents.selectors import (
     case_documents_for,
     get_document_for,
     get_template,
+    inbox_for,
     preview_cases,
     preview_context,
     templates,
@@ -132,7 +140,52 @@ def case_documents(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
             messages.success(request, _("The draft was generated and filed into the dossier."))
         return redirect("documents:case", case_id=case.pk)
     available = [t for t in templates() if can_generate(user, case, t.issuer)]
+    documents = documents.prefetch_related("deliveries")
     return render(request, "documents/case.html", {"case": case, "documents": documents, "available": available})
+
+
+@login_required
+@require_POST
+def serve(request: HttpRequest, document_id: uuid.UUID) -> HttpResponse:
+    user = _user(request)
+    try:
+        document = get_document_for(user, document_id)
+        result = serve_document(actor=user, document_id=document_id, groups=request.POST.getlist("groups"))
+    except NotFound as exc:
+        raise Http404(_("No such document")) from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        if result.queued:
+            messages.success(
+                request, _("Service to %(count)d recipients runs in the background.") % {"count": len(result.created)}
+            )
+        else:
+            messages.success(
+                request,
+                _("Served on %(count)d new recipients; %(already)d had been served before.")
+                % {"count": len(result.created), "already": result.already_served},
+            )
+    return redirect("documents:case", case_id=document.case_id)
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    return render(request, "documents/inbox.html", {"deliveries": inbox_for(_user(request))})
+
+
+@login_required
+def inbox_open(request: HttpRequest, delivery_id: uuid.UUID) -> FileResponse:
+    try:
+        delivery = open_delivery(actor=_user(request), delivery_id=delivery_id)
+    except NotFound as exc:
+        raise Http404(_("No such document")) from exc
+    document = delivery.document
+    response = FileResponse(document.signed_pdf.open("rb"), content_type="application/pdf")
+    disposition = content_disposition_header(as_attachment=False, filename=f"{document.title}.pdf")
+    if disposition:
+        response["Content-Disposition"] = disposition
+    return response
 
 
 @login_required

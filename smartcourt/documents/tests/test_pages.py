@@ -128,6 +128,14 @@ def test_api_generate_and_sign(personas: Any) -> None:
     assert answer.status_code == 201, answer.content
     signed = client.post(f"/api/v1/documents/{answer.json()['id']}/sign")
     assert signed.status_code == 200 and signed.json()["status"] == "signed"
+    served = client.post(
+        f"/api/v1/documents/{answer.json()['id']}/serve", {"groups": ["creditors"]}, content_type="application/json"
+    )
+    assert served.status_code == 200 and served.json() == {"new_deliveries": 1, "already_served": 0, "queued": False}
+    bad = client.post(
+        f"/api/v1/documents/{answer.json()['id']}/serve", {"groups": ["everyone"]}, content_type="application/json"
+    )
+    assert bad.status_code == 422
     refused = _client(personas.clerk).post(
         "/api/v1/documents",
         {"case_id": str(personas.case.pk), "template_key": "acceptance_ruling"},
@@ -149,3 +157,23 @@ def test_verify_pdf_command(personas: Any, tmp_path: Any) -> None:
     with pytest.raises(SystemExit) as info:
         call_command("verify_pdf", str(path), stdout=io.StringIO())
     assert info.value.code == 1
+
+
+@pytest.mark.django_db
+def test_serve_page_and_inbox(personas: Any) -> None:
+    document = generate_document(actor=personas.judge, case_id=personas.case.pk, template_key="acceptance_ruling")
+    document = sign_document(actor=personas.judge, document_id=document.pk)
+    judge = _client(personas.judge)
+    answer = judge.post(reverse("documents:serve", args=[document.pk]), {"groups": ["creditors"]})
+    assert answer.status_code == 302
+    case_page = judge.get(reverse("documents:case", args=[personas.case.pk])).content.decode()
+    assert 'data-testid="deliveries"' in case_page and "刘债权" in case_page
+    creditor = _client(personas.creditor_a)
+    inbox = creditor.get(reverse("documents:inbox")).content.decode()
+    assert "受理破产申请民事裁定书" in inbox
+    delivery = document.deliveries.get()
+    opened = creditor.get(reverse("documents:inbox_open", args=[delivery.pk]))
+    assert opened.status_code == 200
+    delivery.refresh_from_db()
+    assert delivery.opened_at is not None
+    assert _client(personas.creditor_b).get(reverse("documents:inbox_open", args=[delivery.pk])).status_code == 404
