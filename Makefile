@@ -61,7 +61,7 @@ lint: bootstrap-dev
 	$(VENV)/bin/lint-imports
 
 bench: bootstrap-dev
-	@ls benchmarks/*.py >/dev/null 2>&1 && for script in benchmarks/*.py; do $(PY) $$script; done || echo "no benchmarks yet"
+	@for script in benchmarks/[!_]*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) node_modules var/.stamps var/static
