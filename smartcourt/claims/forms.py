@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from smartcourt.claims.actions import MAX_REASON
-from smartcourt.claims.choices import ClaimNature, CreditorKind, CreditorSource, DayCount
+from smartcourt.claims.choices import ClaimNature, CreditorKind, CreditorSource, DayCount, ResolutionBasis
 
 REVIEW_CHOICES = [
     ("confirmed", _("Confirmed")),
@@ -114,3 +114,14 @@ class EmployeeAnswerForm(forms.Form):
     corrected_wages = _amount(_("Corrected wages (yuan), if you agree"))
     corrected_other = _amount(_("Corrected social insurance and compensation (yuan), if you agree"))
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ResolutionForm(forms.Form):
+    basis = forms.ChoiceField(label=_("Basis"), choices=ResolutionBasis.choices)
+    reference = forms.CharField(label=_("Case number of the ruling or judgment"), max_length=100)
+    resolved_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    nature = forms.ChoiceField(label=_("Confirmed nature"), choices=ClaimNature.choices)
+    principal = _amount(_("Principal confirmed (yuan)"))
+    interest = _amount(_("Interest confirmed (yuan)"))
+    penalties = _amount(_("Penalties confirmed (yuan)"))
+    costs = _amount(_("Costs confirmed (yuan)"))

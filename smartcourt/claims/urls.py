@@ -29,6 +29,7 @@ urlpatterns = [
     path("cases/<uuid:case_id>/claims/<uuid:claim_id>/", views.claim_detail, name="detail"),
     path("cases/<uuid:case_id>/claims/<uuid:claim_id>/review/", views.review, name="review"),
     path("cases/<uuid:case_id>/claims/<uuid:claim_id>/object/", views.object_view, name="object"),
+    path("cases/<uuid:case_id>/claims/<uuid:claim_id>/resolve/", views.resolve, name="resolve"),
     path(
         "cases/<uuid:case_id>/claims/<uuid:claim_id>/documents/<uuid:document_id>/",
         views.document,

@@ -34,6 +34,7 @@ from smartcourt.claims.actions import (
     object_to_claim,
     object_to_employee_line,
     publish_employee_list,
+    resolve_objection,
     review_batch,
     review_claim,
 )
@@ -46,6 +47,7 @@ from smartcourt.claims.forms import (
     ImportForm,
     LinkLineForm,
     ObjectionForm,
+    ResolutionForm,
     ReviewForm,
     RulingForm,
 )
@@ -165,9 +167,11 @@ def _detail(
     *,
     review_form: ReviewForm | None = None,
     objection_form: ObjectionForm | None = None,
+    resolution_form: ResolutionForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     user = _user(request)
+    can_resolve = policies.can_rule(user, claim.case) and claim.status == ClaimStatus.DISPUTED
     can_review = policies.can_review(user, claim.case) and claim.status in REVIEWABLE
     can_object = claim.creditor.user_id == user.pk and claim.status in OBJECTABLE
     if can_review and review_form is None:
@@ -191,6 +195,11 @@ def _detail(
         "transitions": claim.transitions.select_related("actor").order_by("at"),
         "review_form": review_form if can_review else None,
         "objection_form": (objection_form or ObjectionForm()) if can_object else None,
+        "resolution_form": (
+            resolution_form or ResolutionForm(initial={"nature": claim.confirmed_nature or claim.nature})
+        )
+        if can_resolve
+        else None,
     }
     return render(request, "claims/claim_detail.html", context, status=status)
 
@@ -256,6 +265,45 @@ def object_view(request: HttpRequest, case_id: uuid.UUID, claim_id: uuid.UUID) -
             messages.success(request, _("Objection lodged."))
             return redirect("claims:detail", case_id=claim.case_id, claim_id=claim.pk)
     return _detail(request, claim, objection_form=form, status=422)
+
+
+@login_required
+@require_POST
+def resolve(request: HttpRequest, case_id: uuid.UUID, claim_id: uuid.UUID) -> HttpResponse:
+    user = _user(request)
+    claim = _claim(request, case_id, claim_id)
+    if not policies.can_rule(user, claim.case):
+        raise Forbidden(_("Only a judge sitting on the case records the outcome of an objection"))
+    objection = claim.objections.filter(status="open").order_by("created_at").first()
+    if objection is None:
+        raise Http404(_("No such objection"))
+    form = ResolutionForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            resolve_objection(
+                actor=user,
+                objection_id=objection.pk,
+                basis=data["basis"],
+                reference=data["reference"],
+                resolved_on=data["resolved_on"],
+                decision=ReviewDecision(
+                    result="",
+                    nature=data["nature"],
+                    principal=data["principal"],
+                    interest=data["interest"],
+                    penalties=data["penalties"],
+                    costs=data["costs"],
+                ),
+            )
+        except PermissionDenied as exc:
+            raise Forbidden(exc.message) from exc
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Outcome recorded; the claims table follows it."))
+            return redirect("claims:detail", case_id=claim.case_id, claim_id=claim.pk)
+    return _detail(request, claim, resolution_form=form, status=422)
 
 
 @login_required

@@ -211,3 +211,38 @@ def test_import_page_shows_problems_by_line_and_cell(p: Personas) -> None:
     assert "A2 (债权人名称)" in response.content.decode()
     assert counts() == before
     assert client_for(p, "judge").get(reverse("claims:import", args=[p.case.pk])).status_code == 403
+
+
+def test_judge_records_the_outcome_of_an_objection(p: Personas) -> None:
+    from smartcourt.claims.actions import object_to_claim
+
+    claim = declare(p)
+    review_claim(
+        actor=p.administrator,
+        claim_id=claim.pk,
+        decision=ReviewDecision(result="not_confirmed", reasons={"general": "已清偿"}),
+    )
+    object_to_claim(actor=p.creditor_a, claim_id=claim.pk, reasons="未清偿")
+    url = reverse("claims:resolve", args=[p.case.pk, claim.pk])
+    data = {
+        "basis": "suit",
+        "reference": "(2026)苏0623民初9号",
+        "resolved_on": "2026-09-01",
+        "nature": "ordinary",
+        "principal": "100000",
+        "interest": "",
+        "penalties": "",
+        "costs": "",
+    }
+    before = counts()
+    assert client_for(p, "administrator").post(url, data).status_code == 403
+    assert client_for(p, "creditor_b").post(url, data).status_code == 404
+    assert counts() == before
+    judge = client_for(p, "judge")
+    assert (
+        'data-testid="resolution-form"'
+        in judge.get(reverse("claims:detail", args=[p.case.pk, claim.pk])).content.decode()
+    )
+    assert judge.post(url, data).status_code == 302
+    claim.refresh_from_db()
+    assert (claim.status, claim.confirmed_total_fen) == ("resolved", 10_000_000)
