@@ -177,3 +177,21 @@ def test_serve_page_and_inbox(personas: Any) -> None:
     delivery.refresh_from_db()
     assert delivery.opened_at is not None
     assert _client(personas.creditor_b).get(reverse("documents:inbox_open", args=[delivery.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_node_documents_tag(personas: Any, rf: Any) -> None:
+    from django.template import Context, Template
+
+    generate_document(actor=personas.judge, case_id=personas.case.pk, template_key="acceptance_ruling")
+    request = rf.get("/")
+    request.user = personas.judge
+    html = Template("{% load node_documents %}{% node_documents case 'N01' %}").render(
+        Context({"request": request, "case": personas.case, "csrf_token": "t"})
+    )
+    assert "受理破产申请民事裁定书" in html and "不予受理破产申请民事裁定书" in html
+    assert html.count('name="template"') == 2
+    request.user = personas.creditor_a
+    assert "node-documents" not in Template("{% load node_documents %}{% node_documents case 'N01' %}").render(
+        Context({"request": request, "case": personas.case})
+    )
