@@ -117,7 +117,7 @@ class EmployeeAnswerForm(forms.Form):
 
 
 class ResolutionForm(forms.Form):
-    basis = forms.ChoiceField(label=_("Basis"), choices=ResolutionBasis.choices)
+    basis = forms.ChoiceField(label=_("Resolved by"), choices=ResolutionBasis.choices)
     reference = forms.CharField(label=_("Case number of the ruling or judgment"), max_length=100)
     resolved_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     nature = forms.ChoiceField(label=_("Confirmed nature"), choices=ClaimNature.choices)

@@ -211,3 +211,18 @@ def get_employee_line_for(user: User, creditor_id: uuid.UUID | str) -> Creditor:
 
 def employee_objections(lines: QuerySet[Creditor]) -> QuerySet[EmployeeObjection]:
     return EmployeeObjection.objects.filter(creditor__in=lines).select_related("creditor").order_by("created_at")
+
+
+def listed_entry_for(user: User, case: Case) -> Creditor | None:
+    """The debtor's-list entry that is this user's, to prefill his declaration: already his, or unclaimed with his
+    account's name and phone. The identity number is not prefilled: he types it, and the declaration checks it."""
+    if not user.is_authenticated:
+        return None
+    listed = Creditor.objects.filter(case=case, source=CreditorSource.DEBTOR_LIST)
+    own = listed.filter(user=user).first()
+    if own is not None:
+        return own
+    phone = (user.phone or "").strip()
+    if not phone:
+        return None
+    return listed.filter(user__isnull=True, phone=phone, name=user.full_name).first()

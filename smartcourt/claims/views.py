@@ -62,10 +62,12 @@ from smartcourt.claims.selectors import (
     get_claim_document_for,
     get_claim_for,
     latest_publication,
+    listed_entry_for,
     table_rows,
     tracker_for,
 )
 from smartcourt.core.errors import DomainError, NotFound, PermissionDenied
+from smartcourt.core.money import fen_to_yuan
 from smartcourt.core.uploads import XLSX
 
 PAGE_SIZE = 50
@@ -123,6 +125,7 @@ def declare(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id)
     if not policies.can_declare(user, case):
         raise Forbidden(_("Only a creditor or his agent declares a claim"))
+    listed = listed_entry_for(user, case)
     status = 200
     if request.method == "POST":
         form = DeclarationForm(request.POST, request.FILES)
@@ -157,8 +160,17 @@ def declare(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
                 return redirect("claims:detail", case_id=case.pk, claim_id=claim.pk)
         status = 422
     else:
-        form = DeclarationForm(initial={"creditor_name": user.full_name, "phone": user.phone})
-    return render(request, "claims/declare.html", {"case": case, "form": form}, status=status)
+        initial: dict[str, Any] = {"creditor_name": user.full_name, "phone": user.phone}
+        if listed is not None:
+            initial.update(
+                creditor_kind=listed.kind,
+                creditor_name=listed.name,
+                nature=listed.listed_nature or "ordinary",
+                principal=fen_to_yuan(listed.listed_principal_fen),
+            )
+        form = DeclarationForm(initial=initial)
+    context = {"case": case, "form": form, "listed": listed}
+    return render(request, "claims/declare.html", context, status=status)
 
 
 def _detail(

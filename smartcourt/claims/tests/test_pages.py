@@ -246,3 +246,28 @@ def test_judge_records_the_outcome_of_an_objection(p: Personas) -> None:
     assert judge.post(url, data).status_code == 302
     claim.refresh_from_db()
     assert (claim.status, claim.confirmed_total_fen) == ("resolved", 10_000_000)
+
+
+def test_declaration_form_is_prefilled_from_the_debtors_list(p: Personas) -> None:
+    from smartcourt.claims.models import Creditor
+
+    p.creditor_a.phone = "13800138000"
+    p.creditor_a.save()
+    Creditor.objects.create(
+        case=p.case,
+        kind="natural_person",
+        name=p.creditor_a.full_name,
+        identifier="11010519491231002X",
+        phone="13800138000",
+        source="debtor_list",
+        listed_nature="ordinary",
+        listed_principal_fen=12_345_678,
+        listed_interest_fen=100,
+    )
+    page = client_for(p, "creditor_a").get(reverse("claims:declare", args=[p.case.pk])).content.decode()
+    assert 'data-testid="listed"' in page and 'value="123456.78"' in page
+    assert "11010519491231002X" not in page
+    p.creditor_a.phone = "13900000000"
+    p.creditor_a.save()
+    page = client_for(p, "creditor_a").get(reverse("claims:declare", args=[p.case.pk])).content.decode()
+    assert 'data-testid="listed"' not in page
