@@ -177,6 +177,7 @@ EMAIL_BACKEND = env_str("SMARTCOURT_EMAIL_BACKEND", "django.core.mail.backends.c
 # Seal certificates: issued by this PKCS#12 CA in production; without it a development CA is made in VAR_DIR.
 DOCUMENTS_CA_PKCS12 = env_optional("SMARTCOURT_DOCUMENTS_CA_PKCS12")
 DOCUMENTS_CA_PASSWORD = env_optional("SMARTCOURT_DOCUMENTS_CA_PASSWORD")
+DOCUMENTS_TSA_URL = env_optional("SMARTCOURT_DOCUMENTS_TSA_URL")  # RFC 3161 timestamps on seals, when set
 
 _redis_url = env_optional("REDIS_URL")
 HUEY: dict[str, object] = {

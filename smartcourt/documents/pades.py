@@ -10,10 +10,12 @@ from dataclasses import dataclass, field
 from asn1crypto import keys as asn1_keys  # type: ignore[import-untyped]
 from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import serialization
+from django.conf import settings
 from PIL import Image
 from pyhanko.pdf_utils.images import PdfImage
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
+from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
 from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
@@ -32,6 +34,12 @@ def _asn1_certificate(pem: str | bytes) -> asn1_x509.Certificate:
 
 def ca_certificate() -> asn1_x509.Certificate:
     return asn1_x509.Certificate.load(certificate_authority().certificate.public_bytes(serialization.Encoding.DER))
+
+
+def timestamper() -> TimeStamper | None:
+    """The trusted timestamp service (RFC 3161) when one is configured; none in the demo."""
+    url = getattr(settings, "DOCUMENTS_TSA_URL", None)
+    return HTTPTimeStamper(url, timeout=10) if url else None
 
 
 def sign_pdf(
@@ -74,6 +82,7 @@ def sign_pdf(
     pdf_signer = signers.PdfSigner(
         metadata,
         signer=signer,
+        timestamper=timestamper(),
         stamp_style=style,
         new_field_spec=fields.SigFieldSpec(FIELD_NAME, on_page=page, box=tuple(round(v) for v in box)),  # type: ignore[arg-type]
     )

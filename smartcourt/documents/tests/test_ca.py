@@ -39,3 +39,15 @@ def test_configured_pkcs12_issues_seal_certificates(settings: Any, tmp_path: Pat
 def test_seal_key_is_stored_encrypted() -> None:
     _certificate, key_pem, _fingerprint = ca.issue_seal_certificate("x", "x")
     assert "ENCRYPTED PRIVATE KEY" in key_pem
+
+
+def test_timestamp_service_only_when_configured(settings: Any) -> None:
+    from pyhanko.sign.timestamps import HTTPTimeStamper
+
+    from smartcourt.documents.pades import timestamper
+
+    settings.DOCUMENTS_TSA_URL = None
+    assert timestamper() is None
+    settings.DOCUMENTS_TSA_URL = "http://tsa.example.invalid/"
+    stamper = timestamper()
+    assert isinstance(stamper, HTTPTimeStamper) and stamper.url == "http://tsa.example.invalid/"
