@@ -11,6 +11,7 @@ urlpatterns = [
     path("templates/<slug:key>/", views.edit_template, name="edit_template"),
     path("cases/<uuid:case_id>/", views.case_documents, name="case"),
     path("<uuid:document_id>/pdf", views.document_pdf, name="pdf"),
+    path("<uuid:document_id>/draft.docx", views.document_docx, name="docx"),
     path("<uuid:document_id>/sign/", views.sign, name="sign"),
     path("<uuid:document_id>/serve/", views.serve, name="serve"),
     path("inbox/", views.inbox, name="inbox"),

@@ -25,6 +25,7 @@ from smartcourt.documents.actions import (
     sign_document,
 )
 from smartcourt.documents.context import PLACEHOLDERS
+from smartcourt.documents.docx import docx_draft
 from smartcourt.documents.engine import TemplateProblem, render_body
 from smartcourt.documents.forms import TemplateCreateForm, TemplateVersionForm, VerifyForm
 from smartcourt.documents.policies import can_edit_templates, can_generate, can_view_templates
@@ -40,6 +41,7 @@ from smartcourt.documents.selectors import (
 from smartcourt.documents.verification import verify_pdf
 
 MAX_VERIFY_BYTES = 20 * 1024 * 1024
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _user(request: HttpRequest) -> User:
@@ -215,6 +217,23 @@ def document_pdf(request: HttpRequest, document_id: uuid.UUID) -> FileResponse:
     disposition = content_disposition_header(
         as_attachment=not request.GET.get("inline"), filename=f"{document.title}.pdf"
     )
+    if disposition:
+        response["Content-Disposition"] = disposition
+    return response
+
+
+@login_required
+def document_docx(request: HttpRequest, document_id: uuid.UUID) -> HttpResponse:
+    """The editable DOCX draft, for whoever may generate the document."""
+    user = _user(request)
+    try:
+        document = get_document_for(user, document_id)
+    except NotFound as exc:
+        raise Http404(_("No such document")) from exc
+    if not can_generate(user, document.case, document.template_version.template.issuer):
+        raise Http404(_("No such document"))
+    response = HttpResponse(docx_draft(document), content_type=DOCX_TYPE)
+    disposition = content_disposition_header(as_attachment=True, filename=f"{document.title}.docx")
     if disposition:
         response["Content-Disposition"] = disposition
     return response

@@ -195,3 +195,17 @@ def test_node_documents_tag(personas: Any, rf: Any) -> None:
     assert "node-documents" not in Template("{% load node_documents %}{% node_documents case 'N01' %}").render(
         Context({"request": request, "case": personas.case})
     )
+
+
+@pytest.mark.django_db
+def test_docx_draft(personas: Any) -> None:
+    import docx
+
+    document = generate_document(actor=personas.judge, case_id=personas.case.pk, template_key="acceptance_ruling")
+    answer = _client(personas.judge).get(reverse("documents:docx", args=[document.pk]))
+    assert answer.status_code == 200
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(answer.content)).paragraphs)
+    assert "如东县人民法院" in text and "民事裁定书" in text and personas.case.number in text
+    assert "受理申请人" in text and "审判长　张明" in text
+    assert "{{" not in text and "{%" not in text
+    assert _client(personas.administrator).get(reverse("documents:docx", args=[document.pk])).status_code == 404
