@@ -31,6 +31,7 @@ from smartcourt.claims.choices import (
     DayCount,
     DocumentKind,
     EmployeeObjectionStatus,
+    Liability,
     ObjectionStatus,
     ResolutionBasis,
 )
@@ -67,6 +68,7 @@ from smartcourt.dossier.choices import EntryKind
 from smartcourt.dossier.pdf import template_to_pdf
 
 MAX_ATTACHMENTS = 10
+MAX_BATCH = 200
 MAX_REASON = 1000
 EVIDENCE_TYPES = frozenset({PDF, PNG, JPEG})
 REVIEW_ITEMS = ("principal", "interest", "penalties", "costs")
@@ -182,6 +184,8 @@ class Declaration:
     interest_rate_percent: str = ""
     day_count: str = DayCount.ACT_365
     basis: str = ""
+    liability: str = Liability.SOLE
+    co_obligors: str = ""
 
 
 @transaction.atomic
@@ -214,6 +218,15 @@ def declare_claim(
         raise DomainError("A secured claim names its collateral", field="collateral")
     if d.nature != ClaimNature.SECURED:
         collateral = ""
+    if d.liability not in Liability.values:
+        raise DomainError(f"unknown liability {d.liability!r}", field="liability")
+    co_obligors = d.co_obligors.strip()
+    if d.liability != Liability.SOLE and not co_obligors:
+        raise DomainError(
+            "A joint or guarantee claim names the other debtors or the principal debtor", field="co_obligors"
+        )
+    if len(co_obligors) > 500:
+        raise DomainError("At most 500 characters", field="co_obligors")
     principal = _amount(d.principal, field="principal")
     if principal == 0:
         raise DomainError("The principal must be more than zero", field="principal")
@@ -271,6 +284,8 @@ def declare_claim(
         costs_fen=costs,
         interest_detail=interest_detail,
         basis=_reason(d.basis, field="basis"),
+        liability=d.liability,
+        co_obligors=co_obligors if d.liability != Liability.SOLE else "",
         declared_at=now,
         declared_by=actor,
         late=late,
@@ -302,6 +317,7 @@ def declare_claim(
             "penalties_fen": penalties,
             "costs_fen": costs,
             "late": late,
+            "liability": d.liability,
             "attachments": len(files),
         },
     )
@@ -468,6 +484,9 @@ def review_batch(
         raise PermissionDenied("Only the administrator appointed on this case reviews claims")
     if not claim_ids:
         raise DomainError("Choose at least one claim", field="claims")
+    if len(claim_ids) > MAX_BATCH:
+        # Each decision renders and files its own notice: a batch is bounded so one request stays short.
+        raise DomainError(f"At most {MAX_BATCH} claims at a time", field="claims")
     general = _reason(reason, field="reason_general")
     return [
         review_claim(

@@ -116,3 +116,12 @@ class EmployeeObjectionStatus(models.TextChoices):
     OPEN = "open", _("Awaiting answer")
     # Answered by the administrator, with reasons (and a corrected line if he agreed).
     ANSWERED = "answered", _("Answered")
+
+
+class Liability(models.TextChoices):
+    # The debtor alone owes the claim.
+    SOLE = "sole", _("Debtor alone")
+    # The debtor owes it jointly and severally with others (连带债务).
+    JOINT = "joint", _("Joint and several")
+    # The claim is against the debtor as guarantor of someone else's debt (保证债权).
+    GUARANTEE = "guarantee", _("Guarantee by the debtor")

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from smartcourt.claims.actions import MAX_REASON
-from smartcourt.claims.choices import ClaimNature, CreditorKind, CreditorSource, DayCount, ResolutionBasis
+from smartcourt.claims.choices import ClaimNature, CreditorKind, CreditorSource, DayCount, Liability, ResolutionBasis
 
 REVIEW_CHOICES = [
     ("confirmed", _("Confirmed")),
@@ -56,6 +56,8 @@ class DeclarationForm(forms.Form):
     day_count = forms.ChoiceField(label=_("Day count"), choices=DayCount.choices, initial=DayCount.ACT_365)
     penalties = _amount(_("Penalties (yuan)"))
     costs = _amount(_("Costs of enforcing the claim (yuan)"))
+    liability = forms.ChoiceField(label=_("Liability"), choices=Liability.choices, initial=Liability.SOLE)
+    co_obligors = forms.CharField(label=_("Joint debtors or principal debtor"), max_length=500, required=False)
     basis = forms.CharField(
         label=_("Facts and grounds"), max_length=MAX_REASON, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

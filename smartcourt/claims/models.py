@@ -17,6 +17,7 @@ from smartcourt.claims.choices import (
     CreditorSource,
     DocumentKind,
     EmployeeObjectionStatus,
+    Liability,
     ObjectionStatus,
     ResolutionBasis,
 )
@@ -73,6 +74,12 @@ class Claim(TimestampedModel):
     costs_fen = models.BigIntegerField(default=0)
     interest_detail = models.JSONField(default=dict, blank=True, help_text="The interest computation, line by line.")
     basis = models.TextField(blank=True, help_text="Facts and grounds of the claim as declared.")
+    liability = models.CharField(max_length=16, choices=Liability.choices, default=Liability.SOLE)
+    co_obligors = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="The joint debtors or the principal debtor whose debt the debtor guaranteed.",
+    )
     declared_at = models.DateTimeField()
     declared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     late = models.BooleanField(default=False, help_text="Declared after the declaration period (补充申报, art. 56).")

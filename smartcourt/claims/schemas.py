@@ -8,7 +8,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from smartcourt.claims.choices import ClaimNature, ClaimStatus, CreditorKind, DayCount
+from smartcourt.claims.choices import ClaimNature, ClaimStatus, CreditorKind, DayCount, Liability
 
 
 class DeclarationIn(Schema):
@@ -25,6 +25,8 @@ class DeclarationIn(Schema):
     interest_rate_percent: str = Field("", description="Annual rate in percent, e.g. 4.35.")
     day_count: DayCount = DayCount.ACT_365
     basis: str = Field("", max_length=1000)
+    liability: Liability = Liability.SOLE
+    co_obligors: str = Field("", max_length=500)
 
 
 class ReviewIn(Schema):

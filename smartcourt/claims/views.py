@@ -150,6 +150,8 @@ def declare(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
                         interest_rate_percent=data["interest_rate_percent"],
                         day_count=data["day_count"],
                         basis=data["basis"],
+                        liability=data["liability"],
+                        co_obligors=data["co_obligors"],
                     ),
                     attachments=attachments,
                 )

@@ -100,6 +100,8 @@ def test_late_declaration_is_flagged(p: Personas) -> None:
         ({"principal": "-5"}, "cannot be negative"),
         ({"interest_rate_percent": ""}, "both its start date and its rate"),
         ({"interest_from": dt.date(2026, 3, 9)}, "interest stops the day before"),
+        ({"liability": "guarantee"}, "names the other debtors or the principal debtor"),
+        ({"liability": "shared"}, "unknown liability"),
     ],
 )
 def test_bad_declarations_change_nothing(p: Personas, overrides: dict[str, Any], message: str) -> None:
@@ -297,3 +299,19 @@ def test_judge_confirms_undisputed_claims_and_table_matches(p: Personas) -> None
     assert table.count == 3
     with pytest.raises(Conflict, match="no undisputed claim"):
         confirm_undisputed(actor=p.judge, case_id=p.case.pk, ruled_on=dt.date(2026, 6, 2))
+
+
+def test_guarantee_claim_names_the_principal_debtor(p: Personas) -> None:
+    claim = declare(p, liability="guarantee", co_obligors="南通某某贸易有限公司")
+    assert (claim.liability, claim.co_obligors) == ("guarantee", "南通某某贸易有限公司")
+    sole = declare(p, co_obligors="ignored for a sole debtor")
+    assert sole.co_obligors == ""
+
+
+def test_batch_is_bounded(p: Personas) -> None:
+    import uuid
+
+    before = counts()
+    with pytest.raises(DomainError, match="At most 200 claims at a time"):
+        review_batch(actor=p.administrator, case_id=p.case.pk, claim_ids=[uuid.uuid4() for _ in range(201)])
+    assert counts() == before
