@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from smartcourt.documents.models import Document, Seal
 from smartcourt.documents.pades import check_signatures
 
@@ -87,28 +89,33 @@ def verify_pdf(data: bytes) -> Report:
     """Check every signature of ``data`` against the platform CA and the seal register. Reads nothing from
     the network; never raises on a bad file (an unreadable file is reported as such)."""
     if not data.startswith(b"%PDF-"):
-        return Report(readable=False, problems=["not a PDF file"])
+        return Report(readable=False, problems=[_("not a PDF file")])
     try:
         checks = check_signatures(data)
     except Exception as exc:
-        return Report(readable=False, problems=[f"the PDF cannot be read: {type(exc).__name__}"])
+        return Report(
+            readable=False, problems=[_("the PDF cannot be read (%(error)s)") % {"error": type(exc).__name__}]
+        )
     report = Report(readable=True)
     if not checks:
-        report.problems.append("the PDF carries no signature")
+        report.problems.append(_("the PDF carries no signature"))
     for check in checks:
         seal = Seal.objects.select_related("organisation").filter(fingerprint=check.certificate_fingerprint).first()
         problems: list[str] = []
         if not check.intact:
-            problems.append("not intact: the signed content was changed after signing")
+            problems.append(_("not intact: the signed content was changed after signing"))
         changed = not check.covers_whole_file and check.modification_level not in HARMLESS_MODIFICATIONS
         if changed:
-            problems.append(f"content was added after signing (incremental update: {check.modification_level})")
+            problems.append(
+                _("content was added after signing (incremental update: %(level)s)")
+                % {"level": check.modification_level}
+            )
         if seal is None:
-            problems.append("unknown certificate: not a seal of this platform")
+            problems.append(_("unknown certificate: not a seal of this platform"))
         elif not check.trusted:
-            problems.append("the certificate does not chain to the platform CA")
+            problems.append(_("the certificate does not chain to the platform CA"))
         if seal is not None and seal.revoked_at is not None:
-            problems.append(f"the seal was revoked on {seal.revoked_at.isoformat()}")
+            problems.append(_("the seal was revoked on %(when)s") % {"when": seal.revoked_at.isoformat()})
         report.signatures.append(
             SignatureReport(
                 signer=check.signer_name,
