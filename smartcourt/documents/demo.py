@@ -4,13 +4,18 @@ creditor. Idempotent: a case that has them is left alone."""
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from smartcourt.accounts.models import User
 from smartcourt.cases.models import Case
 from smartcourt.documents.actions import generate_document, serve_document, sign_document
-from smartcourt.documents.models import Document
+from smartcourt.documents.models import Document, DocumentTemplate, TemplateVersion
+from smartcourt.documents.seeds import seed_templates
 
 
 def seed_documents(*, case: Case, judge: User, administrator: User) -> list[Document]:
+    # The data migration seeds the library; a flushed database (transactional tests) has lost it.
+    seed_templates(DocumentTemplate, TemplateVersion, now=timezone.now())
     made: list[Document] = []
     for actor, key in ((judge, "acceptance_ruling"), (administrator, "takeover_notice")):
         if Document.objects.filter(case=case, template_version__template__key=key).exists():

@@ -12,6 +12,7 @@ from django.template import Context, Engine, Template, TemplateSyntaxError
 from django.template.base import FilterExpression, Node, TextNode, Variable, VariableNode
 from django.template.defaulttags import CommentNode, ForNode, IfNode
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 from smartcourt.documents.context import PLACEHOLDERS
 
@@ -29,7 +30,7 @@ class TemplateProblem(Exception):
     message: str
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.message}"
+        return _("line %(line)d: %(message)s") % {"line": self.line, "message": self.message}
 
 
 @functools.cache
@@ -87,18 +88,22 @@ def check_template(body: str) -> Template:
     for node in nodes:
         if not isinstance(node, ALLOWED_NODES):
             tag = type(node).__name__.removesuffix("Node").lower()
-            raise TemplateProblem(_line(node), tag, f"the tag '{tag}' is not allowed in a document template")
+            raise TemplateProblem(
+                _line(node), tag, _("the tag '%(name)s' is not allowed in a document template") % {"name": tag}
+            )
         for expression in _expressions_of(node):
             var = expression.var
             if isinstance(var, Variable) and var.lookups is not None:
                 name = var.lookups[0]
                 if name not in PLACEHOLDERS and name not in loop_names:
-                    raise TemplateProblem(_line(node), name, f"unknown placeholder '{name}'")
+                    raise TemplateProblem(_line(node), name, _("unknown placeholder '%(name)s'") % {"name": name})
             for func, _args in expression.filters:
                 filter_name = getattr(func, "_filter_name", None) or func.__name__
                 if filter_name not in ALLOWED_FILTERS:
                     raise TemplateProblem(
-                        _line(node), filter_name, f"the filter '{filter_name}' is not allowed in a document template"
+                        _line(node),
+                        filter_name,
+                        _("the filter '%(name)s' is not allowed in a document template") % {"name": filter_name},
                     )
     return template
 

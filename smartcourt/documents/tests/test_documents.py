@@ -4,7 +4,6 @@ import io
 from typing import Any
 
 import pytest
-from django.utils import translation
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
@@ -34,13 +33,6 @@ def _read(field: Any) -> bytes:
     with field.open("rb") as handle:
         data: bytes = handle.read()
     return data
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Any:
-    # The problems are read in English here; the pages show them in Chinese.
-    with translation.override("en"):
-        yield
 
 
 @pytest.mark.django_db

@@ -4,6 +4,7 @@ import io
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -16,6 +17,8 @@ from smartcourt.documents.models import Document, DocumentTemplate, TemplateVers
 
 def _client(user: Any) -> Client:
     client = Client()
+    # The pages in English, so that messages are read as written in the code.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     assert client.login(username=user.username, password=TEST_PASSWORD)
     return client
 
@@ -101,6 +104,7 @@ def test_case_page_generate_and_sign(personas: Any) -> None:
 def test_public_verify_page_and_api(personas: Any) -> None:
     data = _signed_bytes(personas)
     anonymous = Client()
+    anonymous.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = anonymous.post(reverse("documents:verify"), {"file": io.BytesIO(data)})
     assert page.status_code == 200
     assert 'data-testid="verdict"' in page.content.decode()
