@@ -134,6 +134,7 @@ def test_declare_review_object_and_rule_through_the_pages(p: Personas) -> None:
             "interest_from": "2025-03-09",
             "interest_rate_percent": "3.65",
             "day_count": "act365",
+            "liability": "sole",
             "penalties": "500",
             "costs": "",
             "attachments": [SimpleUploadedFile("合同.pdf", sample_pdf("合同"))],
