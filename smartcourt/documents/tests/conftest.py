@@ -21,6 +21,9 @@ def _template_library(request: pytest.FixtureRequest) -> None:
 
 @pytest.fixture(autouse=True)
 def _english() -> Iterator[None]:
-    """Messages are read in English here; the pages show them in Chinese."""
-    with translation.override("en"):
-        yield
+    """Messages are read in English here; the pages show them in Chinese. Afterwards the thread is left with
+    no language activated (the platform default), whatever an earlier test had left behind: restoring a
+    deactivate_all() state would make later tests read English."""
+    translation.activate("en")
+    yield
+    translation.deactivate()
