@@ -206,7 +206,8 @@ def sign_document(*, actor: User, document_id: uuid.UUID | str) -> Document:
     stays as it was; the signed PDF is stored beside it and filed. A signed document is never signed again."""
     document = get_document_for(actor, document_id)
     document = (
-        Document.objects.select_for_update()
+        # Lock the document row only: PostgreSQL cannot lock the nullable side of the joins.
+        Document.objects.select_for_update(of=("self",))
         .select_related("case__court", "template_version__template")
         .get(pk=document.pk)
     )
@@ -355,7 +356,7 @@ def deliver(*, delivery_id: uuid.UUID | str) -> Delivery:
 @transaction.atomic
 def _deliver(*, delivery_id: uuid.UUID | str) -> Delivery:
     delivery = (
-        Delivery.objects.select_for_update()
+        Delivery.objects.select_for_update(of=("self",))
         .select_related("document__case__court", "document__template_version__template", "document__seal__organisation")
         .get(pk=delivery_id)
     )
