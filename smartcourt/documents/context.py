@@ -10,7 +10,7 @@ from django.utils import timezone
 from smartcourt.administrators.models import Appointment
 from smartcourt.bankruptcy.models import Proceeding
 from smartcourt.cases.choices import MemberRole, PartyRole
-from smartcourt.cases.models import Case
+from smartcourt.cases.models import Case, Party
 
 # Every name a template may use, with what it means (shown to template editors).
 PLACEHOLDERS: dict[str, str] = {
@@ -54,6 +54,9 @@ def document_context(case: Case) -> dict[str, Any]:
     parties = list(case.parties.all())
     debtor = next((p for p in parties if p.role == PartyRole.DEBTOR), None)
     applicant = next((p for p in parties if p.role == PartyRole.APPLICANT), None)
+    if applicant is None and case.origin_id is not None:
+        # The application was made in the review case (破申 / 强清申) that this case grew out of.
+        applicant = Party.objects.filter(case_id=case.origin_id, role=PartyRole.APPLICANT).first()
     members = list(case.members.select_related("user", "organisation"))
     proceeding = Proceeding.objects.filter(case=case).first()
     anchors: dict[str, Any] = dict(proceeding.anchor_dates or {}) if proceeding is not None else {}
