@@ -23,14 +23,20 @@ from ninja.responses import NinjaJSONEncoder
 
 from smartcourt.accounts.api_auth import api_auth
 from smartcourt.administrators.api import router as administrators_router
+from smartcourt.analytics.api import router as analytics_router
 from smartcourt.bankruptcy.api import router as bankruptcy_router
 from smartcourt.bankruptcy.intake_api import router as intake_router
 from smartcourt.cases.api import router as cases_router
 from smartcourt.claims.api import router as claims_router
 from smartcourt.core.errors import DomainError
 from smartcourt.correspondence.api import router as correspondence_router
+from smartcourt.distributions.api import router as distributions_router
 from smartcourt.documents.api import router as documents_router
+from smartcourt.evaluation.api import router as evaluation_router
 from smartcourt.evidence.api import evidence_router, transparency_router
+from smartcourt.funds.api import banking_router
+from smartcourt.funds.api import router as funds_router
+from smartcourt.meetings.api import router as meetings_router
 from smartcourt.rules.api import router as rules_router
 
 HTTP_ERROR_CODES = {
@@ -178,5 +184,13 @@ api.add_router("/transparency", transparency_router)
 api.add_router("/evidence", evidence_router)
 api.add_router("/claims", claims_router)
 api.add_router("/documents", documents_router)
+# The bank's side of the partner API (POST /banking/notifications) is answered by the funds app, which owns
+# the ledger the notifications feed; smartcourt.banking holds the protocol it is checked with.
+api.add_router("/banking", banking_router)
+api.add_router("/funds", funds_router)
+api.add_router("/meetings", meetings_router)
+api.add_router("/distributions", distributions_router)
+api.add_router("/evaluation", evaluation_router)
+api.add_router("/analytics", analytics_router)
 # Its paths start at the root: /cases/{id}/threads and /threads/{id}/….
 api.add_router("/", correspondence_router)

@@ -47,6 +47,12 @@ INSTALLED_APPS = [
     "smartcourt.documents",
     "smartcourt.evidence",
     "smartcourt.claims",
+    "smartcourt.banking",
+    "smartcourt.funds",
+    "smartcourt.meetings",
+    "smartcourt.distributions",
+    "smartcourt.evaluation",
+    "smartcourt.analytics",
 ]
 
 MIDDLEWARE = [
@@ -159,6 +165,7 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
     ("vendor/bootstrap-icons", NODE_MODULES / "bootstrap-icons" / "font"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
+    ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
 ]
 STORAGES = {
     "default": {

@@ -16,6 +16,11 @@ urlpatterns = [
     path("evidence/", include("smartcourt.evidence.urls")),
     path("", include("smartcourt.claims.urls")),
     path("documents/", include("smartcourt.documents.urls")),
+    path("funds/", include("smartcourt.funds.urls")),
+    path("meetings/", include("smartcourt.meetings.urls")),
+    path("distributions/", include("smartcourt.distributions.urls")),
+    path("evaluation/", include("smartcourt.evaluation.urls")),
+    path("analytics/", include("smartcourt.analytics.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
