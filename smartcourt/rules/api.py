@@ -54,3 +54,11 @@ def deadlines(request: HttpRequest, payload: DeadlinesIn) -> dict[str, Any]:
             for deadline in found
         ],
     }
+
+
+# The vote and distribution calculators live in their own modules; their routes share /rules.
+from smartcourt.rules.distribution_api import router as distribution_router  # noqa: E402
+from smartcourt.rules.votes_api import router as votes_router  # noqa: E402
+
+router.add_router("", votes_router)
+router.add_router("", distribution_router)
