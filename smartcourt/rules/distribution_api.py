@@ -1,7 +1,75 @@
-"""Public distribution and fee calculators over the JSON API (no sign-in), mounted under /api/v1/rules."""
+"""Public distribution and fee calculators over the JSON API (no sign-in), mounted under /api/v1/rules.
+
+Glue only: the schemas parse and bound the body, ``distribute`` and ``administrator_fee_cap`` compute."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.http import HttpRequest
 from ninja import Router
 
+from smartcourt.core.money import fen_to_yuan
+from smartcourt.rules.distribution import ClaimClass, ClaimIn, distribute
+from smartcourt.rules.distribution_schemas import DistributionIn, DistributionOut, FeeIn, FeeOut
+from smartcourt.rules.fees import administrator_fee_cap, rate_text
+from smartcourt.rules.schemas import ErrorOut
+
 router = Router(tags=["rules"])
+
+
+@router.post(
+    "/distribution",
+    auth=None,
+    response={200: DistributionOut, 422: ErrorOut},
+    by_alias=True,
+    summary="Distribution of an estate by statutory priority (public)",
+    description=(
+        "Pays `available` over the claims class by class (Enterprise Bankruptcy Law art. 41-43, 113): "
+        "expenses, then common-benefit debts, then employee claims, then social insurance and taxes, then "
+        "ordinary claims; pro rata within the class the money runs out in, in fen, the remainder fen by "
+        "largest remainder (ties: larger claim, then input order). The payouts sum exactly to what is paid."
+    ),
+    operation_id="compute_distribution",
+)
+def distribution(request: HttpRequest, payload: DistributionIn) -> dict[str, Any]:
+    result = distribute(
+        payload.available,
+        [ClaimIn(id=c.id, claim_class=ClaimClass(c.claim_class), amount_fen=c.amount) for c in payload.claims],
+    )
+    return {
+        "payouts": [{"id": line.id, "amount": fen_to_yuan(line.paid_fen)} for line in result.payouts],
+        "classes": [
+            {"class": c.claim_class.value, "claimed": fen_to_yuan(c.claimed_fen), "paid": fen_to_yuan(c.paid_fen)}
+            for c in result.classes
+        ],
+        "undistributed": fen_to_yuan(result.undistributed_fen),
+    }
+
+
+@router.post(
+    "/administrator-fee",
+    auth=None,
+    response={200: FeeOut, 422: ErrorOut},
+    by_alias=True,
+    summary="Cap on the administrator's remuneration (public)",
+    description=(
+        "Marginal rates on the value distributed (SPC provisions on administrators' remuneration, art. 2): "
+        "up to 1M yuan 12%; 1M-5M 10%; 5M-10M 8%; 10M-50M 6%; 50M-100M 3%; 100M-500M 1%; above 0.5%."
+    ),
+    operation_id="compute_administrator_fee",
+)
+def administrator_fee(request: HttpRequest, payload: FeeIn) -> dict[str, Any]:
+    cap = administrator_fee_cap(payload.distributed_value)
+    return {
+        "cap": fen_to_yuan(cap.cap_fen),
+        "brackets": [
+            {
+                "from": fen_to_yuan(b.from_fen),
+                "to": None if b.to_fen is None else fen_to_yuan(b.to_fen),
+                "rate": rate_text(b.rate_per_mille),
+                "amount": fen_to_yuan(b.amount_fen),
+            }
+            for b in cap.brackets
+        ],
+    }
