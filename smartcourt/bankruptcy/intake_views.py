@@ -19,7 +19,6 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.middleware import HtmxDetails
 
 from smartcourt.accounts.choices import Role
 from smartcourt.accounts.models import Organisation, User
@@ -41,14 +40,12 @@ from smartcourt.cases.choices import CaseStatus, PartyKind
 from smartcourt.cases.models import Case
 from smartcourt.cases.selectors import get_case_for
 from smartcourt.core.errors import DomainError, NotFound, PermissionDenied
+from smartcourt.core.htmx import HtmxHttpRequest
 from smartcourt.dossier.policies import is_judge_of
 from smartcourt.registry.client import Company, RegistryUnavailable, get_registry
 
 MAX_QUERY = 100
 
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
 
 
 class _DateInput(forms.DateInput):

@@ -14,7 +14,6 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import push_url
-from django_htmx.middleware import HtmxDetails
 
 from smartcourt.accounts.models import Organisation, User
 from smartcourt.cases.actions import reveal_identity_number
@@ -29,15 +28,11 @@ from smartcourt.cases.selectors import (
     recent_timeline,
 )
 from smartcourt.core.errors import DomainError, NotFound, PermissionDenied
+from smartcourt.core.htmx import HtmxHttpRequest
 
 CASES_PER_PAGE = 25
 TIMELINE_LENGTH = 30
 
-
-class HtmxHttpRequest(HttpRequest):
-    """What HtmxMiddleware adds to every request, for the type checker."""
-
-    htmx: HtmxDetails
 
 
 @login_required

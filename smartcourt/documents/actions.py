@@ -25,7 +25,7 @@ from smartcourt.documents.models import Delivery, Document, DocumentTemplate, Se
 from smartcourt.documents.policies import can_edit_templates, can_generate, can_sign_with
 from smartcourt.documents.rendering import document_html, render_pdf
 from smartcourt.documents.seal_image import seal_png
-from smartcourt.documents.selectors import active_seal, get_document_for, get_template
+from smartcourt.documents.selectors import active_seal, get_document_for, get_template, served_document_for
 from smartcourt.documents.service import GROUPS, proof_pdf, recipients_for
 from smartcourt.documents.sms import sms_adapter
 from smartcourt.dossier.actions import file_entry
@@ -346,11 +346,47 @@ def _register_deliveries(
 
 def deliver(*, delivery_id: uuid.UUID | str) -> Delivery:
     """Make one delivery: inbox, e-mail and SMS as the recipient has them, then the signed service proof filed
-    into the dossier. A delivered row is left alone; a failure is recorded for the clerk and retried."""
+    into the dossier. A delivered row is left alone; a failure is recorded for the clerk and retried.
+
+    E-mail and SMS cannot be taken back by a rollback, so each is sent in its own step that commits when it went
+    out: a retry after a later failure (the proof, the dossier) sends nothing twice."""
     try:
+        _send_once(delivery_id=delivery_id, channel=Channel.EMAIL)
+        _send_once(delivery_id=delivery_id, channel=Channel.SMS)
         return _deliver(delivery_id=delivery_id)
     except Exception as exc:
         return _record_failure(delivery_id=delivery_id, error=f"{type(exc).__name__}: {exc}"[:300])
+
+
+@transaction.atomic
+def _send_once(*, delivery_id: uuid.UUID | str, channel: str) -> None:
+    delivery = (
+        Delivery.objects.select_for_update(of=("self",))
+        .select_related("document__case__court", "document__template_version__template")
+        .get(pk=delivery_id)
+    )
+    if delivery.status == DeliveryStatus.DELIVERED:
+        return
+    document = delivery.document
+    if channel == Channel.EMAIL and delivery.email and delivery.email_sent_at is None:
+        send_mail(
+            subject=f"{document.case.court.name}送达：{document.template_version.template.name}",
+            message=(
+                f"{delivery.recipient_name}：\n{document.case.number}案的《{document.template_version.template.name}》"
+                "已向您电子送达，请登录平台收件箱查阅。"
+            ),
+            from_email=None,
+            recipient_list=[delivery.email],
+        )
+        delivery.email_sent_at = timezone.now()
+        delivery.save(update_fields=["email_sent_at", "updated_at"])
+    elif channel == Channel.SMS and delivery.phone and delivery.sms_sent_at is None:
+        sms_adapter().send(
+            delivery.phone,
+            f"【{document.case.court.name}】{document.case.number}案文书已向您电子送达，请登录平台查阅。",
+        )
+        delivery.sms_sent_at = timezone.now()
+        delivery.save(update_fields=["sms_sent_at", "updated_at"])
 
 
 @transaction.atomic
@@ -367,34 +403,23 @@ def _deliver(*, delivery_id: uuid.UUID | str) -> Delivery:
     channels: list[str] = []
     if delivery.user_id is not None:
         channels.append(Channel.INBOX)
-    if delivery.email:
-        send_mail(
-            subject=f"{document.case.court.name}送达：{document.template_version.template.name}",
-            message=(
-                f"{delivery.recipient_name}：\n{document.case.number}案的《{document.template_version.template.name}》"
-                "已向您电子送达，请登录平台收件箱查阅。"
-            ),
-            from_email=None,
-            recipient_list=[delivery.email],
-        )
+    if delivery.email_sent_at is not None:
         channels.append(Channel.EMAIL)
-    if delivery.phone:
-        sms_adapter().send(
-            delivery.phone,
-            f"【{document.case.court.name}】{document.case.number}案文书已向您电子送达，请登录平台查阅。",
-        )
+    if delivery.sms_sent_at is not None:
         channels.append(Channel.SMS)
     delivery.attempts += 1
     if not channels:
         raise DomainError("no electronic address: serve by another method")
     delivery.channels = channels
-    delivery.sent_at = now
+    delivery.sent_at = min(t for t in (now, delivery.email_sent_at, delivery.sms_sent_at) if t is not None)
     # SMS alone only tells the recipient the document exists; service is by inbox or e-mail.
     reached = Channel.INBOX in channels or Channel.EMAIL in channels
     if not reached:
         raise DomainError("only an SMS notice could be sent: serve by another method")
     delivery.delivered_at = now
-    delivery.served_at = now
+    # The legal time of service is when the document reached the recipient's system: the inbox now, or the
+    # e-mail when that was the only way (Civil Procedure Law art. 90).
+    delivery.served_at = now if Channel.INBOX in channels else delivery.email_sent_at
     delivery.status = DeliveryStatus.DELIVERED
     delivery.last_error = ""
     seal = document.seal
@@ -459,6 +484,31 @@ def retry_failed_deliveries() -> int:
         if deliver(delivery_id=pk).status == DeliveryStatus.DELIVERED:
             delivered += 1
     return delivered
+
+
+def retry_delivery(*, actor: User, delivery_id: uuid.UUID | str) -> Delivery:
+    """The clerk tries a failed delivery again now (after correcting the recipient's address, say), also past
+    the automatic retries' limit. The try itself is recorded as any delivery is."""
+    _authorise_retry(actor=actor, delivery_id=delivery_id)
+    return deliver(delivery_id=delivery_id)
+
+
+@transaction.atomic
+def _authorise_retry(*, actor: User, delivery_id: uuid.UUID | str) -> None:
+    delivery = Delivery.objects.select_for_update().select_related("document").filter(pk=delivery_id).first()
+    if delivery is None:
+        raise NotFound("No such delivery")
+    # Who may not serve the document does not learn its deliveries exist.
+    document = served_document_for(actor, delivery.document_id)
+    if delivery.status != DeliveryStatus.FAILED:
+        raise Conflict("only a failed delivery is tried again")
+    record_event(
+        actor=actor,
+        action="documents.service_retried",
+        case_id=document.case_id,
+        obj=delivery,
+        after={"recipient": delivery.recipient_key, "attempts": delivery.attempts},
+    )
 
 
 @transaction.atomic

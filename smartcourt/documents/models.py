@@ -137,6 +137,12 @@ class Delivery(TimestampedModel):
     last_error = models.CharField(max_length=300, blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     sent_at = models.DateTimeField(null=True, blank=True)
+    email_sent_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the e-mail went out; set once, so a retried delivery never resends it."
+    )
+    sms_sent_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the SMS notice went out; set once, so a retry never resends it."
+    )
     delivered_at = models.DateTimeField(null=True, blank=True)
     opened_at = models.DateTimeField(null=True, blank=True, help_text="First opened by the recipient.")
     served_at = models.DateTimeField(null=True, blank=True, help_text="Legal time of service.")

@@ -6,12 +6,13 @@ import uuid
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from smartcourt.accounts.models import Organisation, User
 from smartcourt.cases.models import Case
 from smartcourt.cases.selectors import get_case_for
 from smartcourt.core.errors import NotFound
+from smartcourt.documents.choices import DeliveryStatus
 from smartcourt.documents.models import Delivery, Document, DocumentTemplate, Seal
 from smartcourt.documents.policies import can_generate, can_read_documents
 
@@ -113,5 +114,46 @@ def inbox_for(user: User) -> QuerySet[Delivery]:
     )
 
 
+def served_document_for(user: User, document_id: uuid.UUID | str) -> Document:
+    """The document, if ``user`` may serve it and so follow its service; who it was served on is not for the
+    recipients to browse."""
+    document = get_document_for(user, document_id)
+    if not can_generate(user, document.case, document.template_version.template.issuer):
+        raise NotFound("No such document")
+    return document
+
+
 def deliveries_of(document: Document) -> QuerySet[Delivery]:
     return document.deliveries.order_by("status", "recipient_name")
+
+
+@dataclass(frozen=True)
+class ServiceProgress:
+    """Where the service of one document stands, counted over its deliveries."""
+
+    total: int
+    delivered: int
+    failed: int
+    pending: int
+    opened: int
+
+    @property
+    def percent_done(self) -> int:
+        """Delivered or failed (finished either way), as a whole percentage for the progress bar."""
+        return 100 if self.total == 0 else (self.delivered + self.failed) * 100 // self.total
+
+
+def service_progress(document: Document) -> ServiceProgress:
+    counts = document.deliveries.aggregate(
+        total=Count("pk"),
+        delivered=Count("pk", filter=Q(status=DeliveryStatus.DELIVERED)),
+        failed=Count("pk", filter=Q(status=DeliveryStatus.FAILED)),
+        opened=Count("pk", filter=Q(opened_at__isnull=False)),
+    )
+    return ServiceProgress(
+        total=counts["total"],
+        delivered=counts["delivered"],
+        failed=counts["failed"],
+        pending=counts["total"] - counts["delivered"] - counts["failed"],
+        opened=counts["opened"],
+    )

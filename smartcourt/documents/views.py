@@ -8,6 +8,8 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
@@ -16,31 +18,40 @@ from django.views.decorators.http import require_POST
 
 from smartcourt.accounts.models import User
 from smartcourt.core.errors import DomainError, NotFound
+from smartcourt.core.htmx import HtmxHttpRequest
 from smartcourt.documents.actions import (
     create_template,
     generate_document,
     open_delivery,
+    retry_delivery,
     save_template_version,
     serve_document,
     sign_document,
 )
+from smartcourt.documents.choices import DeliveryStatus
 from smartcourt.documents.context import PLACEHOLDERS
 from smartcourt.documents.docx import docx_draft
 from smartcourt.documents.engine import TemplateProblem, render_body
 from smartcourt.documents.forms import TemplateCreateForm, TemplateVersionForm, VerifyForm
+from smartcourt.documents.models import Delivery
 from smartcourt.documents.policies import can_edit_templates, can_generate, can_view_templates
 from smartcourt.documents.selectors import (
     case_documents_for,
+    deliveries_of,
     get_document_for,
     get_template,
     inbox_for,
     preview_cases,
     preview_context,
+    served_document_for,
+    service_progress,
     templates,
 )
 from smartcourt.documents.verification import verify_pdf
 
 MAX_VERIFY_BYTES = 20 * 1024 * 1024
+DELIVERIES_PER_PAGE = 50
+RECIPIENTS_SHOWN = 6
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -142,7 +153,13 @@ def case_documents(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
             messages.success(request, _("The draft was generated and filed into the dossier."))
         return redirect("documents:case", case_id=case.pk)
     available = [t for t in templates() if can_generate(user, case, t.issuer)]
-    documents = documents.prefetch_related("deliveries")
+    first_recipients = Delivery.objects.order_by("recipient_name")[:RECIPIENTS_SHOWN]
+    # A few recipients by name on this page; the whole list, with progress and failures, is on the service page.
+    documents = documents.annotate(
+        delivery_count=Count("deliveries"),
+        delivered_count=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.DELIVERED)),
+        failed_count=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.FAILED)),
+    ).prefetch_related(Prefetch("deliveries", queryset=first_recipients, to_attr="first_deliveries"))
     return render(request, "documents/case.html", {"case": case, "documents": documents, "available": available})
 
 
@@ -169,6 +186,51 @@ def serve(request: HttpRequest, document_id: uuid.UUID) -> HttpResponse:
                 % {"count": len(result.created), "already": result.already_served},
             )
     return redirect("documents:case", case_id=document.case_id)
+
+
+@login_required
+def service(request: HtmxHttpRequest, document_id: uuid.UUID) -> HttpResponse:
+    """The service of one document: progress while the background job runs, every delivery, the failures."""
+    try:
+        document = served_document_for(_user(request), document_id)
+    except NotFound as exc:
+        raise Http404(_("No such document")) from exc
+    progress = service_progress(document)
+    if request.htmx and request.GET.get("part") == "progress":
+        return render(request, "documents/service.html#progress", {"document": document, "progress": progress})
+    status = request.GET.get("status", "")
+    deliveries = deliveries_of(document)
+    if status in DeliveryStatus.values:
+        deliveries = deliveries.filter(status=status)
+    else:
+        status = ""
+    page = Paginator(deliveries, DELIVERIES_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "document": document,
+        "progress": progress,
+        "page": page,
+        "status": status,
+        "statuses": DeliveryStatus.choices,
+    }
+    return render(request, "documents/service.html", context)
+
+
+@login_required
+@require_POST
+def retry(request: HttpRequest, document_id: uuid.UUID, delivery_id: uuid.UUID) -> HttpResponse:
+    try:
+        delivery = retry_delivery(actor=_user(request), delivery_id=delivery_id)
+    except NotFound as exc:
+        raise Http404(_("No such delivery")) from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        if delivery.status == DeliveryStatus.DELIVERED:
+            messages.success(request, _("Served on %(name)s.") % {"name": delivery.recipient_name})
+        else:
+            failure = {"name": delivery.recipient_name, "error": delivery.last_error}
+            messages.error(request, _("Service on %(name)s failed again: %(error)s") % failure)
+    return redirect("documents:service", document_id=document_id)
 
 
 @login_required
