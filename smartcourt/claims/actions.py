@@ -47,7 +47,9 @@ from smartcourt.claims.models import (
     EmployeeListPublication,
     EmployeeObjection,
     Objection,
+    SignedTable,
 )
+from smartcourt.claims.sealing import sealed_pdf
 from smartcourt.claims.selectors import claim_deadlines, employee_lines_of, get_claim_for, get_employee_line_for
 from smartcourt.claims.spreadsheets import SpreadsheetUnreadable, read_sheet
 from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
@@ -63,6 +65,7 @@ from smartcourt.core.uploads import (
     clean_filename,
     sniff_content_type,
 )
+from smartcourt.documents.sms import sms_adapter
 from smartcourt.dossier.actions import file_entry
 from smartcourt.dossier.choices import EntryKind
 from smartcourt.dossier.pdf import template_to_pdf
@@ -399,9 +402,15 @@ def _confirmed_amounts(claim: Claim, decision: ReviewDecision) -> dict[str, int]
 
 @transaction.atomic
 def review_claim(
-    *, actor: User, claim_id: uuid.UUID | str, decision: ReviewDecision, expected_version: int | None = None
+    *,
+    actor: User,
+    claim_id: uuid.UUID | str,
+    decision: ReviewDecision,
+    expected_version: int | None = None,
+    notify: bool = True,
 ) -> ClaimReview:
-    """Record the administrator's review decision and serve the review-result notice on the creditor."""
+    """Record the administrator's review decision and serve the sealed review-result notice on the creditor.
+    ``notify=False`` is for batches, which serve one notice per creditor afterwards."""
     claim = _locked_claim(actor, claim_id)
     if not policies.can_review(actor, claim.case):
         raise PermissionDenied("Only the administrator appointed on this case reviews claims")
@@ -461,16 +470,8 @@ def review_claim(
         before=before,
         after={"status": decision.result, "nature": nature, **{f"{k}_fen": v for k, v in amounts.items()}},
     )
-    deadlines = claim_deadlines(claim, today=timezone.localdate())
-    _file_pdf(
-        actor=actor,
-        claim=claim,
-        template="claims/pdf/review_notice.html",
-        title=f"债权审查结论通知书（第{claim.number}号）",
-        context={"review": review, "declared": declared, "amounts": amounts, "deadlines": deadlines},
-        kind=DocumentKind.REVIEW_NOTICE,
-        served=True,
-    )
+    if notify:
+        _serve_review_notice(actor=actor, case=claim.case, creditor=claim.creditor, reviews=[review])
     return review
 
 
@@ -488,14 +489,185 @@ def review_batch(
         # Each decision renders and files its own notice: a batch is bounded so one request stays short.
         raise DomainError(f"At most {MAX_BATCH} claims at a time", field="claims")
     general = _reason(reason, field="reason_general")
-    return [
+    reviews = [
         review_claim(
             actor=actor,
             claim_id=claim_id,
             decision=ReviewDecision(result=ClaimStatus.CONFIRMED, reasons={"general": general}),
+            notify=False,
         )
         for claim_id in claim_ids
     ]
+    creditors = {review.claim.creditor_id for review in reviews}
+    review_ids = [str(review.pk) for review in reviews]
+    if len(creditors) <= SYNC_NOTICE_LIMIT:
+        serve_review_notices(actor=actor, review_ids=review_ids)
+    else:
+        # Each notice is rendered and sealed: many creditors go to the background job, after the commit.
+        from smartcourt.claims.tasks import serve_review_notices_task
+
+        actor_id = str(actor.pk)
+        transaction.on_commit(lambda: serve_review_notices_task(actor_id, review_ids))
+    return reviews
+
+
+# Up to this many creditors get their notices while the server answers; more go to the background job.
+SYNC_NOTICE_LIMIT = 10
+
+
+def _serve_review_notice(*, actor: User, case: Case, creditor: Creditor, reviews: list[ClaimReview]) -> ClaimDocument:
+    """One sealed review-result notice to ``creditor`` covering ``reviews``: filed into the dossier, listed on
+    each claim as served (the creditor opens it from his tracker), and an SMS telling him it is there."""
+    today = timezone.localdate()
+    items = []
+    for review in reviews:
+        objection = claim_deadlines(review.claim, today=today).get("objection")
+        items.append({"claim": review.claim, "review": review, "objection_until": objection.on if objection else None})
+    sealed = sealed_pdf(
+        actor=actor,
+        case=case,
+        template="claims/pdf/sealed_notice.html",
+        context={"creditor": creditor, "items": items},
+        reason="债权审查结论通知书",
+    )
+    numbers = "、".join(str(review.claim.number) for review in reviews)
+    title = f"债权审查结论通知书（第{numbers}号）"
+    if len(title) > 120:
+        title = f"债权审查结论通知书（{creditor.name}，{len(reviews)}笔）"
+    entry = file_entry(
+        actor=actor,
+        case=case,
+        kind=EntryKind.NOTICE,
+        title=title[:200],
+        content=sealed.pdf,
+        filename=f"{title[:80]}.pdf",
+        content_type=PDF,
+        source=creditor,
+    )
+    now = timezone.now()
+    documents = ClaimDocument.objects.bulk_create(
+        [
+            ClaimDocument(
+                claim=review.claim,
+                entry=entry,
+                kind=DocumentKind.REVIEW_NOTICE,
+                served_to_creditor=True,
+                review=review,
+                sha256=sealed.sha256,
+                served_at=now,
+            )
+            for review in reviews
+        ]
+    )
+    record_event(
+        actor=actor,
+        action="claims.review_notice_served",
+        case_id=case.pk,
+        obj=creditor,
+        after={
+            "reviews": [str(review.pk) for review in reviews],
+            "entry": entry.number,
+            "sha256": sealed.sha256,
+            "seal": sealed.seal_fingerprint,
+        },
+    )
+    phone = (creditor.user.phone if creditor.user is not None else "") or creditor.phone
+    if phone:
+        text = f"【{case.court.name}】{case.number}案管理人已向您送达债权审查结论通知书，请登录平台“我的债权”查阅。"
+        transaction.on_commit(lambda: sms_adapter().send(phone, text))
+    return documents[0]
+
+
+def serve_review_notices(*, actor: User, review_ids: list[str]) -> int:
+    """Serve the notices of ``review_ids``, one per creditor, each creditor in its own transaction.
+    Idempotent: a review that already has its notice is skipped, so a retried job serves nobody twice.
+    Returns the number of notices served."""
+    served = 0
+    by_creditor: dict[uuid.UUID, list[uuid.UUID]] = {}
+    for review_id, creditor_id in ClaimReview.objects.filter(pk__in=review_ids).values_list("pk", "claim__creditor_id"):
+        by_creditor.setdefault(creditor_id, []).append(review_id)
+    for creditor_id, ids in by_creditor.items():
+        with transaction.atomic():
+            creditor = Creditor.objects.select_for_update().select_related("case__court", "user").get(pk=creditor_id)
+            if not policies.can_review(actor, creditor.case):
+                raise PermissionDenied("Only the administrator appointed on this case serves review notices")
+            reviews = list(
+                ClaimReview.objects.filter(pk__in=ids, notices__isnull=True)
+                .select_related("claim__case", "claim__creditor")
+                .order_by("claim__number")
+            )
+            if reviews:
+                _serve_review_notice(actor=actor, case=creditor.case, creditor=creditor, reviews=reviews)
+                served += 1
+    return served
+
+
+# --- the signed claims table ---------------------------------------------------------------------------------
+
+# A signed table is rendered while the administrator waits; beyond this the xlsx export is the working copy.
+MAX_SIGNED_TABLE_ROWS = 3000
+
+
+@transaction.atomic
+def sign_claims_table(*, actor: User, case_id: uuid.UUID | str) -> SignedTable:
+    """Seal the claims table as it stands now with the firm's seal (identity numbers masked, art. 57): the
+    copy submitted to the creditors' meeting and downloaded by interested parties. Each signing is a new
+    version; earlier ones stay in the dossier."""
+    from smartcourt.claims.selectors import claims_table, table_rows
+
+    case = get_case_for(actor, case_id)
+    if not policies.can_review(actor, case):
+        raise PermissionDenied("Only the administrator appointed on this case signs the claims table")
+    case = Case.objects.select_for_update().select_related("court").get(pk=case.pk)
+    rows = list(table_rows(case)[: MAX_SIGNED_TABLE_ROWS + 1])
+    if not rows:
+        raise Conflict("There is no claim on the table yet", code="empty_table")
+    if len(rows) > MAX_SIGNED_TABLE_ROWS:
+        raise DomainError(
+            f"A signed table holds at most {MAX_SIGNED_TABLE_ROWS} claims; use the xlsx export", code="table_too_large"
+        )
+    summary = claims_table(case)
+    sealed = sealed_pdf(
+        actor=actor,
+        case=case,
+        template="claims/pdf/sealed_table.html",
+        context={"summary": summary, "rows": rows, "generated_at": timezone.localtime()},
+        reason="债权表",
+    )
+    title = f"债权表（{timezone.localdate():%Y-%m-%d}，{summary.count}笔）"
+    entry = file_entry(
+        actor=actor,
+        case=case,
+        kind=EntryKind.DOCUMENT,
+        title=title,
+        content=sealed.pdf,
+        filename=f"债权表-{case.number}.pdf",
+        content_type=PDF,
+    )
+    table = SignedTable.objects.create(
+        case=case,
+        entry=entry,
+        sha256=sealed.sha256,
+        seal_fingerprint=sealed.seal_fingerprint,
+        claims=summary.count,
+        declared_fen=summary.declared_fen,
+        confirmed_fen=summary.confirmed_fen,
+        signed_by=actor,
+    )
+    record_event(
+        actor=actor,
+        action="claims.table_signed",
+        case_id=case.pk,
+        obj=table,
+        after={
+            "claims": summary.count,
+            "declared_fen": summary.declared_fen,
+            "confirmed_fen": summary.confirmed_fen,
+            "sha256": sealed.sha256,
+            "entry": entry.number,
+        },
+    )
+    return table
 
 
 # --- objections and the court's confirmation -----------------------------------------------------------------

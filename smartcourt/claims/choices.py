@@ -125,3 +125,14 @@ class Liability(models.TextChoices):
     JOINT = "joint", _("Joint and several")
     # The claim is against the debtor as guarantor of someone else's debt (保证债权).
     GUARANTEE = "guarantee", _("Guarantee by the debtor")
+
+
+class PowerOfAttorneyStatus(models.TextChoices):
+    # The creditor declared himself: there is no agent and no power of attorney.
+    NONE = "", _("No agent")
+    # An agent declared and uploaded a power of attorney the administrator has not checked yet.
+    PENDING = "pending", _("Power of attorney awaiting check")
+    # The administrator checked the power of attorney and accepts the agent.
+    ACCEPTED = "accepted", _("Power of attorney accepted")
+    # The administrator refused the power of attorney (wrong person, scope or signature).
+    REJECTED = "rejected", _("Power of attorney rejected")

@@ -19,6 +19,7 @@ from smartcourt.claims.choices import (
     EmployeeObjectionStatus,
     Liability,
     ObjectionStatus,
+    PowerOfAttorneyStatus,
     ResolutionBasis,
 )
 from smartcourt.core.models import TimestampedModel, UUIDModel
@@ -93,6 +94,26 @@ class Claim(TimestampedModel):
     ruling = models.ForeignKey(
         "ConfirmationRuling", null=True, blank=True, on_delete=models.PROTECT, related_name="claims"
     )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="claims_as_agent",
+        help_text="The lawyer or other agent who declared for the creditor, under a power of attorney.",
+    )
+    poa_entry = models.ForeignKey(
+        DossierEntry,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The agent's power of attorney (授权委托书) as filed.",
+    )
+    poa_status = models.CharField(
+        max_length=16, choices=PowerOfAttorneyStatus.choices, blank=True, default=PowerOfAttorneyStatus.NONE
+    )
+    poa_note = models.CharField(max_length=500, blank=True, help_text="The administrator's note on the check.")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["case", "number"], name="claims_claim_number_once")]
@@ -182,6 +203,25 @@ class ClaimDocument(UUIDModel):
     kind = models.CharField(max_length=16, choices=DocumentKind.choices)
     served_to_creditor = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    review = models.ForeignKey(
+        "ClaimReview",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="notices",
+        help_text="The review decision a review-result notice reports (one notice per decision, never two).",
+    )
+    sha256 = models.CharField(max_length=64, blank=True, help_text="Hash of the signed PDF as served.")
+    served_at = models.DateTimeField(null=True, blank=True, help_text="When it was served electronically.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim", "review"],
+                condition=models.Q(review__isnull=False),
+                name="claims_one_notice_per_review",
+            )
+        ]
 
 
 class EmployeeListPublication(TimestampedModel):
@@ -211,3 +251,40 @@ class EmployeeObjection(TimestampedModel):
     )
     answered_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
+
+
+class SignedTable(TimestampedModel):
+    """A signed PDF of the claims table (债权表) as it stood when the administrator sealed it: the version
+    submitted to the creditors' meeting and open to interested parties, identity numbers masked."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="signed_claims_tables")
+    entry = models.ForeignKey(DossierEntry, on_delete=models.PROTECT, related_name="+")
+    sha256 = models.CharField(max_length=64, help_text="Hash of the signed PDF.")
+    seal_fingerprint = models.CharField(max_length=128, help_text="The seal certificate that signed it.")
+    claims = models.PositiveIntegerField(help_text="Number of claims on the table.")
+    declared_fen = models.BigIntegerField()
+    confirmed_fen = models.BigIntegerField()
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+
+class CreditorIdentity(TimestampedModel):
+    """The verified identity of a self-registered creditor: the identity number or credit code he gave (check
+    digits verified) and the phone he confirmed by code. Matches him to the creditor lists of cases."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="creditor_identity")
+    kind = models.CharField(max_length=16, choices=CreditorKind.choices)
+    identifier = models.CharField(max_length=18, unique=True, help_text="Identity number or credit code.")
+    phone = models.CharField(max_length=20, help_text="Mobile number confirmed by an SMS code.")
+    phone_verified_at = models.DateTimeField()
+
+
+class PhoneChallenge(TimestampedModel):
+    """A 6-digit code sent by SMS to confirm a phone number. Only its keyed hash is stored; it expires after
+    10 minutes and allows 5 attempts."""
+
+    phone = models.CharField(max_length=20, db_index=True)
+    code_hash = models.CharField(max_length=64)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True, help_text="When a registration consumed it.")

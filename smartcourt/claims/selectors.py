@@ -14,7 +14,14 @@ from smartcourt.bankruptcy.models import Proceeding
 from smartcourt.cases.models import Case
 from smartcourt.cases.selectors import cases_visible_to, get_case_for
 from smartcourt.claims.choices import NATURE_ORDER, OBJECTABLE, ClaimNature, ClaimStatus, CreditorSource, DocumentKind
-from smartcourt.claims.models import Claim, ClaimDocument, Creditor, EmployeeListPublication, EmployeeObjection
+from smartcourt.claims.models import (
+    Claim,
+    ClaimDocument,
+    Creditor,
+    EmployeeListPublication,
+    EmployeeObjection,
+    SignedTable,
+)
 from smartcourt.claims.policies import can_see_all_claims
 from smartcourt.core.errors import NotFound
 
@@ -226,3 +233,15 @@ def listed_entry_for(user: User, case: Case) -> Creditor | None:
     if not phone:
         return None
     return listed.filter(user__isnull=True, phone=phone, name=user.full_name).first()
+
+
+def signed_tables(case: Case) -> QuerySet[SignedTable]:
+    """The signed versions of the case's claims table, newest first. Whoever sees the table sees them (masked)."""
+    return SignedTable.objects.filter(case=case).select_related("entry", "signed_by").order_by("-created_at")
+
+
+def get_signed_table(case: Case, table_id: uuid.UUID | str) -> SignedTable:
+    try:
+        return signed_tables(case).get(pk=table_id)
+    except (SignedTable.DoesNotExist, ValueError, ValidationError) as exc:
+        raise NotFound("No such signed table") from exc

@@ -37,6 +37,7 @@ from smartcourt.claims.actions import (
     resolve_objection,
     review_batch,
     review_claim,
+    sign_claims_table,
 )
 from smartcourt.claims.choices import OBJECTABLE, ClaimStatus, EmployeeObjectionStatus
 from smartcourt.claims.export import claims_table_xlsx
@@ -61,8 +62,10 @@ from smartcourt.claims.selectors import (
     employee_objections,
     get_claim_document_for,
     get_claim_for,
+    get_signed_table,
     latest_publication,
     listed_entry_for,
+    signed_tables,
     table_rows,
     tracker_for,
 )
@@ -371,8 +374,48 @@ def table(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id)
     query = request.GET.get("q", "")
     page = Paginator(table_rows(case, query=query), PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"case": case, "summary": claims_table(case), "page": page, "query": query}
+    context = {
+        "case": case,
+        "summary": claims_table(case),
+        "page": page,
+        "query": query,
+        "signed": signed_tables(case)[:5],
+        "can_sign": policies.can_review(_user(request), case),
+    }
     return render(request, "claims/table.html", context)
+
+
+@login_required
+@require_POST
+def table_sign(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    case = _case(request, case_id)
+    try:
+        signed = sign_claims_table(actor=_user(request), case_id=case.pk)
+    except PermissionDenied as exc:
+        raise Forbidden(exc.message) from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Claims table signed with the seal: %(count)d claims.") % {"count": signed.claims})
+    return redirect("claims:table", case_id=case.pk)
+
+
+@login_required
+def table_pdf(request: HttpRequest, case_id: uuid.UUID, table_id: uuid.UUID) -> FileResponse:
+    """A signed table, masked: open to whoever may inspect the table (art. 57)."""
+    case = _case(request, case_id)
+    try:
+        signed = get_signed_table(case, table_id)
+    except NotFound as exc:
+        raise Http404(_("No such document")) from exc
+    response = FileResponse(
+        default_storage.open(signed.entry.file.name, "rb"),
+        as_attachment=True,
+        filename=signed.entry.file_name or f"债权表-{case.number}.pdf",
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required
