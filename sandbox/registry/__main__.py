@@ -8,31 +8,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import sys
 from pathlib import Path
-from socketserver import ThreadingMixIn
-from types import FrameType
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from sandbox.registry import store
 from sandbox.registry.app import make_app
+from sandbox.serving import announce, make_sandbox_server, serve_until_stopped
 
 DEFAULT_DB = Path(__file__).resolve().parents[2] / "var" / "registry.sqlite3"
-
-
-class ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
-
-
-class QuietHandler(WSGIRequestHandler):
-    """One short line per request on stderr, without wsgiref's reverse DNS look-up."""
-
-    def address_string(self) -> str:
-        return str(self.client_address[0])
-
-    def log_message(self, format: str, *args: object) -> None:
-        sys.stderr.write(f"registry {self.address_string()} {format % args}\n")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -46,23 +29,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("give --key or set SMARTCOURT_REGISTRY_KEY: requests are checked against it")
 
     seeded = store.initialise(args.db)
-    server = make_server(
-        args.host, args.port, make_app(args.db, args.key), server_class=ThreadingWSGIServer, handler_class=QuietHandler
-    )
-    # The first line is read by whoever started us (tests use --port 0 and learn the port from it).
-    banner = f"registry listening on http://{args.host}:{server.server_port}/ ({args.db}, {seeded} companies seeded)"
-    print(banner, flush=True)  # noqa: T201 - read by the starter
-
-    def stop(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, stop)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+    server = make_sandbox_server("registry", args.host, args.port, make_app(args.db, args.key))
+    announce(server, "registry", f"({args.db}, {seeded} companies seeded)")
+    serve_until_stopped(server)
     return 0
 
 

@@ -11,35 +11,20 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import signal
 import sys
 import threading
 from pathlib import Path
-from socketserver import ThreadingMixIn
-from types import FrameType
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from sandbox.serving import announce, make_sandbox_server, serve_until_stopped
 from sandbox.witness.app import make_app
 from sandbox.witness.witness import LogUnreachable, Witness
 from smartcourt.evidence import note
 
 VAR = Path(__file__).resolve().parents[2] / "var"
 logger = logging.getLogger("sandbox.witness")
-
-
-class ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
-
-
-class QuietHandler(WSGIRequestHandler):
-    def address_string(self) -> str:
-        return str(self.client_address[0])
-
-    def log_message(self, format: str, *args: object) -> None:
-        sys.stderr.write(f"witness {self.address_string()} {format % args}\n")
 
 
 def load_or_create_key(path: Path, name: str) -> Ed25519PrivateKey:
@@ -99,28 +84,14 @@ def main(argv: list[str] | None = None) -> int:
     witness = Witness(
         db_path=args.db, name=args.name, private_key=key, log_key=log_key(args.log_key), log_url=args.log_url
     )
-    server = make_server(
-        args.host, args.port, make_app(witness), server_class=ThreadingWSGIServer, handler_class=QuietHandler
-    )
-    # The first line is read by whoever started us (tests use --port 0 and learn the port from it).
-    banner = f"witness listening on http://{args.host}:{server.server_port}/ as {witness.verifier_key.encode()}"
-    print(banner, flush=True)  # noqa: T201 - read by the starter
+    server = make_sandbox_server("witness", args.host, args.port, make_app(witness))
+    announce(server, "witness", f"as {witness.verifier_key.encode()}")
 
     stop = threading.Event()
     if args.interval > 0:
         threading.Thread(target=timer, args=(witness, args.interval, stop), daemon=True).start()
 
-    def on_term(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, on_term)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        stop.set()
-        server.server_close()
+    serve_until_stopped(server, on_stop=stop.set)
     return 0
 
 
