@@ -185,6 +185,8 @@ EMAIL_BACKEND = env_str("SMARTCOURT_EMAIL_BACKEND", "django.core.mail.backends.c
 DOCUMENTS_CA_PKCS12 = env_optional("SMARTCOURT_DOCUMENTS_CA_PKCS12")
 DOCUMENTS_CA_PASSWORD = env_optional("SMARTCOURT_DOCUMENTS_CA_PASSWORD")
 DOCUMENTS_TSA_URL = env_optional("SMARTCOURT_DOCUMENTS_TSA_URL")  # RFC 3161 timestamps on seals, when set
+# Root certificates (PEM files) of the timestamp authorities whose timestamps verification trusts.
+DOCUMENTS_TSA_ROOTS = env_list("SMARTCOURT_DOCUMENTS_TSA_ROOTS", [])
 
 _redis_url = env_optional("REDIS_URL")
 HUEY: dict[str, object] = {

@@ -1,7 +1,8 @@
 """Start the whole platform on loopback: the web server (granian, WSGI), the background worker (huey), the
 sandbox enterprise registry (sandbox/registry, on 127.0.0.1:8101 with its own database in var/) and a sandbox
 witness of the transparency log (sandbox/witness, on 127.0.0.1:8201, own key and database in var/; registered
-on the platform before it starts, by ``manage.py evidence_setup``).
+on the platform before it starts, by ``manage.py evidence_setup``) and a sandbox timestamp authority (sandbox/tsa,
+on 127.0.0.1:8301, keys in var/tsa/) whose RFC 3161 timestamps go into every seal signed while it runs.
 
 Ctrl-C (or SIGTERM) stops everything this script started. If one process dies, the others are stopped
 too, so a half-running platform never lingers.
@@ -22,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 REGISTRY_PORT = 8101
 WITNESS_PORT = 8201
+TSA_PORT = 8301
 
 
 def commands(host: str, port: int) -> dict[str, list[str]]:
@@ -38,6 +40,7 @@ def commands(host: str, port: int) -> dict[str, list[str]]:
             "--db",
             str(var_dir / "registry.sqlite3"),
         ],
+        "tsa": [*tsa_command(var_dir), "--host", "127.0.0.1", "--port", str(TSA_PORT)],
         "web": [
             PYTHON,
             "-m",
@@ -63,6 +66,10 @@ def commands(host: str, port: int) -> dict[str, list[str]]:
 def witness_command(var_dir: Path) -> list[str]:
     key, db = var_dir / "witness_key.pem", var_dir / "witness.sqlite3"
     return [PYTHON, "-m", "sandbox.witness", "--port", str(WITNESS_PORT), "--key", str(key), "--db", str(db)]
+
+
+def tsa_command(var_dir: Path) -> list[str]:
+    return [PYTHON, "-m", "sandbox.tsa", "--dir", str(var_dir / "tsa")]
 
 
 def log_vkey() -> str:
@@ -97,6 +104,11 @@ def main() -> int:
     # The platform and the sandbox registry read the same variables; a key made up here lasts for this run.
     env.setdefault("SMARTCOURT_REGISTRY_URL", f"http://127.0.0.1:{REGISTRY_PORT}")
     env.setdefault("SMARTCOURT_REGISTRY_KEY", secrets.token_urlsafe(24))
+    # Seals get a trusted timestamp from the sandbox TSA, whose root the platform trusts.
+    var_dir = Path(env.get("SMARTCOURT_VAR_DIR", ROOT / "var"))
+    env.setdefault("SMARTCOURT_DOCUMENTS_TSA_URL", f"http://127.0.0.1:{TSA_PORT}/")
+    env.setdefault("SMARTCOURT_DOCUMENTS_TSA_ROOTS", str(var_dir / "tsa" / "root.pem"))
+    subprocess.run([*tsa_command(var_dir), "--init"], cwd=ROOT, env=env, check=True)
     processes: dict[str, subprocess.Popen[bytes]] = {}
     stopping = False
 

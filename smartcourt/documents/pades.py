@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from asn1crypto import keys as asn1_keys  # type: ignore[import-untyped]
 from asn1crypto import x509 as asn1_x509
@@ -34,6 +35,17 @@ def _asn1_certificate(pem: str | bytes) -> asn1_x509.Certificate:
 
 def ca_certificate() -> asn1_x509.Certificate:
     return asn1_x509.Certificate.load(certificate_authority().certificate.public_bytes(serialization.Encoding.DER))
+
+
+def tsa_roots() -> list[asn1_x509.Certificate]:
+    """The timestamp authorities' root certificates the platform trusts (DOCUMENTS_TSA_ROOTS: PEM files)."""
+    from cryptography import x509
+
+    roots: list[asn1_x509.Certificate] = []
+    for path in getattr(settings, "DOCUMENTS_TSA_ROOTS", ()):
+        for certificate in x509.load_pem_x509_certificates(Path(path).read_bytes()):
+            roots.append(asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER)))
+    return roots
 
 
 def timestamper() -> TimeStamper | None:
@@ -102,6 +114,8 @@ class SignatureCheck:
     covers_whole_file: bool
     modification_level: str
     docmdp_ok: bool | None
+    timestamped_at: dt.datetime | None = None  # from the TSA's token, when the signature carries one
+    timestamp_trusted: bool | None = None  # None: no timestamp; else intact, valid and under a trusted TSA root
     problems: list[str] = field(default_factory=list)
 
 
@@ -112,9 +126,13 @@ def check_signatures(pdf: bytes) -> list[SignatureCheck]:
 
     reader = PdfFileReader(io.BytesIO(pdf), strict=False)
     checks: list[SignatureCheck] = []
+    timestamp_roots = tsa_roots()
     for embedded in reader.embedded_signatures:
         context = ValidationContext(trust_roots=[ca_certificate()], allow_fetching=False)
-        status = validate_pdf_signature(embedded, context)
+        # Without a configured TSA root no timestamp can be trusted; the empty context says exactly that.
+        ts_context = ValidationContext(trust_roots=timestamp_roots, allow_fetching=False)
+        status = validate_pdf_signature(embedded, context, ts_validation_context=ts_context)
+        stamp = status.timestamp_validity
         certificate = embedded.signer_cert
         checks.append(
             SignatureCheck(
@@ -128,6 +146,8 @@ def check_signatures(pdf: bytes) -> list[SignatureCheck]:
                 covers_whole_file=status.coverage is not None and status.coverage.name == "ENTIRE_FILE",
                 modification_level=status.modification_level.name if status.modification_level else "",
                 docmdp_ok=status.docmdp_ok,
+                timestamped_at=stamp.timestamp if stamp is not None else None,
+                timestamp_trusted=bool(stamp.intact and stamp.valid and stamp.trusted) if stamp is not None else None,
             )
         )
     return checks

@@ -24,6 +24,7 @@ class SignatureReport:
     seal: str
     organisation: str
     signed_at: dt.datetime | None
+    timestamped: bool  # the time comes from a trusted timestamp authority, not from the signer's clock
     intact: bool
     trusted: bool
     known_seal: bool
@@ -72,6 +73,7 @@ class Report:
                     "seal": s.seal,
                     "organisation": s.organisation,
                     "signed_at": s.signed_at.isoformat() if s.signed_at else None,
+                    "timestamped": s.timestamped,
                     "intact": s.intact,
                     "trusted": s.trusted,
                     "known_seal": s.known_seal,
@@ -114,6 +116,8 @@ def verify_pdf(data: bytes) -> Report:
             problems.append(_("unknown certificate: not a seal of this platform"))
         elif not check.trusted:
             problems.append(_("the certificate does not chain to the platform CA"))
+        if check.timestamp_trusted is False:
+            problems.append(_("the timestamp is not from a trusted timestamp authority, or was altered"))
         if seal is not None and seal.revoked_at is not None:
             problems.append(_("the seal was revoked on %(when)s") % {"when": seal.revoked_at.isoformat()})
         report.signatures.append(
@@ -121,7 +125,8 @@ def verify_pdf(data: bytes) -> Report:
                 signer=check.signer_name,
                 seal=str(seal) if seal else "",
                 organisation=seal.organisation.name if seal else "",
-                signed_at=check.signed_at,
+                signed_at=check.timestamped_at if check.timestamp_trusted else check.signed_at,
+                timestamped=bool(check.timestamp_trusted),
                 intact=check.intact,
                 trusted=check.trusted,
                 known_seal=seal is not None,

@@ -8,18 +8,16 @@ A test module may also import the fixtures directly; the process is still starte
 from __future__ import annotations
 
 import secrets
-import selectors
 import socket
 import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from sandbox.process import start_sandbox, stop_process
 
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT_SECONDS = 15
@@ -35,46 +33,12 @@ class RegistryServer:
 
 def start_registry(db_path: Path, *, key: str, log_path: Path) -> RegistryServer:
     """Start ``python -m sandbox.registry`` on a free port and wait until it answers."""
-    with log_path.open("ab") as log:
-        process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-            [sys.executable, "-m", "sandbox.registry", "--port", "0", "--db", str(db_path), f"--key={key}"],
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=log,
-        )
-    assert process.stdout is not None
-    with selectors.DefaultSelector() as selector:
-        selector.register(process.stdout, selectors.EVENT_READ)
-        ready = selector.select(timeout=START_TIMEOUT_SECONDS)
-    line = process.stdout.readline().decode() if ready else ""
-    if not line.startswith("registry listening on "):
-        process.kill()
-        process.wait()
-        raise RuntimeError(f"the sandbox registry did not start (first line {line!r}); see {log_path}")
-    url = line.split()[3].rstrip("/")
-    deadline = time.monotonic() + START_TIMEOUT_SECONDS
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/health", timeout=1):  # noqa: S310 - our own loopback URL
-                break
-        except OSError:
-            if time.monotonic() > deadline:
-                stop_registry(process)
-                raise
-            time.sleep(0.05)
-    return RegistryServer(url=url, key=key, db_path=db_path, process=process)
+    started = start_sandbox("sandbox.registry", "registry", ["--db", str(db_path), f"--key={key}"], log_path=log_path)
+    return RegistryServer(url=started.url, key=key, db_path=db_path, process=started.process)
 
 
 def stop_registry(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-    if process.stdout is not None:
-        process.stdout.close()
+    stop_process(process)
 
 
 def closed_port_url() -> str:

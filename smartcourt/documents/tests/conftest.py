@@ -27,3 +27,6 @@ def _english() -> Iterator[None]:
     translation.activate("en")
     yield
     translation.deactivate()
+
+
+from smartcourt.documents.testing import tsa, tsa_server  # noqa: E402, F401 - fixtures for the timestamp tests
