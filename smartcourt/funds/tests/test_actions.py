@@ -72,6 +72,7 @@ def test_limits_change_at_the_bank_and_here_with_history(personas: Personas, fak
     assert fake_bank.accounts[account.account_number].limits.per_transaction_fen == 8_000_000
     assert LimitChange.objects.filter(account=account).count() == 2
     event = AuditEvent.objects.get(action="funds.limits_changed")
+    assert event.before is not None and event.after is not None
     assert event.before["per_transaction_fen"] == 5_000_000 and event.after["per_transaction_fen"] == 8_000_000
 
 
@@ -266,6 +267,7 @@ def test_an_edit_voids_the_review_and_a_returned_request_comes_back(
     payment.refresh_from_db()
     assert payment.status == "submitted" and payment.edition == 2 and payment.amount_fen == 7_500_000
     event = AuditEvent.objects.get(action="funds.payment_edited")
+    assert event.before is not None and event.after is not None
     assert event.after["approvals_voided"] == 2 and event.before["amount_fen"] == 8_000_000
     # The judge cannot approve on the strength of the first edition's review.
     with pytest.raises(Conflict):
