@@ -21,6 +21,20 @@ class BankUnavailable(Exception):
     """The bank did not answer, or answered with a message that failed its signature or digest checks."""
 
 
+class BankRefused(Exception):
+    """The bank answered, authentically, that it will not do what was asked and retrying will not help: an
+    unknown account (outside transfers, where it is a REJECTED result), an idempotency key already used for
+    another instruction, an invalid field. ``code`` is the bank's reason code."""
+
+    def __init__(self, code: str, message: str = "") -> None:
+        super().__init__(message or code)
+        self.code = code
+
+
+class UnknownTransfer(BankRefused):
+    """``transfer_status`` for a key the bank has never received: the instruction did not arrive (safe to send)."""
+
+
 class TransferStatus(enum.StrEnum):
     ACCEPTED = "accepted"  # the bank has the instruction and will execute it
     EXECUTED = "executed"  # debited from our account and sent to the payee's bank
