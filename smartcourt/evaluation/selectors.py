@@ -12,7 +12,6 @@ from smartcourt.accounts.models import Organisation, User
 from smartcourt.administrators.models import RosterEntry
 from smartcourt.audit.models import AuditEvent
 from smartcourt.core.errors import NotFound
-from smartcourt.evaluation import policies
 from smartcourt.evaluation.choices import Measure
 from smartcourt.evaluation.models import Evaluation, Formula
 
@@ -97,13 +96,59 @@ def court_of(user: User) -> Organisation | None:
     return None
 
 
-__all__ = [
-    "FirmRow",
-    "court_of",
-    "evaluations_visible_to",
-    "events_behind",
-    "formulas_for",
-    "get_evaluation_for",
-    "policies",
-    "roster_overview",
-]
+@dataclass(frozen=True)
+class MeasureRow:
+    """One line of an evaluation's table: what was measured, its value, points off, how many events."""
+
+    key: str
+    label: str
+    value: str
+    deduction: str
+    weight: str
+    events: int
+
+
+def measure_rows(evaluation: Evaluation) -> list[MeasureRow]:
+    weights = evaluation.formula.weights
+    rows = []
+    for measure in Measure:
+        data = evaluation.measures.get(measure.value, {})
+        rows.append(
+            MeasureRow(
+                key=measure.value,
+                label=str(measure.label),
+                value=data.get("value", "0"),
+                deduction=data.get("deduction", "0"),
+                weight=weights.get(measure.value, ""),
+                events=len(data.get("events", [])),
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    case_id: str
+    number: str
+    cells: list[tuple[str, str, int]]  # (measure, value, events) in Measure order
+
+
+def case_rows(evaluation: Evaluation) -> tuple[list[tuple[str, str]], list[CaseRow]]:
+    """The per-case table: columns are the measures any case has a value for."""
+    used = [m for m in Measure if any(m.value in row["measures"] for row in evaluation.cases)]
+    rows = []
+    for row in evaluation.cases:
+        cells = []
+        for measure in used:
+            data = row["measures"].get(measure.value, {})
+            cells.append((measure.value, data.get("value", "0"), len(data.get("events", []))))
+        rows.append(CaseRow(case_id=row["case_id"], number=row["number"], cells=cells))
+    return [(m.value, str(m.label)) for m in used], rows
+
+
+def weight_rows(formula: Formula) -> list[tuple[str, str]]:
+    return [(str(Measure(key).label), weight) for key, weight in formula.weights.items()]
+
+
+def firm_history(evaluation: Evaluation) -> QuerySet[Evaluation]:
+    return Evaluation.objects.filter(court_id=evaluation.court_id, firm_id=evaluation.firm_id).select_related("formula")

@@ -60,7 +60,7 @@ def roster(court_admin: User, *firms: Any) -> None:
     for firm in firms:
         add_to_roster(
             actor=court_admin,
-            court=court_admin.organisation,
+            court=court,
             firm=firm,
             grade=Grade.SECOND,
             listed_on=dt.date(2025, 1, 1),
