@@ -34,3 +34,10 @@ def fen_to_yuan(fen: int) -> str:
     sign = "-" if fen < 0 else ""
     whole, cents = divmod(abs(fen), FEN_PER_YUAN)
     return f"{sign}{whole}.{cents:02d}"
+
+
+def fen_to_grouped_yuan(fen: int) -> str:
+    """For people: 1234567 -> ``"12,345.67"``, so a judge reads large sums at a glance (never for machines)."""
+    sign = "-" if fen < 0 else ""
+    whole, cents = divmod(abs(fen), FEN_PER_YUAN)
+    return f"{sign}{whole:,}.{cents:02d}"

@@ -3,11 +3,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.template import Context, Template
 from hypothesis import given
 from hypothesis import strategies as st
 
 from smartcourt.core.errors import DomainError
-from smartcourt.core.money import MAX_FEN, fen_to_yuan, yuan_to_fen
+from smartcourt.core.money import MAX_FEN, fen_to_grouped_yuan, fen_to_yuan, yuan_to_fen
 
 
 @pytest.mark.parametrize(
@@ -41,3 +42,12 @@ def test_fen_round_trip_through_yuan_strings(fen: int) -> None:
     text = fen_to_yuan(fen)
     assert Decimal(text) * 100 == fen
     assert yuan_to_fen(text) == fen
+
+
+@pytest.mark.parametrize(
+    ("fen", "shown"),
+    [(0, "0.00"), (5, "0.05"), (123456, "1,234.56"), (100000000000, "1,000,000,000.00"), (-123456789, "-1,234,567.89")],
+)
+def test_amounts_for_people_are_grouped_by_thousands(fen: int, shown: str) -> None:
+    assert fen_to_grouped_yuan(fen) == shown
+    assert Template("{% load money %}{{ amount|yuan }}").render(Context({"amount": fen})) == shown
