@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import hashlib
+import hmac
+import re
+import secrets
 import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F, Max
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max, Q
 from django.utils import timezone
 
+from smartcourt.accounts.actions import create_user
+from smartcourt.accounts.choices import Role
 from smartcourt.accounts.models import User
 from smartcourt.audit.actions import record_event
 from smartcourt.bankruptcy.models import Proceeding
+from smartcourt.cases.actions import add_member
+from smartcourt.cases.choices import MemberRole
 from smartcourt.cases.models import Case
 from smartcourt.cases.selectors import get_case_for
 from smartcourt.claims import policies
@@ -33,6 +42,7 @@ from smartcourt.claims.choices import (
     EmployeeObjectionStatus,
     Liability,
     ObjectionStatus,
+    PowerOfAttorneyStatus,
     ResolutionBasis,
 )
 from smartcourt.claims.imports import COLUMNS, Problem, parse_list
@@ -44,16 +54,24 @@ from smartcourt.claims.models import (
     ClaimTransition,
     ConfirmationRuling,
     Creditor,
+    CreditorIdentity,
     EmployeeListPublication,
     EmployeeObjection,
     Objection,
+    PhoneChallenge,
     SignedTable,
 )
 from smartcourt.claims.sealing import sealed_pdf
 from smartcourt.claims.selectors import claim_deadlines, employee_lines_of, get_claim_for, get_employee_line_for
 from smartcourt.claims.spreadsheets import SpreadsheetUnreadable, read_sheet
 from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
-from smartcourt.core.identifiers import normalise_identifier, validate_credit_code, validate_identity_number
+from smartcourt.core.identifiers import (
+    mask_identity_number,
+    mask_phone,
+    normalise_identifier,
+    validate_credit_code,
+    validate_identity_number,
+)
 from smartcourt.core.money import MAX_FEN, fen_to_yuan, yuan_to_fen
 from smartcourt.core.uploads import (
     JPEG,
@@ -159,6 +177,27 @@ def _file_pdf(
     return ClaimDocument.objects.create(claim=claim, entry=entry, kind=kind, served_to_creditor=served)
 
 
+def may_act_for_creditor(user: User, claim: Claim) -> bool:
+    """The creditor himself, or the agent who declared the claim once his power of attorney is accepted."""
+    if claim.creditor.user_id == user.pk:
+        return True
+    return claim.agent_id == user.pk and claim.poa_status == PowerOfAttorneyStatus.ACCEPTED
+
+
+def _registered_creditor(identifier: str) -> User | None:
+    """The user who registered with this identity number or credit code (phone confirmed), if any."""
+    identity = CreditorIdentity.objects.select_related("user").filter(identifier=identifier).first()
+    return identity.user if identity is not None and identity.user.is_active else None
+
+
+def _ensure_creditor_member(*, actor: User | None, case: Case, user: User) -> None:
+    """Make ``user`` a creditor member of ``case`` (so the case shows in his lists); already one is fine."""
+    if case.members.filter(user=user, role=MemberRole.CREDITOR).exists():
+        return
+    with contextlib.suppress(Conflict):  # added concurrently: the unique constraint kept one row
+        add_member(actor=actor or user, case=case, role=MemberRole.CREDITOR, user=user)
+
+
 def validate_identifier(kind: str, value: str) -> str:
     if kind == CreditorKind.NATURAL_PERSON:
         return validate_identity_number(value, field="identifier")
@@ -198,9 +237,14 @@ def declare_claim(
     case_id: uuid.UUID | str,
     declaration: Declaration,
     attachments: list[UploadedFileLike] | None = None,
+    power_of_attorney: UploadedFileLike | None = None,
     now: dt.datetime | None = None,
 ) -> Claim:
-    """A creditor (or his agent) declares a claim online; files the evidence and a declaration receipt."""
+    """A creditor (or his agent) declares a claim online; files the evidence and a declaration receipt.
+
+    With ``power_of_attorney`` the actor declares as the creditor's agent (a lawyer): the claim records him and
+    his power of attorney, which the administrator checks before reviewing; the creditor, once registered with
+    the same identity number or credit code, sees the claim too."""
     from smartcourt.claims.interest import parse_rate
 
     case = get_case_for(actor, case_id)
@@ -253,6 +297,12 @@ def declare_claim(
     files = [checked_upload(upload, allowed=EVIDENCE_TYPES, field="attachments") for upload in attachments or []]
     if len(files) > MAX_ATTACHMENTS:
         raise DomainError(f"At most {MAX_ATTACHMENTS} attachments", field="attachments")
+    poa = (
+        checked_upload(power_of_attorney, allowed=EVIDENCE_TYPES, field="power_of_attorney")
+        if power_of_attorney is not None
+        else None
+    )
+    as_agent = poa is not None
 
     creditor = Creditor.objects.select_for_update().filter(case=case, identifier=identifier).first()
     if creditor is None:
@@ -262,9 +312,19 @@ def declare_claim(
             name=name,
             identifier=identifier,
             phone=d.phone.strip()[:20],
-            user=actor,
+            user=_registered_creditor(identifier) if as_agent else actor,
             source=CreditorSource.SELF_DECLARED,
         )
+        if creditor.user is not None and as_agent:
+            _ensure_creditor_member(actor=actor, case=case, user=creditor.user)
+    elif as_agent:
+        # The agent acts for the creditor; he never becomes the creditor's user.
+        if creditor.user_id is None:
+            represented = _registered_creditor(identifier)
+            if represented is not None:
+                Creditor.objects.filter(pk=creditor.pk).update(user=represented, updated_at=timezone.now())
+                creditor.user = represented
+                _ensure_creditor_member(actor=actor, case=case, user=represented)
     elif creditor.user_id is None:
         # A creditor from the debtor's list who now declares: the list entry becomes his.
         Creditor.objects.filter(pk=creditor.pk).update(user=actor, updated_at=timezone.now())
@@ -292,8 +352,26 @@ def declare_claim(
         declared_at=now,
         declared_by=actor,
         late=late,
+        agent=actor if as_agent else None,
+        poa_status=PowerOfAttorneyStatus.PENDING if as_agent else PowerOfAttorneyStatus.NONE,
     )
     ClaimTransition.objects.create(claim=claim, from_status="", to_status=ClaimStatus.DECLARED, actor=actor)
+    if poa is not None:
+        poa_entry = file_entry(
+            actor=actor,
+            case=case,
+            kind=EntryKind.ATTACHMENT,
+            title=f"债权申报第{number}号 授权委托书（代理人：{actor.full_name}）"[:200],
+            content=poa.content,
+            filename=poa.name,
+            content_type=poa.content_type,
+            source=claim,
+        )
+        Claim.objects.filter(pk=claim.pk).update(poa_entry=poa_entry)
+        claim.poa_entry = poa_entry
+        ClaimDocument.objects.create(
+            claim=claim, entry=poa_entry, kind=DocumentKind.POWER_OF_ATTORNEY, served_to_creditor=True
+        )
     for index, upload in enumerate(files, start=1):
         entry = file_entry(
             actor=actor,
@@ -322,6 +400,7 @@ def declare_claim(
             "late": late,
             "liability": d.liability,
             "attachments": len(files),
+            "agent": str(actor.pk) if as_agent else None,
         },
     )
     _file_pdf(
@@ -415,6 +494,9 @@ def review_claim(
     if not policies.can_review(actor, claim.case):
         raise PermissionDenied("Only the administrator appointed on this case reviews claims")
     _check_version(claim, expected_version)
+    if claim.poa_status in {PowerOfAttorneyStatus.PENDING, PowerOfAttorneyStatus.REJECTED}:
+        # A declaration by an agent stands only on an accepted power of attorney.
+        raise Conflict("Check the agent's power of attorney before reviewing the claim", code="poa_unchecked")
     if decision.result not in REVIEW_RESULTS:
         raise DomainError(f"unknown review result {decision.result!r}", field="result")
     nature = decision.nature or claim.nature
@@ -679,7 +761,7 @@ def object_to_claim(
 ) -> Objection:
     """The creditor objects to the review result of his claim, within the objection period."""
     claim = _locked_claim(actor, claim_id)
-    if claim.creditor.user_id != actor.pk:
+    if not may_act_for_creditor(actor, claim):
         raise PermissionDenied("Only the creditor objects to the review of his claim")
     if claim.status not in OBJECTABLE:
         raise Conflict(
@@ -1107,3 +1189,211 @@ def answer_employee_objection(
         },
     )
     return objection
+
+
+# --- the agent's power of attorney ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def check_power_of_attorney(*, actor: User, claim_id: uuid.UUID | str, accepted: bool, note: str = "") -> Claim:
+    """The administrator accepts or rejects the power of attorney of the agent who declared the claim."""
+    claim = _locked_claim(actor, claim_id)
+    if not policies.can_review(actor, claim.case):
+        raise PermissionDenied("Only the administrator appointed on this case checks powers of attorney")
+    if claim.poa_status != PowerOfAttorneyStatus.PENDING:
+        raise Conflict("This claim has no power of attorney awaiting a check", code="bad_transition")
+    text = _reason(note, field="note")
+    if not accepted and not text:
+        raise DomainError("Give the reason for rejecting the power of attorney", field="note")
+    status = PowerOfAttorneyStatus.ACCEPTED if accepted else PowerOfAttorneyStatus.REJECTED
+    updated = Claim.objects.filter(pk=claim.pk, poa_status=PowerOfAttorneyStatus.PENDING).update(
+        poa_status=status, poa_note=text[:500], updated_at=timezone.now()
+    )
+    if updated != 1:
+        raise Conflict("Somebody else changed this claim first; reload it", code="stale")
+    claim.poa_status, claim.poa_note = status, text[:500]
+    record_event(
+        actor=actor,
+        action="claims.power_of_attorney_checked",
+        case_id=claim.case_id,
+        obj=claim,
+        before={"poa_status": PowerOfAttorneyStatus.PENDING},
+        after={"poa_status": status, "agent": str(claim.agent_id), "note": claim.poa_note},
+    )
+    return claim
+
+
+# --- creditor self-registration ------------------------------------------------------------------------------
+
+CODE_TTL = dt.timedelta(minutes=10)
+CODE_ATTEMPTS = 5
+# At most this many codes to one phone per hour, and one a minute.
+CODES_PER_HOUR = 5
+CODE_INTERVAL = dt.timedelta(seconds=60)
+PHONE_PATTERN = re.compile(r"^1[3-9]\d{9}$")
+
+
+def _code_hash(challenge_id: uuid.UUID, code: str) -> str:
+    """Keyed with the secret key and bound to the challenge: a leaked table reveals no code."""
+    message = f"{challenge_id}:{code}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+def normalised_phone(phone: str) -> str:
+    value = re.sub(r"[\s-]", "", phone or "")
+    if value.startswith("+86"):
+        value = value[3:]
+    if not PHONE_PATTERN.match(value):
+        raise DomainError("A mainland mobile number has 11 digits and starts with 1", field="phone")
+    return value
+
+
+@transaction.atomic
+def request_phone_code(*, phone: str, now: dt.datetime | None = None) -> PhoneChallenge:
+    """Send a 6-digit code to ``phone`` (SMS adapter) to confirm it. Rate-limited per phone."""
+    phone = normalised_phone(phone)
+    now = now or timezone.now()
+    # Lock the phone's recent challenges so that two requests at once count each other.
+    recent = list(
+        PhoneChallenge.objects.select_for_update()
+        .filter(phone=phone, created_at__gte=now - dt.timedelta(hours=1))
+        .values_list("created_at", flat=True)
+    )
+    if len(recent) >= CODES_PER_HOUR:
+        raise Conflict("Too many codes were sent to this number; try again in an hour", code="rate_limited")
+    if recent and max(recent) > now - CODE_INTERVAL:
+        raise Conflict("A code was just sent; wait a minute before asking again", code="rate_limited")
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    challenge = PhoneChallenge(phone=phone, expires_at=now + CODE_TTL)
+    challenge.code_hash = _code_hash(challenge.pk, code)
+    challenge.save()
+    # auto_now_add ignores a given time; the limits above read created_at, so store the clock they used.
+    PhoneChallenge.objects.filter(pk=challenge.pk).update(created_at=now)
+    challenge.created_at = now
+    record_event(actor=None, action="claims.phone_code_sent", obj=challenge, after={"phone": mask_phone(phone)})
+    text = f"【智慧法院】您的债权人注册验证码为{code}，10分钟内有效。请勿告诉他人。"
+    transaction.on_commit(lambda: sms_adapter().send(phone, text))
+    return challenge
+
+
+def _check_code(*, challenge_id: uuid.UUID | str, phone: str, code: str, now: dt.datetime) -> PhoneChallenge:
+    """Count one attempt (committed even when the code is wrong), then compare in constant time."""
+    with transaction.atomic():
+        counted = PhoneChallenge.objects.filter(
+            pk=challenge_id,
+            phone=phone,
+            used_at__isnull=True,
+            expires_at__gt=now,
+            attempts__lt=CODE_ATTEMPTS,
+        ).update(attempts=F("attempts") + 1)
+    if counted != 1:
+        raise DomainError("The code has expired or was tried too often; ask for a new one", field="code")
+    challenge = PhoneChallenge.objects.get(pk=challenge_id)
+    if not hmac.compare_digest(challenge.code_hash, _code_hash(challenge.pk, (code or "").strip())):
+        left = CODE_ATTEMPTS - challenge.attempts
+        raise DomainError(f"Wrong code; {left} attempt(s) left", field="code")
+    return challenge
+
+
+@dataclass(frozen=True)
+class Registration:
+    """What a creditor gives to register; the identifier is an identity number or a credit code."""
+
+    kind: str
+    identifier: str
+    full_name: str
+    phone: str
+    username: str
+    password: str
+    email: str = ""
+
+
+def register_creditor(
+    *, registration: Registration, challenge_id: uuid.UUID | str, code: str, now: dt.datetime | None = None
+) -> User:
+    """Create a creditor account with a verified identity: identifier check digits (GB 11643 / GB 32100) and
+    the phone confirmed by the code sent to it. The creditor records of every case listing the same identifier
+    and phone become his, and he becomes a creditor member of those cases."""
+    now = now or timezone.now()
+    r = registration
+    identifier = validate_identifier(r.kind, r.identifier)
+    phone = normalised_phone(r.phone)
+    name = r.full_name.strip()
+    if not name or len(name) > 100:
+        raise DomainError("Give the name as on the identity document (at most 100 characters)", field="full_name")
+    challenge = _check_code(challenge_id=challenge_id, phone=phone, code=code, now=now)
+    return _create_registered_creditor(r, identifier=identifier, phone=phone, name=name, challenge=challenge, now=now)
+
+
+@transaction.atomic
+def _create_registered_creditor(
+    r: Registration, *, identifier: str, phone: str, name: str, challenge: PhoneChallenge, now: dt.datetime
+) -> User:
+    used = PhoneChallenge.objects.filter(pk=challenge.pk, used_at__isnull=True).update(used_at=now, verified_at=now)
+    if used != 1:
+        raise DomainError("The code has expired or was tried too often; ask for a new one", field="code")
+    if CreditorIdentity.objects.filter(identifier=identifier).exists():
+        raise Conflict("An account is already registered with this number; sign in instead", field="identifier")
+    user = create_user(
+        actor=None,
+        username=r.username,
+        password=r.password,
+        role=Role.CREDITOR,
+        full_name=name,
+        email=r.email.strip(),
+        phone=phone,
+    )
+    try:
+        with transaction.atomic():
+            CreditorIdentity.objects.create(
+                user=user, kind=r.kind, identifier=identifier, phone=phone, phone_verified_at=now
+            )
+    except IntegrityError as exc:
+        raise Conflict(
+            "An account is already registered with this number; sign in instead", field="identifier"
+        ) from exc
+    linked = _link_known_records(user=user, identifier=identifier, phone=phone, name=name)
+    record_event(
+        actor=user,
+        action="claims.creditor_registered",
+        obj=user,
+        after={
+            "kind": r.kind,
+            "identifier": mask_identity_number(identifier),
+            "phone": mask_phone(phone),
+            "cases": linked,
+        },
+    )
+    return user
+
+
+def _link_known_records(*, user: User, identifier: str, phone: str, name: str) -> int:
+    """Take over the unclaimed creditor records listing this identifier. The list must also give the same
+    phone, or no phone and the same name: an identity number alone is too easy to know."""
+    records = list(
+        Creditor.objects.select_for_update()
+        .filter(identifier=identifier, user__isnull=True)
+        .filter(Q(phone=phone) | Q(phone="", name=name))
+        .select_related("case")
+    )
+    for record in records:
+        Creditor.objects.filter(pk=record.pk, user__isnull=True).update(user=user, updated_at=timezone.now())
+        _ensure_creditor_member(actor=user, case=record.case, user=user)
+        record_event(actor=user, action="claims.creditor_record_linked", case_id=record.case_id, obj=record)
+    return len({record.case_id for record in records})
+
+
+@transaction.atomic
+def join_case_to_declare(*, actor: User, case_id: uuid.UUID | str) -> Case:
+    """A registered creditor (or agent) joins a case open for declaration so that he can declare in it."""
+    from smartcourt.claims.selectors import open_for_declaration
+
+    case = open_for_declaration().filter(pk=case_id).first()
+    if case is None:
+        raise NotFound("No such case is open for declaration")
+    if not (actor.is_active and actor.role in policies.DECLARING_ROLES):
+        raise PermissionDenied("Only a creditor or his agent declares a claim")
+    if actor.role == Role.CREDITOR and not CreditorIdentity.objects.filter(user=actor).exists():
+        raise PermissionDenied("Register with a verified identity before declaring", code="identity_required")
+    _ensure_creditor_member(actor=actor, case=case, user=actor)
+    return case

@@ -109,6 +109,7 @@ class DocumentKind(models.TextChoices):
     RULING = "ruling", _("Confirmation ruling")
     OBJECTION = "objection", _("Objection")
     RESOLUTION = "resolution", _("Resolution")
+    POWER_OF_ATTORNEY = "poa", _("Power of attorney")
 
 
 class EmployeeObjectionStatus(models.TextChoices):

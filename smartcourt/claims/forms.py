@@ -62,6 +62,11 @@ class DeclarationForm(forms.Form):
         label=_("Facts and grounds"), max_length=MAX_REASON, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     attachments = FilesField(label=_("Evidence"), help_text=_("PDF, PNG or JPEG; at most 10 files."))
+    power_of_attorney = forms.FileField(
+        label=_("Power of attorney (agents only)"),
+        required=False,
+        help_text=_("A lawyer or other agent declaring for the creditor uploads the signed power of attorney."),
+    )
 
 
 class ReviewForm(forms.Form):
@@ -127,3 +132,30 @@ class ResolutionForm(forms.Form):
     interest = _amount(_("Interest confirmed (yuan)"))
     penalties = _amount(_("Penalties confirmed (yuan)"))
     costs = _amount(_("Costs confirmed (yuan)"))
+
+
+class PhoneForm(forms.Form):
+    phone = forms.CharField(label=_("Mobile number"), max_length=20)
+
+
+class RegistrationForm(forms.Form):
+    kind = forms.ChoiceField(label=_("You are"), choices=CreditorKind.choices)
+    identifier = forms.CharField(
+        label=_("Identity number or credit code"),
+        max_length=18,
+        help_text=_("Resident identity number (natural person) or unified social credit code (organisation)."),
+    )
+    full_name = forms.CharField(label=_("Name as on the identity document or licence"), max_length=100)
+    phone = forms.CharField(max_length=20, widget=forms.HiddenInput)
+    challenge = forms.UUIDField(widget=forms.HiddenInput)
+    code = forms.CharField(label=_("Code received by SMS"), max_length=6, min_length=6)
+    username = forms.CharField(label=_("Username"), max_length=150)
+    email = forms.EmailField(label=_("E-mail (optional)"), required=False)
+    password = forms.CharField(label=_("Password"), max_length=128, widget=forms.PasswordInput)
+
+
+class PowerOfAttorneyForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Power of attorney"), choices=[("accept", _("Accept")), ("reject", _("Reject"))]
+    )
+    note = forms.CharField(label=_("Note (required to reject)"), max_length=MAX_REASON, required=False)

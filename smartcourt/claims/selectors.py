@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet, Sum
 
 from smartcourt.accounts.models import User
+from smartcourt.bankruptcy.choices import ProceedingStatus
 from smartcourt.bankruptcy.models import Proceeding
 from smartcourt.cases.models import Case
 from smartcourt.cases.selectors import cases_visible_to, get_case_for
@@ -37,14 +38,19 @@ def claims_visible_to(user: User) -> QuerySet[Claim]:
     if not user.is_authenticated:
         return Claim.objects.none()
     all_of = [case.pk for case in cases.select_related(None) if can_see_all_claims(user, case)]
-    return Claim.objects.filter(Q(case_id__in=all_of) | Q(case__in=cases, creditor__user=user))
+    return Claim.objects.filter(Q(case_id__in=all_of) | (Q(case__in=cases) & own_claims(user)))
+
+
+def own_claims(user: User) -> Q:
+    """A user's own claims: as the creditor, or as the agent who declared them under a power of attorney."""
+    return Q(creditor__user=user) | Q(agent=user)
 
 
 def claims_of_case(user: User, case: Case) -> QuerySet[Claim]:
     """The claims of a case ``user`` can see (the caller got ``case`` through get_case_for)."""
     claims = Claim.objects.filter(case=case)
     if not can_see_all_claims(user, case):
-        claims = claims.filter(creditor__user=user)
+        claims = claims.filter(own_claims(user))
     return claims.select_related("creditor").order_by("number")
 
 
@@ -57,7 +63,7 @@ def get_claim_for(user: User, claim_id: uuid.UUID | str, *, case_id: uuid.UUID |
     if case_id is not None and str(claim.case_id) != str(case_id):
         raise NotFound("No such claim")
     case = get_case_for(user, claim.case_id)
-    if not can_see_all_claims(user, case) and claim.creditor.user_id != user.pk:
+    if not can_see_all_claims(user, case) and user.pk not in {claim.creditor.user_id, claim.agent_id}:
         raise NotFound("No such claim")
     return claim
 
@@ -179,8 +185,8 @@ def tracker_for(user: User) -> QuerySet[Claim]:
     if not user.is_authenticated:
         return Claim.objects.none()
     return (
-        Claim.objects.filter(case__in=cases_visible_to(user), creditor__user=user)
-        .select_related("case", "creditor")
+        Claim.objects.filter(own_claims(user), case__in=cases_visible_to(user))
+        .select_related("case", "creditor", "agent")
         .order_by("case__number", "number")
     )
 
@@ -245,3 +251,20 @@ def get_signed_table(case: Case, table_id: uuid.UUID | str) -> SignedTable:
         return signed_tables(case).get(pk=table_id)
     except (SignedTable.DoesNotExist, ValueError, ValidationError) as exc:
         raise NotFound("No such signed table") from exc
+
+
+def open_for_declaration() -> QuerySet[Case]:
+    """Bankruptcy cases accepted by the court and not ended: claims may be declared in them (late declarations
+    included, art. 56). The acceptance is announced publicly (art. 14), so the list is not a secret."""
+    return (
+        Case.objects.filter(proceeding__status=ProceedingStatus.OPEN)
+        .select_related("court", "proceeding")
+        .order_by("-proceeding__opened_on", "number")
+    )
+
+
+def known_creditor_records(user: User) -> QuerySet[Creditor]:
+    """The creditor records (from the debtor's list, the employee list or his declarations) that are ``user``'s."""
+    if not user.is_authenticated:
+        return Creditor.objects.none()
+    return Creditor.objects.filter(user=user).select_related("case", "case__court").order_by("-created_at")

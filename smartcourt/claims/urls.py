@@ -6,6 +6,9 @@ app_name = "claims"
 
 urlpatterns = [
     path("claims/mine/", views.tracker, name="tracker"),
+    path("claims/register/", views.register, name="register"),
+    path("claims/portal/", views.portal, name="portal"),
+    path("claims/portal/<uuid:case_id>/join/", views.join, name="join"),
     path("cases/<uuid:case_id>/claims/", views.claim_list, name="list"),
     path("cases/<uuid:case_id>/claims/declare/", views.declare, name="declare"),
     path("cases/<uuid:case_id>/claims/batch-review/", views.batch_review, name="batch_review"),
@@ -32,6 +35,7 @@ urlpatterns = [
     path("cases/<uuid:case_id>/claims/<uuid:claim_id>/review/", views.review, name="review"),
     path("cases/<uuid:case_id>/claims/<uuid:claim_id>/object/", views.object_view, name="object"),
     path("cases/<uuid:case_id>/claims/<uuid:claim_id>/resolve/", views.resolve, name="resolve"),
+    path("cases/<uuid:case_id>/claims/<uuid:claim_id>/power-of-attorney/", views.check_poa, name="check_poa"),
     path(
         "cases/<uuid:case_id>/claims/<uuid:claim_id>/documents/<uuid:document_id>/",
         views.document,

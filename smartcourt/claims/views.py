@@ -7,39 +7,49 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from smartcourt.accounts.models import User
 from smartcourt.cases.models import Case
-from smartcourt.cases.selectors import get_case_for
+from smartcourt.cases.selectors import cases_visible_to, get_case_for
 from smartcourt.claims import policies
 from smartcourt.claims.actions import (
     Declaration,
     ImportRefused,
+    Registration,
     ReviewDecision,
     answer_employee_objection,
+    check_power_of_attorney,
     confirm_undisputed,
     declare_claim,
     import_creditor_list,
+    join_case_to_declare,
     link_employee_line,
+    may_act_for_creditor,
     object_to_claim,
     object_to_employee_line,
     publish_employee_list,
+    register_creditor,
+    request_phone_code,
     resolve_objection,
     review_batch,
     review_claim,
     sign_claims_table,
 )
-from smartcourt.claims.choices import OBJECTABLE, ClaimStatus, EmployeeObjectionStatus
+from smartcourt.claims.choices import OBJECTABLE, ClaimStatus, EmployeeObjectionStatus, PowerOfAttorneyStatus
 from smartcourt.claims.export import claims_table_xlsx
 from smartcourt.claims.forms import (
     DeclarationForm,
@@ -48,6 +58,9 @@ from smartcourt.claims.forms import (
     ImportForm,
     LinkLineForm,
     ObjectionForm,
+    PhoneForm,
+    PowerOfAttorneyForm,
+    RegistrationForm,
     ResolutionForm,
     ReviewForm,
     RulingForm,
@@ -63,8 +76,10 @@ from smartcourt.claims.selectors import (
     get_claim_document_for,
     get_claim_for,
     get_signed_table,
+    known_creditor_records,
     latest_publication,
     listed_entry_for,
+    open_for_declaration,
     signed_tables,
     table_rows,
     tracker_for,
@@ -135,6 +150,7 @@ def declare(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             attachments = data.pop("attachments")
+            power_of_attorney = data.pop("power_of_attorney")
             try:
                 claim = declare_claim(
                     actor=user,
@@ -157,6 +173,7 @@ def declare(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
                         co_obligors=data["co_obligors"],
                     ),
                     attachments=attachments,
+                    power_of_attorney=power_of_attorney,
                 )
             except DomainError as exc:
                 _form_error(form, exc)
@@ -185,12 +202,14 @@ def _detail(
     review_form: ReviewForm | None = None,
     objection_form: ObjectionForm | None = None,
     resolution_form: ResolutionForm | None = None,
+    poa_form: PowerOfAttorneyForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     user = _user(request)
     can_resolve = policies.can_rule(user, claim.case) and claim.status == ClaimStatus.DISPUTED
     can_review = policies.can_review(user, claim.case) and claim.status in REVIEWABLE
-    can_object = claim.creditor.user_id == user.pk and claim.status in OBJECTABLE
+    can_object = may_act_for_creditor(user, claim) and claim.status in OBJECTABLE
+    can_check_poa = policies.can_review(user, claim.case) and claim.poa_status == PowerOfAttorneyStatus.PENDING
     if can_review and review_form is None:
         review_form = ReviewForm(
             initial={
@@ -210,7 +229,8 @@ def _detail(
         "documents": claim_documents(user, claim),
         "deadlines": claim_deadlines(claim, today=timezone.localdate()),
         "transitions": claim.transitions.select_related("actor").order_by("at"),
-        "review_form": review_form if can_review else None,
+        "review_form": review_form if can_review and not can_check_poa else None,
+        "poa_form": (poa_form or PowerOfAttorneyForm()) if can_check_poa else None,
         "objection_form": (objection_form or ObjectionForm()) if can_object else None,
         "resolution_form": (
             resolution_form or ResolutionForm(initial={"nature": claim.confirmed_nature or claim.nature})
@@ -603,3 +623,111 @@ def employees_answer(request: HttpRequest, case_id: uuid.UUID, objection_id: uui
             messages.success(request, _("Answer recorded and served."))
             return redirect("claims:employees", case_id=case.pk)
     return _employees_page(request, case, status=422, **{f"answer_{objection_id}": form})
+
+
+# --- the agent's power of attorney, self-registration, the creditor portal -----------------------------------
+
+
+@login_required
+@require_POST
+def check_poa(request: HttpRequest, case_id: uuid.UUID, claim_id: uuid.UUID) -> HttpResponse:
+    claim = _claim(request, case_id, claim_id)
+    form = PowerOfAttorneyForm(request.POST)
+    if form.is_valid():
+        try:
+            check_power_of_attorney(
+                actor=_user(request),
+                claim_id=claim.pk,
+                accepted=form.cleaned_data["decision"] == "accept",
+                note=form.cleaned_data["note"],
+            )
+        except PermissionDenied as exc:
+            raise Forbidden(exc.message) from exc
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Power of attorney checked."))
+            return redirect("claims:detail", case_id=claim.case_id, claim_id=claim.pk)
+    return _detail(request, claim, poa_form=form, status=422)
+
+
+@sensitive_post_parameters("password", "code")
+@never_cache
+def register(request: HttpRequest) -> HttpResponse:
+    """Public: a creditor registers with his identity number or credit code and a phone confirmed by SMS.
+    Step one sends the code; step two checks it and creates the account."""
+    if request.user.is_authenticated:
+        return redirect("claims:portal")
+    phone_form = PhoneForm()
+    form: RegistrationForm | None = None
+    status = 200
+    if request.method == "POST" and request.POST.get("step") == "code":
+        phone_form = PhoneForm(request.POST)
+        if phone_form.is_valid():
+            try:
+                challenge = request_phone_code(phone=phone_form.cleaned_data["phone"])
+            except DomainError as exc:
+                _form_error(phone_form, exc)
+                status = 429 if exc.code == "rate_limited" else 422
+            else:
+                form = RegistrationForm(initial={"phone": challenge.phone, "challenge": challenge.pk})
+        else:
+            status = 422
+    elif request.method == "POST":
+        form = RegistrationForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                user = register_creditor(
+                    registration=Registration(
+                        kind=data["kind"],
+                        identifier=data["identifier"],
+                        full_name=data["full_name"],
+                        phone=data["phone"],
+                        username=data["username"],
+                        password=data["password"],
+                        email=data["email"] or "",
+                    ),
+                    challenge_id=data["challenge"],
+                    code=data["code"],
+                )
+            except DomainError as exc:
+                _form_error(form, exc)
+            else:
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                messages.success(request, _("Welcome. Your account is ready."))
+                return redirect("claims:portal")
+        status = 422
+    return render(request, "claims/register.html", {"phone_form": phone_form, "form": form}, status=status)
+
+
+@login_required
+def portal(request: HttpRequest) -> HttpResponse:
+    """The creditor's start page: the cases where a list names him, and the cases open for declaration."""
+    user = _user(request)
+    query = request.GET.get("q", "").strip()
+    cases = open_for_declaration()
+    if query:
+        cases = cases.filter(Q(number__icontains=query) | Q(title__icontains=query))
+    page = Paginator(cases, 20).get_page(request.GET.get("page"))
+    member_of = set(cases_visible_to(user).filter(pk__in=[c.pk for c in page]).values_list("pk", flat=True))
+    context = {
+        "records": known_creditor_records(user)[:100],
+        "page": page,
+        "query": query,
+        "member_of": member_of,
+        "may_declare": user.role in policies.DECLARING_ROLES,
+    }
+    return render(request, "claims/portal.html", context)
+
+
+@login_required
+@require_POST
+def join(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    try:
+        case = join_case_to_declare(actor=_user(request), case_id=case_id)
+    except NotFound as exc:
+        raise Http404(_("No such case")) from exc
+    except PermissionDenied as exc:
+        raise Forbidden(exc.message) from exc
+    return redirect("claims:declare", case_id=case.pk)
