@@ -188,10 +188,12 @@ def begin_totp_enrolment(*, actor: User) -> str:
         raise Conflict("The second factor is already set up for this account", code="already_enrolled")
     if row["totp_secret"]:
         actor.totp_secret = row["totp_secret"]
-        return actor.totp_secret
+        return twofactor.open_secret(row["totp_secret"], user_id=actor.pk)
     secret = twofactor.new_secret()
-    User.objects.filter(pk=actor.pk, totp_confirmed_at__isnull=True, totp_secret="").update(totp_secret=secret)
-    actor.totp_secret = secret
+    sealed = twofactor.seal_secret(secret, user_id=actor.pk)
+    User.objects.filter(pk=actor.pk, totp_confirmed_at__isnull=True, totp_secret="").update(totp_secret=sealed)
+    # The instance holds what the row holds: saving it later must never write the secret in clear.
+    actor.totp_secret = sealed
     record_event(actor=actor, action="accounts.totp_enrolment_started", obj=actor, after={"username": actor.username})
     return secret
 
@@ -206,7 +208,7 @@ def confirm_totp_enrolment(*, actor: User, code: str, ip_address: str | None) ->
     if not row["totp_secret"]:
         raise DomainError("Start the set-up first: there is no secret to confirm", code="not_enrolling")
     now = timezone.now()
-    step = twofactor.matching_step(row["totp_secret"], code, at=now)
+    step = twofactor.matching_step(twofactor.open_secret(row["totp_secret"], user_id=actor.pk), code, at=now)
     accepted = step is not None and bool(
         User.objects.filter(
             pk=actor.pk, totp_secret=row["totp_secret"], totp_confirmed_at__isnull=True, totp_last_step__lt=step
@@ -234,7 +236,7 @@ def verify_totp(*, actor: User, code: str, ip_address: str | None) -> bool:
     row = User.objects.values("totp_secret", "totp_confirmed_at").get(pk=actor.pk)
     if row["totp_confirmed_at"] is None or not row["totp_secret"]:
         raise DomainError("The second factor is not set up for this account", code="not_enrolled")
-    step = twofactor.matching_step(row["totp_secret"], code)
+    step = twofactor.matching_step(twofactor.open_secret(row["totp_secret"], user_id=actor.pk), code)
     accepted = step is not None and bool(
         User.objects.filter(pk=actor.pk, totp_last_step__lt=step).update(totp_last_step=step)
     )

@@ -74,7 +74,9 @@ class User(AbstractUser):
     )
     phone = models.CharField(max_length=20, blank=True, help_text="Mobile number, for notices and SMS service.")
     totp_secret = models.CharField(
-        max_length=64, blank=True, help_text="Base32 TOTP secret for the second factor; empty until enrolment."
+        max_length=128,
+        blank=True,
+        help_text="TOTP secret for the second factor, sealed (accounts.twofactor.seal_secret); empty until enrolment.",
     )
     totp_confirmed_at = models.DateTimeField(
         null=True, blank=True, help_text="When the user proved possession of the TOTP secret."

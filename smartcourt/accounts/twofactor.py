@@ -10,8 +10,10 @@ The session holds the sign-in stage:
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hmac
+import os
 import re
 
 import pyotp
@@ -38,6 +40,45 @@ _CODE = re.compile(rf"^\d{{{DIGITS}}}$")
 
 def new_secret() -> str:
     return pyotp.random_base32()
+
+
+# Secrets are stored encrypted (AES-256-GCM under a key derived from SECRET_KEY), so a copy of the database
+# alone (a backup, a replica) does not give anyone the codes. The user's id is the associated data: a secret
+# copied onto another account does not open. Changing SECRET_KEY means enrolling everyone again.
+_SEALED_PREFIX = "aesgcm1:"
+
+
+def _secret_key() -> bytes:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"smartcourt totp secret v1").derive(
+        settings.SECRET_KEY.encode()
+    )
+
+
+def seal_secret(secret: str, *, user_id: object) -> str:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    nonce = os.urandom(12)
+    sealed = AESGCM(_secret_key()).encrypt(nonce, secret.encode(), str(user_id).encode())
+    return _SEALED_PREFIX + base64.urlsafe_b64encode(nonce + sealed).decode()
+
+
+def open_secret(stored: str, *, user_id: object) -> str:
+    """The base32 secret from its stored form ("" stays ""). Raises ValueError if it was tampered with."""
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    if not stored:
+        return ""
+    if not stored.startswith(_SEALED_PREFIX):
+        raise ValueError("the stored second-factor secret is not sealed")
+    raw = base64.urlsafe_b64decode(stored[len(_SEALED_PREFIX) :])
+    try:
+        return AESGCM(_secret_key()).decrypt(raw[:12], raw[12:], str(user_id).encode()).decode()
+    except InvalidTag as exc:
+        raise ValueError("the stored second-factor secret does not open with this server's key") from exc
 
 
 def _totp(secret: str) -> pyotp.TOTP:

@@ -18,7 +18,7 @@ from smartcourt.accounts.actions import begin_totp_enrolment, create_user, verif
 from smartcourt.accounts.choices import OrganisationKind, Role
 from smartcourt.accounts.models import LoginAttempt, User
 from smartcourt.accounts.tests.helpers import english
-from smartcourt.accounts.twofactor import PENDING_KEY, VERIFIED_KEY
+from smartcourt.accounts.twofactor import PENDING_KEY, VERIFIED_KEY, open_secret
 from smartcourt.audit.models import AuditEvent
 
 LOGIN = "/accounts/login/"
@@ -69,8 +69,13 @@ def test_enrolment_shows_secret_and_qr_then_confirms_with_a_code(client: Client,
         response = client.get(SETUP_PAGE)
         assert response.status_code == 200
         personas.judge.refresh_from_db()
-        secret = personas.judge.totp_secret
-        assert len(secret) == 32 and personas.judge.totp_confirmed_at is None
+        stored = personas.judge.totp_secret
+        # Stored sealed, never in clear; it opens only for this user.
+        assert stored.startswith("aesgcm1:")
+        secret = open_secret(stored, user_id=personas.judge.pk)
+        assert len(secret) == 32 and secret not in stored and personas.judge.totp_confirmed_at is None
+        with pytest.raises(ValueError):
+            open_secret(stored, user_id=personas.assistant.pk)
         content = response.content.decode()
         assert " ".join(secret[i : i + 4] for i in range(0, 32, 4)) in content
         assert '<svg width="220" height="220" class="sc-qr"' in content and "<path" in content
@@ -80,7 +85,7 @@ def test_enrolment_shows_secret_and_qr_then_confirms_with_a_code(client: Client,
         events = AuditEvent.objects.count()
         client.get(SETUP_PAGE)
         personas.judge.refresh_from_db()
-        assert personas.judge.totp_secret == secret
+        assert personas.judge.totp_secret == stored
         assert AuditEvent.objects.count() == events
 
         # A wrong code: refused, counted as a failure, nothing confirmed.
@@ -318,3 +323,18 @@ def test_two_concurrent_uses_of_one_code_give_exactly_one_success() -> None:
     assert sorted(results) == [False, True]
     assert AuditEvent.objects.filter(action="accounts.totp_verified").count() == 1
     assert LoginAttempt.objects.filter(username="racer").count() == 1
+
+
+def test_secrets_stored_in_clear_before_sealing_are_sealed_by_the_migration(personas: Personas) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("smartcourt.accounts.migrations.0002_seal_totp_secrets")
+    User.objects.filter(pk=personas.judge.pk).update(totp_secret="JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+    migration.seal_existing(apps, None)
+    migration.seal_existing(apps, None)  # a second run leaves sealed secrets alone
+    stored = User.objects.get(pk=personas.judge.pk).totp_secret
+    assert stored.startswith("aesgcm1:")
+    assert open_secret(stored, user_id=personas.judge.pk) == "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+    assert User.objects.get(pk=personas.assistant.pk).totp_secret == ""
