@@ -1,0 +1,164 @@
+"""Reads of creditors' meetings, scoped to the user asking. Votes are never read here before the close, except
+a creditor's own ballots."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q, QuerySet
+
+from smartcourt.accounts.models import User
+from smartcourt.cases.models import Case
+from smartcourt.cases.selectors import cases_visible_to, get_case_for
+from smartcourt.core.errors import NotFound
+from smartcourt.meetings import policies
+from smartcourt.meetings.choices import MeetingStatus
+from smartcourt.meetings.models import AgendaDocument, AgendaItem, Ballot, Meeting, Notice, Question, VotingRight
+
+
+def meetings_of_case(user: User, case: Case) -> QuerySet[Meeting]:
+    """The meetings of a case ``user`` can see (got through get_case_for): all of them for court, administrator
+    and creditors of the case; the creditors' part is their own notices and ballots."""
+    return Meeting.objects.filter(case=case).order_by("-scheduled_at")
+
+
+def get_meeting_for(user: User, meeting_id: uuid.UUID | str) -> Meeting:
+    """The meeting, if ``user`` may see its case; otherwise NotFound, as if it did not exist."""
+    try:
+        meeting = Meeting.objects.select_related("case", "case__court").get(pk=meeting_id)
+    except (Meeting.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
+        raise NotFound("No such meeting") from exc
+    case = get_case_for(user, meeting.case_id)
+    if not (policies.can_follow(user, case) or own_right(user, meeting) is not None):
+        raise NotFound("No such meeting")
+    meeting.case = case
+    return meeting
+
+
+def own_right(user: User, meeting: Meeting) -> VotingRight | None:
+    if not user.is_authenticated:
+        return None
+    return VotingRight.objects.filter(meeting=meeting, user=user).first()
+
+
+def my_meetings(user: User) -> QuerySet[Meeting]:
+    """Meetings ``user`` takes part in as a creditor, in cases he still sees."""
+    if not user.is_authenticated:
+        return Meeting.objects.none()
+    return (
+        Meeting.objects.filter(case__in=cases_visible_to(user), rights__user=user)
+        .select_related("case")
+        .distinct()
+        .order_by("-scheduled_at")
+    )
+
+
+def my_notices(user: User, meeting: Meeting) -> QuerySet[Notice]:
+    return Notice.objects.filter(meeting=meeting, right__user=user).select_related("entry").order_by("sent_at")
+
+
+def agenda(meeting: Meeting) -> QuerySet[AgendaItem]:
+    return AgendaItem.objects.filter(meeting=meeting).order_by("position")
+
+
+def documents_of(meeting: Meeting) -> dict[uuid.UUID, list[AgendaDocument]]:
+    found: dict[uuid.UUID, list[AgendaDocument]] = {}
+    for document in AgendaDocument.objects.filter(item__meeting=meeting).select_related("entry").order_by("created_at"):
+        found.setdefault(document.item_id, []).append(document)
+    return found
+
+
+def get_agenda_document_for(user: User, meeting: Meeting, document_id: uuid.UUID | str) -> AgendaDocument:
+    """A document of the meeting's agenda, for anyone who may see the meeting (get_meeting_for)."""
+    try:
+        return AgendaDocument.objects.select_related("entry", "item").get(pk=document_id, item__meeting=meeting)
+    except (AgendaDocument.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
+        raise NotFound("No such document") from exc
+
+
+def questions_of(meeting: Meeting) -> QuerySet[Question]:
+    """Every question with its answer: asked and answered in the open."""
+    return Question.objects.filter(meeting=meeting).select_related("right", "answered_by").order_by("created_at")
+
+
+def my_ballots(user: User, meeting: Meeting) -> dict[uuid.UUID, Ballot]:
+    """The user's own current ballots, by item: a creditor sees his own vote, nobody else's."""
+    return {b.item_id: b for b in Ballot.objects.filter(item__meeting=meeting, right__user=user)}
+
+
+@dataclass(frozen=True)
+class Attendance:
+    rights: int
+    with_vote: int
+    signed_in: int
+    ballots_by_item: dict[uuid.UUID, int]
+
+
+def attendance(meeting: Meeting) -> Attendance:
+    """Counts for the court and the administrator during the meeting: turnout, never the direction of votes."""
+    rights = VotingRight.objects.filter(meeting=meeting)
+    counts = rights.aggregate(
+        n=Count("id"),
+        signed=Count("id", filter=Q(signed_in_at__isnull=False)),
+        voting=Count(
+            "id",
+            filter=Q(secured_fen__gt=0) | Q(employee_fen__gt=0) | Q(tax_fen__gt=0) | Q(ordinary_fen__gt=0),
+        ),
+    )
+    by_item = dict(
+        Ballot.objects.filter(item__meeting=meeting)
+        .values_list("item_id")
+        .annotate(n=Count("id"))
+        .values_list("item_id", "n")
+    )
+    return Attendance(
+        rights=counts["n"], with_vote=counts["voting"], signed_in=counts["signed"], ballots_by_item=by_item
+    )
+
+
+def rights_list(meeting: Meeting) -> QuerySet[VotingRight]:
+    return VotingRight.objects.filter(meeting=meeting).select_related("creditor").order_by("name", "id")
+
+
+@dataclass(frozen=True)
+class ReceiptCheck:
+    found: bool
+    meeting: Meeting | None = None
+    item: AgendaItem | None = None
+    vote: str = ""
+    weights: dict[str, int] | None = None
+    index: int = 0
+    size: int = 0
+
+
+def check_receipt(commitment: str) -> ReceiptCheck:
+    """Public: is this commitment among the published ballots of a closed meeting? Before the close nothing is
+    published and the answer is 'not found', whatever was cast."""
+    commitment = commitment.strip().lower()
+    if len(commitment) != 64 or any(c not in "0123456789abcdef" for c in commitment):
+        return ReceiptCheck(found=False)
+    ballot = (
+        Ballot.objects.filter(commitment=commitment, item__meeting__status=MeetingStatus.CLOSED)
+        .select_related("item__meeting__case")
+        .first()
+    )
+    if ballot is None:
+        return ReceiptCheck(found=False)
+    item = ballot.item
+    published = {row[0]: row[1] for row in item.published_ballots}
+    if commitment not in published:
+        # Cast but not in the published list (never happens unless someone edited the tables).
+        return ReceiptCheck(found=False)
+    meeting = item.meeting
+    every = sorted(row[0] for other in AgendaItem.objects.filter(meeting=meeting) for row in other.published_ballots)
+    return ReceiptCheck(
+        found=True,
+        meeting=meeting,
+        item=item,
+        vote=str(published[commitment]),
+        weights=ballot.weights,
+        index=every.index(commitment),
+        size=len(every),
+    )
