@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import re
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -72,6 +73,8 @@ from smartcourt.funds.models import (
 logger = logging.getLogger("smartcourt.funds")
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+# Yuan as people write it on a payment form: digits, at most two decimals (no exponents, no signs).
+AMOUNT = re.compile(r"\d{1,13}(\.\d{1,2})?")
 MAX_ATTACHMENTS = 10
 MAX_NOTE = 1000
 ATTACHMENT_TYPES = frozenset({PDF, PNG, JPEG})
@@ -489,7 +492,10 @@ class PaymentDetails:
         code = self.payee_bank_code.strip()
         if code and (len(code) != 12 or not code.isdigit()):
             raise DomainError(_("A CNAPS bank code has 12 digits"), field="payee_bank_code")
-        amount_fen = yuan_to_fen(str(self.amount), field="amount")
+        amount = str(self.amount).strip()
+        if not AMOUNT.fullmatch(amount):
+            raise DomainError(_("Give the amount in yuan, such as 12000.00"), field="amount")
+        amount_fen = yuan_to_fen(amount, field="amount")
         if amount_fen <= 0 or amount_fen > MAX_FEN:
             raise DomainError(_("The amount must be more than zero"), field="amount")
         if self.purpose not in Purpose.values:
@@ -913,10 +919,10 @@ def check_payment(*, payment_id: uuid.UUID | str) -> str:
         result = bank.adapter_for(payment.account.bank_partner).transfer_status(idempotency_key=payment.idempotency_key)
     except BankUnavailable:
         return PaymentStatus.SENT_TO_BANK
-    except Exception:
-        logger.info("bank does not know payment %s yet; sending it", payment.pk)
-        return send_payment(payment_id=payment.pk)
-    if result.status == TransferStatus.REJECTED and result.reason is None:
+    except Exception as exc:
+        if not bank.is_unknown_transfer(exc):
+            raise
+        logger.info("the bank never received payment %s; sending it", payment.pk)
         return send_payment(payment_id=payment.pk)
     return record_transfer_result(payment_id=payment.pk, result=result)
 

@@ -7,7 +7,9 @@ import importlib
 from datetime import datetime
 from typing import Any
 
-from smartcourt.banking.adapter import BankAdapter, Payee
+from django.http import HttpRequest
+
+from smartcourt.banking.adapter import BankAdapter, Movement, Payee
 
 
 def adapter_for(bank_partner: str) -> BankAdapter:
@@ -37,3 +39,39 @@ def approval_token(
         expires_at=expires_at,
     )
     return token
+
+
+def verify_notification(request: HttpRequest) -> tuple[str, list[Movement]]:
+    """Verify a bank's signed, encrypted notification and read its movements: (partner, movements).
+
+    Raises NotificationRefused for anything that fails verification (the endpoint answers 401) and
+    NotificationUnreadable for a verified body that is not a notification (400)."""
+    inbound: Any = importlib.import_module("smartcourt.banking.inbound")
+    try:
+        verified = inbound.verify_inbound_from(request)
+    except inbound.InboundRejected as exc:
+        raise NotificationRefused(str(getattr(exc, "reason", "")), str(exc)) from exc
+    try:
+        movements: list[Movement] = inbound.parse_notification(verified.body)
+    except inbound.NotificationInvalid as exc:
+        raise NotificationUnreadable(str(exc)) from exc
+    return str(verified.partner), movements
+
+
+class NotificationRefused(Exception):
+    """A request to the notification endpoint that failed signature, digest, freshness or decryption checks."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+class NotificationUnreadable(Exception):
+    """A verified request whose body is not a movements notification."""
+
+
+def is_unknown_transfer(exc: Exception) -> bool:
+    """The bank says it never received this idempotency key (adapter ``UnknownTransfer``): safe to send."""
+    adapter_module: Any = importlib.import_module("smartcourt.banking.adapter")
+    unknown = getattr(adapter_module, "UnknownTransfer", None)
+    return unknown is not None and isinstance(exc, unknown)

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from smartcourt.banking import adapter
 from smartcourt.banking.adapter import (
     AccountInfo,
     AccountLimits,
@@ -154,7 +155,7 @@ class FakeBank:
     def transfer_status(self, *, idempotency_key: str) -> TransferResult:
         self._up()
         if idempotency_key not in self.results:
-            raise KeyError(idempotency_key)
+            raise adapter.UnknownTransfer("unknown_transfer", idempotency_key)
         return self.results[idempotency_key]
 
     def batch_transfer(
