@@ -1,0 +1,610 @@
+"""Writes of the distributions app: plans, their way through the meeting and the court, payment batches.
+
+Every action takes an explicit ``actor``, runs in one transaction and writes its audit event inside it.
+Plan and batch states change by compare-and-set on ``row_version`` and leave an immutable transition row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import re
+import uuid
+import zipfile
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from smartcourt.accounts.models import User
+from smartcourt.audit.actions import record_event
+from smartcourt.banking.iso20022.pain001 import CreditTransfer, build_pain001
+from smartcourt.banking.iso20022.pain001 import PaymentBatch as Pain001Batch
+from smartcourt.cases.choices import PartyRole
+from smartcourt.cases.models import Case
+from smartcourt.cases.selectors import get_case_for
+from smartcourt.claims.choices import ClaimNature, ClaimStatus, CreditorKind
+from smartcourt.claims.spreadsheets import CellValue, SpreadsheetUnreadable, read_sheet
+from smartcourt.core.errors import Conflict, DomainError, PermissionDenied
+from smartcourt.core.uploads import XLSX, sniff_content_type
+from smartcourt.distributions import policies
+from smartcourt.distributions.checking import check_rows
+from smartcourt.distributions.choices import (
+    BATCH_TRANSITIONS,
+    PLAN_TRANSITIONS,
+    BatchSource,
+    BatchStatus,
+    LineClass,
+    PlanKind,
+    PlanStatus,
+    ReserveReason,
+)
+from smartcourt.distributions.models import (
+    BatchLine,
+    BatchTransition,
+    DistributionPlan,
+    PaymentBatch,
+    PlanLine,
+    PlanTransition,
+)
+from smartcourt.distributions.planning import ClaimRow, Expense, compute_plan
+from smartcourt.distributions.selectors import claims_owed, compare_batch, payees_of
+
+# Claims the plan pays: reviewed and confirmed (by the administrator, the court, or after a dispute).
+CONFIRMED_STATES = frozenset(
+    {ClaimStatus.CONFIRMED, ClaimStatus.PARTLY_CONFIRMED, ClaimStatus.COURT_CONFIRMED, ClaimStatus.RESOLVED}
+)
+# Claims whose share is held (art. 119): objection or suit pending, review suspended.
+HELD_STATES = frozenset({ClaimStatus.DISPUTED, ClaimStatus.PENDING})
+NATURE_CLASS = {
+    ClaimNature.SECURED: LineClass.SECURED,
+    ClaimNature.EMPLOYEE: LineClass.EMPLOYEE,
+    ClaimNature.SOCIAL_INSURANCE_TAX: LineClass.SOCIAL_TAX,
+    ClaimNature.ORDINARY: LineClass.ORDINARY,
+}
+_ACCOUNT = re.compile(r"^\d{8,32}$")
+_BANK_CODE = re.compile(r"^\d{12}$")
+# An xlsx may not inflate beyond this, nor compress better than this ratio: a zip bomb is refused unread.
+MAX_XLSX_INFLATED = 200 * 1024 * 1024
+MAX_XLSX_RATIO = 200
+MAX_BASIS = 2000
+
+
+@dataclass(frozen=True)
+class PlanInput:
+    """The administrator's inputs to a plan version."""
+
+    kind: str
+    available_fen: int
+    available_basis: str
+    collateral_proceeds: dict[str, int] = field(default_factory=dict)  # claim id -> fen realised
+    expenses: Sequence[Expense] = ()
+    conditional_claim_ids: frozenset[str] = frozenset()
+
+
+def available_from_ledger(case: Case) -> int | None:
+    """Seam for the funds ledger (issue 5): the estate's balance available for distribution.
+
+    None while smartcourt.funds has no ledger to read: the administrator enters the amount and its basis."""
+    return None
+
+
+def meeting_result_for_plan(plan: DistributionPlan) -> bool | None:
+    """Seam for smartcourt.meetings (issue 7): the creditors' meeting's vote on ``plan``, once that app can
+    answer it. None for now: the judge records the meeting's resolution with its reference."""
+    return None
+
+
+# --- plans ---------------------------------------------------------------------------------------------------
+
+
+def _claim_rows(case: Case, plan_input: PlanInput) -> list[ClaimRow]:
+    paid_before: dict[uuid.UUID, int] = defaultdict(int)
+    for claim_id, paid in PlanLine.objects.filter(
+        plan__case=case, plan__status=PlanStatus.RULED, claim__isnull=False
+    ).values_list("claim_id", "paid_fen"):
+        paid_before[claim_id] += paid
+    known: set[str] = set()
+    rows: list[ClaimRow] = []
+    for claim in claims_owed(case).iterator(chunk_size=2000):
+        known.add(str(claim.pk))
+        if claim.status in CONFIRMED_STATES:
+            nature = claim.confirmed_nature or claim.nature
+            owed = claim.confirmed_total_fen
+        elif claim.status in HELD_STATES:
+            nature = claim.confirmed_nature or claim.nature
+            owed = claim.declared_total_fen
+        else:
+            continue
+        owed = max(0, owed - paid_before[claim.pk])
+        reserve = ReserveReason.NONE
+        if claim.status in HELD_STATES:
+            reserve = ReserveReason.DISPUTED
+        elif str(claim.pk) in plan_input.conditional_claim_ids:
+            reserve = ReserveReason.CONDITIONAL
+        line_class = NATURE_CLASS[ClaimNature(nature)]
+        proceeds = plan_input.collateral_proceeds.get(str(claim.pk), 0)
+        if proceeds and line_class != LineClass.SECURED:
+            raise DomainError(
+                f"Claim {claim.number} is not secured: it has no collateral proceeds", field="collateral_proceeds"
+            )
+        rows.append(
+            ClaimRow(
+                claim_id=str(claim.pk),
+                creditor_id=str(claim.creditor_id),
+                label=claim.creditor.name,
+                line_class=line_class,
+                owed_fen=owed,
+                reserve=reserve,
+                collateral_proceeds_fen=proceeds,
+            )
+        )
+    for given in (*plan_input.collateral_proceeds, *plan_input.conditional_claim_ids):
+        if given not in known:
+            raise DomainError(f"No claim {given} in this case", field="claims")
+    return rows
+
+
+@transaction.atomic
+def create_plan(*, actor: User, case_id: uuid.UUID | str, plan_input: PlanInput) -> DistributionPlan:
+    """Compute and store a new draft version of the case's distribution plan from the claims table."""
+    case = get_case_for(actor, case_id)
+    if not policies.can_prepare(actor, case):
+        raise PermissionDenied("Only the administrator appointed on this case draws up the distribution plan")
+    if plan_input.kind not in PlanKind.values:
+        raise DomainError(f"unknown kind {plan_input.kind!r}", field="kind")
+    basis = plan_input.available_basis.strip()
+    if not basis:
+        raise DomainError("Say where the available amount comes from", field="available_basis")
+    if len(basis) > MAX_BASIS:
+        raise DomainError(f"The basis is limited to {MAX_BASIS} characters", field="available_basis")
+    if plan_input.available_fen < 0:
+        raise DomainError("The amount available cannot be negative", field="available")
+    if any(fen < 0 for fen in plan_input.collateral_proceeds.values()):
+        raise DomainError("Collateral proceeds cannot be negative", field="collateral_proceeds")
+    Case.objects.select_for_update().filter(pk=case.pk).first()  # numbers one after another per case
+    rows = _claim_rows(case, plan_input)
+    try:
+        computed = compute_plan(available_fen=plan_input.available_fen, claims=rows, expenses=plan_input.expenses)
+    except ValueError as exc:
+        raise DomainError(str(exc), field="expenses") from exc
+    number = (DistributionPlan.objects.filter(case=case).aggregate(n=Max("number"))["n"] or 0) + 1
+    plan = DistributionPlan.objects.create(
+        case=case,
+        number=number,
+        kind=plan_input.kind,
+        available_fen=plan_input.available_fen,
+        available_basis=basis,
+        collateral_surplus_fen=computed.collateral_surplus_fen,
+        secured_paid_fen=computed.secured_paid_fen,
+        distributed_fen=computed.distributed_fen,
+        reserved_fen=computed.reserved_fen,
+        undistributed_fen=computed.undistributed_fen,
+        created_by=actor,
+    )
+    PlanLine.objects.bulk_create(
+        [
+            PlanLine(
+                plan=plan,
+                position=position,
+                line_class=line.line_class,
+                claim_id=line.claim_id,
+                creditor_id=line.creditor_id,
+                label=line.label[:200],
+                owed_fen=line.owed_fen,
+                collateral_proceeds_fen=line.collateral_proceeds_fen,
+                share_fen=line.share_fen,
+                paid_fen=line.paid_fen,
+                reserved_fen=line.reserved_fen,
+                reserve_reason=line.reserve,
+            )
+            for position, line in enumerate(computed.lines, start=1)
+        ],
+        batch_size=2000,
+    )
+    record_event(
+        actor=actor,
+        action="distributions.plan_created",
+        case_id=case.pk,
+        obj=plan,
+        after={
+            "number": number,
+            "kind": plan.kind,
+            "available_fen": plan.available_fen,
+            "distributed_fen": plan.distributed_fen,
+            "secured_paid_fen": plan.secured_paid_fen,
+            "reserved_fen": plan.reserved_fen,
+            "lines": len(computed.lines),
+        },
+    )
+    return plan
+
+
+def _locked_plan(actor: User, plan_id: uuid.UUID | str) -> DistributionPlan:
+    from smartcourt.distributions.selectors import get_plan_for
+
+    visible = get_plan_for(actor, plan_id)
+    return DistributionPlan.objects.select_for_update().select_related("case").get(pk=visible.pk)
+
+
+def _move_plan(plan: DistributionPlan, to_status: str, *, actor: User, reference: str = "", note: str = "") -> None:
+    if to_status not in PLAN_TRANSITIONS[PlanStatus(plan.status)]:
+        raise Conflict(
+            f"A plan that is {PlanStatus(plan.status).label} cannot become {PlanStatus(to_status).label}",
+            code="bad_transition",
+        )
+    updated = DistributionPlan.objects.filter(pk=plan.pk, row_version=plan.row_version).update(
+        status=to_status, row_version=plan.row_version + 1, updated_at=timezone.now()
+    )
+    if updated != 1:
+        raise Conflict("Somebody else changed this plan first; reload it", code="stale")
+    PlanTransition.objects.create(
+        plan=plan, from_status=plan.status, to_status=to_status, actor=actor, reference=reference, note=note
+    )
+    plan.status = to_status
+    plan.row_version += 1
+
+
+def _reference(value: str, *, field: str) -> str:
+    value = value.strip()
+    if not value:
+        raise DomainError("Give the reference", field=field)
+    if len(value) > 100:
+        raise DomainError("The reference is limited to 100 characters", field=field)
+    return value
+
+
+@transaction.atomic
+def submit_plan(*, actor: User, plan_id: uuid.UUID | str) -> DistributionPlan:
+    """The administrator submits the draft to the creditors' meeting (art. 61(1)(10)); it is frozen."""
+    plan = _locked_plan(actor, plan_id)
+    if not policies.can_prepare(actor, plan.case):
+        raise PermissionDenied("Only the administrator appointed on this case submits the plan")
+    before = {"status": plan.status}
+    _move_plan(plan, PlanStatus.SUBMITTED, actor=actor)
+    record_event(
+        actor=actor,
+        action="distributions.plan_submitted",
+        case_id=plan.case_id,
+        obj=plan,
+        before=before,
+        after={"status": plan.status},
+    )
+    return plan
+
+
+@transaction.atomic
+def record_meeting_resolution(
+    *, actor: User, plan_id: uuid.UUID | str, adopted: bool, reference: str, resolved_on: dt.date
+) -> DistributionPlan:
+    """The judge records the creditors' meeting's resolution on the plan (art. 64), with its reference,
+    until smartcourt.meetings answers it itself (``meeting_result_for_plan``)."""
+    plan = _locked_plan(actor, plan_id)
+    if not policies.can_rule(actor, plan.case):
+        raise PermissionDenied("Only a judge of this case records the meeting's resolution")
+    reference = _reference(reference, field="reference")
+    before = {"status": plan.status}
+    _move_plan(plan, PlanStatus.APPROVED if adopted else PlanStatus.REJECTED, actor=actor, reference=reference)
+    DistributionPlan.objects.filter(pk=plan.pk).update(
+        meeting_reference=reference,
+        meeting_resolved_on=resolved_on,
+        rejection_reason="" if adopted else "creditors' meeting did not adopt the plan",
+    )
+    plan.refresh_from_db()
+    record_event(
+        actor=actor,
+        action="distributions.meeting_resolution_recorded",
+        case_id=plan.case_id,
+        obj=plan,
+        before=before,
+        after={"status": plan.status, "reference": reference, "resolved_on": resolved_on.isoformat()},
+    )
+    return plan
+
+
+@transaction.atomic
+def rule_on_plan(
+    *, actor: User, plan_id: uuid.UUID | str, approved: bool, ruling_reference: str, ruled_on: dt.date, reason: str = ""
+) -> DistributionPlan:
+    """The court's ruling on the adopted plan (art. 115: 认可分配方案民事裁定书). Only a ruled plan is paid."""
+    plan = _locked_plan(actor, plan_id)
+    if not policies.can_rule(actor, plan.case):
+        raise PermissionDenied("Only a judge of this case rules on the distribution plan")
+    ruling_reference = _reference(ruling_reference, field="ruling_reference")
+    if not approved and not reason.strip():
+        raise DomainError("Give the reason for not approving the plan", field="reason")
+    before = {"status": plan.status}
+    _move_plan(plan, PlanStatus.RULED if approved else PlanStatus.REJECTED, actor=actor, reference=ruling_reference)
+    DistributionPlan.objects.filter(pk=plan.pk).update(
+        ruling_reference=ruling_reference, ruled_on=ruled_on, rejection_reason=reason.strip()
+    )
+    plan.refresh_from_db()
+    record_event(
+        actor=actor,
+        action="distributions.plan_ruled",
+        case_id=plan.case_id,
+        obj=plan,
+        before=before,
+        after={"status": plan.status, "ruling_reference": ruling_reference, "ruled_on": ruled_on.isoformat()},
+    )
+    return plan
+
+
+# --- payment batches -----------------------------------------------------------------------------------------
+
+
+def _read_payment_file(filename: str, content: bytes) -> tuple[list[list[CellValue]], frozenset[tuple[int, int]]]:
+    name = filename.lower()
+    if not name.endswith((".xlsx", ".csv")):
+        raise DomainError("Only .xlsx and .csv payment files are accepted", field="file", code="unsupported_type")
+    if not content:
+        raise DomainError("The file is empty", field="file")
+    if name.endswith(".xlsx"):
+        if sniff_content_type(content) != XLSX:
+            raise DomainError("The name says xlsx but the content is not an xlsx workbook", field="file")
+        # The central directory tells the inflated sizes without inflating anything.
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            inflated = sum(info.file_size for info in archive.infolist())
+        if inflated > MAX_XLSX_INFLATED or inflated > MAX_XLSX_RATIO * len(content):
+            raise DomainError("The workbook inflates far beyond its size (zip bomb): refused", field="file")
+    try:
+        sheet = read_sheet(content, filename)
+    except SpreadsheetUnreadable as exc:
+        raise DomainError(f"{filename}: {exc}", field="file", code="unreadable") from exc
+    return [list(row) for row in sheet.rows], sheet.formulas
+
+
+def _paying_account(account: str, bank_name: str, bank_code: str) -> tuple[str, str, str]:
+    account, bank_name, bank_code = account.strip(), bank_name.strip(), bank_code.strip()
+    if not _ACCOUNT.match(account):
+        raise DomainError("The paying account must be 8 to 32 digits", field="paying_account")
+    if not bank_name or len(bank_name) > 140:
+        raise DomainError("Give the paying account's bank (at most 140 characters)", field="paying_bank_name")
+    if bank_code and not _BANK_CODE.match(bank_code):
+        raise DomainError("The bank code is 12 digits", field="paying_bank_code")
+    return account, bank_name, bank_code
+
+
+@transaction.atomic
+def upload_batch(
+    *,
+    actor: User,
+    plan_id: uuid.UUID | str,
+    filename: str,
+    content: bytes,
+    paying_account: str,
+    paying_bank_name: str,
+    paying_bank_code: str = "",
+) -> tuple[PaymentBatch, bool]:
+    """Check a payment file (xlsx or csv) against the ruled plan and keep it with its line-by-line report.
+
+    The same file for the same plan makes one batch however often, and however concurrently, it is sent:
+    the second answer is the first batch (``created`` False). A file with errors is kept as INVALID so its
+    report can be read; it can never be submitted."""
+    plan = _locked_plan(actor, plan_id)
+    if not policies.can_prepare(actor, plan.case):
+        raise PermissionDenied("Only the administrator appointed on this case uploads payment files")
+    if plan.status != PlanStatus.RULED:
+        raise Conflict("Only a plan approved by the court's ruling can be paid", code="plan_not_ruled")
+    account, bank_name, bank_code = _paying_account(paying_account, paying_bank_name, paying_bank_code)
+    digest = hashlib.sha256(content).hexdigest()
+    existing = PaymentBatch.objects.filter(plan=plan, content_sha256=digest).exclude(status=BatchStatus.REFUSED)
+    if (found := existing.first()) is not None:
+        return found, False
+    rows, formulas = _read_payment_file(filename, content)
+    result = check_rows(rows, formulas=formulas, payees=payees_of(plan))
+    status = BatchStatus.CHECKED if result.ok else BatchStatus.INVALID
+    try:
+        with transaction.atomic():
+            batch = PaymentBatch.objects.create(
+                plan=plan,
+                source=BatchSource.UPLOADED,
+                status=status,
+                filename=filename[:200],
+                content_sha256=digest,
+                uploaded_by=actor,
+                paying_account=account,
+                paying_bank_name=bank_name,
+                paying_bank_code=bank_code,
+                line_count=len(result.lines),
+                total_fen=result.total_fen,
+                error_count=result.error_count,
+                file_errors=result.file_errors,
+            )
+    except IntegrityError:
+        if (found := existing.first()) is not None:
+            return found, False
+        raise Conflict("Another payment batch of this plan is already in progress", code="batch_in_progress") from None
+    BatchLine.objects.bulk_create(
+        [
+            BatchLine(
+                batch=batch,
+                row=line.row,
+                creditor_id=line.creditor_id,
+                payee_name=line.name,
+                payee_identity=line.identity,
+                account=line.account,
+                bank_name=line.bank_name,
+                bank_code=line.bank_code,
+                amount_text=line.amount_text,
+                amount_fen=line.amount_fen,
+                planned_fen=line.planned_fen,
+                errors=line.errors,
+            )
+            for line in result.lines
+        ],
+        batch_size=2000,
+    )
+    BatchTransition.objects.create(batch=batch, from_status="", to_status=status, actor=actor)
+    record_event(
+        actor=actor,
+        action="distributions.batch_uploaded",
+        case_id=plan.case_id,
+        obj=batch,
+        after={
+            "plan": str(plan.pk),
+            "status": status,
+            "sha256": digest,
+            "lines": batch.line_count,
+            "total_fen": batch.total_fen,
+            "lines_with_errors": batch.error_count,
+            "file_errors": len(batch.file_errors),
+        },
+    )
+    return batch, True
+
+
+def _locked_batch(actor: User, batch_id: uuid.UUID | str) -> PaymentBatch:
+    from smartcourt.distributions.selectors import get_batch_for
+
+    visible = get_batch_for(actor, batch_id)
+    return PaymentBatch.objects.select_for_update().select_related("plan", "plan__case").get(pk=visible.pk)
+
+
+def _move_batch(batch: PaymentBatch, to_status: str, *, actor: User, note: str = "") -> None:
+    if to_status not in BATCH_TRANSITIONS[BatchStatus(batch.status)]:
+        raise Conflict(
+            f"A batch that is {BatchStatus(batch.status).label} cannot become {BatchStatus(to_status).label}",
+            code="bad_transition",
+        )
+    updated = PaymentBatch.objects.filter(pk=batch.pk, row_version=batch.row_version).update(
+        status=to_status, row_version=batch.row_version + 1, updated_at=timezone.now()
+    )
+    if updated != 1:
+        raise Conflict("Somebody else changed this batch first; reload it", code="stale")
+    BatchTransition.objects.create(batch=batch, from_status=batch.status, to_status=to_status, actor=actor, note=note)
+    batch.status = to_status
+    batch.row_version += 1
+
+
+@transaction.atomic
+def submit_batch(*, actor: User, batch_id: uuid.UUID | str) -> PaymentBatch:
+    """The administrator submits a checked batch (no error at all) to the judge."""
+    batch = _locked_batch(actor, batch_id)
+    if not policies.can_prepare(actor, batch.plan.case):
+        raise PermissionDenied("Only the administrator appointed on this case submits payment batches")
+    if batch.status == BatchStatus.INVALID:
+        raise Conflict("A batch with errors cannot be submitted; correct the file and upload it again", code="invalid")
+    before = {"status": batch.status}
+    _move_batch(batch, BatchStatus.SUBMITTED, actor=actor)
+    PaymentBatch.objects.filter(pk=batch.pk).update(submitted_at=timezone.now())
+    record_event(
+        actor=actor,
+        action="distributions.batch_submitted",
+        case_id=batch.plan.case_id,
+        obj=batch,
+        before=before,
+        after={"status": batch.status},
+    )
+    return batch
+
+
+def _debtor_name(case: Case) -> str:
+    party = case.parties.filter(role=PartyRole.DEBTOR).order_by("created_at").first()
+    return party.name if party is not None else case.title
+
+
+def build_batch_file(batch: PaymentBatch, *, requested_on: dt.date, created_at: dt.datetime) -> bytes:
+    """The batch as pain.001.001.09, one PmtInf, EndToEndId = the line's id, validated against the XSD."""
+    case = batch.plan.case
+    kinds = dict(batch.lines.filter(creditor__isnull=False).values_list("creditor_id", "creditor__kind").iterator())
+    debtor = _debtor_name(case)
+    transfers = [
+        CreditTransfer(
+            end_to_end_id=line.end_to_end_id,
+            amount_fen=line.amount_fen or 0,
+            payee_name=line.payee_name,
+            payee_account=line.account,
+            payee_bank_name=line.bank_name,
+            payee_bank_code=line.bank_code,
+            payee_identity=line.payee_identity,
+            payee_is_person=line.creditor_id is not None and kinds.get(line.creditor_id) == CreditorKind.NATURAL_PERSON,
+            remittance=f"{case.number} 破产财产分配",
+        )
+        for line in batch.lines.order_by("row").iterator(chunk_size=5000)
+    ]
+    organisation = batch.uploaded_by.organisation
+    return build_pain001(
+        Pain001Batch(
+            message_id=batch.pk.hex,
+            created_at=created_at,
+            initiating_party=f"{debtor}管理人" if organisation is None else organisation.name,
+            payment_info_id=f"{batch.pk.hex[:30]}-P1",
+            requested_on=requested_on,
+            debtor_name=f"{debtor}管理人",
+            debtor_account=batch.paying_account,
+            debtor_bank_name=batch.paying_bank_name,
+            debtor_bank_code=batch.paying_bank_code,
+            transfers=transfers,
+        )
+    )
+
+
+@transaction.atomic
+def approve_batch(*, actor: User, batch_id: uuid.UUID | str) -> PaymentBatch:
+    """The judge approves a submitted batch (maker-checker: never his own upload), after seeing it equal to
+    the plan. The pain.001 file is generated and validated against its XSD here, so an approved batch is
+    ready to send; sending waits for the funds and banking apps (approval token, bank adapter)."""
+    batch = _locked_batch(actor, batch_id)
+    if not policies.can_rule(actor, batch.plan.case):
+        raise PermissionDenied("Only a judge of this case approves payment batches")
+    if batch.uploaded_by_id == actor.pk:
+        raise PermissionDenied("The person who uploaded a batch cannot approve it (maker-checker)")
+    if batch.plan.status != PlanStatus.RULED:
+        raise Conflict("The plan is no longer approved by the court", code="plan_not_ruled")
+    comparison = compare_batch(batch)
+    if not comparison.matches:
+        raise Conflict("The batch differs from the plan; it cannot be approved", code="differs_from_plan")
+    before = {"status": batch.status}
+    _move_batch(batch, BatchStatus.APPROVED, actor=actor)
+    now = timezone.now()
+    xml = build_batch_file(batch, requested_on=timezone.localdate(now), created_at=timezone.localtime(now))
+    PaymentBatch.objects.filter(pk=batch.pk).update(
+        approved_by=actor,
+        approved_at=now,
+        message_id=batch.pk.hex,
+        pain001=xml,
+        pain001_sha256=hashlib.sha256(xml).hexdigest(),
+    )
+    batch.refresh_from_db()
+    record_event(
+        actor=actor,
+        action="distributions.batch_approved",
+        case_id=batch.plan.case_id,
+        obj=batch,
+        before=before,
+        after={
+            "status": batch.status,
+            "lines": batch.line_count,
+            "total_fen": batch.total_fen,
+            "pain001_sha256": batch.pain001_sha256,
+        },
+    )
+    return batch
+
+
+@transaction.atomic
+def refuse_batch(*, actor: User, batch_id: uuid.UUID | str, reason: str) -> PaymentBatch:
+    batch = _locked_batch(actor, batch_id)
+    if not policies.can_rule(actor, batch.plan.case):
+        raise PermissionDenied("Only a judge of this case refuses payment batches")
+    reason = reason.strip()
+    if not reason:
+        raise DomainError("Give the reason for refusing the batch", field="reason")
+    before = {"status": batch.status}
+    _move_batch(batch, BatchStatus.REFUSED, actor=actor, note=reason[:2000])
+    PaymentBatch.objects.filter(pk=batch.pk).update(refusal_reason=reason[:2000])
+    batch.refresh_from_db()
+    record_event(
+        actor=actor,
+        action="distributions.batch_refused",
+        case_id=batch.plan.case_id,
+        obj=batch,
+        before=before,
+        after={"status": batch.status, "reason": reason[:2000]},
+    )
+    return batch
