@@ -43,7 +43,7 @@ def client_for(user: Any) -> Client:
     return client
 
 
-def counts() -> tuple[int, ...]:
+def counts() -> tuple[object, ...]:
     return (
         Evaluation.objects.count(),
         Assessment.objects.count(),

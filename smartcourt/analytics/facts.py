@@ -1,0 +1,169 @@
+"""Rebuilding the summary tables the dashboards read (see models.py for why they exist).
+
+The rebuild reads every case once, with a handful of grouped queries (claims, node records, memberships and
+audit events grouped by case), and replaces both tables in one transaction: a dashboard reads either the
+old tables or the new ones, never half of each. It is idempotent: run twice, it writes the same rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+import uuid
+from collections import defaultdict
+from typing import Any
+
+from django.db import transaction
+from django.db.models import BigIntegerField, Count, F, Q, Sum
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
+from django.utils import timezone
+
+from smartcourt.analytics import sources
+from smartcourt.analytics.models import CaseFact, NodeFact, Refresh
+from smartcourt.audit.models import AuditEvent
+from smartcourt.bankruptcy.choices import OPEN_NODE_STATUSES, NodeStatus
+from smartcourt.bankruptcy.models import NodeRecord
+from smartcourt.cases.choices import MemberRole
+from smartcourt.cases.models import Case, CaseMember
+from smartcourt.claims.models import Claim
+
+BATCH = 5000
+NodeKey = tuple[uuid.UUID, int, str, Any, str]
+
+
+def _month(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def _event_counts(action: str, *, amount: bool = False, condition: Q | None = None) -> dict[uuid.UUID, tuple[int, int]]:
+    """(count, summed after.amount_fen) of one audit action, by case."""
+    events = AuditEvent.objects.filter(action=action, case_id__isnull=False)
+    if condition is not None:
+        events = events.filter(condition)
+    annotations: dict[str, Any] = {"n": Count("seq")}
+    if amount:
+        annotations["fen"] = Sum(Cast(KeyTextTransform(sources.AMOUNT_KEY, "after"), BigIntegerField()))
+    rows = events.values("case_id").annotate(**annotations).values_list("case_id", *annotations)
+    return {row[0]: (row[1], (row[2] or 0) if amount else 0) for row in rows}
+
+
+def _direction(value: str) -> Q:
+    return Q(**{f"after__{sources.DIRECTION_KEY}": value})
+
+
+def refresh_facts(*, today: dt.date | None = None) -> Refresh:
+    """Rebuild CaseFact and NodeFact from the live tables and the audit log."""
+    started = time.perf_counter()
+    today = today or timezone.localdate()
+    firms = dict(
+        CaseMember.objects.filter(role=MemberRole.ADMINISTRATOR, organisation__isnull=False).values_list(
+            "case_id", "organisation_id"
+        )
+    )
+    claims: dict[uuid.UUID, dict[str, int]] = {}
+    confirmed_total = (
+        F("confirmed_principal_fen")
+        + F("confirmed_interest_fen")
+        + F("confirmed_penalties_fen")
+        + F("confirmed_costs_fen")
+    )
+    for row in (
+        Claim.objects.values("case_id")
+        .annotate(
+            declared=Count("id"),
+            declared_fen=Sum(F("principal_fen") + F("interest_fen") + F("penalties_fen") + F("costs_fen")),
+            confirmed=Count("id", filter=Q(confirmed_principal_fen__gt=0) | Q(confirmed_interest_fen__gt=0)),
+            confirmed_fen=Sum(confirmed_total),
+        )
+        .iterator()
+    ):
+        claims[row["case_id"]] = row
+    money_in = _event_counts(sources.MOVEMENT_BOOKED, amount=True, condition=_direction(sources.CREDIT))
+    money_out = _event_counts(sources.MOVEMENT_BOOKED, amount=True, condition=_direction(sources.DEBIT))
+    paid = _event_counts(sources.DISTRIBUTION_PAID, amount=True)
+    meetings = _event_counts(sources.MEETING_CLOSED)
+    sign_ins = _event_counts(sources.SIGNED_IN)
+
+    # Node records: per case its earliest open node and its overdue ones; per node the completion days.
+    current: dict[uuid.UUID, tuple[int, str]] = {}
+    overdue: dict[uuid.UUID, list[int]] = defaultdict(lambda: [0, 0])
+    node_rows: list[tuple[uuid.UUID, str, str, int | None, bool]] = []
+    records = NodeRecord.objects.exclude(status__in=[NodeStatus.BLOCKED, NodeStatus.CANCELLED]).values_list(
+        "proceeding__case_id", "node_key", "position", "status", "due_on", "started_at", "completed_at"
+    )
+    for case_id, node_key, position, status, due_on, started_at, completed_at in records.iterator(chunk_size=BATCH):
+        is_open = status in OPEN_NODE_STATUSES
+        late = bool(is_open and due_on is not None and due_on < today)
+        if is_open and (case_id not in current or position < current[case_id][0]):
+            current[case_id] = (position, node_key)
+        if late and due_on is not None:
+            overdue[case_id][0] += 1
+            overdue[case_id][1] += (today - due_on).days
+        days = None
+        if status == NodeStatus.COMPLETED and started_at is not None and completed_at is not None:
+            days = max((completed_at - started_at).days, 0)
+        node_rows.append((case_id, node_key, status, days, late))
+
+    facts: list[CaseFact] = []
+    case_dims: dict[uuid.UUID, tuple[uuid.UUID, int, str, Any]] = {}
+    cases = Case.objects.values_list(
+        "pk", "court_id", "case_type", "filed_on", "closed_on", "status", "presiding_judge_id"
+    ).order_by()
+    for pk, court_id, case_type, filed_on, closed_on, status, judge_id in cases.iterator(chunk_size=BATCH):
+        case_dims[pk] = (court_id, filed_on.year, case_type, judge_id)
+        claim = claims.get(pk, {})
+        facts.append(
+            CaseFact(
+                case_id=pk,
+                court_id=court_id,
+                case_type=case_type,
+                year=filed_on.year,
+                filed_month=_month(filed_on),
+                closed_month=_month(closed_on) if closed_on else None,
+                closed_year=closed_on.year if closed_on else None,
+                status=status,
+                judge_id=judge_id,
+                firm_id=firms.get(pk),
+                current_node=current.get(pk, (0, ""))[1],
+                overdue_nodes=overdue[pk][0] if pk in overdue else 0,
+                overdue_days=overdue[pk][1] if pk in overdue else 0,
+                claims_declared=claim.get("declared") or 0,
+                claims_declared_fen=claim.get("declared_fen") or 0,
+                claims_confirmed=claim.get("confirmed") or 0,
+                claims_confirmed_fen=claim.get("confirmed_fen") or 0,
+                funds_fen=money_in.get(pk, (0, 0))[1] - money_out.get(pk, (0, 0))[1],
+                distributions_paid=paid.get(pk, (0, 0))[0],
+                distributions_paid_fen=paid.get(pk, (0, 0))[1],
+                meetings_closed=meetings.get(pk, (0, 0))[0],
+                meeting_sign_ins=sign_ins.get(pk, (0, 0))[0],
+            )
+        )
+    nodes: dict[NodeKey, NodeFact] = {}
+    for case_id, node_key, _status, days, late in node_rows:
+        dims = case_dims.get(case_id)
+        if dims is None:
+            continue
+        key = (*dims, node_key)
+        fact = nodes.get(key)
+        if fact is None:
+            court_id, year, case_type, judge_id = dims
+            fact = nodes[key] = NodeFact(
+                court_id=court_id, year=year, case_type=case_type, judge_id=judge_id, node_key=node_key
+            )
+        if current.get(case_id, (0, ""))[1] == node_key:
+            fact.current += 1
+        if days is not None:
+            fact.completed += 1
+            fact.completed_days += days
+        if late:
+            fact.overdue += 1
+    with transaction.atomic():
+        CaseFact.objects.all().delete()
+        NodeFact.objects.all().delete()
+        CaseFact.objects.bulk_create(facts, batch_size=BATCH)
+        NodeFact.objects.bulk_create(nodes.values(), batch_size=BATCH)
+        Refresh.objects.exclude(pk__in=Refresh.objects.order_by("-finished_at")[:20].values("pk")).delete()
+        return Refresh.objects.create(
+            finished_at=timezone.now(), seconds=round(time.perf_counter() - started, 3), cases=len(facts)
+        )
