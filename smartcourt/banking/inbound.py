@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.http import HttpRequest
 
 from smartcourt.banking import envelope, wire
@@ -48,7 +49,9 @@ def verify_inbound_from(request: HttpRequest) -> Inbound:
     """Verify a bank's request against every configured partner's keys; the partner whose key signed it wins.
     Raises InboundRejected. The nonce is remembered (in the caller's transaction, if any) only once verified."""
     body = request.body
-    target = request.build_absolute_uri()
+    # The signature covers the URL the bank called. Behind a proxy that rewrites Host or terminates TLS,
+    # BANK_NOTIFICATION_URL names it; otherwise it is the URL this request arrived at.
+    target = str(getattr(settings, "BANK_NOTIFICATION_URL", "") or request.build_absolute_uri())
     headers = _headers(request)
     nonces = DatabaseNonceStore()
     last: InboundRejected | None = None

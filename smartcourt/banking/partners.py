@@ -8,6 +8,7 @@ Settings (the lead adds them to config/settings.py from the environment):
     BANK_TIMEOUT_SECONDS  per request
     BANK_PARTNERS       optional {"name": {"url": ..., "keys_dir": ...}} for more than one bank
     BANK_DEFAULT_PARTNER  the name the default partner answers to ("sandbox")
+    BANK_NOTIFICATION_URL  the URL banks push to, as they call it (default: the URL the request arrived at)
     BANK_SIGNATURE_ALG / BANK_ENVELOPE_ALG  algorithms of generated demo keys ("ed25519"/"sm2-sm3",
                         "A256GCM"/"SM4GCM"); a provisioned key file says its own algorithms
 
