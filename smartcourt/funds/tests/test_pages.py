@@ -1,0 +1,161 @@
+"""The funds pages over every persona: the judge's live page, opening the account, the administrator's request
+form, the court's queue and a request with its review and approval forms; 404 for those who may not see the
+money, 403 for those who may see it but not act, and nothing changed on any refusal."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from django.test import Client
+
+from smartcourt.funds.models import PaymentRequest, SupervisedAccount
+from smartcourt.funds.tests.fakes import FakeBank
+from smartcourt.funds.tests.helpers import ask, open_case_account, snapshot
+
+if TYPE_CHECKING:
+    from conftest import Personas
+    from smartcourt.accounts.models import User
+
+pytestmark = pytest.mark.django_db
+
+ALL = [
+    "judge",
+    "assistant",
+    "clerk",
+    "court_admin",
+    "administrator",
+    "other_administrator",
+    "creditor_a",
+    "creditor_b",
+    "bank_operator",
+    "outsider",
+]
+SEE_FUNDS = {"judge", "assistant", "clerk", "court_admin", "administrator"}
+MANAGE = {"judge", "court_admin"}
+FORM = {
+    "payee_name": "南通某某会计师事务所",
+    "payee_account": "6217001234567890",
+    "payee_bank": "中国银行南通分行",
+    "amount": "80000.00",
+    "purpose": "bankruptcy_expense",
+    "description": "审计费用",
+}
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def funded(personas: Personas, fake_bank: FakeBank) -> Any:
+    account = open_case_account(personas)
+    fake_bank.book(account.account_number, 100_000_000, counterparty="某某拍卖有限公司")
+    return account
+
+
+@pytest.mark.parametrize("who", ALL)
+def test_the_overview_and_a_request(personas: Personas, funded: Any, who: str) -> None:
+    payment = ask(personas)
+    client = client_for(getattr(personas, who))
+    base = f"/funds/cases/{personas.case.pk}/"
+    pages = [base, f"{base}live/", f"{base}payments/{payment.pk}/"]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == (200 if who in SEE_FUNDS else 404), url
+    if who in SEE_FUNDS:
+        text = client.get(base).content.decode()
+        assert "1,000,000.00" in text and "南通某某会计师事务所" in text
+
+
+@pytest.mark.parametrize("who", ALL)
+def test_opening_the_account(personas: Personas, fake_bank: FakeBank, who: str) -> None:
+    client = client_for(getattr(personas, who))
+    url = f"/funds/cases/{personas.case.pk}/account/"
+    data = {
+        "mode": "open",
+        "bank_partner": "sandbox",
+        "bank_name": "中国工商银行如东支行",
+        "account_name": "某某公司管理人",
+        "per_transaction": "50000",
+        "daily": "100000",
+        "cumulative": "",
+    }
+    before = snapshot()
+    response = client.post(url, data)
+    if who in MANAGE:
+        assert response.status_code == 302
+        account = SupervisedAccount.objects.get(case=personas.case)
+        assert (account.per_transaction_limit_fen, account.daily_limit_fen, account.cumulative_limit_fen) == (
+            5_000_000,
+            10_000_000,
+            None,
+        )
+        return
+    assert response.status_code == (403 if who in SEE_FUNDS else 404)
+    assert client.get(url).status_code == (403 if who in SEE_FUNDS else 404)
+    assert snapshot() == before and fake_bank.accounts == {}
+
+
+def test_a_bad_limit_is_shown_on_the_field(personas: Personas, fake_bank: FakeBank) -> None:
+    response = client_for(personas.judge).post(
+        f"/funds/cases/{personas.case.pk}/account/",
+        {"mode": "open", "bank_partner": "sandbox", "bank_name": "x", "account_name": "x", "per_transaction": "-1"},
+    )
+    assert response.status_code == 200 and 'data-testid="field-error"' in response.content.decode()
+    assert not SupervisedAccount.objects.exists()
+
+
+@pytest.mark.parametrize("who", ALL)
+def test_requesting_a_payment(personas: Personas, funded: Any, who: str) -> None:
+    client = client_for(getattr(personas, who))
+    url = f"/funds/cases/{personas.case.pk}/payments/new/"
+    before = snapshot()
+    response = client.post(url, FORM)
+    if who == "administrator":
+        payment = PaymentRequest.objects.get()
+        assert response.status_code == 302 and response["Location"].endswith(f"/payments/{payment.pk}/")
+        assert payment.status == "submitted"
+        return
+    assert response.status_code == (403 if who in SEE_FUNDS else 404)
+    assert snapshot() == before
+
+
+def test_an_attachment_that_is_not_what_it_says_is_refused(personas: Personas, funded: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    before = snapshot()
+    fake = SimpleUploadedFile("发票.pdf", b"this is not a pdf", content_type="application/pdf")
+    response = client_for(personas.administrator).post(
+        f"/funds/cases/{personas.case.pk}/payments/new/", {**FORM, "attachments": [fake]}
+    )
+    assert response.status_code == 200 and "发票.pdf" in response.content.decode()
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("who", ALL)
+def test_review_and_approval_buttons(personas: Personas, funded: Any, who: str) -> None:
+    payment = ask(personas, amount="80000.00")
+    client = client_for(getattr(personas, who))
+    url = f"/funds/cases/{personas.case.pk}/payments/{payment.pk}/decide/"
+    before = snapshot()
+    response = client.post(url, {"step": "review", "decision": "forward", "version": payment.version})
+    payment.refresh_from_db()
+    if who == "assistant":
+        assert response.status_code == 302 and payment.status == "reviewed"
+        return
+    assert response.status_code == (403 if who in SEE_FUNDS else 404)
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("who", ALL)
+def test_the_queue(personas: Personas, funded: Any, who: str) -> None:
+    payment = ask(personas, amount="80000.00")
+    response = client_for(getattr(personas, who)).get("/funds/queue/")
+    court = who in {"judge", "assistant", "clerk", "court_admin", "outsider"}
+    assert response.status_code == (200 if court else 403)
+    if court:
+        listed = f"/payments/{payment.pk}/" in response.content.decode()
+        assert listed == (who == "assistant")

@@ -1,0 +1,301 @@
+"""Fund supervision pages: the case's account as the judge watches it (live), opening the account and setting
+limits, the administrator's payment requests, the court's queue, a request with its history. Glue only."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as Forbidden
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from smartcourt.accounts.models import User
+from smartcourt.cases.models import Case
+from smartcourt.core.errors import DomainError, NotFound
+from smartcourt.funds import policies
+from smartcourt.funds.actions import (
+    LimitsInput,
+    PaymentDetails,
+    change_limits,
+    decide_payment,
+    edit_payment,
+    open_account,
+    request_payment,
+    resolve_alert,
+    review_payment,
+    withdraw_payment,
+)
+from smartcourt.funds.choices import EDITABLE, PaymentStatus
+from smartcourt.funds.forms import AccountForm, DecisionForm, LimitsForm, PaymentForm
+from smartcourt.funds.models import PaymentRequest
+from smartcourt.funds.selectors import (
+    account_of,
+    account_view,
+    court_queue,
+    get_funds_case_for,
+    get_payment_for,
+    payments_of_case,
+)
+
+
+def _user(request: HttpRequest) -> User:
+    user: User = request.user  # type: ignore[assignment]
+    return user
+
+
+def _case(request: HttpRequest, case_id: uuid.UUID) -> Case:
+    try:
+        return get_funds_case_for(_user(request), case_id)
+    except NotFound as exc:
+        raise Http404(_("No such case")) from exc
+
+
+def _payment(request: HttpRequest, case_id: uuid.UUID, payment_id: uuid.UUID) -> PaymentRequest:
+    try:
+        return get_payment_for(_user(request), payment_id, case_id=case_id)
+    except NotFound as exc:
+        raise Http404(_("No such payment request")) from exc
+
+
+def _form_error(form: Any, exc: DomainError) -> None:
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, exc.message)
+
+
+def _rights(user: User, case: Case) -> dict[str, bool]:
+    return {
+        "can_manage": policies.can_manage_account(user, case),
+        "can_request": policies.can_request(user, case),
+        "can_review": policies.can_review(user, case),
+        "can_approve": policies.can_approve(user, case),
+    }
+
+
+@login_required
+def overview(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """The judge's page: balance, limits and their use, movements as the bank reported them, alerts,
+    payment requests. The live part refreshes itself (htmx poll of ``live``)."""
+    user = _user(request)
+    case = _case(request, case_id)
+    context = {
+        "case": case,
+        "view": account_view(case),
+        "payments": payments_of_case(case)[:100],
+        **_rights(user, case),
+    }
+    return render(request, "funds/overview.html", context)
+
+
+@login_required
+def live(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    case = _case(request, case_id)
+    return render(request, "funds/_live.html", {"case": case, "view": account_view(case)})
+
+
+@login_required
+def account(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """Open or register the account (when there is none) or change its limits."""
+    user = _user(request)
+    case = _case(request, case_id)
+    if not policies.can_manage_account(user, case):
+        raise Forbidden(_("Only the judge of the case or the court administrator manages its account"))
+    current = account_of(case)
+    form: AccountForm | LimitsForm
+    if current is None:
+        form = AccountForm(request.POST or None, initial={"account_name": f"{case.title}管理人"[:200]})
+    else:
+        form = LimitsForm(
+            request.POST or None,
+            initial={
+                "per_transaction": _initial(current.per_transaction_limit_fen),
+                "daily": _initial(current.daily_limit_fen),
+                "cumulative": _initial(current.cumulative_limit_fen),
+            },
+        )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        limits = LimitsInput(
+            per_transaction=data["per_transaction"], daily=data["daily"], cumulative=data["cumulative"]
+        )
+        try:
+            if current is None:
+                open_account(
+                    actor=user,
+                    case_id=case.pk,
+                    bank_partner=data["bank_partner"],
+                    bank_name=data["bank_name"],
+                    account_name=data["account_name"],
+                    holder_id=data["holder_id"],
+                    existing_account_number=data["existing_account_number"] if data["mode"] == "register" else "",
+                    limits=limits,
+                    reason=data["reason"],
+                )
+                messages.success(request, _("The supervised account is open."))
+            else:
+                change_limits(actor=user, account_id=current.pk, limits=limits, reason=data["reason"])
+                messages.success(request, _("The limits are changed, at the bank too."))
+            return redirect("funds:overview", case.pk)
+        except DomainError as exc:
+            _form_error(form, exc)
+    return render(request, "funds/account.html", {"case": case, "form": form, "current": current})
+
+
+def _initial(fen: int | None) -> str:
+    from smartcourt.core.money import fen_to_yuan
+
+    return "" if fen is None else fen_to_yuan(fen)
+
+
+@login_required
+def new_payment(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    user = _user(request)
+    case = _case(request, case_id)
+    if not policies.can_request(user, case):
+        raise Forbidden(_("Only the appointed administrator requests payments"))
+    form = PaymentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        attachments = data.pop("attachments")
+        try:
+            payment, _created = request_payment(
+                actor=user, case_id=case.pk, details=PaymentDetails(**data), attachments=attachments
+            )
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            if payment.status == PaymentStatus.SUBMITTED:
+                messages.warning(request, _("The payment exceeds a limit: it goes to the court for approval."))
+            else:
+                messages.success(request, _("Within the limits: the payment was sent to the bank."))
+            return redirect("funds:payment", case.pk, payment.pk)
+    return render(
+        request, "funds/payment_form.html", {"case": case, "form": form, "payment": None, "view": account_view(case)}
+    )
+
+
+@login_required
+def payment(request: HttpRequest, case_id: uuid.UUID, payment_id: uuid.UUID) -> HttpResponse:
+    user = _user(request)
+    item = _payment(request, case_id, payment_id)
+    case = item.case
+    context = {
+        "case": case,
+        "payment": item,
+        "transitions": item.transitions.select_related("actor").order_by("at"),
+        "approvals": item.approvals.select_related("decided_by", "entry").order_by("decided_at"),
+        "attachments": item.attachments.select_related("entry"),
+        "movements": item.movements.order_by("sequence"),
+        "editable": item.status in EDITABLE,
+        **_rights(user, case),
+    }
+    return render(request, "funds/payment_detail.html", context)
+
+
+@login_required
+def edit(request: HttpRequest, case_id: uuid.UUID, payment_id: uuid.UUID) -> HttpResponse:
+    user = _user(request)
+    item = _payment(request, case_id, payment_id)
+    if not policies.can_request(user, item.case):
+        raise Forbidden(_("Only the appointed administrator edits payment requests"))
+    from smartcourt.core.money import fen_to_yuan
+
+    initial = {
+        "payee_name": item.payee_name,
+        "payee_account": item.payee_account,
+        "payee_bank": item.payee_bank,
+        "payee_bank_code": item.payee_bank_code,
+        "amount": fen_to_yuan(item.amount_fen),
+        "purpose": item.purpose,
+        "description": item.description,
+    }
+    form = PaymentForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        attachments = data.pop("attachments")
+        try:
+            edit_payment(
+                actor=user,
+                payment_id=item.pk,
+                details=PaymentDetails(**data),
+                attachments=attachments,
+                expected_version=int(request.POST.get("version", "0") or 0) or None,
+            )
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("The request is changed; earlier reviews no longer count."))
+            return redirect("funds:payment", item.case_id, item.pk)
+    return render(
+        request,
+        "funds/payment_form.html",
+        {"case": item.case, "form": form, "payment": item, "view": account_view(item.case)},
+    )
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, case_id: uuid.UUID, payment_id: uuid.UUID) -> HttpResponse:
+    """One button per decision: review (forward / return), approval (approve / reject / return), withdraw."""
+    user = _user(request)
+    item = _payment(request, case_id, payment_id)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The form was incomplete; try again."))
+        return redirect("funds:payment", item.case_id, item.pk)
+    data = form.cleaned_data
+    step = request.POST.get("step", "")
+    try:
+        if step == "review":
+            review_payment(
+                actor=user,
+                payment_id=item.pk,
+                decision=data["decision"],
+                note=data["note"],
+                expected_version=data["version"],
+            )
+        elif step == "approval":
+            decide_payment(
+                actor=user,
+                payment_id=item.pk,
+                decision=data["decision"],
+                note=data["note"],
+                expected_version=data["version"],
+            )
+        elif step == "withdraw":
+            withdraw_payment(actor=user, payment_id=item.pk, expected_version=data["version"])
+        else:
+            raise DomainError(_("Unknown step"), field="step")
+    except DomainError as exc:
+        if exc.status == 403:
+            raise Forbidden(exc.message) from exc
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Recorded."))
+    return redirect("funds:payment", item.case_id, item.pk)
+
+
+@login_required
+@require_POST
+def resolve(request: HttpRequest, case_id: uuid.UUID, alert_id: uuid.UUID) -> HttpResponse:
+    case = _case(request, case_id)
+    try:
+        resolve_alert(actor=_user(request), alert_id=alert_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    except DomainError as exc:
+        raise Forbidden(exc.message) from exc
+    return redirect("funds:overview", case.pk)
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """The court's queue: over-limit requests waiting for this assistant's review or this judge's approval."""
+    user = _user(request)
+    if not user.is_court_staff:
+        raise Forbidden(_("Only court staff have a payment queue"))
+    return render(request, "funds/queue.html", {"payments": court_queue(user)[:200]})
