@@ -7,32 +7,54 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router
+from ninja import File, Form, Query, Router, UploadedFile
 from ninja.responses import Status
 
 from smartcourt.accounts.models import User
 from smartcourt.cases.schemas import ErrorOut
 from smartcourt.cases.selectors import get_case_for
+from smartcourt.claims import policies
 from smartcourt.claims.actions import (
     Declaration,
+    ImportRefused,
     ReviewDecision,
+    answer_employee_objection,
     confirm_undisputed,
     declare_claim,
+    import_creditor_list,
     object_to_claim,
+    object_to_employee_line,
+    resolve_objection,
     review_claim,
 )
-from smartcourt.claims.models import Claim
+from smartcourt.claims.choices import ClaimStatus, CreditorSource
+from smartcourt.claims.models import Claim, Creditor, EmployeeObjection
 from smartcourt.claims.schemas import (
     ClaimDetailOut,
     ClaimOut,
     DeclarationIn,
+    EmployeeAnswerIn,
+    EmployeeListOut,
+    EmployeeObjectionIn,
+    EmployeeObjectionOut,
+    ImportErrorOut,
+    ImportOut,
     ObjectionIn,
+    ResolutionIn,
     ReviewIn,
     RulingIn,
     RulingOut,
     TableOut,
 )
-from smartcourt.claims.selectors import claim_deadlines, claims_of_case, claims_table, get_claim_for
+from smartcourt.claims.selectors import (
+    claim_deadlines,
+    claims_of_case,
+    claims_table,
+    employee_lines_for,
+    get_claim_for,
+    latest_publication,
+)
+from smartcourt.core.identifiers import mask_identity_number
 from smartcourt.core.money import fen_to_yuan
 
 router = Router(tags=["claims"])
@@ -81,6 +103,20 @@ def _detail(claim: Claim) -> dict[str, Any]:
                 "reviewed_at": review.reviewed_at.isoformat(),
             }
             for review in claim.reviews.order_by("reviewed_at")
+        ],
+        "objections": [
+            {
+                "id": objection.pk,
+                "status": objection.status,
+                "reasons": objection.reasons,
+                "claimed_total": (
+                    fen_to_yuan(objection.claimed_total_fen) if objection.claimed_total_fen is not None else None
+                ),
+                "resolution_basis": objection.resolution_basis,
+                "resolution_reference": objection.resolution_reference,
+                "resolved_on": objection.resolved_on,
+            }
+            for objection in claim.objections.order_by("created_at")
         ],
     }
 
@@ -192,3 +228,133 @@ def objection(request: HttpRequest, claim_id: uuid.UUID, payload: ObjectionIn) -
     user = _user(request)
     object_to_claim(actor=user, claim_id=claim_id, reasons=payload.reasons, claimed_total=payload.claimed_total)
     return Status(201, _detail(get_claim_for(user, claim_id)))
+
+
+@router.post(
+    "/objections/{objection_id}/resolution",
+    response={200: ClaimDetailOut, **ERRORS},
+    summary="The judge records the outcome of an objection: the court's ruling or the judgment of the suit",
+    operation_id="resolve_claim_objection",
+)
+def resolution(request: HttpRequest, objection_id: uuid.UUID, payload: ResolutionIn) -> dict[str, Any]:
+    user = _user(request)
+    objection = resolve_objection(
+        actor=user,
+        objection_id=objection_id,
+        basis=payload.basis,
+        reference=payload.reference,
+        resolved_on=payload.resolved_on,
+        decision=ReviewDecision(
+            result=ClaimStatus.RESOLVED,
+            nature=payload.nature or "",
+            principal=payload.principal,
+            interest=payload.interest,
+            penalties=payload.penalties,
+            costs=payload.costs,
+        ),
+    )
+    return _detail(get_claim_for(user, objection.claim_id))
+
+
+# --- imports and employee claims -----------------------------------------------------------------------------
+
+
+@router.post(
+    "/cases/{case_id}/imports",
+    response={201: ImportOut, 422: ImportErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Import the debtor's creditor list or the employee list (xlsx or csv): every line or none",
+    description="On any problem nothing is imported and the 422 answer lists every line and cell at fault.",
+    operation_id="import_creditor_list",
+)
+def import_list(
+    request: HttpRequest, case_id: uuid.UUID, source: Form[CreditorSource], file: File[UploadedFile]
+) -> Status[dict[str, Any]]:
+    try:
+        report = import_creditor_list(actor=_user(request), case_id=case_id, uploaded_file=file, source=source)
+    except ImportRefused as exc:
+        problems = [{"line": p.line, "cell": p.cell, "message": p.message} for p in exc.problems]
+        error = {"code": exc.code, "message": exc.message, "field": exc.field, "problems": problems}
+        return Status(422, {"error": error})
+    return Status(201, {"created": report.created, "encoding": report.encoding, "entry_number": report.entry_number})
+
+
+def _employee_line(line: Creditor, *, full: bool) -> dict[str, Any]:
+    return {
+        "id": line.pk,
+        "name": line.name,
+        "identifier": line.identifier if full else mask_identity_number(line.identifier),
+        "wages": fen_to_yuan(line.listed_principal_fen),
+        "other": fen_to_yuan(line.listed_other_fen),
+        "objections": [_employee_objection(o) for o in line.employee_objections.all()],
+    }
+
+
+def _employee_objection(objection: EmployeeObjection) -> dict[str, Any]:
+    return {
+        "id": objection.pk,
+        "status": objection.status,
+        "reasons": objection.reasons,
+        "claimed": fen_to_yuan(objection.claimed_fen) if objection.claimed_fen is not None else None,
+        "answer": objection.answer,
+        "corrected": objection.corrected,
+        "version": objection.version,
+        "answered_at": objection.answered_at,
+    }
+
+
+@router.get(
+    "/cases/{case_id}/employees",
+    response={200: EmployeeListOut, **ERRORS},
+    summary="The employee-claims list (art. 48): every line for the court and the administrator, "
+    "an employee's own line once published",
+    operation_id="list_employee_claims",
+)
+def employees(
+    request: HttpRequest, case_id: uuid.UUID, offset: int = Query(0, ge=0), q: str = Query("", max_length=50)
+) -> dict[str, Any]:
+    user = _user(request)
+    case = get_case_for(user, case_id)
+    lines = employee_lines_for(user, case)
+    if q:
+        lines = lines.filter(name__icontains=q)
+    publication = latest_publication(case)
+    page = lines.prefetch_related("employee_objections")[offset : offset + MAX_LIST]
+    full = policies.can_see_all_claims(user, case)
+    return {
+        "published_on": publication.created_at if publication is not None else None,
+        "count": lines.count(),
+        "lines": [_employee_line(line, full=full) for line in page],
+    }
+
+
+@router.post(
+    "/employees/{line_id}/objections",
+    response={201: EmployeeObjectionOut, **ERRORS},
+    summary="An employee objects to his line of the published list",
+    operation_id="object_to_employee_line",
+)
+def employee_objection(
+    request: HttpRequest, line_id: uuid.UUID, payload: EmployeeObjectionIn
+) -> Status[dict[str, Any]]:
+    objection = object_to_employee_line(
+        actor=_user(request), creditor_id=line_id, reasons=payload.reasons, claimed=payload.claimed
+    )
+    return Status(201, _employee_objection(objection))
+
+
+@router.post(
+    "/employee-objections/{objection_id}/answer",
+    response={200: EmployeeObjectionOut, **ERRORS},
+    summary="The administrator answers an employee's objection with reasons, correcting the line if he agrees",
+    operation_id="answer_employee_objection",
+)
+def employee_answer(request: HttpRequest, objection_id: uuid.UUID, payload: EmployeeAnswerIn) -> dict[str, Any]:
+    objection = answer_employee_objection(
+        actor=_user(request),
+        objection_id=objection_id,
+        answer=payload.answer,
+        corrected_wages=payload.corrected_wages,
+        corrected_other=payload.corrected_other,
+        expected_version=payload.version,
+    )
+    return _employee_objection(objection)

@@ -8,7 +8,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from smartcourt.claims.choices import ClaimNature, ClaimStatus, CreditorKind, DayCount, Liability
+from smartcourt.claims.choices import ClaimNature, ClaimStatus, CreditorKind, DayCount, Liability, ResolutionBasis
 
 
 class DeclarationIn(Schema):
@@ -51,6 +51,16 @@ class RulingIn(Schema):
     ruled_on: dt.date
 
 
+class ObjectionOut(Schema):
+    id: uuid.UUID
+    status: str
+    reasons: str
+    claimed_total: str | None
+    resolution_basis: str
+    resolution_reference: str
+    resolved_on: dt.date | None
+
+
 class ClaimOut(Schema):
     id: uuid.UUID
     case_id: uuid.UUID
@@ -73,6 +83,7 @@ class ClaimDetailOut(ClaimOut):
     interest_detail: dict[str, Any]
     deadlines: dict[str, dt.date]
     reviews: list[dict[str, Any]]
+    objections: list[ObjectionOut] = Field(default_factory=list)
 
 
 class TableClassOut(Schema):
@@ -94,3 +105,75 @@ class RulingOut(Schema):
     ruled_on: dt.date
     claims: int
     total: str
+
+
+class ImportOut(Schema):
+    created: int
+    encoding: str = Field(description="The CSV's encoding (utf-8 or gbk); empty for xlsx.")
+    entry_number: int = Field(description="Dossier entry number of the imported file.")
+
+
+class ImportProblemOut(Schema):
+    line: int = Field(description="Spreadsheet line (1 is the header); 0 for the whole file.")
+    cell: str = Field(description='The cell, e.g. "C7 (证件号码)", or "" for a whole line.')
+    message: str
+
+
+class ImportErrorBody(Schema):
+    code: str
+    message: str
+    field: str | None
+    problems: list[ImportProblemOut] = Field(description="Every problem found; nothing was imported.")
+
+
+class ImportErrorOut(Schema):
+    error: ImportErrorBody
+
+
+class EmployeeObjectionOut(Schema):
+    id: uuid.UUID
+    status: str
+    reasons: str
+    claimed: str | None
+    answer: str
+    corrected: bool
+    version: int
+    answered_at: dt.datetime | None
+
+
+class EmployeeLineOut(Schema):
+    id: uuid.UUID
+    name: str
+    identifier: str = Field(description="Masked unless the reader sees every line (court, administrator).")
+    wages: str
+    other: str
+    objections: list[EmployeeObjectionOut]
+
+
+class EmployeeListOut(Schema):
+    published_on: dt.datetime | None = Field(description="When the list was published; employees see it after.")
+    count: int
+    lines: list[EmployeeLineOut]
+
+
+class EmployeeObjectionIn(Schema):
+    reasons: str = Field(min_length=1, max_length=1000)
+    claimed: str = Field("", max_length=20, description="Yuan the employee says is due.")
+
+
+class EmployeeAnswerIn(Schema):
+    answer: str = Field(min_length=1, max_length=1000)
+    corrected_wages: str = Field("", max_length=20)
+    corrected_other: str = Field("", max_length=20)
+    version: int | None = Field(None, ge=1)
+
+
+class ResolutionIn(Schema):
+    basis: ResolutionBasis = Field(description="ruling (裁定) or suit (判决 in a claim-confirmation suit).")
+    reference: str = Field(min_length=1, max_length=100, description="Case number of the ruling or judgment.")
+    resolved_on: dt.date
+    nature: ClaimNature | None = None
+    principal: str = Field("0", max_length=20)
+    interest: str = Field("0", max_length=20)
+    penalties: str = Field("0", max_length=20)
+    costs: str = Field("0", max_length=20)
