@@ -84,6 +84,7 @@ class PlanInput:
     collateral_proceeds: dict[str, int] = field(default_factory=dict)  # claim id -> fen realised
     expenses: Sequence[Expense] = ()
     conditional_claim_ids: frozenset[str] = frozenset()
+    conditional_claim_numbers: frozenset[int] = frozenset()  # registration numbers, as typed on the page
 
 
 def available_from_ledger(case: Case) -> int | None:
@@ -109,9 +110,11 @@ def _claim_rows(case: Case, plan_input: PlanInput) -> list[ClaimRow]:
     ).values_list("claim_id", "paid_fen"):
         paid_before[claim_id] += paid
     known: set[str] = set()
+    numbers: set[int] = set()
     rows: list[ClaimRow] = []
     for claim in claims_owed(case).iterator(chunk_size=2000):
         known.add(str(claim.pk))
+        numbers.add(claim.number)
         if claim.status in CONFIRMED_STATES:
             nature = claim.confirmed_nature or claim.nature
             owed = claim.confirmed_total_fen
@@ -124,7 +127,7 @@ def _claim_rows(case: Case, plan_input: PlanInput) -> list[ClaimRow]:
         reserve = ReserveReason.NONE
         if claim.status in HELD_STATES:
             reserve = ReserveReason.DISPUTED
-        elif str(claim.pk) in plan_input.conditional_claim_ids:
+        elif str(claim.pk) in plan_input.conditional_claim_ids or claim.number in plan_input.conditional_claim_numbers:
             reserve = ReserveReason.CONDITIONAL
         line_class = NATURE_CLASS[ClaimNature(nature)]
         proceeds = plan_input.collateral_proceeds.get(str(claim.pk), 0)
@@ -146,6 +149,8 @@ def _claim_rows(case: Case, plan_input: PlanInput) -> list[ClaimRow]:
     for given in (*plan_input.collateral_proceeds, *plan_input.conditional_claim_ids):
         if given not in known:
             raise DomainError(f"No claim {given} in this case", field="claims")
+    for number in sorted(plan_input.conditional_claim_numbers - numbers):
+        raise DomainError(f"No claim number {number} in this case", field="conditional")
     return rows
 
 

@@ -129,6 +129,10 @@ class BatchComparison:
     file_errors: int
 
     @property
+    def payee_difference(self) -> int:
+        return self.batch_lines - self.plan_payees
+
+    @property
     def difference_fen(self) -> int:
         return self.batch_total_fen - self.plan_total_fen
 

@@ -1,5 +1,22 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from smartcourt.distributions import views
 
 app_name = "distributions"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("cases/<uuid:case_id>/", views.case_plans, name="case_plans"),
+    path("plans/<uuid:plan_id>/", views.plan_detail, name="plan"),
+    path("plans/<uuid:plan_id>/submit/", views.plan_submit, name="plan_submit"),
+    path("plans/<uuid:plan_id>/meeting/", views.plan_meeting, name="plan_meeting"),
+    path("plans/<uuid:plan_id>/rule/", views.plan_rule, name="plan_rule"),
+    path("plans/<uuid:plan_id>/payments.xlsx", views.payments_xlsx, name="payments_xlsx"),
+    path("plans/<uuid:plan_id>/payments.csv", views.payments_csv, name="payments_csv"),
+    path("plans/<uuid:plan_id>/template.xlsx", views.payments_template, name="payments_template"),
+    path("plans/<uuid:plan_id>/upload/", views.upload, name="upload"),
+    path("batches/<uuid:batch_id>/", views.batch_detail, name="batch"),
+    path("batches/<uuid:batch_id>/submit/", views.batch_submit, name="batch_submit"),
+    path("batches/<uuid:batch_id>/approve/", views.batch_approve, name="batch_approve"),
+    path("batches/<uuid:batch_id>/refuse/", views.batch_refuse, name="batch_refuse"),
+    path("batches/<uuid:batch_id>/pain001.xml", views.batch_pain001, name="batch_pain001"),
+]

@@ -229,6 +229,7 @@ def test_submit_and_approve_generates_a_valid_pain001(personas: Personas, plan: 
         assert counts() == before
     batch = actions.approve_batch(actor=p.judge, batch_id=batch.pk)
     assert batch.status == BatchStatus.APPROVED and batch.approved_by == p.judge
+    assert batch.pain001 is not None
     parsed = read_pain001(bytes(batch.pain001))
     assert parsed.message_id == batch.pk.hex and parsed.control_sum_fen == 400_000
     lines = list(batch_lines(batch))

@@ -1,0 +1,346 @@
+"""Distribution pages: a case's plans and a new plan, a plan with its lines, reserves, ruling and batches,
+the payment files, upload with its line-by-line report, and the judge's approval page. Glue only."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as Forbidden
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from smartcourt.accounts.models import User
+from smartcourt.cases.models import Case
+from smartcourt.cases.selectors import get_case_for
+from smartcourt.claims.choices import ClaimNature
+from smartcourt.core.errors import DomainError, NotFound
+from smartcourt.distributions import actions, policies
+from smartcourt.distributions.checking import error_text
+from smartcourt.distributions.choices import BatchStatus, PlanStatus
+from smartcourt.distributions.export import payment_file_csv, payment_file_xlsx, template_xlsx
+from smartcourt.distributions.forms import MeetingForm, PlanForm, RefuseForm, RulingForm, UploadForm
+from smartcourt.distributions.models import DistributionPlan, PaymentBatch
+from smartcourt.distributions.selectors import (
+    batch_lines,
+    batches_of,
+    claims_owed,
+    compare_batch,
+    fee_cap,
+    get_batch_for,
+    get_plan_for,
+    plan_classes,
+    plan_lines,
+    plans_of,
+)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+LINES_SHOWN = 500
+
+
+def _user(request: HttpRequest) -> User:
+    user: User = request.user  # type: ignore[assignment]
+    return user
+
+
+def _case(request: HttpRequest, case_id: uuid.UUID) -> Case:
+    try:
+        case = get_case_for(_user(request), case_id)
+    except NotFound as exc:
+        raise Http404(_("No such case")) from exc
+    if not policies.can_see_plans(_user(request), case):
+        raise Http404(_("No such case"))
+    return case
+
+
+def _plan(request: HttpRequest, plan_id: uuid.UUID) -> DistributionPlan:
+    try:
+        return get_plan_for(_user(request), plan_id)
+    except NotFound as exc:
+        raise Http404(_("No such distribution plan")) from exc
+
+
+def _batch(request: HttpRequest, batch_id: uuid.UUID) -> PaymentBatch:
+    try:
+        return get_batch_for(_user(request), batch_id)
+    except NotFound as exc:
+        raise Http404(_("No such payment batch")) from exc
+
+
+def _form_error(form: Any, exc: DomainError) -> None:
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename) or ""
+    return response
+
+
+@login_required
+def case_plans(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    user = _user(request)
+    case = _case(request, case_id)
+    can_prepare = policies.can_prepare(user, case)
+    secured = [
+        c
+        for c in claims_owed(case)
+        if (c.confirmed_nature or c.nature) == ClaimNature.SECURED
+        and c.status in actions.CONFIRMED_STATES | actions.HELD_STATES
+    ]
+    form = PlanForm(secured=secured)
+    status = 200
+    if request.method == "POST":
+        if not can_prepare:
+            raise Forbidden(_("Only the administrator appointed on this case draws up the distribution plan"))
+        form = PlanForm(request.POST, secured=secured)
+        if form.is_valid():
+            proceeds = form.collateral_proceeds()
+            if form.is_valid():
+                try:
+                    plan = actions.create_plan(
+                        actor=user,
+                        case_id=case.pk,
+                        plan_input=actions.PlanInput(
+                            kind=form.cleaned_data["kind"],
+                            available_fen=form.cleaned_data["available"],
+                            available_basis=form.cleaned_data["available_basis"],
+                            collateral_proceeds=proceeds,
+                            expenses=[*form.cleaned_data["expenses"], *form.cleaned_data["common_benefit"]],
+                            conditional_claim_numbers=frozenset(form.cleaned_data["conditional"]),
+                        ),
+                    )
+                except DomainError as exc:
+                    _form_error(form, exc)
+                else:
+                    messages.success(request, _("Plan version %(n)d computed.") % {"n": plan.number})
+                    return redirect("distributions:plan", plan_id=plan.pk)
+        status = 422
+    return render(
+        request,
+        "distributions/case_plans.html",
+        {"case": case, "plans": plans_of(user, case), "form": form, "can_prepare": can_prepare},
+        status=status,
+    )
+
+
+@login_required
+def plan_detail(request: HttpRequest, plan_id: uuid.UUID) -> HttpResponse:
+    user = _user(request)
+    plan = _plan(request, plan_id)
+    case = plan.case
+    can_rule = policies.can_rule(user, case)
+    return render(
+        request,
+        "distributions/plan.html",
+        {
+            "case": case,
+            "plan": plan,
+            "classes": plan_classes(plan),
+            "lines": plan_lines(plan)[:LINES_SHOWN],
+            "line_count": plan.lines.count(),
+            "lines_shown": LINES_SHOWN,
+            "fee": fee_cap(plan),
+            "batches": batches_of(plan),
+            "can_prepare": policies.can_prepare(user, case),
+            "can_rule": can_rule,
+            "meeting_form": MeetingForm() if can_rule and plan.status == PlanStatus.SUBMITTED else None,
+            "ruling_form": RulingForm() if can_rule and plan.status == PlanStatus.APPROVED else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def plan_submit(request: HttpRequest, plan_id: uuid.UUID) -> HttpResponse:
+    plan = _plan(request, plan_id)
+    try:
+        actions.submit_plan(actor=_user(request), plan_id=plan.pk)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Submitted to the creditors' meeting."))
+    return redirect("distributions:plan", plan_id=plan.pk)
+
+
+@login_required
+@require_POST
+def plan_meeting(request: HttpRequest, plan_id: uuid.UUID) -> HttpResponse:
+    plan = _plan(request, plan_id)
+    form = MeetingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "; ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("distributions:plan", plan_id=plan.pk)
+    try:
+        actions.record_meeting_resolution(actor=_user(request), plan_id=plan.pk, **form.cleaned_data)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The meeting's resolution is recorded."))
+    return redirect("distributions:plan", plan_id=plan.pk)
+
+
+@login_required
+@require_POST
+def plan_rule(request: HttpRequest, plan_id: uuid.UUID) -> HttpResponse:
+    plan = _plan(request, plan_id)
+    form = RulingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "; ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("distributions:plan", plan_id=plan.pk)
+    try:
+        actions.rule_on_plan(actor=_user(request), plan_id=plan.pk, **form.cleaned_data)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The court's ruling is recorded."))
+    return redirect("distributions:plan", plan_id=plan.pk)
+
+
+def _payable(request: HttpRequest, plan_id: uuid.UUID) -> DistributionPlan:
+    plan = _plan(request, plan_id)
+    if not policies.can_prepare(_user(request), plan.case):
+        raise Forbidden(_("Only the administrator appointed on this case downloads payment files"))
+    if plan.status != PlanStatus.RULED:
+        raise Http404(_("Only a plan approved by the court's ruling can be paid"))
+    return plan
+
+
+@login_required
+def payments_xlsx(request: HttpRequest, plan_id: uuid.UUID) -> HttpResponse:
+    plan = _payable(request, plan_id)
+    return _download(payment_file_xlsx(plan), f"分配付款清单-{plan.case.number}-第{plan.number}版.xlsx", XLSX)
+
+
+@login_required
+def payments_csv(request: HttpRequest, plan_id: uuid.UUID) -> HttpResponse:
+    plan = _payable(request, plan_id)
+    return _download(payment_file_csv(plan), f"分配付款清单-{plan.case.number}-第{plan.number}版.csv", "text/csv")
+
+
+@login_required
+def payments_template(request: HttpRequest, plan_id: uuid.UUID) -> HttpResponse:
+    _plan(request, plan_id)
+    return _download(template_xlsx(), "分配付款清单模板.xlsx", XLSX)
+
+
+def _read_upload(uploaded: Any) -> bytes:
+    limit: int = settings.UPLOAD_MAX_BYTES
+    buffer = bytearray()
+    for chunk in uploaded.chunks():
+        buffer.extend(chunk)
+        if len(buffer) > limit:
+            raise DomainError(_("The file is larger than %(limit)d bytes") % {"limit": limit}, field="file")
+    return bytes(buffer)
+
+
+@login_required
+def upload(request: HttpRequest, plan_id: uuid.UUID) -> HttpResponse:
+    user = _user(request)
+    plan = _plan(request, plan_id)
+    if not policies.can_prepare(user, plan.case):
+        raise Forbidden(_("Only the administrator appointed on this case uploads payment files"))
+    form = UploadForm()
+    status = 200
+    if request.method == "POST":
+        form = UploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                uploaded = form.cleaned_data["file"]
+                batch, created = actions.upload_batch(
+                    actor=user,
+                    plan_id=plan.pk,
+                    filename=uploaded.name or "",
+                    content=_read_upload(uploaded),
+                    paying_account=form.cleaned_data["paying_account"],
+                    paying_bank_name=form.cleaned_data["paying_bank_name"],
+                    paying_bank_code=form.cleaned_data["paying_bank_code"],
+                )
+            except DomainError as exc:
+                _form_error(form, exc)
+            else:
+                if not created:
+                    messages.info(request, _("This file was uploaded before; here is its batch."))
+                return redirect("distributions:batch", batch_id=batch.pk)
+        status = 422
+    return render(request, "distributions/upload.html", {"case": plan.case, "plan": plan, "form": form}, status=status)
+
+
+@login_required
+def batch_detail(request: HttpRequest, batch_id: uuid.UUID) -> HttpResponse:
+    user = _user(request)
+    batch = _batch(request, batch_id)
+    case = batch.plan.case
+    lines = list(batch_lines(batch)[:LINES_SHOWN])
+    for line in lines:
+        line.messages = [(e.get("field", ""), error_text(e)) for e in line.errors]  # type: ignore[attr-defined]
+    can_rule = policies.can_rule(user, case)
+    return render(
+        request,
+        "distributions/batch.html",
+        {
+            "case": case,
+            "plan": batch.plan,
+            "batch": batch,
+            "lines": lines,
+            "lines_shown": LINES_SHOWN,
+            "file_errors": [error_text(e) for e in batch.file_errors],
+            "comparison": compare_batch(batch),
+            "can_submit": policies.can_prepare(user, case) and batch.status == BatchStatus.CHECKED,
+            "can_decide": can_rule and batch.status == BatchStatus.SUBMITTED and batch.uploaded_by_id != user.pk,
+            "refuse_form": RefuseForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def batch_submit(request: HttpRequest, batch_id: uuid.UUID) -> HttpResponse:
+    batch = _batch(request, batch_id)
+    try:
+        actions.submit_batch(actor=_user(request), batch_id=batch.pk)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Submitted to the judge for approval."))
+    return redirect("distributions:batch", batch_id=batch.pk)
+
+
+@login_required
+@require_POST
+def batch_approve(request: HttpRequest, batch_id: uuid.UUID) -> HttpResponse:
+    batch = _batch(request, batch_id)
+    try:
+        actions.approve_batch(actor=_user(request), batch_id=batch.pk)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Approved. The bank file (pain.001) is generated and validated."))
+    return redirect("distributions:batch", batch_id=batch.pk)
+
+
+@login_required
+@require_POST
+def batch_refuse(request: HttpRequest, batch_id: uuid.UUID) -> HttpResponse:
+    batch = _batch(request, batch_id)
+    try:
+        actions.refuse_batch(actor=_user(request), batch_id=batch.pk, reason=request.POST.get("reason", "")[:2000])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The batch is refused."))
+    return redirect("distributions:batch", batch_id=batch.pk)
+
+
+@login_required
+def batch_pain001(request: HttpRequest, batch_id: uuid.UUID) -> HttpResponse:
+    batch = _batch(request, batch_id)
+    if batch.pain001 is None:
+        raise Http404(_("The bank file exists once the batch is approved"))
+    return _download(bytes(batch.pain001), f"pain.001-{batch.pk.hex}.xml", "application/xml")
