@@ -51,7 +51,8 @@ def default_partner_name() -> str:
 
 
 def _default_keys_dir() -> Path:
-    return Path(getattr(settings, "BANK_KEYS_DIR", Path(settings.BASE_DIR) / "var" / "bank"))
+    var_dir = Path(getattr(settings, "VAR_DIR", Path(settings.BASE_DIR) / "var"))
+    return Path(getattr(settings, "BANK_KEYS_DIR", var_dir / "bank"))
 
 
 def partner(name: str = "") -> Partner:

@@ -638,3 +638,10 @@ def test_sm2_sm4_partner_interoperates(own_bank):
     body, headers = _tamper_digest(out)
     assert send_raw(url, body, headers)[0] == 401
     assert bank.balance(account) == 80 * WAN
+
+
+def test_the_clock_cannot_be_set_without_test_clock(own_bank):
+    bank = own_bank(test_clock=False)
+    with pytest.raises(BankRefused) as caught:
+        bank.set_clock(dt.datetime(2026, 3, 2, tzinfo=dt.UTC))
+    assert caught.value.code == "not_found"
