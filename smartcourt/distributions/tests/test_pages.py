@@ -70,8 +70,8 @@ def test_administrator_computes_a_plan_on_the_page(personas: Personas) -> None:
         personas, name="农商行", identifier="91320623000000001A", nature=ClaimNature.SECURED, amount_fen=50_000
     )
     client = _client(personas.administrator)
-    page = client.get(f"/distributions/cases/{personas.case.pk}/")
-    assert f"collateral_{bank.pk}" in page.content.decode()
+    form_page = client.get(f"/distributions/cases/{personas.case.pk}/")
+    assert f"collateral_{bank.pk}" in form_page.content.decode()
     response = client.post(
         f"/distributions/cases/{personas.case.pk}/",
         {
