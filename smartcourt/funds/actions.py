@@ -27,6 +27,7 @@ from smartcourt.accounts.models import User
 from smartcourt.audit.actions import record_event
 from smartcourt.banking.adapter import (
     AccountLimits,
+    BankRefused,
     BankUnavailable,
     Movement,
     Payee,
@@ -316,6 +317,8 @@ def open_account(
             origin = AccountOrigin.OPENED
     except BankUnavailable as exc:
         raise DomainError(_("The bank cannot be reached; try again later"), code="bank_unavailable") from exc
+    except BankRefused as exc:
+        raise DomainError(_("The bank refused: %(reason)s") % {"reason": str(exc)}, code="bank_refused") from exc
     return _store_account(
         actor=actor,
         case=case,
@@ -401,6 +404,8 @@ def change_limits(
         bank.adapter_for(account.bank_partner).set_limits(account_number=account.account_number, limits=fen_limits)
     except BankUnavailable as exc:
         raise DomainError(_("The bank cannot be reached; try again later"), code="bank_unavailable") from exc
+    except BankRefused as exc:
+        raise DomainError(_("The bank refused: %(reason)s") % {"reason": str(exc)}, code="bank_refused") from exc
     with transaction.atomic():
         account = SupervisedAccount.objects.select_for_update().get(pk=account.pk)
         before = _limits_dict(account)
@@ -906,6 +911,9 @@ def send_payment(*, payment_id: uuid.UUID | str) -> str:
     except BankUnavailable:
         logger.warning("bank unavailable for payment %s; the periodic task retries", payment.pk)
         return PaymentStatus.SENT_TO_BANK
+    except BankRefused as exc:
+        # An authentic refusal that retrying will not change (a field the bank will not take): recorded as such.
+        result = TransferResult(payment.idempotency_key, TransferStatus.REJECTED, message=f"{exc.code}: {exc}"[:500])
     return record_transfer_result(payment_id=payment.pk, result=result)
 
 

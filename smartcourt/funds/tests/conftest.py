@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from smartcourt.banking.adapter import Movement, Payee
-from smartcourt.funds import actions, bank
+from smartcourt.funds import actions
+from smartcourt.funds import bank as bank_seam
 from smartcourt.funds.choices import MovementSource
 from smartcourt.funds.tests.fakes import FakeBank, fake_token
 
@@ -36,11 +37,20 @@ def fake_bank(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeBank]:
         actions.book_movement(movement=movement, source=MovementSource.NOTIFICATION)
 
     fake.on_movement = push
-    monkeypatch.setattr(bank, "adapter_for", lambda partner: fake)
+    monkeypatch.setattr(bank_seam, "adapter_for", lambda partner: fake)
 
     def token(*, account_number: str, payee: Payee, amount_fen: int, idempotency_key: str, **_: Any) -> str:
         return fake_token(idempotency_key=idempotency_key, amount_fen=amount_fen, account_number=account_number)
 
-    monkeypatch.setattr(bank, "approval_token", token)
-    monkeypatch.setattr(actions, "_queue_send", lambda payment_id: actions.send_payment(payment_id=payment_id))
+    monkeypatch.setattr(bank_seam, "approval_token", token)
     yield fake
+
+
+@pytest.fixture(autouse=True)
+def _send_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The send task runs in the test's thread instead of the huey queue (still only after commit)."""
+    monkeypatch.setattr(actions, "_queue_send", lambda payment_id: actions.send_payment(payment_id=payment_id))
+
+
+# The sandbox bank (a real process, real HTTP, its own database) for the integration tests: test_sandbox.py.
+from smartcourt.banking.testing import bank, bank_server  # noqa: E402, F401
