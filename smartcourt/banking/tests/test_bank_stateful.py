@@ -172,7 +172,7 @@ class BankBooks(RuleBasedStateMachine):
         number = self.pick(data)
         model = self.accounts[number]
         batch_id = f"b-{self.new_key()}"
-        items = [
+        items: list[dict[str, Any]] = [
             {
                 "idempotency_key": self.new_key(),
                 "payee": {"name": f"债权人{i}", "account_number": f"62220000{i:08d}"},
