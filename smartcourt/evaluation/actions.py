@@ -123,6 +123,7 @@ def evaluate_firm(*, actor: User, court_id: uuid.UUID, firm_id: uuid.UUID) -> Ev
         {key: figure.value for key, figure in figures.items()},
         weights=formula.weights,
         thresholds=formula.grade_thresholds,
+        divisor=len(per_case) if formula.per_case else 1,
     )
     measures = {
         key: {**figure.as_json(), "deduction": str(scored.deductions.get(key, Decimal(0)))}

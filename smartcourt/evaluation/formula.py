@@ -29,7 +29,7 @@ DEFAULT_WEIGHTS: dict[str, str] = {
 DEFAULT_ANSWER_WITHIN_HOURS = 72
 DEFAULT_GRADE_THRESHOLDS: list[list[str]] = [[Grade.FIRST, "90"], [Grade.SECOND, "75"], [Grade.THIRD, "0"]]
 DEFAULT_EXPLANATION = (
-    "满分100分，按下列事项逐项扣分：节点逾期每个扣2分，另按逾期天数每天扣0.1分；请示、节点材料或付款申请被退回"
+    "满分100分，按下列事项逐项扣分，扣分按该管理人在本院承办的案件数平均（案件多的管理人不因案件多而多扣分）：节点逾期每个扣2分，另按逾期天数每天扣0.1分；请示、节点材料或付款申请被退回"
     "或驳回每次扣1分；试图突破资金监管限额每次扣5分；对账差异每次扣3分；债权审查结论经异议后被改变每件扣2分；"
     "债权人提问超过72小时答复每个扣0.5分，逾期未答复每个扣1分；结案周期超过本院同类案件中位数的，每超出100%扣10分。"
     "最低0分。90分以上建议一级，75分以上建议二级，其余三级。"
@@ -61,9 +61,13 @@ def check_weights(weights: dict[str, Any]) -> dict[str, str]:
     return clean
 
 
-def score(values: dict[str, Decimal], *, weights: dict[str, str], thresholds: list[list[str]]) -> Scored:
+def score(
+    values: dict[str, Decimal], *, weights: dict[str, str], thresholds: list[list[str]], divisor: int = 1
+) -> Scored:
+    """Points off per measure (weight × value ÷ divisor, to the cent) and what is left of 100."""
+    over = Decimal(max(divisor, 1))
     deductions = {
-        key: (Decimal(weight) * values.get(key, Decimal(0))).quantize(CENT) for key, weight in weights.items()
+        key: (Decimal(weight) * values.get(key, Decimal(0)) / over).quantize(CENT) for key, weight in weights.items()
     }
     total = max(Decimal(0), HUNDRED - sum(deductions.values(), Decimal(0))).quantize(CENT)
     grade = next((g for g, floor in thresholds if total >= Decimal(floor)), thresholds[-1][0])

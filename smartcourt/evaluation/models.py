@@ -31,13 +31,17 @@ class WriteOnce(UUIDModel):
 class Formula(WriteOnce):
     """One published version of a court's scoring formula.
 
-    score = max(0, 100 − Σ weight[measure] × value[measure]); the grade suggested is the first grade whose
-    threshold the score reaches.
+    score = max(0, 100 − Σ weight[measure] × value[measure] ÷ n), where n is the number of the firm's cases at
+    the court when ``per_case`` (so a firm with many cases is not marked down for having many) and 1 otherwise;
+    the grade suggested is the first grade whose threshold the score reaches.
     """
 
     court = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", help_text="The court.")
     version = models.PositiveIntegerField(help_text="1, 2, 3, … per court; a published version never changes.")
     weights = models.JSONField(help_text="Points deducted per unit, by measure: {measure: decimal string}.")
+    per_case = models.BooleanField(
+        default=True, help_text="Deductions are averaged over the firm's cases (True) or summed (False)."
+    )
     answer_within_hours = models.PositiveIntegerField(help_text="A creditor's question is due an answer within this.")
     grade_thresholds = models.JSONField(
         help_text="Lowest score for each grade, best grade first: [[grade, decimal string], …]."
@@ -76,6 +80,12 @@ class Evaluation(WriteOnce):
 
     def __str__(self) -> str:
         return f"{self.firm_id} {self.score}"
+
+    @property
+    def suggested_grade_label(self) -> str:
+        from smartcourt.administrators.choices import Grade
+
+        return str(Grade(self.suggested_grade).label) if self.suggested_grade in Grade.values else self.suggested_grade
 
 
 class Assessment(WriteOnce):

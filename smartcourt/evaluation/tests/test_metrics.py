@@ -247,3 +247,34 @@ def test_firm_figures_sum_the_cases(personas) -> None:
     assert total[Measure.QUESTIONS_ANSWERED].value == 2
     assert total[Measure.ANSWER_HOURS].value == Decimal("2.5")
     assert len(total[Measure.QUESTIONS_ANSWERED].events) == 2
+
+
+def test_points_off_are_averaged_over_the_firms_cases(personas) -> None:
+    roster(personas.court_admin, personas.firm_a)
+    case2 = create_case(
+        actor=personas.clerk,
+        court=personas.rudong,
+        case_type=CaseType.BANKRUPTCY,
+        title="第二案",
+        filed_on=dt.date(2026, 4, 1),
+        presiding_judge=personas.judge,
+    )
+    add_member(actor=personas.judge, case=case2, role=MemberRole.ADMINISTRATOR, organisation=personas.firm_a)
+    for _ in range(2):
+        event(
+            at("2026-05-05"),
+            actor=personas.administrator,
+            action="funds.limit_breach_attempted",
+            case=personas.case,
+            obj=stand_in("funds.PaymentRequest"),
+        )
+    with time_machine.travel(NOW, tick=False):
+        evaluation = evaluate_firm(actor=personas.judge, court_id=personas.rudong.pk, firm_id=personas.firm_a.pk)
+    # 5 points × 2 breaches ÷ 2 cases.
+    assert evaluation.measures[Measure.BREACHES] == {
+        "value": "2",
+        "deduction": "5.00",
+        "events": evaluation.measures[Measure.BREACHES]["events"],
+    }
+    assert len(evaluation.measures[Measure.BREACHES]["events"]) == 2
+    assert evaluation.score == Decimal("95.00") and evaluation.suggested_grade == "first"
