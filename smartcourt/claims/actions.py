@@ -17,6 +17,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from smartcourt.accounts.actions import create_user
 from smartcourt.accounts.choices import Role
@@ -93,6 +95,13 @@ MAX_BATCH = 200
 MAX_REASON = 1000
 EVIDENCE_TYPES = frozenset({PDF, PNG, JPEG})
 REVIEW_ITEMS = ("principal", "interest", "penalties", "costs")
+# The items' names in messages (the reviewer reads 本金, not "principal").
+ITEM_LABELS = {
+    "principal": gettext_lazy("principal"),
+    "interest": gettext_lazy("interest"),
+    "penalties": gettext_lazy("penalties"),
+    "costs": gettext_lazy("costs"),
+}
 LATE_CONSEQUENCE = (
     "补充申报（《企业破产法》第五十六条）：可在破产财产最后分配前补充申报，但此前已进行的分配不再对其补充分配，"
     "为审查和确认补充申报债权的费用由补充申报人承担。"
@@ -107,7 +116,7 @@ def _proceeding(case: Case) -> Proceeding:
         return Proceeding.objects.get(case=case)
     except Proceeding.DoesNotExist as exc:
         raise DomainError(
-            "Claims are declared only once the court has accepted the case", code="no_proceeding"
+            _("Claims are declared only once the court has accepted the case"), code="no_proceeding"
         ) from exc
 
 
@@ -121,14 +130,16 @@ def _amount(value: str | None, *, field: str) -> int:
         return 0
     fen = yuan_to_fen(str(value), field=field)
     if fen < 0:
-        raise DomainError(f"{field}: an amount cannot be negative", field=field)
+        raise DomainError(_("%(field)s: an amount cannot be negative") % {"field": field}, field=field)
     return fen
 
 
 def _reason(text: str, *, field: str) -> str:
     text = (text or "").strip()
     if len(text) > MAX_REASON:
-        raise DomainError(f"{field}: at most {MAX_REASON} characters", field=field)
+        raise DomainError(
+            _("%(field)s: at most %(max_reason)s characters") % {"field": field, "max_reason": MAX_REASON}, field=field
+        )
     return text
 
 
@@ -136,14 +147,15 @@ def _transition(claim: Claim, to_status: str, *, actor: User | None, note: str =
     """Compare-and-set the claim's status on its version, and leave the immutable transition row."""
     if to_status not in CLAIM_TRANSITIONS[ClaimStatus(claim.status)]:
         raise Conflict(
-            f"A claim that is {ClaimStatus(claim.status).label} cannot become {ClaimStatus(to_status).label}",
+            _("A claim that is %(status)s cannot become %(to_status)s")
+            % {"status": ClaimStatus(claim.status).label, "to_status": ClaimStatus(to_status).label},
             code="bad_transition",
         )
     updated = Claim.objects.filter(pk=claim.pk, version=claim.version).update(
         status=to_status, version=claim.version + 1, updated_at=timezone.now()
     )
     if updated != 1:
-        raise Conflict("Somebody else changed this claim first; reload it", code="stale")
+        raise Conflict(_("Somebody else changed this claim first; reload it"), code="stale")
     ClaimTransition.objects.create(claim=claim, from_status=claim.status, to_status=to_status, actor=actor, note=note)
     claim.status = to_status
     claim.version += 1
@@ -156,7 +168,7 @@ def _locked_claim(actor: User, claim_id: uuid.UUID | str, *, case_id: uuid.UUID 
 
 def _check_version(claim: Claim, expected_version: int | None) -> None:
     if expected_version is not None and expected_version != claim.version:
-        raise Conflict("Somebody else changed this claim first; reload it", code="stale")
+        raise Conflict(_("Somebody else changed this claim first; reload it"), code="stale")
 
 
 def _file_pdf(
@@ -203,7 +215,7 @@ def validate_identifier(kind: str, value: str) -> str:
         return validate_identity_number(value, field="identifier")
     if kind == CreditorKind.ORGANISATION:
         return validate_credit_code(value, field="identifier")
-    raise DomainError(f"unknown creditor kind {kind!r}", field="kind")
+    raise DomainError(_("unknown creditor kind %(kind)s") % {"kind": kind}, field="kind")
 
 
 # --- declaration ---------------------------------------------------------------------------------------------
@@ -249,41 +261,41 @@ def declare_claim(
 
     case = get_case_for(actor, case_id)
     if not policies.can_declare(actor, case):
-        raise PermissionDenied("Only a creditor or his agent declares a claim")
+        raise PermissionDenied(_("Only a creditor or his agent declares a claim"))
     proceeding = _proceeding(case)
     case = Case.objects.select_for_update().get(pk=case.pk)
     now = now or timezone.now()
     d = declaration
     name = d.creditor_name.strip()
     if not name or len(name) > 200:
-        raise DomainError("The creditor's name is required (at most 200 characters)", field="creditor_name")
+        raise DomainError(_("The creditor's name is required (at most 200 characters)"), field="creditor_name")
     identifier = validate_identifier(d.creditor_kind, d.identifier)
     if d.nature not in ClaimNature.values:
-        raise DomainError(f"unknown claim nature {d.nature!r}", field="nature")
+        raise DomainError(_("unknown claim nature %(nature)s") % {"nature": d.nature}, field="nature")
     collateral = d.collateral.strip()
     if d.nature == ClaimNature.SECURED and not collateral:
-        raise DomainError("A secured claim names its collateral", field="collateral")
+        raise DomainError(_("A secured claim names its collateral"), field="collateral")
     if d.nature != ClaimNature.SECURED:
         collateral = ""
     if d.liability not in Liability.values:
-        raise DomainError(f"unknown liability {d.liability!r}", field="liability")
+        raise DomainError(_("unknown liability %(liability)s") % {"liability": d.liability}, field="liability")
     co_obligors = d.co_obligors.strip()
     if d.liability != Liability.SOLE and not co_obligors:
         raise DomainError(
-            "A joint or guarantee claim names the other debtors or the principal debtor", field="co_obligors"
+            _("A joint or guarantee claim names the other debtors or the principal debtor"), field="co_obligors"
         )
     if len(co_obligors) > 500:
-        raise DomainError("At most 500 characters", field="co_obligors")
+        raise DomainError(_("At most 500 characters"), field="co_obligors")
     principal = _amount(d.principal, field="principal")
     if principal == 0:
-        raise DomainError("The principal must be more than zero", field="principal")
+        raise DomainError(_("The principal must be more than zero"), field="principal")
     penalties = _amount(d.penalties, field="penalties")
     costs = _amount(d.costs, field="costs")
     interest_detail: dict[str, object] = {}
     interest = 0
     if d.interest_from is not None or d.interest_rate_percent.strip():
         if d.interest_from is None or not d.interest_rate_percent.strip():
-            raise DomainError("Interest needs both its start date and its rate", field="interest_from")
+            raise DomainError(_("Interest needs both its start date and its rate"), field="interest_from")
         computation = compute_interest(
             principal_fen=principal,
             periods=[RatePeriod(d.interest_from, parse_rate(d.interest_rate_percent, field="interest_rate"))],
@@ -293,10 +305,12 @@ def declare_claim(
         interest = computation.total_fen
         interest_detail = computation.as_dict()
     if principal + interest + penalties + costs > MAX_FEN:
-        raise DomainError("The total is out of range", field="principal")
+        raise DomainError(_("The total is out of range"), field="principal")
     files = [checked_upload(upload, allowed=EVIDENCE_TYPES, field="attachments") for upload in attachments or []]
     if len(files) > MAX_ATTACHMENTS:
-        raise DomainError(f"At most {MAX_ATTACHMENTS} attachments", field="attachments")
+        raise DomainError(
+            _("At most %(max_attachments)s attachments") % {"max_attachments": MAX_ATTACHMENTS}, field="attachments"
+        )
     poa = (
         checked_upload(power_of_attorney, allowed=EVIDENCE_TYPES, field="power_of_attorney")
         if power_of_attorney is not None
@@ -330,7 +344,7 @@ def declare_claim(
         Creditor.objects.filter(pk=creditor.pk).update(user=actor, updated_at=timezone.now())
         creditor.user = actor
     elif creditor.user_id != actor.pk:
-        raise PermissionDenied("Another user already declares for this creditor", field="identifier")
+        raise PermissionDenied(_("Another user already declares for this creditor"), field="identifier")
 
     period_end = _anchor(proceeding, "claims_period_ends_on")
     late = period_end is not None and timezone.localdate(now) > period_end
@@ -440,7 +454,7 @@ class ReviewDecision:
 def start_review(*, actor: User, claim_id: uuid.UUID | str, expected_version: int | None = None) -> Claim:
     claim = _locked_claim(actor, claim_id)
     if not policies.can_review(actor, claim.case):
-        raise PermissionDenied("Only the administrator appointed on this case reviews claims")
+        raise PermissionDenied(_("Only the administrator appointed on this case reviews claims"))
     _check_version(claim, expected_version)
     _transition(claim, ClaimStatus.UNDER_REVIEW, actor=actor)
     record_event(actor=actor, action="claims.review_started", case_id=claim.case_id, obj=claim)
@@ -467,14 +481,19 @@ def _confirmed_amounts(claim: Claim, decision: ReviewDecision) -> dict[str, int]
     for item in REVIEW_ITEMS:
         if amounts[item] > declared[item]:
             raise DomainError(
-                f"{item}: cannot confirm {fen_to_yuan(amounts[item])}, more than the {fen_to_yuan(declared[item])} "
-                "declared",
+                _("%(item)s: cannot confirm %(confirmed)s, more than the %(declared)s declared")
+                % {
+                    "item": ITEM_LABELS[item],
+                    "confirmed": fen_to_yuan(amounts[item]),
+                    "declared": fen_to_yuan(declared[item]),
+                },
                 field=item,
             )
     total = sum(amounts.values())
     if total == 0 or amounts == declared:
         raise DomainError(
-            "A partly confirmed claim confirms more than nothing and less than the declared amount", field="principal"
+            _("A partly confirmed claim confirms more than nothing and less than the declared amount"),
+            field="principal",
         )
     return amounts
 
@@ -492,16 +511,16 @@ def review_claim(
     ``notify=False`` is for batches, which serve one notice per creditor afterwards."""
     claim = _locked_claim(actor, claim_id)
     if not policies.can_review(actor, claim.case):
-        raise PermissionDenied("Only the administrator appointed on this case reviews claims")
+        raise PermissionDenied(_("Only the administrator appointed on this case reviews claims"))
     _check_version(claim, expected_version)
     if claim.poa_status in {PowerOfAttorneyStatus.PENDING, PowerOfAttorneyStatus.REJECTED}:
         # A declaration by an agent stands only on an accepted power of attorney.
-        raise Conflict("Check the agent's power of attorney before reviewing the claim", code="poa_unchecked")
+        raise Conflict(_("Check the agent's power of attorney before reviewing the claim"), code="poa_unchecked")
     if decision.result not in REVIEW_RESULTS:
-        raise DomainError(f"unknown review result {decision.result!r}", field="result")
+        raise DomainError(_("unknown review result %(result)s") % {"result": decision.result}, field="result")
     nature = decision.nature or claim.nature
     if nature not in ClaimNature.values:
-        raise DomainError(f"unknown claim nature {nature!r}", field="nature")
+        raise DomainError(_("unknown claim nature %(nature)s") % {"nature": nature}, field="nature")
     amounts = _confirmed_amounts(claim, decision)
     raw_reasons = decision.reasons or {}
     reasons = {
@@ -516,11 +535,14 @@ def review_claim(
     if decision.result == ClaimStatus.PARTLY_CONFIRMED:
         for item in REVIEW_ITEMS:
             if amounts[item] != declared[item] and not reasons[item]:
-                raise DomainError(f"Give the reason why the {item} is not confirmed in full", field=f"reason_{item}")
+                raise DomainError(
+                    _("Give the reason why the %(item)s is not confirmed in full") % {"item": ITEM_LABELS[item]},
+                    field=f"reason_{item}",
+                )
     if decision.result in {ClaimStatus.NOT_CONFIRMED, ClaimStatus.PENDING} and not reasons["general"]:
-        raise DomainError("Give the reason for this result", field="reason_general")
+        raise DomainError(_("Give the reason for this result"), field="reason_general")
     if nature != claim.nature and not reasons["nature"]:
-        raise DomainError("Give the reason why the nature differs from the declaration", field="reason_nature")
+        raise DomainError(_("Give the reason why the nature differs from the declaration"), field="reason_nature")
     if claim.status == ClaimStatus.DECLARED:
         _transition(claim, ClaimStatus.UNDER_REVIEW, actor=actor)
     before = {"status": claim.status}
@@ -564,12 +586,12 @@ def review_batch(
     """Confirm several claims as declared at once (large cases). All or nothing."""
     case = get_case_for(actor, case_id)
     if not policies.can_review(actor, case):
-        raise PermissionDenied("Only the administrator appointed on this case reviews claims")
+        raise PermissionDenied(_("Only the administrator appointed on this case reviews claims"))
     if not claim_ids:
-        raise DomainError("Choose at least one claim", field="claims")
+        raise DomainError(_("Choose at least one claim"), field="claims")
     if len(claim_ids) > MAX_BATCH:
         # Each decision renders and files its own notice: a batch is bounded so one request stays short.
-        raise DomainError(f"At most {MAX_BATCH} claims at a time", field="claims")
+        raise DomainError(_("At most %(max_batch)s claims at a time") % {"max_batch": MAX_BATCH}, field="claims")
     general = _reason(reason, field="reason_general")
     reviews = [
         review_claim(
@@ -672,7 +694,7 @@ def serve_review_notices(*, actor: User, review_ids: list[str]) -> int:
         with transaction.atomic():
             creditor = Creditor.objects.select_for_update().select_related("case__court", "user").get(pk=creditor_id)
             if not policies.can_review(actor, creditor.case):
-                raise PermissionDenied("Only the administrator appointed on this case serves review notices")
+                raise PermissionDenied(_("Only the administrator appointed on this case serves review notices"))
             reviews = list(
                 ClaimReview.objects.filter(pk__in=ids, notices__isnull=True)
                 .select_related("claim__case", "claim__creditor")
@@ -699,14 +721,16 @@ def sign_claims_table(*, actor: User, case_id: uuid.UUID | str) -> SignedTable:
 
     case = get_case_for(actor, case_id)
     if not policies.can_review(actor, case):
-        raise PermissionDenied("Only the administrator appointed on this case signs the claims table")
+        raise PermissionDenied(_("Only the administrator appointed on this case signs the claims table"))
     case = Case.objects.select_for_update().select_related("court").get(pk=case.pk)
     rows = list(table_rows(case)[: MAX_SIGNED_TABLE_ROWS + 1])
     if not rows:
-        raise Conflict("There is no claim on the table yet", code="empty_table")
+        raise Conflict(_("There is no claim on the table yet"), code="empty_table")
     if len(rows) > MAX_SIGNED_TABLE_ROWS:
         raise DomainError(
-            f"A signed table holds at most {MAX_SIGNED_TABLE_ROWS} claims; use the xlsx export", code="table_too_large"
+            _("A signed table holds at most %(max_signed_table_rows)s claims; use the xlsx export")
+            % {"max_signed_table_rows": MAX_SIGNED_TABLE_ROWS},
+            code="table_too_large",
         )
     summary = claims_table(case)
     sealed = sealed_pdf(
@@ -762,18 +786,21 @@ def object_to_claim(
     """The creditor objects to the review result of his claim, within the objection period."""
     claim = _locked_claim(actor, claim_id)
     if not may_act_for_creditor(actor, claim):
-        raise PermissionDenied("Only the creditor objects to the review of his claim")
+        raise PermissionDenied(_("Only the creditor objects to the review of his claim"))
     if claim.status not in OBJECTABLE:
         raise Conflict(
-            f"A claim that is {ClaimStatus(claim.status).label} cannot be objected to", code="bad_transition"
+            _("A claim that is %(status)s cannot be objected to") % {"status": ClaimStatus(claim.status).label},
+            code="bad_transition",
         )
     today = today or timezone.localdate()
     deadline = claim_deadlines(claim, today=today).get("objection")
     if deadline is not None and today > deadline.on:
-        raise Conflict(f"The objection period ended on {deadline.on.isoformat()}", code="period_over")
+        raise Conflict(
+            _("The objection period ended on %(date)s") % {"date": deadline.on.isoformat()}, code="period_over"
+        )
     text = _reason(reasons, field="reasons")
     if not text:
-        raise DomainError("Give the reasons of the objection", field="reasons")
+        raise DomainError(_("Give the reasons of the objection"), field="reasons")
     claimed = _amount(claimed_total, field="claimed_total") if claimed_total.strip() else None
     _transition(claim, ClaimStatus.DISPUTED, actor=actor)
     objection = Objection.objects.create(claim=claim, raised_by=actor, reasons=text, claimed_total_fen=claimed)
@@ -801,17 +828,17 @@ def resolve_objection(
     try:
         objection = Objection.objects.select_related("claim").get(pk=objection_id)
     except (Objection.DoesNotExist, ValueError) as exc:
-        raise NotFound("No such objection") from exc
+        raise NotFound(_("No such objection")) from exc
     claim = _locked_claim(actor, objection.claim_id)
     if not policies.can_rule(actor, claim.case):
-        raise PermissionDenied("Only a judge sitting on the case records the outcome of an objection")
+        raise PermissionDenied(_("Only a judge sitting on the case records the outcome of an objection"))
     if basis not in ResolutionBasis.values:
-        raise DomainError(f"unknown basis {basis!r}", field="basis")
+        raise DomainError(_("unknown basis %(basis)s") % {"basis": basis}, field="basis")
     reference = reference.strip()
     if not reference:
-        raise DomainError("Give the case number of the ruling or judgment", field="reference")
+        raise DomainError(_("Give the case number of the ruling or judgment"), field="reference")
     if objection.status != ObjectionStatus.OPEN:
-        raise Conflict("This objection is already resolved", code="bad_transition")
+        raise Conflict(_("This objection is already resolved"), code="bad_transition")
     nature = decision.nature or claim.confirmed_nature or claim.nature
     amounts = {item: _amount(getattr(decision, item), field=item) for item in REVIEW_ITEMS}
     _transition(claim, ClaimStatus.RESOLVED, actor=actor, note=reference[:500])
@@ -846,7 +873,7 @@ def confirm_undisputed(*, actor: User, case_id: uuid.UUID | str, ruled_on: dt.da
     """The judge confirms by ruling every confirmed or partly confirmed claim that nobody objected to."""
     case = get_case_for(actor, case_id)
     if not policies.can_rule(actor, case):
-        raise PermissionDenied("Only a judge sitting on the case confirms the claims table")
+        raise PermissionDenied(_("Only a judge sitting on the case confirms the claims table"))
     claims = list(
         Claim.objects.select_for_update()
         .filter(case=case, status__in=CONFIRMABLE)
@@ -854,7 +881,7 @@ def confirm_undisputed(*, actor: User, case_id: uuid.UUID | str, ruled_on: dt.da
         .order_by("number")
     )
     if not claims:
-        raise Conflict("There is no undisputed claim to confirm", code="nothing_to_confirm")
+        raise Conflict(_("There is no undisputed claim to confirm"), code="nothing_to_confirm")
     total = sum(claim.confirmed_total_fen for claim in claims)
     ruling = ConfirmationRuling.objects.create(case=case, ruled_on=ruled_on, judge=actor, total_fen=total)
     now = timezone.now()
@@ -866,7 +893,7 @@ def confirm_undisputed(*, actor: User, case_id: uuid.UUID | str, ruled_on: dt.da
             status=ClaimStatus.COURT_CONFIRMED, ruling=ruling, updated_at=now
         )
     if updated != len(ids):
-        raise Conflict("Somebody else changed these claims first; try again", code="stale")
+        raise Conflict(_("Somebody else changed these claims first; try again"), code="stale")
     Claim.objects.filter(pk__in=ids).update(version=F("version") + 1)
     ClaimTransition.objects.bulk_create(
         [
@@ -933,14 +960,16 @@ def import_creditor_list(
     """Import the debtor's creditor list or the employee list: every line or none (art. 48 for employees)."""
     case = get_case_for(actor, case_id)
     if not policies.can_review(actor, case):
-        raise PermissionDenied("Only the administrator appointed on this case imports creditor lists")
+        raise PermissionDenied(_("Only the administrator appointed on this case imports creditor lists"))
     if source not in COLUMNS:
-        raise DomainError(f"unknown list {source!r}", field="source")
+        raise DomainError(_("unknown list %(source)s") % {"source": source}, field="source")
     name, content = _read_list_file(uploaded_file)
     try:
         sheet = read_sheet(content, name)
     except SpreadsheetUnreadable as exc:
-        raise ImportRefused(f"{name}: {exc}", problems=[Problem(0, "", str(exc))]) from exc
+        raise ImportRefused(
+            _("%(name)s: %(exc)s") % {"name": name, "exc": exc}, problems=[Problem(0, "", str(exc))]
+        ) from exc
     parsed = parse_list(sheet, source)
     existing = set(
         Creditor.objects.filter(case=case, identifier__in=[row.identifier for row in parsed.rows]).values_list(
@@ -961,7 +990,8 @@ def import_creditor_list(
     if parsed.problems:
         parsed.problems.sort(key=lambda problem: problem.line)
         raise ImportRefused(
-            f"{name}: {len(parsed.problems)} problem(s); nothing was imported", problems=parsed.problems
+            _("%(name)s: %(count)s problem(s); nothing was imported") % {"name": name, "count": len(parsed.problems)},
+            problems=parsed.problems,
         )
     Creditor.objects.bulk_create(
         [
@@ -1005,18 +1035,20 @@ def _read_list_file(uploaded_file: UploadedFileLike) -> tuple[str, bytes]:
     name = clean_filename(uploaded_file.name)
     if not name.lower().endswith((".xlsx", ".csv")):
         raise ImportRefused(
-            f"{name or '(unnamed file)'}: only .xlsx and .csv files are accepted",
+            _("%(value)s: only .xlsx and .csv files are accepted") % {"value": name or "(unnamed file)"},
             problems=[Problem(0, "", "only .xlsx and .csv files are accepted")],
         )
     buffer = bytearray()
     for chunk in uploaded_file.chunks():
         buffer.extend(chunk)
         if len(buffer) > limit:
-            raise ImportRefused(f"{name}: file is too large", problems=[Problem(0, "", "file is too large")])
+            raise ImportRefused(
+                _("%(name)s: file is too large") % {"name": name}, problems=[Problem(0, "", "file is too large")]
+            )
     content = bytes(buffer)
     if name.lower().endswith(".xlsx") and sniff_content_type(content) != XLSX:
         raise ImportRefused(
-            f"{name}: the name says xlsx but the content is not an xlsx workbook",
+            _("%(name)s: the name says xlsx but the content is not an xlsx workbook") % {"name": name},
             problems=[Problem(0, "", "the content is not an xlsx workbook")],
         )
     return name, content
@@ -1030,10 +1062,10 @@ def publish_employee_list(*, actor: User, case_id: uuid.UUID | str) -> EmployeeL
     """The administrator publishes the employee-claims list; the notice (告示) is filed into the dossier."""
     case = get_case_for(actor, case_id)
     if not policies.can_review(actor, case):
-        raise PermissionDenied("Only the administrator appointed on this case publishes the employee list")
+        raise PermissionDenied(_("Only the administrator appointed on this case publishes the employee list"))
     lines = list(employee_lines_of(case))
     if not lines:
-        raise Conflict("Import the employee list before publishing it", code="no_employee_list")
+        raise Conflict(_("Import the employee list before publishing it"), code="no_employee_list")
     total = sum(line.listed_principal_fen + line.listed_other_fen for line in lines)
     publication = EmployeeListPublication.objects.create(
         case=case, published_by=actor, lines=len(lines), total_fen=total
@@ -1070,9 +1102,9 @@ def link_employee_line(*, actor: User, case_id: uuid.UUID | str, identifier: str
     match the line. Any mismatch looks the same, so the list cannot be probed for who is on it."""
     case = get_case_for(actor, case_id)
     if not policies.can_declare(actor, case):
-        raise PermissionDenied("Only an employee with a creditor account finds his line")
+        raise PermissionDenied(_("Only an employee with a creditor account finds his line"))
     if not EmployeeListPublication.objects.filter(case=case).exists():
-        raise NotFound("The employee list is not published yet")
+        raise NotFound(_("The employee list is not published yet"))
     normalised = normalise_identifier(identifier)
     line = (
         Creditor.objects.select_for_update()
@@ -1081,7 +1113,7 @@ def link_employee_line(*, actor: User, case_id: uuid.UUID | str, identifier: str
     )
     phone = (actor.phone or "").strip()
     if line is None or not phone or line.phone != phone or line.user_id not in {None, actor.pk}:
-        raise NotFound("No line of the published list matches your identity number and phone")
+        raise NotFound(_("No line of the published list matches your identity number and phone"))
     if line.user_id is None:
         Creditor.objects.filter(pk=line.pk).update(user=actor, updated_at=timezone.now())
         line.user = actor
@@ -1095,13 +1127,13 @@ def object_to_employee_line(
 ) -> EmployeeObjection:
     line = get_employee_line_for(actor, creditor_id)
     if line.user_id != actor.pk:
-        raise PermissionDenied("Only the employee objects to his own line")
+        raise PermissionDenied(_("Only the employee objects to his own line"))
     line = Creditor.objects.select_for_update().get(pk=line.pk)
     if EmployeeObjection.objects.filter(creditor=line, status=EmployeeObjectionStatus.OPEN).exists():
-        raise Conflict("Your previous objection is still awaiting its answer", code="objection_open")
+        raise Conflict(_("Your previous objection is still awaiting its answer"), code="objection_open")
     text = _reason(reasons, field="reasons")
     if not text:
-        raise DomainError("Give the reasons of the objection", field="reasons")
+        raise DomainError(_("Give the reasons of the objection"), field="reasons")
     claimed_fen = _amount(claimed, field="claimed") if claimed.strip() else None
     objection = EmployeeObjection.objects.create(creditor=line, raised_by=actor, reasons=text, claimed_fen=claimed_fen)
     record_event(
@@ -1128,15 +1160,15 @@ def answer_employee_objection(
     try:
         objection = EmployeeObjection.objects.select_related("creditor__case").get(pk=objection_id)
     except (EmployeeObjection.DoesNotExist, ValueError, ValidationError) as exc:
-        raise NotFound("No such objection") from exc
+        raise NotFound(_("No such objection")) from exc
     line = get_employee_line_for(actor, objection.creditor_id)
     if not policies.can_review(actor, line.case):
-        raise PermissionDenied("Only the administrator appointed on this case answers objections")
+        raise PermissionDenied(_("Only the administrator appointed on this case answers objections"))
     if expected_version is not None and expected_version != objection.version:
-        raise Conflict("Somebody else changed this objection first; reload it", code="stale")
+        raise Conflict(_("Somebody else changed this objection first; reload it"), code="stale")
     text = _reason(answer, field="answer")
     if not text:
-        raise DomainError("Give the reasons of the answer", field="answer")
+        raise DomainError(_("Give the reasons of the answer"), field="answer")
     corrected = bool(corrected_wages.strip() or corrected_other.strip())
     before = {"wages_fen": line.listed_principal_fen, "other_fen": line.listed_other_fen}
     updated = EmployeeObjection.objects.filter(
@@ -1151,7 +1183,7 @@ def answer_employee_objection(
         updated_at=timezone.now(),
     )
     if updated != 1:
-        raise Conflict("This objection was already answered", code="bad_transition")
+        raise Conflict(_("This objection was already answered"), code="bad_transition")
     if corrected:
         wages = (
             _amount(corrected_wages, field="corrected_wages") if corrected_wages.strip() else line.listed_principal_fen
@@ -1199,18 +1231,18 @@ def check_power_of_attorney(*, actor: User, claim_id: uuid.UUID | str, accepted:
     """The administrator accepts or rejects the power of attorney of the agent who declared the claim."""
     claim = _locked_claim(actor, claim_id)
     if not policies.can_review(actor, claim.case):
-        raise PermissionDenied("Only the administrator appointed on this case checks powers of attorney")
+        raise PermissionDenied(_("Only the administrator appointed on this case checks powers of attorney"))
     if claim.poa_status != PowerOfAttorneyStatus.PENDING:
-        raise Conflict("This claim has no power of attorney awaiting a check", code="bad_transition")
+        raise Conflict(_("This claim has no power of attorney awaiting a check"), code="bad_transition")
     text = _reason(note, field="note")
     if not accepted and not text:
-        raise DomainError("Give the reason for rejecting the power of attorney", field="note")
+        raise DomainError(_("Give the reason for rejecting the power of attorney"), field="note")
     status = PowerOfAttorneyStatus.ACCEPTED if accepted else PowerOfAttorneyStatus.REJECTED
     updated = Claim.objects.filter(pk=claim.pk, poa_status=PowerOfAttorneyStatus.PENDING).update(
         poa_status=status, poa_note=text[:500], updated_at=timezone.now()
     )
     if updated != 1:
-        raise Conflict("Somebody else changed this claim first; reload it", code="stale")
+        raise Conflict(_("Somebody else changed this claim first; reload it"), code="stale")
     claim.poa_status, claim.poa_note = status, text[:500]
     record_event(
         actor=actor,
@@ -1244,7 +1276,7 @@ def normalised_phone(phone: str) -> str:
     if value.startswith("+86"):
         value = value[3:]
     if not PHONE_PATTERN.match(value):
-        raise DomainError("A mainland mobile number has 11 digits and starts with 1", field="phone")
+        raise DomainError(_("A mainland mobile number has 11 digits and starts with 1"), field="phone")
     return value
 
 
@@ -1260,9 +1292,9 @@ def request_phone_code(*, phone: str, now: dt.datetime | None = None) -> PhoneCh
         .values_list("created_at", flat=True)
     )
     if len(recent) >= CODES_PER_HOUR:
-        raise Conflict("Too many codes were sent to this number; try again in an hour", code="rate_limited")
+        raise Conflict(_("Too many codes were sent to this number; try again in an hour"), code="rate_limited")
     if recent and max(recent) > now - CODE_INTERVAL:
-        raise Conflict("A code was just sent; wait a minute before asking again", code="rate_limited")
+        raise Conflict(_("A code was just sent; wait a minute before asking again"), code="rate_limited")
     code = f"{secrets.randbelow(1_000_000):06d}"
     challenge = PhoneChallenge(phone=phone, expires_at=now + CODE_TTL)
     challenge.code_hash = _code_hash(challenge.pk, code)
@@ -1287,11 +1319,11 @@ def _check_code(*, challenge_id: uuid.UUID | str, phone: str, code: str, now: dt
             attempts__lt=CODE_ATTEMPTS,
         ).update(attempts=F("attempts") + 1)
     if counted != 1:
-        raise DomainError("The code has expired or was tried too often; ask for a new one", field="code")
+        raise DomainError(_("The code has expired or was tried too often; ask for a new one"), field="code")
     challenge = PhoneChallenge.objects.get(pk=challenge_id)
     if not hmac.compare_digest(challenge.code_hash, _code_hash(challenge.pk, (code or "").strip())):
         left = CODE_ATTEMPTS - challenge.attempts
-        raise DomainError(f"Wrong code; {left} attempt(s) left", field="code")
+        raise DomainError(_("Wrong code; %(left)s attempt(s) left") % {"left": left}, field="code")
     return challenge
 
 
@@ -1320,7 +1352,7 @@ def register_creditor(
     phone = normalised_phone(r.phone)
     name = r.full_name.strip()
     if not name or len(name) > 100:
-        raise DomainError("Give the name as on the identity document (at most 100 characters)", field="full_name")
+        raise DomainError(_("Give the name as on the identity document (at most 100 characters)"), field="full_name")
     challenge = _check_code(challenge_id=challenge_id, phone=phone, code=code, now=now)
     return _create_registered_creditor(r, identifier=identifier, phone=phone, name=name, challenge=challenge, now=now)
 
@@ -1331,9 +1363,9 @@ def _create_registered_creditor(
 ) -> User:
     used = PhoneChallenge.objects.filter(pk=challenge.pk, used_at__isnull=True).update(used_at=now, verified_at=now)
     if used != 1:
-        raise DomainError("The code has expired or was tried too often; ask for a new one", field="code")
+        raise DomainError(_("The code has expired or was tried too often; ask for a new one"), field="code")
     if CreditorIdentity.objects.filter(identifier=identifier).exists():
-        raise Conflict("An account is already registered with this number; sign in instead", field="identifier")
+        raise Conflict(_("An account is already registered with this number; sign in instead"), field="identifier")
     user = create_user(
         actor=None,
         username=r.username,
@@ -1350,7 +1382,7 @@ def _create_registered_creditor(
             )
     except IntegrityError as exc:
         raise Conflict(
-            "An account is already registered with this number; sign in instead", field="identifier"
+            _("An account is already registered with this number; sign in instead"), field="identifier"
         ) from exc
     linked = _link_known_records(user=user, identifier=identifier, phone=phone, name=name)
     record_event(
@@ -1390,10 +1422,10 @@ def join_case_to_declare(*, actor: User, case_id: uuid.UUID | str) -> Case:
 
     case = open_for_declaration().filter(pk=case_id).first()
     if case is None:
-        raise NotFound("No such case is open for declaration")
+        raise NotFound(_("No such case is open for declaration"))
     if not (actor.is_active and actor.role in policies.DECLARING_ROLES):
-        raise PermissionDenied("Only a creditor or his agent declares a claim")
+        raise PermissionDenied(_("Only a creditor or his agent declares a claim"))
     if actor.role == Role.CREDITOR and not CreditorIdentity.objects.filter(user=actor).exists():
-        raise PermissionDenied("Register with a verified identity before declaring", code="identity_required")
+        raise PermissionDenied(_("Register with a verified identity before declaring"), code="identity_required")
     _ensure_creditor_member(actor=actor, case=case, user=actor)
     return case

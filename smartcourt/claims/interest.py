@@ -15,6 +15,8 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext as _
+
 from smartcourt.claims.choices import DAY_COUNT_BASIS, DayCount
 from smartcourt.core.errors import DomainError
 
@@ -79,22 +81,28 @@ def compute_interest(
 ) -> InterestComputation:
     """Simple interest on ``principal_fen`` over ``periods`` up to the day before ``accepted_on``."""
     if day_count not in DAY_COUNT_BASIS:
-        raise DomainError(f"unknown day count {day_count!r}", field="day_count")
+        raise DomainError(_("unknown day count %(day_count)s") % {"day_count": day_count}, field="day_count")
     if principal_fen < 0:
-        raise DomainError("the principal cannot be negative", field="principal")
+        raise DomainError(_("the principal cannot be negative"), field="principal")
     basis = DAY_COUNT_BASIS[DayCount(day_count)]
     ordered = sorted(periods, key=lambda period: period.start)
     for period in ordered:
         if not Decimal(0) <= period.annual_rate <= MAX_RATE:
-            raise DomainError(f"annual rate {period.annual_rate} is out of range (0 to 10)", field="rate")
+            raise DomainError(
+                _("annual rate %(annual_rate)s is out of range (0 to 10)") % {"annual_rate": period.annual_rate},
+                field="rate",
+            )
         if period.start >= accepted_on:
             raise DomainError(
-                f"interest cannot start on {period.start.isoformat()}: the case was accepted on "
-                f"{accepted_on.isoformat()} and interest stops the day before (art. 46)",
+                _(
+                    "interest cannot start on %(start)s: the case was accepted on %(accepted_on)s "
+                    "and interest stops the day before (art. 46)"
+                )
+                % {"start": period.start.isoformat(), "accepted_on": accepted_on.isoformat()},
                 field="interest_from",
             )
     if len({period.start for period in ordered}) != len(ordered):
-        raise DomainError("two rate periods start on the same day", field="interest_from")
+        raise DomainError(_("two rate periods start on the same day"), field="interest_from")
     lines: list[InterestLine] = []
     for index, period in enumerate(ordered):
         end = ordered[index + 1].start if index + 1 < len(ordered) else accepted_on
@@ -122,7 +130,7 @@ def parse_rate(value: str, *, field: str = "rate") -> Decimal:
     try:
         percent = Decimal(str(value).strip().rstrip("%"))
     except ArithmeticError as exc:
-        raise DomainError(f"{value!r} is not a rate in percent", field=field) from exc
+        raise DomainError(_("%(value)s is not a rate in percent") % {"value": value}, field=field) from exc
     if not percent.is_finite():
-        raise DomainError(f"{value!r} is not a rate in percent", field=field)
+        raise DomainError(_("%(value)s is not a rate in percent") % {"value": value}, field=field)
     return percent / 100

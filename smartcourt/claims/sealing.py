@@ -14,6 +14,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from smartcourt.accounts.models import Organisation, User
 from smartcourt.administrators.models import Appointment
@@ -42,7 +43,7 @@ def administrator_firm(case: Case) -> Organisation:
         return appointment.firm
     member = case.members.filter(role=MemberRole.ADMINISTRATOR, organisation__isnull=False).first()
     if member is None or member.organisation is None:
-        raise DomainError("No administrator firm is appointed on the case", code="no_firm")
+        raise DomainError(_("No administrator firm is appointed on the case"), code="no_firm")
     return member.organisation
 
 
@@ -54,7 +55,7 @@ def sealed_pdf(*, actor: User, case: Case, template: str, context: dict[str, Any
     if seal is None:
         seal = create_seal(actor=actor, organisation=firm, purpose=FIRM_SEAL_PURPOSE)
     if not can_sign_with(actor, case, seal):
-        raise PermissionDenied("Only the administrator appointed on this case holds its seal")
+        raise PermissionDenied(_("Only the administrator appointed on this case holds its seal"))
     page_context = {
         **document_context(case),
         **context,

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from smartcourt.accounts.models import User
 from smartcourt.bankruptcy.choices import ProceedingStatus
@@ -59,12 +60,12 @@ def get_claim_for(user: User, claim_id: uuid.UUID | str, *, case_id: uuid.UUID |
     try:
         claim = Claim.objects.select_related("case", "creditor").get(pk=claim_id)
     except (Claim.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
-        raise NotFound("No such claim") from exc
+        raise NotFound(_("No such claim")) from exc
     if case_id is not None and str(claim.case_id) != str(case_id):
-        raise NotFound("No such claim")
+        raise NotFound(_("No such claim"))
     case = get_case_for(user, claim.case_id)
     if not can_see_all_claims(user, case) and user.pk not in {claim.creditor.user_id, claim.agent_id}:
-        raise NotFound("No such claim")
+        raise NotFound(_("No such claim"))
     return claim
 
 
@@ -177,7 +178,7 @@ def get_claim_document_for(user: User, claim: Claim, document_id: uuid.UUID | st
     try:
         return claim_documents(user, claim).get(pk=document_id)
     except (ClaimDocument.DoesNotExist, ValidationError, ValueError) as exc:
-        raise NotFound("No such document") from exc
+        raise NotFound(_("No such document")) from exc
 
 
 def tracker_for(user: User) -> QuerySet[Claim]:
@@ -215,10 +216,10 @@ def get_employee_line_for(user: User, creditor_id: uuid.UUID | str) -> Creditor:
     try:
         line = Creditor.objects.select_related("case").get(pk=creditor_id, source=CreditorSource.EMPLOYEE_LIST)
     except (Creditor.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
-        raise NotFound("No such line") from exc
+        raise NotFound(_("No such line")) from exc
     case = get_case_for(user, line.case_id)
     if not employee_lines_for(user, case).filter(pk=line.pk).exists():
-        raise NotFound("No such line")
+        raise NotFound(_("No such line"))
     return line
 
 
@@ -250,7 +251,7 @@ def get_signed_table(case: Case, table_id: uuid.UUID | str) -> SignedTable:
     try:
         return signed_tables(case).get(pk=table_id)
     except (SignedTable.DoesNotExist, ValueError, ValidationError) as exc:
-        raise NotFound("No such signed table") from exc
+        raise NotFound(_("No such signed table")) from exc
 
 
 def open_for_declaration() -> QuerySet[Case]:

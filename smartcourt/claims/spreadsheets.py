@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
+from django.utils.translation import gettext as _
+
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _CELL_REF = re.compile(r'<c r="([A-Z]+)(\d+)"[^>]*?(?:/>|>(.*?)</c>)', re.S)
 # Characters XML 1.0 cannot carry at all.
@@ -63,7 +65,7 @@ def read_sheet(content: bytes, filename: str) -> Sheet:
         return _read_xlsx(content)
     if name.endswith(".csv"):
         return _read_csv(content)
-    raise SpreadsheetUnreadable("only .xlsx and .csv files are accepted")
+    raise SpreadsheetUnreadable(_("only .xlsx and .csv files are accepted"))
 
 
 def _read_xlsx(content: bytes) -> Sheet:
@@ -73,14 +75,16 @@ def _read_xlsx(content: bytes) -> Sheet:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
         names = workbook.sheet_names
         if not names:
-            raise SpreadsheetUnreadable("the workbook has no sheet")
+            raise SpreadsheetUnreadable(_("the workbook has no sheet"))
         rows: list[list[CellValue]] = [
             list(row) for row in workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
         ]
     except SpreadsheetUnreadable:
         raise
     except Exception as exc:  # calamine raises several unrelated types for a broken file
-        raise SpreadsheetUnreadable(f"not a readable xlsx workbook ({exc.__class__.__name__})") from exc
+        raise SpreadsheetUnreadable(
+            _("not a readable xlsx workbook (%(name)s)") % {"name": exc.__class__.__name__}
+        ) from exc
     return Sheet(rows=rows, formulas=_xlsx_formulas(content))
 
 
@@ -93,7 +97,7 @@ def _xlsx_formulas(content: bytes) -> frozenset[tuple[int, int]]:
         first = "xl/worksheets/sheet1.xml" if "xl/worksheets/sheet1.xml" in candidates else candidates[0]
         info = archive.getinfo(first)
         if info.file_size > 200 * 1024 * 1024:
-            raise SpreadsheetUnreadable("the worksheet is too large")
+            raise SpreadsheetUnreadable(_("the worksheet is too large"))
         xml = archive.read(first).decode("utf-8", errors="replace")
     found = set()
     for match in _CELL_REF.finditer(xml):
@@ -105,7 +109,7 @@ def _xlsx_formulas(content: bytes) -> frozenset[tuple[int, int]]:
 
 def _read_csv(content: bytes) -> Sheet:
     if b"\x00" in content:
-        raise SpreadsheetUnreadable("the file is binary, not a csv text file")
+        raise SpreadsheetUnreadable(_("the file is binary, not a csv text file"))
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = content.decode(encoding)
@@ -113,7 +117,7 @@ def _read_csv(content: bytes) -> Sheet:
             continue
         break
     else:
-        raise SpreadsheetUnreadable("the csv file is neither UTF-8 nor GBK text")
+        raise SpreadsheetUnreadable(_("the csv file is neither UTF-8 nor GBK text"))
     rows: list[list[CellValue]] = [list(row) for row in csv.reader(io.StringIO(text, newline=""))]
     return Sheet(rows=rows, formulas=frozenset(), encoding="utf-8" if encoding == "utf-8-sig" else "gbk")
 
