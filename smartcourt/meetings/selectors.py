@@ -162,3 +162,15 @@ def check_receipt(commitment: str) -> ReceiptCheck:
         index=every.index(commitment),
         size=len(every),
     )
+
+
+def published_commitments(meeting_ids: list[str]) -> dict[str, list[str]]:
+    """The commitments published at the close of each of ``meeting_ids``, sorted: the transparency log takes them
+    as leaves right after the audit event that closed the meeting."""
+    found: dict[str, list[str]] = {}
+    rows = AgendaItem.objects.filter(meeting_id__in=meeting_ids, meeting__status=MeetingStatus.CLOSED).values_list(
+        "meeting_id", "published_ballots"
+    )
+    for meeting_id, published in rows:
+        found.setdefault(str(meeting_id), []).extend(str(row[0]) for row in published)
+    return {key: sorted(values) for key, values in found.items()}
