@@ -31,8 +31,9 @@ Amounts are integers of fen; times ISO 8601 with offset; the bank's calendar day
 The bank enforces the limits: a transfer (or batch) over the per-transaction, daily or cumulative limit is
 rejected with that reason unless it carries a valid court approval token (smartcourt/banking/approval.py)
 binding exactly its case, account, payee, amount and idempotency key (a batch: batch id, SHA-256 of its
-instruction list, total and count). A same-key resend answers with the first result; the same key with
-another instruction is refused with 409 ``idempotency_key_reused``; a rejected key may be sent again.
+instruction list, total and count). A same-key resend answers with the first result (whatever approval
+token it carries); the same key with another instruction is refused with 409 ``idempotency_key_reused``; a
+rejected key may be sent again.
 
 Test and demo operations (signed like the rest):
 

@@ -378,7 +378,10 @@ def statement(connection: sqlite3.Connection, data: Mapping[str, Any]) -> dict[s
 
 
 def _request_hash(data: Mapping[str, Any]) -> str:
-    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    """What makes two instructions "the same": everything but the approval token, which authorises the
+    instruction without being part of it (a resend after a crash may carry a freshly issued token)."""
+    content = {name: value for name, value in data.items() if name != "approval_token"}
+    return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
 def _result(row: sqlite3.Row) -> dict[str, Any]:
@@ -611,7 +614,7 @@ def batch_transfer(
     items = [_instruction({**raw, "account_number": number}) for raw in raw_items if isinstance(raw, dict)]
     if len(items) != len(raw_items) or len({item["idempotency_key"] for item in items}) != len(items):
         raise BankRequestError(422, "invalid_field", "every instruction is an object with its own idempotency key")
-    request_hash = _request_hash({"batch": batch_id, "account": number, "items": items, "token": token})
+    request_hash = _request_hash({"batch": batch_id, "account": number, "items": items})
     with writing(connection):
         existing = connection.execute("SELECT * FROM batches WHERE batch_id = ?", (batch_id,)).fetchone()
         if existing is not None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -169,3 +169,68 @@ def ensure_demo_keys(directory: Path, *, signature_alg: str = ED25519, envelope_
             staged.replace(bank_path)
     finally:
         staged.unlink(missing_ok=True)
+
+
+# --- rotation steps (each returns a new PartyKeys; the caller writes it with write_private) ---------------
+
+
+class RotationError(ValueError):
+    """A rotation step that would break the link (retiring the key in use, activating an unknown key)."""
+
+
+def add_signing_key(keys: PartyKeys, key: SigningKey) -> PartyKeys:
+    if any(existing.keyid == key.keyid for existing in keys.signing_keys):
+        raise RotationError(f"a signing key {key.keyid!r} exists already")
+    return replace(keys, signing_keys=(*keys.signing_keys, key))
+
+
+def activate_signing_key(keys: PartyKeys, keyid: str) -> PartyKeys:
+    if not any(existing.keyid == keyid for existing in keys.signing_keys):
+        raise RotationError(f"no signing key {keyid!r}")
+    return replace(keys, signing_current=keyid)
+
+
+def retire_signing_key(keys: PartyKeys, keyid: str) -> PartyKeys:
+    if keyid == keys.signing_current:
+        raise RotationError(f"{keyid!r} is the key in use: activate another one first")
+    remaining = tuple(key for key in keys.signing_keys if key.keyid != keyid)
+    if len(remaining) == len(keys.signing_keys):
+        raise RotationError(f"no signing key {keyid!r}")
+    return replace(keys, signing_keys=remaining)
+
+
+def add_peer_key(keys: PartyKeys, key: PublicKey) -> PartyKeys:
+    if keys.peer_key(key.keyid) is not None:
+        raise RotationError(f"a peer key {key.keyid!r} exists already")
+    return replace(keys, peer_keys=(*keys.peer_keys, key))
+
+
+def remove_peer_key(keys: PartyKeys, keyid: str) -> PartyKeys:
+    remaining = tuple(key for key in keys.peer_keys if key.keyid != keyid)
+    if len(remaining) == len(keys.peer_keys):
+        raise RotationError(f"no peer key {keyid!r}")
+    if not remaining:
+        raise RotationError("the last peer key cannot be removed: nothing from the peer could be verified")
+    return replace(keys, peer_keys=remaining)
+
+
+def add_envelope_key(keys: PartyKeys, key: EnvelopeKey) -> PartyKeys:
+    if key.kid in keys.envelope.keys:
+        raise RotationError(f"an envelope key {key.kid!r} exists already")
+    ring = Keyring(keys={**keys.envelope.keys, key.kid: key}, current=keys.envelope.current)
+    return replace(keys, envelope=ring)
+
+
+def activate_envelope_key(keys: PartyKeys, kid: str) -> PartyKeys:
+    if kid not in keys.envelope.keys:
+        raise RotationError(f"no envelope key {kid!r}")
+    return replace(keys, envelope=Keyring(keys=keys.envelope.keys, current=kid))
+
+
+def retire_envelope_key(keys: PartyKeys, kid: str) -> PartyKeys:
+    if kid == keys.envelope.current:
+        raise RotationError(f"{kid!r} is the envelope key in use: activate another one first")
+    if kid not in keys.envelope.keys:
+        raise RotationError(f"no envelope key {kid!r}")
+    ring = Keyring(keys={k: v for k, v in keys.envelope.keys.items() if k != kid}, current=keys.envelope.current)
+    return replace(keys, envelope=ring)

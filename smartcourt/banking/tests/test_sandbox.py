@@ -365,6 +365,12 @@ def test_over_limit_with_the_courts_token_executes(bank):
     result = bank.adapter.transfer(approved)
     assert result.status == TransferStatus.EXECUTED
     assert bank.balance(account) == 70 * WAN
+    # A resend after a crash may carry a freshly issued token: the same instruction, answered, not paid again.
+    reissued = instruction(account, 30 * WAN, key=item.idempotency_key, token=court_token(bank, item, expires_in=7200))
+    assert reissued.approval_token != approved.approval_token
+    assert bank.adapter.transfer(reissued) == result
+    assert bank.adapter.transfer(instruction(account, 30 * WAN, key=item.idempotency_key)) == result
+    assert bank.balance(account) == 70 * WAN
 
 
 @pytest.mark.parametrize(
