@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import json
 import re
 import uuid
 import zipfile
@@ -16,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -32,13 +33,14 @@ from smartcourt.claims.spreadsheets import CellValue, SpreadsheetUnreadable, rea
 from smartcourt.core.errors import Conflict, DomainError, PermissionDenied
 from smartcourt.core.uploads import XLSX, sniff_content_type
 from smartcourt.distributions import policies
-from smartcourt.distributions.checking import check_rows
+from smartcourt.distributions.checking import CheckedLine, check_rows
 from smartcourt.distributions.choices import (
     BATCH_TRANSITIONS,
     PLAN_TRANSITIONS,
     BatchSource,
     BatchStatus,
     LineClass,
+    LineStatus,
     PlanKind,
     PlanStatus,
     ReserveReason,
@@ -424,26 +426,7 @@ def upload_batch(
         if (found := existing.first()) is not None:
             return found, False
         raise Conflict("Another payment batch of this plan is already in progress", code="batch_in_progress") from None
-    BatchLine.objects.bulk_create(
-        [
-            BatchLine(
-                batch=batch,
-                row=line.row,
-                creditor_id=line.creditor_id,
-                payee_name=line.name,
-                payee_identity=line.identity,
-                account=line.account,
-                bank_name=line.bank_name,
-                bank_code=line.bank_code,
-                amount_text=line.amount_text,
-                amount_fen=line.amount_fen,
-                planned_fen=line.planned_fen,
-                errors=line.errors,
-            )
-            for line in result.lines
-        ],
-        batch_size=2000,
-    )
+    _journal_lines(batch, result.lines)
     BatchTransition.objects.create(batch=batch, from_status="", to_status=status, actor=actor)
     record_event(
         actor=actor,
@@ -461,6 +444,70 @@ def upload_batch(
         },
     )
     return batch, True
+
+
+_LINE_COLUMNS = (
+    "id",
+    "batch_id",
+    "row",
+    "creditor_id",
+    "payee_name",
+    "payee_identity",
+    "account",
+    "bank_name",
+    "bank_code",
+    "amount_text",
+    "amount_fen",
+    "planned_fen",
+    "errors",
+    "status",
+    "bank_reference",
+    "failure_code",
+    "failure_text",
+)
+
+
+def _journal_lines(batch: PaymentBatch, lines: Sequence[CheckedLine]) -> None:
+    """Insert the batch's lines with one executemany per 5,000 rows.
+
+    The ORM's bulk_create spends most of a large upload building model instances and preparing each field;
+    these rows are plain (text, integers, one JSON list, UUIDs), so they are prepared here once, per type,
+    the way the database backend stores them (UUIDs: hex text on SQLite, native on PostgreSQL)."""
+    native_uuid = connection.features.has_native_uuid_field
+
+    def key(value: uuid.UUID) -> uuid.UUID | str:
+        return value if native_uuid else value.hex
+
+    table = connection.ops.quote_name(BatchLine._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(column) for column in _LINE_COLUMNS)
+    placeholders = ", ".join(["%s"] * len(_LINE_COLUMNS))
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608 - names from our own model
+    batch_key = key(batch.pk)
+    rows = [
+        (
+            key(uuid.uuid4()),
+            batch_key,
+            line.row,
+            key(uuid.UUID(line.creditor_id)) if line.creditor_id else None,
+            line.name,
+            line.identity,
+            line.account,
+            line.bank_name,
+            line.bank_code,
+            line.amount_text,
+            line.amount_fen,
+            line.planned_fen,
+            json.dumps(line.errors, ensure_ascii=False) if line.errors else "[]",
+            LineStatus.PENDING.value,
+            "",
+            "",
+            "",
+        )
+        for line in lines
+    ]
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 5000):
+            cursor.executemany(sql, rows[start : start + 5000])
 
 
 def _locked_batch(actor: User, batch_id: uuid.UUID | str) -> PaymentBatch:

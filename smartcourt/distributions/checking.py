@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -27,7 +26,7 @@ COLUMNS = ["seq", "name", "identity", "account", "bank_name", "bank_code", "amou
 MAX_LINES = 200_000
 _ACCOUNT = re.compile(r"^\d{8,32}$")
 _BANK_CODE = re.compile(r"^\d{12}$")
-_AMOUNT = re.compile(r"^\d{1,13}(\.\d+)?$")
+_AMOUNT = re.compile(r"^(\d{1,13})(?:\.(\d+))?$")
 
 
 @dataclass(frozen=True)
@@ -91,25 +90,23 @@ def _amount(line: CheckedLine, value: CellValue) -> None:
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         line.error("amount", "amount_invalid", value=str(value))
         return
-    # A number cell is read through its shortest repr (Decimal(str(v))), never as a binary float.
+    # A number cell is read through its shortest repr (str(float)), never through binary arithmetic; the
+    # text is then split into whole yuan and decimals and turned into fen with integers only.
     text = value.strip() if isinstance(value, str) else str(value)
     line.amount_text = text[:40]
-    if not _AMOUNT.match(text):
+    match = _AMOUNT.match(text)
+    if match is None:
         line.error("amount", "amount_invalid", value=text[:40])
         return
-    try:
-        yuan = Decimal(text)
-    except InvalidOperation:  # pragma: no cover - the pattern excludes it
-        line.error("amount", "amount_invalid", value=text[:40])
-        return
-    fen = yuan * 100
-    if fen != fen.to_integral_value():
+    whole, decimals = match.group(1), match.group(2) or ""
+    if len(decimals) > 2 and decimals[2:].strip("0"):
         line.error("amount", "amount_decimals", value=text[:40])
         return
+    fen = int(whole) * 100 + int((decimals[:2] or "0").ljust(2, "0"))
     if fen <= 0 or fen > MAX_FEN:
         line.error("amount", "amount_range", value=text[:40])
         return
-    line.amount_fen = int(fen)
+    line.amount_fen = fen
 
 
 def _header_map(row: Sequence[CellValue]) -> dict[str, int] | None:
