@@ -79,9 +79,9 @@ AWAITING_COURT = frozenset({PaymentStatus.SUBMITTED, PaymentStatus.REVIEWED})
 
 class Step(models.TextChoices):
     # The judge assistant's review (审核).
-    REVIEW = "review", _("Review")
+    REVIEW = "review", _("Assistant's review")
     # The judge's approval (审批).
-    APPROVAL = "approval", _("Approval")
+    APPROVAL = "approval", _("Judge's approval")
 
 
 class Decision(models.TextChoices):
