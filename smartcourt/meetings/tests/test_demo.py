@@ -44,7 +44,8 @@ def test_demo_meetings() -> None:
     first = Meeting.objects.get(case__title="南通华瑞服饰有限公司破产清算案")
     assert first.status == "closed" and first.minutes_entry is not None and first.ballot_count == 10
     plan, realisation = first.items.get(position=2), first.items.get(position=3)
-    # Management plan: all five present for (孙丽 changed her vote); 1,596,000 of 1,746,000 unsecured yuan (天成物流's disputed 150,000 has no vote).
+    # Management plan: all five present for (孙丽 changed her vote); 1,596,000 of 1,746,000 unsecured yuan
+    # (天成物流's disputed 150,000 has no vote).
     only = plan.result["classes"][0]
     assert plan.passed and (only["present_count"], only["for_count"]) == (5, 5)
     assert (only["for_amount"], only["total_amount"]) == ("1596000.00", "1746000.00")
