@@ -23,6 +23,8 @@ from django.utils import timezone
 
 from smartcourt.accounts.models import User
 from smartcourt.audit.actions import record_event
+from smartcourt.banking.adapter import BankUnavailable, Payee, TransferInstruction, TransferResult, TransferStatus
+from smartcourt.banking.approval import issue_batch_approval_token
 from smartcourt.banking.iso20022.pain001 import CreditTransfer, build_pain001
 from smartcourt.banking.iso20022.pain001 import PaymentBatch as Pain001Batch
 from smartcourt.cases.choices import PartyRole
@@ -49,12 +51,16 @@ from smartcourt.distributions.models import (
     BatchLine,
     BatchTransition,
     DistributionPlan,
+    Escrow,
     PaymentBatch,
     PlanLine,
     PlanTransition,
 )
 from smartcourt.distributions.planning import ClaimRow, Expense, compute_plan
 from smartcourt.distributions.selectors import claims_owed, compare_batch, payees_of
+from smartcourt.funds.bank import adapter_for as bank_adapter_for
+from smartcourt.funds.models import SupervisedAccount
+from smartcourt.funds.selectors import account_of
 
 # Claims the plan pays: reviewed and confirmed (by the administrator, the court, or after a dispute).
 CONFIRMED_STATES = frozenset(
@@ -659,4 +665,168 @@ def refuse_batch(*, actor: User, batch_id: uuid.UUID | str, reason: str) -> Paym
         before=before,
         after={"status": batch.status, "reason": reason[:2000]},
     )
+    return batch
+
+
+# --- execution: the approved batch to the bank, its answers, escrow -------------------------------------------
+
+# The sandbox bank (and the adapter contract) takes at most this many instructions per batch call; a larger
+# batch goes as consecutive parts, each under its own court token covering exactly that part.
+BANK_BATCH_SIZE = 5000
+APPROVAL_VALIDITY = dt.timedelta(days=3)
+
+
+def _account_for(batch: PaymentBatch) -> SupervisedAccount:
+    account = account_of(batch.plan.case)
+    if account is None:
+        raise Conflict("The case has no supervised account to pay from", code="no_account")
+    if account.account_number != batch.paying_account:
+        raise Conflict(
+            "The batch is paid from an account that is not the case's supervised account", code="account_mismatch"
+        )
+    return account
+
+
+@transaction.atomic
+def mark_batch_sent(*, actor: User, batch_id: uuid.UUID | str) -> PaymentBatch:
+    """First step of sending: the approved batch becomes SENT (intent recorded) before any bank call, so a
+    crash after this point is resumed by sending again: the bank answers repeated batch ids and idempotency
+    keys with its first results and never pays twice."""
+    batch = _locked_batch(actor, batch_id)
+    if not (policies.can_rule(actor, batch.plan.case) or policies.can_prepare(actor, batch.plan.case)):
+        raise PermissionDenied("Only the judge or the administrator of this case sends an approved batch")
+    if batch.status in (BatchStatus.SENT, BatchStatus.COMPLETED):
+        return batch
+    _account_for(batch)
+    before = {"status": batch.status}
+    _move_batch(batch, BatchStatus.SENT, actor=actor)
+    record_event(
+        actor=actor,
+        action="distributions.batch_sent",
+        case_id=batch.plan.case_id,
+        obj=batch,
+        before=before,
+        after={"status": batch.status},
+    )
+    return batch
+
+
+def _instructions(batch: PaymentBatch, account_number: str, lines: Sequence[BatchLine]) -> list[TransferInstruction]:
+    return [
+        TransferInstruction(
+            idempotency_key=line.end_to_end_id,
+            account_number=account_number,
+            payee=Payee(
+                name=line.payee_name,
+                account_number=line.account,
+                bank_name=line.bank_name,
+                bank_code=line.bank_code,
+                identity_number=line.payee_identity,
+            ),
+            amount_fen=line.amount_fen or 0,
+            purpose=f"{batch.plan.case.number} 破产财产分配"[:60],
+        )
+        for line in lines
+    ]
+
+
+def send_batch(*, actor: User, batch_id: uuid.UUID | str) -> str:
+    """Send an approved batch to the bank and record each line's answer; returns the batch's status.
+
+    Safe to run any number of times (a task retries it): only lines without a final answer are sent, under
+    the same part ids and idempotency keys, so the bank answers them with its first results."""
+    batch = mark_batch_sent(actor=actor, batch_id=batch_id)
+    if batch.status == BatchStatus.COMPLETED:
+        return batch.status
+    account = _account_for(batch)
+    adapter = bank_adapter_for(account.bank_partner)
+    open_lines = list(batch.lines.filter(status__in=[LineStatus.PENDING, LineStatus.ACCEPTED]).order_by("row"))
+    all_rows = list(batch.lines.order_by("row").values_list("row", flat=True))
+    part_of = {row: index // BANK_BATCH_SIZE for index, row in enumerate(all_rows)}
+    parts: dict[int, list[BatchLine]] = defaultdict(list)
+    for line in open_lines:
+        parts[part_of[line.row]].append(line)
+    for part in sorted(parts):
+        # The part is always re-sent whole (its lines in the first call), so its token and hash never change.
+        whole = list(batch.lines.order_by("row")[part * BANK_BATCH_SIZE : (part + 1) * BANK_BATCH_SIZE])
+        instructions = _instructions(batch, account.account_number, whole)
+        part_id = f"{batch.pk.hex}-{part + 1}"
+        token = issue_batch_approval_token(
+            case_reference=batch.plan.case.number or str(batch.plan.case_id),
+            account_number=account.account_number,
+            batch_id=part_id,
+            instructions=instructions,
+            expires_at=timezone.now() + APPROVAL_VALIDITY,
+        )
+        try:
+            result = adapter.batch_transfer(
+                batch_id=part_id, account_number=account.account_number, instructions=instructions, approval_token=token
+            )
+        except BankUnavailable:
+            return BatchStatus.SENT
+        record_bank_results(batch_id=batch.pk, results=result.results)
+    batch.refresh_from_db()
+    return batch.status
+
+
+@transaction.atomic
+def record_bank_results(*, batch_id: uuid.UUID | str, results: Sequence[TransferResult]) -> PaymentBatch:
+    """Record the bank's answer per line (by idempotency key = EndToEndId): executed lines are paid; a
+    refused or returned payment goes to escrow (提存) with the bank's reason. A line already final keeps its
+    state, except a paid line that the bank later reports returned. When no line waits any more, the batch is
+    completed. Used for the batch call's answer, and for pain.002 and camt.054 read by banking.iso20022."""
+    batch = PaymentBatch.objects.select_for_update().select_related("plan", "plan__case").get(pk=batch_id)
+    lines = {line.end_to_end_id: line for line in batch.lines.all()}
+    changed = {"paid": 0, "escrowed": 0, "accepted": 0}
+    for result in results:
+        line = lines.get(result.idempotency_key)
+        if line is None:
+            raise DomainError("the bank answered about a line not in this batch", code="bank_mismatch")
+        final = line.status in (LineStatus.PAID, LineStatus.ESCROWED)
+        if result.status == TransferStatus.EXECUTED and not final:
+            BatchLine.objects.filter(pk=line.pk).update(
+                status=LineStatus.PAID, bank_reference=result.bank_reference[:35]
+            )
+            changed["paid"] += 1
+        elif result.status in (TransferStatus.REJECTED, TransferStatus.RETURNED) and (
+            not final or (line.status == LineStatus.PAID and result.status == TransferStatus.RETURNED)
+        ):
+            reason = str(result.reason.value) if result.reason else result.status.value
+            BatchLine.objects.filter(pk=line.pk).update(
+                status=LineStatus.ESCROWED,
+                bank_reference=(result.bank_reference or line.bank_reference)[:35],
+                failure_code=reason[:40],
+                failure_text=(result.message or reason)[:300],
+            )
+            Escrow.objects.get_or_create(
+                batch_line=line,
+                defaults={
+                    "case": batch.plan.case,
+                    "creditor_id": line.creditor_id,
+                    "amount_fen": line.amount_fen or 0,
+                    "reason_code": reason[:40],
+                    "reason": (result.message or reason)[:300],
+                },
+            )
+            changed["escrowed"] += 1
+        elif result.status == TransferStatus.ACCEPTED and line.status == LineStatus.PENDING:
+            BatchLine.objects.filter(pk=line.pk).update(status=LineStatus.ACCEPTED)
+            changed["accepted"] += 1
+    waiting = batch.lines.filter(status__in=[LineStatus.PENDING, LineStatus.ACCEPTED]).exists()
+    if not waiting and batch.status == BatchStatus.SENT:
+        PaymentBatch.objects.filter(pk=batch.pk, row_version=batch.row_version).update(
+            status=BatchStatus.COMPLETED, row_version=batch.row_version + 1, updated_at=timezone.now()
+        )
+        BatchTransition.objects.create(
+            batch=batch, from_status=batch.status, to_status=BatchStatus.COMPLETED, actor=None
+        )
+        batch.status = BatchStatus.COMPLETED
+    if any(changed.values()):
+        record_event(
+            actor=None,
+            action="distributions.bank_results_recorded",
+            case_id=batch.plan.case_id,
+            obj=batch,
+            after={**changed, "status": batch.status},
+        )
     return batch

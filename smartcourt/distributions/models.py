@@ -165,7 +165,7 @@ class BatchLine(UUIDModel):
     errors = models.JSONField(default=list, help_text="[{field, code, params}]; empty when the line is right.")
     status = models.CharField(max_length=16, choices=LineStatus.choices, default=LineStatus.PENDING)
     bank_reference = models.CharField(max_length=35, blank=True)
-    failure_code = models.CharField(max_length=8, blank=True)
+    failure_code = models.CharField(max_length=40, blank=True)
     failure_text = models.CharField(max_length=300, blank=True)
 
     class Meta:
@@ -196,6 +196,6 @@ class Escrow(TimestampedModel):
     batch_line = models.OneToOneField(BatchLine, on_delete=models.PROTECT, related_name="escrow")
     creditor = models.ForeignKey(Creditor, null=True, on_delete=models.PROTECT, related_name="+")
     amount_fen = models.BigIntegerField()
-    reason_code = models.CharField(max_length=8, blank=True, help_text="The bank's ISO reason code, e.g. AC04.")
+    reason_code = models.CharField(max_length=40, blank=True, help_text="The bank's reason code (ISO or adapter).")
     reason = models.CharField(max_length=300)
     released_at = models.DateTimeField(null=True, blank=True)

@@ -1,0 +1,123 @@
+"""The approved batch paid through the sandbox bank (a real process speaking the signed, encrypted protocol):
+one court token for the batch, every line answered, a returned payment escrowed with the bank's reason;
+sending again, or after a crash between the bank's answer and our record, never pays twice."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from smartcourt.banking.testing import Bank, bank, bank_server  # noqa: F401 - fixtures
+from smartcourt.claims.choices import ClaimNature, CreditorKind
+from smartcourt.core.errors import Conflict, NotFound, PermissionDenied
+from smartcourt.distributions import actions
+from smartcourt.distributions.choices import BatchStatus, LineStatus
+from smartcourt.distributions.models import Escrow, PaymentBatch
+from smartcourt.distributions.selectors import amounts_for_creditor, batch_lines
+from smartcourt.funds.actions import LimitsInput, open_account
+
+from .helpers import counts, csv_file, make_claim, ruled_plan
+
+if TYPE_CHECKING:
+    from conftest import Personas
+
+pytestmark = pytest.mark.django_db
+ZHANG, LI, FIRM = "320623198001010011", "11010519491231002X", "91320623000000003C"
+CLOSED = "6222020000000003"
+
+
+def _setup(p: Personas, bank: Bank) -> tuple[PaymentBatch, str]:
+    make_claim(p, name="张三", identifier=ZHANG, nature=ClaimNature.EMPLOYEE, amount_fen=100_000)
+    mine = make_claim(p, name="刘债权", identifier=LI, amount_fen=500_000)
+    mine.creditor.user = p.creditor_a
+    mine.creditor.save()
+    make_claim(p, name="甲供应商有限公司", identifier=FIRM, amount_fen=500_000, kind=CreditorKind.ORGANISATION)
+    # 5,000 yuan: the employee's 1,000, then 4,000 over 5,000 + 5,000: 2,000 each.
+    plan = ruled_plan(p, 500_000)
+    account = open_account(
+        actor=p.judge,
+        case_id=p.case.pk,
+        bank_partner="sandbox",
+        bank_name="中国工商银行如东支行",
+        account_name="如东某某建设有限公司管理人",
+        holder_id="9144030071526726XG",
+        limits=LimitsInput(per_transaction="1000.00", daily="2000.00", cumulative="3000.00"),
+        reason="受理后开立管理人账户",
+    )
+    bank.credit(account.account_number, 10_000_000, counterparty_name="某某拍卖有限公司", description="变价款")
+    bank.close_payee_account(CLOSED)
+    rows = [
+        ["1", "张三", ZHANG, "6222020000000001", "中国银行如东支行", "104306200021", "1000.00"],
+        ["2", "刘债权", LI, "6222020000000002", "中国银行如东支行", "", "2000.00"],
+        ["3", "甲供应商有限公司", FIRM, CLOSED, "江苏银行南通分行", "", "2000.00"],
+    ]
+    batch, _ = actions.upload_batch(
+        actor=p.administrator,
+        plan_id=plan.pk,
+        filename="pay.csv",
+        content=csv_file(rows),
+        paying_account=account.account_number,
+        paying_bank_name="中国工商银行如东支行",
+    )
+    actions.submit_batch(actor=p.administrator, batch_id=batch.pk)
+    return actions.approve_batch(actor=p.judge, batch_id=batch.pk), account.account_number
+
+
+def test_paid_through_the_bank_with_one_return_escrowed(personas: Personas, bank: Bank) -> None:
+    batch, account = _setup(personas, bank)
+    # Over every limit of the account: the bank pays only because the court's batch token covers it.
+    assert actions.send_batch(actor=personas.judge, batch_id=batch.pk) == BatchStatus.COMPLETED
+    lines = list(batch_lines(batch))
+    assert [line.status for line in lines] == [LineStatus.PAID, LineStatus.PAID, LineStatus.ESCROWED]
+    assert all(line.bank_reference for line in lines[:2])
+    escrow = Escrow.objects.get()
+    assert (escrow.amount_fen, escrow.batch_line_id, escrow.creditor_id) == (200_000, lines[2].pk, lines[2].creditor_id)
+    assert "销户" in escrow.reason
+    # Paid out 1,000 + 2,000 (+ 2,000 sent and returned).
+    assert bank.balance(account) == 10_000_000 - 300_000
+    mine = next(iter(amounts_for_creditor(personas.creditor_a).values()))
+    assert (mine.planned_fen, mine.paid_fen, mine.escrowed_fen) == (200_000, 200_000, 0)
+    # Sending again changes nothing, at the bank or here.
+    snapshot, before = bank.snapshot(), counts()
+    assert actions.send_batch(actor=personas.judge, batch_id=batch.pk) == BatchStatus.COMPLETED
+    assert bank.snapshot() == snapshot and counts() == before
+
+
+def test_a_crash_after_the_bank_answered_pays_nothing_twice(personas: Personas, bank: Bank) -> None:
+    batch, account = _setup(personas, bank)
+    # The worker marks the batch sent, the bank executes, then the worker dies before recording the answer.
+    original = actions.record_bank_results
+
+    def crash(**kwargs: object) -> None:
+        raise RuntimeError("worker killed")
+
+    actions.record_bank_results = crash  # type: ignore[assignment]
+    try:
+        with pytest.raises(RuntimeError):
+            actions.send_batch(actor=personas.judge, batch_id=batch.pk)
+    finally:
+        actions.record_bank_results = original
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.SENT
+    assert bank.balance(account) == 10_000_000 - 300_000
+    # On restart the batch is sent again: the bank answers with its first results; nothing is paid twice.
+    assert actions.send_batch(actor=personas.administrator, batch_id=batch.pk) == BatchStatus.COMPLETED
+    assert bank.balance(account) == 10_000_000 - 300_000
+    assert Escrow.objects.count() == 1
+
+
+def test_who_may_send(personas: Personas, bank: Bank) -> None:
+    batch, _ = _setup(personas, bank)
+    for who in ("assistant", "creditor_a", "outsider", "other_administrator"):
+        before, snapshot = counts(), bank.snapshot()
+        with pytest.raises((PermissionDenied, NotFound)):
+            actions.send_batch(actor=getattr(personas, who), batch_id=batch.pk)
+        assert counts() == before and bank.snapshot() == snapshot
+
+
+def test_a_batch_not_approved_is_not_sent(personas: Personas, bank: Bank) -> None:
+    batch, _ = _setup(personas, bank)
+    PaymentBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.SUBMITTED)
+    with pytest.raises(Conflict):
+        actions.send_batch(actor=personas.judge, batch_id=batch.pk)
