@@ -685,14 +685,24 @@ def close_payee(connection: sqlite3.Connection, data: Mapping[str, Any]) -> dict
 
 
 def pending_notifications(connection: sqlite3.Connection, *, at: float, force: bool) -> list[tuple[str, list[int]]]:
-    """(account, outbox ids) of undelivered movements due now, per account, oldest first."""
+    """(account, outbox ids) of undelivered movements, per account, oldest first. An account whose oldest
+    undelivered movement waits for its retry holds back the newer ones too, so notifications arrive in
+    sequence order (``force``: everything now)."""
     rows = connection.execute(
-        "SELECT id, account FROM outbox WHERE delivered_at IS NULL AND (? OR next_at <= ?) ORDER BY id LIMIT 500",
-        (force, at),
+        "SELECT id, account, next_at FROM outbox WHERE delivered_at IS NULL ORDER BY id LIMIT 5000"
     ).fetchall()
     grouped: dict[str, list[int]] = {}
+    held: set[str] = set()
     for row in rows:
-        grouped.setdefault(row["account"], []).append(row["id"])
+        account = row["account"]
+        if account in held:
+            continue
+        if account not in grouped and not force and row["next_at"] > at:
+            held.add(account)
+            continue
+        ids = grouped.setdefault(account, [])
+        if len(ids) < 500:
+            ids.append(row["id"])
     return list(grouped.items())
 
 

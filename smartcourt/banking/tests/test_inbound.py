@@ -218,3 +218,30 @@ def test_old_nonces_are_pruned():
     SeenNonce.objects.filter(nonce="old").update(seen_at=timezone.now() - dt.timedelta(minutes=10))
     assert prune_nonces() == 1
     assert list(SeenNonce.objects.values_list("nonce", flat=True)) == ["new"]
+
+
+def test_a_retry_holds_back_newer_movements_of_the_same_account(tmp_path):
+    from sandbox.bank import store
+
+    path = tmp_path / "bank.sqlite3"
+    store.initialise(path)
+    with store.opened(path) as db:
+        limits = {"per_transaction_fen": None, "daily_fen": None, "cumulative_fen": None}
+        first = store.open_account(
+            db, {"account_name": "甲", "holder_id": "X", "case_reference": "c", "limits": limits}
+        )
+        second = store.open_account(
+            db, {"account_name": "乙", "holder_id": "Y", "case_reference": "c", "limits": limits}
+        )
+        a, b = first["account_number"], second["account_number"]
+        store.credit(db, {"account_number": a, "amount_fen": 1, "counterparty_name": "x"})
+        now = time.time()
+        [(_, ids)] = store.pending_notifications(db, at=now, force=False)
+        store.mark_failed(db, ids, at=now, error="HTTP 503")  # retry in 1 s
+        store.credit(db, {"account_number": a, "amount_fen": 2, "counterparty_name": "x"})
+        store.credit(db, {"account_number": b, "amount_fen": 3, "counterparty_name": "x"})
+        due = dict(store.pending_notifications(db, at=now, force=False))
+        assert list(due) == [b]  # a's newer movement waits behind its retry; b is not held up
+        later = dict(store.pending_notifications(db, at=now + 2, force=False))
+        assert [m["sequence"] for m in store.outbox_movements(db, later[a])] == [1, 2]
+        assert set(dict(store.pending_notifications(db, at=now, force=True))) == {a, b}
