@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from smartcourt.banking.testing import Bank, bank, bank_server  # noqa: F401 - fixtures
+from smartcourt.banking.testing import Bank
 from smartcourt.claims.choices import ClaimNature, CreditorKind
 from smartcourt.core.errors import Conflict, NotFound, PermissionDenied
 from smartcourt.distributions import actions
