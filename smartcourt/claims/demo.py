@@ -1,6 +1,7 @@
 """Demo claims on the 宏达纺织 liquidation, through the real actions: the debtor's creditor list imported, 刘洋
 declares with interest and evidence, the administrator confirms part of it with reasons, 刘洋 objects, 孙丽's
-claim is confirmed, and the judge confirms the undisputed claims by ruling. Idempotent: once the case has
+claim is confirmed, the judge confirms the undisputed claims by ruling, and the administrator seals the claims
+table. Each review serves a sealed review-result notice on the creditor. Idempotent: once the case has
 claims, nothing is done."""
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from smartcourt.claims.actions import (
     import_creditor_list,
     object_to_claim,
     review_claim,
+    sign_claims_table,
 )
 from smartcourt.claims.imports import DEBTOR_LIST_COLUMNS
 from smartcourt.claims.models import Claim
@@ -101,3 +103,5 @@ def seed_claims(*, case: Case, judge: User, administrator: User) -> None:
     review_claim(actor=administrator, claim_id=sun.pk, decision=ReviewDecision(result="confirmed"))
     object_to_claim(actor=creditor_a, claim_id=liu.pk, reasons="补充协议约定了违约金，见补充协议第三条。")
     confirm_undisputed(actor=judge, case_id=case.pk, ruled_on=dt.date(2026, 6, 20))
+    # The table as it stands after the ruling, sealed by the firm: what interested parties download (art. 57).
+    sign_claims_table(actor=administrator, case_id=case.pk)

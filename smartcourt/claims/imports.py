@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
+
 from smartcourt.claims.choices import ClaimNature, CreditorKind, CreditorSource
 from smartcourt.claims.spreadsheets import DANGEROUS_PREFIXES, CellValue, Sheet, column_letter
 from smartcourt.core.identifiers import credit_code_problem, identity_number_problem, normalise_identifier
@@ -106,59 +108,69 @@ class _Row:
     def text(self, col: int, *, required: bool = True) -> str:
         """A text cell; refuses formulas and text that a spreadsheet would run as one."""
         if (self.index, col) in self.sheet.formulas:
-            self.problem(col, "holds a formula; enter the value itself")
+            self.problem(col, _("holds a formula; enter the value itself"))
             return ""
         value = _text(self.raw(col))
         if value.startswith(DANGEROUS_PREFIXES):
-            self.problem(col, f"starts with {value[0]!r}; a cell may not start with = + - or @")
+            self.problem(
+                col, _("starts with %(char)s; a cell may not start with = + - or @") % {"char": repr(value[0])}
+            )
             return ""
         if required and not value:
-            self.problem(col, "is empty")
+            self.problem(col, _("is empty"))
         return value
 
     def digits(self, col: int, *, required: bool, pattern: re.Pattern[str], what: str) -> str:
         """Account and phone numbers: text only; a number cell has lost leading zeros or digits."""
         raw = self.raw(col)
         if isinstance(raw, int | float) and not isinstance(raw, bool) and (self.index, col) not in self.sheet.formulas:
-            self.problem(col, f"{what} is stored as a number; format the column as text and enter it again")
+            self.problem(
+                col, _("%(what)s is stored as a number; format the column as text and enter it again") % {"what": what}
+            )
             return ""
         value = self.text(col, required=required)
         if value and _SCIENTIFIC.match(value):
-            self.problem(col, f"{what} {value} was saved as a number in scientific notation; digits are lost")
+            self.problem(
+                col,
+                _("%(what)s %(value)s was saved as a number in scientific notation; digits are lost")
+                % {"what": what, "value": value},
+            )
             return ""
         if value and not pattern.match(value):
-            self.problem(col, f"{value!r} is not a valid {what}")
+            self.problem(col, _("%(value)s is not a valid %(what)s") % {"value": repr(value), "what": what})
             return ""
         return value
 
     def amount(self, col: int) -> int:
         if (self.index, col) in self.sheet.formulas:
-            self.problem(col, "holds a formula; enter the value itself")
+            self.problem(col, _("holds a formula; enter the value itself"))
             return 0
         raw = self.raw(col)
         if raw is None or raw == "":
             return 0
         if isinstance(raw, (bool, dt.date | dt.time | dt.timedelta)):
-            self.problem(col, "is not an amount")
+            self.problem(col, _("is not an amount"))
             return 0
         text = _text(raw).replace(",", "") if isinstance(raw, str) else str(raw)
         if text.startswith(DANGEROUS_PREFIXES):
-            self.problem(col, f"starts with {text[0]!r}; amounts are positive numbers without a sign")
+            self.problem(
+                col, _("starts with %(char)s; amounts are positive numbers without a sign") % {"char": repr(text[0])}
+            )
             return 0
         try:
             amount = Decimal(text)
         except InvalidOperation:
-            self.problem(col, f"{text!r} is not an amount in yuan")
+            self.problem(col, _("%(text)s is not an amount in yuan") % {"text": repr(text)})
             return 0
         if not amount.is_finite():
-            self.problem(col, f"{text!r} is not an amount in yuan")
+            self.problem(col, _("%(text)s is not an amount in yuan") % {"text": repr(text)})
             return 0
         fen = amount * 100
         if fen != fen.to_integral_value():
-            self.problem(col, f"{text} has more than two decimals")
+            self.problem(col, _("%(text)s has more than two decimals") % {"text": text})
             return 0
         if abs(fen) > MAX_FEN:
-            self.problem(col, f"{text} is out of range")
+            self.problem(col, _("%(text)s is out of range") % {"text": text})
             return 0
         return int(fen)
 
@@ -169,18 +181,23 @@ def parse_list(sheet: Sheet, source: str) -> ParsedList:
     parsed = ParsedList()
     rows = sheet.rows
     if not rows:
-        parsed.problems.append(Problem(1, "", "the file is empty"))
+        parsed.problems.append(Problem(1, "", _("the file is empty")))
         return parsed
     headers = [_text(value) for value in rows[0]]
     while headers and not headers[-1]:
         headers.pop()
     if headers != expected:
         parsed.problems.append(
-            Problem(1, "", f"wrong columns: expected {' | '.join(expected)}; found {' | '.join(headers) or '(none)'}")
+            Problem(
+                1,
+                "",
+                _("wrong columns: expected %(expected)s; found %(found)s")
+                % {"expected": " | ".join(expected), "found": " | ".join(headers) or "(none)"},
+            )
         )
         return parsed
     if len(rows) - 1 > MAX_ROWS:
-        parsed.problems.append(Problem(1, "", f"at most {MAX_ROWS} lines per file"))
+        parsed.problems.append(Problem(1, "", _("at most %(max_rows)s lines per file") % {"max_rows": MAX_ROWS}))
         return parsed
     seen: dict[str, int] = {}
     for index in range(1, len(rows)):
@@ -193,30 +210,36 @@ def parse_list(sheet: Sheet, source: str) -> ParsedList:
         if item is not None and item.identifier:
             id_col = 2 if source == CreditorSource.DEBTOR_LIST else 1
             if item.identifier in seen:
-                row.problem(id_col, f"duplicate creditor: {item.identifier} is already on line {seen[item.identifier]}")
+                row.problem(
+                    id_col,
+                    _("duplicate creditor: %(identifier)s is already on line %(line)s")
+                    % {"identifier": item.identifier, "line": seen[item.identifier]},
+                )
             else:
                 seen[item.identifier] = row.line
         if item is not None and row.ok:
             parsed.rows.append(item)
         if len(parsed.problems) >= MAX_PROBLEMS:
-            parsed.problems.append(Problem(row.line, "", f"stopped after {MAX_PROBLEMS} problems"))
+            parsed.problems.append(
+                Problem(row.line, "", _("stopped after %(max_problems)s problems") % {"max_problems": MAX_PROBLEMS})
+            )
             break
     if not parsed.rows and not parsed.problems:
-        parsed.problems.append(Problem(2, "", "the file has no creditor lines"))
+        parsed.problems.append(Problem(2, "", _("the file has no creditor lines")))
     return parsed
 
 
 def _identifier(row: _Row, col: int, kind: str) -> str:
     raw = row.raw(col)
     if isinstance(raw, int | float) and not isinstance(raw, bool):
-        row.problem(col, "the identity number is stored as a number; format the column as text and enter it again")
+        row.problem(col, _("the identity number is stored as a number; format the column as text and enter it again"))
         return ""
     value = normalise_identifier(row.text(col))
     if not value:
         return ""
     problem = identity_number_problem(value) if kind == CreditorKind.NATURAL_PERSON else credit_code_problem(value)
     if problem:
-        row.problem(col, f"{value}: {problem}")
+        row.problem(col, _("%(value)s: %(problem)s") % {"value": value, "problem": problem})
         return ""
     return value
 
@@ -226,18 +249,22 @@ def _debtor_row(row: _Row) -> ParsedRow | None:
     kind_word = row.text(1)
     kind = KIND_WORDS.get(kind_word, kind_word if kind_word in CreditorKind.values else "")
     if kind_word and not kind:
-        row.problem(1, f"{kind_word!r} is not 个人 or 单位")
+        row.problem(1, _("%(kind_word)s is not 个人 or 单位") % {"kind_word": repr(kind_word)})
     identifier = _identifier(row, 2, kind) if kind else row.text(2)
-    phone = row.digits(3, required=False, pattern=_PHONE, what="phone number")
-    account = row.digits(4, required=False, pattern=_ACCOUNT, what="account number")
+    phone = row.digits(3, required=False, pattern=_PHONE, what=_("phone number"))
+    account = row.digits(4, required=False, pattern=_ACCOUNT, what=_("account number"))
     nature_word = row.text(5, required=False)
     nature = NATURE_WORDS.get(nature_word, nature_word if nature_word in ClaimNature.values else "")
     if nature_word and not nature:
-        row.problem(5, f"{nature_word!r} is not a claim nature (普通, 有财产担保, 职工, 社保税款)")
+        row.problem(
+            5,
+            _("%(nature_word)s is not a claim nature (普通, 有财产担保, 职工, 社保税款)")
+            % {"nature_word": repr(nature_word)},
+        )
     principal = row.amount(6)
     interest = row.amount(7)
     if len(name) > 200:
-        row.problem(0, "at most 200 characters")
+        row.problem(0, _("at most 200 characters"))
     return ParsedRow(
         line=row.line,
         kind=kind,
@@ -255,13 +282,13 @@ def _debtor_row(row: _Row) -> ParsedRow | None:
 def _employee_row(row: _Row) -> ParsedRow | None:
     name = row.text(0)
     identifier = _identifier(row, 1, CreditorKind.NATURAL_PERSON)
-    phone = row.digits(2, required=False, pattern=_PHONE, what="phone number")
-    account = row.digits(3, required=False, pattern=_ACCOUNT, what="account number")
+    phone = row.digits(2, required=False, pattern=_PHONE, what=_("phone number"))
+    account = row.digits(3, required=False, pattern=_ACCOUNT, what=_("account number"))
     wages = row.amount(4)
     social = row.amount(5)
     compensation = row.amount(6)
     if len(name) > 200:
-        row.problem(0, "at most 200 characters")
+        row.problem(0, _("at most 200 characters"))
     return ParsedRow(
         line=row.line,
         kind=CreditorKind.NATURAL_PERSON,

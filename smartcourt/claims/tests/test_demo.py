@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-from smartcourt.claims.models import Claim, Creditor
+from smartcourt.claims.models import Claim, ClaimDocument, Creditor, SignedTable
 from smartcourt.claims.selectors import claims_table
 
 pytestmark = pytest.mark.django_db
@@ -36,5 +36,8 @@ def test_demo_claims() -> None:
     table = claims_table(liu.case)
     assert table.confirmed_fen == liu.confirmed_total_fen + sun.confirmed_total_fen
     assert table.declared_fen == liu.declared_total_fen + sun.declared_total_fen
+    signed = SignedTable.objects.get(case=liu.case)
+    assert (signed.claims, signed.confirmed_fen) == (2, table.confirmed_fen)
+    assert ClaimDocument.objects.filter(kind="review_notice", served_to_creditor=True).count() == 2
     call_command("seed_demo", stdout=StringIO())
-    assert Claim.objects.count() == 2
+    assert Claim.objects.count() == 2 and SignedTable.objects.count() == 1
