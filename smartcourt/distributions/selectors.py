@@ -234,3 +234,31 @@ def amounts_for_creditor(user: User) -> dict[uuid.UUID, CreditorAmounts]:
 def claims_owed(case: Case) -> QuerySet[Claim]:
     """The case's claims, with their creditor: the plan's input (filtered by status in actions)."""
     return Claim.objects.filter(case=case).select_related("creditor").order_by("number")
+
+
+@dataclass(frozen=True)
+class LineTotals:
+    """How a sent batch stands: paid, escrowed (提存) and still waiting, in lines and fen."""
+
+    paid: int
+    paid_fen: int
+    escrowed: int
+    escrowed_fen: int
+    waiting: int
+    waiting_fen: int
+
+
+def line_totals(batch: PaymentBatch) -> LineTotals:
+    found = {
+        row["status"]: (row["n"], row["total"] or 0)
+        for row in batch.lines.values("status").annotate(n=Count("id"), total=Sum("amount_fen"))
+    }
+    waiting = [found.get(s, (0, 0)) for s in (LineStatus.PENDING, LineStatus.ACCEPTED)]
+    return LineTotals(
+        paid=found.get(LineStatus.PAID, (0, 0))[0],
+        paid_fen=found.get(LineStatus.PAID, (0, 0))[1],
+        escrowed=found.get(LineStatus.ESCROWED, (0, 0))[0],
+        escrowed_fen=found.get(LineStatus.ESCROWED, (0, 0))[1],
+        waiting=sum(n for n, _ in waiting),
+        waiting_fen=sum(t for _, t in waiting),
+    )

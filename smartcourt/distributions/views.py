@@ -35,6 +35,7 @@ from smartcourt.distributions.selectors import (
     fee_cap,
     get_batch_for,
     get_plan_for,
+    line_totals,
     plan_classes,
     plan_lines,
     plans_of,
@@ -294,6 +295,9 @@ def batch_detail(request: HttpRequest, batch_id: uuid.UUID) -> HttpResponse:
             "comparison": compare_batch(batch),
             "can_submit": policies.can_prepare(user, case) and batch.status == BatchStatus.CHECKED,
             "can_decide": can_rule and batch.status == BatchStatus.SUBMITTED and batch.uploaded_by_id != user.pk,
+            "can_send": batch.status in (BatchStatus.APPROVED, BatchStatus.SENT)
+            and (can_rule or policies.can_prepare(user, case)),
+            "line_totals": line_totals(batch),
             "refuse_form": RefuseForm(),
         },
     )
@@ -335,6 +339,22 @@ def batch_refuse(request: HttpRequest, batch_id: uuid.UUID) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("The batch is refused."))
+    return redirect("distributions:batch", batch_id=batch.pk)
+
+
+@login_required
+@require_POST
+def batch_send(request: HttpRequest, batch_id: uuid.UUID) -> HttpResponse:
+    batch = _batch(request, batch_id)
+    try:
+        status = actions.send_batch(actor=_user(request), batch_id=batch.pk)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        if status == BatchStatus.COMPLETED:
+            messages.success(request, _("Sent; the bank answered every line."))
+        else:
+            messages.warning(request, _("Sent; the bank has not answered every line yet. Send again to ask."))
     return redirect("distributions:batch", batch_id=batch.pk)
 
 

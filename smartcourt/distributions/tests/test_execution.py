@@ -121,3 +121,24 @@ def test_a_batch_not_approved_is_not_sent(personas: Personas, bank: Bank) -> Non
     PaymentBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.SUBMITTED)
     with pytest.raises(Conflict):
         actions.send_batch(actor=personas.judge, batch_id=batch.pk)
+
+
+def test_send_from_the_batch_page(personas: Personas, bank: Bank) -> None:
+    from django.test import Client
+
+    from conftest import TEST_PASSWORD
+
+    batch, _ = _setup(personas, bank)
+    creditor = Client()
+    assert creditor.login(username=personas.creditor_a.username, password=TEST_PASSWORD)
+    before = counts()
+    assert creditor.post(f"/distributions/batches/{batch.pk}/send/").status_code == 404
+    assert counts() == before
+    judge = Client()
+    assert judge.login(username=personas.judge.username, password=TEST_PASSWORD)
+    assert 'data-testid="send-batch"' in judge.get(f"/distributions/batches/{batch.pk}/").content.decode()
+    judge.post(f"/distributions/batches/{batch.pk}/send/")
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.COMPLETED
+    page = judge.get(f"/distributions/batches/{batch.pk}/").content.decode()
+    assert 'data-testid="line-totals"' in page and "销户" in page
