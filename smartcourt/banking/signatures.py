@@ -186,7 +186,13 @@ Bare = str | int | bool | bytes
 Params = dict[str, Bare]
 
 
+DIGITS = frozenset("0123456789")
+LOWER = frozenset("abcdefghijklmnopqrstuvwxyz")
+
+
 class _Parser:
+    """RFC 8941 parsing, ASCII only (``str.isdigit`` and friends accept other scripts' digits and letters)."""
+
     def __init__(self, text: str) -> None:
         self.text = text
         self.pos = 0
@@ -203,9 +209,9 @@ class _Parser:
 
     def key(self) -> str:
         start = self.pos
-        if not (self.peek().islower() or self.peek() == "*"):
+        if not self.peek() or not (self.peek() in LOWER or self.peek() == "*"):
             raise self.fail("key expected")
-        while self.peek() and (self.peek().islower() or self.peek().isdigit() or self.peek() in "_-.*"):
+        while self.peek() and (self.peek() in LOWER or self.peek() in DIGITS or self.peek() in "_-.*"):
             self.pos += 1
         return self.text[start : self.pos]
 
@@ -245,18 +251,20 @@ class _Parser:
                 raise self.fail("bad boolean")
             self.pos += 2
             return flag == "1"
-        if char.isdigit() or char == "-":
+        if char and (char in DIGITS or char == "-"):
             start = self.pos
             self.pos += 1
-            while self.peek().isdigit():
+            while self.peek() and self.peek() in DIGITS:
                 self.pos += 1
             digits = self.text[start : self.pos]
             if digits == "-" or len(digits.lstrip("-")) > 15:
                 raise self.fail("bad integer")
             return int(digits)
-        if char.isalpha() or char == "*":
+        if (char.isascii() and char.isalpha()) or char == "*":
             start = self.pos
-            while self.peek() and (self.peek().isalnum() or self.peek() in "!#$%&'*+-.^_`|~:/"):
+            while self.peek() and (
+                (self.peek().isascii() and self.peek().isalnum()) or self.peek() in "!#$%&'*+-.^_`|~:/"
+            ):
                 self.pos += 1
             return self.text[start : self.pos]
         raise self.fail("item expected")

@@ -394,3 +394,9 @@ def test_pure_modules_import_no_django():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)  # noqa: S603
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_structured_fields_are_ascii_only():
+    for bad in ("sig1=١٢", "sig1=é", "é=1", 'sig1=("a");créé=1'):
+        with pytest.raises(SignatureError):
+            signatures.parse_dictionary(bad)
