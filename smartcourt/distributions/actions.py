@@ -96,10 +96,11 @@ class PlanInput:
 
 
 def available_from_ledger(case: Case) -> int | None:
-    """Seam for the funds ledger (issue 5): the estate's balance available for distribution.
-
-    None while smartcourt.funds has no ledger to read: the administrator enters the amount and its basis."""
-    return None
+    """The supervised account's balance as the bank last reported it (smartcourt.funds), offered to the
+    administrator as the amount available; None when the case has no supervised account. He still enters the
+    amount and its basis: part of the balance may be kept for expenses not yet due."""
+    account = account_of(case)
+    return account.balance_fen if account is not None else None
 
 
 def meeting_result_for_plan(plan: DistributionPlan) -> bool | None:

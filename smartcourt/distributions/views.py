@@ -95,7 +95,13 @@ def case_plans(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         if (c.confirmed_nature or c.nature) == ClaimNature.SECURED
         and c.status in actions.CONFIRMED_STATES | actions.HELD_STATES
     ]
-    form = PlanForm(secured=secured)
+    balance = actions.available_from_ledger(case)
+    initial = (
+        {"available": f"{balance / 100:.2f}", "available_basis": _("Balance of the supervised account")}
+        if balance
+        else {}
+    )
+    form = PlanForm(secured=secured, initial=initial)
     status = 200
     if request.method == "POST":
         if not can_prepare:
