@@ -51,6 +51,7 @@ BANKS = [
     ("如东农村商业银行", "314306200015"),
 ]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+SECTORS = ["贸易", "建材", "纺织", "物流"]
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华"
 
 
@@ -93,7 +94,7 @@ def _claims(case: Case, administrator: User, creditor_a: User | None) -> None:
             rows.append(
                 (
                     CreditorKind.ORGANISATION,
-                    f"南通{SURNAMES[n % len(SURNAMES)]}{GIVEN[n % len(GIVEN)]}{'贸易建材纺织物流'[2 * (n % 4) : 2 * (n % 4) + 2]}有限公司",
+                    f"南通{SURNAMES[n % len(SURNAMES)]}{GIVEN[n % len(GIVEN)]}{SECTORS[n % len(SECTORS)]}有限公司",
                     stem + credit_code_check_char(stem),
                     ClaimNature.ORDINARY,
                     10_000_000 + 987_654 * n,
