@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from smartcourt.rules.votes import ItemKind, Rule
 
@@ -17,11 +18,11 @@ class MeetingKind(models.TextChoices):
 
 class MeetingStatus(models.TextChoices):
     # Convened and noticed; sign-in, questions and votes follow the meeting's times.
-    CONVENED = "convened", _("Convened")
+    CONVENED = "convened", pgettext_lazy("meeting", "Convened")
     # The voting window is over and the votes are tallied: results, ballot list and minutes are published.
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("meeting", "Closed")
     # Called off by the court before it was held; nothing is tallied.
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("meeting", "Cancelled")
 
 
 MEETING_TRANSITIONS: dict[str, frozenset[str]] = {
