@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -104,7 +106,7 @@ class PartyKeys:
 def write_private(path: Path, data: Mapping[str, Any], *, exclusive: bool = False) -> bool:
     """Write ``data`` as JSON, mode 0600, atomically. With ``exclusive`` an existing file wins (returns False)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")  # unique per thread too
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         json.dump(data, handle, ensure_ascii=False, indent=2)
@@ -155,20 +157,26 @@ def generate_pair(
 def ensure_demo_keys(directory: Path, *, signature_alg: str = ED25519, envelope_alg: str = AES_256_GCM) -> None:
     """Generate ``platform.json`` and ``bank.json`` in ``directory`` on first run (the demo); keep them after.
 
-    Both files are written as a pair; if two processes race, the first link of ``platform.json`` wins and the
-    loser re-reads nothing until the winner's ``bank.json`` exists (written from the same pair first)."""
+    Both files are written as a pair; if two processes race (the platform and the sandbox bank starting
+    together), the first link of ``platform.json`` wins and the loser waits for the winner's ``bank.json``."""
     platform_path, bank_path = directory / PLATFORM_FILE, directory / BANK_FILE
     if platform_path.exists() and bank_path.exists():
         return
     platform, bank = generate_pair(signature_alg=signature_alg, envelope_alg=envelope_alg)
     # bank.json first under a private name, then platform.json exclusively: the winner renames its bank file.
-    staged = directory / f"{BANK_FILE}.{os.getpid()}.staged"
+    staged = directory / f"{BANK_FILE}.{os.getpid()}.{secrets.token_hex(4)}.staged"
     write_private(staged, bank.to_dict())
     try:
         if write_private(platform_path, platform.to_dict(), exclusive=True):
             staged.replace(bank_path)
     finally:
         staged.unlink(missing_ok=True)
+    # The loser of a race waits for the winner's bank.json (written right after its platform.json).
+    deadline = time.monotonic() + 10
+    while not bank_path.exists():
+        if time.monotonic() > deadline:
+            raise FileNotFoundError(f"{bank_path} did not appear beside {platform_path}")
+        time.sleep(0.02)
 
 
 # --- rotation steps (each returns a new PartyKeys; the caller writes it with write_private) ---------------

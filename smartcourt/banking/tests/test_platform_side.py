@@ -103,3 +103,16 @@ def test_database_nonce_store_remembers_each_nonce_once_under_concurrency():
     assert sorted(results) == [False, False, False, True]
     assert SeenNonce.objects.filter(keyid="bank-1", nonce="same-nonce").count() == 1
     assert store.remember("bank-2", "same-nonce", 0) is True  # nonces are per key id
+
+
+def test_racing_first_starts_agree_on_one_pair(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    directory = tmp_path / "keys"
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(lambda _: keyfiles.ensure_demo_keys(directory), range(8)))
+    platform = keyfiles.read(directory / keyfiles.PLATFORM_FILE)
+    bank_side = keyfiles.read(directory / keyfiles.BANK_FILE)
+    assert bank_side.peer_key(platform.signing_current) == platform.signing_key().public_key()
+    assert platform.peer_key(bank_side.signing_current) == bank_side.signing_key().public_key()
+    assert sorted(path.name for path in directory.iterdir()) == ["bank.json", "platform.json"]
