@@ -158,9 +158,16 @@ def compare_batch(batch: PaymentBatch) -> BatchComparison:
     )
 
 
+FEE_BASE_CLASSES = (LineClass.EMPLOYEE, LineClass.SOCIAL_TAX, LineClass.ORDINARY)
+
+
 def fee_cap(plan: DistributionPlan) -> FeeCap:
-    """The administrator's remuneration cap on the value this plan distributes (secured and general)."""
-    return administrator_fee_cap(plan.secured_paid_fen + plan.distributed_fen)
+    """The administrator's remuneration cap on the value this plan pays creditors (SPC provisions art. 2):
+    what goes to employee, social insurance and tax, and ordinary claims, shares held included. Collateral
+    paid to secured creditors is not counted (art. 2 para. 2), nor are expenses and common-benefit debts,
+    which are paid out of the estate, not in satisfaction of claims."""
+    base = plan.lines.filter(line_class__in=FEE_BASE_CLASSES).aggregate(total=Sum("share_fen"))["total"] or 0
+    return administrator_fee_cap(base)
 
 
 def current_plan(case: Case) -> DistributionPlan | None:

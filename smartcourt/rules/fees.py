@@ -37,6 +37,12 @@ class Bracket:
     base_fen: int  # the part of the value that falls in this bracket
     amount_fen: int
 
+    @property
+    def rate_percent(self) -> str:
+        """12% as ``"12%"``, 0.5% as ``"0.5%"``: for people."""
+        whole, rest = divmod(self.rate_per_mille, 10)
+        return f"{whole}.{rest}%" if rest else f"{whole}%"
+
 
 @dataclass(frozen=True)
 class FeeCap:

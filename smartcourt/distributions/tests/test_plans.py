@@ -255,9 +255,20 @@ def test_creditor_sees_his_planned_amount(personas: Personas) -> None:
 
 
 def test_fee_cap_on_the_plan(personas: Personas) -> None:
-    make_claim(personas, name="甲", identifier="91320623000000003C", amount_fen=300_000_000)
-    plan = actions.create_plan(
-        actor=personas.administrator, case_id=personas.case.pk, plan_input=plan_input(200_000_000)
+    p = personas
+    make_claim(p, name="甲", identifier="91320623000000003C", amount_fen=300_000_000)
+    bank = make_claim(
+        p, name="银行", identifier="91320623000000001A", nature=ClaimNature.SECURED, amount_fen=50_000_000
     )
-    # 2,000,000 yuan distributed: 12% of 1M + 10% of 1M = 220,000 yuan.
+    plan = actions.create_plan(
+        actor=p.administrator,
+        case_id=p.case.pk,
+        plan_input=plan_input(
+            210_000_000,
+            collateral_proceeds={str(bank.pk): 50_000_000},
+            expenses=[Expense("审计费", LineClass.EXPENSES, 10_000_000)],
+        ),
+    )
+    # 2,000,000 yuan paid to the ordinary claim (the collateral's 500,000 and the 100,000 of expenses are not
+    # counted): 12% of 1M + 10% of 1M = 220,000 yuan.
     assert fee_cap(plan).cap_fen == 22_000_000
