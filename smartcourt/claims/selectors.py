@@ -153,6 +153,25 @@ def claims_table(case: Case) -> ClaimsTable:
     )
 
 
+def summary_of(claims: list[Claim]) -> ClaimsTable:
+    """The totals of ``claims`` by class, as claims_table computes them for a whole case: for a document whose
+    totals must match its rows exactly."""
+    classes = {nature: TableClass(nature=nature, label=str(ClaimNature(nature).label)) for nature in NATURE_ORDER}
+    for claim in claims:
+        target = classes[ClaimNature(claim.confirmed_nature or claim.nature)]
+        target.count += 1
+        target.declared_fen += claim.declared_total_fen
+        target.confirmed_fen += claim.confirmed_total_fen
+        target.by_status[claim.status] = target.by_status.get(claim.status, 0) + 1
+    ordered = [classes[nature] for nature in NATURE_ORDER]
+    return ClaimsTable(
+        classes=ordered,
+        count=sum(item.count for item in ordered),
+        declared_fen=sum(item.declared_fen for item in ordered),
+        confirmed_fen=sum(item.confirmed_fen for item in ordered),
+    )
+
+
 def table_rows(case: Case, *, query: str = "") -> QuerySet[Claim]:
     claims = Claim.objects.filter(case=case).select_related("creditor")
     query = query.strip()

@@ -44,10 +44,10 @@ from smartcourt.claims.actions import (
     publish_employee_list,
     register_creditor,
     request_phone_code,
+    request_table_signature,
     resolve_objection,
     review_batch,
     review_claim,
-    sign_claims_table,
 )
 from smartcourt.claims.choices import OBJECTABLE, ClaimStatus, EmployeeObjectionStatus, PowerOfAttorneyStatus
 from smartcourt.claims.export import claims_table_xlsx
@@ -410,13 +410,17 @@ def table(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 def table_sign(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id)
     try:
-        signed = sign_claims_table(actor=_user(request), case_id=case.pk)
+        signing = request_table_signature(actor=_user(request), case_id=case.pk)
     except PermissionDenied as exc:
         raise Forbidden(exc.message) from exc
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Claims table signed with the seal: %(count)d claims.") % {"count": signed.claims})
+        if signing.table is not None:
+            count = signing.table.claims
+            messages.success(request, _("Claims table signed with the seal: %(count)d claims.") % {"count": count})
+        else:
+            messages.info(request, _("The table is large: it is being sealed now and appears here when ready."))
     return redirect("claims:table", case_id=case.pk)
 
 

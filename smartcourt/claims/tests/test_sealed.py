@@ -13,15 +13,16 @@ from django.urls import reverse
 from smartcourt.audit.models import AuditEvent
 from smartcourt.claims.actions import (
     ReviewDecision,
+    request_table_signature,
     review_batch,
     review_claim,
     serve_review_notices,
     sign_claims_table,
 )
 from smartcourt.claims.choices import ClaimStatus, DocumentKind
-from smartcourt.claims.models import ClaimDocument, SignedTable
+from smartcourt.claims.models import Claim, ClaimDocument, SignedTable
 from smartcourt.claims.tests.helpers import CREDITOR_A_ID, declare, open_proceeding
-from smartcourt.core.errors import Conflict, NotFound, PermissionDenied
+from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from smartcourt.documents.verification import verify_pdf
 from smartcourt.dossier.models import DossierEntry
 
@@ -57,6 +58,7 @@ def test_signed_table_is_sealed_by_the_firm_masked_and_matches_the_table(p: Pers
     claim = declare(p)
     review_claim(actor=p.administrator, claim_id=claim.pk, decision=ReviewDecision(result=ClaimStatus.CONFIRMED))
     table = sign_claims_table(actor=p.administrator, case_id=p.case.pk)
+    assert table is not None
     claim.refresh_from_db()
     assert table.claims == 1
     assert table.confirmed_fen == claim.confirmed_total_fen == 10_365_000 + 150_000
@@ -170,3 +172,37 @@ def test_a_large_batch_goes_to_the_background_job(p: Personas, monkeypatch: Any)
 
     assert serve_review_notices_task.call_local(str(p.administrator.pk), [str(r.pk) for r in reviews]) == 3
     assert ClaimDocument.objects.filter(kind=DocumentKind.REVIEW_NOTICE).values("entry").distinct().count() == 3
+
+
+def test_a_large_table_is_sealed_by_the_background_job_once(p: Personas, monkeypatch: Any) -> None:
+    from smartcourt.claims import actions
+    from smartcourt.claims.tasks import sign_claims_table_task
+
+    monkeypatch.setattr(actions, "SYNC_TABLE_ROWS", 1)
+    declare(p)
+    declare(p, principal="2000.00")
+    with (
+        mock.patch("smartcourt.claims.tasks.sign_claims_table_task") as task,
+        mock.patch("django.db.transaction.on_commit", side_effect=lambda fn, *a, **k: fn()),
+    ):
+        signing = request_table_signature(actor=p.administrator, case_id=p.case.pk)
+    assert signing.queued and signing.table is None and SignedTable.objects.count() == 0
+    (actor_id, case_id, requested_at), _kwargs = task.call_args
+    assert (actor_id, case_id) == (str(p.administrator.pk), str(p.case.pk))
+    assert sign_claims_table_task.call_local(actor_id, case_id, requested_at) is True
+    table = SignedTable.objects.get()
+    assert (table.claims, table.declared_fen) == (2, sum(c.declared_total_fen for c in Claim.objects.all()))
+    # A retried job finds the version signed since the request and signs nothing more.
+    assert sign_claims_table_task.call_local(actor_id, case_id, requested_at) is False
+    assert SignedTable.objects.count() == 1
+
+
+def test_a_too_large_table_is_refused(p: Personas, monkeypatch: Any) -> None:
+    from smartcourt.claims import actions
+
+    monkeypatch.setattr(actions, "MAX_SIGNED_TABLE_ROWS", 1)
+    declare(p)
+    declare(p, principal="2000.00")
+    with pytest.raises(DomainError, match="at most 1 claims"):
+        request_table_signature(actor=p.administrator, case_id=p.case.pk)
+    assert SignedTable.objects.count() == 0
