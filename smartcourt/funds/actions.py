@@ -161,8 +161,10 @@ def _check_version(payment: PaymentRequest, expected_version: int | None) -> Non
         raise Conflict(_("Somebody else changed this payment request first; reload it"), code="stale")
 
 
-def _locked_payment(actor: User, payment_id: uuid.UUID | str) -> PaymentRequest:
-    """The payment request, locked, if ``actor`` may see the money of its case."""
+def _locked_payment(actor: User, payment_id: uuid.UUID | str, *, lock_account: bool = False) -> PaymentRequest:
+    """The payment request, locked, if ``actor`` may see the money of its case. Locks are taken in one order
+    everywhere (account, then payment request; only their own rows, never the joined case), so that concurrent
+    actions queue rather than deadlock on PostgreSQL."""
     try:
         payment = PaymentRequest.objects.select_related("case").get(pk=payment_id)
     except (PaymentRequest.DoesNotExist, ValueError, TypeError) as exc:
@@ -171,7 +173,9 @@ def _locked_payment(actor: User, payment_id: uuid.UUID | str) -> PaymentRequest:
         _case_with_funds(actor, payment.case_id)
     except NotFound as exc:
         raise NotFound(_("No such payment request")) from exc
-    return PaymentRequest.objects.select_for_update().select_related("case", "account").get(pk=payment.pk)
+    if lock_account:
+        SupervisedAccount.objects.select_for_update().filter(pk=payment.account_id).first()
+    return PaymentRequest.objects.select_for_update(of=("self",)).select_related("case", "account").get(pk=payment.pk)
 
 
 def _payment_state(payment: PaymentRequest) -> dict[str, Any]:
@@ -674,14 +678,14 @@ def edit_payment(
 ) -> PaymentRequest:
     """The administrator changes a request the court has not passed on. Earlier review decisions stop counting
     (the edition changes); the edited request is routed again as if new."""
-    payment = _locked_payment(actor, payment_id)
+    payment = _locked_payment(actor, payment_id, lock_account=True)
     if not policies.can_request(actor, payment.case):
         raise PermissionDenied(_("Only the appointed administrator edits payment requests"))
     _check_version(payment, expected_version)
     if payment.status not in EDITABLE:
         raise Conflict(_("A payment request the court has passed on can no longer be edited"), code="not_editable")
     fields = details.cleaned()
-    account = SupervisedAccount.objects.select_for_update().get(pk=payment.account_id)
+    account = payment.account
     before = _payment_state(payment)
     updated = PaymentRequest.objects.filter(pk=payment.pk, version=payment.version).update(
         **fields, edition=payment.edition + 1, version=payment.version + 1, updated_at=timezone.now()
@@ -894,7 +898,12 @@ def send_payment(*, payment_id: uuid.UUID | str) -> str:
     Safe to run any number of times: only a request still ``sent_to_bank`` is sent, and the bank answers a
     repeated idempotency key with its first result, never paying twice."""
     with transaction.atomic():
-        payment = PaymentRequest.objects.select_for_update().select_related("account").filter(pk=payment_id).first()
+        payment = (
+            PaymentRequest.objects.select_for_update(of=("self",))
+            .select_related("account")
+            .filter(pk=payment_id)
+            .first()
+        )
         if payment is None or payment.status != PaymentStatus.SENT_TO_BANK:
             return payment.status if payment is not None else ""
         PaymentRequest.objects.filter(pk=payment.pk).update(attempts=payment.attempts + 1)
@@ -939,7 +948,9 @@ def check_payment(*, payment_id: uuid.UUID | str) -> str:
 def record_transfer_result(*, payment_id: uuid.UUID | str, result: TransferResult) -> str:
     """Record what the bank answered about an instruction. A request no longer waiting (already executed by
     a notification that came first) is left as it is."""
-    payment = PaymentRequest.objects.select_for_update().select_related("case", "account").get(pk=payment_id)
+    payment = (
+        PaymentRequest.objects.select_for_update(of=("self",)).select_related("case", "account").get(pk=payment_id)
+    )
     if result.idempotency_key and result.idempotency_key != payment.idempotency_key:
         raise DomainError("the bank answered about another instruction", code="bank_mismatch")
     if payment.status != PaymentStatus.SENT_TO_BANK:
@@ -986,20 +997,9 @@ def _mark_executed(payment: PaymentRequest, *, executed_at: dt.datetime) -> None
     if payment.status != PaymentStatus.SENT_TO_BANK:
         return
     _transition(payment, PaymentStatus.EXECUTED, actor=None, executed_at=executed_at)
-    record_event(
-        actor=None,
-        action="funds.payment_executed",
-        case_id=payment.case_id,
-        obj=payment,
-        after={
-            "status": payment.status,
-            "amount_fen": payment.amount_fen,
-            "bank_reference": payment.bank_reference,
-            "executed_at": executed_at.isoformat(),
-        },
-    )
     # Filed in the maker's name: the execution reports on his request (the dossier needs a person who can see
-    # the case; the bank is not one).
+    # the case; the bank is not one). Filed before the event below: the dossier counter is always locked
+    # before the audit head, in every action, so concurrent actions cannot deadlock on the two.
     _file_pdf(
         actor=payment.requested_by,
         payment=payment,
@@ -1011,6 +1011,18 @@ def _mark_executed(payment: PaymentRequest, *, executed_at: dt.datetime) -> None
             f"（账号{payment.payee_account}）支付{fen_to_yuan(payment.amount_fen)}元，"
             f"银行流水号{payment.bank_reference or '—'}。"
         ),
+    )
+    record_event(
+        actor=None,
+        action="funds.payment_executed",
+        case_id=payment.case_id,
+        obj=payment,
+        after={
+            "status": payment.status,
+            "amount_fen": payment.amount_fen,
+            "bank_reference": payment.bank_reference,
+            "executed_at": executed_at.isoformat(),
+        },
     )
 
 
@@ -1113,6 +1125,15 @@ def book_movement(*, movement: Movement, source: str, bank_partner: str = "") ->
     SupervisedAccount.objects.filter(pk=account.pk).update(**update)
     for name, value in update.items():
         setattr(account, name, value)
+    # The payment's own effects first (they file into the dossier, whose counter is locked before the audit
+    # head everywhere), then the events.
+    if payment is not None and movement.amount_fen < 0 and payment.status == PaymentStatus.SENT_TO_BANK:
+        if not payment.bank_reference:
+            PaymentRequest.objects.filter(pk=payment.pk).update(bank_reference=movement.bank_reference[:64])
+            payment.bank_reference = movement.bank_reference[:64]
+        _mark_executed(payment, executed_at=movement.booked_at)
+    elif payment is not None and movement.amount_fen > 0:
+        _mark_bounced(payment, message=movement.description)
     record_event(
         actor=None,
         action="funds.movement_booked",
@@ -1145,28 +1166,20 @@ def book_movement(*, movement: Movement, source: str, bank_partner: str = "") ->
             % {"amount": fen_to_yuan(-movement.amount_fen), "payee": movement.counterparty_name or "?"},
             movement=booked,
         )
-    elif payment is not None and movement.amount_fen < 0:
-        if -movement.amount_fen != payment.amount_fen:
-            raise_alert(
-                account=account,
-                kind=AlertKind.UNRECONCILED,
-                key=f"amount:{movement.bank_reference}"[:100],
-                message=_("Payment request no. %(number)s was for %(asked)s yuan but the bank debited %(debited)s")
-                % {
-                    "number": payment.number,
-                    "asked": fen_to_yuan(payment.amount_fen),
-                    "debited": fen_to_yuan(-movement.amount_fen),
-                },
-                payment=payment,
-                movement=booked,
-            )
-        if payment.status == PaymentStatus.SENT_TO_BANK:
-            if not payment.bank_reference:
-                PaymentRequest.objects.filter(pk=payment.pk).update(bank_reference=movement.bank_reference[:64])
-                payment.bank_reference = movement.bank_reference[:64]
-            _mark_executed(payment, executed_at=movement.booked_at)
-    elif payment is not None and movement.amount_fen > 0:
-        _mark_bounced(payment, message=movement.description)
+    elif payment is not None and movement.amount_fen < 0 and -movement.amount_fen != payment.amount_fen:
+        raise_alert(
+            account=account,
+            kind=AlertKind.UNRECONCILED,
+            key=f"amount:{movement.bank_reference}"[:100],
+            message=_("Payment request no. %(number)s was for %(asked)s yuan but the bank debited %(debited)s")
+            % {
+                "number": payment.number,
+                "asked": fen_to_yuan(payment.amount_fen),
+                "debited": fen_to_yuan(-movement.amount_fen),
+            },
+            payment=payment,
+            movement=booked,
+        )
     return booked, True
 
 
