@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 
 from smartcourt.accounts.choices import OrganisationKind, Role
@@ -104,6 +104,50 @@ def _people(rng: random.Random) -> tuple[Organisation, User, list[User], list[Or
     return court, admin, judges, firms
 
 
+class _Adapt:
+    """Python values as the database driver takes them, the way Django's fields would prepare them, without
+    building a model instance per row (which costs more than the insert itself at this size)."""
+
+    def __init__(self) -> None:
+        self.ops = connection.ops
+        self.sqlite = connection.vendor == "sqlite"
+        self.json = AuditEvent._meta.get_field("after")
+
+    def uuid(self, value: uuid.UUID | None) -> Any:
+        if value is None:
+            return None
+        return value.hex if self.sqlite else value
+
+    def moment(self, value: dt.datetime | None) -> Any:
+        return self.ops.adapt_datetimefield_value(value)
+
+    def day(self, value: dt.date | None) -> Any:
+        return self.ops.adapt_datefield_value(value)
+
+    def document(self, value: Any) -> Any:
+        return self.json.get_db_prep_save(value, connection)
+
+
+def _raw_insert(table: str, columns: list[str], rows: Iterator[tuple[Any, ...]]) -> int:
+    """INSERT the rows with executemany, BATCH at a time."""
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(column) for column in columns)
+    sql = f"INSERT INTO {quote(table)} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
+    written = 0
+    batch: list[tuple[Any, ...]] = []
+    with connection.cursor() as cursor:
+        for row in rows:
+            batch.append(row)
+            if len(batch) == BATCH:
+                cursor.executemany(sql, batch)
+                written += len(batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
+            written += len(batch)
+    return written
+
+
 def _chunks(items: list[Any]) -> Iterator[list[Any]]:
     for start in range(0, len(items), BATCH):
         yield items[start : start + BATCH]
@@ -181,9 +225,9 @@ def seed(*, cases: int, seed_value: int = 1, today: dt.date | None = None) -> Se
         CaseMember.objects.bulk_create(chunk)
     for chunk in _chunks(proceedings):
         Proceeding.objects.bulk_create(chunk)
-    records = _nodes(rng, proceedings, {case.pk: case for case in rows}, today=today)
-    for chunk in _chunks(records):
-        NodeRecord.objects.bulk_create(chunk)
+    records = _raw_insert(
+        NodeRecord._meta.db_table, NODE_COLUMNS, _nodes(rng, proceedings, {case.pk: case for case in rows}, today=today)
+    )
     result.seconds["proceedings and nodes"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
@@ -193,18 +237,44 @@ def seed(*, cases: int, seed_value: int = 1, today: dt.date | None = None) -> Se
         "cases": len(rows),
         "members": len(members),
         "proceedings": len(proceedings),
-        "node records": len(records),
+        "node records": records,
         "audit events": events,
     }
     return result
 
 
+NODE_COLUMNS = [
+    "id",
+    "created_at",
+    "updated_at",
+    "proceeding_id",
+    "node_key",
+    "procedure",
+    "position",
+    "status",
+    "version",
+    "started_at",
+    "started_by_id",
+    "submitted_at",
+    "submitted_by_id",
+    "completed_at",
+    "completed_by_id",
+    "deadline_key",
+    "due_on",
+    "due_basis",
+    "holiday_data",
+    "calendar_version",
+    "extended",
+]
+
+
 def _nodes(
     rng: random.Random, proceedings: list[Proceeding], cases: dict[uuid.UUID, Case], *, today: dt.date
-) -> list[NodeRecord]:
+) -> Iterator[tuple[Any, ...]]:
     """Each proceeding's nodes: the first k completed one after the other, the next in progress with a
     deadline (overdue in some cases), the rest waiting; a closed proceeding has them all completed."""
-    records: list[NodeRecord] = []
+    adapt = _Adapt()
+    now = adapt.moment(_moment(today))
     for proceeding in proceedings:
         case = cases[proceeding.case_id]
         nodes = [n for n in get_procedure(proceeding.procedure).nodes if not n.optional and not n.conversion_only]
@@ -220,19 +290,29 @@ def _nodes(
             elif position == reached + 1:
                 status, started = NodeStatus.IN_PROGRESS, _moment(min(day, today))
                 due = day + dt.timedelta(days=rng.randint(15, 90))
-            records.append(
-                NodeRecord(
-                    proceeding=proceeding,
-                    node_key=node.key,
-                    procedure=proceeding.procedure,
-                    position=position,
-                    status=status,
-                    started_at=started,
-                    completed_at=completed,
-                    due_on=due,
-                )
+            yield (
+                adapt.uuid(uuid.uuid4()),
+                now,
+                now,
+                adapt.uuid(proceeding.pk),
+                node.key,
+                proceeding.procedure,
+                position,
+                str(status),
+                1,
+                adapt.moment(started),
+                None,
+                None,
+                None,
+                adapt.moment(completed),
+                None,
+                node.deadline_key or "",
+                adapt.day(due),
+                "",
+                None,
+                None,
+                False,
             )
-    return records
 
 
 def _events(
@@ -265,56 +345,68 @@ def _event(day: dt.date, action: str, case: Case, after: dict[str, Any] | None) 
     }
 
 
+EVENT_COLUMNS = [
+    "seq",
+    "event_id",
+    "occurred_at",
+    "actor_id",
+    "actor_label",
+    "action",
+    "case_id",
+    "object_type",
+    "object_id",
+    "before",
+    "after",
+    "prev_hash",
+    "hash",
+]
+
+
 @transaction.atomic
 def append_events(events: Iterator[dict[str, Any]]) -> int:
     """Append events to the chain in bulk, under the head's lock, hashed exactly as record_event does."""
     head = AuditHead.objects.select_for_update().get(pk=1)
-    seq, prev = head.last_seq, head.last_hash
-    batch: list[AuditEvent] = []
-    written = 0
-    for item in events:
-        seq += 1
-        event_id = str(uuid.uuid4())
-        fields = {
-            "seq": seq,
-            "event_id": event_id,
-            "occurred_at": format_timestamp(item["occurred_at"]),
-            "actor_id": None,
-            "actor_label": "system",
-            "action": item["action"],
-            "case_id": str(item["case_id"]),
-            "object_type": item["object_type"],
-            "object_id": item["object_id"],
-            "before": None,
-            "after": item["after"],
-            "prev_hash": prev,
-        }
-        digest = event_hash(fields)
-        batch.append(
-            AuditEvent(
-                seq=seq,
-                event_id=event_id,
-                occurred_at=item["occurred_at"],
-                actor_id=None,
-                actor_label="system",
-                action=item["action"],
-                case_id=item["case_id"],
-                object_type=item["object_type"],
-                object_id=item["object_id"],
-                before=None,
-                after=item["after"],
-                prev_hash=prev,
-                hash=digest,
+    adapt = _Adapt()
+    state: dict[str, Any] = {"seq": head.last_seq, "prev": head.last_hash}
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        for item in events:
+            state["seq"] += 1
+            event_id = uuid.uuid4()
+            fields = {
+                "seq": state["seq"],
+                "event_id": str(event_id),
+                "occurred_at": format_timestamp(item["occurred_at"]),
+                "actor_id": None,
+                "actor_label": "system",
+                "action": item["action"],
+                "case_id": str(item["case_id"]),
+                "object_type": item["object_type"],
+                "object_id": item["object_id"],
+                "before": None,
+                "after": item["after"],
+                "prev_hash": state["prev"],
+            }
+            digest = event_hash(fields)
+            yield (
+                state["seq"],
+                adapt.uuid(event_id),
+                adapt.moment(item["occurred_at"]),
+                None,
+                "system",
+                item["action"],
+                adapt.uuid(item["case_id"]),
+                item["object_type"],
+                item["object_id"],
+                adapt.document(None),
+                adapt.document(item["after"]),
+                state["prev"],
+                digest,
             )
-        )
-        prev = digest
-        if len(batch) == BATCH:
-            AuditEvent.objects.bulk_create(batch)
-            written += len(batch)
-            batch = []
-    AuditEvent.objects.bulk_create(batch)
-    written += len(batch)
-    AuditHead.objects.filter(pk=1).update(last_seq=seq, last_hash=prev)
+            state["prev"] = digest
+
+    written = _raw_insert(AuditEvent._meta.db_table, EVENT_COLUMNS, rows())
+    AuditHead.objects.filter(pk=1).update(last_seq=state["seq"], last_hash=state["prev"])
     return written
 
 

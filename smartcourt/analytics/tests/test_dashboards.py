@@ -244,3 +244,18 @@ def test_xlsx_holds_the_table(personas: Any, court: Any) -> None:
     assert sorted(rows[4:]) == sorted(
         [[personas.firm_a.name, 800000.0, 2.0, 100000.0], [personas.firm_b.name, 0.0, 0.0, 0.0]]
     )
+
+
+@pytest.mark.parametrize("who", ["court_admin", "clerk", "judge", "outsider"])
+def test_scope_is_what_the_user_may_see(personas: Any, court: Any, who: str) -> None:
+    """The dashboards count exactly the cases cases_visible_to gives (a judge: those he presides over)."""
+    from smartcourt.analytics.selectors import _scope
+    from smartcourt.cases.selectors import cases_visible_to
+
+    user = getattr(personas, who)
+    facts, _nodes = _scope(user)
+    visible = cases_visible_to(user)
+    if who == "judge":
+        visible = visible.filter(presiding_judge=user)
+    assert set(facts.values_list("case_id", flat=True)) == set(visible.values_list("pk", flat=True))
+    assert facts.exists()
