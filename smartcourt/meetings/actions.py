@@ -17,6 +17,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from smartcourt.accounts.models import User
 from smartcourt.audit.actions import record_event
@@ -75,12 +76,12 @@ class ItemSpec:
 def _transition(*, actor: User, meeting: Meeting, to_status: str, note: str = "") -> None:
     """Compare-and-set on version, then the immutable transition row."""
     if to_status not in MEETING_TRANSITIONS[meeting.status]:
-        raise Conflict(f"a {meeting.status} meeting cannot become {to_status}")
+        raise Conflict(_("a %(status)s meeting cannot become %(to)s") % {"status": meeting.status, "to": to_status})
     changed = Meeting.objects.filter(pk=meeting.pk, version=meeting.version, status=meeting.status).update(
         status=to_status, version=F("version") + 1, updated_at=timezone.now()
     )
     if not changed:
-        raise Conflict("the meeting was changed by someone else; reload it")
+        raise Conflict(_("the meeting was changed by someone else; reload it"))
     MeetingTransition.objects.create(
         meeting=meeting, from_status=meeting.status, to_status=to_status, actor=actor, note=note
     )
@@ -132,40 +133,43 @@ def convene_meeting(
     now = _now(now)
     case = get_case_for(actor, case_id)
     if not policies.can_convene(actor, case):
-        raise PermissionDenied("Only a judge of the case convenes its creditors' meetings")
+        raise PermissionDenied(_("Only a judge of the case convenes its creditors' meetings"))
     if kind not in MeetingKind.values:
-        raise DomainError("unknown kind of meeting", field="kind")
+        raise DomainError(_("unknown kind of meeting"), field="kind")
     title = title.strip()
     if not 1 <= len(title) <= 200:
-        raise DomainError("a meeting needs a title of at most 200 characters", field="title")
+        raise DomainError(_("a meeting needs a title of at most 200 characters"), field="title")
     days = (timezone.localdate(scheduled_at) - timezone.localdate(now)).days
     if days < NOTICE_DAYS:
         raise DomainError(
-            f"the creditors must be notified at least {NOTICE_DAYS} days before the meeting (art. 63); "
-            f"the meeting is {days} days away",
+            _(
+                "the creditors must be notified at least %(notice)d days before the meeting (art. 63); "
+                "the meeting is %(days)d days away"
+            )
+            % {"notice": NOTICE_DAYS, "days": days},
             field="scheduled_at",
             code="notice_too_late",
         )
     if voting_opens_at < scheduled_at:
-        raise DomainError("voting opens when the meeting opens or later", field="voting_opens_at")
+        raise DomainError(_("voting opens when the meeting opens or later"), field="voting_opens_at")
     if voting_closes_at <= voting_opens_at:
-        raise DomainError("voting closes after it opens", field="voting_closes_at")
+        raise DomainError(_("voting closes after it opens"), field="voting_closes_at")
     if voting_closes_at - voting_opens_at > MAX_WINDOW:
-        raise DomainError("the voting window is at most 30 days", field="voting_closes_at")
+        raise DomainError(_("the voting window is at most 30 days"), field="voting_closes_at")
     if not 1 <= len(items) <= MAX_ITEMS:
-        raise DomainError(f"an agenda has 1 to {MAX_ITEMS} items", field="items")
+        raise DomainError(_("an agenda has 1 to %(n)d items") % {"n": MAX_ITEMS}, field="items")
     for spec in items:
         if spec.kind not in AgendaKind.values:
-            raise DomainError(f"unknown kind of agenda item {spec.kind!r}", field="items")
+            raise DomainError(_("unknown kind of agenda item %(kind)s") % {"kind": spec.kind[:30]}, field="items")
         if not 1 <= len(spec.title.strip()) <= 200 or len(spec.description) > MAX_TEXT:
-            raise DomainError("an agenda item needs a title of at most 200 characters", field="items")
+            raise DomainError(_("an agenda item needs a title of at most 200 characters"), field="items")
     if small_claims_threshold_fen is not None and not 0 < small_claims_threshold_fen <= MAX_FEN:
-        raise DomainError("the small-claims threshold is a positive amount", field="small_claims_threshold")
+        raise DomainError(_("the small-claims threshold is a positive amount"), field="small_claims_threshold")
     if (
         kind == MeetingKind.FIRST
         and Meeting.objects.filter(case=case, kind=MeetingKind.FIRST).exclude(status=MeetingStatus.CANCELLED).exists()
     ):
-        raise Conflict("the case already has a first creditors' meeting")
+        raise Conflict(_("the case already has a first creditors' meeting"))
     try:
         with transaction.atomic():
             meeting = Meeting.objects.create(
@@ -180,7 +184,7 @@ def convene_meeting(
             )
     except IntegrityError as exc:
         # Two judges convening the first meeting at once: the unique constraint keeps one.
-        raise Conflict("the case already has a first creditors' meeting") from exc
+        raise Conflict(_("the case already has a first creditors' meeting")) from exc
     MeetingTransition.objects.create(meeting=meeting, from_status="", to_status=MeetingStatus.CONVENED, actor=actor)
     AgendaItem.objects.bulk_create(
         [
@@ -251,7 +255,7 @@ def convene_meeting(
 def _managed_meeting(actor: User, meeting_id: uuid.UUID | str) -> Meeting:
     meeting = get_meeting_for(actor, meeting_id)
     if not policies.can_convene(actor, meeting.case):
-        raise PermissionDenied("Only a judge of the case manages its creditors' meetings")
+        raise PermissionDenied(_("Only a judge of the case manages its creditors' meetings"))
     return meeting
 
 
@@ -269,16 +273,16 @@ def attach_document(
     try:
         item = AgendaItem.objects.select_related("meeting").get(pk=item_id)
     except (AgendaItem.DoesNotExist, ValueError, TypeError) as exc:
-        raise NotFound("No such agenda item") from exc
+        raise NotFound(_("No such agenda item")) from exc
     except Exception as exc:  # a malformed UUID string raises ValidationError
-        raise NotFound("No such agenda item") from exc
+        raise NotFound(_("No such agenda item")) from exc
     meeting = get_meeting_for(actor, item.meeting_id)
     if not (policies.can_convene(actor, meeting.case) or policies.can_answer(actor, meeting.case)):
-        raise PermissionDenied("Only the judge or the administrator gives the agenda its documents")
+        raise PermissionDenied(_("Only the judge or the administrator gives the agenda its documents"))
     if meeting.status != MeetingStatus.CONVENED:
-        raise Conflict("the meeting is over")
+        raise Conflict(_("the meeting is over"))
     if (upload is None) == (entry_id is None):
-        raise DomainError("give either a PDF or a dossier entry", field="file")
+        raise DomainError(_("give either a PDF or a dossier entry"), field="file")
     if upload is not None:
         checked = checked_upload(upload, allowed=DOCUMENT_TYPES, field="file")
         entry = file_entry(
@@ -295,9 +299,9 @@ def attach_document(
         try:
             entry = DossierEntry.objects.get(pk=str(entry_id), case=meeting.case)
         except (DossierEntry.DoesNotExist, ValueError, TypeError) as exc:
-            raise NotFound("No such dossier entry") from exc
+            raise NotFound(_("No such dossier entry")) from exc
         except Exception as exc:
-            raise NotFound("No such dossier entry") from exc
+            raise NotFound(_("No such dossier entry")) from exc
     document, _created = AgendaDocument.objects.get_or_create(item=item, entry=entry)
     record_event(
         actor=actor,
@@ -324,19 +328,19 @@ def set_voting_amounts(
     try:
         right = VotingRight.objects.select_related("meeting").get(pk=right_id)
     except Exception as exc:
-        raise NotFound("No such voting right") from exc
+        raise NotFound(_("No such voting right")) from exc
     meeting = _managed_meeting(actor, right.meeting_id)
     if meeting.status != MeetingStatus.CONVENED or now >= meeting.voting_opens_at:
-        raise Conflict("voting amounts are set before voting opens")
+        raise Conflict(_("voting amounts are set before voting opens"))
     fields = ("secured_fen", "employee_fen", "tax_fen", "ordinary_fen")
     unknown = set(amounts_fen) - set(fields)
     if unknown:
-        raise DomainError(f"unknown amounts: {', '.join(sorted(unknown))}", field="amounts")
+        raise DomainError(_("unknown amounts: %(names)s") % {"names": ", ".join(sorted(unknown))}, field="amounts")
     before = {f: getattr(right, f) for f in fields} | {"priority_waived": right.priority_waived}
     right = VotingRight.objects.select_for_update().get(pk=right.pk)
     for name, fen in amounts_fen.items():
         if not 0 <= fen <= MAX_FEN:
-            raise DomainError("amounts are between 0 and 10 trillion yuan", field=name.removesuffix("_fen"))
+            raise DomainError(_("amounts are between 0 and 10 trillion yuan"), field=name.removesuffix("_fen"))
         setattr(right, name, fen)
     if amounts_fen:
         right.provisional = True
@@ -358,7 +362,7 @@ def _participating(actor: User, meeting_id: uuid.UUID | str, *, lock: bool = Fal
     meeting = get_meeting_for(actor, meeting_id)
     right = own_right(actor, meeting)
     if right is None:
-        raise PermissionDenied("Only a creditor of this meeting takes part in it")
+        raise PermissionDenied(_("Only a creditor of this meeting takes part in it"))
     if lock:
         meeting = Meeting.objects.select_for_update().select_related("case").get(pk=meeting.pk)
         right = VotingRight.objects.select_for_update().get(pk=right.pk)
@@ -367,9 +371,9 @@ def _participating(actor: User, meeting_id: uuid.UUID | str, *, lock: bool = Fal
 
 def _in_session(meeting: Meeting, now: dt.datetime) -> None:
     if meeting.status != MeetingStatus.CONVENED or now >= meeting.voting_closes_at:
-        raise Conflict("the meeting is closed", code="meeting_closed")
+        raise Conflict(_("the meeting is closed"), code="meeting_closed")
     if now < meeting.scheduled_at:
-        raise Conflict("the meeting has not opened yet", code="meeting_not_open")
+        raise Conflict(_("the meeting has not opened yet"), code="meeting_not_open")
 
 
 def _sign_in(*, actor: User, meeting: Meeting, right: VotingRight, now: dt.datetime) -> bool:
@@ -401,7 +405,7 @@ def ask_question(*, actor: User, meeting_id: uuid.UUID | str, text: str, now: dt
     _in_session(meeting, now)
     text = text.strip()
     if not 1 <= len(text) <= MAX_TEXT:
-        raise DomainError("a question has 1 to 2000 characters", field="text")
+        raise DomainError(_("a question has 1 to 2000 characters"), field="text")
     _sign_in(actor=actor, meeting=meeting, right=right, now=now)
     question = Question.objects.create(meeting=meeting, right=right, asked_by=actor, text=text)
     record_event(
@@ -423,20 +427,20 @@ def answer_question(
     try:
         question = Question.objects.get(pk=question_id)
     except Exception as exc:
-        raise NotFound("No such question") from exc
+        raise NotFound(_("No such question")) from exc
     meeting = get_meeting_for(actor, question.meeting_id)
     if not policies.can_answer(actor, meeting.case):
-        raise PermissionDenied("Only the administrator appointed on the case answers")
+        raise PermissionDenied(_("Only the administrator appointed on the case answers"))
     if meeting.status != MeetingStatus.CONVENED:
-        raise Conflict("the meeting is closed", code="meeting_closed")
+        raise Conflict(_("the meeting is closed"), code="meeting_closed")
     answer = answer.strip()
     if not 1 <= len(answer) <= MAX_TEXT:
-        raise DomainError("an answer has 1 to 2000 characters", field="answer")
+        raise DomainError(_("an answer has 1 to 2000 characters"), field="answer")
     changed = Question.objects.filter(pk=question.pk, answered_at__isnull=True).update(
         answer=answer, answered_by=actor, answered_at=now, updated_at=now
     )
     if not changed:
-        raise Conflict("the question is already answered")
+        raise Conflict(_("the question is already answered"))
     question.refresh_from_db()
     record_event(
         actor=actor,
@@ -479,24 +483,26 @@ def cast_votes(
     now = _now(now)
     meeting, right = _participating(actor, meeting_id, lock=True)
     if meeting.status != MeetingStatus.CONVENED or now >= meeting.voting_closes_at:
-        raise Conflict("voting is closed", code="voting_closed")
+        raise Conflict(_("voting is closed"), code="voting_closed")
     if now < meeting.voting_opens_at:
-        raise Conflict("voting has not opened yet", code="voting_not_open")
+        raise Conflict(_("voting has not opened yet"), code="voting_not_open")
     if not votes:
-        raise DomainError("choose a vote on at least one item", field="votes")
+        raise DomainError(_("choose a vote on at least one item"), field="votes")
     items = {str(item.pk): item for item in AgendaItem.objects.filter(meeting=meeting)}
     lines = []
     for item_id, vote in votes.items():
         item = items.get(str(item_id))
         if item is None:
-            raise NotFound("No such agenda item")
+            raise NotFound(_("No such agenda item"))
         if vote not in BallotVote.values:
-            raise DomainError("a vote is for, against or abstain", field=f"votes.{item_id}")
+            raise DomainError(_("a vote is for, against or abstain"), field=f"votes.{item_id}")
         weights = weights_for(right, item, meeting)
         if weights is None:
             raise PermissionDenied(
-                "You have no vote on this item (no determined claim, or a secured creditor on the "
-                "distribution plan or the settlement agreement, art. 59)",
+                _(
+                    "You have no vote on this item (no determined claim, or a secured creditor on the "
+                    "distribution plan or the settlement agreement, art. 59)"
+                ),
                 field=f"votes.{item_id}",
             )
         salt = commitments.new_salt()
@@ -550,9 +556,9 @@ def close_meeting(*, actor: User, meeting_id: uuid.UUID | str, now: dt.datetime 
     meeting = _managed_meeting(actor, meeting_id)
     meeting = Meeting.objects.select_for_update().select_related("case__court").get(pk=meeting.pk)
     if meeting.status != MeetingStatus.CONVENED:
-        raise Conflict("the meeting is not open", code="not_open")
+        raise Conflict(_("the meeting is not open"), code="not_open")
     if now < meeting.voting_closes_at:
-        raise Conflict("the voting window is still open", code="voting_open")
+        raise Conflict(_("the voting window is still open"), code="voting_open")
     rights = list(rights_of(meeting))
     all_commitments: list[str] = []
     outcome: dict[str, Any] = {}
@@ -634,7 +640,7 @@ def cancel_meeting(*, actor: User, meeting_id: uuid.UUID | str, reason: str) -> 
     meeting = _managed_meeting(actor, meeting_id)
     reason = reason.strip()
     if not 1 <= len(reason) <= 500:
-        raise DomainError("give the reason, at most 500 characters", field="reason")
+        raise DomainError(_("give the reason, at most 500 characters"), field="reason")
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _transition(actor=actor, meeting=meeting, to_status=MeetingStatus.CANCELLED, note=reason)
     record_event(
@@ -650,6 +656,6 @@ def read_notice(*, actor: User, notice_id: uuid.UUID | str, now: dt.datetime | N
     try:
         notice = Notice.objects.select_related("right").get(pk=notice_id, right__user=actor)
     except Exception as exc:
-        raise NotFound("No such notice") from exc
+        raise NotFound(_("No such notice")) from exc
     Notice.objects.filter(pk=notice.pk, read_at__isnull=True).update(read_at=now)
     return notice

@@ -27,6 +27,17 @@ from smartcourt.documents.selectors import active_seal
 from smartcourt.meetings.models import Meeting
 from smartcourt.meetings.selectors import agenda, documents_of, questions_of, rights_list
 
+# Agenda kinds as printed on the papers: Chinese court documents whatever the catalogue holds.
+KIND_NAMES = {
+    "report": "报告事项",
+    "general": "一般决议",
+    "management_plan": "财产管理方案",
+    "realisation_plan": "破产财产变价方案",
+    "distribution_plan": "破产财产分配方案",
+    "settlement_agreement": "和解协议",
+    "reorganisation_plan": "重整计划草案",
+}
+
 
 @dataclass(frozen=True)
 class SealedPdf:
@@ -42,7 +53,10 @@ def _context(meeting: Meeting) -> dict[str, Any]:
     return {
         **document_context(case),
         "meeting": meeting,
-        "items": [{"item": item, "documents": documents.get(item.pk, [])} for item in items],
+        "items": [
+            {"item": item, "kind_name": KIND_NAMES.get(item.kind, item.kind), "documents": documents.get(item.pk, [])}
+            for item in items
+        ],
         "scheduled": timezone.localtime(meeting.scheduled_at),
         "opens": timezone.localtime(meeting.voting_opens_at),
         "closes": timezone.localtime(meeting.voting_closes_at),

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from smartcourt.accounts.models import User
 from smartcourt.cases.models import Case
@@ -29,10 +30,10 @@ def get_meeting_for(user: User, meeting_id: uuid.UUID | str) -> Meeting:
     try:
         meeting = Meeting.objects.select_related("case", "case__court").get(pk=meeting_id)
     except (Meeting.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
-        raise NotFound("No such meeting") from exc
+        raise NotFound(_("No such meeting")) from exc
     case = get_case_for(user, meeting.case_id)
     if not (policies.can_follow(user, case) or own_right(user, meeting) is not None):
-        raise NotFound("No such meeting")
+        raise NotFound(_("No such meeting"))
     meeting.case = case
     return meeting
 
@@ -75,7 +76,7 @@ def get_agenda_document_for(user: User, meeting: Meeting, document_id: uuid.UUID
     try:
         return AgendaDocument.objects.select_related("entry", "item").get(pk=document_id, item__meeting=meeting)
     except (AgendaDocument.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
-        raise NotFound("No such document") from exc
+        raise NotFound(_("No such document")) from exc
 
 
 def questions_of(meeting: Meeting) -> QuerySet[Question]:

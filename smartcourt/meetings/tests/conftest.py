@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from conftest import TEST_PASSWORD, Personas
 from smartcourt.accounts.actions import create_user
@@ -20,6 +22,15 @@ from smartcourt.meetings.tests.helpers import creditor
 @pytest.fixture(autouse=True)
 def _media(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """Tests read the actions' messages in English (the msgids); afterwards the thread is left with no language
+    activated (the platform default), whatever the test did."""
+    translation.activate("en")
+    yield
+    translation.deactivate()
 
 
 def creditor_user(p: Personas, username: str, name: str) -> User:
