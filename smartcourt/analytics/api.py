@@ -1,7 +1,64 @@
-"""JSON API of the analytics app, mounted by config/api.py."""
+"""JSON API of the analytics app, mounted by config/api.py at /api/v1/analytics. Glue only: the same panels
+(and the same scope) as the dashboards page."""
 
 from __future__ import annotations
 
-from ninja import Router
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from ninja.errors import HttpError
+from pydantic import Field
+
+from smartcourt.accounts.models import User
+from smartcourt.analytics.schemas import PanelOut
+from smartcourt.analytics.selectors import PANELS, TYPES, Filters, court_choices
+from smartcourt.cases.schemas import ErrorOut
+from smartcourt.core.errors import NotFound
 
 router = Router(tags=["analytics"])
+
+ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+class FiltersIn(Schema):
+    court: uuid.UUID | None = None
+    year: int | None = Field(default=None, ge=1990, le=2100)
+    type: str = Field(default="", max_length=32)
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.auth  # type: ignore[attr-defined]
+    assert isinstance(user, User)
+    return user
+
+
+def _cell(value: Any) -> Any:
+    # Money and means as decimal strings at the API edge, never floats.
+    return str(value) if isinstance(value, Decimal) else value
+
+
+@router.get(
+    "/panels/{panel}",
+    response={200: PanelOut, **ERRORS},
+    summary="One dashboard table (months, nodes, judges, firms, money, claims) for the caller's cases",
+    operation_id="analytics_panel",
+)
+def panel(request: HttpRequest, panel: str, filters: Query[FiltersIn]) -> dict[str, Any]:
+    user = _user(request)
+    if panel not in PANELS:
+        raise NotFound("No such table")
+    if filters.type and filters.type not in TYPES:
+        raise HttpError(422, "unknown case type")
+    chosen = Filters(court_id=filters.court, year=filters.year, case_type=filters.type)
+    if chosen.court_id and chosen.court_id not in {court.pk for court in court_choices(user)}:
+        raise NotFound("No such court")
+    table = PANELS[panel](user, chosen)
+    return {
+        "key": table.key,
+        "title": table.title,
+        "header": table.header,
+        "rows": [[_cell(value) for value in row] for row in table.rows],
+    }

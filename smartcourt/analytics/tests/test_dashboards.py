@@ -259,3 +259,26 @@ def test_scope_is_what_the_user_may_see(personas: Any, court: Any, who: str) -> 
         visible = visible.filter(presiding_judge=user)
     assert set(facts.values_list("case_id", flat=True)) == set(visible.values_list("pk", flat=True))
     assert facts.exists()
+
+
+@pytest.mark.parametrize("who", ALL)
+def test_api_panel(personas: Any, court: Any, who: str) -> None:
+    response = client_for(getattr(personas, who)).get("/api/v1/analytics/panels/money?year=2026")
+    if who in SEE:
+        assert response.status_code == 200
+        rows = response.json()["rows"]
+        if who == "outsider":
+            assert rows == []
+        else:
+            assert [personas.firm_a.name, "800000.00", 2, "100000.00"] in rows
+    else:
+        assert response.status_code == 403
+        assert response.json()["error"]["code"] == "forbidden"
+
+
+def test_api_refuses_bad_filters(personas: Any, court: Any) -> None:
+    client = client_for(personas.court_admin)
+    assert client.get("/api/v1/analytics/panels/nothing").status_code == 404
+    assert client.get("/api/v1/analytics/panels/months?year=99999").status_code == 422
+    assert client.get("/api/v1/analytics/panels/months?type=civil_first_instance").status_code == 422
+    assert client.get(f"/api/v1/analytics/panels/months?court={personas.haimen.pk}").status_code == 404
