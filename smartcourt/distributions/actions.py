@@ -25,8 +25,11 @@ from smartcourt.accounts.models import User
 from smartcourt.audit.actions import record_event
 from smartcourt.banking.adapter import BankUnavailable, Payee, TransferInstruction, TransferResult, TransferStatus
 from smartcourt.banking.approval import issue_batch_approval_token
+from smartcourt.banking.iso20022.camt import read_camt054
 from smartcourt.banking.iso20022.pain001 import CreditTransfer, build_pain001
 from smartcourt.banking.iso20022.pain001 import PaymentBatch as Pain001Batch
+from smartcourt.banking.iso20022.pain002 import read_pain002
+from smartcourt.banking.iso20022.safe_xml import XmlRefused
 from smartcourt.cases.choices import PartyRole
 from smartcourt.cases.models import Case
 from smartcourt.cases.selectors import get_case_for
@@ -771,7 +774,9 @@ def send_batch(*, actor: User, batch_id: uuid.UUID | str) -> str:
 
 
 @transaction.atomic
-def record_bank_results(*, batch_id: uuid.UUID | str, results: Sequence[TransferResult]) -> PaymentBatch:
+def record_bank_results(
+    *, batch_id: uuid.UUID | str, results: Sequence[TransferResult], reason_codes: dict[str, str] | None = None
+) -> PaymentBatch:
     """Record the bank's answer per line (by idempotency key = EndToEndId): executed lines are paid; a
     refused or returned payment goes to escrow (提存) with the bank's reason. A line already final keeps its
     state, except a paid line that the bank later reports returned. When no line waits any more, the batch is
@@ -792,7 +797,9 @@ def record_bank_results(*, batch_id: uuid.UUID | str, results: Sequence[Transfer
         elif result.status in (TransferStatus.REJECTED, TransferStatus.RETURNED) and (
             not final or (line.status == LineStatus.PAID and result.status == TransferStatus.RETURNED)
         ):
-            reason = str(result.reason.value) if result.reason else result.status.value
+            reason = (reason_codes or {}).get(result.idempotency_key) or (
+                str(result.reason.value) if result.reason else result.status.value
+            )
             BatchLine.objects.filter(pk=line.pk).update(
                 status=LineStatus.ESCROWED,
                 bank_reference=(result.bank_reference or line.bank_reference)[:35],
@@ -831,3 +838,73 @@ def record_bank_results(*, batch_id: uuid.UUID | str, results: Sequence[Transfer
             after={**changed, "status": batch.status},
         )
     return batch
+
+
+def _sent_batch(batch_id: uuid.UUID | str) -> PaymentBatch:
+    batch = PaymentBatch.objects.select_related("plan", "plan__case").get(pk=batch_id)
+    if batch.status not in (BatchStatus.SENT, BatchStatus.COMPLETED):
+        raise Conflict("The bank's files concern a batch that was sent", code="not_sent")
+    return batch
+
+
+def apply_status_report(*, batch_id: uuid.UUID | str, data: bytes) -> PaymentBatch:
+    """The bank's pain.002 status report on the batch's pain.001: each line by its EndToEndId. A report about
+    another message, or a hostile or malformed file, is refused and changes nothing."""
+    batch = _sent_batch(batch_id)
+    try:
+        report = read_pain002(data)
+    except XmlRefused as exc:
+        raise DomainError(f"pain.002 refused: {exc}", field="file") from exc
+    if report.original_message_id != batch.message_id:
+        raise DomainError("The status report is about another payment file", field="file", code="bank_mismatch")
+    results = [
+        TransferResult(
+            idempotency_key=t.end_to_end_id,
+            status=t.transfer_status,
+            bank_reference=t.bank_reference,
+            message=" ".join(part for part in (t.reason_code, t.reason_text) if part),
+        )
+        for t in report.transactions
+    ]
+    codes = {t.end_to_end_id: t.reason_code for t in report.transactions if t.reason_code}
+    return record_bank_results(batch_id=batch.pk, results=results, reason_codes=codes)
+
+
+def apply_notifications(*, batch_id: uuid.UUID | str, data: bytes) -> PaymentBatch:
+    """The bank's camt.054 notifications: a booked debit for one of the batch's lines means it is paid; a
+    credit returning one (return information, e.g. AC04 closed account) sends it to escrow. Entries about
+    anything else (other payments, incoming money) are the funds ledger's, not ours, and are skipped."""
+    batch = _sent_batch(batch_id)
+    try:
+        notifications = read_camt054(data)
+    except XmlRefused as exc:
+        raise DomainError(f"camt.054 refused: {exc}", field="file") from exc
+    ours = set(batch.lines.values_list("id", flat=True).iterator())
+    keys = {key.hex for key in ours}
+    results: list[TransferResult] = []
+    codes: dict[str, str] = {}
+    for notification in notifications:
+        if notification.account_number != batch.paying_account:
+            continue
+        for entry in notification.entries:
+            if entry.end_to_end_id not in keys or not entry.booked:
+                continue
+            if entry.is_return:
+                results.append(
+                    TransferResult(
+                        idempotency_key=entry.end_to_end_id,
+                        status=TransferStatus.RETURNED,
+                        bank_reference=entry.bank_reference,
+                        message=" ".join(part for part in (entry.return_reason, entry.return_text) if part),
+                    )
+                )
+                codes[entry.end_to_end_id] = entry.return_reason
+            elif entry.amount_fen < 0:
+                results.append(
+                    TransferResult(
+                        idempotency_key=entry.end_to_end_id,
+                        status=TransferStatus.EXECUTED,
+                        bank_reference=entry.bank_reference,
+                    )
+                )
+    return record_bank_results(batch_id=batch.pk, results=results, reason_codes=codes)

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet, Sum
 
 from smartcourt.accounts.models import User
+from smartcourt.banking.iso20022.camt import Statement
 from smartcourt.cases.models import Case
 from smartcourt.cases.selectors import get_case_for
 from smartcourt.claims.models import Claim
@@ -269,3 +270,56 @@ def line_totals(batch: PaymentBatch) -> LineTotals:
         waiting=sum(n for n, _ in waiting),
         waiting_fen=sum(t for _, t in waiting),
     )
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """A sent batch against the bank's statement (camt.053), line by line.
+
+    ``matched``: lines whose payment the statement shows debited with their amount (and, for escrowed lines,
+    credited back); ``missing``: lines we consider paid or returned that the statement does not show;
+    ``amount_differs``: a debit with our EndToEndId but another amount; ``not_ours_paid``: lines the
+    statement shows debited that we still think unpaid."""
+
+    matched: list[str]
+    missing: list[str]
+    amount_differs: list[str]
+    not_ours_paid: list[str]
+
+    @property
+    def reconciled(self) -> bool:
+        return not (self.missing or self.amount_differs or self.not_ours_paid)
+
+
+def reconcile_batch(batch: PaymentBatch, statements: list[Statement]) -> Reconciliation:
+    debits: dict[str, int] = defaultdict(int)
+    credits: dict[str, int] = defaultdict(int)
+    for statement in statements:
+        if statement.account_number != batch.paying_account:
+            continue
+        for entry in statement.entries:
+            if not entry.booked or not entry.end_to_end_id:
+                continue
+            if entry.amount_fen < 0:
+                debits[entry.end_to_end_id] += -entry.amount_fen
+            else:
+                credits[entry.end_to_end_id] += entry.amount_fen
+    matched, missing, differs, unexpected = [], [], [], []
+    for line in batch.lines.order_by("row"):
+        key = line.end_to_end_id
+        amount = line.amount_fen or 0
+        if line.status == LineStatus.PAID:
+            if key not in debits:
+                missing.append(key)
+            elif debits[key] - credits.get(key, 0) != amount:
+                differs.append(key)
+            else:
+                matched.append(key)
+        elif line.status == LineStatus.ESCROWED:
+            if debits.get(key, 0) - credits.get(key, 0) != 0:
+                differs.append(key)
+            else:
+                matched.append(key)
+        elif key in debits:
+            unexpected.append(key)
+    return Reconciliation(matched=matched, missing=missing, amount_differs=differs, not_ours_paid=unexpected)
