@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from smartcourt.audit.models import AuditEvent
@@ -91,13 +91,12 @@ class CaseMeasures:
     answer_seconds: int = 0
 
 
-def firm_case_ids(court_id: uuid.UUID, firm_id: uuid.UUID) -> list[uuid.UUID]:
-    """The firm's cases at the court: those it is (or was) the appointed administrator of."""
-    return list(
-        CaseMember.objects.filter(
-            case__court_id=court_id, organisation_id=firm_id, role=MemberRole.ADMINISTRATOR
-        ).values_list("case_id", flat=True)
-    )
+def firm_case_ids(court_id: uuid.UUID, firm_id: uuid.UUID) -> QuerySet[CaseMember, uuid.UUID]:
+    """The firm's cases at the court: those it is (or was) the appointed administrator of. A query, not a
+    list, so a firm with thousands of cases is selected by a subquery rather than thousands of parameters."""
+    return CaseMember.objects.filter(
+        case__court_id=court_id, organisation_id=firm_id, role=MemberRole.ADMINISTRATOR
+    ).values_list("case_id", flat=True)
 
 
 def court_median_days(court_id: uuid.UUID) -> dict[str, float]:
@@ -121,26 +120,28 @@ def _total(after: dict[str, Any] | None) -> int:
 
 
 def measure_cases(
-    case_ids: Iterable[uuid.UUID], *, answer_within_hours: int, today: dt.date | None = None
+    case_ids: Iterable[uuid.UUID] | QuerySet[Any, uuid.UUID],
+    *,
+    answer_within_hours: int,
+    today: dt.date | None = None,
 ) -> list[CaseMeasures]:
     """The measures of each case, from its audit events and node records, in case number order."""
     today = today or timezone.localdate()
-    cases = list(Case.objects.filter(pk__in=list(case_ids)).order_by("number"))
+    chosen = Case.objects.filter(pk__in=case_ids if isinstance(case_ids, QuerySet) else list(case_ids))
+    cases = list(chosen.order_by("number"))
     if not cases:
         return []
     by_case: dict[uuid.UUID, list[AuditEvent]] = defaultdict(list)
     # Every node event (start, return, …) is read: the events behind a node's timeliness are all of its own.
     events = AuditEvent.objects.filter(
         Q(action__in=READ_ACTIONS) | Q(action__startswith="bankruptcy.node_"),
-        case_id__in=[case.pk for case in cases],
+        case_id__in=chosen.values("pk"),
     ).order_by("seq")
     for event in events.only("seq", "occurred_at", "action", "case_id", "object_id", "after").iterator(chunk_size=5000):
         assert event.case_id is not None
         by_case[event.case_id].append(event)
     nodes: dict[uuid.UUID, list[NodeRecord]] = defaultdict(list)
-    for record in NodeRecord.objects.filter(proceeding__case_id__in=[case.pk for case in cases]).select_related(
-        "proceeding"
-    ):
+    for record in NodeRecord.objects.filter(proceeding__case_id__in=chosen.values("pk")).select_related("proceeding"):
         nodes[record.proceeding.case_id].append(record)
     medians = court_median_days(cases[0].court_id)
     result = []
