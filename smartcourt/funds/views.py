@@ -73,6 +73,7 @@ def _rights(user: User, case: Case) -> dict[str, bool]:
         "can_request": policies.can_request(user, case),
         "can_review": policies.can_review(user, case),
         "can_approve": policies.can_approve(user, case),
+        "can_resolve": policies.can_manage_account(user, case) or policies.can_review(user, case),
     }
 
 
@@ -94,7 +95,9 @@ def overview(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 @login_required
 def live(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id)
-    return render(request, "funds/_live.html", {"case": case, "view": account_view(case)})
+    return render(
+        request, "funds/_live.html", {"case": case, "view": account_view(case), **_rights(_user(request), case)}
+    )
 
 
 @login_required
@@ -107,7 +110,7 @@ def account(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     current = account_of(case)
     form: AccountForm | LimitsForm
     if current is None:
-        form = AccountForm(request.POST or None, initial={"account_name": f"{case.title}管理人"[:200]})
+        form = AccountForm(request.POST or None, initial={"account_name": f"{_debtor(case)}管理人"[:200]})
     else:
         form = LimitsForm(
             request.POST or None,
@@ -143,6 +146,14 @@ def account(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         except DomainError as exc:
             _form_error(form, exc)
     return render(request, "funds/account.html", {"case": case, "form": form, "current": current})
+
+
+def _debtor(case: Case) -> str:
+    """The debtor's name as the case title gives it: the account is held by the debtor's administrator."""
+    for suffix in ("破产清算案", "强制清算案", "重整案", "和解案", "案"):
+        if case.title.endswith(suffix):
+            return case.title.removesuffix(suffix)
+    return case.title
 
 
 def _initial(fen: int | None) -> str:

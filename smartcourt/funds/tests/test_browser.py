@@ -99,8 +99,10 @@ def test_over_limit_payment_from_request_to_execution(
     assert bank.balance(account.account_number) == 100_000_000 - 8_000_000
     shoot(judge, "funds_5_executed.png")
 
-    bank.push_now()
+    # The judge watches the account: the bank's notification lands and the page refreshes itself (htmx poll).
     judge.goto(f"{base}/funds/cases/{case_id}/")
-    expect(judge.get_by_test_id("balance")).to_have_text("920,000.00")
+    expect(judge.get_by_test_id("balance")).to_have_text("1,000,000.00")
+    bank.push_now()
+    expect(judge.get_by_test_id("balance")).to_have_text("920,000.00", timeout=15_000)
     expect(judge.get_by_test_id("movements")).to_contain_text("-80,000.00")
     shoot(judge, "funds_6_overview.png")

@@ -159,3 +159,32 @@ def test_the_queue(personas: Personas, funded: Any, who: str) -> None:
     if court:
         listed = f"/payments/{payment.pk}/" in response.content.decode()
         assert listed == (who == "assistant")
+
+
+@pytest.mark.parametrize("who", ALL)
+def test_dealing_with_an_alert(personas: Personas, funded: Any, fake_bank: FakeBank, who: str) -> None:
+    from smartcourt.funds.models import FundAlert
+
+    fake_bank.book(funded.account_number, -3_500, counterparty="银行手续费")
+    alert = FundAlert.objects.get(kind="unexpected_debit")
+    before = snapshot()
+    response = client_for(getattr(personas, who)).post(f"/funds/cases/{personas.case.pk}/alerts/{alert.pk}/resolve/")
+    alert.refresh_from_db()
+    if who in {"judge", "court_admin", "assistant"}:
+        assert response.status_code == 302 and alert.resolved_at is not None
+        return
+    assert response.status_code == (403 if who in SEE_FUNDS else 404)
+    assert alert.resolved_at is None and snapshot() == before
+
+
+def test_the_statement_pull_task(personas: Personas, funded: Any, fake_bank: FakeBank) -> None:
+    """The periodic task books what notifications did not bring, for every supervised account."""
+    from smartcourt.funds.models import BankMovement
+    from smartcourt.funds.tasks import pull_statements
+
+    fake_bank.book(funded.account_number, 700_000, counterparty="某某", push=False)
+    assert pull_statements.call_local() == 1
+    assert pull_statements.call_local() == 0
+    assert BankMovement.objects.filter(account=funded, source="statement").count() == 1
+    fake_bank.down = True
+    assert pull_statements.call_local() == 0  # an unreachable bank is logged, not raised
