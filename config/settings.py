@@ -212,6 +212,14 @@ LOGGING = {
 # both sides the same key.
 REGISTRY_URL = env_str("SMARTCOURT_REGISTRY_URL", "http://127.0.0.1:8101")
 REGISTRY_KEY = env_str("SMARTCOURT_REGISTRY_KEY", "")
+# The bank partner (smartcourt/banking): scripts/run.py starts the sandbox bank here; keys in var/bank/.
+BANK_URL = env_str("SMARTCOURT_BANK_URL", "http://127.0.0.1:8102")
+BANK_KEYS_DIR = Path(env_str("SMARTCOURT_BANK_KEYS_DIR", str(VAR_DIR / "bank")))
+BANK_TIMEOUT_SECONDS = env_int("SMARTCOURT_BANK_TIMEOUT", 10, minimum=1)
+BANK_DEFAULT_PARTNER = env_str("SMARTCOURT_BANK_PARTNER", "sandbox")
+BANK_NOTIFICATION_URL = env_str("SMARTCOURT_BANK_NOTIFICATION_URL", "")  # set behind a proxy rewriting Host/TLS
+BANK_SIGNATURE_ALG = env_str("SMARTCOURT_BANK_SIGNATURE_ALG", "ed25519")  # for generated demo keys: or sm2-sm3
+BANK_ENVELOPE_ALG = env_str("SMARTCOURT_BANK_ENVELOPE_ALG", "A256GCM")  # or SM4GCM
 
 # The transparency log (smartcourt/evidence): the origin line of its checkpoints, its Ed25519 signing key (a PEM,
 # generated there on first use if missing), how long a checkpoint may stand before a fresh one is signed, and

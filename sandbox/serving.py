@@ -17,6 +17,8 @@ WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 class ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
     daemon_threads = True
+    # Bursts (a batch of transfers, a test's concurrent requests) queue rather than being refused.
+    request_queue_size = 64
 
 
 def _quiet_handler(name: str) -> type[WSGIRequestHandler]:

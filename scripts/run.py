@@ -24,6 +24,7 @@ PYTHON = sys.executable
 REGISTRY_PORT = 8101
 WITNESS_PORT = 8201
 TSA_PORT = 8301
+BANK_PORT = 8102
 
 
 def commands(host: str, port: int) -> dict[str, list[str]]:
@@ -39,6 +40,21 @@ def commands(host: str, port: int) -> dict[str, list[str]]:
             str(REGISTRY_PORT),
             "--db",
             str(var_dir / "registry.sqlite3"),
+        ],
+        "bank": [
+            PYTHON,
+            "-m",
+            "sandbox.bank",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(BANK_PORT),
+            "--db",
+            str(var_dir / "bank.sqlite3"),
+            "--keys-dir",
+            str(var_dir / "bank"),
+            "--notify-url",
+            f"http://127.0.0.1:{port}/api/v1/banking/notifications",
         ],
         "tsa": [*tsa_command(var_dir), "--host", "127.0.0.1", "--port", str(TSA_PORT)],
         "web": [
@@ -104,6 +120,7 @@ def main() -> int:
     # The platform and the sandbox registry read the same variables; a key made up here lasts for this run.
     env.setdefault("SMARTCOURT_REGISTRY_URL", f"http://127.0.0.1:{REGISTRY_PORT}")
     env.setdefault("SMARTCOURT_REGISTRY_KEY", secrets.token_urlsafe(24))
+    env.setdefault("SMARTCOURT_BANK_URL", f"http://127.0.0.1:{BANK_PORT}")
     # Seals get a trusted timestamp from the sandbox TSA, whose root the platform trusts.
     var_dir = Path(env.get("SMARTCOURT_VAR_DIR", ROOT / "var"))
     env.setdefault("SMARTCOURT_DOCUMENTS_TSA_URL", f"http://127.0.0.1:{TSA_PORT}/")

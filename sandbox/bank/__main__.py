@@ -8,31 +8,15 @@ The bank reads its keys from ``<keys-dir>/bank.json`` (generated together with t
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
 from pathlib import Path
-from socketserver import ThreadingMixIn
-from types import FrameType
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from sandbox.bank import store
 from sandbox.bank.app import BankApp
+from sandbox.serving import announce, make_sandbox_server, serve_until_stopped
 from smartcourt.banking import keyfiles
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-class ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
-    request_queue_size = 64
-
-
-class QuietHandler(WSGIRequestHandler):
-    def address_string(self) -> str:
-        return str(self.client_address[0])
-
-    def log_message(self, format: str, *args: object) -> None:
-        sys.stderr.write(f"bank {self.address_string()} {format % args}\n")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -53,22 +37,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.notify_url:
         with store.opened(args.db) as connection, store.writing(connection):
             store.set_meta(connection, "notify_url", args.notify_url)
-    server = make_server(args.host, args.port, app, server_class=ThreadingWSGIServer, handler_class=QuietHandler)
-    banner = f"bank listening on http://{args.host}:{server.server_port}/ ({args.db})"
-    print(banner, flush=True)  # noqa: T201 - read by the starter
+    server = make_sandbox_server("bank", args.host, args.port, app)
+    announce(server, "bank", f"({args.db})")
     if args.push_interval > 0:
         app.start_pusher(args.push_interval)
-
-    def stop(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, stop)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+    serve_until_stopped(server)
     return 0
 
 

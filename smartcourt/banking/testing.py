@@ -15,12 +15,8 @@ Registered for the whole suite from the root conftest (``pytest_plugins``). A te
 from __future__ import annotations
 
 import datetime as dt
-import selectors
 import sqlite3
 import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +24,7 @@ from typing import Any
 
 import pytest
 
+from sandbox.process import start_sandbox, stop_process
 from smartcourt.banking import keyfiles
 from smartcourt.banking.client import HttpBankAdapter
 from smartcourt.banking.partners import Partner
@@ -67,55 +64,15 @@ def start_bank(
     if not (keys_dir / keyfiles.BANK_FILE).exists():
         write_keys(keys_dir, signature_alg=signature_alg, envelope_alg=envelope_alg)
     db_path = directory / "bank.sqlite3"
-    command = [
-        sys.executable,
-        "-m",
-        "sandbox.bank",
-        "--port",
-        "0",
-        "--db",
-        str(db_path),
-        "--keys-dir",
-        str(keys_dir),
-        f"--push-interval={push_interval}",
-    ]
+    args = ["--db", str(db_path), "--keys-dir", str(keys_dir), f"--push-interval={push_interval}"]
     if test_clock:
-        command.append("--test-clock")
-    with (directory / "bank.log").open("ab") as log:
-        process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=log)  # noqa: S603 - our module
-    assert process.stdout is not None
-    with selectors.DefaultSelector() as selector:
-        selector.register(process.stdout, selectors.EVENT_READ)
-        ready = selector.select(timeout=START_TIMEOUT_SECONDS)
-    line = process.stdout.readline().decode() if ready else ""
-    if not line.startswith("bank listening on "):
-        process.kill()
-        process.wait()
-        raise RuntimeError(f"the sandbox bank did not start (first line {line!r}); see {directory / 'bank.log'}")
-    url = line.split()[3].rstrip("/")
-    deadline = time.monotonic() + START_TIMEOUT_SECONDS
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/health", timeout=1):  # noqa: S310 - our own loopback URL
-                break
-        except OSError:
-            if time.monotonic() > deadline:
-                stop_bank(process)
-                raise
-            time.sleep(0.05)
-    return BankServer(url=url, db_path=db_path, keys_dir=keys_dir, process=process)
+        args.append("--test-clock")
+    started = start_sandbox("sandbox.bank", "bank", args, log_path=directory / "bank.log")
+    return BankServer(url=started.url, db_path=db_path, keys_dir=keys_dir, process=started.process)
 
 
 def stop_bank(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-    if process.stdout is not None:
-        process.stdout.close()
+    stop_process(process)
 
 
 class Bank:
