@@ -99,6 +99,16 @@ def main() -> None:
         print(f"page (court admin, all years) / COUNT(*) of the live tables summarised:   {whole / live_count:.2f}x")
         print(f"page under one second: {'yes' if whole < 1 else 'NO'} ({whole * 1000:.0f} ms)")
 
+        # The evaluation of one firm (reads its cases' audit events and node records; not a page, a computation
+        # a judge starts): how long for a firm with 1/20 of the court's cases.
+        from smartcourt.evaluation.metrics import combine, firm_case_ids, measure_cases
+
+        firm_id = seeded.firms[0].pk
+        started = time.perf_counter()
+        per_case = measure_cases(firm_case_ids(seeded.court.pk, firm_id), answer_within_hours=72)
+        combine(per_case)
+        print(f"evaluation of one firm ({len(per_case)} cases): {time.perf_counter() - started:.2f} s")
+
 
 if __name__ == "__main__":
     main()

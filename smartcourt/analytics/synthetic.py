@@ -64,6 +64,7 @@ class Seeded:
     court: Organisation
     admin: User
     judges: list[User]
+    firms: list[Organisation] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -159,7 +160,7 @@ def seed(*, cases: int, seed_value: int = 1, today: dt.date | None = None) -> Se
     today = today or dt.date.today()
     clock = time.perf_counter()
     court, admin, judges, firms = _people(rng)
-    result = Seeded(court=court, admin=admin, judges=judges)
+    result = Seeded(court=court, admin=admin, judges=judges, firms=firms)
     types = [t for t, _w in TYPE_WEIGHTS]
     weights = [w for _t, w in TYPE_WEIGHTS]
     first_day = dt.date(today.year - 4, 1, 1)

@@ -3,6 +3,7 @@ formula versions. Glue only: parse, authorise, call one action or selector, rend
 
 from __future__ import annotations
 
+import json
 import uuid
 
 from django.contrib import messages
@@ -118,7 +119,8 @@ def events(request: HttpRequest, evaluation_id: uuid.UUID, measure: str) -> Http
     context = {
         "evaluation": evaluation,
         "measure": Measure(measure),
-        "events": rows,
+        # The payload as the chain stores it (JSON), not as Python prints it.
+        "events": [(event, json.dumps(event.after, ensure_ascii=False) if event.after else "") for event in rows],
         "total": total,
         "case_number": number,
     }
