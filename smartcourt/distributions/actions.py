@@ -25,7 +25,7 @@ from smartcourt.accounts.models import User
 from smartcourt.audit.actions import record_event
 from smartcourt.banking.adapter import BankUnavailable, Payee, TransferInstruction, TransferResult, TransferStatus
 from smartcourt.banking.approval import issue_batch_approval_token
-from smartcourt.banking.iso20022.camt import read_camt054
+from smartcourt.banking.iso20022.camt import read_camt053, read_camt054
 from smartcourt.banking.iso20022.pain001 import CreditTransfer, build_pain001
 from smartcourt.banking.iso20022.pain001 import PaymentBatch as Pain001Batch
 from smartcourt.banking.iso20022.pain002 import read_pain002
@@ -60,7 +60,15 @@ from smartcourt.distributions.models import (
     PlanTransition,
 )
 from smartcourt.distributions.planning import ClaimRow, Expense, compute_plan
-from smartcourt.distributions.selectors import claims_owed, compare_batch, payees_of
+from smartcourt.distributions.selectors import (
+    claims_owed,
+    compare_batch,
+    line_totals,
+    payees_of,
+    plan_classes,
+    reconcile_batch,
+)
+from smartcourt.dossier.choices import EntryKind
 from smartcourt.funds.bank import adapter_for as bank_adapter_for
 from smartcourt.funds.models import SupervisedAccount
 from smartcourt.funds.selectors import account_of
@@ -908,3 +916,68 @@ def apply_notifications(*, batch_id: uuid.UUID | str, data: bytes) -> PaymentBat
                     )
                 )
     return record_bank_results(batch_id=batch.pk, results=results, reason_codes=codes)
+
+
+@transaction.atomic
+def file_execution_report(*, actor: User, batch_id: uuid.UUID | str, statement: bytes | None = None) -> PaymentBatch:
+    """The administrator files the distribution execution report (关于破产财产分配执行情况的报告) for a
+    completed batch into the dossier. With the bank's camt.053 statement, the batch must reconcile with it
+    line by line first, and the report says so."""
+    from smartcourt.dossier.actions import file_entry
+    from smartcourt.dossier.pdf import template_to_pdf
+
+    batch = _locked_batch(actor, batch_id)
+    case = batch.plan.case
+    if not policies.can_prepare(actor, case):
+        raise PermissionDenied("Only the administrator appointed on this case reports on the distribution")
+    if batch.status != BatchStatus.COMPLETED:
+        raise Conflict("The report is filed once the bank has answered every line", code="not_completed")
+    if batch.report_entry_id is not None:
+        raise Conflict("The execution report of this batch is already filed", code="already_filed")
+    reconciliation = None
+    if statement is not None:
+        try:
+            statements = read_camt053(statement)
+        except XmlRefused as exc:
+            raise DomainError(f"camt.053 refused: {exc}", field="statement") from exc
+        reconciliation = reconcile_batch(batch, statements)
+        if not reconciliation.reconciled:
+            raise Conflict(
+                "The batch does not reconcile with the statement: "
+                f"{len(reconciliation.missing)} missing, {len(reconciliation.amount_differs)} amounts differ, "
+                f"{len(reconciliation.not_ours_paid)} debited but not paid here",
+                code="unreconciled",
+            )
+    pdf = template_to_pdf(
+        "distributions/pdf/execution_report.html",
+        {
+            "case": case,
+            "plan": batch.plan,
+            "batch": batch,
+            "classes": plan_classes(batch.plan),
+            "totals": line_totals(batch),
+            "escrows": Escrow.objects.filter(batch_line__batch=batch).select_related("batch_line"),
+            "reconciliation": reconciliation,
+            "today": timezone.localdate(),
+        },
+    )
+    entry = file_entry(
+        actor=actor,
+        case=case,
+        kind=EntryKind.REPORT,
+        title="关于破产财产分配执行情况的报告",
+        content=pdf,
+        filename="分配执行情况报告.pdf",
+        content_type="application/pdf",
+        source=batch,
+    )
+    PaymentBatch.objects.filter(pk=batch.pk).update(report_entry=entry)
+    batch.report_entry = entry
+    record_event(
+        actor=actor,
+        action="distributions.execution_report_filed",
+        case_id=case.pk,
+        obj=batch,
+        after={"entry": str(entry.pk), "reconciled_with_statement": reconciliation is not None},
+    )
+    return batch

@@ -136,3 +136,11 @@ class UploadForm(forms.Form):
 
 class RefuseForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class ReportForm(forms.Form):
+    statement = forms.FileField(
+        label=_("Bank statement (camt.053 XML, optional)"),
+        required=False,
+        help_text=_("With the statement, the batch must reconcile with it line by line first"),
+    )

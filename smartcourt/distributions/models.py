@@ -22,6 +22,7 @@ from smartcourt.distributions.choices import (
     PlanStatus,
     ReserveReason,
 )
+from smartcourt.dossier.models import DossierEntry
 
 
 class DistributionPlan(TimestampedModel):
@@ -127,6 +128,14 @@ class PaymentBatch(TimestampedModel):
     message_id = models.CharField(max_length=35, null=True, blank=True, unique=True, help_text="pain.001 MsgId.")
     pain001 = models.BinaryField(null=True, blank=True, help_text="The pain.001.001.09 file, XSD-validated.")
     pain001_sha256 = models.CharField(max_length=64, blank=True)
+    report_entry = models.ForeignKey(
+        DossierEntry,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The execution report (分配执行情况报告) as filed into the dossier.",
+    )
 
     class Meta:
         constraints = [

@@ -19,5 +19,6 @@ urlpatterns = [
     path("batches/<uuid:batch_id>/approve/", views.batch_approve, name="batch_approve"),
     path("batches/<uuid:batch_id>/refuse/", views.batch_refuse, name="batch_refuse"),
     path("batches/<uuid:batch_id>/send/", views.batch_send, name="batch_send"),
+    path("batches/<uuid:batch_id>/report/", views.batch_report, name="batch_report"),
     path("batches/<uuid:batch_id>/pain001.xml", views.batch_pain001, name="batch_pain001"),
 ]

@@ -25,7 +25,7 @@ from smartcourt.distributions import actions, policies
 from smartcourt.distributions.checking import error_text
 from smartcourt.distributions.choices import BatchStatus, PlanStatus
 from smartcourt.distributions.export import payment_file_csv, payment_file_xlsx, template_xlsx
-from smartcourt.distributions.forms import MeetingForm, PlanForm, RefuseForm, RulingForm, UploadForm
+from smartcourt.distributions.forms import MeetingForm, PlanForm, RefuseForm, ReportForm, RulingForm, UploadForm
 from smartcourt.distributions.models import DistributionPlan, PaymentBatch
 from smartcourt.distributions.selectors import (
     batch_lines,
@@ -305,6 +305,10 @@ def batch_detail(request: HttpRequest, batch_id: uuid.UUID) -> HttpResponse:
             and (can_rule or policies.can_prepare(user, case)),
             "line_totals": line_totals(batch),
             "refuse_form": RefuseForm(),
+            "can_report": policies.can_prepare(user, case)
+            and batch.status == BatchStatus.COMPLETED
+            and batch.report_entry_id is None,
+            "report_form": ReportForm(),
         },
     )
 
@@ -361,6 +365,26 @@ def batch_send(request: HttpRequest, batch_id: uuid.UUID) -> HttpResponse:
             messages.success(request, _("Sent; the bank answered every line."))
         else:
             messages.warning(request, _("Sent; the bank has not answered every line yet. Send again to ask."))
+    return redirect("distributions:batch", batch_id=batch.pk)
+
+
+@login_required
+@require_POST
+def batch_report(request: HttpRequest, batch_id: uuid.UUID) -> HttpResponse:
+    batch = _batch(request, batch_id)
+    form = ReportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "; ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("distributions:batch", batch_id=batch.pk)
+    try:
+        statement = form.cleaned_data.get("statement")
+        actions.file_execution_report(
+            actor=_user(request), batch_id=batch.pk, statement=_read_upload(statement) if statement else None
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The execution report is filed into the dossier."))
     return redirect("distributions:batch", batch_id=batch.pk)
 
 

@@ -127,3 +127,46 @@ def test_reconciled_with_the_bank_statement(personas: Personas, bank: Bank) -> N
     )
     result = reconcile_batch(batch, read_camt053(statement))
     assert not result.reconciled and result.missing == [paid.end_to_end_id]
+
+
+def test_execution_report_filed_after_reconciliation(personas: Personas, bank: Bank) -> None:
+    from smartcourt.core.errors import Conflict, PermissionDenied
+    from smartcourt.dossier.models import DossierEntry
+
+    batch, account = _setup(personas, bank)
+    with pytest.raises(Conflict, match="every line"):
+        actions.file_execution_report(actor=personas.administrator, batch_id=batch.pk)
+    actions.send_batch(actor=personas.judge, batch_id=batch.pk)
+    movements = bank.adapter.statement(account_number=account)
+    entries = [Entry(m.amount_fen, "BOOK", m.booked_at.date(), m.bank_reference, m.idempotency_key) for m in movements]
+    opening = movements[0].balance_after_fen - movements[0].amount_fen
+    short = build_camt053(
+        message_id="S",
+        statement_id="S",
+        created_at=AT,
+        account_number=account,
+        opening_fen=opening,
+        entries=[e for e in entries if e.end_to_end_id != batch_lines(batch)[0].end_to_end_id],
+        on=dt.date(2026, 12, 1),
+    )
+    before = counts()
+    with pytest.raises(Conflict, match="does not reconcile"):
+        actions.file_execution_report(actor=personas.administrator, batch_id=batch.pk, statement=short)
+    with pytest.raises(PermissionDenied):
+        actions.file_execution_report(actor=personas.judge, batch_id=batch.pk)
+    assert counts() == before
+    full = build_camt053(
+        message_id="F",
+        statement_id="F",
+        created_at=AT,
+        account_number=account,
+        opening_fen=opening,
+        entries=entries,
+        on=dt.date(2026, 12, 1),
+    )
+    batch = actions.file_execution_report(actor=personas.administrator, batch_id=batch.pk, statement=full)
+    assert batch.report_entry_id is not None
+    entry = DossierEntry.objects.get(pk=batch.report_entry_id)
+    assert entry.title == "关于破产财产分配执行情况的报告" and entry.kind == "report"
+    with pytest.raises(Conflict, match="already filed"):
+        actions.file_execution_report(actor=personas.administrator, batch_id=batch.pk)

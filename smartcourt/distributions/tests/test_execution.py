@@ -142,3 +142,20 @@ def test_send_from_the_batch_page(personas: Personas, bank: Bank) -> None:
     assert batch.status == BatchStatus.COMPLETED
     page = judge.get(f"/distributions/batches/{batch.pk}/").content.decode()
     assert 'data-testid="line-totals"' in page and "销户" in page
+
+
+def test_report_from_the_batch_page(personas: Personas, bank: Bank) -> None:
+    from django.test import Client
+
+    from conftest import TEST_PASSWORD
+
+    batch, _ = _setup(personas, bank)
+    actions.send_batch(actor=personas.judge, batch_id=batch.pk)
+    admin = Client()
+    assert admin.login(username=personas.administrator.username, password=TEST_PASSWORD)
+    assert 'data-testid="report-form"' in admin.get(f"/distributions/batches/{batch.pk}/").content.decode()
+    admin.post(f"/distributions/batches/{batch.pk}/report/")
+    batch.refresh_from_db()
+    assert batch.report_entry is not None
+    page = admin.get(f"/distributions/batches/{batch.pk}/").content.decode()
+    assert 'data-testid="report-filed"' in page and 'data-testid="report-form"' not in page
