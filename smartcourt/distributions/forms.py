@@ -144,3 +144,7 @@ class ReportForm(forms.Form):
         required=False,
         help_text=_("With the statement, the batch must reconcile with it line by line first"),
     )
+
+
+class AnnouncementForm(forms.Form):
+    announced_on = forms.DateField(label=_("Announced on"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -49,6 +49,9 @@ class DistributionPlan(TimestampedModel):
     ruling_reference = models.CharField(max_length=100, blank=True, help_text="Case number of the ruling.")
     ruled_on = models.DateField(null=True, blank=True)
     rejection_reason = models.TextField(blank=True)
+    announced_on = models.DateField(
+        null=True, blank=True, help_text="Date of the distribution announcement (the final one starts art. 119)."
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["case", "number"], name="distributions_plan_number_once")]
@@ -207,4 +210,10 @@ class Escrow(TimestampedModel):
     amount_fen = models.BigIntegerField()
     reason_code = models.CharField(max_length=40, blank=True, help_text="The bank's reason code (ISO or adapter).")
     reason = models.CharField(max_length=300)
-    released_at = models.DateTimeField(null=True, blank=True)
+    released_at = models.DateTimeField(null=True, blank=True, help_text="Paid out to the creditor after all.")
+    forfeited_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Unclaimed 2 months after the final-distribution announcement: forfeited, for the other "
+        "creditors (art. 119).",
+    )

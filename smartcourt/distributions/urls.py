@@ -10,6 +10,7 @@ urlpatterns = [
     path("plans/<uuid:plan_id>/submit/", views.plan_submit, name="plan_submit"),
     path("plans/<uuid:plan_id>/meeting/", views.plan_meeting, name="plan_meeting"),
     path("plans/<uuid:plan_id>/rule/", views.plan_rule, name="plan_rule"),
+    path("plans/<uuid:plan_id>/announce/", views.plan_announce, name="plan_announce"),
     path("plans/<uuid:plan_id>/payments.xlsx", views.payments_xlsx, name="payments_xlsx"),
     path("plans/<uuid:plan_id>/payments.csv", views.payments_csv, name="payments_csv"),
     path("plans/<uuid:plan_id>/template.xlsx", views.payments_template, name="payments_template"),

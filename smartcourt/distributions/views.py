@@ -25,7 +25,15 @@ from smartcourt.distributions import actions, policies
 from smartcourt.distributions.checking import error_text
 from smartcourt.distributions.choices import BatchStatus, PlanStatus
 from smartcourt.distributions.export import payment_file_csv, payment_file_xlsx, template_xlsx
-from smartcourt.distributions.forms import MeetingForm, PlanForm, RefuseForm, ReportForm, RulingForm, UploadForm
+from smartcourt.distributions.forms import (
+    AnnouncementForm,
+    MeetingForm,
+    PlanForm,
+    RefuseForm,
+    ReportForm,
+    RulingForm,
+    UploadForm,
+)
 from smartcourt.distributions.models import DistributionPlan, PaymentBatch
 from smartcourt.distributions.selectors import (
     batch_lines,
@@ -159,6 +167,12 @@ def plan_detail(request: HttpRequest, plan_id: uuid.UUID) -> HttpResponse:
             "can_rule": can_rule,
             "meeting_form": MeetingForm() if can_rule and plan.status == PlanStatus.SUBMITTED else None,
             "ruling_form": RulingForm() if can_rule and plan.status == PlanStatus.APPROVED else None,
+            "announce_form": AnnouncementForm()
+            if policies.can_prepare(user, case) and plan.status == PlanStatus.RULED and plan.announced_on is None
+            else None,
+            "forfeiture_date": actions.forfeiture_date(plan.announced_on)
+            if plan.announced_on and plan.kind == "final"
+            else None,
         },
     )
 
@@ -207,6 +221,23 @@ def plan_rule(request: HttpRequest, plan_id: uuid.UUID) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("The court's ruling is recorded."))
+    return redirect("distributions:plan", plan_id=plan.pk)
+
+
+@login_required
+@require_POST
+def plan_announce(request: HttpRequest, plan_id: uuid.UUID) -> HttpResponse:
+    plan = _plan(request, plan_id)
+    form = AnnouncementForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "; ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("distributions:plan", plan_id=plan.pk)
+    try:
+        actions.record_announcement(actor=_user(request), plan_id=plan.pk, **form.cleaned_data)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The announcement is recorded."))
     return redirect("distributions:plan", plan_id=plan.pk)
 
 

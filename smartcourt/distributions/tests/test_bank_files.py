@@ -170,3 +170,28 @@ def test_execution_report_filed_after_reconciliation(personas: Personas, bank: B
     assert entry.title == "关于破产财产分配执行情况的报告" and entry.kind == "report"
     with pytest.raises(Conflict, match="already filed"):
         actions.file_execution_report(actor=personas.administrator, batch_id=batch.pk)
+
+
+def test_unclaimed_escrow_forfeited_two_months_after_the_final_announcement(personas: Personas, bank: Bank) -> None:
+    from smartcourt.core.errors import Conflict, PermissionDenied
+
+    batch, _ = _setup(personas, bank)
+    actions.send_batch(actor=personas.judge, batch_id=batch.pk)
+    plan = batch.plan
+    with pytest.raises(PermissionDenied):
+        actions.record_announcement(actor=personas.judge, plan_id=plan.pk, announced_on=dt.date(2026, 11, 30))
+    with pytest.raises(DomainError, match="before the court's ruling"):
+        actions.record_announcement(actor=personas.administrator, plan_id=plan.pk, announced_on=dt.date(2026, 11, 1))
+    actions.record_announcement(actor=personas.administrator, plan_id=plan.pk, announced_on=dt.date(2026, 11, 30))
+    with pytest.raises(Conflict):
+        actions.record_announcement(actor=personas.administrator, plan_id=plan.pk, announced_on=dt.date(2026, 12, 1))
+    # Two months from 2026-11-30 is 2027-01-30, a Saturday: the period ends on the next working day.
+    last_day = actions.forfeiture_date(dt.date(2026, 11, 30))
+    assert last_day >= dt.date(2027, 2, 1)
+    assert actions.forfeit_unclaimed(today=last_day) == 0
+    assert Escrow.objects.get().forfeited_at is None
+    assert actions.forfeit_unclaimed(today=last_day + dt.timedelta(days=1)) == 1
+    assert Escrow.objects.get().forfeited_at is not None
+    before = counts()
+    assert actions.forfeit_unclaimed(today=last_day + dt.timedelta(days=2)) == 0
+    assert counts() == before

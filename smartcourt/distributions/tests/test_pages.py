@@ -197,3 +197,16 @@ def _upload_file(content: bytes, name: str = "pay.csv") -> object:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, content, content_type="text/csv")
+
+
+def test_announcement_on_the_plan_page(personas: Personas) -> None:
+    _claims(personas)
+    plan = ruled_plan(personas, 400_000)
+    admin = _client(personas.administrator)
+    assert 'data-testid="announce-form"' in admin.get(f"/distributions/plans/{plan.pk}/").content.decode()
+    before = counts()
+    _client(personas.judge).post(f"/distributions/plans/{plan.pk}/announce/", {"announced_on": "2026-11-30"})
+    assert counts() == before
+    admin.post(f"/distributions/plans/{plan.pk}/announce/", {"announced_on": "2026-11-30"})
+    page = admin.get(f"/distributions/plans/{plan.pk}/").content.decode()
+    assert 'data-testid="announced"' in page and "2026-11-30" in page and 'data-testid="announce-form"' not in page
