@@ -52,7 +52,14 @@ from smartcourt.meetings.models import (
 )
 from smartcourt.meetings.paperwork import minutes_pdf, notice_pdf, results_pdf
 from smartcourt.meetings.selectors import get_meeting_for, own_right
-from smartcourt.meetings.voting import result_json, rights_from_claims, rights_of, tally_item, weights_for
+from smartcourt.meetings.voting import (
+    result_json,
+    rights_for_tally,
+    rights_from_claims,
+    rights_of,
+    tally_item,
+    weights_for,
+)
 
 # Art. 63: the notice reaches the known creditors at least 15 days before the meeting.
 NOTICE_DAYS = 15
@@ -559,7 +566,7 @@ def close_meeting(*, actor: User, meeting_id: uuid.UUID | str, now: dt.datetime 
         raise Conflict(_("the meeting is not open"), code="not_open")
     if now < meeting.voting_closes_at:
         raise Conflict(_("the voting window is still open"), code="voting_open")
-    rights = list(rights_of(meeting))
+    rights = rights_for_tally(meeting)
     all_commitments: list[str] = []
     outcome: dict[str, Any] = {}
     for item in AgendaItem.objects.filter(meeting=meeting).order_by("position"):

@@ -19,7 +19,7 @@ from smartcourt.meetings.actions import ItemSpec, cast_votes, close_meeting
 from smartcourt.meetings.models import Ballot, Meeting, VotingRight
 from smartcourt.meetings.tests.conftest import World, creditor_user
 from smartcourt.meetings.tests.helpers import AFTER, DURING, convene, creditor
-from smartcourt.meetings.voting import rights_of, tally_item
+from smartcourt.meetings.voting import rights_for_tally, tally_item
 
 
 def _run_at_once(jobs: list[Callable[[], Any]]) -> tuple[list[Any], list[BaseException]]:
@@ -173,7 +173,7 @@ def test_ten_thousand_ballots_tally_in_constant_queries_and_match_sql(
     )  # fmt: skip
     fresh = Meeting.objects.get(pk=meeting.pk)
     with django_assert_max_num_queries(2):
-        tallied = tally_item(item, fresh, list(rights_of(fresh)))
+        tallied = tally_item(item, fresh, rights_for_tally(fresh))
     only = tallied.result.classes[0]
     sql_for = Ballot.objects.filter(item=item, vote="for").aggregate(s=Sum("right__ordinary_fen"))["s"]
     sql_total = VotingRight.objects.filter(meeting=meeting).aggregate(s=Sum("ordinary_fen"))["s"]
