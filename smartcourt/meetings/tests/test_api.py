@@ -91,3 +91,34 @@ def test_vote_over_the_api_then_close_and_check(w: World) -> None:
     bad = _post(Client(), f"{API}/receipts/check", {"commitment": "xyz"})
     assert bad.status_code == 422 and set(json.loads(bad.content)["error"]) == {"code", "message", "field"}
     assert _post(creditor, f"{API}/{meeting.pk}/votes", {"votes": {str(plan.pk): "against"}}).status_code == 409
+
+
+def test_sign_in_questions_and_answers_over_the_api(w: World) -> None:
+    now = timezone.now()
+    meeting = convene(
+        w.p,
+        now=now - dt.timedelta(days=20),
+        scheduled_at=now - dt.timedelta(hours=1),
+        voting_opens_at=now - dt.timedelta(hours=1),
+        voting_closes_at=now + dt.timedelta(days=1),
+    )
+    creditor = _client(w.p.creditor_a)
+    signed = _post(creditor, f"{API}/{meeting.pk}/sign-in")
+    assert signed.status_code == 200 and json.loads(signed.content)["signed_in"] is True
+    assert _post(_client(w.p.judge), f"{API}/{meeting.pk}/sign-in").status_code == 403
+    asked = _post(creditor, f"{API}/{meeting.pk}/questions", {"text": "何时分配？"})
+    assert asked.status_code == 201
+    question_id = json.loads(asked.content)["id"]
+    assert _post(creditor, f"{API}/{meeting.pk}/questions", {"text": ""}).status_code == 422
+    before = snapshot()
+    assert _post(creditor, f"{API}/questions/{question_id}/answer", {"answer": "x"}).status_code == 403
+    assert (
+        _post(_client(w.p.other_administrator), f"{API}/questions/{question_id}/answer", {"answer": "x"}).status_code
+        == 404
+    )
+    assert snapshot() == before
+    answered = _post(_client(w.p.administrator), f"{API}/questions/{question_id}/answer", {"answer": "下月。"})
+    assert answered.status_code == 200 and json.loads(answered.content)["answer"] == "下月。"
+    listed = json.loads(_client(w.employee_user).get(f"{API}/{meeting.pk}/questions").content)
+    assert [(q["creditor"], q["text"], q["answer"]) for q in listed] == [("刘债权", "何时分配？", "下月。")]
+    assert Client().get(f"{API}/{meeting.pk}/questions").status_code == 401
