@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -134,34 +134,53 @@ def _claim_rows(case: Case, plan_input: PlanInput) -> list[ClaimRow]:
     known: set[str] = set()
     numbers: set[int] = set()
     rows: list[ClaimRow] = []
-    for claim in claims_owed(case).iterator(chunk_size=2000):
-        known.add(str(claim.pk))
-        numbers.add(claim.number)
-        if claim.status in CONFIRMED_STATES:
-            nature = claim.confirmed_nature or claim.nature
-            owed = claim.confirmed_total_fen
-        elif claim.status in HELD_STATES:
-            nature = claim.confirmed_nature or claim.nature
-            owed = claim.declared_total_fen
+    # Plain tuples, not model instances: a large case has tens of thousands of claims.
+    fields = (
+        "pk",
+        "number",
+        "status",
+        "nature",
+        "confirmed_nature",
+        "creditor_id",
+        "creditor__name",
+        "principal_fen",
+        "interest_fen",
+        "penalties_fen",
+        "costs_fen",
+        "confirmed_principal_fen",
+        "confirmed_interest_fen",
+        "confirmed_penalties_fen",
+        "confirmed_costs_fen",
+    )
+    for row in claims_owed(case).values_list(*fields).iterator(chunk_size=5000):
+        pk, number, status, nature, confirmed_nature, creditor_id, name = row[:7]
+        claim_key = str(pk)
+        known.add(claim_key)
+        numbers.add(number)
+        if status in CONFIRMED_STATES:
+            owed = sum(row[11:15])
+        elif status in HELD_STATES:
+            owed = sum(row[7:11])
         else:
             continue
-        owed = max(0, owed - paid_before[claim.pk])
+        nature = confirmed_nature or nature
+        owed = max(0, owed - paid_before[pk])
         reserve = ReserveReason.NONE
-        if claim.status in HELD_STATES:
+        if status in HELD_STATES:
             reserve = ReserveReason.DISPUTED
-        elif str(claim.pk) in plan_input.conditional_claim_ids or claim.number in plan_input.conditional_claim_numbers:
+        elif claim_key in plan_input.conditional_claim_ids or number in plan_input.conditional_claim_numbers:
             reserve = ReserveReason.CONDITIONAL
         line_class = NATURE_CLASS[ClaimNature(nature)]
-        proceeds = plan_input.collateral_proceeds.get(str(claim.pk), 0)
+        proceeds = plan_input.collateral_proceeds.get(claim_key, 0)
         if proceeds and line_class != LineClass.SECURED:
             raise DomainError(
-                f"Claim {claim.number} is not secured: it has no collateral proceeds", field="collateral_proceeds"
+                f"Claim {number} is not secured: it has no collateral proceeds", field="collateral_proceeds"
             )
         rows.append(
             ClaimRow(
-                claim_id=str(claim.pk),
-                creditor_id=str(claim.creditor_id),
-                label=claim.creditor.name,
+                claim_id=claim_key,
+                creditor_id=str(creditor_id),
+                label=name,
                 line_class=line_class,
                 owed_fen=owed,
                 reserve=reserve,
@@ -213,25 +232,41 @@ def create_plan(*, actor: User, case_id: uuid.UUID | str, plan_input: PlanInput)
         undistributed_fen=computed.undistributed_fen,
         created_by=actor,
     )
-    PlanLine.objects.bulk_create(
+    _bulk_insert(
+        PlanLine,
+        (
+            "id",
+            "plan_id",
+            "position",
+            "line_class",
+            "claim_id",
+            "creditor_id",
+            "label",
+            "owed_fen",
+            "collateral_proceeds_fen",
+            "share_fen",
+            "paid_fen",
+            "reserved_fen",
+            "reserve_reason",
+        ),
         [
-            PlanLine(
-                plan=plan,
-                position=position,
-                line_class=line.line_class,
-                claim_id=line.claim_id,
-                creditor_id=line.creditor_id,
-                label=line.label[:200],
-                owed_fen=line.owed_fen,
-                collateral_proceeds_fen=line.collateral_proceeds_fen,
-                share_fen=line.share_fen,
-                paid_fen=line.paid_fen,
-                reserved_fen=line.reserved_fen,
-                reserve_reason=line.reserve,
+            (
+                _key(uuid.uuid4()),
+                _key(plan.pk),
+                position,
+                str(line.line_class),
+                _key(uuid.UUID(line.claim_id)) if line.claim_id else None,
+                _key(uuid.UUID(line.creditor_id)) if line.creditor_id else None,
+                line.label[:200],
+                line.owed_fen,
+                line.collateral_proceeds_fen,
+                line.share_fen,
+                line.paid_fen,
+                line.reserved_fen,
+                str(line.reserve),
             )
             for position, line in enumerate(computed.lines, start=1)
         ],
-        batch_size=2000,
     )
     record_event(
         actor=actor,
@@ -487,54 +522,62 @@ _LINE_COLUMNS = (
 )
 
 
-def _journal_lines(batch: PaymentBatch, lines: Sequence[CheckedLine]) -> None:
-    """Insert the batch's lines with COPY on PostgreSQL, one executemany per 5,000 rows on SQLite.
+def _key(value: uuid.UUID) -> uuid.UUID | str:
+    """A UUID as the backend stores it: native on PostgreSQL, 32 hex digits on SQLite (Django's format)."""
+    return value if connection.features.has_native_uuid_field else value.hex
 
-    The ORM's bulk_create spends most of a large upload building model instances and preparing each field;
-    these rows are plain (text, integers, one JSON list, UUIDs), so they are prepared here once, per type,
-    the way the database backend stores them (UUIDs: hex text on SQLite, native on PostgreSQL)."""
-    native_uuid = connection.features.has_native_uuid_field
 
-    def key(value: uuid.UUID) -> uuid.UUID | str:
-        return value if native_uuid else value.hex
+def _bulk_insert(model: type[models.Model], columns: Sequence[str], rows: list[tuple[object, ...]]) -> None:
+    """Insert plain rows into ``model``'s table: COPY on PostgreSQL, executemany per 5,000 rows on SQLite.
 
-    table = connection.ops.quote_name(BatchLine._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(column) for column in _LINE_COLUMNS)
-    placeholders = ", ".join(["%s"] * len(_LINE_COLUMNS))
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608 - names from our own model
-    batch_key = key(batch.pk)
-    rows = [
-        (
-            key(uuid.uuid4()),
-            batch_key,
-            line.row,
-            key(uuid.UUID(line.creditor_id)) if line.creditor_id else None,
-            line.name,
-            line.identity,
-            line.account,
-            line.bank_name,
-            line.bank_code,
-            line.amount_text,
-            line.amount_fen,
-            line.planned_fen,
-            json.dumps(line.errors, ensure_ascii=False) if line.errors else "[]",
-            LineStatus.PENDING.value,
-            "",
-            "",
-            "",
-        )
-        for line in lines
-    ]
+    The ORM's bulk_create spends most of a large insert building model instances and preparing each field;
+    plan and batch lines are plain (text, integers, UUIDs, one JSON list), so the callers prepare them once,
+    per type, the way the backend stores them (``_key`` for UUIDs, JSON as text)."""
+    if not rows:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(column) for column in columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # COPY: the rows stream in one statement (psycopg 3 adapts each value as the column's type).
-            copy_sql = f"COPY {table} ({columns}) FROM STDIN"
-            with cursor.cursor.copy(copy_sql) as copy:
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
             return
+        placeholders = ", ".join(["%s"] * len(columns))
+        sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders})"  # noqa: S608 - names from our own model
         for start in range(0, len(rows), 5000):
-            cursor.executemany(sql, rows[start : start + 5000])
+            cursor.executemany(sql, rows[start : start + 5000])  # type: ignore[arg-type]
+
+
+def _journal_lines(batch: PaymentBatch, lines: Sequence[CheckedLine]) -> None:
+    """The batch's lines, as read and checked, in one bulk insert."""
+    batch_key = _key(batch.pk)
+    _bulk_insert(
+        BatchLine,
+        _LINE_COLUMNS,
+        [
+            (
+                _key(uuid.uuid4()),
+                batch_key,
+                line.row,
+                _key(uuid.UUID(line.creditor_id)) if line.creditor_id else None,
+                line.name,
+                line.identity,
+                line.account,
+                line.bank_name,
+                line.bank_code,
+                line.amount_text,
+                line.amount_fen,
+                line.planned_fen,
+                json.dumps(line.errors, ensure_ascii=False) if line.errors else "[]",
+                LineStatus.PENDING.value,
+                "",
+                "",
+                "",
+            )
+            for line in lines
+        ],
+    )
 
 
 def _locked_batch(actor: User, batch_id: uuid.UUID | str) -> PaymentBatch:
