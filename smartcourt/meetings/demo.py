@@ -194,7 +194,7 @@ def _plan_meeting_closed(case: Case, judge: User, users: dict[str, User]) -> Non
     meeting = convene_meeting(
         actor=judge,
         case_id=case.pk,
-        kind="first",
+        kind="later",
         title="第二次债权人会议（表决重整计划草案）",
         scheduled_at=opens,
         voting_opens_at=opens,

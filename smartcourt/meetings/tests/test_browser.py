@@ -132,3 +132,61 @@ def test_a_creditor_votes_and_checks_his_receipt_after_the_close(live_server: An
     expect(creditor.get_by_test_id("verify-found")).to_be_visible()
     expect(creditor.get_by_test_id("verify-vote")).to_have_text(re.compile("同意|For"))
     _shoot(creditor, "6_receipt_checked")
+
+
+@pytest.fixture
+def demo_meetings(settings: Any, tmp_path: Any) -> None:
+    """The demo with its meetings, seeded before chromium starts (the seed runs asyncio itself)."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from smartcourt.accounts.models import User
+    from smartcourt.cases.models import Case
+    from smartcourt.meetings.demo import seed_meetings
+
+    settings.MEDIA_ROOT = str(tmp_path / "demo-media")
+    call_command("seed_demo", stdout=StringIO())
+    seed_meetings(
+        gallery_case=Case.objects.get(title="南通华瑞服饰有限公司破产清算案"),
+        reorganisation_case=Case.objects.get(title="南通远洋物流有限公司重整案"),
+        reorganisation_judge=User.objects.get(username="judge2"),
+        open_case=Case.objects.get(title="如东县宏达纺织有限公司破产清算案"),
+        judge=User.objects.get(username="judge"),
+        administrator=User.objects.get(username="admin_a"),
+    )
+
+
+def test_the_demo_meetings_show_their_working(demo_meetings: None, live_server: Any, chromium: Any) -> None:
+    """The demo as the issue's 'done when' describes it: the art. 64 results of the closed first meeting, the
+    art. 84 class tally of the reorganisation plan, the open meeting a creditor can vote in."""
+    from playwright.sync_api import expect
+
+    from smartcourt.cases.demo import DEMO_PASSWORD
+
+    base = live_server.url
+
+    def demo_sign_in(username: str) -> Any:
+        context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        page.goto(f"{base}/accounts/login/")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", DEMO_PASSWORD)
+        page.click("form[action='/accounts/login/'] button[type=submit]")
+        page.wait_for_url(f"{base}/")
+        return page
+
+    first = Meeting.objects.get(case__title="南通华瑞服饰有限公司破产清算案")
+    plan = Meeting.objects.get(case__title="南通远洋物流有限公司重整案")
+    open_meeting = Meeting.objects.get(case__title="如东县宏达纺织有限公司破产清算案")
+    creditor = demo_sign_in("creditor_a")
+    creditor.goto(f"{base}/meetings/{first.pk}/")
+    expect(creditor.get_by_test_id("court-ruling")).to_be_visible()
+    _shoot(creditor, "7_demo_first_meeting")
+    creditor.goto(f"{base}/meetings/{plan.pk}/")
+    expect(creditor.get_by_test_id("result-1")).to_contain_text("小额债权组")
+    _shoot(creditor, "8_demo_reorganisation_plan")
+    creditor.goto(f"{base}/meetings/{open_meeting.pk}/")
+    expect(creditor.get_by_test_id("vote-form")).to_be_visible()
+    _shoot(creditor, "9_demo_open_meeting")
