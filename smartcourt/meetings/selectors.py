@@ -175,3 +175,13 @@ def published_commitments(meeting_ids: list[str]) -> dict[str, list[str]]:
     for meeting_id, published in rows:
         found.setdefault(str(meeting_id), []).extend(str(row[0]) for row in published)
     return {key: sorted(values) for key, values in found.items()}
+
+
+def counted_commitments(commitments: list[str]) -> set[str]:
+    """Which of ``commitments`` are ballots counted at the close of a meeting: the transparency log's check
+    (evidence.auditing) finds the source of each 'ballot' leaf here."""
+    return set(
+        Ballot.objects.filter(commitment__in=commitments, item__meeting__status=MeetingStatus.CLOSED).values_list(
+            "commitment", flat=True
+        )
+    )

@@ -381,3 +381,31 @@ def test_cancelled_meeting_takes_no_votes(w: World) -> None:
     assert counts() == before
     # A first meeting called off can be convened again.
     assert convene(w.p).kind == "first"
+
+
+def test_anyone_recomputes_the_tally_from_the_published_ballots(w: World) -> None:
+    """From the published list alone (commitment, vote, weights), the present-without-ballot counts and the total,
+    the statutory tally comes out as the platform's."""
+    from smartcourt.meetings.selectors import counted_commitments
+    from smartcourt.rules.votes import Vote, Voter, tally_art64
+
+    meeting = convene(w.p)
+    items = _items(meeting)
+    plan = str(items["management_plan"].pk)
+    cast_votes(actor=w.p.creditor_a, meeting_id=meeting.pk, votes={plan: "against"}, now=DURING)
+    cast_votes(actor=w.bank_user, meeting_id=meeting.pk, votes={plan: "for"}, now=DURING)
+    sign_in(actor=w.employee_user, meeting_id=meeting.pk, now=DURING)
+    close_meeting(actor=w.p.judge, meeting_id=meeting.pk, now=AFTER)
+    item = AgendaItem.objects.get(pk=plan)
+    published, working = item.published_ballots, item.result["classes"][0]
+    voters = [Voter(id=c, vote=Vote(v), amount_fen=weights["unsecured"]) for c, v, weights in published]
+    voters += [
+        Voter(id=f"present{i}", vote=Vote.ABSTAIN, amount_fen=0) for i in range(working["present_without_ballot"])
+    ]
+    total = int(working["total_amount"].replace(".", ""))
+    recomputed = tally_art64(voters, total_unsecured_fen=total).classes[0]
+    assert (recomputed.passed, recomputed.present_count, recomputed.for_count) == (
+        working["passed"], working["present_count"], working["for_count"],
+    )  # fmt: skip
+    assert recomputed.for_amount_fen == int(working["for_amount"].replace(".", ""))
+    assert counted_commitments([row[0] for row in published] + ["0" * 64]) == {row[0] for row in published}
