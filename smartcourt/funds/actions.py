@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Sum
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from smartcourt.accounts.models import User
@@ -233,11 +233,13 @@ def raise_alert(
 def _file_pdf(
     *, actor: User, payment: PaymentRequest, title: str, heading: str, body: str, kind: str = EntryKind.APPROVAL
 ) -> Any:
-    """File a short PDF about ``payment`` into its case's dossier (approval, rejection, execution)."""
-    html = render_to_string(
-        "funds/pdf/payment.html",
-        {"payment": payment, "case": payment.case, "heading": heading, "body": body, "now": timezone.now()},
-    )
+    """File a short PDF about ``payment`` into its case's dossier (approval, rejection, execution). A court
+    document is Chinese whatever language the person acting reads the pages in."""
+    with translation.override("zh-hans"):
+        html = render_to_string(
+            "funds/pdf/payment.html",
+            {"payment": payment, "case": payment.case, "heading": heading, "body": body, "now": timezone.now()},
+        )
     return file_entry(
         actor=actor,
         case=payment.case,
@@ -837,7 +839,7 @@ def decide_payment(
             payment=payment,
             title=f"付款申请第{payment.number}号审批意见（准予）",
             heading="付款审批意见",
-            body=f"经审查，准予管理人向{payment.payee_name}支付{amount}元（{payment.get_purpose_display()}）。{note}",
+            body=f"经审查，准予管理人向{payment.payee_name}支付{amount}元（{_purpose_zh(payment)}）。{note}",
         )
         record_event(
             actor=actor,
@@ -883,6 +885,12 @@ def decide_payment(
 # --- talking to the bank -------------------------------------------------------------------------------------
 
 
+def _purpose_zh(payment: PaymentRequest) -> str:
+    """The purpose's name in Chinese, for documents and the bank's statements."""
+    with translation.override("zh-hans"):
+        return str(payment.get_purpose_display())
+
+
 def _payee(payment: PaymentRequest) -> Payee:
     return Payee(
         name=payment.payee_name,
@@ -912,7 +920,7 @@ def send_payment(*, payment_id: uuid.UUID | str) -> str:
         account_number=payment.account.account_number,
         payee=_payee(payment),
         amount_fen=payment.amount_fen,
-        purpose=f"{payment.get_purpose_display()} {payment.description}"[:60],
+        purpose=f"{_purpose_zh(payment)} {payment.description}"[:60],
         approval_token=payment.approval_token,
     )
     try:
