@@ -48,6 +48,7 @@ from smartcourt.distributions.selectors import (
     plan_lines,
     plans_of,
 )
+from smartcourt.funds.selectors import account_of as supervised_account
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LINES_SHOWN = 500
@@ -284,7 +285,12 @@ def upload(request: HttpRequest, plan_id: uuid.UUID) -> HttpResponse:
     plan = _plan(request, plan_id)
     if not policies.can_prepare(user, plan.case):
         raise Forbidden(_("Only the administrator appointed on this case uploads payment files"))
-    form = UploadForm()
+    account = supervised_account(plan.case)
+    form = UploadForm(
+        initial={"paying_account": account.account_number, "paying_bank_name": account.bank_name[:140]}
+        if account
+        else {}
+    )
     status = 200
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES)
