@@ -230,6 +230,14 @@ def raise_alert(
     return alert
 
 
+def _settle_breach_alerts(payment: PaymentRequest) -> None:
+    """Once the court has decided on an over-limit request (or it was withdrawn), its "limit breach attempted"
+    alert has been dealt with: the decision is the answer to it."""
+    FundAlert.objects.filter(payment=payment, kind=AlertKind.LIMIT_BREACH_ATTEMPTED, resolved_at__isnull=True).update(
+        resolved_at=timezone.now(), updated_at=timezone.now()
+    )
+
+
 def _file_pdf(
     *, actor: User, payment: PaymentRequest, title: str, heading: str, body: str, kind: str = EntryKind.APPROVAL
 ) -> Any:
@@ -721,6 +729,7 @@ def withdraw_payment(
     _check_version(payment, expected_version)
     before = payment.status
     _transition(payment, PaymentStatus.WITHDRAWN, actor=actor)
+    _settle_breach_alerts(payment)
     record_event(
         actor=actor,
         action="funds.payment_withdrawn",
@@ -821,6 +830,8 @@ def decide_payment(
     if not reviewed:
         raise Conflict(_("This edition of the request has not been reviewed"), code="not_reviewed")
     approval = _decide(actor=actor, payment=payment, step=Step.APPROVAL, decision=decision, note=note)
+    if decision != Decision.RETURN:
+        _settle_breach_alerts(payment)
     before = payment.status
     amount = fen_to_yuan(payment.amount_fen)
     if decision == Decision.APPROVE:

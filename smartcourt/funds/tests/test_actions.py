@@ -192,6 +192,8 @@ def test_an_over_limit_payment_goes_through_review_and_approval_then_executes_wi
         "funds.payment_sent",
         "funds.payment_executed",
     ]
+    alert.refresh_from_db()
+    assert alert.resolved_at is not None  # the judge's decision answers it
     approval = PaymentApproval.objects.get(payment=payment, step="approval")
     assert approval.entry is not None and approval.entry.file_name.endswith(".pdf")
     assert approval.entry.file.read().startswith(b"%PDF-")
