@@ -203,4 +203,5 @@ def receipt_check(request: HttpRequest, payload: ReceiptCheckIn) -> dict[str, An
         "leaf_index": check.index,
         "tree_size": check.size,
         "merkle_root": check.meeting.merkle_root,
+        "audit_path": list(check.path),
     }

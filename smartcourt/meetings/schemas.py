@@ -111,3 +111,4 @@ class ReceiptCheckOut(Schema):
     leaf_index: int | None = None
     tree_size: int | None = None
     merkle_root: str | None = None
+    audit_path: list[str] = Field(default_factory=list, description="RFC 6962 inclusion proof, leaf first.")

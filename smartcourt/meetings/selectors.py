@@ -15,6 +15,7 @@ from smartcourt.cases.models import Case
 from smartcourt.cases.selectors import cases_visible_to, get_case_for
 from smartcourt.core.errors import NotFound
 from smartcourt.meetings import policies
+from smartcourt.meetings.ballots import audit_path
 from smartcourt.meetings.choices import MeetingStatus
 from smartcourt.meetings.models import AgendaDocument, AgendaItem, Ballot, Meeting, Notice, Question, VotingRight
 
@@ -132,6 +133,8 @@ class ReceiptCheck:
     weights: dict[str, int] | None = None
     index: int = 0
     size: int = 0
+    # RFC 6962 audit path of the commitment under the meeting's root: an offline inclusion proof.
+    path: tuple[str, ...] = ()
 
 
 def check_receipt(commitment: str) -> ReceiptCheck:
@@ -162,6 +165,7 @@ def check_receipt(commitment: str) -> ReceiptCheck:
         weights=ballot.weights,
         index=every.index(commitment),
         size=len(every),
+        path=tuple(audit_path(every, commitment)),
     )
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from conftest import TEST_PASSWORD
 from smartcourt.accounts.models import User
+from smartcourt.meetings import ballots
 from smartcourt.meetings.models import Ballot, Meeting
 from smartcourt.meetings.tests.conftest import World
 from smartcourt.meetings.tests.helpers import convene, snapshot
@@ -84,9 +85,13 @@ def test_vote_over_the_api_then_close_and_check(w: World) -> None:
     assert public["items"][0]["ballots"][0][:2] == [line["commitment"], "for"]
     check = json.loads(_post(Client(), f"{API}/receipts/check", {"commitment": line["commitment"]}).content)
     assert check["found"] is True and check["vote"] == "for" and check["merkle_root"] == public["merkle_root"]
+    # The inclusion proof verifies offline against the published root.
+    assert ballots.verify_path(
+        line["commitment"], check["leaf_index"], check["tree_size"], check["audit_path"], public["merkle_root"]
+    )
     assert json.loads(_post(Client(), f"{API}/receipts/check", {"commitment": "f" * 64}).content) == {
         "found": False, "meeting_id": None, "item_id": None, "vote": None, "leaf_index": None, "tree_size": None,
-        "merkle_root": None,
+        "merkle_root": None, "audit_path": [],
     }  # fmt: skip
     bad = _post(Client(), f"{API}/receipts/check", {"commitment": "xyz"})
     assert bad.status_code == 422 and set(json.loads(bad.content)["error"]) == {"code", "message", "field"}
