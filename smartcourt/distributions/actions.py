@@ -14,7 +14,7 @@ import re
 import uuid
 import zipfile
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, connection, models, transaction
@@ -232,6 +232,7 @@ def create_plan(*, actor: User, case_id: uuid.UUID | str, plan_input: PlanInput)
         undistributed_fen=computed.undistributed_fen,
         created_by=actor,
     )
+    _key = _keyer()
     _bulk_insert(
         PlanLine,
         (
@@ -255,8 +256,8 @@ def create_plan(*, actor: User, case_id: uuid.UUID | str, plan_input: PlanInput)
                 _key(plan.pk),
                 position,
                 str(line.line_class),
-                _key(uuid.UUID(line.claim_id)) if line.claim_id else None,
-                _key(uuid.UUID(line.creditor_id)) if line.creditor_id else None,
+                _key(line.claim_id) if line.claim_id else None,
+                _key(line.creditor_id) if line.creditor_id else None,
                 line.label[:200],
                 line.owed_fen,
                 line.collateral_proceeds_fen,
@@ -522,9 +523,17 @@ _LINE_COLUMNS = (
 )
 
 
-def _key(value: uuid.UUID) -> uuid.UUID | str:
-    """A UUID as the backend stores it: native on PostgreSQL, 32 hex digits on SQLite (Django's format)."""
-    return value if connection.features.has_native_uuid_field else value.hex
+def _keyer() -> Callable[[uuid.UUID | str], str]:
+    """How this backend takes a UUID (object or text) in a bulk insert: 32 hex digits on SQLite (Django's
+    storage format there), the canonical text on PostgreSQL (COPY parses it into the uuid column). Chosen
+    once per insert: the connection is looked up once, not per value."""
+    if connection.vendor == "postgresql":
+        return str
+
+    def hex32(value: uuid.UUID | str) -> str:
+        return value.hex if isinstance(value, uuid.UUID) else value.replace("-", "")
+
+    return hex32
 
 
 def _bulk_insert(model: type[models.Model], columns: Sequence[str], rows: list[tuple[object, ...]]) -> None:
@@ -551,6 +560,7 @@ def _bulk_insert(model: type[models.Model], columns: Sequence[str], rows: list[t
 
 def _journal_lines(batch: PaymentBatch, lines: Sequence[CheckedLine]) -> None:
     """The batch's lines, as read and checked, in one bulk insert."""
+    _key = _keyer()
     batch_key = _key(batch.pk)
     _bulk_insert(
         BatchLine,
@@ -560,7 +570,7 @@ def _journal_lines(batch: PaymentBatch, lines: Sequence[CheckedLine]) -> None:
                 _key(uuid.uuid4()),
                 batch_key,
                 line.row,
-                _key(uuid.UUID(line.creditor_id)) if line.creditor_id else None,
+                _key(line.creditor_id) if line.creditor_id else None,
                 line.name,
                 line.identity,
                 line.account,
