@@ -9,6 +9,7 @@ art. 63, the voting window, the close only after the window.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -61,6 +62,8 @@ from smartcourt.meetings.voting import (
     weights_for,
 )
 
+logger = logging.getLogger("smartcourt.meetings")
+
 # Art. 63: the notice reaches the known creditors at least 15 days before the meeting.
 NOTICE_DAYS = 15
 MAX_ITEMS = 30
@@ -96,27 +99,56 @@ def _transition(*, actor: User, meeting: Meeting, to_status: str, note: str = ""
     meeting.version += 1
 
 
-def _send_sms(phones: Sequence[tuple[str, str]]) -> None:
+# Up to this many SMS go out when the transaction commits; more go to the background job.
+SYNC_SMS_LIMIT = 20
+
+
+def send_notice_sms(*, notice_ids: Sequence[str], text: str) -> int:
+    """Send the SMS of each notice once: the notice is claimed by a conditional update before the message goes
+    out, and released again if the gateway fails, so a retried job neither skips nor repeats anybody."""
     adapter = sms_adapter()
-    for phone, text in phones:
-        adapter.send(phone, text)
+    sent = 0
+    for notice_id in notice_ids:
+        now = timezone.now()
+        if not Notice.objects.filter(pk=notice_id, sms_sent_at__isnull=True).update(sms_sent_at=now):
+            continue
+        phone = Notice.objects.filter(pk=notice_id).values_list("right__creditor__phone", flat=True).first()
+        if not phone:
+            continue
+        try:
+            adapter.send(phone, text)
+        except Exception:
+            Notice.objects.filter(pk=notice_id, sms_sent_at=now).update(sms_sent_at=None)
+            logger.exception("meeting notice SMS %s failed", notice_id)
+            continue
+        sent += 1
+    return sent
+
+
+def _queue_sms(notice_ids: list[str], text: str) -> None:
+    if len(notice_ids) <= SYNC_SMS_LIMIT:
+        send_notice_sms(notice_ids=notice_ids, text=text)
+        return
+    from smartcourt.meetings.tasks import send_sms_batch
+
+    send_sms_batch(notice_ids, text)
 
 
 def _notify(*, meeting: Meeting, kind: str, entry: DossierEntry, text: str, at: dt.datetime) -> int:
     """A notice to every known creditor: his inbox (the meeting page) if he has an account, SMS if a phone is
-    known. One per meeting, kind and creditor (a unique constraint), so notifying twice changes nothing."""
+    known. One per meeting, kind and creditor (a unique constraint), so notifying twice changes nothing. The SMS
+    go out after the commit (a large meeting's through the background job)."""
     rights = list(rights_of(meeting).select_related("creditor"))
     existing = set(Notice.objects.filter(meeting=meeting, kind=kind).values_list("right_id", flat=True))
-    notices, phones = [], []
+    notices = []
     for right in rights:
         if right.pk in existing:
             continue
         channels = (["inbox"] if right.user_id else []) + (["sms"] if right.creditor.phone else [])
         notices.append(Notice(meeting=meeting, kind=kind, right=right, entry=entry, channels=channels, sent_at=at))
-        if right.creditor.phone:
-            phones.append((right.creditor.phone, text))
     Notice.objects.bulk_create(notices, ignore_conflicts=True)
-    transaction.on_commit(lambda: _send_sms(phones))
+    by_sms = [str(n.pk) for n in notices if "sms" in n.channels]
+    transaction.on_commit(lambda: _queue_sms(by_sms, text))
     return len(notices)
 
 

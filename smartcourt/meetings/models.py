@@ -202,6 +202,9 @@ class Notice(TimestampedModel):
     entry = models.ForeignKey(DossierEntry, on_delete=models.PROTECT, related_name="+")
     channels = models.JSONField(default=list, help_text="inbox, sms")
     sent_at = models.DateTimeField()
+    sms_sent_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the SMS went out; set once, so a retried job never resends it."
+    )
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -409,3 +409,31 @@ def test_anyone_recomputes_the_tally_from_the_published_ballots(w: World) -> Non
     )  # fmt: skip
     assert recomputed.for_amount_fen == int(working["for_amount"].replace(".", ""))
     assert counted_commitments([row[0] for row in published] + ["0" * 64]) == {row[0] for row in published}
+
+
+class FailingSms:
+    def send(self, phone: str, text: str) -> None:
+        raise ConnectionError("gateway down")
+
+
+def test_a_large_meeting_sends_its_sms_through_the_job_once_each(
+    w: World, monkeypatch: Any, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from smartcourt.meetings import actions, tasks
+
+    queued: list[tuple[list[str], str]] = []
+    monkeypatch.setattr(actions, "SYNC_SMS_LIMIT", 1)
+    monkeypatch.setattr(tasks, "send_sms_batch", lambda ids, text: queued.append((ids, text)))
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting = convene(w.p)
+    [(ids, text)] = queued
+    assert len(ids) == 2 and "第一次债权人会议" in text
+    assert not Notice.objects.filter(meeting=meeting, sms_sent_at__isnull=False).exists()
+    # The gateway fails: nothing is marked sent, so the retried job sends them.
+    settings.DOCUMENTS_SMS_ADAPTER = "smartcourt.meetings.tests.test_actions.FailingSms"
+    assert actions.send_notice_sms(notice_ids=ids, text=text) == 0
+    assert not Notice.objects.filter(meeting=meeting, sms_sent_at__isnull=False).exists()
+    settings.DOCUMENTS_SMS_ADAPTER = ""
+    assert actions.send_notice_sms(notice_ids=ids, text=text) == 2
+    assert actions.send_notice_sms(notice_ids=ids, text=text) == 0
+    assert Notice.objects.filter(meeting=meeting, sms_sent_at__isnull=False).count() == 2
