@@ -159,6 +159,13 @@ def test_the_queue(personas: Personas, funded: Any, who: str) -> None:
     if court:
         listed = f"/payments/{payment.pk}/" in response.content.decode()
         assert listed == (who == "assistant")
+    # Once reviewed it waits for the judge, and only in his queue.
+    from smartcourt.funds.actions import review_payment
+
+    review_payment(actor=personas.assistant, payment_id=payment.pk, decision="forward")
+    response = client_for(getattr(personas, who)).get("/funds/queue/")
+    if court:
+        assert (f"/payments/{payment.pk}/" in response.content.decode()) == (who == "judge")
 
 
 @pytest.mark.parametrize("who", ALL)

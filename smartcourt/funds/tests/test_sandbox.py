@@ -103,3 +103,31 @@ def test_a_movement_pushed_by_the_bank_lands_in_the_ledger(personas: Personas, b
     assert list(FundAlert.objects.values_list("kind", flat=True)) == ["unexpected_debit"]
     # Pushed again (a retry) it is booked once.
     assert sync_account(account_id=account.pk) == 0
+
+
+@pytest.mark.django_db
+def test_a_payment_returned_by_the_payees_bank(
+    personas: Personas, bank: Bank, django_capture_on_commit_callbacks: Any
+) -> None:
+    """退汇: the bank executes, the payee's bank sends the money back; the request says so and the ledger
+    reverses the expense."""
+    account = open_case_account(personas)
+    bank.credit(account.account_number, 10_000_000)
+    bank.close_payee_account("6217009999999999")
+    with django_capture_on_commit_callbacks(execute=True):
+        payment = ask(personas, amount="3000.00", payee_account="6217009999999999")
+    sync_account(account_id=account.pk)
+    payment.refresh_from_db()
+    assert payment.status == "bounced"
+    assert [t.to_status for t in payment.transitions.order_by("at")] == [
+        "submitted",
+        "sent_to_bank",
+        "executed",
+        "bounced",
+    ]
+    expenses = JournalLine.objects.filter(ledger_account="bankruptcy_expenses").aggregate(
+        d=Sum("debit_fen"), c=Sum("credit_fen")
+    )
+    assert expenses == {"d": 300_000, "c": 300_000}
+    account.refresh_from_db()
+    assert account.balance_fen == 10_000_000 == bank.balance(account.account_number)
