@@ -61,7 +61,8 @@ class DistributionPlan(TimestampedModel):
 
     @property
     def payable_fen(self) -> int:
-        """What the creditors are paid under this plan: secured and general, less the shares held."""
+        """What this plan pays out: secured claims from collateral, expenses, common-benefit debts and claims
+        in the general order, less the shares held."""
         return self.secured_paid_fen + self.distributed_fen - self.reserved_fen
 
 
