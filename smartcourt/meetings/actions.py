@@ -567,8 +567,9 @@ def cast_votes(
             action="meetings.vote_cast",
             case_id=meeting.case_id,
             obj=ballot,
-            # Never the vote itself: the audit log is read by the court, and nobody sees votes before the close.
-            after={"item": str(item.pk), "commitment": digest, "revision": ballot.revision},
+            # Neither the vote nor its commitment: the log names the actor, and after the close the commitments are
+            # published with their votes, so a commitment here would tie each published vote to a name.
+            after={"item": str(item.pk), "revision": ballot.revision},
         )
         lines.append(
             ReceiptLine(

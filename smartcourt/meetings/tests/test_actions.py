@@ -252,9 +252,11 @@ def test_vote_receipt_change_and_window(w: World) -> None:
     ballot = Ballot.objects.get(item=item)
     assert (ballot.vote, ballot.revision, ballot.commitment) == ("for", 2, second.lines[0].commitment)
     assert second.lines[0].commitment != line.commitment
-    # The audit log records that a vote was cast, never which.
+    # The audit log records that a vote was cast, never which, nor the commitment that the published list would
+    # tie to the voter's name.
     for event in AuditEvent.objects.filter(action="meetings.vote_cast"):
-        assert set(event.after or {}) == {"item", "commitment", "revision"}
+        assert set(event.after or {}) == {"item", "revision"}
+        assert line.commitment not in str(event.after) and second.lines[0].commitment not in str(event.after)
     # Nobody but the voter sees his ballot.
     assert my_ballots(w.p.judge, meeting) == {} and my_ballots(w.p.administrator, meeting) == {}
     assert my_ballots(w.p.creditor_a, meeting)[item.pk].vote == "for"
