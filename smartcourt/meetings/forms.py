@@ -16,7 +16,7 @@ AGENDA_ROWS = 6
 
 class ConveneForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of meeting"), choices=MeetingKind.choices)
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=_("Meeting title"), max_length=200)
     scheduled_at = forms.DateTimeField(
         label=_("Meeting opens"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
@@ -76,7 +76,7 @@ class AnswerForm(forms.Form):
 
 
 class DocumentForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    title = forms.CharField(label=_("Document title"), max_length=200, required=False)
     file = forms.FileField(label=_("PDF file"))
 
 
