@@ -439,3 +439,14 @@ def test_a_large_meeting_sends_its_sms_through_the_job_once_each(
     assert actions.send_notice_sms(notice_ids=ids, text=text) == 2
     assert actions.send_notice_sms(notice_ids=ids, text=text) == 0
     assert Notice.objects.filter(meeting=meeting, sms_sent_at__isnull=False).count() == 2
+
+
+def test_a_meeting_nobody_voted_in_closes_with_every_resolution_rejected(w: World) -> None:
+    meeting = convene(w.p)
+    closed = close_meeting(actor=w.p.judge, meeting_id=meeting.pk, now=AFTER)
+    assert closed.ballot_count == 0 and closed.merkle_root == ballots.EMPTY_ROOT
+    voted = [item for item in closed.items.order_by("position") if item.kind != "report"]
+    assert [item.passed for item in voted] == [False, False]
+    assert all(item.result["classes"][0]["present_count"] == 0 for item in voted)
+    # The report is heard, not tallied.
+    assert closed.items.get(kind="report").passed is None
