@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -35,7 +36,7 @@ from smartcourt.cases.models import Case
 from smartcourt.cases.selectors import get_case_for
 from smartcourt.claims.choices import ClaimNature, ClaimStatus, CreditorKind
 from smartcourt.claims.spreadsheets import CellValue, SpreadsheetUnreadable, read_sheet
-from smartcourt.core.errors import Conflict, DomainError, PermissionDenied
+from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from smartcourt.core.uploads import XLSX, sniff_content_type
 from smartcourt.distributions import policies
 from smartcourt.distributions.checking import CheckedLine, check_rows
@@ -72,6 +73,8 @@ from smartcourt.dossier.choices import EntryKind
 from smartcourt.funds.bank import adapter_for as bank_adapter_for
 from smartcourt.funds.models import SupervisedAccount
 from smartcourt.funds.selectors import account_of
+from smartcourt.meetings.choices import AgendaKind, MeetingStatus
+from smartcourt.meetings.models import AgendaItem
 from smartcourt.rules.calendar import current_calendar
 from smartcourt.rules.periods import add_months, next_working_day
 
@@ -117,9 +120,53 @@ def available_from_ledger(case: Case) -> int | None:
 
 
 def meeting_result_for_plan(plan: DistributionPlan) -> bool | None:
-    """Seam for smartcourt.meetings (issue 7): the creditors' meeting's vote on ``plan``, once that app can
-    answer it. None for now: the judge records the meeting's resolution with its reference."""
-    return None
+    """The creditors' meeting's vote on ``plan`` when it was voted on the platform (smartcourt.meetings):
+    adopted or not, or None while the meeting has not closed or the plan is not linked to an agenda item
+    (then the judge records a resolution taken outside the platform, with its reference)."""
+    item = plan.meeting_item
+    if item is None or item.meeting.status != MeetingStatus.CLOSED:
+        return None
+    return item.passed
+
+
+@transaction.atomic
+def adopt_meeting_vote(*, actor: User, plan_id: uuid.UUID | str, agenda_item_id: uuid.UUID | str) -> DistributionPlan:
+    """Take the result of the platform's vote on the plan (an agenda item of kind distribution plan of a
+    closed meeting of the case): adopted, the plan goes on to the court; rejected, the version ends (twice
+    rejected, the court rules under art. 65(2)). One vote decides one plan version."""
+    plan = _locked_plan(actor, plan_id)
+    if not (policies.can_rule(actor, plan.case) or policies.can_prepare(actor, plan.case)):
+        raise PermissionDenied("Only the judge or the administrator of this case takes the meeting's vote")
+    try:
+        item = AgendaItem.objects.select_related("meeting").get(pk=agenda_item_id, meeting__case=plan.case)
+    except (AgendaItem.DoesNotExist, ValidationError, ValueError) as exc:
+        raise NotFound("No such agenda item in this case's meetings") from exc
+    if item.kind != AgendaKind.DISTRIBUTION_PLAN:
+        raise DomainError("That agenda item is not a vote on a distribution plan", field="agenda_item")
+    if item.meeting.status != MeetingStatus.CLOSED or item.passed is None:
+        raise Conflict("The meeting has not closed its vote yet", code="vote_open")
+    if DistributionPlan.objects.filter(meeting_item=item).exclude(pk=plan.pk).exists():
+        raise Conflict("That vote already decided another version of the plan", code="vote_used")
+    closed = item.meeting.closed_at or timezone.now()
+    reference = f"{item.meeting.title} 第{item.position}项：{item.title}"[:200]
+    before = {"status": plan.status}
+    _move_plan(plan, PlanStatus.APPROVED if item.passed else PlanStatus.REJECTED, actor=actor, reference=reference)
+    DistributionPlan.objects.filter(pk=plan.pk).update(
+        meeting_item=item,
+        meeting_reference=reference,
+        meeting_resolved_on=timezone.localdate(closed),
+        rejection_reason="" if item.passed else "creditors' meeting did not adopt the plan",
+    )
+    plan.refresh_from_db()
+    record_event(
+        actor=actor,
+        action="distributions.meeting_vote_adopted",
+        case_id=plan.case_id,
+        obj=plan,
+        before=before,
+        after={"status": plan.status, "agenda_item": str(item.pk), "passed": item.passed},
+    )
+    return plan
 
 
 # --- plans ---------------------------------------------------------------------------------------------------

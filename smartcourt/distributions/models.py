@@ -23,6 +23,7 @@ from smartcourt.distributions.choices import (
     ReserveReason,
 )
 from smartcourt.dossier.models import DossierEntry
+from smartcourt.meetings.models import AgendaItem
 
 
 class DistributionPlan(TimestampedModel):
@@ -45,6 +46,14 @@ class DistributionPlan(TimestampedModel):
     undistributed_fen = models.BigIntegerField(default=0, help_text="Left over after every claim is paid in full.")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     meeting_reference = models.CharField(max_length=200, blank=True, help_text="The meeting's resolution.")
+    meeting_item = models.OneToOneField(
+        AgendaItem,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="distribution_plan",
+        help_text="The agenda item of the creditors' meeting that voted on this plan, when voted on the platform.",
+    )
     meeting_resolved_on = models.DateField(null=True, blank=True)
     ruling_reference = models.CharField(max_length=100, blank=True, help_text="Case number of the ruling.")
     ruled_on = models.DateField(null=True, blank=True)

@@ -20,6 +20,8 @@ from smartcourt.distributions import policies
 from smartcourt.distributions.checking import Payee
 from smartcourt.distributions.choices import LINE_CLASS_ORDER, LineClass, LineStatus, PlanStatus
 from smartcourt.distributions.models import BatchLine, DistributionPlan, Escrow, PaymentBatch, PlanLine
+from smartcourt.meetings.choices import AgendaKind, MeetingStatus
+from smartcourt.meetings.models import AgendaItem
 from smartcourt.rules.fees import FeeCap, administrator_fee_cap
 
 
@@ -323,3 +325,18 @@ def reconcile_batch(batch: PaymentBatch, statements: list[Statement]) -> Reconci
         elif key in debits:
             unexpected.append(key)
     return Reconciliation(matched=matched, missing=missing, amount_differs=differs, not_ours_paid=unexpected)
+
+
+def meeting_votes(case: Case) -> QuerySet[AgendaItem]:
+    """Votes on a distribution plan taken by the case's closed meetings and not yet used for a plan."""
+    return (
+        AgendaItem.objects.filter(
+            meeting__case=case,
+            kind=AgendaKind.DISTRIBUTION_PLAN,
+            meeting__status=MeetingStatus.CLOSED,
+            passed__isnull=False,
+            distribution_plan__isnull=True,
+        )
+        .select_related("meeting")
+        .order_by("-meeting__closed_at", "position")
+    )

@@ -9,6 +9,7 @@ urlpatterns = [
     path("plans/<uuid:plan_id>/", views.plan_detail, name="plan"),
     path("plans/<uuid:plan_id>/submit/", views.plan_submit, name="plan_submit"),
     path("plans/<uuid:plan_id>/meeting/", views.plan_meeting, name="plan_meeting"),
+    path("plans/<uuid:plan_id>/vote/", views.plan_vote, name="plan_vote"),
     path("plans/<uuid:plan_id>/rule/", views.plan_rule, name="plan_rule"),
     path("plans/<uuid:plan_id>/announce/", views.plan_announce, name="plan_announce"),
     path("plans/<uuid:plan_id>/payments.xlsx", views.payments_xlsx, name="payments_xlsx"),

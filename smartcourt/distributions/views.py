@@ -44,6 +44,7 @@ from smartcourt.distributions.selectors import (
     get_batch_for,
     get_plan_for,
     line_totals,
+    meeting_votes,
     plan_classes,
     plan_lines,
     plans_of,
@@ -167,6 +168,9 @@ def plan_detail(request: HttpRequest, plan_id: uuid.UUID) -> HttpResponse:
             "can_prepare": policies.can_prepare(user, case),
             "can_rule": can_rule,
             "meeting_form": MeetingForm() if can_rule and plan.status == PlanStatus.SUBMITTED else None,
+            "meeting_votes": meeting_votes(case)
+            if plan.status == PlanStatus.SUBMITTED and (can_rule or policies.can_prepare(user, case))
+            else [],
             "ruling_form": RulingForm() if can_rule and plan.status == PlanStatus.APPROVED else None,
             "announce_form": AnnouncementForm()
             if policies.can_prepare(user, case) and plan.status == PlanStatus.RULED and plan.announced_on is None
@@ -205,6 +209,21 @@ def plan_meeting(request: HttpRequest, plan_id: uuid.UUID) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("The meeting's resolution is recorded."))
+    return redirect("distributions:plan", plan_id=plan.pk)
+
+
+@login_required
+@require_POST
+def plan_vote(request: HttpRequest, plan_id: uuid.UUID) -> HttpResponse:
+    plan = _plan(request, plan_id)
+    try:
+        actions.adopt_meeting_vote(
+            actor=_user(request), plan_id=plan.pk, agenda_item_id=request.POST.get("agenda_item", "")
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The meeting's vote is taken."))
     return redirect("distributions:plan", plan_id=plan.pk)
 
 
