@@ -70,3 +70,25 @@ def test_plan_totals(personas: Personas, who: str, status: int) -> None:
             "social_tax",
             "ordinary",
         ]
+
+
+def test_claim_distribution_tag(personas: Personas) -> None:
+    from django.template import Context, Template
+    from django.test import RequestFactory
+
+    mine = make_claim(personas, name="刘债权", identifier="11010519491231002X", amount_fen=10_000)
+    mine.creditor.user = personas.creditor_a
+    mine.creditor.save()
+    make_claim(personas, name="乙", identifier="91320623000000004D", amount_fen=30_000)
+    ruled_plan(personas, 4_000)
+    request = RequestFactory().get("/")
+    request.user = personas.creditor_a
+    html = Template("{% load distributions_tags %}{% claim_distribution claim %}").render(
+        Context({"request": request, "claim": mine})
+    )
+    assert 'data-testid="claim-distribution"' in html and "10.00" in html
+    request.user = personas.creditor_b
+    html = Template("{% load distributions_tags %}{% claim_distribution claim %}").render(
+        Context({"request": request, "claim": mine})
+    )
+    assert "claim-distribution" not in html
