@@ -153,3 +153,17 @@ def seed_funds(
         logger.warning("fund supervision demo not seeded: %s", exc.message)
         return None
     return account
+
+
+HONGDA = "如东县宏达纺织有限公司破产清算案"
+
+
+def seed_demo_world_funds() -> SupervisedAccount | None:
+    """seed_funds on the demo world's 宏达纺织 case with its judge, assistant and administrator; None when the
+    demo world is not there (seed_demo first) or the bank does not answer."""
+    case = Case.objects.filter(title=HONGDA, court__court_code="苏0623").first()
+    users = {user.username: user for user in User.objects.filter(username__in=["judge", "assistant", "admin_a"])}
+    if case is None or len(users) != 3:
+        logger.warning("fund supervision demo: the demo world is not seeded (manage.py seed_demo)")
+        return None
+    return seed_funds(case=case, judge=users["judge"], assistant=users["assistant"], administrator=users["admin_a"])

@@ -50,7 +50,3 @@ def fake_bank(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeBank]:
 def _send_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """The send task runs in the test's thread instead of the huey queue (still only after commit)."""
     monkeypatch.setattr(actions, "_queue_send", lambda payment_id: actions.send_payment(payment_id=payment_id))
-
-
-# The sandbox bank (a real process, real HTTP, its own database) for the integration tests: test_sandbox.py.
-from smartcourt.banking.testing import bank, bank_server  # noqa: E402, F401

@@ -54,3 +54,12 @@ def test_seed_funds_without_a_bank_seeds_nothing(personas: Personas, bank: Bank,
         is None
     )
     assert snapshot() == before
+
+
+def test_the_command_without_the_demo_world_says_so(personas: Personas, bank: Bank) -> None:
+    from django.core.management import CommandError, call_command
+
+    before = snapshot()
+    with pytest.raises(CommandError, match="not seeded"):
+        call_command("seed_funds_demo", "--wait", "0")
+    assert snapshot() == before
