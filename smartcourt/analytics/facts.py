@@ -14,9 +14,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.db import transaction
-from django.db.models import BigIntegerField, Count, F, Q, Sum
-from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from smartcourt.analytics import sources
@@ -27,6 +25,9 @@ from smartcourt.bankruptcy.models import NodeRecord
 from smartcourt.cases.choices import MemberRole
 from smartcourt.cases.models import Case, CaseMember
 from smartcourt.claims.models import Claim
+from smartcourt.distributions.choices import LineStatus
+from smartcourt.distributions.models import BatchLine
+from smartcourt.funds.models import SupervisedAccount
 
 BATCH = 5000
 NodeKey = tuple[uuid.UUID, int, str, Any, str]
@@ -36,20 +37,10 @@ def _month(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
 
-def _event_counts(action: str, *, amount: bool = False, condition: Q | None = None) -> dict[uuid.UUID, tuple[int, int]]:
-    """(count, summed after.amount_fen) of one audit action, by case."""
-    events = AuditEvent.objects.filter(action=action, case_id__isnull=False)
-    if condition is not None:
-        events = events.filter(condition)
-    annotations: dict[str, Any] = {"n": Count("seq")}
-    if amount:
-        annotations["fen"] = Sum(Cast(KeyTextTransform(sources.AMOUNT_KEY, "after"), BigIntegerField()))
-    rows = events.values("case_id").annotate(**annotations).values_list("case_id", *annotations)
-    return {row[0]: (row[1], (row[2] or 0) if amount else 0) for row in rows}
-
-
-def _direction(value: str) -> Q:
-    return Q(**{f"after__{sources.DIRECTION_KEY}": value})
+def _event_counts(action: str) -> dict[uuid.UUID, int]:
+    """How many events of one audit action each case has."""
+    rows = AuditEvent.objects.filter(action=action, case_id__isnull=False).values("case_id").annotate(n=Count("seq"))
+    return {row["case_id"]: row["n"] for row in rows.order_by()}
 
 
 def refresh_facts(*, today: dt.date | None = None) -> Refresh:
@@ -79,9 +70,19 @@ def refresh_facts(*, today: dt.date | None = None) -> Refresh:
         .iterator()
     ):
         claims[row["case_id"]] = row
-    money_in = _event_counts(sources.MOVEMENT_BOOKED, amount=True, condition=_direction(sources.CREDIT))
-    money_out = _event_counts(sources.MOVEMENT_BOOKED, amount=True, condition=_direction(sources.DEBIT))
-    paid = _event_counts(sources.DISTRIBUTION_PAID, amount=True)
+    # Funds under supervision: the balance the bank last reported on each of the case's supervised accounts
+    # (funds' own table); distributions paid: the batch lines the bank confirmed paid (distributions' table).
+    balances: dict[uuid.UUID, int] = {
+        row["case_id"]: row["fen"] or 0
+        for row in SupervisedAccount.objects.values("case_id").annotate(fen=Sum("balance_fen")).order_by()
+    }
+    paid: dict[uuid.UUID, tuple[int, int]] = {
+        row["batch__plan__case_id"]: (row["n"], row["fen"] or 0)
+        for row in BatchLine.objects.filter(status=LineStatus.PAID)
+        .values("batch__plan__case_id")
+        .annotate(n=Count("id"), fen=Sum("amount_fen"))
+        .order_by()
+    }
     meetings = _event_counts(sources.MEETING_CLOSED)
     sign_ins = _event_counts(sources.SIGNED_IN)
 
@@ -132,11 +133,11 @@ def refresh_facts(*, today: dt.date | None = None) -> Refresh:
                 claims_declared_fen=claim.get("declared_fen") or 0,
                 claims_confirmed=claim.get("confirmed") or 0,
                 claims_confirmed_fen=claim.get("confirmed_fen") or 0,
-                funds_fen=money_in.get(pk, (0, 0))[1] - money_out.get(pk, (0, 0))[1],
+                funds_fen=balances.get(pk, 0),
                 distributions_paid=paid.get(pk, (0, 0))[0],
                 distributions_paid_fen=paid.get(pk, (0, 0))[1],
-                meetings_closed=meetings.get(pk, (0, 0))[0],
-                meeting_sign_ins=sign_ins.get(pk, (0, 0))[0],
+                meetings_closed=meetings.get(pk, 0),
+                meeting_sign_ins=sign_ins.get(pk, 0),
             )
         )
     nodes: dict[NodeKey, NodeFact] = {}

@@ -1,5 +1,6 @@
 """A large synthetic court for measuring the dashboards: cases of the four types over five years, their
-proceedings and node records, memberships, and audit events (meetings, funds, distributions).
+proceedings and node records, memberships, and audit events (meetings). Supervised accounts and distribution
+batches are not synthesised: the dashboards read them only while rebuilding the summary tables.
 
 Everything is bulk-inserted. The audit events are appended to the real hash chain, legitimately: the chain
 is append-only (triggers refuse UPDATE and DELETE, never INSERT), so the events are built exactly as
@@ -319,20 +320,17 @@ def _nodes(
 def _events(
     rng: random.Random, proceedings: list[Proceeding], cases: dict[uuid.UUID, Case], *, today: dt.date
 ) -> Iterator[dict[str, Any]]:
-    """Per proceeding: money booked in and out, a creditors' meeting with its sign-ins, distribution lines
-    paid for a closed one. Field values as record_event would store them."""
+    """Per proceeding: a creditors' meeting with its sign-ins and, for the evaluation's reading, a
+    question asked and answered. Field values as record_event would store them."""
     for proceeding in proceedings:
         case = cases[proceeding.case_id]
         day = min(proceeding.opened_on + dt.timedelta(days=30), today)
-        credit = rng.randint(10_000, 50_000_000) * 100
-        yield _event(day, sources.MOVEMENT_BOOKED, case, {"amount_fen": credit, "direction": sources.CREDIT})
-        yield _event(day, sources.MOVEMENT_BOOKED, case, {"amount_fen": credit // 10, "direction": sources.DEBIT})
         for _ in range(rng.randint(2, 8)):
             yield _event(day, sources.SIGNED_IN, case, None)
+        question = str(uuid.uuid4())
+        yield {**_event(day, "meetings.question_asked", case, None), "object_id": question}
+        yield {**_event(day, "meetings.question_answered", case, None), "object_id": question}
         yield _event(day, sources.MEETING_CLOSED, case, None)
-        if case.closed_on:
-            for _ in range(rng.randint(1, 3)):
-                yield _event(case.closed_on, sources.DISTRIBUTION_PAID, case, {"amount_fen": credit // 5})
 
 
 def _event(day: dt.date, action: str, case: Case, after: dict[str, Any] | None) -> dict[str, Any]:

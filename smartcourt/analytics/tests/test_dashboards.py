@@ -27,6 +27,8 @@ from smartcourt.bankruptcy.models import NodeRecord, Proceeding
 from smartcourt.cases.actions import add_member, change_case_status, create_case
 from smartcourt.cases.choices import CaseStatus, CaseType, MemberRole
 from smartcourt.claims.models import Claim, Creditor
+from smartcourt.distributions.models import BatchLine, DistributionPlan, PaymentBatch
+from smartcourt.funds.models import SupervisedAccount
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -121,11 +123,38 @@ def court(personas: Any) -> SimpleNamespace:
             declared_by=p.creditor_a,
             confirmed_principal_fen=confirmed,
         )
-    # Money of the 破 case: 1,000,000.00 in, 200,000.00 out; two distribution lines of 50,000.00 paid.
-    emit(p.case, "funds.movement_booked", {"amount_fen": 100_000_000, "direction": "credit"})
-    emit(p.case, "funds.movement_booked", {"amount_fen": 20_000_000, "direction": "debit"})
-    emit(p.case, "distributions.line_paid", {"amount_fen": 5_000_000})
-    emit(p.case, "distributions.line_paid", {"amount_fen": 5_000_000})
+    # Money of the 破 case: a supervised account whose bank balance is 800,000.00; a distribution batch
+    # with two lines of 50,000.00 paid and one escrowed (not paid).
+    SupervisedAccount.objects.create(
+        case=p.case,
+        bank_partner="sandbox",
+        bank_name="工商银行如东支行",
+        account_number="6222000011112222",
+        account_name="如东某某建设有限公司管理人",
+        origin="opened",
+        balance_fen=80_000_000,
+        opened_by=p.administrator,
+    )
+    plan = DistributionPlan.objects.create(
+        case=p.case,
+        number=1,
+        kind="final",
+        available_fen=15_000_000,
+        available_basis="测试",
+        created_by=p.administrator,
+    )
+    batch = PaymentBatch.objects.create(
+        plan=plan,
+        source="generated",
+        status="completed",
+        filename="b.xlsx",
+        content_sha256="0" * 64,
+        uploaded_by=p.administrator,
+        paying_account="6222000011112222",
+        paying_bank_name="工商银行",
+    )
+    for row, status in ((2, "paid"), (3, "paid"), (4, "escrowed")):
+        BatchLine.objects.create(batch=batch, row=row, amount_fen=5_000_000, status=status)
     # One creditors' meeting with three sign-ins.
     emit(p.case, "meetings.closed")
     for _ in range(3):
