@@ -24,11 +24,11 @@ class SandboxProcess:
         stop_process(self.process)
 
 
-def start_sandbox(module: str, name: str, args: list[str], *, log_path: Path) -> SandboxProcess:
-    """Run ``python -m <module> --port 0 <args>`` and wait until it answers."""
+def start_sandbox(module: str, name: str, args: list[str], *, log_path: Path, port: int = 0) -> SandboxProcess:
+    """Run ``python -m <module> --port <port> <args>`` (0: a free port) and wait until it answers."""
     with log_path.open("ab") as log:
         process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-            [sys.executable, "-m", module, "--port", "0", *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=log
+            [sys.executable, "-m", module, "--port", str(port), *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=log
         )
     assert process.stdout is not None
     with selectors.DefaultSelector() as selector:
@@ -49,6 +49,15 @@ def start_sandbox(module: str, name: str, args: list[str], *, log_path: Path) ->
                 stop_process(process)
                 raise
             time.sleep(0.05)
+
+
+def answers(url: str) -> bool:
+    """Whether a sandbox answers GET /health at ``url`` right now."""
+    try:
+        with urllib.request.urlopen(f"{url.rstrip('/')}/health", timeout=1):  # noqa: S310 - configured URL
+            return True
+    except OSError:
+        return False
 
 
 def stop_process(process: subprocess.Popen[bytes]) -> None:

@@ -17,7 +17,8 @@ from smartcourt.cases.models import Case
 from smartcourt.cases.selectors import cases_visible_to
 from smartcourt.demo.world import GALLERY_DEBTORS
 
-pytestmark = pytest.mark.django_db
+# The demo seeds fund supervision and distributions through the sandbox bank.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("bank")]
 
 
 def _visible(username: str) -> set[str]:
@@ -43,6 +44,10 @@ def test_the_demo_has_cases_of_every_type() -> None:
     assert set(Case.objects.values_list("case_type", flat=True)) == set(CaseType.values)
 
 
+def _numbers(*titles: str) -> set[str]:
+    return set(Case.objects.filter(title__in=titles).values_list("number", flat=True))
+
+
 def test_who_sees_what_in_the_demo() -> None:
     call_command("seed_demo")
     rudong = set(Case.objects.filter(court__court_code="苏0623").values_list("number", flat=True))
@@ -57,8 +62,12 @@ def test_who_sees_what_in_the_demo() -> None:
     assert len(firm_a_cases) == 16
     assert _visible("admin_a") == firm_a_cases
     assert _visible("admin_b") == {"(2025)苏0623强清1号", "(2026)苏06破1号"}
-    assert _visible("creditor_a") == {"(2026)苏0623破1号", "(2026)苏0623破申2号"}
-    assert _visible("creditor_b") == {"(2026)苏0623破1号"}
+    # 刘洋 is also a creditor in the cases with the demo's meetings (华瑞, 远洋) and distribution (海韵); 孙丽 in the
+    # meetings' cases.
+    meetings_cases = _numbers("南通华瑞服饰有限公司破产清算案", "南通远洋物流有限公司重整案")
+    distribution_case = _numbers("如东县海韵家纺有限公司破产清算案")
+    assert _visible("creditor_a") == {"(2026)苏0623破1号", "(2026)苏0623破申2号"} | meetings_cases | distribution_case
+    assert _visible("creditor_b") == {"(2026)苏0623破1号"} | meetings_cases
     assert _visible("bank") == {"(2026)苏0623破1号"}
     assert _visible("lawyer") == {"(2026)苏0623执1号", "(2026)苏0623执2号", "(2026)苏0623执3号"}
 

@@ -47,7 +47,6 @@ from smartcourt.registry.client import Company, RegistryUnavailable, get_registr
 MAX_QUERY = 100
 
 
-
 class _DateInput(forms.DateInput):
     input_type = "date"
 

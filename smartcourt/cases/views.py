@@ -34,7 +34,6 @@ CASES_PER_PAGE = 25
 TIMELINE_LENGTH = 30
 
 
-
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]

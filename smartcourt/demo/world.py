@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from smartcourt.accounts.models import Organisation, User
 from smartcourt.administrators.demo import seed_roster
+from smartcourt.analytics.demo import seed_dashboards
 from smartcourt.bankruptcy.acceptance import appoint_administrator_for_case
 from smartcourt.bankruptcy.actions import open_proceeding, raise_reminders, start_node
 from smartcourt.bankruptcy.choices import NodeStatus, Procedure
@@ -26,7 +27,12 @@ from smartcourt.cases.demo import DemoSignIn, credit_code, seed_world
 from smartcourt.cases.models import Case
 from smartcourt.claims.demo import seed_claims
 from smartcourt.correspondence.demo import seed_correspondence
+from smartcourt.demo.bank import sandbox_bank
+from smartcourt.distributions.demo import seed_distributions
 from smartcourt.documents.demo import seed_documents
+from smartcourt.evaluation.demo import seed_evaluation
+from smartcourt.funds.demo import seed_funds
+from smartcourt.meetings.demo import seed_meetings
 
 # Fictitious debtors for the gallery of liquidation cases, one per node from N03 to N17.
 GALLERY_DEBTORS = [
@@ -158,4 +164,30 @@ def seed_demo() -> list[DemoSignIn]:
         raise_reminders()
         seed_claims(case=hongda, judge=users["judge"], administrator=users["admin_a"])
         seed_documents(case=hongda, judge=users["judge"], administrator=users["admin_a"])
+        seed_meetings(
+            gallery_case=Case.objects.get(court=rudong, title="南通华瑞服饰有限公司破产清算案"),
+            reorganisation_case=yuanyang,
+            reorganisation_judge=users["judge2"],
+            open_case=hongda,
+            judge=users["judge"],
+            administrator=users["admin_a"],
+        )
+    # Money goes through the sandbox bank, outside the seeding transaction: each payment is sent once its
+    # request is committed, as in the running platform.
+    with sandbox_bank():
+        seed_funds(
+            case=hongda,
+            judge=users["judge"],
+            assistant=User.objects.get(username="assistant"),
+            administrator=users["admin_a"],
+        )
+        seed_distributions(
+            case=Case.objects.get(court=rudong, title=f"{GALLERY_DEBTORS[11][0]}破产清算案"),
+            judge=users["judge"],
+            administrator=users["admin_a"],
+        )
+    # Last: the evaluation and the dashboards read everything seeded above.
+    with transaction.atomic():
+        seed_evaluation(court=rudong, judge=users["judge"], firms=[firm_a, firm_b], firm_a_user=users["admin_a"])
+    seed_dashboards()
     return sign_ins

@@ -70,7 +70,9 @@ from smartcourt.distributions.selectors import (
     reconcile_batch,
 )
 from smartcourt.dossier.choices import EntryKind
+from smartcourt.funds.actions import ExpectedDebitInput, expect_debits
 from smartcourt.funds.bank import adapter_for as bank_adapter_for
+from smartcourt.funds.choices import Purpose
 from smartcourt.funds.models import SupervisedAccount
 from smartcourt.funds.selectors import account_of
 from smartcourt.meetings.choices import AgendaKind, MeetingStatus
@@ -862,6 +864,18 @@ def send_batch(*, actor: User, batch_id: uuid.UUID | str) -> str:
     account = _account_for(batch)
     adapter = bank_adapter_for(account.bank_partner)
     open_lines = list(batch.lines.filter(status__in=[LineStatus.PENDING, LineStatus.ACCEPTED]).order_by("row"))
+    # Fund supervision books these debits as the distribution they are, not as debits nobody asked for.
+    expect_debits(
+        actor=actor,
+        account_id=account.pk,
+        debits=[
+            ExpectedDebitInput(line.end_to_end_id, line.amount_fen, line.account)
+            for line in open_lines
+            if line.amount_fen
+        ],
+        purpose=Purpose.DISTRIBUTION,
+        reference=f"分配批次 {batch.pk}",
+    )
     all_rows = list(batch.lines.order_by("row").values_list("row", flat=True))
     part_of = {row: index // BANK_BATCH_SIZE for index, row in enumerate(all_rows)}
     parts: dict[int, list[BatchLine]] = defaultdict(list)

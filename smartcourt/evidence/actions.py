@@ -44,9 +44,6 @@ logger = logging.getLogger("smartcourt.evidence")
 SYNC_BATCH = 1000
 DOSSIER_FILED = "dossier.entry_filed"
 MEETING_CLOSED = "meetings.closed"
-# The leaf source of a creditors' meeting ballot commitment (meetings/ballots.py). Not yet in LeafSource: see the
-# meetings helper's report for the choices and auditing._sources lines that go with it.
-BALLOT = "ballot"
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -92,7 +89,8 @@ def _sync_batch(head: LogHead, *, limit: int, now: dt.datetime) -> int:
             )
         if action == MEETING_CLOSED and kind == "meetings.Meeting":
             # The ballots the close published, right after the event that carries their Merkle root.
-            new.extend(NewLeaf(BALLOT, c, leaf_data(BALLOT, c, "")) for c in ballots.get(object_id, []))
+            published = ballots.get(object_id, [])
+            new.extend(NewLeaf(LeafSource.BALLOT, c, leaf_data(LeafSource.BALLOT, c, "")) for c in published)
         expected += 1
     head.audit_seq = expected - 1
     append(head, new, now=now)

@@ -17,6 +17,7 @@ from smartcourt.evidence.choices import LeafSource
 from smartcourt.evidence.models import Checkpoint, Deposit, Leaf, Node, node_key
 from smartcourt.evidence.tree import read_head
 from smartcourt.evidence.verify import leaf_data
+from smartcourt.meetings.selectors import counted_commitments
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,8 @@ def _sources(batch: list[Leaf]) -> dict[tuple[str, str], bytes]:
         data[(LeafSource.DOSSIER, str(pk))] = leaf_data(LeafSource.DOSSIER, str(pk), digest)
     for pk, digest in Deposit.objects.filter(pk__in=_uuids(wanted, LeafSource.DEPOSIT)).values_list("pk", "sha256"):
         data[(LeafSource.DEPOSIT, str(pk))] = leaf_data(LeafSource.DEPOSIT, str(pk), digest)
+    for commitment in counted_commitments(wanted.get(LeafSource.BALLOT, [])):
+        data[(LeafSource.BALLOT, commitment)] = leaf_data(LeafSource.BALLOT, commitment, "")
     return data
 
 

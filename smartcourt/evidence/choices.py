@@ -13,6 +13,8 @@ class LeafSource(models.TextChoices):
     DOSSIER = "dossier", _("Dossier entry")
     # An evidence deposit (存证): leaf data "deposit:<deposit id>:<SHA-256>".
     DEPOSIT = "deposit", _("Evidence deposit")
+    # A ballot's commitment, published when its meeting closed: leaf data "ballot:<commitment>:".
+    BALLOT = "ballot", _("Ballot commitment")
 
 
 class AlarmKind(models.TextChoices):

@@ -61,6 +61,7 @@ from smartcourt.funds.choices import (
 )
 from smartcourt.funds.models import (
     BankMovement,
+    ExpectedDebit,
     FundAlert,
     JournalLine,
     LimitChange,
@@ -1061,9 +1062,9 @@ def _mark_bounced(payment: PaymentRequest, *, message: str) -> None:
 # --- movements: the estate ledger ----------------------------------------------------------------------------
 
 
-def _journal(movement: BankMovement, payment: PaymentRequest | None) -> None:
+def _journal(movement: BankMovement, payment: PaymentRequest | None, purpose: str | None = None) -> None:
     """Two lines per movement, debit and credit of the same amount: money in is cash at bank against proceeds;
-    money out is the purpose's account against cash at bank."""
+    money out is the purpose's account (the payment's, or an expected debit's) against cash at bank."""
     amount = abs(movement.amount_fen)
     if amount == 0:
         return
@@ -1071,11 +1072,13 @@ def _journal(movement: BankMovement, payment: PaymentRequest | None) -> None:
     credit: str
     if movement.amount_fen > 0:
         debit, credit = LedgerAccount.CASH_AT_BANK, LedgerAccount.PROCEEDS
-        if payment is not None:
+        if payment is not None or purpose is not None:
             # A payment of ours coming back (退汇) reverses the purpose's account.
-            credit = LEDGER_ACCOUNT_OF_PURPOSE[payment.purpose]
+            credit = LEDGER_ACCOUNT_OF_PURPOSE[payment.purpose if payment is not None else str(purpose)]
     else:
-        debit = LEDGER_ACCOUNT_OF_PURPOSE[payment.purpose] if payment is not None else LedgerAccount.ESCROW
+        if payment is not None:
+            purpose = payment.purpose
+        debit = LEDGER_ACCOUNT_OF_PURPOSE[purpose] if purpose is not None else LedgerAccount.ESCROW
         credit = LedgerAccount.CASH_AT_BANK
     JournalLine.objects.bulk_create(
         [
@@ -1083,6 +1086,64 @@ def _journal(movement: BankMovement, payment: PaymentRequest | None) -> None:
             JournalLine(movement=movement, case_id=movement.account.case_id, ledger_account=credit, credit_fen=amount),
         ]
     )
+
+
+@dataclass(frozen=True)
+class ExpectedDebitInput:
+    idempotency_key: str
+    amount_fen: int
+    payee_account: str
+
+
+@transaction.atomic
+def expect_debits(
+    *, actor: User, account_id: uuid.UUID | str, debits: list[ExpectedDebitInput], purpose: str, reference: str
+) -> int:
+    """Announce debits the platform is about to order outside a payment request (a distribution batch under the
+    court's batch approval), so that when the bank books them they go to their purpose in the journal instead of
+    raising unexpected-debit alerts. Idempotent per key; returns how many were new."""
+    account = SupervisedAccount.objects.select_for_update().filter(pk=account_id).first()
+    if account is None:
+        raise NotFound(_("No supervised account with this number"), field="account_id")
+    case = get_case_for(actor, account.case_id)
+    if not policies.can_see_funds(actor, case):
+        raise NotFound(_("No supervised account with this number"), field="account_id")
+    if purpose not in Purpose.values:
+        raise DomainError(f"unknown purpose {purpose!r}", field="purpose")
+    if any(d.amount_fen <= 0 or d.amount_fen > MAX_FEN or not d.idempotency_key for d in debits):
+        raise DomainError("each expected debit needs a key and a positive amount", field="debits")
+    known = set(
+        ExpectedDebit.objects.filter(
+            account=account, idempotency_key__in=[d.idempotency_key for d in debits]
+        ).values_list("idempotency_key", flat=True)
+    )
+    new = [
+        ExpectedDebit(
+            account=account,
+            idempotency_key=d.idempotency_key[:64],
+            amount_fen=d.amount_fen,
+            payee_account=d.payee_account[:40],
+            purpose=purpose,
+            reference=reference[:100],
+        )
+        for d in debits
+        if d.idempotency_key not in known
+    ]
+    ExpectedDebit.objects.bulk_create(new, batch_size=1000)
+    if new:
+        record_event(
+            actor=actor,
+            action="funds.debits_expected",
+            case_id=account.case_id,
+            obj=account,
+            after={
+                "purpose": purpose,
+                "reference": reference,
+                "count": len(new),
+                "total_fen": sum(d.amount_fen for d in new),
+            },
+        )
+    return len(new)
 
 
 @transaction.atomic
@@ -1132,7 +1193,11 @@ def book_movement(*, movement: Movement, source: str, bank_partner: str = "") ->
         source=source,
     )
     booked.account = account
-    _journal(booked, payment)
+    expected = None
+    if payment is None and movement.idempotency_key:
+        # A debit we announced, or its money coming back (退汇).
+        expected = ExpectedDebit.objects.filter(account=account, idempotency_key=movement.idempotency_key).first()
+    _journal(booked, payment, expected.purpose if expected is not None else None)
     gap_from = account.last_sequence + 1
     update: dict[str, Any] = {"updated_at": timezone.now()}
     if movement.sequence > account.last_sequence:
@@ -1176,7 +1241,20 @@ def book_movement(*, movement: Movement, source: str, bank_partner: str = "") ->
             % {"first": gap_from, "last": movement.sequence - 1},
             movement=booked,
         )
-    if movement.amount_fen < 0 and payment is None:
+    if expected is not None and movement.amount_fen < 0 and -movement.amount_fen != expected.amount_fen:
+        raise_alert(
+            account=account,
+            kind=AlertKind.UNRECONCILED,
+            key=f"expected:{movement.bank_reference}"[:100],
+            message=_("%(reference)s expected a debit of %(asked)s yuan but the bank debited %(debited)s")
+            % {
+                "reference": expected.reference,
+                "asked": fen_to_yuan(expected.amount_fen),
+                "debited": fen_to_yuan(-movement.amount_fen),
+            },
+            movement=booked,
+        )
+    elif movement.amount_fen < 0 and payment is None and expected is None:
         raise_alert(
             account=account,
             kind=AlertKind.UNEXPECTED_DEBIT,

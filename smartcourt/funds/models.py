@@ -216,6 +216,25 @@ class BankMovement(UUIDModel):
         ordering = ["account", "sequence"]
 
 
+class ExpectedDebit(UUIDModel):
+    """A debit the platform ordered other than through a payment request (a distribution batch sent under the
+    court's batch approval): when the bank reports it, it is booked to its purpose, not alerted as unexpected."""
+
+    account = models.ForeignKey(SupervisedAccount, on_delete=models.PROTECT, related_name="expected_debits")
+    idempotency_key = models.CharField(max_length=64, help_text="The key the instruction was sent under.")
+    amount_fen = models.BigIntegerField(help_text="What the bank should debit, in fen (positive).")
+    payee_account = models.CharField(max_length=40)
+    purpose = models.CharField(max_length=24, choices=Purpose.choices)
+    reference = models.CharField(max_length=100, help_text="What ordered it, e.g. the distribution batch's id.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "idempotency_key"], name="funds_expected_debit_once"),
+            models.CheckConstraint(condition=Q(amount_fen__gt=0), name="funds_expected_debit_positive"),
+        ]
+
+
 class JournalLine(UUIDModel):
     """One line of the estate's double-entry journal: every bank movement makes one debit and one credit line
     of the same amount, so debits always equal credits."""

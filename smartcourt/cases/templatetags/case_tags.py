@@ -28,6 +28,15 @@ _STATUS_BADGE: dict[str, str] = {
 # What each audited action means, as a phrase a court user reads in the case timeline.
 ACTION_PHRASES: dict[str, Promise] = {
     "cases.case_created": _("Case registered"),
+    "meetings.convened": _("Creditors' meeting convened"),
+    "meetings.signed_in": _("Creditor signed in to the meeting"),
+    "meetings.question_asked": _("Creditor asked a question"),
+    "meetings.question_answered": _("Administrator answered a question"),
+    "meetings.vote_cast": _("Creditor voted"),
+    "meetings.closed": _("Creditors' meeting closed, results published"),
+    "meetings.cancelled": _("Creditors' meeting cancelled"),
+    "meetings.document_attached": _("Meeting document added"),
+    "meetings.voting_amounts_set": _("Provisional voting amount set"),
     "cases.status_changed": _("Case status changed"),
     "cases.party_added": _("Party added"),
     "cases.member_added": _("Person assigned to the case"),

@@ -15,7 +15,8 @@ from django.core.management import call_command
 # Playwright's sync API runs an event loop in this thread; the ORM calls made here are still synchronous.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-pytestmark = pytest.mark.browser
+# The demo seeds fund supervision and distributions through the sandbox bank.
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("bank")]
 
 DEMO_CASE = "(2026)苏0623破1号"
 SCREENSHOT = Path(django_settings.BASE_DIR) / "var" / "screenshots" / "judge-case.png"

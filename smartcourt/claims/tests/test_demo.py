@@ -13,7 +13,8 @@ from django.core.management import call_command
 from smartcourt.claims.models import Claim, ClaimDocument, Creditor, SignedTable
 from smartcourt.claims.selectors import claims_table
 
-pytestmark = pytest.mark.django_db
+# The demo seeds fund supervision and distributions through the sandbox bank.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("bank")]
 
 
 @pytest.fixture(autouse=True)
@@ -26,7 +27,9 @@ def _media(settings: Any, tmp_path: Any) -> None:
 
 def test_demo_claims() -> None:
     call_command("seed_demo", stdout=StringIO())
-    claims = {claim.creditor.name: claim for claim in Claim.objects.select_related("creditor", "case")}
+    # Other demo cases (creditors' meetings, distributions) have claims of their own.
+    hongda = Claim.objects.filter(case__title="如东县宏达纺织有限公司破产清算案")
+    claims = {claim.creditor.name: claim for claim in hongda.select_related("creditor", "case")}
     assert set(claims) == {"刘洋", "孙丽"}
     liu, sun = claims["刘洋"], claims["孙丽"]
     assert liu.status == "disputed" and liu.interest_fen > 0
@@ -38,6 +41,9 @@ def test_demo_claims() -> None:
     assert table.declared_fen == liu.declared_total_fen + sun.declared_total_fen
     signed = SignedTable.objects.get(case=liu.case)
     assert (signed.claims, signed.confirmed_fen) == (2, table.confirmed_fen)
-    assert ClaimDocument.objects.filter(kind="review_notice", served_to_creditor=True).count() == 2
+    notices = ClaimDocument.objects.filter(claim__case=liu.case, kind="review_notice", served_to_creditor=True)
+    assert notices.count() == 2
+    everything = (Claim.objects.count(), SignedTable.objects.count(), ClaimDocument.objects.count())
     call_command("seed_demo", stdout=StringIO())
-    assert Claim.objects.count() == 2 and SignedTable.objects.count() == 1
+    assert hongda.count() == 2
+    assert (Claim.objects.count(), SignedTable.objects.count(), ClaimDocument.objects.count()) == everything

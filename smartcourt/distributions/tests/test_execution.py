@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
+from django.db.models import Sum
 
 from smartcourt.banking.testing import Bank
 from smartcourt.claims.choices import ClaimNature, CreditorKind
@@ -15,7 +16,8 @@ from smartcourt.distributions import actions
 from smartcourt.distributions.choices import BatchStatus, LineStatus
 from smartcourt.distributions.models import Escrow, PaymentBatch
 from smartcourt.distributions.selectors import amounts_for_creditor, batch_lines
-from smartcourt.funds.actions import LimitsInput, open_account
+from smartcourt.funds.actions import LimitsInput, open_account, sync_account
+from smartcourt.funds.models import FundAlert, JournalLine, SupervisedAccount
 
 from .helpers import counts, csv_file, make_claim, ruled_plan
 
@@ -78,6 +80,12 @@ def test_paid_through_the_bank_with_one_return_escrowed(personas: Personas, bank
     assert bank.balance(account) == 10_000_000 - 300_000
     mine = next(iter(amounts_for_creditor(personas.creditor_a).values()))
     assert (mine.planned_fen, mine.paid_fen, mine.escrowed_fen) == (200_000, 200_000, 0)
+    # Fund supervision books the batch as the distribution it is: no alert, and the return reverses it.
+    supervised = SupervisedAccount.objects.get(account_number=account)
+    sync_account(account_id=supervised.pk)
+    assert not FundAlert.objects.filter(kind="unexpected_debit").exists()
+    net = JournalLine.objects.filter(ledger_account="distributions").aggregate(d=Sum("debit_fen"), c=Sum("credit_fen"))
+    assert (net["d"], net["c"]) == (500_000, 200_000)
     # Sending again changes nothing, at the bank or here.
     snapshot, before = bank.snapshot(), counts()
     assert actions.send_batch(actor=personas.judge, batch_id=batch.pk) == BatchStatus.COMPLETED

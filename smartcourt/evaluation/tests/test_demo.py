@@ -17,7 +17,8 @@ from smartcourt.evaluation.demo import seed_evaluation
 from smartcourt.evaluation.models import Assessment, Evaluation, FirmResponse
 from smartcourt.evaluation.selectors import events_behind
 
-pytestmark = pytest.mark.django_db
+# The demo seeds fund supervision and distributions through the sandbox bank.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("bank")]
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,9 @@ from conftest import Personas
 from smartcourt.audit.models import AuditEvent
 from smartcourt.evidence import merkle
 from smartcourt.evidence.actions import sync_log
+from smartcourt.evidence.auditing import verify_log
 from smartcourt.evidence.models import Leaf
+from smartcourt.evidence.tests.helpers import tampering
 from smartcourt.evidence.verify import leaf_data
 from smartcourt.meetings import ballots
 from smartcourt.meetings.actions import ItemSpec, cast_votes, close_meeting
@@ -48,6 +50,12 @@ def test_ballot_commitments_follow_the_closing_event_in_the_log(personas: Person
     assert event.after is not None and event.after["merkle_root"] == closed.merkle_root
     # A second sync adds nothing.
     assert sync_log() == 0
+    # The log's own check finds each ballot leaf's source, and a ballot leaf whose data was changed is caught.
+    assert verify_log().ok
+    with tampering() as cursor:
+        cursor.execute('UPDATE evidence_leaf SET source_id = %s WHERE "index" = %s', ["0" * 64, following[0].index])
+    report = verify_log()
+    assert report.problem == f"leaf {following[0].index} stands for ballot {'0' * 64}, which is gone"
 
 
 @pytest.mark.parametrize("size", [0, 1, 2, 3, 5, 8, 13, 100])

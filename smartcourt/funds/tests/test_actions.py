@@ -14,11 +14,13 @@ from smartcourt.audit.models import AuditEvent
 from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from smartcourt.dossier.models import DossierEntry
 from smartcourt.funds.actions import (
+    ExpectedDebitInput,
     LimitsInput,
     book_movement,
     change_limits,
     decide_payment,
     edit_payment,
+    expect_debits,
     limit_use,
     request_payment,
     review_payment,
@@ -26,7 +28,7 @@ from smartcourt.funds.actions import (
     withdraw_payment,
 )
 from smartcourt.funds.choices import MovementSource
-from smartcourt.funds.models import BankMovement, FundAlert, JournalLine, LimitChange, PaymentApproval
+from smartcourt.funds.models import BankMovement, ExpectedDebit, FundAlert, JournalLine, LimitChange, PaymentApproval
 from smartcourt.funds.tests.fakes import FakeBank
 from smartcourt.funds.tests.helpers import ask, details, open_case_account, snapshot
 
@@ -434,3 +436,43 @@ def test_bad_input_changes_nothing(
         ask(personas, **{field: value})
     assert refused.value.field == field
     assert snapshot() == before
+
+
+def test_debits_announced_by_a_distribution_are_booked_to_it_without_alerts(
+    personas: Personas, funded: Any, fake_bank: FakeBank
+) -> None:
+    debits = [ExpectedDebitInput("dist-1", 300_000, "6217000000000001"), ExpectedDebitInput("dist-2", 200_000, "62")]
+    assert (
+        expect_debits(
+            actor=personas.judge, account_id=funded.pk, debits=debits, purpose="distribution", reference="分配批次 1"
+        )
+        == 2
+    )
+    # Announcing again (a resent batch) adds nothing.
+    assert (
+        expect_debits(
+            actor=personas.judge, account_id=funded.pk, debits=debits, purpose="distribution", reference="分配批次 1"
+        )
+        == 0
+    )
+    assert AuditEvent.objects.filter(action="funds.debits_expected").count() == 1
+    fake_bank.book(funded.account_number, -300_000, counterparty="债权人甲", key="dist-1")
+    fake_bank.book(funded.account_number, -200_001, counterparty="债权人乙", key="dist-2")
+    assert not FundAlert.objects.filter(kind="unexpected_debit").exists()
+    (mismatch,) = FundAlert.objects.filter(kind="unreconciled")
+    assert mismatch.message == "分配批次 1 expected a debit of 2000.00 yuan but the bank debited 2000.01"
+    assert JournalLine.objects.filter(ledger_account="distributions").aggregate(s=Sum("debit_fen"))["s"] == 500_001
+
+
+@pytest.mark.parametrize("who", ["outsider", "creditor_b", "other_administrator"])
+def test_only_those_who_see_the_funds_announce_debits(personas: Personas, funded: Any, who: str) -> None:
+    before = (ExpectedDebit.objects.count(), AuditEvent.objects.count())
+    with pytest.raises(NotFound):
+        expect_debits(
+            actor=getattr(personas, who),
+            account_id=funded.pk,
+            debits=[ExpectedDebitInput("dist-1", 300_000, "6217000000000001")],
+            purpose="distribution",
+            reference="分配批次 1",
+        )
+    assert (ExpectedDebit.objects.count(), AuditEvent.objects.count()) == before

@@ -18,7 +18,8 @@ from smartcourt.meetings.models import Ballot, Meeting
 from smartcourt.meetings.tests.conftest import World
 from smartcourt.meetings.tests.helpers import convene
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The demo seeds fund supervision and distributions through the sandbox bank.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("bank")]
 
 SHOTS = Path(os.environ.get("SMARTCOURT_SHOTS", "/tmp/shots"))  # noqa: S108 - screenshots for people to look at
 

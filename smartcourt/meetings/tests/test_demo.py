@@ -16,7 +16,8 @@ from smartcourt.meetings.demo import seed_meetings
 from smartcourt.meetings.models import Ballot, Meeting
 from smartcourt.meetings.selectors import check_receipt
 
-pytestmark = pytest.mark.django_db
+# The demo seeds fund supervision and distributions through the sandbox bank.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("bank")]
 
 
 @pytest.fixture(autouse=True)
