@@ -122,16 +122,54 @@ def update_roster_entry(*, actor: User, entry_id: uuid.UUID, grade: str, active:
     return entry
 
 
+MAX_DRAW_WEIGHT = 10
+
+
+@transaction.atomic
+def set_draw_weight(*, actor: User, entry_id: uuid.UUID, weight: int, reason: str) -> RosterEntry:
+    """Give a firm more or fewer tickets in this court's random draws (1 to 10), with the reason (for example
+    its evaluation). Draws already made keep the weights they were drawn with, in their snapshot."""
+    try:
+        entry = RosterEntry.objects.select_for_update().select_related("firm").get(pk=entry_id)
+    except (RosterEntry.DoesNotExist, ValueError) as exc:
+        raise NotFound("No such roster entry") from exc
+    if actor.organisation_id != entry.court_id:
+        raise NotFound("No such roster entry")
+    _require_court_admin(actor, entry.court)
+    if isinstance(weight, bool) or not isinstance(weight, int) or not 1 <= weight <= MAX_DRAW_WEIGHT:
+        raise DomainError(f"a draw weight is a whole number from 1 to {MAX_DRAW_WEIGHT}", field="weight")
+    reason = reason.strip()
+    if not reason:
+        raise DomainError("give the reason for the weight", field="reason")
+    if entry.draw_weight == weight:
+        return entry
+    before = {"draw_weight": entry.draw_weight}
+    RosterEntry.objects.filter(pk=entry.pk).update(draw_weight=weight, updated_at=timezone.now())
+    entry.refresh_from_db()
+    record_event(
+        actor=actor,
+        action="administrators.draw_weight_changed",
+        obj=entry,
+        before=before,
+        after={"draw_weight": weight, "firm": entry.firm.name, "reason": reason[:500]},
+    )
+    return entry
+
+
 # --- appointment ----------------------------------------------------------------------------------------------
 
 
 def _candidate(entry: RosterEntry) -> dict[str, Any]:
-    return {
+    candidate: dict[str, Any] = {
         "firm_id": str(entry.firm_id),
         "name": entry.firm.name,
         "credit_code": entry.firm.credit_code,
         "grade": entry.grade,
     }
+    # Snapshots of unweighted entries stay as they always were, so earlier draws verify unchanged.
+    if entry.draw_weight != 1:
+        candidate["weight"] = entry.draw_weight
+    return candidate
 
 
 def _rotation_order(entries: list[RosterEntry], court: Organisation) -> list[tuple[RosterEntry, dt.datetime | None]]:
@@ -223,7 +261,7 @@ def appoint_administrator(
                 raise DomainError(f"the seed is longer than {MAX_SEED} characters", field="seed")
             candidates = [_candidate(entry) for entry in pool]
             digest = draw_digest(seed_used, candidates)
-            index = draw_index(digest, len(candidates))
+            index = draw_index(digest, candidates)
             entry = pool[index]
         grade = grade or ""
 

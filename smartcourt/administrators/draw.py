@@ -4,10 +4,13 @@ Anyone holding the audit event of an appointment can redo the draw:
 
     canonical = JSON of the candidate list, keys sorted, no spaces, UTF-8 (Chinese as is)
     digest    = HMAC-SHA256(key = seed as UTF-8, message = canonical), in hex
-    index     = int(digest, 16) mod len(candidates)
+    ticket    = int(digest, 16) mod (sum of the candidates' weights)
+    index     = the candidate whose run of tickets holds ``ticket``, candidates in list order, each holding as
+                many tickets as its "weight" (1 where the snapshot has none, as in every draw before weights)
 
-The seed is either given (for example a number drawn in public) or 32 random bytes in hex. Reducing a
-256-bit number modulo a roster of a few dozen firms has no bias worth speaking of (under 2^-250).
+With every weight 1 this is ``int(digest, 16) mod len(candidates)``. The seed is either given (for example a
+number drawn in public) or 32 random bytes in hex. Reducing a 256-bit number modulo a few hundred tickets has no
+bias worth speaking of (under 2^-240).
 """
 
 from __future__ import annotations
@@ -38,10 +41,22 @@ def draw_digest(seed: str, candidates: list[dict[str, Any]]) -> str:
     return hmac.new(seed.encode(), canonical_candidates(candidates), hashlib.sha256).hexdigest()
 
 
-def draw_index(digest: str, count: int) -> int:
-    if count < 1:
+def candidate_weight(candidate: dict[str, Any]) -> int:
+    weight = candidate.get("weight", 1)
+    if not isinstance(weight, int) or isinstance(weight, bool) or weight < 1:
+        raise ValueError(f"a candidate's weight must be a positive whole number, not {weight!r}")
+    return weight
+
+
+def draw_index(digest: str, candidates: list[dict[str, Any]]) -> int:
+    if not candidates:
         raise ValueError("a draw needs at least one candidate")
-    return int(digest, 16) % count
+    ticket = int(digest, 16) % sum(candidate_weight(c) for c in candidates)
+    for index, candidate in enumerate(candidates):
+        ticket -= candidate_weight(candidate)
+        if ticket < 0:
+            return index
+    raise AssertionError("unreachable: the ticket lies within the total weight")
 
 
 @dataclass(frozen=True)
@@ -92,7 +107,10 @@ def verify_draw(appointment: Appointment) -> DrawCheck:
         if not candidates:
             return DrawCheck(method=appointment.method, problems=[*problems, "the candidate list is empty"])
         recomputed_digest = draw_digest(appointment.seed, candidates)
-        recomputed_index = draw_index(recomputed_digest, len(candidates))
+        try:
+            recomputed_index = draw_index(recomputed_digest, candidates)
+        except ValueError as exc:
+            return DrawCheck(method=appointment.method, problems=[*problems, str(exc)])
         if recomputed_digest != appointment.digest:
             problems.append("the seed and candidates do not give the recorded digest")
     if recomputed_index != chosen:

@@ -36,3 +36,8 @@ class RegisterFirmForm(forms.Form):
 class UpdateEntryForm(forms.Form):
     grade = forms.ChoiceField(choices=Grade.choices, label=_("Grade"))
     active = forms.BooleanField(required=False, label=_("Active"))
+
+
+class DrawWeightForm(forms.Form):
+    weight = forms.IntegerField(min_value=1, max_value=10, label=_("Draw weight"))
+    reason = forms.CharField(max_length=500, label=_("Reason"))

@@ -27,9 +27,16 @@ class RosterEntry(TimestampedModel):
     position = models.PositiveIntegerField(
         help_text="Listing order on this court's roster (1, 2, 3, …): breaks ties in rotation, orders draws."
     )
+    draw_weight = models.PositiveSmallIntegerField(
+        default=1,
+        help_text="Tickets in a random draw (1 to 10): the court may weight draws by the firms' evaluations.",
+    )
 
     class Meta:
         constraints = [
+            models.CheckConstraint(
+                condition=models.Q(draw_weight__gte=1, draw_weight__lte=10), name="roster_draw_weight_range"
+            ),
             models.UniqueConstraint(fields=["court", "firm"], name="unique_roster_firm"),
             models.UniqueConstraint(fields=["court", "position"], name="unique_roster_position"),
         ]

@@ -20,7 +20,7 @@ from smartcourt.accounts.models import Organisation, User
 from smartcourt.administrators import actions
 from smartcourt.administrators.choices import AppointmentMethod, Grade
 from smartcourt.administrators.draw import canonical_candidates, verify_draw
-from smartcourt.administrators.forms import AddToRosterForm, RegisterFirmForm, UpdateEntryForm
+from smartcourt.administrators.forms import AddToRosterForm, DrawWeightForm, RegisterFirmForm, UpdateEntryForm
 from smartcourt.administrators.selectors import (
     firms_not_on_roster,
     get_appointment_for,
@@ -135,6 +135,29 @@ def roster_update(request: HttpRequest, entry_id: uuid.UUID) -> HttpResponse:
     try:
         entry = actions.update_roster_entry(
             actor=user, entry_id=entry_id, grade=form.cleaned_data["grade"], active=form.cleaned_data["active"]
+        )
+    except NotFound as exc:
+        raise Http404(_("No such roster entry")) from exc
+    except PermissionDenied as exc:
+        raise Forbidden(exc.message) from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("%(firm)s updated.") % {"firm": entry.firm.name})
+    return redirect("administrators:roster")
+
+
+@login_required
+@require_POST
+def roster_weight(request: HttpRequest, entry_id: uuid.UUID) -> HttpResponse:
+    user, _court_kept = _keeper(request)
+    form = DrawWeightForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a draw weight from 1 to 10 and the reason."))
+        return redirect("administrators:roster")
+    try:
+        entry = actions.set_draw_weight(
+            actor=user, entry_id=entry_id, weight=form.cleaned_data["weight"], reason=form.cleaned_data["reason"]
         )
     except NotFound as exc:
         raise Http404(_("No such roster entry")) from exc

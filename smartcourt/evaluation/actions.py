@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smartcourt.accounts.models import Organisation, User
-from smartcourt.administrators.actions import update_roster_entry
+from smartcourt.administrators.actions import set_draw_weight, update_roster_entry
 from smartcourt.administrators.models import RosterEntry
 from smartcourt.audit.actions import record_event
 from smartcourt.core.errors import DomainError, NotFound, PermissionDenied
@@ -205,6 +205,39 @@ def respond(*, actor: User, evaluation_id: uuid.UUID, text: str) -> FirmResponse
         after={"evaluation": str(evaluation.pk), "firm": evaluation.firm.name, "text": text},
     )
     return response
+
+
+def draw_weight_for(score: Decimal) -> int:
+    """Tickets in the roster's random draw for a score: 1 below 25, then one more per 25 points (100 gives 5)."""
+    return 1 + int(score) // 25
+
+
+@transaction.atomic
+def apply_draw_weight(*, actor: User, evaluation_id: uuid.UUID) -> RosterEntry:
+    """The court chooses to weight its draws by the evaluation: the firm's latest score sets its tickets in the
+    roster's random draw (``draw_weight_for``), through the roster's own action, which records the change."""
+    evaluation = _evaluation(evaluation_id, actor=actor)
+    if not policies.can_keep_formula(actor, evaluation.court_id):
+        raise PermissionDenied(_("Only the court's administrators change roster grades"))
+    latest = Evaluation.objects.filter(court_id=evaluation.court_id, firm_id=evaluation.firm_id).first()
+    if latest is None or latest.pk != evaluation.pk:
+        raise DomainError(_("Only the firm's latest evaluation can set its draw weight"), field="evaluation")
+    try:
+        entry = RosterEntry.objects.get(court_id=evaluation.court_id, firm_id=evaluation.firm_id)
+    except RosterEntry.DoesNotExist as exc:
+        raise NotFound(_("No such firm on this court's roster")) from exc
+    before = {"draw_weight": entry.draw_weight}
+    weight = draw_weight_for(evaluation.score)
+    reason = f"考评得分 {evaluation.score}（评分公式第 {evaluation.formula.version} 版）"
+    entry = set_draw_weight(actor=actor, entry_id=entry.pk, weight=weight, reason=reason)
+    record_event(
+        actor=actor,
+        action="evaluation.draw_weight_applied",
+        obj=evaluation,
+        before=before,
+        after={"draw_weight": weight, "firm": evaluation.firm.name, "score": str(evaluation.score)},
+    )
+    return entry
 
 
 @transaction.atomic

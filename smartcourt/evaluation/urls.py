@@ -13,4 +13,5 @@ urlpatterns: list[URLPattern] = [
     path("<uuid:evaluation_id>/assess/", views.assess, name="assess"),
     path("<uuid:evaluation_id>/respond/", views.respond_view, name="respond"),
     path("<uuid:evaluation_id>/apply-grade/", views.apply_grade, name="apply_grade"),
+    path("<uuid:evaluation_id>/apply-weight/", views.apply_weight, name="apply_weight"),
 ]

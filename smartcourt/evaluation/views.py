@@ -19,8 +19,10 @@ from smartcourt.core.errors import DomainError, NotFound, PermissionDenied
 from smartcourt.evaluation import policies
 from smartcourt.evaluation.actions import (
     add_assessment,
+    apply_draw_weight,
     apply_suggested_grade,
     current_formula,
+    draw_weight_for,
     evaluate_firm,
     publish_formula,
     respond,
@@ -102,6 +104,7 @@ def detail(request: HttpRequest, evaluation_id: uuid.UUID) -> HttpResponse:
         "can_assess": policies.can_assess(user, evaluation),
         "can_respond": policies.can_respond(user, evaluation),
         "can_apply": policies.can_keep_formula(user, evaluation.court_id),
+        "draw_weight": draw_weight_for(evaluation.score),
         "form": TextForm(),
     }
     return render(request, "evaluation/detail.html", context)
@@ -172,6 +175,22 @@ def apply_grade(request: HttpRequest, evaluation_id: uuid.UUID) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Roster grade set to %(grade)s") % {"grade": entry.get_grade_display()})
+    return redirect("evaluation:detail", evaluation.pk)
+
+
+@login_required
+@require_POST
+def apply_weight(request: HttpRequest, evaluation_id: uuid.UUID) -> HttpResponse:
+    user = _user(request)
+    evaluation = _evaluation(request, evaluation_id)
+    if not policies.can_keep_formula(user, evaluation.court_id):
+        raise Forbidden(_("Only the court's administrators change roster grades"))
+    try:
+        entry = apply_draw_weight(actor=user, evaluation_id=evaluation.pk)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Draw weight set to %(weight)s") % {"weight": entry.draw_weight})
     return redirect("evaluation:detail", evaluation.pk)
 
 

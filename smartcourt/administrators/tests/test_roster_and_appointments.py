@@ -4,7 +4,7 @@ random draw that anyone can redo from the audit event."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.test import Client
@@ -13,7 +13,13 @@ from django.urls import reverse
 from smartcourt.accounts.actions import create_organisation, create_user
 from smartcourt.accounts.choices import OrganisationKind, Role
 from smartcourt.accounts.models import Organisation, User
-from smartcourt.administrators.actions import add_to_roster, appoint_administrator, register_firm, update_roster_entry
+from smartcourt.administrators.actions import (
+    add_to_roster,
+    appoint_administrator,
+    register_firm,
+    set_draw_weight,
+    update_roster_entry,
+)
 from smartcourt.administrators.choices import AppointmentMethod, Grade
 from smartcourt.administrators.draw import canonical_candidates, draw_digest, draw_index, verify_draw
 from smartcourt.administrators.models import Appointment, RosterEntry
@@ -349,7 +355,7 @@ def test_the_draw_is_reproducible_from_the_audit_event(personas: Personas, roste
     ]
     # Redo the draw with nothing but the event.
     digest = draw_digest(event.after["seed"], logged_candidates)
-    index = draw_index(digest, len(logged_candidates))
+    index = draw_index(digest, logged_candidates)
     assert (event.after["seed"], event.after["digest"], event.after["drawn_index"]) == (SEED, digest, index)
     assert logged_candidates[index]["firm_id"] == str(appointment.firm_id)
     check = verify_draw(appointment)
@@ -364,7 +370,52 @@ def test_the_draw_formula_is_hmac_sha256_over_the_canonical_list() -> None:
     assert canonical_candidates(candidates) == '[{"firm_id":"b","name":"乙"},{"firm_id":"a","name":"甲"}]'.encode()
     expected = hmac.new(b"seed", canonical_candidates(candidates), hashlib.sha256).hexdigest()
     assert draw_digest("seed", candidates) == expected
-    assert draw_index(expected, 2) == int(expected, 16) % 2
+    assert draw_index(expected, candidates) == int(expected, 16) % 2
+
+
+@pytest.mark.parametrize(("ticket", "index"), [(0, 0), (1, 1), (2, 1), (3, 1), (4, 2), (5, 2), (6, 0), (10, 2)])
+def test_a_weighted_draw_gives_each_candidate_its_run_of_tickets(ticket: int, index: int) -> None:
+    # Weights 1, 3 and 2: tickets 0 | 1 2 3 | 4 5, then round again (the digest is reduced mod 6).
+    candidates: list[dict[str, Any]] = [{"firm_id": "a"}, {"firm_id": "b", "weight": 3}, {"firm_id": "c", "weight": 2}]
+    assert draw_index(f"{ticket:064x}", candidates) == index
+
+
+@pytest.mark.parametrize("weight", [0, -1, "2", 1.5, True])
+def test_a_weight_that_is_not_a_positive_whole_number_is_refused(weight: object) -> None:
+    with pytest.raises(ValueError, match="weight"):
+        draw_index("0" * 64, [{"firm_id": "a", "weight": weight}])
+
+
+def test_the_court_weights_a_firm_and_the_draw_records_and_verifies_it(
+    personas: Personas, roster: list[RosterEntry]
+) -> None:
+    p = personas
+    entry = next(e for e in roster if e.grade == Grade.SECOND)
+    entry = set_draw_weight(actor=p.court_admin, entry_id=entry.pk, weight=4, reason="2026年度考评得分 88")
+    assert entry.draw_weight == 4
+    event = AuditEvent.objects.filter(action="administrators.draw_weight_changed").get()
+    assert (event.before, event.after) == (
+        {"draw_weight": 1},
+        {"draw_weight": 4, "firm": entry.firm.name, "reason": "2026年度考评得分 88"},
+    )
+    appointment = appoint_administrator(
+        actor=p.judge, case=accepted_case(p, "加权公司破产清算案"), method=AppointmentMethod.RANDOM_DRAW,
+        grade=Grade.SECOND, seed=SEED,
+    )  # fmt: skip
+    weighted = [c for c in appointment.candidates if "weight" in c]
+    assert weighted == [{**weighted[0], "weight": 4}] and weighted[0]["firm_id"] == str(entry.firm_id)
+    assert verify_draw(appointment).ok
+
+
+@pytest.mark.parametrize(("who", "weight"), [("judge", 3), ("outsider", 3), ("court_admin", 0), ("court_admin", 11)])
+def test_draw_weights_are_set_by_the_court_admin_only_and_in_range(
+    personas: Personas, roster: list[RosterEntry], who: str, weight: int
+) -> None:
+    entry = roster[0]
+    before = (RosterEntry.objects.get(pk=entry.pk).draw_weight, AuditEvent.objects.count())
+    with pytest.raises((DomainError, NotFound, PermissionDenied)):
+        set_draw_weight(actor=getattr(personas, who), entry_id=entry.pk, weight=weight, reason="考评")
+    assert (RosterEntry.objects.get(pk=entry.pk).draw_weight, AuditEvent.objects.count()) == before
 
 
 def test_same_seed_and_candidates_draw_the_same_firm(personas: Personas, roster: list[RosterEntry]) -> None:
@@ -483,7 +534,26 @@ def test_a_judge_cannot_post_to_the_roster(personas: Personas, roster: list[Rost
         reverse("administrators:roster_update", args=[roster[0].pk]), {"grade": "third"}
     )
     assert response.status_code == 403
+    response = client_for(p.judge).post(
+        reverse("administrators:roster_weight", args=[roster[0].pk]), {"weight": "5", "reason": "考评"}
+    )
+    assert response.status_code == 403
     assert state() == before
+    assert RosterEntry.objects.get(pk=roster[0].pk).draw_weight == 1
+
+
+def test_the_court_admin_sets_a_draw_weight_on_the_roster_page(personas: Personas, roster: list[RosterEntry]) -> None:
+    p = personas
+    admin = client_for(p.court_admin)
+    response = admin.post(
+        reverse("administrators:roster_weight", args=[roster[0].pk]), {"weight": "3", "reason": "考评"}
+    )
+    assert (response.status_code, RosterEntry.objects.get(pk=roster[0].pk).draw_weight) == (302, 3)
+    events = AuditEvent.objects.count()
+    refused = admin.post(reverse("administrators:roster_weight", args=[roster[0].pk]), {"weight": "11", "reason": "x"})
+    assert refused.status_code == 302 and AuditEvent.objects.count() == events
+    assert RosterEntry.objects.get(pk=roster[0].pk).draw_weight == 3
+    assert 'data-testid="draw-weight">3<' in admin.get(reverse("administrators:roster")).content.decode()
 
 
 def test_a_bad_credit_code_is_shown_on_the_form(personas: Personas) -> None:

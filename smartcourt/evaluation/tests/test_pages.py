@@ -238,3 +238,20 @@ def test_api_list_is_scoped(personas: Any, evaluated: Evaluation) -> None:
         "creditor_a": set(),
         "outsider": set(),
     }
+
+
+@pytest.mark.parametrize("who", ALL)
+def test_apply_draw_weight(personas: Any, evaluated: Evaluation, who: str) -> None:
+    entry = RosterEntry.objects.get(firm=personas.firm_a)
+    before = counts()
+    response = client_for(getattr(personas, who)).post(f"/evaluation/{evaluated.pk}/apply-weight/")
+    if who == "court_admin":
+        assert response.status_code == 302
+        assert RosterEntry.objects.get(pk=entry.pk).draw_weight == 4  # 75.10: 1 + 75 // 25
+        changed = AuditEvent.objects.get(action="administrators.draw_weight_changed")
+        assert changed.after is not None and changed.after["reason"].startswith("考评得分 75.10")
+        assert AuditEvent.objects.filter(action="evaluation.draw_weight_applied").count() == 1
+    else:
+        assert response.status_code == (403 if who in COURT or who == "administrator" else 404)
+        assert counts() == before
+        assert RosterEntry.objects.get(pk=entry.pk).draw_weight == 1
