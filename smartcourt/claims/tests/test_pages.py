@@ -9,9 +9,11 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from conftest import TEST_PASSWORD
-from smartcourt.claims.actions import ReviewDecision, review_claim
+from smartcourt.claims.actions import ITEM_LABELS, ReviewDecision, review_claim
 from smartcourt.claims.choices import ClaimStatus
 from smartcourt.claims.models import Claim
 from smartcourt.claims.tests.helpers import counts, declare, open_proceeding
@@ -160,7 +162,12 @@ def test_declare_review_object_and_rule_through_the_pages(p: Personas) -> None:
         },
     )
     assert bad.status_code == 422
-    assert "Give the reason why the penalties is not confirmed in full" in bad.content.decode()
+    # The page speaks Chinese: the same message the action raises, in the page's language.
+    with translation.override("zh-hans"):
+        expected = gettext("Give the reason why the %(item)s is not confirmed in full") % {
+            "item": ITEM_LABELS["penalties"]
+        }
+    assert expected == "请说明违约金未全额确认的理由" and expected in bad.content.decode()
     good = admin.post(
         url,
         {

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from conftest import TEST_PASSWORD, Personas
@@ -25,8 +26,11 @@ GOOD = [
 ]
 
 
-def _client(user: object | None) -> Client:
+def _client(user: object | None, *, english: bool = False) -> Client:
     client = Client()
+    if english:
+        # The pages speak Chinese; these tests read the messages by their English msgids.
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     if user is not None:
         assert client.login(username=user.username, password=TEST_PASSWORD)  # type: ignore[attr-defined]
     return client
@@ -108,7 +112,7 @@ def test_bad_plan_form_changes_nothing(personas: Personas, field: str, value: st
     }
     data[field] = value
     before = counts()
-    response = _client(personas.administrator).post(f"/distributions/cases/{personas.case.pk}/", data)
+    response = _client(personas.administrator, english=True).post(f"/distributions/cases/{personas.case.pk}/", data)
     assert response.status_code == 422 and error in response.content.decode()
     assert counts() == before
 
@@ -162,7 +166,7 @@ def test_payment_files_for_the_administrator(personas: Personas) -> None:
 def test_upload_report_then_submit_and_judge_approves(personas: Personas) -> None:
     _claims(personas)
     plan = ruled_plan(personas, 400_000)
-    admin, judge = _client(personas.administrator), _client(personas.judge)
+    admin, judge = _client(personas.administrator, english=True), _client(personas.judge, english=True)
     bad = [[*GOOD[0][:6], "999.99"], GOOD[1]]
     response = admin.post(
         f"/distributions/plans/{plan.pk}/upload/",

@@ -460,7 +460,7 @@ def test_debits_announced_by_a_distribution_are_booked_to_it_without_alerts(
     fake_bank.book(funded.account_number, -200_001, counterparty="债权人乙", key="dist-2")
     assert not FundAlert.objects.filter(kind="unexpected_debit").exists()
     (mismatch,) = FundAlert.objects.filter(kind="unreconciled")
-    assert mismatch.message == "分配批次 1 expected a debit of 2000.00 yuan but the bank debited 2000.01"
+    assert mismatch.message == "分配批次 1应付 2000.00 元，银行实际扣划 2000.01 元"
     assert JournalLine.objects.filter(ledger_account="distributions").aggregate(s=Sum("debit_fen"))["s"] == 500_001
 
 

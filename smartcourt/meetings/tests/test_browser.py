@@ -24,37 +24,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pyte
 SHOTS = Path(os.environ.get("SMARTCOURT_SHOTS", "/tmp/shots"))  # noqa: S108 - screenshots for people to look at
 
 
-@pytest.fixture(autouse=True)
-def _chinese_of_this_app(settings: Any, tmp_path: Any) -> Any:
-    """Until the lead merges locale.po.part into the catalogue, the pages are looked at with a catalogue made of
-    both (the project's .po is not edited here)."""
-    import shutil
-    import subprocess
-
-    from django.utils.translation import trans_real
-
-    msgfmt = shutil.which("msgfmt")
-    if msgfmt is None:
-        yield
-        return
-    base = Path(settings.BASE_DIR) / "smartcourt"
-    folder = tmp_path / "locale" / "zh_Hans" / "LC_MESSAGES"
-    folder.mkdir(parents=True)
-    merged = (
-        (base / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po").read_text()
-        + "\n"
-        + (base / "meetings" / "locale.po.part").read_text()
-    )
-    (folder / "django.po").write_text(merged)
-    subprocess.run([msgfmt, "-o", str(folder / "django.mo"), str(folder / "django.po")], check=True)  # noqa: S603
-    settings.LOCALE_PATHS = [str(tmp_path / "locale"), *settings.LOCALE_PATHS]
-    trans_real._translations = {}  # type: ignore[attr-defined]
-    trans_real._default = None  # type: ignore[attr-defined]
-    yield
-    trans_real._translations = {}  # type: ignore[attr-defined]
-    trans_real._default = None  # type: ignore[attr-defined]
-
-
 def _sign_in(chromium: Any, base: str, username: str) -> Any:
     context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     page = context.new_page()
