@@ -693,7 +693,11 @@ def serve_review_notices(*, actor: User, review_ids: list[str]) -> int:
         by_creditor.setdefault(creditor_id, []).append(review_id)
     for creditor_id, ids in by_creditor.items():
         with transaction.atomic():
-            creditor = Creditor.objects.select_for_update().select_related("case__court", "user").get(pk=creditor_id)
+            creditor = (
+                Creditor.objects.select_for_update(of=("self",))
+                .select_related("case__court", "user")
+                .get(pk=creditor_id)
+            )
             if not policies.can_review(actor, creditor.case):
                 raise PermissionDenied(_("Only the administrator appointed on this case serves review notices"))
             reviews = list(
