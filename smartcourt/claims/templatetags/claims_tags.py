@@ -8,14 +8,15 @@ from django import template
 from django.utils.translation import gettext_lazy as _
 
 from smartcourt.core.identifiers import mask_identity_number
-from smartcourt.core.money import fen_to_yuan
+from smartcourt.core.money import fen_to_grouped_yuan
 
 register = template.Library()
 
 
 @register.filter
 def yuan(fen: int | None) -> str:
-    return fen_to_yuan(int(fen or 0))
+    """The platform's one way of showing an amount to people (core.money): 1,234,567.89."""
+    return fen_to_grouped_yuan(int(fen or 0))
 
 
 @register.filter

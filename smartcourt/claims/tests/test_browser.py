@@ -78,8 +78,8 @@ def test_declaration_and_partial_confirmation(live_server: Any, personas: Person
     shoot(creditor, "claims-1-declare.png")
     form.locator("button[type=submit]").click()
     expect(creditor).to_have_url(re.compile(r"/claims/[0-9a-f-]{36}/$"))
-    expect(creditor.get_by_test_id("interest-lines")).to_contain_text("3650.00")
-    expect(creditor.get_by_test_id("declared-total")).to_have_text("104150.00")
+    expect(creditor.get_by_test_id("interest-lines")).to_contain_text("3,650.00")
+    expect(creditor.get_by_test_id("declared-total")).to_have_text("104,150.00")
     expect(creditor.get_by_test_id("documents")).to_contain_text("债权申报回执（第1号）")
     claim_url = creditor.url
 
@@ -91,11 +91,11 @@ def test_declaration_and_partial_confirmation(live_server: Any, personas: Person
     admin.fill("input[name=reason_penalties]", "合同未约定违约金")
     shoot(admin, "claims-2-review.png")
     review.locator("button[type=submit]").click()
-    expect(admin.get_by_test_id("confirmed-total")).to_have_text("103650.00")
+    expect(admin.get_by_test_id("confirmed-total")).to_have_text("103,650.00")
     expect(admin.get_by_test_id("review-form")).to_have_count(0)
 
     creditor.reload()
-    expect(creditor.get_by_test_id("confirmed-total")).to_have_text("103650.00")
+    expect(creditor.get_by_test_id("confirmed-total")).to_have_text("103,650.00")
     expect(creditor.get_by_test_id("documents")).to_contain_text("债权审查结论通知书（第1号）")
     expect(creditor.get_by_test_id("objection-form")).to_have_count(1)
     shoot(creditor, "claims-3-decision.png")

@@ -102,7 +102,7 @@ def test_registration_then_declaration_then_sealed_documents(
     shoot(page, "claims_declare.png")
     declare.locator("button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"/claims/[0-9a-f-]{36}/$"))
-    expect(page.get_by_test_id("declared-total")).to_have_text("50000.00")
+    expect(page.get_by_test_id("declared-total")).to_have_text("50,000.00")
     claim_url = page.url
 
     admin = sign_in(chromium, base, "administrator")
@@ -110,7 +110,7 @@ def test_registration_then_declaration_then_sealed_documents(
     review = admin.get_by_test_id("review-form")
     review.locator("select[name=result]").select_option("confirmed")
     review.locator("button[type=submit]").click()
-    expect(admin.get_by_test_id("confirmed-total")).to_have_text("50000.00")
+    expect(admin.get_by_test_id("confirmed-total")).to_have_text("50,000.00")
     admin.goto(f"{base}/cases/{personas.case.pk}/claims/table/")
     admin.get_by_test_id("sign-table").click()
     expect(admin.get_by_test_id("signed-tables")).to_contain_text("债权表")

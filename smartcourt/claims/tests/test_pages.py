@@ -146,7 +146,7 @@ def test_declare_review_object_and_rule_through_the_pages(p: Personas) -> None:
     claim = Claim.objects.get()
     assert claim.interest_fen == 365_000
     detail = creditor.get(response["Location"]).content.decode()
-    assert "3650.00" in detail and "2026-03-08" in detail
+    assert "3,650.00" in detail and "2026-03-08" in detail
     admin = client_for(p, "administrator")
     url = reverse("claims:review", args=[p.case.pk, claim.pk])
     bad = admin.post(
@@ -189,7 +189,7 @@ def test_declare_review_object_and_rule_through_the_pages(p: Personas) -> None:
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.DISPUTED
     tracker = creditor.get(reverse("claims:tracker")).content.decode()
-    assert "债权审查结论通知书" in tracker and "103650.00" in tracker
+    assert "债权审查结论通知书" in tracker and "103,650.00" in tracker
 
 
 def test_table_xlsx_masks_and_escapes(p: Personas) -> None:

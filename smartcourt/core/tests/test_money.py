@@ -51,3 +51,10 @@ def test_fen_round_trip_through_yuan_strings(fen: int) -> None:
 def test_amounts_for_people_are_grouped_by_thousands(fen: int, shown: str) -> None:
     assert fen_to_grouped_yuan(fen) == shown
     assert Template("{% load money %}{{ amount|yuan }}").render(Context({"amount": fen})) == shown
+
+
+def test_table_figures_are_grouped_and_labels_left_alone() -> None:
+    rendered = Template("{% load money %}{{ a|grouped }}|{{ b|grouped }}|{{ c|grouped }}").render(
+        Context({"a": Decimal("2255279.7"), "b": 14673, "c": "江苏通达律师事务所"})
+    )
+    assert rendered == "2,255,279.70|14,673|江苏通达律师事务所"

@@ -93,7 +93,7 @@ def test_administrator_computes_a_plan_on_the_page(personas: Personas) -> None:
     # Collateral 600 on 500: 100 surplus; 4,100 - 800.50 expenses - 1,000 employee = 2,299.50 to ordinary.
     assert (plan.secured_paid_fen, plan.collateral_surplus_fen, plan.distributed_fen) == (50_000, 10_000, 410_000)
     page = client.get(f"/distributions/plans/{plan.pk}/").content.decode()
-    assert "审计费" in page and "2299.50" in page
+    assert "审计费" in page and "2,299.50" in page
 
 
 @pytest.mark.parametrize(

@@ -5,18 +5,15 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import gettext as _
 
-from smartcourt.core.money import fen_to_yuan
+from smartcourt.core.money import fen_to_grouped_yuan
 
 register = template.Library()
 
 
 @register.filter
 def yuan(fen: int | None) -> str:
-    """12345678 -> "123,456.78": grouped so a judge reads large sums at a glance."""
-    text = fen_to_yuan(int(fen or 0))
-    sign = "-" if text.startswith("-") else ""
-    whole, _dot, cents = text.lstrip("-").partition(".")
-    return f"{sign}{int(whole):,}.{cents}"
+    """12345678 -> "123,456.78": grouped so a judge reads large sums at a glance (core.money)."""
+    return fen_to_grouped_yuan(int(fen or 0))
 
 
 @register.filter
