@@ -190,6 +190,19 @@ class CreditorAmounts:
     reserved_fen: int
     paid_fen: int
     escrowed_fen: int
+    plan_id: uuid.UUID | None = None
+
+
+def plan_for_creditor(user: User, plan_id: uuid.UUID | str) -> DistributionPlan:
+    """A plan as a creditor of its case (or his agent) may read it before voting on it: any version past the
+    administrator's draft. Anyone else, or a draft, is not found."""
+    try:
+        plan = DistributionPlan.objects.select_related("case").get(pk=plan_id)
+    except (DistributionPlan.DoesNotExist, ValidationError, ValueError) as exc:
+        raise NotFound("No such distribution plan") from exc
+    if plan.status == PlanStatus.DRAFT or not tracker_for(user).filter(case=plan.case).exists():
+        raise NotFound("No such distribution plan")
+    return plan
 
 
 def amounts_for_creditor(user: User) -> dict[uuid.UUID, CreditorAmounts]:
@@ -232,6 +245,7 @@ def amounts_for_creditor(user: User) -> dict[uuid.UUID, CreditorAmounts]:
             result[claim.pk] = CreditorAmounts(
                 claim_id=claim.pk,
                 plan_number=plan.number if plan is not None else None,
+                plan_id=plan.pk if plan is not None and plan.status != PlanStatus.DRAFT else None,
                 plan_status=plan.status if plan is not None else "",
                 planned_fen=p,
                 reserved_fen=r,

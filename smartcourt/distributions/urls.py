@@ -7,6 +7,7 @@ app_name = "distributions"
 urlpatterns = [
     path("cases/<uuid:case_id>/", views.case_plans, name="case_plans"),
     path("plans/<uuid:plan_id>/", views.plan_detail, name="plan"),
+    path("plans/<uuid:plan_id>/summary/", views.plan_summary, name="plan_summary"),
     path("plans/<uuid:plan_id>/submit/", views.plan_submit, name="plan_submit"),
     path("plans/<uuid:plan_id>/meeting/", views.plan_meeting, name="plan_meeting"),
     path("plans/<uuid:plan_id>/vote/", views.plan_vote, name="plan_vote"),

@@ -36,6 +36,7 @@ from smartcourt.distributions.forms import (
 )
 from smartcourt.distributions.models import DistributionPlan, PaymentBatch
 from smartcourt.distributions.selectors import (
+    amounts_for_creditor,
     batch_lines,
     batches_of,
     claims_owed,
@@ -46,6 +47,7 @@ from smartcourt.distributions.selectors import (
     line_totals,
     meeting_votes,
     plan_classes,
+    plan_for_creditor,
     plan_lines,
     plans_of,
 )
@@ -145,6 +147,20 @@ def case_plans(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         {"case": case, "plans": plans_of(user, case), "form": form, "can_prepare": can_prepare},
         status=status,
     )
+
+
+@login_required
+def plan_summary(request: HttpRequest, plan_id: uuid.UUID) -> HttpResponse:
+    """What a creditor reads before the meeting votes on the plan: the classes, the administrator's fee cap and
+    his own lines; not the other creditors' lines."""
+    user = _user(request)
+    try:
+        plan = plan_for_creditor(user, plan_id)
+    except NotFound as exc:
+        raise Http404(_("No such distribution plan")) from exc
+    mine = [a for a in amounts_for_creditor(user).values() if a.plan_id == plan.pk]
+    context = {"case": plan.case, "plan": plan, "classes": plan_classes(plan), "fee": fee_cap(plan), "mine": mine}
+    return render(request, "distributions/plan_summary.html", context)
 
 
 @login_required

@@ -11,11 +11,13 @@ from django.test import Client
 
 from conftest import TEST_PASSWORD, Personas
 from smartcourt.claims.choices import ClaimNature, CreditorKind
+from smartcourt.claims.models import Creditor
 from smartcourt.claims.spreadsheets import read_sheet
+from smartcourt.distributions import actions
 from smartcourt.distributions.choices import BatchStatus, PlanStatus
 from smartcourt.distributions.models import DistributionPlan, PaymentBatch
 
-from .helpers import PAYING_ACCOUNT, PAYING_BANK, counts, csv_file, make_claim, ruled_plan
+from .helpers import PAYING_ACCOUNT, PAYING_BANK, counts, csv_file, make_claim, plan_input, ruled_plan
 
 pytestmark = pytest.mark.django_db
 ZHANG = "320623198001010011"
@@ -214,3 +216,38 @@ def test_announcement_on_the_plan_page(personas: Personas) -> None:
     admin.post(f"/distributions/plans/{plan.pk}/announce/", {"announced_on": "2026-11-30"})
     page = admin.get(f"/distributions/plans/{plan.pk}/").content.decode()
     assert 'data-testid="announced"' in page and "2026-11-30" in page and 'data-testid="announce-form"' not in page
+
+
+def _creditor_a_claim(p: Personas) -> None:
+    """张三's claim belongs to creditor_a's account (a case member): his tracker shows it."""
+    _claims(p)
+    Creditor.objects.filter(case=p.case, name="张三").update(user=p.creditor_a)
+
+
+def test_a_creditor_reads_the_plan_and_the_fee_cap_before_the_vote(personas: Personas) -> None:
+    _creditor_a_claim(personas)
+    plan = actions.create_plan(actor=personas.administrator, case_id=personas.case.pk, plan_input=plan_input(500_000))
+    creditor = _client(personas.creditor_a)
+    # A draft is the administrator's working copy: not shown yet.
+    assert "plan-summary-link" not in creditor.get("/claims/mine/").content.decode()
+    assert creditor.get(f"/distributions/plans/{plan.pk}/summary/").status_code == 404
+    actions.submit_plan(actor=personas.administrator, plan_id=plan.pk)
+    tracker = creditor.get("/claims/mine/").content.decode()
+    assert f'href="/distributions/plans/{plan.pk}/summary/"' in tracker
+    page = creditor.get(f"/distributions/plans/{plan.pk}/summary/").content.decode()
+    # 5,000.00 available: the employee's 1,000.00 in full, 4,000.00 to the ordinary claim; the cap is 12% of 5,000.
+    assert 'data-testid="fee-cap-amount">600.00<' in page
+    assert 'data-testid="my-lines"' in page and "1,000.00" in page
+    assert "甲供应商有限公司" not in page  # the other creditors' lines are not his to read
+    # Not the plan page with its forms and every line.
+    assert creditor.get(f"/distributions/plans/{plan.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("who", ["creditor_b", "outsider", "judge", "other_administrator"])
+def test_only_the_cases_creditors_read_the_plan_summary(personas: Personas, who: str) -> None:
+    _creditor_a_claim(personas)
+    plan = actions.create_plan(actor=personas.administrator, case_id=personas.case.pk, plan_input=plan_input(500_000))
+    actions.submit_plan(actor=personas.administrator, plan_id=plan.pk)
+    before = counts()
+    assert _client(getattr(personas, who)).get(f"/distributions/plans/{plan.pk}/summary/").status_code == 404
+    assert counts() == before
