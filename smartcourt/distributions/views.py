@@ -4,8 +4,10 @@ the payment files, upload with its line-by-line report, and the judge's approval
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -198,83 +200,65 @@ def plan_detail(request: HttpRequest, plan_id: uuid.UUID) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def plan_submit(request: HttpRequest, plan_id: uuid.UUID) -> HttpResponse:
+def _plan_step(
+    request: HttpRequest,
+    plan_id: uuid.UUID,
+    act: Callable[..., object],
+    success: str,
+    form_class: type[forms.Form] | None = None,
+    **fields: object,
+) -> HttpResponse:
+    """One step of a plan from its page: check the form (if any), run the action, say how it went, back to
+    the plan."""
     plan = _plan(request, plan_id)
+    data: dict[str, object] = dict(fields)
+    if form_class is not None:
+        form = form_class(request.POST)
+        if not form.is_valid():
+            messages.error(request, "; ".join(str(e) for errors in form.errors.values() for e in errors))
+            return redirect("distributions:plan", plan_id=plan.pk)
+        data.update(form.cleaned_data)
     try:
-        actions.submit_plan(actor=_user(request), plan_id=plan.pk)
+        act(actor=_user(request), plan_id=plan.pk, **data)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Submitted to the creditors' meeting."))
+        messages.success(request, success)
     return redirect("distributions:plan", plan_id=plan.pk)
+
+
+@login_required
+@require_POST
+def plan_submit(request: HttpRequest, plan_id: uuid.UUID) -> HttpResponse:
+    return _plan_step(request, plan_id, actions.submit_plan, _("Submitted to the creditors' meeting."))
 
 
 @login_required
 @require_POST
 def plan_meeting(request: HttpRequest, plan_id: uuid.UUID) -> HttpResponse:
-    plan = _plan(request, plan_id)
-    form = MeetingForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "; ".join(str(e) for errors in form.errors.values() for e in errors))
-        return redirect("distributions:plan", plan_id=plan.pk)
-    try:
-        actions.record_meeting_resolution(actor=_user(request), plan_id=plan.pk, **form.cleaned_data)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The meeting's resolution is recorded."))
-    return redirect("distributions:plan", plan_id=plan.pk)
+    success = _("The meeting's resolution is recorded.")
+    return _plan_step(request, plan_id, actions.record_meeting_resolution, success, MeetingForm)
 
 
 @login_required
 @require_POST
 def plan_vote(request: HttpRequest, plan_id: uuid.UUID) -> HttpResponse:
-    plan = _plan(request, plan_id)
-    try:
-        actions.adopt_meeting_vote(
-            actor=_user(request), plan_id=plan.pk, agenda_item_id=request.POST.get("agenda_item", "")
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The meeting's vote is taken."))
-    return redirect("distributions:plan", plan_id=plan.pk)
+    item = request.POST.get("agenda_item", "")
+    success = _("The meeting's vote is taken.")
+    return _plan_step(request, plan_id, actions.adopt_meeting_vote, success, agenda_item_id=item)
 
 
 @login_required
 @require_POST
 def plan_rule(request: HttpRequest, plan_id: uuid.UUID) -> HttpResponse:
-    plan = _plan(request, plan_id)
-    form = RulingForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "; ".join(str(e) for errors in form.errors.values() for e in errors))
-        return redirect("distributions:plan", plan_id=plan.pk)
-    try:
-        actions.rule_on_plan(actor=_user(request), plan_id=plan.pk, **form.cleaned_data)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The court's ruling is recorded."))
-    return redirect("distributions:plan", plan_id=plan.pk)
+    return _plan_step(request, plan_id, actions.rule_on_plan, _("The court's ruling is recorded."), RulingForm)
 
 
 @login_required
 @require_POST
 def plan_announce(request: HttpRequest, plan_id: uuid.UUID) -> HttpResponse:
-    plan = _plan(request, plan_id)
-    form = AnnouncementForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "; ".join(str(e) for errors in form.errors.values() for e in errors))
-        return redirect("distributions:plan", plan_id=plan.pk)
-    try:
-        actions.record_announcement(actor=_user(request), plan_id=plan.pk, **form.cleaned_data)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The announcement is recorded."))
-    return redirect("distributions:plan", plan_id=plan.pk)
+    success = _("The announcement is recorded.")
+    return _plan_step(request, plan_id, actions.record_announcement, success, AnnouncementForm)
 
 
 def _payable(request: HttpRequest, plan_id: uuid.UUID) -> DistributionPlan:
