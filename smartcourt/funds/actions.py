@@ -61,6 +61,7 @@ from smartcourt.funds.choices import (
 )
 from smartcourt.funds.models import (
     BankMovement,
+    ClientKey,
     ExpectedDebit,
     FundAlert,
     JournalLine,
@@ -559,6 +560,57 @@ def _attach(actor: User, payment: PaymentRequest, attachments: list[UploadedFile
             source=payment,
         )
         PaymentAttachment.objects.create(payment=payment, entry=entry, edition=payment.edition)
+
+
+# A claim older than this is taken to be abandoned (a worker that died mid-request) and may be taken over.
+CLIENT_KEY_LEASE = dt.timedelta(minutes=2)
+
+
+def claim_client_key(*, actor: User, key: str, body_sha256: str) -> bool:
+    """Claim an Idempotency-Key before handling the request it came with, in its own committed transaction.
+    Returns True if the request should be handled (new key, or its first request finished: the handler then
+    answers with the first result); raises Conflict (409) while the first request with the key is still in
+    flight, DomainError (422) if the key came with another body. Bookkeeping of the API, not of the case: the
+    request it guards records its own audit event."""
+    key = key.strip()
+    if not key:
+        return True
+    if len(key) > 100:
+        raise DomainError(_("An Idempotency-Key is at most 100 characters"), field="Idempotency-Key")
+    now = timezone.now()
+    with transaction.atomic():
+        claimed, created = ClientKey.objects.select_for_update().get_or_create(
+            user=actor, key=key, defaults={"body_sha256": body_sha256, "claimed_at": now}
+        )
+        if created:
+            return True
+        if claimed.body_sha256 != body_sha256:
+            raise DomainError(
+                _("This Idempotency-Key was used with a different request"),
+                code="idempotency_key_reused",
+                field="Idempotency-Key",
+            )
+        if not claimed.done and now - claimed.claimed_at < CLIENT_KEY_LEASE:
+            raise Conflict(
+                _("A request with this Idempotency-Key is still being handled; try again shortly"),
+                code="idempotency_key_in_flight",
+                field="Idempotency-Key",
+            )
+        if not claimed.done:
+            ClientKey.objects.filter(pk=claimed.pk).update(claimed_at=now)
+    return True
+
+
+def release_client_key(*, actor: User, key: str, done: bool) -> None:
+    """After the request: mark the key done (later requests get the first answer), or, if the request failed
+    without an answer to keep, release it so that the client may try again."""
+    key = key.strip()
+    if not key:
+        return
+    if done:
+        ClientKey.objects.filter(user=actor, key=key).update(done=True)
+    else:
+        ClientKey.objects.filter(user=actor, key=key, done=False).delete()
 
 
 @transaction.atomic

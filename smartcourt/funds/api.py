@@ -22,7 +22,9 @@ from smartcourt.funds.actions import (
     PaymentDetails,
     body_digest,
     book_movement,
+    claim_client_key,
     decide_payment,
+    release_client_key,
     request_payment,
     review_payment,
 )
@@ -170,7 +172,8 @@ def list_payments(request: HttpRequest, case_id: uuid.UUID, offset: int = 0) -> 
     "/cases/{case_id}/payments",
     response={200: PaymentDetailOut, 201: PaymentDetailOut, **ERRORS},
     summary="The administrator requests a payment; within limits it goes to the bank at once, over a limit to "
-    "the court. Idempotency-Key: the same key and body answer with the first request (200), another body 422",
+    "the court. Idempotency-Key: the same key and body answer with the first request (200), another body 422, "
+    "a key whose first request is still being handled 409",
     operation_id="request_payment",
 )
 def create_payment(
@@ -180,13 +183,20 @@ def create_payment(
     idempotency_key: str = Header("", alias="Idempotency-Key", max_length=100),
 ) -> Status[dict[str, Any]]:
     data = payload.dict()
-    payment, created = request_payment(
-        actor=_user(request),
-        case_id=case_id,
-        details=PaymentDetails(**data),
-        client_key=idempotency_key,
-        client_body_sha256=body_digest({"case_id": str(case_id), **data}),
-    )
+    user, digest = _user(request), body_digest({"case_id": str(case_id), **data})
+    claim_client_key(actor=user, key=idempotency_key, body_sha256=digest)
+    try:
+        payment, created = request_payment(
+            actor=user,
+            case_id=case_id,
+            details=PaymentDetails(**data),
+            client_key=idempotency_key,
+            client_body_sha256=digest,
+        )
+    except Exception:
+        release_client_key(actor=user, key=idempotency_key, done=False)
+        raise
+    release_client_key(actor=user, key=idempotency_key, done=True)
     payment.refresh_from_db()
     return Status(201 if created else 200, _detail(payment))
 

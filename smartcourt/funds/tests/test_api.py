@@ -10,7 +10,11 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
+from smartcourt.funds.actions import CLIENT_KEY_LEASE, body_digest, claim_client_key
+from smartcourt.funds.models import ClientKey
+from smartcourt.funds.schemas import PaymentIn
 from smartcourt.funds.tests.fakes import FakeBank
 from smartcourt.funds.tests.helpers import ask, open_case_account, snapshot
 
@@ -110,6 +114,36 @@ def test_idempotency_key(
     assert other.status_code == 422 and other.json()["error"]["code"] == "idempotency_key_reused"
     assert snapshot() == before
     assert len(fake_bank.transfers_sent) == 1
+
+
+def test_a_key_whose_first_request_is_still_in_flight_gets_409(
+    personas: Personas, funded: Any, fake_bank: FakeBank
+) -> None:
+    client = client_for(personas.administrator)
+    url = f"/api/v1/funds/cases/{personas.case.pk}/payments"
+    body = {**BODY, "amount": "100.00"}
+    digest = body_digest({"case_id": str(personas.case.pk), **PaymentIn.model_validate(body).dict()})
+    # The first request with the key has claimed it and is being handled by another worker.
+    claim_client_key(actor=personas.administrator, key="pay-2", body_sha256=digest)
+    before = snapshot()
+    answer = post(client, url, body, **{"Idempotency-Key": "pay-2"})
+    assert answer.status_code == 409 and answer.json()["error"]["code"] == "idempotency_key_in_flight"
+    assert snapshot() == before and fake_bank.transfers_sent == []
+    # A claim left behind by a worker that died is taken over once its lease has run out.
+    ClientKey.objects.filter(key="pay-2").update(claimed_at=timezone.now() - CLIENT_KEY_LEASE)
+    taken_over = post(client, url, body, **{"Idempotency-Key": "pay-2"})
+    assert taken_over.status_code == 201
+    assert ClientKey.objects.get(key="pay-2").done
+
+
+def test_a_refused_request_releases_its_key(personas: Personas, funded: Any) -> None:
+    client = client_for(personas.administrator)
+    url = f"/api/v1/funds/cases/{personas.case.pk}/payments"
+    before = snapshot()
+    refused = post(client, url, {**BODY, "payee_account": "62-17"}, **{"Idempotency-Key": "pay-3"})
+    assert refused.status_code == 422 and refused.json()["error"]["field"] == "payee_account"
+    assert snapshot() == before
+    assert not ClientKey.objects.filter(key="pay-3").exists()
 
 
 @pytest.mark.parametrize(
