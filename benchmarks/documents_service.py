@@ -36,6 +36,7 @@ def main() -> None:
         from smartcourt.documents.actions import generate_document, serve_document, sign_document
         from smartcourt.documents.models import Delivery
         from smartcourt.documents.selectors import service_progress
+        from smartcourt.documents.service import proof_pdf
 
         settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
         judge, case = _world()
@@ -59,7 +60,7 @@ def main() -> None:
         )
         queued: list[list[str]] = []
         job = tasks.deliver_batch
-        tasks.deliver_batch = queued.append  # type: ignore[assignment]
+        tasks.deliver_batch = queued.append
         result = serve_document(actor=judge, document_id=document.pk, groups=["creditors"])
         tasks.deliver_batch = job
         assert result.queued and len(queued[0]) == RECIPIENTS
@@ -76,20 +77,20 @@ def main() -> None:
         assert progress.delivered == RECIPIENTS, progress
 
         sample = Delivery.objects.filter(document=document).first()
-        assert sample is not None and sample.proof_pdf
-        with sample.proof_pdf.open("rb") as handle:
-            proof = handle.read()
+        assert sample is not None
         seal = document.seal
         assert seal is not None
+        # The same proof, rendered but not yet signed: what pyHanko alone is given.
+        rendered = proof_pdf(sample, issuer_name=seal.organisation.name)
         start = time.perf_counter()
         for _ in range(BASELINE_SIGNATURES):
             pades.sign_pdf(
-                proof,
+                rendered.pdf,
                 certificate_pem=seal.certificate_pem,
                 key_pem=seal.key_pem,
                 image_png=bytes(seal.image_png),
-                page=0,
-                box=(400.0, 100.0, 520.0, 220.0),
+                page=rendered.seal_page,
+                box=rendered.seal_box,
                 reason="bench",
                 name=str(seal),
             )
