@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, models, transaction
-from django.db.models import Max
+from django.db.models import Max, Sum
 from django.utils import timezone
 
 from smartcourt.accounts.models import User
@@ -174,7 +174,25 @@ def adopt_meeting_vote(*, actor: User, plan_id: uuid.UUID | str, agenda_item_id:
 # --- plans ---------------------------------------------------------------------------------------------------
 
 
+def forfeited_to_redistribute(case: Case) -> int:
+    """Escrowed amounts forfeited (art. 119) since the case's latest plan version was drawn up: what a
+    supplementary distribution to the other creditors has to share out."""
+    latest = DistributionPlan.objects.filter(case=case).order_by("-created_at").values_list("created_at", flat=True)
+    escrows = Escrow.objects.filter(case=case, forfeited_at__isnull=False)
+    since = latest.first()
+    if since is not None:
+        escrows = escrows.filter(forfeited_at__gt=since)
+    return escrows.aggregate(total=Sum("amount_fen"))["total"] or 0
+
+
 def _claim_rows(case: Case, plan_input: PlanInput) -> list[ClaimRow]:
+    # A creditor whose distribution was forfeited is deemed to have waived his right to receive it (art. 119):
+    # later versions share out among the others.
+    waived = set(
+        Escrow.objects.filter(case=case, forfeited_at__isnull=False, creditor__isnull=False).values_list(
+            "creditor_id", flat=True
+        )
+    )
     paid_before: dict[uuid.UUID, int] = defaultdict(int)
     for claim_id, paid in PlanLine.objects.filter(
         plan__case=case, plan__status=PlanStatus.RULED, claim__isnull=False
@@ -206,6 +224,8 @@ def _claim_rows(case: Case, plan_input: PlanInput) -> list[ClaimRow]:
         claim_key = str(pk)
         known.add(claim_key)
         numbers.add(number)
+        if creditor_id in waived:
+            continue
         if status in CONFIRMED_STATES:
             owed = sum(row[11:15])
         elif status in HELD_STATES:

@@ -23,6 +23,7 @@ from smartcourt.cases.models import Case
 from smartcourt.cases.selectors import get_case_for
 from smartcourt.claims.choices import ClaimNature
 from smartcourt.core.errors import DomainError, NotFound
+from smartcourt.core.money import fen_to_yuan
 from smartcourt.distributions import actions, policies
 from smartcourt.distributions.checking import error_text
 from smartcourt.distributions.choices import BatchStatus, PlanStatus
@@ -110,11 +111,16 @@ def case_plans(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         and c.status in actions.CONFIRMED_STATES | actions.HELD_STATES
     ]
     balance = actions.available_from_ledger(case)
-    initial = (
-        {"available": f"{balance / 100:.2f}", "available_basis": _("Balance of the supervised account")}
-        if balance
-        else {}
-    )
+    forfeited = actions.forfeited_to_redistribute(case)
+    if forfeited:
+        initial = {
+            "available": fen_to_yuan(forfeited),
+            "available_basis": _("Distributions forfeited as unclaimed (EBL art. 119), shared among the others"),
+        }
+    elif balance:
+        initial = {"available": fen_to_yuan(balance), "available_basis": _("Balance of the supervised account")}
+    else:
+        initial = {}
     form = PlanForm(secured=secured, initial=initial)
     status = 200
     if request.method == "POST":

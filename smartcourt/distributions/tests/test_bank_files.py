@@ -18,8 +18,9 @@ from smartcourt.distributions.choices import BatchStatus, LineStatus
 from smartcourt.distributions.models import Escrow
 from smartcourt.distributions.selectors import batch_lines, reconcile_batch
 
-from .helpers import counts
+from .helpers import counts, plan_input
 from .test_execution import _setup
+from .test_pages import _client as client_for
 
 if TYPE_CHECKING:
     from conftest import Personas
@@ -195,3 +196,15 @@ def test_unclaimed_escrow_forfeited_two_months_after_the_final_announcement(pers
     before = counts()
     assert actions.forfeit_unclaimed(today=last_day + dt.timedelta(days=2)) == 0
     assert counts() == before
+
+    # The forfeited 2,000.00 goes to the other creditors (art. 119): the supplier who did not collect has waived
+    # his share; the employee is paid in full; 刘债权 still has 3,000.00 owed and takes all of it.
+    assert actions.forfeited_to_redistribute(plan.case) == 200_000
+    page = client_for(personas.administrator).get(f"/distributions/cases/{plan.case_id}/").content.decode()
+    assert 'value="2000.00"' in page
+    supplementary = actions.create_plan(
+        actor=personas.administrator, case_id=plan.case_id, plan_input=plan_input(200_000)
+    )
+    lines = {line.label: line.share_fen for line in supplementary.lines.all()}
+    assert lines == {"张三": 0, "刘债权": 200_000}
+    assert actions.forfeited_to_redistribute(plan.case) == 0
