@@ -2,8 +2,10 @@ from django.urls import include, path
 
 from config.api import api
 from smartcourt.cases import views as case_views
+from smartcourt.core import error_pages
 
 urlpatterns = [
+    path("favicon.ico", error_pages.FaviconView.as_view()),
     path("", case_views.home, name="home"),
     path("accounts/", include("smartcourt.accounts.urls")),
     path("cases/", include("smartcourt.cases.urls")),
@@ -24,3 +26,9 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
+
+# Error pages in the site's layout, in the user's language, with the menu and a way back.
+handler400 = error_pages.bad_request
+handler403 = error_pages.permission_denied
+handler404 = error_pages.page_not_found
+handler500 = error_pages.server_error
