@@ -143,13 +143,13 @@ class ApplicationOut(Schema):
     accepted_case_id: uuid.UUID | None
 
 
-class RulingIn(Schema):
+class IntakeRulingIn(Schema):
     decision: Decision
     reasons: str = Field("", max_length=2000)
     ruled_on: dt.date
 
 
-class RulingOut(Schema):
+class IntakeRulingOut(Schema):
     review_case_id: uuid.UUID
     decision: Decision
     late: bool
@@ -307,11 +307,11 @@ def get_application(request: HttpRequest, case_id: uuid.UUID) -> dict[str, Any]:
 
 @router.post(
     "/applications/{case_id}/ruling",
-    response={200: RulingOut, **ERRORS},
+    response={200: IntakeRulingOut, **ERRORS},
     summary="Rule on an application: accept (opens the 破 or 强清 case) or do not accept (a judge of the case)",
     operation_id="rule_on_application",
 )
-def rule(request: HttpRequest, case_id: uuid.UUID, payload: RulingIn) -> dict[str, Any]:
+def rule(request: HttpRequest, case_id: uuid.UUID, payload: IntakeRulingIn) -> dict[str, Any]:
     ruling = rule_on_application(
         actor=_user(request),
         case_id=case_id,

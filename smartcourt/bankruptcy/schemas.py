@@ -70,7 +70,7 @@ class NodeOutputOut(Schema):
     provided: list[ProvidedOut]
 
 
-class TransitionOut(Schema):
+class NodeTransitionOut(Schema):
     from_status: str
     to_status: str
     action: str
@@ -102,7 +102,7 @@ class NodeOut(Schema):
     completed_by: PersonRef | None
     outputs: list[NodeOutputOut]
     missing_outputs: list[str]
-    transitions: list[TransitionOut]
+    transitions: list[NodeTransitionOut]
 
 
 class CaseRefOut(Schema):

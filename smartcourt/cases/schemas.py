@@ -10,6 +10,8 @@ from ninja import Field, Schema
 from pydantic import field_validator
 
 from smartcourt.cases.choices import CaseStatus, CaseType, MemberRole, PartyKind, PartyRole
+from smartcourt.core.schemas import ErrorBody as ErrorBody  # re-exported: the apps import it from here
+from smartcourt.core.schemas import ErrorOut as ErrorOut
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 25
@@ -106,16 +108,6 @@ class CaseDetailOut(CaseOut):
     origin: CaseRef | None = Field(description="The case this one grew out of, e.g. its 破申 review.")
     parties: list[PartyOut]
     members: list[MemberOut]
-
-
-class ErrorBody(Schema):
-    code: str = Field(description="Stable, machine-readable: unauthenticated, not_found, invalid, …")
-    message: str
-    field: str | None = Field(description="The request field at fault, when there is one.")
-
-
-class ErrorOut(Schema):
-    error: ErrorBody
 
 
 class IdentityNumberOut(Schema):

@@ -32,6 +32,8 @@ from smartcourt.claims.models import Claim, Creditor, EmployeeObjection
 from smartcourt.claims.schemas import (
     ClaimDetailOut,
     ClaimOut,
+    ClaimsRulingIn,
+    ClaimsRulingOut,
     DeclarationIn,
     EmployeeAnswerIn,
     EmployeeListOut,
@@ -42,8 +44,6 @@ from smartcourt.claims.schemas import (
     ObjectionIn,
     ResolutionIn,
     ReviewIn,
-    RulingIn,
-    RulingOut,
     TableOut,
 )
 from smartcourt.claims.selectors import (
@@ -170,11 +170,11 @@ def table(request: HttpRequest, case_id: uuid.UUID) -> dict[str, Any]:
 
 @router.post(
     "/cases/{case_id}/confirmation",
-    response={201: RulingOut, **ERRORS},
+    response={201: ClaimsRulingOut, **ERRORS},
     summary="The judge confirms the undisputed claims by ruling",
     operation_id="confirm_undisputed_claims",
 )
-def confirm(request: HttpRequest, case_id: uuid.UUID, payload: RulingIn) -> Status[dict[str, Any]]:
+def confirm(request: HttpRequest, case_id: uuid.UUID, payload: ClaimsRulingIn) -> Status[dict[str, Any]]:
     ruling = confirm_undisputed(actor=_user(request), case_id=case_id, ruled_on=payload.ruled_on)
     return Status(
         201,

@@ -47,7 +47,7 @@ class ObjectionIn(Schema):
     claimed_total: str = ""
 
 
-class RulingIn(Schema):
+class ClaimsRulingIn(Schema):
     ruled_on: dt.date
 
 
@@ -100,7 +100,7 @@ class TableOut(Schema):
     confirmed: str
 
 
-class RulingOut(Schema):
+class ClaimsRulingOut(Schema):
     id: uuid.UUID
     ruled_on: dt.date
     claims: int

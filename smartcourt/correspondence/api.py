@@ -27,7 +27,7 @@ from smartcourt.correspondence.actions import (
 from smartcourt.correspondence.choices import ThreadKind
 from smartcourt.correspondence.models import Message, Thread
 from smartcourt.correspondence.policies import decisions_open_to
-from smartcourt.correspondence.schemas import AnswerIn, ResubmitIn, ThreadDetailOut, ThreadIn, ThreadOut
+from smartcourt.correspondence.schemas import CorrespondenceAnswerIn, ResubmitIn, ThreadDetailOut, ThreadIn, ThreadOut
 from smartcourt.correspondence.selectors import get_thread_for, thread_messages, threads_for
 from smartcourt.dossier.models import DossierEntry
 
@@ -96,7 +96,7 @@ def get_thread(request: HttpRequest, thread_id: uuid.UUID) -> dict[str, Any]:
     summary="Answer a request or report (a judge of the case), filed into the dossier at once",
     operation_id="answer_thread",
 )
-def answer(request: HttpRequest, thread_id: uuid.UUID, payload: AnswerIn) -> dict[str, Any]:
+def answer(request: HttpRequest, thread_id: uuid.UUID, payload: CorrespondenceAnswerIn) -> dict[str, Any]:
     user = _user(request)
     thread = answer_thread(
         actor=user, thread_id=thread_id, decision=payload.decision, reasons=payload.reasons, version=payload.version

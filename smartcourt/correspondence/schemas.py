@@ -7,6 +7,7 @@ import uuid
 
 from ninja import Field, Schema
 
+from smartcourt.cases.schemas import PersonOut
 from smartcourt.correspondence.actions import MAX_BODY, MAX_SUBJECT
 from smartcourt.correspondence.choices import Decision, MessageKind, ThreadKind, ThreadStatus
 
@@ -19,7 +20,7 @@ class ThreadIn(Schema):
     body: str = Field(min_length=1, max_length=MAX_BODY)
 
 
-class AnswerIn(Schema):
+class CorrespondenceAnswerIn(Schema):
     decision: Decision = Field(description="approve, reject or request_more for a request; acknowledge for a report.")
     reasons: str = Field("", max_length=MAX_BODY, description="Required to reject or to ask for more.")
     version: int | None = Field(
@@ -32,11 +33,6 @@ class ResubmitIn(Schema):
 
     body: str = Field(min_length=1, max_length=MAX_BODY)
     version: int | None = Field(None, ge=1)
-
-
-class PersonOut(Schema):
-    id: uuid.UUID
-    full_name: str
 
 
 class EntryOut(Schema):

@@ -19,7 +19,7 @@ class MyDistributionOut(Schema):
     escrowed: str = Field(..., description="A payment the bank refused or returned, now in escrow, yuan.")
 
 
-class ClassOut(Schema):
+class PlanClassOut(Schema):
     line_class: str
     label: str
     lines: int
@@ -41,4 +41,4 @@ class PlanOut(Schema):
     held: str
     undistributed: str
     fee_cap: str = Field(..., description="Cap on the administrator's remuneration on what the plan pays creditors.")
-    classes: list[ClassOut]
+    classes: list[PlanClassOut]

@@ -39,9 +39,9 @@ from smartcourt.evidence.schemas import (
     CosignatureAccepted,
     CosignatureIn,
     DepositOut,
+    EvidenceReceiptOut,
     InclusionProofOut,
     LogKeyOut,
-    ReceiptOut,
     WitnessIn,
     WitnessOut,
 )
@@ -257,7 +257,7 @@ class DepositForm(Schema):
 
 @evidence_router.post(
     "/deposits",
-    response={201: ReceiptOut, **ERRORS},
+    response={201: EvidenceReceiptOut, **ERRORS},
     summary="Deposit evidence (a file, multipart field 'file', or its SHA-256 in 'sha256'); answers the receipt",
     operation_id="deposit_evidence",
 )
@@ -294,7 +294,7 @@ def list_deposits(request: HttpRequest) -> list[Any]:
 
 @evidence_router.get(
     "/deposits/{deposit_id}/receipt",
-    response={200: ReceiptOut, **ERRORS},
+    response={200: EvidenceReceiptOut, **ERRORS},
     summary="A deposit's receipt against the latest checkpoint (with the witnesses' cosignatures)",
     operation_id="get_deposit_receipt",
 )
@@ -304,7 +304,7 @@ def get_deposit_receipt(request: HttpRequest, deposit_id: uuid.UUID) -> dict[str
 
 @evidence_router.get(
     "/dossier-entries/{entry_id}/receipt",
-    response={200: ReceiptOut, **ERRORS},
+    response={200: EvidenceReceiptOut, **ERRORS},
     summary="The receipt of a filed dossier entry (for whoever may read the dossier)",
     operation_id="get_dossier_receipt",
 )

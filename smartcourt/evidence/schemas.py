@@ -98,7 +98,7 @@ class DepositOut(Schema):
     leaf_index: int
 
 
-class ReceiptOut(Schema):
+class EvidenceReceiptOut(Schema):
     """An evidence receipt; check it with ``python -m smartcourt.evidence.verify`` or at /evidence/verify/."""
 
     format: str

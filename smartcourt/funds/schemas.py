@@ -26,7 +26,7 @@ class DecisionIn(Schema):
     version: int | None = Field(None, ge=1, le=1_000_000, description="The version you decided on (stale: 409).")
 
 
-class TransitionOut(Schema):
+class PaymentTransitionOut(Schema):
     from_status: str
     to_status: str
     actor: str | None
@@ -66,7 +66,7 @@ class PaymentOut(Schema):
 
 
 class PaymentDetailOut(PaymentOut):
-    transitions: list[TransitionOut]
+    transitions: list[PaymentTransitionOut]
     approvals: list[ApprovalOut]
 
 

@@ -26,14 +26,14 @@ from smartcourt.meetings.actions import (
 from smartcourt.meetings.choices import AgendaKind, MeetingStatus
 from smartcourt.meetings.models import Meeting
 from smartcourt.meetings.schemas import (
-    AnswerIn,
+    BallotReceiptOut,
     ConveneIn,
+    MeetingAnswerIn,
     MeetingOut,
     QuestionIn,
     QuestionOut,
     ReceiptCheckIn,
     ReceiptCheckOut,
-    ReceiptOut,
     VotesIn,
 )
 from smartcourt.meetings.selectors import (
@@ -130,7 +130,9 @@ def sign_in_endpoint(request: HttpRequest, meeting_id: uuid.UUID) -> dict[str, A
     return _meeting_out(user, get_meeting_for(user, meeting_id))
 
 
-@router.post("/{meeting_id}/votes", response={200: ReceiptOut, **ERRORS}, summary="Vote, or change votes (creditor)")
+@router.post(
+    "/{meeting_id}/votes", response={200: BallotReceiptOut, **ERRORS}, summary="Vote, or change votes (creditor)"
+)
 def votes(request: HttpRequest, meeting_id: uuid.UUID, payload: VotesIn) -> Any:
     receipt = cast_votes(
         actor=_user(request), meeting_id=meeting_id, votes={str(k): str(v) for k, v in payload.votes.items()}
@@ -154,7 +156,7 @@ def ask(request: HttpRequest, meeting_id: uuid.UUID, payload: QuestionIn) -> Sta
 
 
 @router.post("/questions/{question_id}/answer", response={200: QuestionOut, **ERRORS}, summary="Answer (administrator)")
-def answer(request: HttpRequest, question_id: uuid.UUID, payload: AnswerIn) -> dict[str, Any]:
+def answer(request: HttpRequest, question_id: uuid.UUID, payload: MeetingAnswerIn) -> dict[str, Any]:
     q = answer_question(actor=_user(request), question_id=question_id, answer=payload.answer)
     return {"id": q.pk, "creditor": q.right.name, "text": q.text, "answer": q.answer, "answered_at": q.answered_at}
 

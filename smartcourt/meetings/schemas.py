@@ -42,7 +42,7 @@ class QuestionIn(Schema):
     text: str = Field(min_length=1, max_length=2000)
 
 
-class AnswerIn(Schema):
+class MeetingAnswerIn(Schema):
     answer: str = Field(min_length=1, max_length=2000)
 
 
@@ -88,7 +88,7 @@ class ReceiptLineOut(Schema):
     revision: int
 
 
-class ReceiptOut(Schema):
+class BallotReceiptOut(Schema):
     meeting_id: uuid.UUID
     voter: uuid.UUID
     cast_at: dt.datetime

@@ -86,7 +86,7 @@ class PayoutOut(Schema):
     amount: str = Field(..., description="Amount paid on the claim, yuan string.")
 
 
-class ClassOut(Schema):
+class DistributionClassOut(Schema):
     claim_class: str = Field(..., alias="class")
     claimed: str
     paid: str
@@ -94,7 +94,7 @@ class ClassOut(Schema):
 
 class DistributionOut(Schema):
     payouts: list[PayoutOut] = Field(..., description="One per claim, in the order given.")
-    classes: list[ClassOut] = Field(..., description="Every class, in the order they are paid.")
+    classes: list[DistributionClassOut] = Field(..., description="Every class, in the order they are paid.")
     undistributed: str = Field(..., description="What is left once every claim is paid in full.")
 
 

@@ -9,6 +9,8 @@ from typing import Annotated, Any
 from ninja import Field, Schema
 from pydantic import BeforeValidator, ConfigDict, WithJsonSchema
 
+from smartcourt.core.schemas import ErrorBody as ErrorBody  # re-exported: the apps import it from here
+from smartcourt.core.schemas import ErrorOut as ErrorOut
 from smartcourt.rules.deadlines import Procedure
 from smartcourt.rules.models import MAX_YEAR, MIN_YEAR
 
@@ -80,13 +82,3 @@ class DeadlinesOut(Schema):
     procedure: Procedure
     holiday_calendar_version: int = Field(..., description="Version of the holiday table the answer used.")
     deadlines: list[DeadlineOut]
-
-
-class ErrorBody(Schema):
-    code: str
-    message: str
-    field: str | None
-
-
-class ErrorOut(Schema):
-    error: ErrorBody
