@@ -1,11 +1,14 @@
-"""The statutory deadlines of bankruptcy procedures, as data.
+"""The statutory deadlines of bankruptcy procedures and of civil first-instance cases, as data.
 
 Each rule names its anchor (a date of the case, e.g. the acceptance ruling), its period and its legal basis.
 ``compute_deadlines`` computes every deadline whose anchor is known. The bankruptcy rule pack refers to the
 rules by ``key``; keys are stable.
 
 Periods and articles follow the Enterprise Bankruptcy Law 2006 (企业破产法): arts. 11, 14, 18, 45, 62, 63, 79,
-84, 86, 107, 120, 121 and 123. Compulsory liquidation (强制清算) is not covered yet.
+84, 86, 107, 120, 121 and 123. Compulsory liquidation (强制清算) is not covered yet. Civil cases follow the Civil
+Procedure Law as amended in 2023 (民事诉讼法): arts. 126 (docket or rule within 7 days), 128 (defence within 15
+days), 171 (appeal within 15 days of a judgment, 10 days of a ruling) and 205 (judicial confirmation applied for
+within 30 days of the mediation agreement taking effect).
 """
 
 from __future__ import annotations
@@ -24,9 +27,11 @@ class Procedure(StrEnum):
     LIQUIDATION = "liquidation"  # 破产清算
     REORGANISATION = "reorganisation"  # 重整
     SETTLEMENT = "settlement"  # 和解
+    CIVIL = "civil"  # 民事一审 (first-instance civil case)
 
 
-ALL = frozenset(Procedure)
+BANKRUPTCY = frozenset({Procedure.LIQUIDATION, Procedure.REORGANISATION, Procedure.SETTLEMENT})
+CIVIL_ONLY = frozenset({Procedure.CIVIL})
 LIQUIDATION_ONLY = frozenset({Procedure.LIQUIDATION})
 REORGANISATION_ONLY = frozenset({Procedure.REORGANISATION})
 
@@ -87,7 +92,28 @@ ANCHORS: tuple[Anchor, ...] = (
     ),
 )
 ANCHOR_NAMES = tuple(anchor.name for anchor in ANCHORS)
-_ANCHORS = {anchor.name: anchor for anchor in ANCHORS}
+
+# The dates of a civil case (the bankruptcy anchors above stay the bankruptcy pages' list of dates).
+CIVIL_ANCHORS: tuple[Anchor, ...] = (
+    Anchor("filing_received_on", "法院收到起诉状之日", "date the court received the complaint"),
+    Anchor(
+        "complaint_served_on",
+        "被告收到起诉状副本之日",
+        "date the defendant was served the complaint",
+        ("filing_received_on",),
+    ),
+    Anchor(
+        "judgment_served_on",
+        "判决书送达之日",
+        "date the judgment was served",
+        ("complaint_served_on", "filing_received_on"),
+    ),
+    Anchor("ruling_served_on", "裁定书送达之日", "date the ruling was served", ("filing_received_on",)),
+    Anchor("mediation_agreement_effective_on", "调解协议生效之日", "date the mediation agreement took effect"),
+)
+CIVIL_ANCHOR_NAMES = tuple(anchor.name for anchor in CIVIL_ANCHORS)
+ALL_ANCHOR_NAMES = ANCHOR_NAMES + CIVIL_ANCHOR_NAMES
+_ANCHORS = {anchor.name: anchor for anchor in ANCHORS + CIVIL_ANCHORS}
 
 
 @dataclass(frozen=True)
@@ -110,6 +136,10 @@ def ebl(article: int, article_zh: str) -> LegalBasis:
     return LegalBasis("中华人民共和国企业破产法", "Enterprise Bankruptcy Law", article, article_zh)
 
 
+def cpl(article: int, article_zh: str) -> LegalBasis:
+    return LegalBasis("中华人民共和国民事诉讼法", "Civil Procedure Law", article, article_zh)
+
+
 @dataclass(frozen=True)
 class DeadlineRule:
     """One statutory deadline: ``period`` counted from the date named ``anchor``."""
@@ -120,7 +150,7 @@ class DeadlineRule:
     basis: LegalBasis
     description_zh: str
     description_en: str
-    procedures: frozenset[Procedure] = ALL
+    procedures: frozenset[Procedure] = BANKRUPTCY
 
     def __post_init__(self) -> None:
         if self.anchor not in _ANCHORS:
@@ -283,7 +313,55 @@ DEADLINE_RULES: tuple[DeadlineRule, ...] = (
         "Creditors may ask for a supplementary distribution of property found within 2 years of termination",
     ),
 )
-RULES_BY_KEY = {rule.key: rule for rule in DEADLINE_RULES}
+CIVIL_DEADLINE_RULES: tuple[DeadlineRule, ...] = (
+    DeadlineRule(
+        "filing_decision",
+        "filing_received_on",
+        days(7),
+        cpl(126, "一百二十六"),
+        "符合起诉条件的，法院应当在七日内立案并通知当事人；不符合的，应当在七日内裁定不予受理",
+        "The court dockets a complaint that meets the conditions of suit within 7 days and tells the parties, "
+        "or rules not to accept it within 7 days",
+        CIVIL_ONLY,
+    ),
+    DeadlineRule(
+        "defence",
+        "complaint_served_on",
+        days(15),
+        cpl(128, "一百二十八"),
+        "被告应当在收到起诉状副本之日起十五日内提出答辩状",
+        "The defendant files a defence within 15 days of being served the complaint",
+        CIVIL_ONLY,
+    ),
+    DeadlineRule(
+        "appeal_judgment",
+        "judgment_served_on",
+        days(15),
+        cpl(171, "一百七十一"),
+        "当事人不服地方人民法院第一审判决的，有权在判决书送达之日起十五日内提起上诉",
+        "A party may appeal a first-instance judgment within 15 days of its service",
+        CIVIL_ONLY,
+    ),
+    DeadlineRule(
+        "appeal_ruling",
+        "ruling_served_on",
+        days(10),
+        cpl(171, "一百七十一"),
+        "当事人不服地方人民法院第一审裁定的，有权在裁定书送达之日起十日内提起上诉",
+        "A party may appeal a first-instance ruling within 10 days of its service",
+        CIVIL_ONLY,
+    ),
+    DeadlineRule(
+        "judicial_confirmation_application",
+        "mediation_agreement_effective_on",
+        days(30),
+        cpl(205, "二百零五"),
+        "申请司法确认调解协议，由双方当事人自调解协议生效之日起三十日内共同提出",
+        "Both parties apply for judicial confirmation of a mediation agreement within 30 days of its taking effect",
+        CIVIL_ONLY,
+    ),
+)
+RULES_BY_KEY = {rule.key: rule for rule in DEADLINE_RULES + CIVIL_DEADLINE_RULES}
 
 
 @dataclass(frozen=True)
@@ -309,7 +387,11 @@ def rules_for(procedure: Procedure | str) -> tuple[DeadlineRule, ...]:
     except ValueError as exc:
         known = ", ".join(Procedure)
         raise DomainError(f"unknown procedure {procedure!r}; known: {known}", field="procedure") from exc
-    return tuple(rule for rule in DEADLINE_RULES if chosen in rule.procedures)
+    return tuple(rule for rule in DEADLINE_RULES + CIVIL_DEADLINE_RULES if chosen in rule.procedures)
+
+
+def anchor_names_for(procedure: Procedure) -> tuple[str, ...]:
+    return CIVIL_ANCHOR_NAMES if procedure is Procedure.CIVIL else ANCHOR_NAMES
 
 
 def check_dates(dates: Mapping[str, dt.date]) -> None:
@@ -332,6 +414,13 @@ def compute_deadlines(
 ) -> list[Deadline]:
     """Every deadline of ``procedure`` whose anchor is in ``dates``, in the order of the procedure."""
     rules = rules_for(procedure)
+    known = anchor_names_for(Procedure(procedure))
+    for name in dates:
+        if name in _ANCHORS and name not in known:
+            raise DomainError(
+                f"{name} is not a date of the {Procedure(procedure).value} procedure; its dates: {', '.join(known)}",
+                field=name,
+            )
     check_dates(dates)
     if calendar is None:
         # Imported here so that callers passing their own calendar need no database.

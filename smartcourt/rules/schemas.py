@@ -36,14 +36,27 @@ IsoDate = Annotated[
     WithJsonSchema({"type": "string", "format": "date", "example": "2026-09-10"}),
 ]
 
+OptionalIsoDate = Annotated[
+    dt.date | None,
+    BeforeValidator(_iso_date),
+    WithJsonSchema({"type": "string", "format": "date", "example": "2026-09-10"}),
+]
+
 
 class DeadlinesIn(Schema):
     """The case's dates; give those you know. Every deadline they determine is answered."""
 
     model_config = ConfigDict(extra="forbid")
 
-    procedure: Procedure = Field(..., description="liquidation (破产清算), reorganisation (重整) or settlement (和解).")
-    accepted_on: IsoDate = Field(..., description="Date of the acceptance ruling (裁定受理).")
+    procedure: Procedure = Field(
+        ...,
+        description="liquidation (破产清算), reorganisation (重整), settlement (和解) or civil (民事一审). The civil "
+        "procedure takes only the civil dates below; the bankruptcy procedures require accepted_on.",
+    )
+    # A null is refused like any other non-date; only leaving the field out means "not given".
+    accepted_on: OptionalIsoDate = Field(
+        None, description="Date of the acceptance ruling (裁定受理); required for the bankruptcy procedures."
+    )
     announced_on: IsoDate | None = Field(None, description="Date of the acceptance announcement (受理公告).")
     claims_period_ends_on: IsoDate | None = Field(None, description="End of the claim-declaration period.")
     meeting_on: IsoDate | None = Field(None, description="Date of a creditors' meeting (for the notice deadline).")
@@ -58,6 +71,23 @@ class DeadlinesIn(Schema):
         None, description="Date the court received the administrator's request to terminate."
     )
     terminated_on: IsoDate | None = Field(None, description="Date of the termination ruling (终结破产程序).")
+    filing_received_on: IsoDate | None = Field(
+        None, description="Civil: date the court received the complaint (deadline filing_decision, 7 days)."
+    )
+    complaint_served_on: IsoDate | None = Field(
+        None, description="Civil: date the defendant was served the complaint (deadline defence, 15 days)."
+    )
+    judgment_served_on: IsoDate | None = Field(
+        None, description="Civil: date the judgment was served (deadline appeal_judgment, 15 days)."
+    )
+    ruling_served_on: IsoDate | None = Field(
+        None, description="Civil: date a ruling was served (deadline appeal_ruling, 10 days)."
+    )
+    mediation_agreement_effective_on: IsoDate | None = Field(
+        None,
+        description="Civil: date the mediation agreement took effect (deadline judicial_confirmation_application, "
+        "30 days).",
+    )
 
 
 class DeadlineOut(Schema):

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from smartcourt.rules import views
+from smartcourt.rules import public_views, views
 
 app_name = "rules"
 
 urlpatterns = [
+    path("litigation-fees/", public_views.litigation_fees, name="litigation_fees"),
     path("holidays/", views.holidays_now, name="holidays_now"),
     path("holidays/<int:year>/", views.holidays, name="holidays"),
     path("holidays/<int:year>/set/", views.set_holiday, name="set_holiday"),

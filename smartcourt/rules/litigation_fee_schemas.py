@@ -1,0 +1,63 @@
+"""Shapes of the public litigation-fee calculator (``litigation_fee_api``).
+
+The request's fields are checked by the calculator itself rather than by pydantic, so that every refusal
+(an unknown kind, a number where a yuan string belongs, a negative amount) is one clear message in the
+user's language naming the field, in the common error shape."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from ninja import Field, Schema
+from pydantic import ConfigDict, WithJsonSchema
+
+from smartcourt.rules.litigation_fees import ClosedBy, FeeKind, FeeProcedure
+
+_YUAN_SCHEMA = {"type": "string", "pattern": r"^\d{1,13}(\.\d{1,2})?$", "example": "100000.00"}
+
+
+class LitigationFeeIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Annotated[Any, WithJsonSchema({"type": "string", "enum": [k.value for k in FeeKind]})] = Field(
+        None, description="The kind of case or application (诉讼费用交纳办法 arts. 8, 13, 14)."
+    )
+    amount: Annotated[Any, WithJsonSchema({**_YUAN_SCHEMA, "nullable": True})] = Field(
+        None,
+        description="Amount in dispute, executed, preserved or of the estate, in yuan (a string, at most two "
+        "decimals). Required for property cases, payment orders and bankruptcy; optional where the Measures "
+        "give a fee without one; refused for kinds paid per case.",
+    )
+    procedure: Annotated[Any, WithJsonSchema({"type": "string", "enum": [p.value for p in FeeProcedure]})] = Field(
+        FeeProcedure.ORDINARY.value, description="ordinary (default) or simplified (halved, art. 16)."
+    )
+    closed_by: Annotated[Any, WithJsonSchema({"type": "string", "enum": [c.value for c in ClosedBy]})] = Field(
+        ClosedBy.JUDGMENT.value, description="judgment (default), mediation or withdrawal (halved, art. 15)."
+    )
+
+
+class FeeStepOut(Schema):
+    description: str = Field(..., description="The step in Chinese, e.g. 超过10,000元至100,000元的部分，按照2.5%交纳.")
+    description_en: str
+    from_: str | None = Field(None, alias="from", description="Lower bound of a band, yuan.")
+    to: str | None = Field(None, description="Upper bound of a band (null: none), yuan.")
+    rate: str | None = Field(None, description="A band's rate as an exact decimal, e.g. 0.025.")
+    base: str | None = Field(None, description="The part of the amount in the band, yuan.")
+    amount: str | None = Field(None, description="The band's fee, a flat fee, or the fee after an adjustment.")
+    min: str | None = Field(None, description="Low end of a range the province sets (after this step).")
+    max: str | None = Field(None, description="High end of a range the province sets (after this step).")
+
+
+class LitigationFeeOut(Schema):
+    kind: str
+    fee_type: str = Field(..., description="acceptance (案件受理费), application (申请费) or none (art. 8).")
+    amount: str | None
+    procedure: str
+    closed_by: str
+    fee: str | None = Field(..., description="The fee in yuan, or null where the Measures give a range.")
+    fee_min: str | None
+    fee_max: str | None
+    basis: list[str] = Field(..., description="The articles applied, e.g. 《诉讼费用交纳办法》第十三条第（一）项.")
+    basis_en: list[str]
+    steps: list[FeeStepOut]
+    schedule_version: str = Field(..., description="Version of the fee schedule used (see /rules/litigation-fees/).")
