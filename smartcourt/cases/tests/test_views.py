@@ -113,7 +113,19 @@ def test_missing_case_looks_like_forbidden_case(personas: Personas) -> None:
     forbidden = client.get(reverse("cases:detail", args=[personas.case.pk]))
     missing = client.get("/cases/00000000-0000-0000-0000-000000000000/")
     assert forbidden.status_code == missing.status_code == 404
-    assert forbidden.content == missing.content
+    # The 404 page is in the site's layout, which carries CSRF tokens that Django masks afresh on every
+    # response (BREACH) and the address asked for (the language switch returns to it): apart from those the
+    # two pages are byte for byte the same.
+    assert _variable_parts_removed(forbidden.content) == _variable_parts_removed(missing.content)
+    assert b"X-CSRFToken" in forbidden.content
+
+
+def _variable_parts_removed(content: bytes) -> bytes:
+    content = re.sub(rb'"X-CSRFToken": "[A-Za-z0-9]+"', b'"X-CSRFToken": ""', content)
+    content = re.sub(
+        rb'name="csrfmiddlewaretoken" value="[A-Za-z0-9]+"', b'name="csrfmiddlewaretoken" value=""', content
+    )
+    return re.sub(rb'name="next" value="/cases/[0-9a-f-]+/"', b'name="next" value=""', content)
 
 
 @pytest.mark.parametrize("url", ["/", "/cases/", "/cases/00000000-0000-0000-0000-000000000000/"])
