@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from django.utils.translation import gettext_lazy as _lazy
+
 from smartcourt.core.errors import DomainError
 
 _ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
@@ -56,23 +58,61 @@ _CREDIT_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 2
 _CREDIT_PATTERN = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
 
 
-def identity_number_problem(value: str) -> str | None:
-    """Why ``value`` is not a valid 18-digit resident identity number, or None if it is."""
+# Each problem once, with its English wording (the API's and the log's, unchanged) and the translatable
+# wording people read on pages and in translated API answers (``*_message``).
+_ID_PROBLEMS = {
+    "shape": ("must be 17 digits followed by a digit or X", _lazy("must be 17 digits followed by a digit or X")),
+    "region": (
+        "region code {region} is not a Chinese administrative division",
+        _lazy("region code %(region)s is not a Chinese administrative division"),
+    ),
+    "birth_date": (
+        "date of birth {born} is not a calendar date",
+        _lazy("date of birth %(born)s is not a calendar date"),
+    ),
+    "birth_range": ("date of birth {born} is out of range", _lazy("date of birth %(born)s is out of range")),
+    "check": ("check digit is {got}, expected {expected}", _lazy("check digit is %(got)s, expected %(expected)s")),
+}
+_CREDIT_PROBLEMS = {
+    "shape": (
+        "must be 18 characters: digits and capital letters other than I, O, S, V, Z",
+        _lazy("must be 18 characters: digits and capital letters other than I, O, S, V, Z"),
+    ),
+    "check": (
+        "check character is {got}, expected {expected}",
+        _lazy("check character is %(got)s, expected %(expected)s"),
+    ),
+}
+
+
+def _identity_problem(value: str) -> tuple[str, dict[str, str]] | None:
     if not _ID_PATTERN.match(value):
-        return "must be 17 digits followed by a digit or X"
+        return "shape", {}
     if int(value[:2]) not in _PROVINCES:
-        return f"region code {value[:6]} is not a Chinese administrative division"
+        return "region", {"region": value[:6]}
     try:
         born = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
-        return f"date of birth {value[6:14]} is not a calendar date"
+        return "birth_date", {"born": value[6:14]}
     if born.year < 1870 or born > dt.date.today():
-        return f"date of birth {value[6:14]} is out of range"
+        return "birth_range", {"born": value[6:14]}
     total = sum(int(digit) * weight for digit, weight in zip(value[:17], _ID_WEIGHTS, strict=True))
     expected = _ID_CHECK[total % 11]
     if value[17] != expected:
-        return f"check digit is {value[17]}, expected {expected}"
+        return "check", {"got": value[17], "expected": expected}
     return None
+
+
+def identity_number_problem(value: str) -> str | None:
+    """Why ``value`` is not a valid 18-digit resident identity number, or None if it is."""
+    found = _identity_problem(value)
+    return None if found is None else _ID_PROBLEMS[found[0]][0].format(**found[1])
+
+
+def identity_number_message(value: str) -> str | None:
+    """The same, in the user's language (for pages and forms), or None if the number is valid."""
+    found = _identity_problem(value)
+    return None if found is None else str(_ID_PROBLEMS[found[0]][1]) % found[1]
 
 
 def credit_code_check_char(stem: str) -> str:
@@ -81,14 +121,25 @@ def credit_code_check_char(stem: str) -> str:
     return _CREDIT_CHARS[(31 - total % 31) % 31]
 
 
-def credit_code_problem(value: str) -> str | None:
-    """Why ``value`` is not a valid unified social credit code, or None if it is."""
+def _credit_problem(value: str) -> tuple[str, dict[str, str]] | None:
     if not _CREDIT_PATTERN.match(value):
-        return "must be 18 characters: digits and capital letters other than I, O, S, V, Z"
+        return "shape", {}
     expected = credit_code_check_char(value[:17])
     if value[17] != expected:
-        return f"check character is {value[17]}, expected {expected}"
+        return "check", {"got": value[17], "expected": expected}
     return None
+
+
+def credit_code_problem(value: str) -> str | None:
+    """Why ``value`` is not a valid unified social credit code, or None if it is."""
+    found = _credit_problem(value)
+    return None if found is None else _CREDIT_PROBLEMS[found[0]][0].format(**found[1])
+
+
+def credit_code_message(value: str) -> str | None:
+    """The same, in the user's language, or None if the code is valid."""
+    found = _credit_problem(value)
+    return None if found is None else str(_CREDIT_PROBLEMS[found[0]][1]) % found[1]
 
 
 def normalise_identifier(value: str) -> str:

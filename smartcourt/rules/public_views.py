@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from smartcourt.core.errors import DomainError
+from smartcourt.rules.causes import cause_list, search_causes
 from smartcourt.rules.litigation_fees import (
     ClosedBy,
     FeeProcedure,
@@ -88,3 +89,32 @@ def litigation_fees(request: HttpRequest) -> HttpResponse:
             context["error"] = exc
             status = 422
     return render(request, "rules/litigation_fees.html", context, status=status)
+
+
+@require_GET
+def causes(request: HttpRequest) -> HttpResponse:
+    listing = cause_list()
+    english = _english()
+    query = request.GET.get("q", "").strip()
+    status = 200
+    error = None
+    try:
+        found = search_causes(query)
+    except DomainError as exc:
+        found, error, status = [], exc, 422
+    fee_labels = {kind: (rule.label_en if english else rule.label) for kind, rule in fee_schedule().kinds.items()}
+    context = {
+        "listing": listing,
+        "title": listing.title_en if english else listing.title,
+        "source": listing.source_en if english else listing.source,
+        "coverage": listing.coverage_en if english else listing.coverage,
+        "query": query,
+        "error": error,
+        "groups": [
+            {"part": part, "causes": [(c, fee_labels[c.fee_kind]) for c in found if c.part == part]}
+            for part in listing.parts
+            if any(c.part == part for c in found)
+        ],
+        "count": len(found),
+    }
+    return render(request, "rules/causes.html", context, status=status)

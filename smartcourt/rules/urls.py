@@ -6,6 +6,7 @@ app_name = "rules"
 
 urlpatterns = [
     path("litigation-fees/", public_views.litigation_fees, name="litigation_fees"),
+    path("causes/", public_views.causes, name="causes"),
     path("holidays/", views.holidays_now, name="holidays_now"),
     path("holidays/<int:year>/", views.holidays, name="holidays"),
     path("holidays/<int:year>/set/", views.set_holiday, name="set_holiday"),

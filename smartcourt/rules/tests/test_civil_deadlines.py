@@ -109,3 +109,15 @@ def test_the_fee_page_calculates_and_refuses_in_chinese(db: None) -> None:
     response = Client().get("/rules/litigation-fees/", {"kind": "property", "amount": "1.234"})
     assert response.status_code == 422
     assert "金额以元为单位，最多两位小数，例如 1234.50" in response.content.decode()
+
+
+def test_the_cause_list_is_public_searchable_with_source_and_version(db: None) -> None:
+    page = Client().get("/rules/causes/").content.decode()
+    assert "民事案件案由" in page and "法〔2020〕347号" in page and "2021-01-01" in page
+    assert "并非全部" in page  # says honestly that it is a selection
+    found = Client().get("/rules/causes/", {"q": "借款"})
+    rows = found.content.decode().count('data-testid="cause-row"')
+    assert rows == 2  # 借款合同纠纷 and 金融借款合同纠纷 (民间借贷纠纷 says 借贷)
+    assert "金融借款合同纠纷" in found.content.decode() and "离婚纠纷" not in found.content.decode()
+    too_long = Client().get("/rules/causes/", {"q": "借" * 51})
+    assert too_long.status_code == 422 and "最多50个字" in too_long.content.decode()
