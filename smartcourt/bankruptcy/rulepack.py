@@ -7,9 +7,15 @@ its completion, the statutory deadline that applies (a key of ``smartcourt.rules
 basis. The engine (actions.py) reads nothing but this data: no procedure has a code path of its own.
 
 Sources: /work/shared/reference/procedure.md (EBL 2006, SPC Interpretation III, SPC template collections).
-Bases and template names it marks [unverified] or [draft list] carry that mark here (``verified=False`` or
-``source``) and show it on the rule pack page and in its JSON. Compulsory liquidation is not in that reference
-at all: every article cited for it is [unverified], and smartcourt.rules has no deadline for it yet.
+Template names it marks [unverified] or [draft list] carry that mark here (``source``) and show it on the rule
+pack page and in its JSON. Every article cited was checked against the statute's text (issue 15.21): the EBL
+(2006), SPC Interpretation III (法释〔2019〕3号, 2020年修正), the SPC remuneration provisions (法释〔2007〕9号),
+and for compulsory liquidation the Company Law as revised in 2023 (in force 1 July 2024; dissolution and
+liquidation are arts. 229-242, where the 2018 text had arts. 180-190) and the SPC's Company Law
+Interpretation II (法释〔2008〕6号, 2020年修正), arts. 7-17 of which govern liquidation under the court. A basis
+added before it is checked carries ``verified=False`` (none does now); smartcourt.rules has no compulsory
+liquidation deadline yet (Company Law art. 235's 10/60 days run from the group's formation, which is not an
+anchor date of the deadline engine).
 """
 
 from __future__ import annotations
@@ -194,19 +200,25 @@ def interp3(zh: str, en: str, *, verified: bool = True) -> Basis:
 
 
 def company_law(zh: str, en: str) -> Basis:
-    # The reference does not cover compulsory liquidation: the 2023 Company Law's numbering is unverified.
-    return Basis(f"《公司法》（2023年修订）{zh}", f"Company Law (2023) {en}", verified=False)
+    # The Company Law as revised on 29 December 2023 (in force 1 July 2024): chapter 12, arts. 229-242.
+    return Basis(f"《公司法》（2023年修订）{zh}", f"Company Law (2023) {en}")
+
+
+def company_interp2(zh: str, en: str) -> Basis:
+    # The SPC's provisions on liquidation under the court (arts. 7-17), still in force beside the 2023 Law.
+    return Basis(
+        f"《最高人民法院关于适用〈中华人民共和国公司法〉若干问题的规定（二）》{zh}",
+        f"SPC Company Law Interpretation II {en}",
+    )
 
 
 SPC_MINUTES_2009 = Basis(
     "《最高人民法院关于审理公司强制清算案件工作座谈会纪要》（法发〔2009〕52号）",
     "SPC minutes on compulsory liquidation cases (Fa Fa [2009] No. 52)",
-    verified=False,
 )
 REMUNERATION_RULES = Basis(
-    "《最高人民法院关于审理企业破产案件确定管理人报酬的规定》（法释〔2007〕9号）",
-    "SPC provisions on administrator remuneration (Fa Shi [2007] No. 9)",
-    verified=False,
+    "《最高人民法院关于审理企业破产案件确定管理人报酬的规定》（法释〔2007〕9号）第四、六条",
+    "SPC provisions on administrator remuneration (Fa Shi [2007] No. 9) arts. 4, 6",
 )
 
 
@@ -246,7 +258,7 @@ N01 = Node(
     (
         ebl("第十、十一、十二条", "arts. 10-12"),
         ebl("第十六、二十条", "arts. 16, 20"),
-        ebl("第十九条", "art. 19", verified=False),
+        ebl("第十九条", "art. 19"),
     ),
     deadline_key="serve_acceptance",
     note_zh="受理裁定作出即记录完成；裁定书由立案受理环节归入电子卷宗",
@@ -364,7 +376,7 @@ N07 = Node(
         document("claims_table", "债权表", "Claims table"),
         attachment("review_notices", "债权审查结论通知书", "Notices of the review results", required=False),
     ),
-    (ebl("第五十七条", "art. 57"), interp3("第六条", "art. 6", verified=False)),
+    (ebl("第五十七条", "art. 57"), interp3("第六条", "art. 6")),
 )
 N08 = Node(
     "N08",
@@ -382,7 +394,7 @@ N08 = Node(
     (
         ebl("第五十八至六十六条", "arts. 58-66"),
         interp3("第八、十二条", "arts. 8, 12"),
-        interp3("第十一条", "art. 11", verified=False),
+        interp3("第十一条", "art. 11"),
     ),
     deadline_key="first_meeting",
     court_confirms=True,
@@ -453,7 +465,7 @@ N12 = Node(
     (
         ebl("第六十九条", "art. 69"),
         ebl("第一百零九至一百一十二条", "arts. 109-112"),
-        interp3("第十五条", "art. 15", verified=False),
+        interp3("第十五条", "art. 15"),
     ),
     note_zh="除债权人会议另有决议外，通过拍卖进行",
     note_en="By auction unless the creditors' meeting decides otherwise",
@@ -511,7 +523,7 @@ N15 = Node(
         document("termination_ruling", "民事裁定书（终结破产程序用）", "Ruling terminating the proceeding"),
         date_value("terminated_on", "终结裁定日期", "Date of the termination ruling", anchor="terminated_on"),
     ),
-    (ebl("第一百二十条", "art. 120"), ebl("第四十三条", "art. 43", verified=False)),
+    (ebl("第一百二十条", "art. 120"), ebl("第四十三条第四款", "art. 43(4)")),
     deadline_key="termination_ruling",
     note_zh="法院自收到请求之日起十五日内裁定并公告",
     note_en="The court rules within 15 days of the request and announces it",
@@ -543,7 +555,7 @@ N17 = Node(
         ),
         document("final_report", "关于管理人终止执行职务的报告", "Report on the end of the administrator's duties"),
     ),
-    (ebl("第一百二十二条", "art. 122", verified=False),),
+    (ebl("第一百二十二条", "art. 122"),),
     closes_proceeding=True,
     note_zh="注销登记完毕次日终止执行职务，但存在未决诉讼或仲裁的除外",
     note_en="Duties end the day after deregistration, unless litigation or arbitration is pending",
@@ -798,7 +810,9 @@ C01 = Node(
             "acceptance_ruling", "民事裁定书（受理强制清算申请用）", "Ruling accepting the application", required=False
         ),
     ),
-    (company_law("第二百三十三条", "art. 233"), SPC_MINUTES_2009),
+    # Art. 233: where the company must liquidate and no group is formed in time (or it does not liquidate), an
+    # interested party may apply and the court shall accept; Interp. II art. 7 lists when it is accepted.
+    (company_law("第二百三十三条", "art. 233"), company_interp2("第七条", "art. 7")),
 )
 C02 = Node(
     "C02",
@@ -816,7 +830,10 @@ C02 = Node(
             required=False,
         ),
     ),
-    (company_law("第二百三十三条", "art. 233"), SPC_MINUTES_2009),
+    # Art. 233: the court designates the persons who form the group; Interp. II art. 8 says who may be chosen
+    # (shareholders, directors, supervisors, officers, intermediary firms and their qualified staff), art. 9 when
+    # the court replaces a member.
+    (company_law("第二百三十三条", "art. 233"), company_interp2("第八、九条", "arts. 8, 9")),
 )
 C03 = Node(
     "C03",
@@ -829,10 +846,11 @@ C03 = Node(
         document("creditor_notice", "通知书（通知债权人申报债权用）", "Notice to creditors"),
         document("announcement", "清算公告", "Liquidation announcement"),
     ),
-    (company_law("第二百三十五条", "art. 235"),),
-    note_zh="清算组成立之日起十日内通知债权人，六十日内公告 [unverified]；规则库尚无此期限",
-    note_en="Creditors notified within 10 days of the group's formation, announced within 60 [unverified]; "
-    "smartcourt.rules has no deadline for it yet",
+    (company_law("第二百三十五条第一款", "art. 235(1)"), company_interp2("第十一条", "art. 11")),
+    note_zh="清算组自成立之日起十日内通知债权人，六十日内在报纸上或者国家企业信用信息公示系统公告；规则库尚无此期限",
+    note_en="Creditors are notified within 10 days of the group's formation and the liquidation announced within 60, "
+    "in a newspaper or the National Enterprise Credit Information Publicity System; smartcourt.rules has no "
+    "deadline for it yet",
 )
 C04 = Node(
     "C04",
@@ -842,7 +860,9 @@ C04 = Node(
     ADMINISTRATOR,
     ("C02",),
     (attachment("takeover_inventory", "接管清单（财产、印章、账簿、文书）", "Inventory of property, seals, books"),),
-    (SPC_MINUTES_2009,),
+    # The group's powers during liquidation (art. 234: clear the property, wind up pending business, represent the
+    # company in litigation) presuppose holding the property, seals and books.
+    (company_law("第二百三十四条", "art. 234"), SPC_MINUTES_2009),
 )
 C05 = Node(
     "C05",
@@ -855,7 +875,7 @@ C05 = Node(
         document("balance_sheet", "资产负债表", "Balance sheet"),
         document("property_list", "财产清单", "List of property"),
     ),
-    (company_law("第二百三十四条", "art. 234"),),
+    (company_law("第二百三十四条第一项", "art. 234(1)"),),
 )
 C06 = Node(
     "C06",
@@ -865,9 +885,12 @@ C06 = Node(
     ADMINISTRATOR,
     ("C03",),
     (attachment("claims_register", "债权登记册", "Register of claims"),),
-    (company_law("第二百三十五条", "art. 235"),),
-    note_zh="债权人接到通知之日起三十日内、未接到通知的自公告之日起四十五日内申报 [unverified]",
-    note_en="Within 30 days of the notice, or 45 days of the announcement for creditors not notified [unverified]",
+    # Art. 235(2)-(3): declaration, registration, no payment during the period; Interp. II art. 12 (objection to
+    # the group's verification, then suit), art. 13 (a late claim is registered until the liquidation ends).
+    (company_law("第二百三十五条第二、三款", "art. 235(2)-(3)"), company_interp2("第十二、十三条", "arts. 12, 13")),
+    note_zh="债权人自接到通知之日起三十日内、未接到通知的自公告之日起四十五日内申报；申报期间不得清偿",
+    note_en="Within 30 days of the notice, or 45 days of the announcement for creditors not notified; no creditor "
+    "is paid during the declaration period",
 )
 C07 = Node(
     "C07",
@@ -877,7 +900,12 @@ C07 = Node(
     ADMINISTRATOR,
     ("C04", "C05", "C06"),
     (document("liquidation_plan", "清算方案", "Liquidation plan"),),
-    (company_law("第二百三十六条", "art. 236"), SPC_MINUTES_2009),
+    # Art. 236(1): the plan is confirmed by the court (Interp. II art. 15); art. 237: property that cannot pay the
+    # debts means a bankruptcy application (Interp. II art. 17: unless every creditor agrees a repayment plan).
+    (
+        company_law("第二百三十六条第一款、第二百三十七条", "arts. 236(1), 237"),
+        company_interp2("第十五、十七条", "arts. 15, 17"),
+    ),
     court_confirms=True,
     note_zh="清算方案报人民法院确认；财产不足清偿债务的，应依法申请破产",
     note_en="The plan is confirmed by the court; if the property cannot pay the debts, bankruptcy must be applied for",
@@ -890,7 +918,8 @@ C08 = Node(
     ADMINISTRATOR,
     ("C07",),
     (document("distribution_report", "清算财产分配情况报告", "Report on the distribution"),),
-    (company_law("第二百三十六条", "art. 236"),),
+    # Art. 236(2): costs, wages, social insurance and statutory compensation, taxes, debts; the rest to members.
+    (company_law("第二百三十六条第二、三款", "art. 236(2)-(3)"),),
 )
 C09 = Node(
     "C09",
@@ -904,7 +933,9 @@ C09 = Node(
         document("termination_ruling", "民事裁定书（终结强制清算程序用）", "Ruling terminating the liquidation"),
         date_value("terminated_on", "终结裁定日期", "Date of the termination ruling", anchor="terminated_on"),
     ),
-    (company_law("第二百三十九条", "art. 239"), SPC_MINUTES_2009),
+    # Art. 239: the group's report is confirmed by the court; Interp. II art. 16: six months from the group's
+    # formation unless the court extends it.
+    (company_law("第二百三十九条", "art. 239"), company_interp2("第十六条", "art. 16"), SPC_MINUTES_2009),
 )
 C10 = Node(
     "C10",
@@ -990,7 +1021,11 @@ PROCEDURE_DEFS: tuple[ProcedureDef, ...] = (
         opening_nodes=("C01",),
         opening_anchors=("accepted_on",),
         appointment_node="C02",
-        basis=(company_law("第二百三十一至二百四十二条", "arts. 231-242"), SPC_MINUTES_2009),
+        basis=(
+            company_law("第十二章（第二百二十九至二百四十二条）", "chapter 12 (arts. 229-242)"),
+            company_interp2("第七至十七条", "arts. 7-17"),
+            SPC_MINUTES_2009,
+        ),
     ),
 )
 PROCEDURES: Mapping[str, ProcedureDef] = MappingProxyType({proc.key.value: proc for proc in PROCEDURE_DEFS})

@@ -80,6 +80,8 @@ def test_rule_pack_page_is_public(personas: Personas, name: str | None) -> None:
     for key in ("liquidation", "reorganisation", "settlement", "compulsory_liquidation"):
         assert f'data-testid="procedure-{key}"' in html
     assert html.count('data-node="N') >= 17 + 9 + 7
+    # Every article is verified (issue 15.21): no basis carries the badge; template names still may.
+    assert 'data-testid="basis-unverified"' not in html
 
 
 @pytest.mark.parametrize("name", ALL_PERSONAS)

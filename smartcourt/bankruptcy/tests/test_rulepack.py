@@ -74,13 +74,32 @@ def test_statutory_deadlines_are_the_rules_apps() -> None:
     assert liquidation.node("N09").deadline_key is None
 
 
-def test_compulsory_liquidation_is_a_shorter_flow_with_unverified_articles() -> None:
+def test_compulsory_liquidation_is_a_shorter_flow_citing_the_2023_company_law() -> None:
     compulsory = get_procedure("compulsory_liquidation")
     assert len(compulsory.nodes) == 10
     assert compulsory.case_type == "liquidation"
-    assert all(not basis.verified for node in compulsory.nodes for basis in node.basis)
+    # Issue 15.21: each node cites the Company Law (2023) article (or the SPC Interpretation II article) that
+    # governs it, checked against the text; the badge is gone.
+    assert all(basis.verified for node in compulsory.nodes for basis in node.basis)
+    cited = {node.key: [basis.text_zh for basis in node.basis] for node in compulsory.nodes}
+    interp2 = "《最高人民法院关于适用〈中华人民共和国公司法〉若干问题的规定（二）》"
+    assert cited["C01"] == ["《公司法》（2023年修订）第二百三十三条", f"{interp2}第七条"]
+    assert cited["C03"] == ["《公司法》（2023年修订）第二百三十五条第一款", f"{interp2}第十一条"]
+    assert cited["C07"] == ["《公司法》（2023年修订）第二百三十六条第一款、第二百三十七条", f"{interp2}第十五、十七条"]
+    assert cited["C10"] == ["《公司法》（2023年修订）第二百三十九条"]
+    # No node of it cites the 2018 numbering (arts. 180-190) any more.
+    assert not any("第一百八十" in text or "第一百九十" in text for texts in cited.values() for text in texts)
+    assert "[unverified]" not in compulsory.node("C03").note_zh + compulsory.node("C03").note_en
     # smartcourt.rules has no compulsory-liquidation deadlines yet (reported, none invented here).
     assert all(node.deadline_key is None for node in compulsory.nodes)
+
+
+def test_no_citation_in_the_pack_is_left_unverified() -> None:
+    for proc in PROCEDURE_DEFS:
+        bases = [*proc.basis, *(proc.conversion.basis if proc.conversion else ())]
+        bases += [basis for node in proc.nodes for basis in node.basis]
+        assert [basis.text_zh for basis in bases if not basis.verified] == [], proc.key
+        assert not any("unverified" in node.note_zh + node.note_en for node in proc.nodes), proc.key
 
 
 def test_every_node_names_actor_operator_outputs_and_basis() -> None:
@@ -138,5 +157,5 @@ def test_the_pack_as_data_carries_deadlines_and_verification_marks() -> None:
     assert n03["predecessors"] == ["N02"]
     n17 = next(node for node in liquidation["nodes"] if node["key"] == "N17")
     assert n17["basis"] == [
-        {"text": "《企业破产法》第一百二十二条", "text_en": "Enterprise Bankruptcy Law art. 122", "verified": False}
+        {"text": "《企业破产法》第一百二十二条", "text_en": "Enterprise Bankruptcy Law art. 122", "verified": True}
     ]
