@@ -71,7 +71,11 @@ class _Cast:
 
 
 def _cast() -> _Cast:
-    nantong = _organisation(OrganisationKind.COURT, "南通市中级人民法院", short_name="南通中院", court_code="苏06")
+    # The provincial high court: the court an appeal from a ruling of 南通中院 goes to (EBL art. 12).
+    jiangsu = _organisation(OrganisationKind.COURT, "江苏省高级人民法院", short_name="江苏高院", court_code="苏")
+    nantong = _organisation(
+        OrganisationKind.COURT, "南通市中级人民法院", short_name="南通中院", court_code="苏06", parent=jiangsu
+    )
     rudong = _organisation(
         OrganisationKind.COURT, "如东县人民法院", short_name="如东法院", court_code="苏0623", parent=nantong
     )

@@ -7,10 +7,14 @@ from typing import Any
 
 from django.utils import timezone
 
+from smartcourt.accounts.models import Organisation
 from smartcourt.administrators.models import Appointment
+from smartcourt.audit.models import AuditEvent
+from smartcourt.bankruptcy.acceptance import REVIEW_CASE_TYPES, application_of
 from smartcourt.bankruptcy.models import Proceeding
 from smartcourt.cases.choices import MemberRole, PartyRole
 from smartcourt.cases.models import Case, Party
+from smartcourt.core.errors import DomainError, NotFound
 
 # Every name a template may use, with what it means (shown to template editors).
 PLACEHOLDERS: dict[str, str] = {
@@ -21,6 +25,12 @@ PLACEHOLDERS: dict[str, str] = {
     "debtor_credit_code": "债务人统一社会信用代码",
     "debtor_address": "债务人住所地",
     "applicant_name": "申请人",
+    "applicant_position": "申请人地位: debtor 债务人自行申请 / adverse 债权人（强制清算亦可为股东）申请 / "
+    "liquidator 清算责任人申请",
+    "procedure": "程序: liquidation 破产清算 / reorganisation 重整 / settlement 和解 / compulsory_liquidation 强制清算",
+    "procedure_name": "程序名称, e.g. 破产清算",
+    "appeal_court_name": "上一级人民法院（上诉法院）; 未登记上级法院时为空",
+    "ruling_reasons": "法官裁定不予受理时记录的理由",
     "filed_on": "收案日期 (date)",
     "accepted_on": "受理日期 (date)",
     "announced_on": "受理公告日期 (date)",
@@ -49,10 +59,64 @@ def _date(value: object) -> dt.date | None:
     return None
 
 
+# As printed in the court's documents.
+PROCEDURE_NAMES: dict[str, str] = {
+    "liquidation": "破产清算",
+    "reorganisation": "重整",
+    "settlement": "和解",
+    "compulsory_liquidation": "强制清算",
+}
+
+
+def appeal_court(court: Organisation) -> Organisation | None:
+    """The court an appeal from ``court``'s ruling goes to: the court at the next level up (EBL art. 12; the
+    same for compulsory liquidation), from the court hierarchy (Organisation.parent)."""
+    return court.parent
+
+
+def _application_facts(case: Case) -> tuple[str, str]:
+    """(procedure, applicant position) of the application ``case`` was opened on (or is the review case of).
+    A case opened without a review case (a converted or migrated one) takes its proceeding's procedure, and
+    its applicant is the debtor unless it records one."""
+    review = case if case.case_type in REVIEW_CASE_TYPES else case.origin
+    if review is not None and review.case_type in REVIEW_CASE_TYPES:
+        try:
+            application = application_of(review)
+        except (NotFound, DomainError):
+            application = None
+        if application is not None:
+            if application.applicant is None:
+                position = "debtor"
+            else:
+                position = "adverse" if application.adversarial else "liquidator"
+            return application.procedure, position
+    proceeding = Proceeding.objects.filter(case=case).first()
+    procedure = proceeding.procedure if proceeding is not None else ""
+    has_applicant = case.parties.filter(role=PartyRole.APPLICANT).exists()
+    return procedure, "adverse" if has_applicant else "debtor"
+
+
+def _ruling_reasons(case: Case) -> str:
+    """The reasons the judge gave when ruling on the application (the audit event keeps them whole)."""
+    review_id = case.pk if case.case_type in REVIEW_CASE_TYPES else case.origin_id
+    if review_id is None:
+        return ""
+    event = AuditEvent.objects.filter(action="bankruptcy.application_ruled", case_id=review_id).order_by("-seq").first()
+    reasons = (event.after or {}).get("reasons", "") if event is not None else ""
+    return reasons if isinstance(reasons, str) else ""
+
+
 def document_context(case: Case) -> dict[str, Any]:
     """The values of PLACEHOLDERS for ``case``; what the case does not know yet is None (printed blank)."""
     parties = list(case.parties.all())
-    debtor = next((p for p in parties if p.role == PartyRole.DEBTOR), None)
+    # The company is the debtor of an accepted case and of a review case its liquidators applied in; in a
+    # review case a creditor or a shareholder applied in, it is the respondent; in a review case the company
+    # applied in itself, it is the (only) applicant.
+    debtor = next((p for p in parties if p.role == PartyRole.DEBTOR), None) or next(
+        (p for p in parties if p.role == PartyRole.RESPONDENT), None
+    )
+    if debtor is None and case.case_type in REVIEW_CASE_TYPES:
+        debtor = next((p for p in parties if p.role == PartyRole.APPLICANT), None)
     applicant = next((p for p in parties if p.role == PartyRole.APPLICANT), None)
     if applicant is None and case.origin_id is not None:
         # The application was made in the review case (破申 / 强清申) that this case grew out of.
@@ -74,6 +138,8 @@ def document_context(case: Case) -> dict[str, Any]:
     clerk = next((m.user.full_name for m in members if m.role == MemberRole.CLERK and m.user is not None), "")
     creditors = sorted({p.name for p in parties if p.role == PartyRole.CREDITOR})
     accepted_on = _date(anchors.get("accepted_on")) or case.accepted_on
+    procedure, position = _application_facts(case)
+    upper = appeal_court(case.court)
     return {
         "case_number": case.number,
         "case_title": case.title,
@@ -82,6 +148,11 @@ def document_context(case: Case) -> dict[str, Any]:
         "debtor_credit_code": debtor.credit_code if debtor else "",
         "debtor_address": debtor.address if debtor else "",
         "applicant_name": applicant.name if applicant else (debtor.name if debtor else ""),
+        "applicant_position": position,
+        "procedure": procedure,
+        "procedure_name": PROCEDURE_NAMES.get(procedure, ""),
+        "appeal_court_name": upper.name if upper is not None else "",
+        "ruling_reasons": _ruling_reasons(case),
         "filed_on": case.filed_on,
         "accepted_on": accepted_on,
         "announced_on": _date(anchors.get("announced_on")),
@@ -109,6 +180,11 @@ def sample_context() -> dict[str, Any]:
         "debtor_credit_code": "914403001922038216",
         "debtor_address": "江苏省如东县掘港镇某某路1号",
         "applicant_name": "南通某某材料有限公司",
+        "applicant_position": "adverse",
+        "procedure": "liquidation",
+        "procedure_name": "破产清算",
+        "appeal_court_name": "江苏省南通市中级人民法院",
+        "ruling_reasons": "",
         "filed_on": dt.date(2026, 3, 2),
         "accepted_on": dt.date(2026, 3, 9),
         "announced_on": dt.date(2026, 3, 20),

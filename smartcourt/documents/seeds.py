@@ -21,39 +21,46 @@ class Seed(NamedTuple):
 COURT = "court"
 ADMINISTRATOR = "administrator"
 
-_PARTIES = """<p>申请人：{{ applicant_name }}。</p>
-<p>被申请人（债务人）：{{ debtor_name }}，统一社会信用代码{{ debtor_credit_code }}{% if debtor_address %}，住所地{{ debtor_address }}{% endif %}。</p>
+# Issue 15.17: the rulings on an application are written for the procedure applied for and for who applied
+# (the debtor itself is "申请人", never "申请人甲以被申请人甲"), and an appeal goes to the court at the next
+# level up from the one that rules (EBL art. 12), read from the court hierarchy.
+_PARTIES = """{% if applicant_position == "debtor" %}<p>申请人（{% if procedure == "compulsory_liquidation" %}被清算公司{% else %}债务人{% endif %}）：{{ debtor_name }}，统一社会信用代码{{ debtor_credit_code }}{% if debtor_address %}，住所地{{ debtor_address }}{% endif %}。</p>
+{% else %}<p>申请人：{{ applicant_name }}。</p>
+<p>被申请人{% if procedure != "compulsory_liquidation" %}（债务人）{% endif %}：{{ debtor_name }}，统一社会信用代码{{ debtor_credit_code }}{% if debtor_address %}，住所地{{ debtor_address }}{% endif %}。</p>
+{% endif %}"""
+
+_ACCEPTANCE = """
+{% if procedure == "compulsory_liquidation" %}<p>{{ filed_on|cn_date }}，申请人{{ applicant_name }}以被申请人{{ debtor_name }}已经解散，但逾期不成立清算组进行清算为由，向本院申请指定清算组对{{ debtor_name }}进行清算。</p>
+<p>本院经审查认为，{{ debtor_name }}已经解散，应当清算而逾期不成立清算组进行清算，申请人作为利害关系人申请本院指定清算组进行清算，符合法律规定。依照《中华人民共和国公司法》第二百三十三条，《最高人民法院关于适用〈中华人民共和国公司法〉若干问题的规定（二）》第七条之规定，裁定如下：</p>
+<p class="order">受理申请人{{ applicant_name }}对被申请人{{ debtor_name }}的强制清算申请。</p>
+{% elif applicant_position == "debtor" %}<p>{{ filed_on|cn_date }}，申请人{{ debtor_name }}以其不能清偿到期债务，并且资产不足以清偿全部债务或者明显缺乏清偿能力为由，向本院申请{% if procedure == "reorganisation" %}重整{% elif procedure == "settlement" %}和解，并提交了和解协议草案{% else %}破产清算{% endif %}。</p>
+<p>本院经审查认为，{{ debtor_name }}不能清偿到期债务，并且资产不足以清偿全部债务或者明显缺乏清偿能力，具备破产原因{% if procedure == "reorganisation" %}，且具有重整价值和重整可能{% elif procedure == "settlement" %}，其和解申请及和解协议草案符合法律规定{% endif %}。依照《中华人民共和国企业破产法》{% if procedure == "reorganisation" %}第二条、第七条第一款、第十条第二款、第七十条第一款、第七十一条{% elif procedure == "settlement" %}第二条第一款、第七条第一款、第十条第二款、第九十五条第一款、第九十六条第一款{% else %}第二条第一款、第七条第一款、第十条第二款{% endif %}之规定，裁定如下：</p>
+{% if procedure == "reorganisation" %}<p class="order">一、受理{{ debtor_name }}的重整申请；</p>
+<p class="order">二、对{{ debtor_name }}进行重整。</p>
+{% elif procedure == "settlement" %}<p class="order">一、受理{{ debtor_name }}的和解申请；</p>
+<p class="order">二、对{{ debtor_name }}进行和解。</p>
+{% else %}<p class="order">受理{{ debtor_name }}的破产清算申请。</p>
+{% endif %}{% elif applicant_position == "liquidator" %}<p>{{ filed_on|cn_date }}，申请人{{ applicant_name }}作为依法负有清算责任的人，以被申请人{{ debtor_name }}已解散但未清算完毕，资产不足以清偿债务为由，向本院申请对{{ debtor_name }}进行破产清算。</p>
+<p>本院经审查认为，{{ debtor_name }}已解散但未清算完毕，资产不足以清偿债务，申请人依法负有清算责任，其申请符合法律规定。依照《中华人民共和国企业破产法》第二条第一款、第七条第三款、第十条第二款之规定，裁定如下：</p>
+<p class="order">受理申请人{{ applicant_name }}对被申请人{{ debtor_name }}的破产清算申请。</p>
+{% else %}<p>{{ filed_on|cn_date }}，申请人{{ applicant_name }}以被申请人{{ debtor_name }}不能清偿到期债务为由，向本院申请对{{ debtor_name }}进行{% if procedure == "reorganisation" %}重整{% else %}破产清算{% endif %}。本院依法通知了被申请人。</p>
+<p>本院经审查认为，申请人对被申请人享有到期债权，{{ debtor_name }}不能清偿到期债务{% if procedure == "reorganisation" %}，且具有重整价值和重整可能{% endif %}，申请人的申请符合法律规定。依照《中华人民共和国企业破产法》{% if procedure == "reorganisation" %}第二条、第七条第二款、第十条第一款、第七十条第一款、第七十一条{% else %}第二条第一款、第七条第二款、第十条第一款{% endif %}之规定，裁定如下：</p>
+{% if procedure == "reorganisation" %}<p class="order">一、受理申请人{{ applicant_name }}对被申请人{{ debtor_name }}的重整申请；</p>
+<p class="order">二、对{{ debtor_name }}进行重整。</p>
+{% else %}<p class="order">受理申请人{{ applicant_name }}对被申请人{{ debtor_name }}的破产清算申请。</p>
+{% endif %}{% endif %}<p>本裁定自即日起生效。</p>
+"""
+
+_REJECTION = """
+<p>{{ filed_on|cn_date }}，申请人{% if applicant_position == "debtor" %}{{ debtor_name }}向本院申请{% if procedure == "reorganisation" %}重整{% elif procedure == "settlement" %}和解{% else %}破产清算{% endif %}{% elif procedure == "compulsory_liquidation" %}{{ applicant_name }}向本院申请指定清算组对被申请人{{ debtor_name }}进行强制清算{% else %}{{ applicant_name }}向本院申请对被申请人{{ debtor_name }}进行{{ procedure_name }}{% endif %}。</p>
+<p>本院经审查认为，{% if ruling_reasons %}{{ ruling_reasons }}{% else %}申请人的申请不符合法律规定的受理条件{% endif %}。依照{% if procedure == "compulsory_liquidation" %}《中华人民共和国公司法》第二百三十三条，《最高人民法院关于适用〈中华人民共和国公司法〉若干问题的规定（二）》第七条{% else %}《中华人民共和国企业破产法》第十二条第一款{% endif %}之规定，裁定如下：</p>
+<p class="order">对{% if applicant_position == "debtor" %}{{ debtor_name }}{% else %}申请人{{ applicant_name }}{% endif %}的{% if procedure == "compulsory_liquidation" %}强制清算{% else %}{{ procedure_name }}{% endif %}申请，不予受理。</p>
+<p>如不服本裁定，可以在裁定书送达之日起十日内，向本院递交上诉状，上诉于{% if appeal_court_name %}{{ appeal_court_name }}{% else %}上一级人民法院{% endif %}。</p>
 """
 
 SEEDS: tuple[Seed, ...] = (
-    Seed(
-        "acceptance_ruling",
-        "受理破产申请民事裁定书",
-        "民事裁定书",
-        COURT,
-        ("N01",),
-        _PARTIES
-        + """
-<p>{{ filed_on|cn_date }}，申请人{{ applicant_name }}以被申请人{{ debtor_name }}不能清偿到期债务，并且资产不足以清偿全部债务、明显缺乏清偿能力为由，向本院申请对{{ debtor_name }}进行破产清算。</p>
-<p>本院经审查认为，被申请人{{ debtor_name }}不能清偿到期债务，并且资产不足以清偿全部债务，具备破产原因，申请人的申请符合法律规定。依照《中华人民共和国企业破产法》第二条第一款、第七条第二款、第十条第一款之规定，裁定如下：</p>
-<p class="order">受理申请人{{ applicant_name }}对被申请人{{ debtor_name }}的破产清算申请。</p>
-<p>本裁定自即日起生效。</p>
-""",
-    ),
-    Seed(
-        "rejection_ruling",
-        "不予受理破产申请民事裁定书",
-        "民事裁定书",
-        COURT,
-        ("N01",),
-        _PARTIES
-        + """
-<p>{{ filed_on|cn_date }}，申请人{{ applicant_name }}向本院申请对被申请人{{ debtor_name }}进行破产清算。</p>
-<p>本院经审查认为，申请人提交的证据不足以证明被申请人具备《中华人民共和国企业破产法》第二条规定的破产原因。依照《中华人民共和国企业破产法》第十二条第一款之规定，裁定如下：</p>
-<p class="order">对申请人{{ applicant_name }}的破产清算申请，不予受理。</p>
-<p>如不服本裁定，可以在裁定书送达之日起十日内，向本院递交上诉状，上诉于江苏省南通市中级人民法院。</p>
-""",
-    ),
+    Seed("acceptance_ruling", "受理破产申请民事裁定书", "民事裁定书", COURT, ("N01", "C01"), _PARTIES + _ACCEPTANCE),
+    Seed("rejection_ruling", "不予受理破产申请民事裁定书", "民事裁定书", COURT, ("N01", "C01"), _PARTIES + _REJECTION),
     Seed(
         "appointment_decision",
         "指定管理人决定书",

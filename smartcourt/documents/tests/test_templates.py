@@ -41,7 +41,11 @@ def test_seeded_library_has_every_template_of_the_issue_and_each_checks() -> Non
     for seed in SEEDS:
         check_template(seed.body)
         template = DocumentTemplate.objects.get(key=seed.key)
-        assert template.current_version is not None and template.current_version.number == 1
+        # The library carries the seed's current text: version 1 in a new database, or the version migration
+        # 0005 added where the seeded rulings predate issue 15.17 (so ``number`` may be 2 there).
+        assert template.current_version is not None
+        assert template.current_version.body == seed.body.strip() + "\n"
+        assert template.current_version.number in {1, 2}
         assert template.node_keys
 
 
@@ -72,9 +76,10 @@ def test_new_version_becomes_current_and_is_audited(personas: Any) -> None:
         actor=personas.court_admin, template_key="acceptance_ruling", body="<p>{{ debtor_name }}</p>", note="short"
     )
     template.refresh_from_db()
-    assert version.number == 2
+    # Relative to the version the database has (1, or 2 where migration 0005 revised the seeded ruling).
+    assert first is not None and version.number == first.number + 1
     assert template.current_version == version
-    assert TemplateVersion.objects.filter(template=template).count() == 2
+    assert TemplateVersion.objects.filter(template=template).count() == first.number + 1
     assert first is not None and TemplateVersion.objects.get(pk=first.pk).body == first.body
     assert AuditEvent.objects.count() == events + 1
     assert AuditEvent.objects.latest("seq").action == "documents.template_version_saved"
