@@ -97,9 +97,10 @@ def deposits_of(user: User) -> QuerySet[Deposit]:
 
 
 def get_deposit_for(user: User, deposit_id: uuid.UUID | str) -> Deposit:
-    """A deposit ``user`` may see (the depositor, court staff); NotFound for missing and hidden alike."""
+    """A deposit ``user`` may see (the depositor; court staff where it is filed in a case of their court);
+    NotFound for missing and hidden alike."""
     deposit = Deposit.objects.select_related("depositor").filter(pk=deposit_id).first()
-    if deposit is None or not can_see_deposit(user, deposit.depositor_id):
+    if deposit is None or not can_see_deposit(user, depositor_id=deposit.depositor_id, sha256=deposit.sha256):
         raise NotFound(_("No such deposit"))
     return deposit
 

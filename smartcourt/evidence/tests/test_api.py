@@ -202,16 +202,28 @@ def test_deposits_need_a_signed_in_user_and_a_size_limit(personas: Personas, set
 
 
 @pytest.mark.django_db
-def test_a_receipt_is_for_the_depositor_and_court_staff_only(personas: Personas) -> None:
+def test_a_receipt_is_for_the_depositor_and_the_staff_of_the_court_where_it_is_filed(personas: Personas) -> None:
     p = personas
-    response = client_for(p.creditor_a).post("/api/v1/evidence/deposits", {"sha256": "c" * 64})
+    digest = hashlib.sha256(PDF).hexdigest()
+    response = client_for(p.creditor_a).post("/api/v1/evidence/deposits", {"sha256": digest})
     deposit_id = response.json()["subject"]["id"]
     url = f"/api/v1/evidence/deposits/{deposit_id}/receipt"
-    for user in (p.creditor_a, p.judge, p.court_admin, p.outsider):
-        assert client_for(user).get(url).status_code == 200
-    for user in (p.creditor_b, p.administrator, p.bank_operator):
+    before = counts()
+    # A private deposit: court staff of any court do not see it until it is filed in a case of their court.
+    assert client_for(p.creditor_a).get(url).status_code == 200
+    for user in (p.judge, p.court_admin, p.outsider, p.creditor_b, p.administrator, p.bank_operator):
         response = client_for(user).get(url)
         assert (response.status_code, error(response)["code"]) == (404, "not_found")
+    assert counts() == before
+    # Filed in the Rudong case: Rudong's staff check its receipt; Haimen's clerk still does not see it.
+    file_entry(actor=p.administrator, case=p.case, kind=EntryKind.REPORT, title="证据", content=PDF, filename="e.pdf")
+    for user in (p.creditor_a, p.judge, p.court_admin):
+        assert client_for(user).get(url).status_code == 200
+    before = counts()
+    for user in (p.outsider, p.creditor_b, p.administrator, p.bank_operator):
+        response = client_for(user).get(url)
+        assert (response.status_code, error(response)["code"]) == (404, "not_found")
+    assert counts() == before
     assert client_for(p.creditor_b).get("/api/v1/evidence/deposits").json() == []
 
 

@@ -177,7 +177,9 @@ def test_a_depositor_deposits_on_the_page_and_prints_a_pdf_receipt_that_verifies
 
     json_receipt = client.get(f"/evidence/deposits/{deposit.pk}/receipt")
     assert json_receipt.json()["leaf"]["index"] == deposit.leaf_index
-    assert client_for(personas.creditor_b).get(f"/evidence/deposits/{deposit.pk}/receipt").status_code == 404
+    # Private to the depositor while no case of a court holds it: court staff do not read it either.
+    for other in (personas.creditor_b, personas.judge, personas.outsider):
+        assert client_for(other).get(f"/evidence/deposits/{deposit.pk}/receipt").status_code == 404
 
 
 @pytest.mark.django_db
