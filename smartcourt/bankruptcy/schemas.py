@@ -10,6 +10,7 @@ from ninja import Field, Schema
 from pydantic import ConfigDict
 
 from smartcourt.cases.schemas import ErrorOut
+from smartcourt.core.schemas import MAX_VERSION
 
 __all__ = ["ErrorOut"]
 
@@ -19,7 +20,7 @@ class VersionIn(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
-    version: int | None = Field(None, ge=1, description="The node's version as you last read it.")
+    version: int | None = Field(None, ge=1, le=MAX_VERSION, description="The node's version as you last read it.")
 
 
 class ReturnIn(VersionIn):

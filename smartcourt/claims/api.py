@@ -56,6 +56,7 @@ from smartcourt.claims.selectors import (
 )
 from smartcourt.core.identifiers import mask_identity_number
 from smartcourt.core.money import fen_to_yuan
+from smartcourt.core.schemas import MAX_OFFSET
 
 router = Router(tags=["claims"])
 
@@ -127,10 +128,12 @@ def _detail(claim: Claim) -> dict[str, Any]:
     summary="Claims of a case: all of them for the court and the administrator, his own for a creditor",
     operation_id="list_claims",
 )
-def list_claims(request: HttpRequest, case_id: uuid.UUID, offset: int = 0) -> list[dict[str, Any]]:
+def list_claims(
+    request: HttpRequest, case_id: uuid.UUID, offset: int = Query(0, ge=0, le=MAX_OFFSET)
+) -> list[dict[str, Any]]:
     user = _user(request)
     case = get_case_for(user, case_id)
-    return [_claim(claim) for claim in claims_of_case(user, case)[max(offset, 0) : max(offset, 0) + MAX_LIST]]
+    return [_claim(claim) for claim in claims_of_case(user, case)[offset : offset + MAX_LIST]]
 
 
 @router.post(
@@ -310,7 +313,10 @@ def _employee_objection(objection: EmployeeObjection) -> dict[str, Any]:
     operation_id="list_employee_claims",
 )
 def employees(
-    request: HttpRequest, case_id: uuid.UUID, offset: int = Query(0, ge=0), q: str = Query("", max_length=50)
+    request: HttpRequest,
+    case_id: uuid.UUID,
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
+    q: str = Query("", max_length=50),
 ) -> dict[str, Any]:
     user = _user(request)
     case = get_case_for(user, case_id)

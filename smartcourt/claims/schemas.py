@@ -9,6 +9,7 @@ from typing import Any
 from ninja import Field, Schema
 
 from smartcourt.claims.choices import ClaimNature, ClaimStatus, CreditorKind, DayCount, Liability, ResolutionBasis
+from smartcourt.core.schemas import MAX_VERSION
 
 
 class DeclarationIn(Schema):
@@ -39,7 +40,7 @@ class ReviewIn(Schema):
     reasons: dict[str, str] = Field(
         default_factory=dict, description="principal/interest/penalties/costs/nature/general"
     )
-    version: int | None = Field(None, ge=1)
+    version: int | None = Field(None, ge=1, le=MAX_VERSION)
 
 
 class ObjectionIn(Schema):
@@ -165,7 +166,7 @@ class EmployeeAnswerIn(Schema):
     answer: str = Field(min_length=1, max_length=1000)
     corrected_wages: str = Field("", max_length=20)
     corrected_other: str = Field("", max_length=20)
-    version: int | None = Field(None, ge=1)
+    version: int | None = Field(None, ge=1, le=MAX_VERSION)
 
 
 class ResolutionIn(Schema):

@@ -14,3 +14,10 @@ class ErrorBody(Schema):
 
 class ErrorOut(Schema):
     error: ErrorBody
+
+
+# Bounds for integers that arrive in a request. An unbounded integer reaches the database as it came: an offset
+# of 2**63 overflows SQLite's and PostgreSQL's 64-bit integers and answered 500. Every integer a request can
+# carry is bounded in its schema, so the OpenAPI document says the bound and a value beyond it is a 422.
+MAX_OFFSET = 1_000_000  # far beyond any list a person pages through, cheap for OFFSET to skip
+MAX_VERSION = 2**31 - 1  # a row's version counter (PositiveIntegerField on every database)

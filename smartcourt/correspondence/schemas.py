@@ -8,6 +8,7 @@ import uuid
 from ninja import Field, Schema
 
 from smartcourt.cases.schemas import PersonOut
+from smartcourt.core.schemas import MAX_VERSION
 from smartcourt.correspondence.actions import MAX_BODY, MAX_SUBJECT
 from smartcourt.correspondence.choices import Decision, MessageKind, ThreadKind, ThreadStatus
 
@@ -24,7 +25,10 @@ class CorrespondenceAnswerIn(Schema):
     decision: Decision = Field(description="approve, reject or request_more for a request; acknowledge for a report.")
     reasons: str = Field("", max_length=MAX_BODY, description="Required to reject or to ask for more.")
     version: int | None = Field(
-        None, ge=1, description="The thread version the answer is based on; an answer to an older one is a 409."
+        None,
+        ge=1,
+        le=MAX_VERSION,
+        description="The thread version the answer is based on; an answer to an older one is a 409.",
     )
 
 
@@ -32,7 +36,7 @@ class ResubmitIn(Schema):
     """The form fields of a resubmission (multipart, with the files as ``attachments``)."""
 
     body: str = Field(min_length=1, max_length=MAX_BODY)
-    version: int | None = Field(None, ge=1)
+    version: int | None = Field(None, ge=1, le=MAX_VERSION)
 
 
 class EntryOut(Schema):

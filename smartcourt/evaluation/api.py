@@ -6,12 +6,13 @@ import uuid
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Query, Router
 from ninja.responses import Status
 
 from smartcourt.accounts.models import User
 from smartcourt.cases.schemas import ErrorOut
 from smartcourt.core.errors import PermissionDenied
+from smartcourt.core.schemas import MAX_OFFSET
 from smartcourt.evaluation.actions import add_assessment, evaluate_firm, respond
 from smartcourt.evaluation.models import Evaluation
 from smartcourt.evaluation.schemas import EvaluationOut, NoteOut, TextIn
@@ -50,9 +51,8 @@ def _out(evaluation: Evaluation) -> dict[str, Any]:
     summary="Evaluations: the court's (court staff) or the firm's own (its administrators), newest first",
     operation_id="list_evaluations",
 )
-def list_evaluations(request: HttpRequest, offset: int = 0) -> list[dict[str, Any]]:
-    start = max(offset, 0)
-    rows = evaluations_visible_to(_user(request)).select_related("firm", "formula")[start : start + MAX_LIST]
+def list_evaluations(request: HttpRequest, offset: int = Query(0, ge=0, le=MAX_OFFSET)) -> list[dict[str, Any]]:
+    rows = evaluations_visible_to(_user(request)).select_related("firm", "formula")[offset : offset + MAX_LIST]
     return [_out(evaluation) for evaluation in rows]
 
 

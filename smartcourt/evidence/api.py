@@ -12,7 +12,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import File, Form, Query, Router, Schema
+from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
@@ -90,14 +90,19 @@ def checkpoint_out(checkpoint: Checkpoint) -> dict[str, Any]:
     }
 
 
+# A tree size is bounded in the schema (a 64-bit overflow answered 500) and then checked against the log's
+# own size by the selector, which answers how many leaves there are.
+MAX_TREE_SIZE = 2**53
+
+
 class InclusionQuery(Schema):
-    leaf_hash: str
-    tree_size: int
+    leaf_hash: str = Field(max_length=64)
+    tree_size: int = Field(ge=1, le=MAX_TREE_SIZE)
 
 
 class ConsistencyQuery(Schema):
-    first: int
-    second: int
+    first: int = Field(ge=1, le=MAX_TREE_SIZE)
+    second: int = Field(ge=1, le=MAX_TREE_SIZE)
 
 
 @transparency_router.get(

@@ -10,13 +10,14 @@ from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from ninja import Header, Router
+from ninja import Header, Query, Router
 from ninja.responses import Status
 
 from smartcourt.accounts.models import User
 from smartcourt.cases.schemas import ErrorOut
 from smartcourt.core.errors import DomainError, NotFound
 from smartcourt.core.money import fen_to_yuan
+from smartcourt.core.schemas import MAX_OFFSET
 from smartcourt.funds import bank
 from smartcourt.funds.actions import (
     PaymentDetails,
@@ -162,10 +163,11 @@ def account(request: HttpRequest, case_id: uuid.UUID) -> dict[str, Any]:
     summary="Payment requests of a case (court staff of its court and the appointed administrator)",
     operation_id="list_payments",
 )
-def list_payments(request: HttpRequest, case_id: uuid.UUID, offset: int = 0) -> list[dict[str, Any]]:
+def list_payments(
+    request: HttpRequest, case_id: uuid.UUID, offset: int = Query(0, ge=0, le=MAX_OFFSET)
+) -> list[dict[str, Any]]:
     case = get_funds_case_for(_user(request), case_id)
-    start = min(max(offset, 0), 10**6)
-    return [_payment(p) for p in payments_of_case(case)[start : start + MAX_LIST]]
+    return [_payment(p) for p in payments_of_case(case)[offset : offset + MAX_LIST]]
 
 
 @router.post(
