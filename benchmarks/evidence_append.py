@@ -32,7 +32,7 @@ def main() -> None:
         from django.db import connection, models, transaction
         from django.utils import timezone
 
-        from smartcourt.evidence import merkle
+        from partnerproto import merkle
         from smartcourt.evidence.tree import NewLeaf, append, lock_head
 
         class PlainLeaf(models.Model):  # noqa: DJ008 - a scratch table, never shown

@@ -25,7 +25,7 @@ def build(target: int, seconds: float) -> int:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from smartcourt.evidence import merkle
+    from partnerproto import merkle
     from smartcourt.evidence.models import LogHead, node_key
 
     quote = connection.ops.quote_name
@@ -62,7 +62,7 @@ def main() -> None:
     with bench_database() as database:
         from django.db import connection
 
-        from smartcourt.evidence import merkle
+        from partnerproto import merkle
         from smartcourt.evidence.models import Leaf
         from smartcourt.evidence.selectors import inclusion_proof
         from smartcourt.evidence.tree import read_head, root_of

@@ -4,7 +4,7 @@ SQLite database, speaking the platform's bank partner protocol (docs/adr/0005-ba
 Start it with ``python -m sandbox.bank --port 8102 --db var/bank.sqlite3 --keys-dir var/bank``.
 
 Protocol. Every endpoint except ``GET /health`` is a POST whose body is an encrypted envelope
-(smartcourt/banking/envelope.py) of a JSON object, with ``Content-Digest`` (RFC 9530) and an RFC 9421
+(partnerproto/envelope.py) of a JSON object, with ``Content-Digest`` (RFC 9530) and an RFC 9421
 signature (label ``sig1``) over ``"@method" "@target-uri" "content-digest" "content-type"`` with
 ``created``, ``nonce``, ``keyid`` and ``alg``. A request that fails any check gets 401 (``{"error": {"code":
 <reason>, ...}}`` in clear, signed) and changes nothing. Answers are encrypted and signed over
@@ -29,7 +29,7 @@ Amounts are integers of fen; times ISO 8601 with offset; the bank's calendar day
                executed_at}
 
 The bank enforces the limits: a transfer (or batch) over the per-transaction, daily or cumulative limit is
-rejected with that reason unless it carries a valid court approval token (smartcourt/banking/approval.py)
+rejected with that reason unless it carries a valid court approval token (partnerproto/approval.py)
 binding exactly its case, account, payee, amount and idempotency key (a batch: batch id, SHA-256 of its
 instruction list, total and count). A same-key resend answers with the first result (whatever approval
 token it carries); the same key with another instruction is refused with 409 ``idempotency_key_reused``; a

@@ -1,7 +1,7 @@
 """``python -m sandbox.bank --port 8102 --db var/bank.sqlite3 --keys-dir var/bank``: start the sandbox bank.
 
 The bank reads its keys from ``<keys-dir>/bank.json`` (generated together with the platform's
-``platform.json`` on first run, see smartcourt/banking/keyfiles.py) and re-reads it when it changes.
+``platform.json`` on first run, see partnerproto/keyfiles.py) and re-reads it when it changes.
 ``--port 0`` takes any free port; the first line printed says which.
 """
 
@@ -11,10 +11,10 @@ import argparse
 import sys
 from pathlib import Path
 
+from partnerproto import keyfiles
 from sandbox.bank import store
 from sandbox.bank.app import BankApp
 from sandbox.serving import announce, make_sandbox_server, serve_until_stopped
-from smartcourt.banking import keyfiles
 
 ROOT = Path(__file__).resolve().parents[2]
 

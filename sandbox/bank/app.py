@@ -19,9 +19,9 @@ from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
+from partnerproto import envelope, keyfiles, wire
+from partnerproto.signatures import MemoryNonceStore, SignatureError
 from sandbox.bank import store
-from smartcourt.banking import envelope, keyfiles, wire
-from smartcourt.banking.signatures import MemoryNonceStore, SignatureError
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 MAX_BODY = 4 * 1024 * 1024

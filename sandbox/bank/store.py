@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from smartcourt.banking import approval
-from smartcourt.banking.signatures import PublicKey
+from partnerproto import approval
+from partnerproto.signatures import PublicKey
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 BANK_NAME = "江苏沙盒银行南通分行"

@@ -11,7 +11,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from smartcourt.core.identifiers import credit_code_check_char
+# GB 32100-2015 check character: the registry computes it itself, as the real registry does, rather than import
+# the platform (the sandboxes import nothing from smartcourt); smartcourt/registry/tests cross-check the two.
+_CREDIT_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def credit_code_check_char(stem: str) -> str:
+    """The check character completing a 17-character credit code stem (GB 32100-2015 §5)."""
+    total = sum(_CREDIT_CHARS.index(char) * weight for char, weight in zip(stem, _CREDIT_WEIGHTS, strict=True))
+    return _CREDIT_CHARS[(31 - total % 31) % 31]
+
 
 ACTIVE = "存续"  # registered and operating (also while being liquidated, until deregistered)
 REVOKED = "吊销"  # business licence revoked; the company still exists and must be liquidated

@@ -18,10 +18,10 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from partnerproto import note
 from sandbox.serving import announce, make_sandbox_server, serve_until_stopped
 from sandbox.witness.app import make_app
 from sandbox.witness.witness import LogUnreachable, Witness
-from smartcourt.evidence import note
 
 VAR = Path(__file__).resolve().parents[2] / "var"
 logger = logging.getLogger("sandbox.witness")

@@ -34,8 +34,8 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from partnerproto import merkle, note
 from sandbox.witness import store
-from smartcourt.evidence import merkle, note
 
 logger = logging.getLogger("sandbox.witness")
 

@@ -7,9 +7,9 @@ from collections.abc import Callable
 
 from django.db import transaction
 
+from partnerproto import keyfiles
 from smartcourt.accounts.models import User
 from smartcourt.audit.actions import record_event
-from smartcourt.banking import keyfiles
 from smartcourt.banking.partners import Partner
 
 

@@ -84,7 +84,7 @@ class TransferInstruction:
     payee: Payee
     amount_fen: int
     purpose: str  # short text shown on the statements of both sides
-    approval_token: str = ""  # the court's signed approval (smartcourt.banking.approval) where a limit needs it
+    approval_token: str = ""  # the court's signed approval (partnerproto.approval) where a limit needs it
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,8 @@
 """``HttpBankAdapter``: the BankAdapter over the signed, encrypted partner API (docs/adr/0005).
 
-Every call is one POST: the JSON payload is encrypted (envelope.py), digested and signed (RFC 9421) with the
-platform's current key; the answer must be signed by the bank, bound to our request (its method, target and
-signature) and encrypted for it. Anything else raises BankUnavailable: an answer we cannot trust is no answer.
+Every call is one POST: the JSON payload is encrypted (partnerproto/envelope.py), digested and signed (RFC 9421)
+with the platform's current key; the answer must be signed by the bank, bound to our request (its method, target
+and signature) and encrypted for it. Anything else raises BankUnavailable: an answer we cannot trust is no answer.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ import urllib.error
 import urllib.request
 from typing import Any
 
-from smartcourt.banking import envelope, wire
+from partnerproto import envelope, wire
+from partnerproto.signatures import SignatureError
 from smartcourt.banking.adapter import (
     AccountInfo,
     AccountLimits,
@@ -27,7 +28,6 @@ from smartcourt.banking.adapter import (
     UnknownTransfer,
 )
 from smartcourt.banking.partners import Partner, partner
-from smartcourt.banking.signatures import SignatureError
 
 
 def _limits_payload(limits: AccountLimits) -> dict[str, int | None]:

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.http import HttpRequest
 
-from smartcourt.banking import envelope, wire
+from partnerproto import envelope, wire
+from partnerproto.signatures import UNKNOWN_KEY, SignatureError
 from smartcourt.banking.adapter import Movement
 from smartcourt.banking.client import movement_from
 from smartcourt.banking.nonces import DatabaseNonceStore
 from smartcourt.banking.partners import all_partners
-from smartcourt.banking.signatures import UNKNOWN_KEY, SignatureError
 
 
 class InboundRejected(Exception):

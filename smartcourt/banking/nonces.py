@@ -9,8 +9,8 @@ import secrets
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from partnerproto.signatures import MAX_AGE_SECONDS, MAX_FUTURE_SKEW_SECONDS
 from smartcourt.banking.models import SeenNonce
-from smartcourt.banking.signatures import MAX_AGE_SECONDS, MAX_FUTURE_SKEW_SECONDS
 
 WINDOW = dt.timedelta(seconds=MAX_AGE_SECONDS + MAX_FUTURE_SKEW_SECONDS)
 PRUNE_ONE_IN = 200  # prune on about one call in this many, so the table stays small without a scheduled job

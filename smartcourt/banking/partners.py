@@ -12,7 +12,7 @@ Settings (the lead adds them to config/settings.py from the environment):
     BANK_SIGNATURE_ALG / BANK_ENVELOPE_ALG  algorithms of generated demo keys ("ed25519"/"sm2-sm3",
                         "A256GCM"/"SM4GCM"); a provisioned key file says its own algorithms
 
-Key files are re-read when they change (mtime), so a rotation needs no restart (see keyfiles.py).
+Key files are re-read when they change (mtime), so a rotation needs no restart (see partnerproto/keyfiles.py).
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from smartcourt.banking import keyfiles
-from smartcourt.banking.signatures import SigningKey
+from partnerproto import keyfiles
+from partnerproto.signatures import SigningKey
 
 DEFAULT_URL = "http://127.0.0.1:8102"
 DEFAULT_TIMEOUT_SECONDS = 10.0

@@ -24,8 +24,8 @@ from typing import Any
 
 import pytest
 
+from partnerproto import keyfiles
 from sandbox.process import start_sandbox, stop_process
-from smartcourt.banking import keyfiles
 from smartcourt.banking.client import HttpBankAdapter
 from smartcourt.banking.partners import Partner
 

@@ -25,12 +25,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partnerproto import merkle, note
 from smartcourt.accounts.models import User
 from smartcourt.audit.actions import record_event
 from smartcourt.audit.models import AuditEvent
 from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from smartcourt.dossier.models import DossierEntry
-from smartcourt.evidence import merkle, note
 from smartcourt.evidence.choices import AlarmKind, LeafSource
 from smartcourt.evidence.keys import log_origin, log_signing_key
 from smartcourt.evidence.models import Alarm, Checkpoint, Cosignature, Deposit, LogHead, Witness

@@ -16,6 +16,7 @@ from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
+from partnerproto.note import b64encode
 from smartcourt.accounts.models import User
 from smartcourt.cases.schemas import ErrorOut
 from smartcourt.core.errors import DomainError, NotFound
@@ -29,7 +30,6 @@ from smartcourt.evidence.actions import (
 )
 from smartcourt.evidence.hashing import hash_upload
 from smartcourt.evidence.models import Alarm, Checkpoint, Witness
-from smartcourt.evidence.note import b64encode
 from smartcourt.evidence.receipts import deposit_receipt, deposit_receipt_for, dossier_receipt_for
 from smartcourt.evidence.schemas import (
     AlarmIn,

@@ -10,9 +10,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from partnerproto import merkle
 from smartcourt.audit.models import AuditEvent
 from smartcourt.dossier.models import DossierEntry
-from smartcourt.evidence import merkle
 from smartcourt.evidence.choices import LeafSource
 from smartcourt.evidence.models import Checkpoint, Deposit, Leaf, Node, node_key
 from smartcourt.evidence.tree import read_head

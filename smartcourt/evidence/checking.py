@@ -11,11 +11,11 @@ from django.utils.translation import gettext_lazy
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
-from smartcourt.evidence import merkle
+from partnerproto import merkle
+from partnerproto.note import NoteError, parse_verifier_key
 from smartcourt.evidence.hashing import hash_upload
 from smartcourt.evidence.keys import log_verifier_key
 from smartcourt.evidence.models import Witness
-from smartcourt.evidence.note import NoteError, parse_verifier_key
 from smartcourt.evidence.selectors import consistency_proof, latest_checkpoint
 from smartcourt.evidence.tree import LogDamaged
 from smartcourt.evidence.verify import ReceiptError, Report, load_receipt, verify_receipt

@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from smartcourt.evidence.note import NoteError, VerifierKey, check_name, verifier_key
+from partnerproto.note import NoteError, VerifierKey, check_name, verifier_key
 
 
 def log_origin() -> str:

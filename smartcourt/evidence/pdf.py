@@ -14,8 +14,8 @@ import qrcode.image.svg
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
+from partnerproto.note import b64encode, parse_checkpoint, parse_note
 from smartcourt.dossier.pdf import cjk_font_file
-from smartcourt.evidence.note import b64encode, parse_checkpoint, parse_note
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 

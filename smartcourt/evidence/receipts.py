@@ -15,6 +15,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from partnerproto.note import b64encode
 from smartcourt.accounts.models import User
 from smartcourt.core.errors import NotFound
 from smartcourt.dossier.models import DossierEntry
@@ -22,7 +23,6 @@ from smartcourt.dossier.selectors import dossier_for
 from smartcourt.evidence.actions import checkpoint_covering, sync_log
 from smartcourt.evidence.choices import LeafSource
 from smartcourt.evidence.models import Checkpoint, Deposit, Leaf
-from smartcourt.evidence.note import b64encode
 from smartcourt.evidence.selectors import checkpoint_note, get_deposit_for, leaf_of, log_identity
 from smartcourt.evidence.tree import inclusion_path
 from smartcourt.evidence.verify import RECEIPT_FORMAT, leaf_data

@@ -18,8 +18,8 @@ from typing import Any
 
 from django.db import connection
 
+from partnerproto import merkle
 from smartcourt.core.errors import DomainError
-from smartcourt.evidence import merkle
 from smartcourt.evidence.models import LogHead, node_key
 
 

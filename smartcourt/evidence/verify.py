@@ -25,8 +25,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from smartcourt.evidence import merkle
-from smartcourt.evidence.note import (
+from partnerproto import merkle
+from partnerproto.note import (
     ED25519,
     Checkpoint,
     Note,

@@ -16,9 +16,9 @@ from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
+from partnerproto import approval
+from partnerproto.signatures import SigningKey
 from sandbox.bank import store
-from smartcourt.banking import approval
-from smartcourt.banking.signatures import SigningKey
 
 CASE = "(2026)苏0623破1号"
 COURT = SigningKey.generate("court-1")

@@ -15,7 +15,8 @@ import pytest
 from django.test import RequestFactory
 from django.utils import timezone
 
-from smartcourt.banking import keyfiles, wire
+from partnerproto import keyfiles, wire
+from partnerproto.signatures import SigningKey
 from smartcourt.banking.adapter import AccountLimits
 from smartcourt.banking.inbound import (
     InboundRejected,
@@ -26,7 +27,6 @@ from smartcourt.banking.inbound import (
 )
 from smartcourt.banking.models import SeenNonce
 from smartcourt.banking.nonces import prune_nonces
-from smartcourt.banking.signatures import SigningKey
 from smartcourt.banking.testing import Bank, start_bank, stop_bank
 
 PATH = "/api/v1/banking/notifications"

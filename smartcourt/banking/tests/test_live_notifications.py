@@ -9,9 +9,9 @@ import urllib.request
 
 import pytest
 
-from smartcourt.banking import keyfiles, wire
+from partnerproto import keyfiles, wire
+from partnerproto.signatures import SigningKey
 from smartcourt.banking.adapter import AccountLimits
-from smartcourt.banking.signatures import SigningKey
 
 PATH = "/api/v1/banking/notifications"
 

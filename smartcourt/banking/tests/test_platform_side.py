@@ -9,7 +9,8 @@ import time
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from smartcourt.banking import approval, keyfiles
+from partnerproto import keyfiles
+from smartcourt.banking import approval
 from smartcourt.banking.adapter import AccountLimits, Payee, RejectReason, TransferInstruction, TransferStatus
 from smartcourt.banking.client import get_bank_adapter
 from smartcourt.banking.models import SeenNonce

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from smartcourt.banking import approval, envelope, signatures
-from smartcourt.banking.digest import DigestError, content_digest, verify_content_digest
-from smartcourt.banking.signatures import MemoryNonceStore, Message, SignatureError, SigningKey
+from partnerproto import approval, envelope, signatures
+from partnerproto.digest import DigestError, content_digest, verify_content_digest
+from partnerproto.signatures import MemoryNonceStore, Message, SignatureError, SigningKey
 
 NOW = 1_780_000_000
 URL = "https://bank.example/v1/transfers"
@@ -383,14 +383,15 @@ def test_batch_token_binds_the_instruction_list():
     assert caught.value.field == "typ"
 
 
-def test_pure_modules_import_no_django():
+def test_the_protocol_and_the_sandboxes_import_no_django_and_nothing_of_smartcourt():
     import subprocess
     import sys
 
     code = (
-        "import sys; import smartcourt.banking.wire, smartcourt.banking.approval, sandbox.bank.app;"
-        "bad = [m for m in sys.modules if m.startswith('django') or (m.startswith('smartcourt.')"
-        " and not m.startswith('smartcourt.banking'))]; print(bad); sys.exit(1 if bad else 0)"
+        "import sys; import partnerproto.wire, partnerproto.approval, partnerproto.note, partnerproto.merkle;"
+        "import sandbox.bank.app, sandbox.witness.witness, sandbox.registry.data;"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('django', 'smartcourt')];"
+        " print(bad); sys.exit(1 if bad else 0)"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)  # noqa: S603
     assert result.returncode == 0, result.stdout + result.stderr

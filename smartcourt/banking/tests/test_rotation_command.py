@@ -10,11 +10,11 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from partnerproto import keyfiles, wire
+from partnerproto.signatures import PublicKey
 from smartcourt.audit.models import AuditEvent
-from smartcourt.banking import keyfiles, wire
 from smartcourt.banking.adapter import AccountLimits
 from smartcourt.banking.client import get_bank_adapter
-from smartcourt.banking.signatures import PublicKey
 from smartcourt.banking.testing import Bank, start_bank, stop_bank
 
 from .test_sandbox import send_raw
@@ -90,7 +90,7 @@ def test_envelope_key_rotation_through_the_command(own_bank):
     ).account_number
     old_kid = adapter.partner.keys().envelope.current
     printed = keys_cmd("new-envelope-key", "--enc", "SM4GCM")
-    from smartcourt.banking.envelope import EnvelopeKey
+    from partnerproto.envelope import EnvelopeKey
 
     new_key = EnvelopeKey.from_dict(json.loads(printed.splitlines()[0]))
     bank_side(own_bank, lambda k: keyfiles.add_envelope_key(k, new_key))

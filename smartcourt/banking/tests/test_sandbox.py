@@ -19,7 +19,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from smartcourt.banking import approval, keyfiles, wire
+from partnerproto import approval, keyfiles, wire
+from partnerproto.signatures import SigningKey
 from smartcourt.banking.adapter import (
     AccountLimits,
     BankRefused,
@@ -32,7 +33,6 @@ from smartcourt.banking.adapter import (
 )
 from smartcourt.banking.client import HttpBankAdapter
 from smartcourt.banking.partners import Partner
-from smartcourt.banking.signatures import SigningKey
 from smartcourt.banking.testing import Bank, BankServer, start_bank, stop_bank
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -121,7 +121,7 @@ def _tamper_body(out):
 
 
 def _tamper_digest(out):
-    from smartcourt.banking.digest import content_digest
+    from partnerproto.digest import content_digest
 
     return out.body, {**out.headers, "Content-Digest": content_digest(out.body + b" ")}
 
@@ -221,8 +221,8 @@ def test_plain_body_is_refused(bank):
     keys = bank.adapter.partner.keys()
     url = f"{bank.url}/v1/test/credit"
     body = json.dumps({"account_number": account, "amount_fen": WAN, "counterparty_name": "x"}).encode()
-    from smartcourt.banking.digest import content_digest
-    from smartcourt.banking.signatures import Message, sign
+    from partnerproto.digest import content_digest
+    from partnerproto.signatures import Message, sign
 
     headers = {"Content-Type": "application/json", "Content-Digest": content_digest(body)}
     headers.update(sign(Message("POST", url, headers={k.lower(): v for k, v in headers.items()}), keys.signing_key()))

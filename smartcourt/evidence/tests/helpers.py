@@ -9,8 +9,8 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.db import connection
 
+from partnerproto import merkle, note
 from smartcourt.audit.management.commands.flush import triggers_lifted
-from smartcourt.evidence import merkle, note
 from smartcourt.evidence.models import Leaf
 
 

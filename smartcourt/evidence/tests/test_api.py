@@ -10,12 +10,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from partnerproto import merkle, note
 from smartcourt.accounts.models import User
 from smartcourt.accounts.tokens import issue_api_token
 from smartcourt.audit.models import AuditEvent
 from smartcourt.dossier.actions import file_entry
 from smartcourt.dossier.choices import EntryKind
-from smartcourt.evidence import merkle, note
 from smartcourt.evidence.actions import add_witness, publish_checkpoint, set_witness_active, sync_log
 from smartcourt.evidence.keys import log_verifier_key
 from smartcourt.evidence.models import Alarm, Checkpoint, Cosignature, Deposit, Leaf, Witness

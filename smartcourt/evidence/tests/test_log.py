@@ -10,11 +10,11 @@ import pytest
 import time_machine
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
+from partnerproto import merkle, note
 from smartcourt.audit.models import AuditEvent
 from smartcourt.core.errors import DomainError, PermissionDenied
 from smartcourt.dossier.actions import file_entry
 from smartcourt.dossier.choices import EntryKind
-from smartcourt.evidence import merkle, note
 from smartcourt.evidence.actions import (
     deposit_evidence,
     publish_checkpoint,

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from conftest import Personas
+from partnerproto import merkle
 from smartcourt.audit.models import AuditEvent
-from smartcourt.evidence import merkle
 from smartcourt.evidence.actions import sync_log
 from smartcourt.evidence.auditing import verify_log
 from smartcourt.evidence.models import Leaf

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from smartcourt.evidence import merkle
+from partnerproto import merkle
 
 # The 8 leaves of the CT test data (transparency-dev/merkle proof/verify_test.go, certificate-transparency C++).
 LEAVES = [

@@ -113,7 +113,7 @@ def test_the_page_shows_the_checks_in_chinese(personas: Personas) -> None:
 @pytest.mark.django_db
 def test_a_receipt_of_a_forked_log_is_not_consistent_with_the_log_today(personas: Personas) -> None:
     """Split view, caught by the verification page: the receipt's checkpoint is not a past of today's log."""
-    from smartcourt.evidence import note
+    from partnerproto import note
     from smartcourt.evidence.keys import log_signing_key
     from smartcourt.evidence.tests.conftest import ORIGIN
 
@@ -249,7 +249,7 @@ def test_a_court_administrator_signs_and_manages_witnesses_on_the_log_page(perso
 def test_court_administrators_see_the_alarms_on_the_log_page(personas: Personas) -> None:
     import base64
 
-    from smartcourt.evidence import note
+    from partnerproto import note
     from smartcourt.evidence.actions import record_alarm
 
     private, key = witness_key()

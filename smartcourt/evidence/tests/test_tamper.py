@@ -20,7 +20,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import Client
 
-from smartcourt.evidence import merkle
+from partnerproto import merkle
 from smartcourt.evidence.actions import deposit_evidence, publish_checkpoint, sync_log
 from smartcourt.evidence.auditing import verify_log
 from smartcourt.evidence.models import Checkpoint, Leaf, Node, node_key

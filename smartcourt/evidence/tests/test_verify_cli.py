@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.conf import settings as django_settings
 
-from smartcourt.evidence import note
+from partnerproto import note
 from smartcourt.evidence.actions import deposit_evidence, publish_checkpoint
 from smartcourt.evidence.keys import log_signing_key
 from smartcourt.evidence.receipts import deposit_receipt

@@ -22,7 +22,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.db import connection, transaction
 
-from smartcourt.evidence import note
+from partnerproto import note
 from smartcourt.evidence.actions import deposit_evidence, ensure_witness, publish_checkpoint
 from smartcourt.evidence.keys import log_signing_key, log_verifier_key
 from smartcourt.evidence.models import Alarm, Checkpoint, Cosignature, Deposit

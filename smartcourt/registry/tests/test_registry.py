@@ -10,10 +10,13 @@ from dataclasses import replace
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sandbox.registry.data import COMPANIES
+from sandbox.registry.data import credit_code_check_char as registry_check_char
 from smartcourt.cases.demo import credit_code
-from smartcourt.core.identifiers import credit_code_problem
+from smartcourt.core.identifiers import credit_code_check_char, credit_code_problem
 from smartcourt.registry.client import (
     Company,
     HttpRegistryClient,
@@ -61,6 +64,12 @@ def test_the_seed_has_over_thirty_companies_with_valid_unique_credit_codes() -> 
 def test_the_demo_companies_have_the_demo_seed_credit_codes() -> None:
     seeded = {company.name: company.credit_code for company in COMPANIES}
     assert {name: seeded[name] for name in DEMO_COMPANIES} == DEMO_COMPANIES
+
+
+@given(st.text(alphabet="0123456789ABCDEFGHJKLMNPQRTUWXY", min_size=17, max_size=17))
+def test_the_registry_computes_the_check_character_as_the_platform_does(stem: str) -> None:
+    # The sandbox imports nothing from smartcourt, so it has its own GB 32100 implementation.
+    assert registry_check_char(stem) == credit_code_check_char(stem)
 
 
 # --- the adapter ----------------------------------------------------------------------------------------------

@@ -18,11 +18,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from smartcourt.banking import keyfiles
+from partnerproto import keyfiles
+from partnerproto.envelope import EnvelopeKey
+from partnerproto.signatures import PublicKey, SigningKey
 from smartcourt.banking.actions import rotate_keys
-from smartcourt.banking.envelope import EnvelopeKey
 from smartcourt.banking.partners import partner
-from smartcourt.banking.signatures import PublicKey, SigningKey
 
 
 class Command(BaseCommand):

@@ -12,10 +12,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from smartcourt.banking import envelope
-from smartcourt.banking.digest import content_digest
-from smartcourt.banking.keyfiles import PartyKeys
-from smartcourt.banking.signatures import Message, NonceStore, Verified, sign, verify
+from partnerproto import envelope
+from partnerproto.digest import content_digest
+from partnerproto.keyfiles import PartyKeys
+from partnerproto.signatures import Message, NonceStore, Verified, sign, verify
 
 JSON = "application/json"
 

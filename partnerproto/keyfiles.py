@@ -22,8 +22,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from smartcourt.banking.envelope import AES_256_GCM, EnvelopeKey, Keyring
-from smartcourt.banking.signatures import ED25519, PublicKey, SigningKey
+from partnerproto.envelope import AES_256_GCM, EnvelopeKey, Keyring
+from partnerproto.signatures import ED25519, PublicKey, SigningKey
 
 PLATFORM_FILE = "platform.json"
 BANK_FILE = "bank.json"

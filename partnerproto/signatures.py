@@ -32,7 +32,7 @@ from typing import Protocol
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from smartcourt.banking.digest import DigestError, verify_content_digest
+from partnerproto.digest import DigestError, verify_content_digest
 
 LABEL = "sig1"
 ED25519 = "ed25519"
