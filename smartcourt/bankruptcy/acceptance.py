@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from django.db import models, transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from smartcourt.accounts.choices import OrganisationKind, Role
@@ -50,7 +51,10 @@ from smartcourt.rules.deadlines import LegalBasis, ebl
 from smartcourt.rules.periods import Period, RestDayCalendar, Unit, period_end
 
 REVIEW_CASE_TYPES = frozenset({CaseType.BANKRUPTCY_APPLICATION, CaseType.LIQUIDATION_APPLICATION})
+# The cases that put a company in bankruptcy or compulsory liquidation, and the applications for them.
+INSOLVENCY_CASE_TYPES = frozenset({*REVIEW_CASE_TYPES, CaseType.BANKRUPTCY, CaseType.LIQUIDATION})
 MAX_REASONS = 2000
+MAX_DUPLICATE_REASON = 500
 COUNT_CAP = 99
 LISTED_CASES = 10
 
@@ -189,6 +193,34 @@ def company_cases(user: User, *, credit_code: str, name: str, exclude_case_id: u
     )
 
 
+def open_insolvency_cases(user: User, *, credit_code: str) -> tuple[RelatedCase, ...]:
+    """The company's bankruptcy and compulsory liquidation cases, and applications for them, that are not
+    concluded, in every court: the company is their debtor (or respondent), or the applicant of a review case
+    in which it applied for itself. A second application against a company in such a case is registered only
+    with the clerk's reasons (issue 15.18). Court staff only; the list links only the cases the user can open."""
+    if not user.is_authenticated or not user.is_court_staff:
+        raise NotFound("No such company")
+    code = normalise_identifier(credit_code)
+    if not code:
+        return ()
+    subject = Party.objects.filter(
+        case=OuterRef("pk"), credit_code=code, role__in=[PartyRole.DEBTOR, PartyRole.RESPONDENT]
+    )
+    # In a review case the debtor applied in, the company is the only party, as applicant.
+    own_application = Party.objects.filter(case=OuterRef("pk"), credit_code=code, role=PartyRole.APPLICANT)
+    company_named = Party.objects.filter(case=OuterRef("pk"), role__in=[PartyRole.DEBTOR, PartyRole.RESPONDENT])
+    cases = list(
+        Case.objects.filter(case_type__in=INSOLVENCY_CASE_TYPES, status__in=[CaseStatus.PENDING, CaseStatus.OPEN])
+        .filter(
+            Exists(subject) | (Q(case_type__in=REVIEW_CASE_TYPES) & Exists(own_application) & ~Exists(company_named))
+        )
+        .select_related("court")
+        .order_by("-filed_on", "-year", "-sequence")
+    )
+    visible = set(cases_visible_to(user).filter(pk__in=[case.pk for case in cases]).values_list("pk", flat=True))
+    return tuple(RelatedCase(case, (str(CaseType(case.case_type).label),), case.pk in visible) for case in cases)
+
+
 @dataclass(frozen=True)
 class IntakeResult:
     """What the intake screen shows for what the clerk typed."""
@@ -198,6 +230,8 @@ class IntakeResult:
     matches: tuple[CompanySummary, ...] = ()
     cases: CompanyCases | None = None
     unavailable: RegistryUnavailable | None = None
+    # Open bankruptcy / compulsory liquidation cases and applications of the company (issue 15.18).
+    insolvency: tuple[RelatedCase, ...] = ()
 
     @property
     def not_found(self) -> bool:
@@ -225,15 +259,18 @@ def intake_lookup(user: User, query: str, *, registry: RegistryClient | None = N
             company = registry.company(chosen.credit_code) if chosen else None
     except RegistryUnavailable as exc:
         cases = company_cases(user, credit_code=code, name="") if is_code else None
-        return IntakeResult(query=query, cases=cases, unavailable=exc)
+        insolvency = open_insolvency_cases(user, credit_code=code) if is_code else ()
+        return IntakeResult(query=query, cases=cases, unavailable=exc, insolvency=insolvency)
     if company is None:
         cases = company_cases(user, credit_code=code, name="") if is_code else None
-        return IntakeResult(query=query, matches=matches, cases=cases)
+        insolvency = open_insolvency_cases(user, credit_code=code) if is_code else ()
+        return IntakeResult(query=query, matches=matches, cases=cases, insolvency=insolvency)
     return IntakeResult(
         query=query,
         company=company,
         matches=matches,
         cases=company_cases(user, credit_code=company.credit_code, name=company.name),
+        insolvency=open_insolvency_cases(user, credit_code=company.credit_code),
     )
 
 
@@ -385,6 +422,7 @@ def register_application(
     applicant_kind: str = PartyKind.ORGANISATION,
     applicant_id_number: str = "",
     applicant_credit_code: str = "",
+    duplicate_reason: str = "",
     registry: RegistryClient | None = None,
 ) -> Case:
     """Register an application against the company with ``credit_code`` as a review case (破申 or 强清申) of
@@ -392,7 +430,12 @@ def register_application(
 
     The company is taken from the registry at this moment (never from what the form showed) and its record is
     filed into the review case's dossier. The registry is asked before the transaction opens, so that no
-    database lock is held while it answers."""
+    database lock is held while it answers.
+
+    If the company already has an open bankruptcy or compulsory liquidation case or application (in any
+    court), the application is refused unless the clerk records in ``duplicate_reason`` why it is registered
+    all the same (e.g. a reorganisation applied for in a pending liquidation, EBL art. 70(2)); the reasons and
+    the open cases are kept in the audit event and the dossier."""
     if actor.role != Role.FILING_CLERK or actor.organisation is None or not actor.organisation.is_court:
         raise PermissionDenied("Only a filing clerk of the court registers applications")
     court = actor.organisation
@@ -407,6 +450,11 @@ def register_application(
         )
     if filed_on > timezone.localdate():
         raise DomainError("the filing date cannot be in the future", field="filed_on")
+    duplicate_reason = duplicate_reason.strip()
+    if len(duplicate_reason) > MAX_DUPLICATE_REASON:
+        raise DomainError(
+            gettext("At most %(count)s characters") % {"count": MAX_DUPLICATE_REASON}, field="duplicate_reason"
+        )
     code = normalise_identifier(credit_code)
     problem = credit_code_problem(code)
     if problem:
@@ -447,6 +495,7 @@ def register_application(
         filed_on=filed_on,
         judge=judge,
         fetched_at=fetched_at,
+        duplicate_reason=duplicate_reason,
     )
 
 
@@ -465,7 +514,20 @@ def _register(
     filed_on: dt.date,
     judge: User,
     fetched_at: dt.datetime,
+    duplicate_reason: str,
 ) -> Case:
+    # Checked inside the transaction that registers, so that what the clerk was shown is what is decided on.
+    already = [item.case for item in open_insolvency_cases(actor, credit_code=company.credit_code)]
+    if already and not duplicate_reason:
+        raise Conflict(
+            gettext(
+                "%(company)s already has an open bankruptcy or liquidation case: %(numbers)s. Record why a "
+                "further application is registered, or do not register it."
+            )
+            % {"company": company.name, "numbers": "、".join(case.number for case in already)},
+            field="duplicate_reason",
+            code="duplicate_application",
+        )
     known = Organisation.objects.filter(credit_code=company.credit_code).first()
     case = create_case(
         actor=actor,
@@ -527,14 +589,21 @@ def _register(
             "shareholders": len(company.shareholders),
             "filed_on": filed_on,
             "rule_by": deadline.rule_by,
+            **({"open_cases": [c.number for c in already], "duplicate_reason": duplicate_reason} if already else {}),
         },
     )
+    registry_text = _registry_text(company, fetched_at=fetched_at)
+    if already:
+        registry_text += (
+            f"登记时该企业已有未结破产（强制清算）案件：{'、'.join(c.number for c in already)}\n"
+            f"登记人记录的理由：{duplicate_reason}\n"
+        ).encode()
     file_entry(
         actor=actor,
         case=case,
         kind=EntryKind.APPLICATION,
         title=f"{APPLICATION_CAUSES[procedure]}登记：申请人{applicant_label}，被申请企业{company.name}",
-        content=_registry_text(company, fetched_at=fetched_at),
+        content=registry_text,
         filename=f"工商登记信息-{company.credit_code}.txt",
         content_type="text/plain",
         source=case,

@@ -20,6 +20,7 @@ from smartcourt.bankruptcy.acceptance import (
     Application,
     CompanyCases,
     Decision,
+    RelatedCase,
     application_of,
     appoint_administrator_for_case,
     intake_lookup,
@@ -107,6 +108,10 @@ class LookupOut(Schema):
     company: CompanyOut | None
     matches: list[CompanySummaryOut]
     cases: CompanyCasesOut | None
+    open_insolvency_cases: list[RelatedCaseOut] = Field(
+        description="The company's open bankruptcy or compulsory liquidation cases and applications, in every "
+        "court: a further application is registered only with duplicate_reason."
+    )
 
 
 class ApplicationIn(Schema):
@@ -119,6 +124,12 @@ class ApplicationIn(Schema):
     applicant_credit_code: str = Field("", max_length=18)
     filed_on: dt.date
     presiding_judge_id: uuid.UUID
+    duplicate_reason: str = Field(
+        "",
+        max_length=500,
+        description="Required when the company already has an open bankruptcy or compulsory liquidation case: why "
+        "this application is registered all the same (otherwise 409 duplicate_application).",
+    )
 
 
 class DeadlineStepOut(Schema):
@@ -201,21 +212,22 @@ def _summary(match: CompanySummary) -> dict[str, Any]:
     }
 
 
+def _related(item: RelatedCase) -> dict[str, Any]:
+    return {
+        "number": item.case.number,
+        "court": item.case.court.court_code,
+        "case_type": item.case.case_type,
+        "status": item.case.status,
+        "roles": list(item.roles),
+        "case_id": item.case.pk if item.visible else None,
+    }
+
+
 def _cases(cases: CompanyCases) -> dict[str, Any]:
     return {
         "pending": {"count": cases.pending.count, "label": cases.pending.label},
         "enforcement": {"count": cases.enforcement.count, "label": cases.enforcement.label},
-        "latest": [
-            {
-                "number": item.case.number,
-                "court": item.case.court.court_code,
-                "case_type": item.case.case_type,
-                "status": item.case.status,
-                "roles": list(item.roles),
-                "case_id": item.case.pk if item.visible else None,
-            }
-            for item in cases.latest
-        ],
+        "latest": [_related(item) for item in cases.latest],
     }
 
 
@@ -264,6 +276,7 @@ def lookup(request: HttpRequest, params: Query[LookupQuery]) -> dict[str, Any]:
         "company": _company(result.company) if result.company else None,
         "matches": [_summary(match) for match in result.matches],
         "cases": _cases(result.cases) if result.cases else None,
+        "open_insolvency_cases": [_related(item) for item in result.insolvency],
     }
 
 
@@ -285,6 +298,7 @@ def register(request: HttpRequest, payload: ApplicationIn) -> Status[dict[str, A
         applicant_credit_code=payload.applicant_credit_code,
         filed_on=payload.filed_on,
         presiding_judge_id=payload.presiding_judge_id,
+        duplicate_reason=payload.duplicate_reason,
     )
     return Status(201, _application(application_of(case)))
 

@@ -26,6 +26,7 @@ from smartcourt.administrators.choices import AppointmentMethod, Grade
 from smartcourt.administrators.selectors import appointment_of, roster_entries
 from smartcourt.bankruptcy.acceptance import (
     ALLOWED_APPLICANTS,
+    MAX_DUPLICATE_REASON,
     ApplicantType,
     Decision,
     application_of,
@@ -69,6 +70,13 @@ class RegistrationForm(forms.Form):
     filed_on = forms.DateField(label=gettext_lazy("Date received"), widget=_DateInput())
     presiding_judge = forms.ModelChoiceField(
         label=gettext_lazy("Presiding judge"), queryset=User.objects.none(), empty_label=None
+    )
+    # Only when the company already has an open bankruptcy or liquidation case (the action decides).
+    duplicate_reason = forms.CharField(
+        label=gettext_lazy("Why a further application is registered"),
+        required=False,
+        max_length=MAX_DUPLICATE_REASON,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args: Any, court: Organisation, **kwargs: Any) -> None:
@@ -188,6 +196,7 @@ def register(request: HtmxHttpRequest) -> HttpResponse:
                 applicant_credit_code=data["applicant_credit_code"],
                 filed_on=data["filed_on"],
                 presiding_judge_id=data["presiding_judge"].pk,
+                duplicate_reason=data["duplicate_reason"],
             )
         except PermissionDenied as exc:
             raise Forbidden(exc.message) from exc
