@@ -51,8 +51,11 @@ run: demo
 	$(PY) manage.py collectstatic --no-input -v 0
 	SMARTCOURT_DEMO=1 $(PY) scripts/run.py --host $(HOST) --port $(PORT)
 
+# The suite runs over every core (pytest-xdist); TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= auto
+
 test: bootstrap-dev
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: bootstrap-dev
 	$(VENV)/bin/ruff check .
