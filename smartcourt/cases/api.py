@@ -17,8 +17,17 @@ from smartcourt.accounts.models import User
 from smartcourt.cases.actions import reveal_identity_number
 from smartcourt.cases.choices import CASE_TYPE_CODE
 from smartcourt.cases.models import Case, CaseMember, Party
-from smartcourt.cases.schemas import CaseDetailOut, CaseListQuery, CasePage, ErrorOut, IdentityNumberOut
+from smartcourt.cases.schemas import (
+    CaseDetailOut,
+    CaseListQuery,
+    CasePage,
+    ErrorOut,
+    IdentityNumberOut,
+    StaffingIn,
+    StaffingOut,
+)
 from smartcourt.cases.selectors import CaseFilters, case_members, cases_visible_to, filter_cases, get_case_for
+from smartcourt.cases.staffing import Staffing, staff_case, staffing_of
 from smartcourt.core.errors import NotFound
 from smartcourt.core.identifiers import mask_identity_number
 
@@ -91,6 +100,39 @@ def reveal_identity(request: HttpRequest, case_id: uuid.UUID, party_id: uuid.UUI
     return {"party_id": party_id, "id_number": number}
 
 
+@router.put(
+    "/{case_id}/staffing",
+    response={200: StaffingOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="Set the bench and assistants of a case (court administrator or presiding judge; audited)",
+    operation_id="staff_case",
+)
+def put_staffing(request: HttpRequest, case_id: uuid.UUID, payload: StaffingIn) -> dict[str, Any]:
+    staffing = staff_case(
+        actor=_user(request),
+        case_id=case_id,
+        composition=payload.composition.value,
+        presiding_judge_id=payload.presiding_judge_id,
+        panel_judge_ids=payload.panel_judge_ids,
+        assistant_id=payload.assistant_id,
+        clerk_id=payload.clerk_id,
+    )
+    return _staffing(staffing)
+
+
+def _person(user: User | None) -> dict[str, Any] | None:
+    return {"id": user.pk, "full_name": user.full_name} if user is not None else None
+
+
+def _staffing(staffing: Staffing) -> dict[str, Any]:
+    return {
+        "composition": staffing.composition,
+        "presiding_judge": _person(staffing.presiding_judge),
+        "panel_judges": [_person(judge) for judge in staffing.panel_judges],
+        "assistant": _person(staffing.assistant),
+        "clerk": _person(staffing.clerk),
+    }
+
+
 def _case_detail(case: Case, *, parties: Iterable[Party], members: Iterable[CaseMember]) -> dict[str, Any]:
     origin = case.origin
     return {
@@ -99,6 +141,7 @@ def _case_detail(case: Case, *, parties: Iterable[Party], members: Iterable[Case
         "origin": {"id": origin.pk, "number": origin.number} if origin else None,
         "parties": [_party(party) for party in parties],
         "members": [_member(member) for member in members],
+        "staffing": _staffing(staffing_of(case)),
     }
 
 

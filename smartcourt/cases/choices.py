@@ -82,3 +82,16 @@ class MemberRole(models.TextChoices):
 
 
 JUDICIAL_MEMBER_ROLES = frozenset({MemberRole.PRESIDING_JUDGE, MemberRole.PANEL_JUDGE})
+# The court's own people on a case, set together by staffing it (cases.staffing).
+STAFF_MEMBER_ROLES = frozenset(
+    {MemberRole.PRESIDING_JUDGE, MemberRole.PANEL_JUDGE, MemberRole.JUDGE_ASSISTANT, MemberRole.CLERK}
+)
+
+
+class Composition(models.TextChoices):
+    """How the court sits on a case (审判组织; Organic Law of the People's Courts art. 29): a collegial panel
+    (合议庭) of judges, three or more and an odd number (art. 30; Civil Procedure Law art. 40), decides together;
+    where the law and the court's rules allow a single judge (独任审理), that judge acts alone."""
+
+    COLLEGIAL = "collegial", _("Collegial panel")  # 合议庭
+    SOLE = "sole", _("Sole judge")  # 独任

@@ -8,7 +8,9 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from smartcourt.cases.choices import CaseStatus, CaseType
+from smartcourt.accounts.choices import Role
+from smartcourt.accounts.models import Organisation, User
+from smartcourt.cases.choices import CaseStatus, CaseType, Composition
 from smartcourt.cases.selectors import CaseFilters
 
 # Newest first is what people look for; the sequence breaks ties between cases filed on the same day.
@@ -72,3 +74,27 @@ class CaseFilterForm(forms.Form):
                 continue
             query[name] = str(value)
         return query
+
+
+class StaffingForm(forms.Form):
+    """The bench and assistants of a case (cases.staffing): the choices are the court's active staff."""
+
+    composition = forms.ChoiceField(label=_("Composition"), choices=Composition.choices, widget=forms.RadioSelect)
+    presiding_judge = forms.ModelChoiceField(label=_("Presiding judge"), queryset=User.objects.none(), empty_label=None)
+    panel_judges = forms.ModelMultipleChoiceField(
+        label=_("Other judges of the panel"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    assistant = forms.ModelChoiceField(label=_("Judge assistant"), queryset=User.objects.none(), required=False)
+    clerk = forms.ModelChoiceField(label=_("Clerk"), queryset=User.objects.none(), required=False)
+
+    def __init__(self, *args: Any, court: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        staff = User.objects.filter(organisation=court, is_active=True).order_by("full_name")
+        judges = staff.filter(role=Role.JUDGE)
+        self.fields["presiding_judge"].queryset = judges  # type: ignore[attr-defined]
+        self.fields["panel_judges"].queryset = judges  # type: ignore[attr-defined]
+        self.fields["assistant"].queryset = staff.filter(role=Role.JUDGE_ASSISTANT)  # type: ignore[attr-defined]
+        self.fields["clerk"].queryset = staff.filter(role__in=[Role.JUDGE_ASSISTANT, Role.FILING_CLERK])  # type: ignore[attr-defined]

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from smartcourt.accounts.models import Organisation
-from smartcourt.cases.choices import CaseStatus, CaseType, MemberRole, PartyKind, PartyRole
+from smartcourt.cases.choices import CaseStatus, CaseType, Composition, MemberRole, PartyKind, PartyRole
 from smartcourt.core.models import TimestampedModel
 
 
@@ -54,6 +54,12 @@ class Case(TimestampedModel):
         on_delete=models.PROTECT,
         related_name="presided_cases",
         help_text="Judge in charge (承办法官); also listed among the members.",
+    )
+    composition = models.CharField(
+        max_length=16,
+        choices=Composition.choices,
+        default=Composition.COLLEGIAL,
+        help_text="How the court sits: a collegial panel, or a sole judge where the court's rules allow it.",
     )
     origin = models.ForeignKey(
         "self",

@@ -9,7 +9,7 @@ from typing import Any
 from ninja import Field, Schema
 from pydantic import field_validator
 
-from smartcourt.cases.choices import CaseStatus, CaseType, MemberRole, PartyKind, PartyRole
+from smartcourt.cases.choices import CaseStatus, CaseType, Composition, MemberRole, PartyKind, PartyRole
 from smartcourt.core.schemas import ErrorBody as ErrorBody  # re-exported: the apps import it from here
 from smartcourt.core.schemas import ErrorOut as ErrorOut
 
@@ -103,11 +103,30 @@ class MemberOut(Schema):
     organisation: OrganisationOut | None
 
 
+class StaffingOut(Schema):
+    composition: Composition = Field(description="collegial: a panel decides together; sole: one judge alone.")
+    presiding_judge: PersonOut | None
+    panel_judges: list[PersonOut]
+    assistant: PersonOut | None
+    clerk: PersonOut | None
+
+
+class StaffingIn(Schema):
+    composition: Composition
+    presiding_judge_id: uuid.UUID
+    panel_judge_ids: list[uuid.UUID] = Field(
+        default_factory=list, max_length=6, description="The other judges of a collegial panel; empty for a sole judge."
+    )
+    assistant_id: uuid.UUID | None = None
+    clerk_id: uuid.UUID | None = None
+
+
 class CaseDetailOut(CaseOut):
     cause: str
     origin: CaseRef | None = Field(description="The case this one grew out of, e.g. its 破申 review.")
     parties: list[PartyOut]
     members: list[MemberOut]
+    staffing: StaffingOut
 
 
 class IdentityNumberOut(Schema):

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -18,8 +20,9 @@ from django_htmx.http import push_url
 from smartcourt.accounts.models import Organisation, User
 from smartcourt.cases.actions import reveal_identity_number
 from smartcourt.cases.choices import MemberRole
-from smartcourt.cases.forms import CaseFilterForm
+from smartcourt.cases.forms import CaseFilterForm, StaffingForm
 from smartcourt.cases.homepages import home_page
+from smartcourt.cases.models import Case
 from smartcourt.cases.selectors import (
     case_members,
     cases_visible_to,
@@ -27,6 +30,7 @@ from smartcourt.cases.selectors import (
     get_case_for,
     recent_timeline,
 )
+from smartcourt.cases.staffing import can_staff, staff_case, staffing_of
 from smartcourt.core.errors import DomainError, NotFound, PermissionDenied
 from smartcourt.core.htmx import HtmxHttpRequest
 
@@ -73,7 +77,26 @@ def case_list(request: HtmxHttpRequest) -> HttpResponse:
     return response
 
 
-def _case_page(request: HttpRequest, case_id: uuid.UUID, *, revealed: dict[str, str] | None = None) -> HttpResponse:
+def _staffing_form(case: Case, data: Any = None) -> StaffingForm:
+    staffing = staffing_of(case)
+    initial = {
+        "composition": staffing.composition,
+        "presiding_judge": staffing.presiding_judge,
+        "panel_judges": list(staffing.panel_judges),
+        "assistant": staffing.assistant,
+        "clerk": staffing.clerk,
+    }
+    return StaffingForm(data, court=case.court, initial=initial)
+
+
+def _case_page(
+    request: HttpRequest,
+    case_id: uuid.UUID,
+    *,
+    revealed: dict[str, str] | None = None,
+    staffing_form: StaffingForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     try:
         case = get_case_for(user, case_id)
@@ -95,8 +118,11 @@ def _case_page(request: HttpRequest, case_id: uuid.UUID, *, revealed: dict[str, 
         # Identity numbers are masked for everybody (DESIGN.md §6); court staff may reveal one, and that is audited.
         "can_reveal": user.is_court_staff,
         "revealed": revealed or {},
+        "staffing": staffing_of(case),
+        # Only those who may staff the case see the form (issue 15.15).
+        "staffing_form": (staffing_form or _staffing_form(case)) if can_staff(user, case) else None,
     }
-    return render(request, "cases/case_detail.html", context)
+    return render(request, "cases/case_detail.html", context, status=status)
 
 
 @login_required
@@ -120,3 +146,37 @@ def reveal_identity(request: HtmxHttpRequest, case_id: uuid.UUID, party_id: uuid
         return render(request, "cases/_identity_revealed.html", {"number": number})
     # Without JavaScript the whole page comes back, with this one number shown in full.
     return _case_page(request, case_id, revealed={str(party_id): number})
+
+
+@login_required
+@require_POST
+def staff(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """The bench and assistants of the case, set by the court administrator or the presiding judge."""
+    user: User = request.user  # type: ignore[assignment]
+    try:
+        case = get_case_for(user, case_id)
+    except NotFound as exc:
+        raise Http404(_("No such case")) from exc
+    if not can_staff(user, case):
+        raise Forbidden(_("Only the court administrator or the presiding judge staffs a case"))
+    form = _staffing_form(case, request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            staff_case(
+                actor=user,
+                case_id=case.pk,
+                composition=data["composition"],
+                presiding_judge_id=data["presiding_judge"].pk,
+                panel_judge_ids=[judge.pk for judge in data["panel_judges"]],
+                assistant_id=data["assistant"].pk if data["assistant"] else None,
+                clerk_id=data["clerk"].pk if data["clerk"] else None,
+            )
+        except PermissionDenied as exc:
+            raise Forbidden(exc.message) from exc
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("The case is staffed."))
+            return redirect(reverse("cases:detail", args=[case.pk]) + "#staffing-heading")
+    return _case_page(request, case_id, staffing_form=form, status=422)

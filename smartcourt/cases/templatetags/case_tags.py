@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from smartcourt.accounts.choices import Role
 from smartcourt.audit.models import AuditEvent
-from smartcourt.cases.choices import CASE_TYPE_CODE, CaseStatus, CaseType, MemberRole, PartyKind, PartyRole
+from smartcourt.cases.choices import CASE_TYPE_CODE, CaseStatus, CaseType, Composition, MemberRole, PartyKind, PartyRole
 from smartcourt.core.identifiers import mask_identity_number
 
 register = template.Library()
@@ -40,6 +40,7 @@ ACTION_PHRASES: dict[str, Promise] = {
     "cases.status_changed": _("Case status changed"),
     "cases.party_added": _("Party added"),
     "cases.member_added": _("Person assigned to the case"),
+    "cases.staffed": _("Bench and assistants of the case set"),
     "cases.identity_number_viewed": _("Identity number viewed in full"),
     "accounts.organisation_created": _("Organisation created"),
     "accounts.user_created": _("User created"),
@@ -106,6 +107,11 @@ FIELD_LABELS: dict[str, Promise] = {
 }
 # Where one action uses a field name differently from the rest.
 ACTION_FIELD_LABELS: dict[tuple[str, str], Promise] = {
+    ("cases.staffed", "composition"): _("Composition"),
+    ("cases.staffed", "presiding_judge"): _("Presiding judge"),
+    ("cases.staffed", "panel_judges"): _("Panel judges"),
+    ("cases.staffed", "assistant"): _("Judge assistant"),
+    ("cases.staffed", "clerk"): _("Clerk"),
     ("dossier.entry_filed", "number"): _("Entry number"),
 }
 # Events whose phrase already says what the status became.
@@ -167,6 +173,8 @@ def _choice_label(field: str, value: str, action: str) -> str | None:
         return str(CaseStatus(value).label)
     if field == "case_type" and value in CaseType.values:
         return str(CaseType(value).label)
+    if field == "composition" and value in Composition.values:
+        return str(Composition(value).label)
     if field == "kind" and value in PartyKind.values:
         return str(PartyKind(value).label)
     if field == "role":
@@ -181,6 +189,8 @@ def _display(field: str, value: Any, action: str) -> str:
         return "—"
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
+    if isinstance(value, list):
+        return "、".join(str(item) for item in value) or "—"
     if isinstance(value, str):
         label = _choice_label(field, value, action)
         if label is not None:
@@ -223,3 +233,8 @@ def event_changes(event: AuditEvent) -> list[Change]:
             )
         )
     return changes
+
+
+@register.filter
+def composition_label(value: str) -> str:
+    return str(Composition(value).label) if value in Composition.values else value

@@ -132,6 +132,7 @@ def test_openapi_document(db: None) -> None:
         "/api/v1/cases",
         "/api/v1/cases/{case_id}",
         "/api/v1/cases/{case_id}/parties/{party_id}/identity-number",
+        "/api/v1/cases/{case_id}/staffing",
         "/api/v1/cases/{case_id}/threads",
     }
     assert set(paths["/api/v1/cases"]) == {"get"}
