@@ -1,13 +1,14 @@
 """Writing to the transparency log.
 
-The log *ingests* from the apps below it instead of being called by them (it sits at the top of the import
-layers): ``sync_log`` appends, in audit order, every audit event not yet in the log and, right after the
-event that records it, every filed dossier entry. It runs from a periodic task every minute, before every
-checkpoint is signed and inside every deposit, so a receipt always covers everything recorded before it.
+The log *ingests* instead of being called: ``sync_log`` appends, in audit order, every audit event not yet in the
+log and, right after an event that publishes records, a leaf for each (the sources apps register in
+``smartcourt.audit.leaf_sources``: filed dossier entries, a closed meeting's ballots). It runs from a periodic task
+every minute, before every checkpoint is signed and inside every deposit, so a receipt always covers everything
+recorded before it.
 
-Appends, checkpoints and cosignatures are the log's own bookkeeping and are not audit events: the audit log
-feeds the tree, so auditing them would make the log grow by itself for ever. They are signed statements
-kept in append-only tables. Deposits, on-demand checkpoints, witness changes and alarms are audited actions.
+Appends, checkpoints and cosignatures are the log's own bookkeeping and are not audit events: the audit log feeds
+the tree, so auditing them would make the log grow by itself for ever. They are signed statements kept in
+append-only tables. Deposits, on-demand checkpoints, witness changes and alarms are audited actions.
 
 Lock order, everywhere: the audit head first (``record_event``), then the log head (``tree.lock_head``).
 """
@@ -28,22 +29,19 @@ from django.utils.translation import gettext as _
 from partnerproto import merkle, note
 from smartcourt.accounts.models import User
 from smartcourt.audit.actions import record_event
+from smartcourt.audit.leaf_sources import leaf_sources
 from smartcourt.audit.models import AuditEvent
 from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
-from smartcourt.dossier.models import DossierEntry
 from smartcourt.evidence.choices import AlarmKind, LeafSource
 from smartcourt.evidence.keys import log_origin, log_signing_key
 from smartcourt.evidence.models import Alarm, Checkpoint, Cosignature, Deposit, LogHead, Witness
 from smartcourt.evidence.policies import can_deposit, can_manage_log
 from smartcourt.evidence.tree import LogDamaged, NewLeaf, append, consistency_path, lock_head, root_of
 from smartcourt.evidence.verify import leaf_data
-from smartcourt.meetings.selectors import published_commitments
 
 logger = logging.getLogger("smartcourt.evidence")
 
 SYNC_BATCH = 1000
-DOSSIER_FILED = "dossier.entry_filed"
-MEETING_CLOSED = "meetings.closed"
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -51,7 +49,8 @@ _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 
 def _sync_batch(head: LogHead, *, limit: int, now: dt.datetime) -> int:
-    """Append up to ``limit`` audit events after ``head.audit_seq`` (and the dossier entries they record)."""
+    """Append up to ``limit`` audit events after ``head.audit_seq``, each followed by the records it published
+    (the leaf sources apps registered: filed dossier entries, a closed meeting's ballots, ...)."""
     events = list(
         AuditEvent.objects.filter(seq__gt=head.audit_seq)
         .order_by("seq")
@@ -59,21 +58,12 @@ def _sync_batch(head: LogHead, *, limit: int, now: dt.datetime) -> int:
     )
     if not events:
         return 0
-    filed = [
-        object_id
-        for _, _, action, kind, object_id in events
-        if action == DOSSIER_FILED and kind == "dossier.DossierEntry"
-    ]
-    entries = {
-        str(pk): digest for pk, digest in DossierEntry.objects.filter(pk__in=filed).values_list("pk", "file_sha256")
-    }
-    ballots = published_commitments(
-        [
-            object_id
-            for _, _, action, kind, object_id in events
-            if action == MEETING_CLOSED and kind == "meetings.Meeting"
-        ]
-    )
+    sources = {(source.action, source.object_type): source for source in leaf_sources()}
+    publishing: dict[tuple[str, str], list[str]] = {}
+    for _seq, _digest, action, kind, object_id in events:
+        if (action, kind) in sources:
+            publishing.setdefault((action, kind), []).append(object_id)
+    published = {key: sources[key].published(object_ids) for key, object_ids in publishing.items()}
     new: list[NewLeaf] = []
     expected = head.audit_seq + 1
     for seq, digest, action, kind, object_id in events:
@@ -81,16 +71,16 @@ def _sync_batch(head: LogHead, *, limit: int, now: dt.datetime) -> int:
         if seq != expected:
             raise LogDamaged(f"audit event #{expected} is missing (the next one is #{seq}); run verify_audit")
         new.append(NewLeaf(LeafSource.AUDIT, str(seq), leaf_data(LeafSource.AUDIT, str(seq), digest)))
-        if action == DOSSIER_FILED and kind == "dossier.DossierEntry":
-            if object_id not in entries:
-                raise LogDamaged(f"dossier entry {object_id}, filed by audit event #{seq}, is missing")
-            new.append(
-                NewLeaf(LeafSource.DOSSIER, object_id, leaf_data(LeafSource.DOSSIER, object_id, entries[object_id]))
+        source = sources.get((action, kind))
+        if source is not None:
+            records = published[(action, kind)].get(object_id)
+            if not records and source.required:
+                raise LogDamaged(f"{source.kind} {object_id}, published by audit event #{seq}, is missing")
+            # The published records, right after the event that published them (and carries their root).
+            new.extend(
+                NewLeaf(source.kind, record, leaf_data(source.kind, record, record_digest))
+                for record, record_digest in records or ()
             )
-        if action == MEETING_CLOSED and kind == "meetings.Meeting":
-            # The ballots the close published, right after the event that carries their Merkle root.
-            published = ballots.get(object_id, [])
-            new.extend(NewLeaf(LeafSource.BALLOT, c, leaf_data(LeafSource.BALLOT, c, "")) for c in published)
         expected += 1
     head.audit_seq = expected - 1
     append(head, new, now=now)

@@ -1,8 +1,9 @@
 """Recomputing the whole log from its sources, to find the first leaf or node changed in the database.
 
-Each leaf is recomputed from what it stands for (the audit event's stored hash, the dossier entry's file hash,
-the deposit's hash), the tree is rebuilt and compared node by node, and every checkpoint the court signed
-must be a root of the rebuilt tree. This is the court's own check; outsiders have the witnesses.
+Each leaf is recomputed from what it stands for (the audit event's stored hash, the deposit's hash, or what the app
+that registered its kind answers: the dossier entry's file hash, the counted ballot), the tree is rebuilt and
+compared node by node, and every checkpoint the court signed must be a root of the rebuilt tree. This is the court's
+own check; outsiders have the witnesses.
 """
 
 from __future__ import annotations
@@ -11,13 +12,12 @@ import uuid
 from dataclasses import dataclass
 
 from partnerproto import merkle
+from smartcourt.audit.leaf_sources import leaf_sources
 from smartcourt.audit.models import AuditEvent
-from smartcourt.dossier.models import DossierEntry
 from smartcourt.evidence.choices import LeafSource
 from smartcourt.evidence.models import Checkpoint, Deposit, Leaf, Node, node_key
 from smartcourt.evidence.tree import read_head
 from smartcourt.evidence.verify import leaf_data
-from smartcourt.meetings.selectors import counted_commitments
 
 
 @dataclass(frozen=True)
@@ -30,10 +30,10 @@ class LogReport:
         return self.problem is None
 
 
-def _uuids(wanted: dict[str, list[str]], kind: str) -> list[uuid.UUID]:
+def _deposit_ids(values: list[str]) -> list[uuid.UUID]:
     # A tampered row can name anything; what is not an identifier has no source.
     found = []
-    for value in wanted.get(kind, []):
+    for value in values:
         try:
             found.append(uuid.UUID(value))
         except ValueError:
@@ -50,14 +50,14 @@ def _sources(batch: list[Leaf]) -> dict[tuple[str, str], bytes]:
     seqs = [int(s) for s in wanted.get(LeafSource.AUDIT, []) if s.isdigit()]
     for seq, digest in AuditEvent.objects.filter(seq__in=seqs).values_list("seq", "hash"):
         data[(LeafSource.AUDIT, str(seq))] = leaf_data(LeafSource.AUDIT, str(seq), digest)
-    for pk, digest in DossierEntry.objects.filter(pk__in=_uuids(wanted, LeafSource.DOSSIER)).values_list(
-        "pk", "file_sha256"
-    ):
-        data[(LeafSource.DOSSIER, str(pk))] = leaf_data(LeafSource.DOSSIER, str(pk), digest)
-    for pk, digest in Deposit.objects.filter(pk__in=_uuids(wanted, LeafSource.DEPOSIT)).values_list("pk", "sha256"):
+    deposits = _deposit_ids(wanted.get(LeafSource.DEPOSIT, []))
+    for pk, digest in Deposit.objects.filter(pk__in=deposits).values_list("pk", "sha256"):
         data[(LeafSource.DEPOSIT, str(pk))] = leaf_data(LeafSource.DEPOSIT, str(pk), digest)
-    for commitment in counted_commitments(wanted.get(LeafSource.BALLOT, [])):
-        data[(LeafSource.BALLOT, commitment)] = leaf_data(LeafSource.BALLOT, commitment, "")
+    for source in leaf_sources():
+        # A leaf of a kind no app registers any more finds no source and is reported as gone.
+        if wanted.get(source.kind):
+            for record, digest in source.present(wanted[source.kind]).items():
+                data[(source.kind, record)] = leaf_data(source.kind, record, digest)
     return data
 
 

@@ -7,14 +7,14 @@ from django.utils.translation import gettext_lazy as _
 
 
 class LeafSource(models.TextChoices):
+    """The log's own leaves. The records that follow an audit event into the log (a filed dossier entry
+    "dossier:<entry id>:<file SHA-256 or empty>", a counted ballot "ballot:<commitment>:", ...) are declared by
+    their apps in ``smartcourt.audit.leaf_sources``, so ``Leaf.source_type`` takes any registered kind."""
+
     # An audit event: leaf data "audit:<seq>:<event hash>".
     AUDIT = "audit", _("Audit event")
-    # A filed dossier entry: leaf data "dossier:<entry id>:<file SHA-256 or empty>".
-    DOSSIER = "dossier", _("Dossier entry")
     # An evidence deposit (存证): leaf data "deposit:<deposit id>:<SHA-256>".
     DEPOSIT = "deposit", _("Evidence deposit")
-    # A ballot's commitment, published when its meeting closed: leaf data "ballot:<commitment>:".
-    BALLOT = "ballot", _("Ballot commitment")
 
 
 class AlarmKind(models.TextChoices):

@@ -1,5 +1,5 @@
 """The transparency log: leaves, the stored subtree hashes, signed checkpoints, witnesses and their
-cosignatures and alarms, and evidence deposits (存证). See docs/adr/0003-transparency-log.md."""
+cosignatures and alarms, and evidence deposits (存证). See docs/adr/0004-transparency-log.md."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 
 from smartcourt.core.models import TimestampedModel, UUIDModel
-from smartcourt.evidence.choices import AlarmKind, LeafSource
+from smartcourt.evidence.choices import AlarmKind
 
 
 def node_key(level: int, index: int) -> int:
@@ -38,8 +38,14 @@ class Leaf(models.Model):
 
     index = models.BigIntegerField(primary_key=True, help_text="Position in the log: 0, 1, 2, … without gaps.")
     leaf_hash = models.BinaryField(max_length=32, db_index=True, help_text="SHA-256(0x00 || leaf data).")
-    source_type = models.CharField(max_length=16, choices=LeafSource.choices)
-    source_id = models.CharField(max_length=64, help_text="Audit event seq, dossier entry id or deposit id.")
+    source_type = models.CharField(
+        max_length=16,
+        help_text="What the leaf stands for: 'audit', 'deposit' (LeafSource) or a kind an app registered in "
+        "smartcourt.audit.leaf_sources ('dossier', 'ballot', ...).",
+    )
+    source_id = models.CharField(
+        max_length=64, help_text="Audit event seq, deposit id, or the registered record's id (entry id, commitment)."
+    )
     appended_at = models.DateTimeField()
 
     class Meta:

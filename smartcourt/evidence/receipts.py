@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from partnerproto.note import b64encode
 from smartcourt.accounts.models import User
 from smartcourt.core.errors import NotFound
+from smartcourt.dossier.leaves import DOSSIER_LEAF
 from smartcourt.dossier.models import DossierEntry
 from smartcourt.dossier.selectors import dossier_for
 from smartcourt.evidence.actions import checkpoint_covering, sync_log
@@ -75,14 +76,14 @@ def dossier_receipt_for(user: User, entry_id: uuid.UUID | str, *, verify_url: st
     if entry is None:
         raise NotFound(_("No such dossier entry"))
     dossier_for(user, entry.case_id)  # NotFound when the user may not read the dossier
-    leaf = leaf_of(LeafSource.DOSSIER, str(entry.pk))
+    leaf = leaf_of(DOSSIER_LEAF, str(entry.pk))
     if leaf is None:
         sync_log()
-        leaf = leaf_of(LeafSource.DOSSIER, str(entry.pk))
+        leaf = leaf_of(DOSSIER_LEAF, str(entry.pk))
         if leaf is None:
             raise NotFound(_("This dossier entry is not in the transparency log"))
     subject = {
-        "type": LeafSource.DOSSIER.value,
+        "type": DOSSIER_LEAF,
         "id": str(entry.pk),
         "sha256": entry.file_sha256,
         "title": entry.title,
