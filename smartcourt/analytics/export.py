@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from smartcourt.analytics.selectors import Panel
-from smartcourt.claims.spreadsheets import write_xlsx
+from smartcourt.core.spreadsheets import write_xlsx
 
 
 def panel_xlsx(panel: Panel, *, scope: str) -> bytes:

@@ -47,7 +47,7 @@ from smartcourt.claims.choices import (
     PowerOfAttorneyStatus,
     ResolutionBasis,
 )
-from smartcourt.claims.imports import COLUMNS, Problem, parse_list
+from smartcourt.claims.imports import COLUMNS, MAX_ROWS, Problem, parse_list
 from smartcourt.claims.interest import RatePeriod, compute_interest
 from smartcourt.claims.models import (
     Claim,
@@ -65,7 +65,6 @@ from smartcourt.claims.models import (
 )
 from smartcourt.claims.sealing import sealed_pdf
 from smartcourt.claims.selectors import claim_deadlines, employee_lines_of, get_claim_for, get_employee_line_for
-from smartcourt.claims.spreadsheets import SpreadsheetUnreadable, read_sheet
 from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from smartcourt.core.identifiers import (
     mask_identity_number,
@@ -75,6 +74,7 @@ from smartcourt.core.identifiers import (
     validate_identity_number,
 )
 from smartcourt.core.money import MAX_FEN, fen_to_yuan, yuan_to_fen
+from smartcourt.core.spreadsheets import Limits, SpreadsheetUnreadable, read_sheet
 from smartcourt.core.uploads import (
     JPEG,
     PDF,
@@ -1008,7 +1008,8 @@ def import_creditor_list(
         raise DomainError(_("unknown list %(source)s") % {"source": source}, field="source")
     name, content = _read_list_file(uploaded_file)
     try:
-        sheet = read_sheet(content, name)
+        # The header and MAX_ROWS lines, and one more so that parse_list can say the file is too long.
+        sheet = read_sheet(content, name, limits=Limits(max_rows=MAX_ROWS + 2, max_columns=32))
     except SpreadsheetUnreadable as exc:
         raise ImportRefused(
             _("%(name)s: %(exc)s") % {"name": name, "exc": exc}, problems=[Problem(0, "", str(exc))]

@@ -25,7 +25,7 @@ from smartcourt.claims.actions import (
 )
 from smartcourt.claims.imports import DEBTOR_LIST_COLUMNS
 from smartcourt.claims.models import Claim
-from smartcourt.claims.spreadsheets import write_xlsx
+from smartcourt.core.spreadsheets import write_xlsx
 from smartcourt.dossier.pdf import html_to_pdf
 
 

@@ -7,8 +7,8 @@ from decimal import Decimal
 from smartcourt.cases.models import Case
 from smartcourt.claims.choices import ClaimNature, ClaimStatus
 from smartcourt.claims.selectors import claims_table, table_rows
-from smartcourt.claims.spreadsheets import write_xlsx
 from smartcourt.core.identifiers import mask_identity_number
+from smartcourt.core.spreadsheets import write_xlsx
 
 HEADER = [
     "登记号",

@@ -11,9 +11,9 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from smartcourt.claims.choices import ClaimNature, CreditorKind, CreditorSource
-from smartcourt.claims.spreadsheets import DANGEROUS_PREFIXES, CellValue, Sheet, column_letter
 from smartcourt.core.identifiers import credit_code_problem, identity_number_problem, normalise_identifier
 from smartcourt.core.money import MAX_FEN
+from smartcourt.core.spreadsheets import DANGEROUS_PREFIXES, CellValue, Sheet, column_letter
 
 MAX_ROWS = 50_000
 MAX_PROBLEMS = 200

@@ -18,8 +18,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from smartcourt.claims.spreadsheets import CellValue
 from smartcourt.core.money import MAX_FEN, fen_to_yuan
+from smartcourt.core.spreadsheets import CellValue
 
 HEADER = ["序号", "债权人名称", "证件号码", "收款账号", "开户银行", "开户行行号", "分配金额（元）"]
 COLUMNS = ["seq", "name", "identity", "account", "bank_name", "bank_code", "amount"]

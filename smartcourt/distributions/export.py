@@ -7,7 +7,7 @@ import csv
 import io
 from decimal import Decimal
 
-from smartcourt.claims.spreadsheets import safe_text, write_xlsx
+from smartcourt.core.spreadsheets import safe_text, write_xlsx
 from smartcourt.distributions.checking import HEADER
 from smartcourt.distributions.models import DistributionPlan
 from smartcourt.distributions.selectors import payee_accounts, payees_of

@@ -21,9 +21,9 @@ from smartcourt.claims.actions import (
 from smartcourt.claims.choices import ClaimStatus
 from smartcourt.claims.imports import DEBTOR_LIST_COLUMNS, EMPLOYEE_LIST_COLUMNS
 from smartcourt.claims.models import Claim, Creditor, EmployeeObjection, Objection
-from smartcourt.claims.spreadsheets import write_xlsx
 from smartcourt.claims.tests.helpers import counts, declare, open_proceeding
 from smartcourt.claims.tests.test_api import ALL, SEE_CASE, client_for, post
+from smartcourt.core.spreadsheets import write_xlsx
 
 if TYPE_CHECKING:
     from conftest import Personas

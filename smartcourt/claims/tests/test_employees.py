@@ -20,9 +20,9 @@ from smartcourt.claims.actions import (
 from smartcourt.claims.imports import EMPLOYEE_LIST_COLUMNS
 from smartcourt.claims.models import Creditor, EmployeeListPublication, EmployeeObjection
 from smartcourt.claims.selectors import employee_lines_for
-from smartcourt.claims.spreadsheets import write_xlsx
 from smartcourt.claims.tests.helpers import open_proceeding
 from smartcourt.core.errors import Conflict, NotFound, PermissionDenied
+from smartcourt.core.spreadsheets import write_xlsx
 
 if TYPE_CHECKING:
     from conftest import Personas

@@ -15,10 +15,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from smartcourt.claims.actions import ImportRefused, import_creditor_list
 from smartcourt.claims.imports import DEBTOR_LIST_COLUMNS, EMPLOYEE_LIST_COLUMNS
 from smartcourt.claims.models import Creditor
-from smartcourt.claims.spreadsheets import read_sheet, write_xlsx
 from smartcourt.claims.tests.helpers import counts, open_proceeding
 from smartcourt.core.errors import NotFound, PermissionDenied
 from smartcourt.core.identifiers import credit_code_check_char, identity_number_problem
+from smartcourt.core.spreadsheets import read_sheet, write_xlsx
 
 if TYPE_CHECKING:
     from conftest import Personas

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from smartcourt.claims.spreadsheets import column_letter, read_sheet, safe_text, write_xlsx
+from smartcourt.core.spreadsheets import column_letter, read_sheet, safe_text, write_xlsx
 
 
 @pytest.mark.parametrize("value", ["=SUM(A1)", "+1", "-2", "@cmd", "\tx", "\r=1"])

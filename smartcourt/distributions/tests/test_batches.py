@@ -11,8 +11,8 @@ import pytest
 from conftest import Personas
 from smartcourt.banking.iso20022.pain001 import read_pain001
 from smartcourt.claims.choices import ClaimNature, CreditorKind
-from smartcourt.claims.spreadsheets import write_xlsx
 from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from smartcourt.core.spreadsheets import write_xlsx
 from smartcourt.distributions import actions
 from smartcourt.distributions.checking import HEADER, error_text
 from smartcourt.distributions.choices import BatchStatus

@@ -12,7 +12,7 @@ from django.test import Client
 from conftest import TEST_PASSWORD, Personas
 from smartcourt.claims.choices import ClaimNature, CreditorKind
 from smartcourt.claims.models import Creditor
-from smartcourt.claims.spreadsheets import read_sheet
+from smartcourt.core.spreadsheets import read_sheet
 from smartcourt.distributions import actions
 from smartcourt.distributions.choices import BatchStatus, PlanStatus
 from smartcourt.distributions.models import DistributionPlan, PaymentBatch
