@@ -14,6 +14,7 @@ from django.utils import timezone
 from smartcourt.accounts.models import Organisation, User
 from smartcourt.administrators.models import Appointment
 from smartcourt.audit.actions import record_event
+from smartcourt.bankruptcy.generated import provide_sealed_document
 from smartcourt.cases.selectors import get_case_for
 from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from smartcourt.documents import pades
@@ -103,8 +104,12 @@ def _sha(data: bytes) -> str:
 
 
 @transaction.atomic
-def generate_document(*, actor: User, case_id: uuid.UUID | str, template_key: str) -> Document:
-    """Render the template's current version for the case into a draft PDF and file it into the dossier."""
+def generate_document(*, actor: User, case_id: uuid.UUID | str, template_key: str, draft: bool = False) -> Document:
+    """Render the template's current version for the case into a draft PDF and file it into the dossier.
+
+    A template that is always sealed is sealed in the same step when ``actor`` holds the seal (issue 15.19),
+    unless ``draft`` asks for a draft to read first; the sealed copy then provides the node outputs the
+    template names."""
     case = get_case_for(actor, case_id)
     template = get_template(template_key)
     if not can_generate(actor, case, template.issuer):
@@ -143,6 +148,14 @@ def generate_document(*, actor: User, case_id: uuid.UUID | str, template_key: st
         obj=document,
         after={"template": template.key, "version": version.number, "sha256": document.sha256},
     )
+    if template.always_sealed and not draft:
+        # Issued only sealed (issue 15.19): whoever holds the seal gets the sealed document in the same step.
+        # Someone who does not (a judge assistant drafting a ruling) leaves the draft for the one who does.
+        try:
+            with transaction.atomic():
+                return sign_document(actor=actor, document_id=document.pk)
+        except PermissionDenied:
+            pass
     return document
 
 
@@ -259,12 +272,27 @@ def sign_document(*, actor: User, document_id: uuid.UUID | str) -> Document:
     )
     document.signed_entry = entry
     document.save()
+    template = document.template_version.template
+    # The sealed copy is the node's output where the template is the document the node asks for (15.19).
+    provided = provide_sealed_document(
+        actor=actor,
+        case=document.case,
+        outputs=list(template.outputs or []),
+        issuer=template.issuer,
+        entry=entry,
+        title=template.name,
+    )
     record_event(
         actor=actor,
         action="documents.signed",
         case_id=document.case_id,
         obj=document,
-        after={"seal": str(seal.pk), "fingerprint": seal.fingerprint, "sha256": document.signed_sha256},
+        after={
+            "seal": str(seal.pk),
+            "fingerprint": seal.fingerprint,
+            "sha256": document.signed_sha256,
+            "node_outputs": [f"{item.node_key}:{item.output_key}" for item in provided if item.output is not None],
+        },
     )
     return document
 

@@ -48,7 +48,12 @@ class VerifyOut(Schema):
 
 class GenerateIn(Schema):
     case_id: uuid.UUID
-    template_key: str
+    template_key: str = Field(..., max_length=64)
+    draft: bool = Field(
+        False,
+        description="A template that is always sealed is sealed on generation when you hold the seal; true asks "
+        "for a draft to read first.",
+    )
 
 
 class DocumentOut(Schema):
@@ -97,11 +102,13 @@ def verify(request: HttpRequest, file: File[UploadedFile]) -> dict[str, object]:
 @router.post(
     "",
     response={201: DocumentOut, **ERRORS},
-    summary="Generate a draft from a template",
+    summary="Generate a document from a template (sealed at once where the template is always sealed)",
     operation_id="generate_document",
 )
 def generate(request: HttpRequest, payload: GenerateIn) -> Status[dict[str, Any]]:
-    document = generate_document(actor=_user(request), case_id=payload.case_id, template_key=payload.template_key)
+    document = generate_document(
+        actor=_user(request), case_id=payload.case_id, template_key=payload.template_key, draft=payload.draft
+    )
     return Status(201, _out(document))
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from smartcourt.accounts.models import User
 from smartcourt.cases.models import Case
-from smartcourt.documents.actions import generate_document, serve_document, sign_document
+from smartcourt.documents.actions import generate_document, serve_document
 from smartcourt.documents.models import Document, DocumentTemplate, TemplateVersion
 from smartcourt.documents.seeds import seed_templates
 
@@ -20,8 +20,8 @@ def seed_documents(*, case: Case, judge: User, administrator: User) -> list[Docu
     for actor, key in ((judge, "acceptance_ruling"), (administrator, "takeover_notice")):
         if Document.objects.filter(case=case, template_version__template__key=key).exists():
             continue
-        document = generate_document(actor=actor, case_id=case.pk, template_key=key)
-        signed = sign_document(actor=actor, document_id=document.pk)
+        # Both are always issued sealed: generating them seals them (issue 15.19).
+        signed = generate_document(actor=actor, case_id=case.pk, template_key=key)
         if key == "acceptance_ruling":
             # 集中送达 to every creditor: each sees it in the inbox, and the service proofs go to the dossier.
             serve_document(actor=actor, document_id=signed.pk, groups=["creditors"])

@@ -26,6 +26,14 @@ class DocumentTemplate(TimestampedModel):
     heading = models.CharField(max_length=40, help_text="Title printed on the document, e.g. 民事裁定书.")
     issuer = models.CharField(max_length=16, choices=Issuer.choices)
     node_keys = models.JSONField(default=list, blank=True, help_text="Rule-pack node keys it serves, e.g. ['N01'].")
+    outputs = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Node outputs a sealed document of this template provides, e.g. ['N03:acceptance_announcement'].",
+    )
+    always_sealed = models.BooleanField(
+        default=False, help_text="Issued only sealed: sealed on generation when the one generating holds the seal."
+    )
     current_version = models.ForeignKey(
         "TemplateVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -290,14 +290,60 @@ SEEDS: tuple[Seed, ...] = (
 )
 
 
+# Issue 15.19: the node outputs a sealed document of each seeded template provides (rule pack "node:output"),
+# where the template is the document the rule pack asks for and is issued by the node's operator.
+SEED_OUTPUTS: dict[str, tuple[str, ...]] = {
+    "acceptance_ruling": ("N01:acceptance_ruling", "C01:acceptance_ruling"),
+    "appointment_decision": ("N02:appointment_decision",),
+    "acceptance_announcement": ("N03:acceptance_announcement",),
+    "declaration_ruling": ("N10:declaration_ruling", "N10:declaration_announcement"),
+    "termination_ruling": ("N15:termination_ruling",),
+    "takeover_notice": ("N04:takeover_notice",),
+    "property_report": ("N05:property_report",),
+    "claims_table": ("N07:claims_table",),
+    "realisation_plan": ("N11:realisation_plan",),
+    "distribution_plan": ("N13:distribution_plan",),
+    "distribution_announcement": ("N14:distribution_notice",),
+    "deregistration_report": ("N16:deregistration_report",),
+    "duties_end_report": ("N17:final_report",),
+}
+# What a court or an administrator never issues unsealed: rulings, decisions, announcements and notices.
+# Plans and tables that a meeting still votes on or that are revised are sealed when final, by hand.
+ALWAYS_SEALED: frozenset[str] = frozenset(
+    {
+        "acceptance_ruling",
+        "rejection_ruling",
+        "appointment_decision",
+        "acceptance_announcement",
+        "undisputed_claims_ruling",
+        "declaration_ruling",
+        "distribution_approval_ruling",
+        "termination_ruling",
+        "claims_notice",
+        "takeover_notice",
+        "claim_review_notice",
+        "distribution_announcement",
+    }
+)
+
+
 def seed_templates(template_model: Any, version_model: Any, *, now: Any) -> int:
     """Create the templates that do not exist yet, each with a version 1; returns how many were created."""
     created = 0
     for seed in SEEDS:
         if template_model.objects.filter(key=seed.key).exists():
             continue
+        extra: dict[str, Any] = {}
+        # The historical model of migration 0002 has no outputs or sealing yet (migration 0006 binds them).
+        if any(field.name == "outputs" for field in template_model._meta.get_fields()):
+            extra = {"outputs": list(SEED_OUTPUTS.get(seed.key, ())), "always_sealed": seed.key in ALWAYS_SEALED}
         template = template_model.objects.create(
-            key=seed.key, name=seed.name, heading=seed.heading, issuer=seed.issuer, node_keys=list(seed.node_keys)
+            key=seed.key,
+            name=seed.name,
+            heading=seed.heading,
+            issuer=seed.issuer,
+            node_keys=list(seed.node_keys),
+            **extra,
         )
         version = version_model.objects.create(
             template=template, number=1, body=seed.body.strip() + "\n", note="seed", created_at=now

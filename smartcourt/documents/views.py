@@ -28,7 +28,7 @@ from smartcourt.documents.actions import (
     serve_document,
     sign_document,
 )
-from smartcourt.documents.choices import DeliveryStatus
+from smartcourt.documents.choices import DeliveryStatus, DocumentStatus
 from smartcourt.documents.context import PLACEHOLDERS
 from smartcourt.documents.docx import docx_draft
 from smartcourt.documents.engine import TemplateProblem, render_body
@@ -144,13 +144,21 @@ def case_documents(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         raise Http404(_("No such case")) from exc
     if request.method == "POST":
         try:
-            generate_document(actor=user, case_id=case.pk, template_key=request.POST.get("template", ""))
+            document = generate_document(
+                actor=user,
+                case_id=case.pk,
+                template_key=request.POST.get("template", ""),
+                draft=request.POST.get("draft") == "1",
+            )
         except NotFound as exc:
             raise Http404(_("No such template")) from exc
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, _("The draft was generated and filed into the dossier."))
+            if document.status == DocumentStatus.SIGNED:
+                messages.success(request, _("The document was generated, sealed and filed into the dossier."))
+            else:
+                messages.success(request, _("The draft was generated and filed into the dossier."))
         return redirect("documents:case", case_id=case.pk)
     available = [t for t in templates() if can_generate(user, case, t.issuer)]
     first_recipients = Delivery.objects.order_by("recipient_name")[:RECIPIENTS_SHOWN]

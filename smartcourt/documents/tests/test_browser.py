@@ -69,6 +69,8 @@ def test_template_preview_generate_sign_serve_verify(
     judge = sign_in(chromium, base, "judge")
     judge.goto(f"{base}/documents/cases/{personas.case.pk}/")
     judge.select_option("#template-select", "acceptance_ruling")
+    # A ruling is always sealed: the judge asks for a draft to read first, then seals it (issue 15.19).
+    judge.check("#generate-draft")
     judge.get_by_test_id("generate-form").locator("button[type=submit]").click()
     expect(judge.get_by_test_id("documents")).to_contain_text("受理破产申请民事裁定书")
     judge.get_by_role("button", name=re.compile("盖章签名")).click()

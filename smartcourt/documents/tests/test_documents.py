@@ -25,7 +25,9 @@ def _counts() -> tuple[int, int, int, int]:
 
 
 def _signed(personas: Any) -> Document:
-    document = generate_document(actor=personas.judge, case_id=personas.case.pk, template_key="acceptance_ruling")
+    document = generate_document(
+        actor=personas.judge, case_id=personas.case.pk, template_key="acceptance_ruling", draft=True
+    )
     return sign_document(actor=personas.judge, document_id=document.pk)
 
 
@@ -37,7 +39,9 @@ def _read(field: Any) -> bytes:
 
 @pytest.mark.django_db
 def test_generate_files_a_draft_into_the_dossier(personas: Any) -> None:
-    document = generate_document(actor=personas.judge, case_id=personas.case.pk, template_key="acceptance_ruling")
+    document = generate_document(
+        actor=personas.judge, case_id=personas.case.pk, template_key="acceptance_ruling", draft=True
+    )
     assert document.status == DocumentStatus.DRAFT
     assert document.template_version.template.key == "acceptance_ruling"
     assert document.dossier_entry is not None and document.dossier_entry.kind == "document"
@@ -73,7 +77,7 @@ def test_generate_refusals(personas: Any, who: str, template_key: str, error: ty
 )
 def test_seal_holders_sign(personas: Any, who: str, template_key: str) -> None:
     actor = getattr(personas, who)
-    document = generate_document(actor=actor, case_id=personas.case.pk, template_key=template_key)
+    document = generate_document(actor=actor, case_id=personas.case.pk, template_key=template_key, draft=True)
     signed = sign_document(actor=actor, document_id=document.pk)
     assert signed.status == DocumentStatus.SIGNED
     assert signed.seal is not None
@@ -95,7 +99,9 @@ def test_seal_holders_sign(personas: Any, who: str, template_key: str) -> None:
     ],
 )
 def test_non_holders_cannot_sign_a_court_document(personas: Any, who: str, error: type[Exception]) -> None:
-    document = generate_document(actor=personas.judge, case_id=personas.case.pk, template_key="acceptance_ruling")
+    document = generate_document(
+        actor=personas.judge, case_id=personas.case.pk, template_key="acceptance_ruling", draft=True
+    )
     before = _counts()
     with pytest.raises(error):
         sign_document(actor=getattr(personas, who), document_id=document.pk)
@@ -106,7 +112,9 @@ def test_non_holders_cannot_sign_a_court_document(personas: Any, who: str, error
 
 @pytest.mark.django_db
 def test_judge_cannot_sign_with_firm_seal(personas: Any) -> None:
-    document = generate_document(actor=personas.administrator, case_id=personas.case.pk, template_key="takeover_notice")
+    document = generate_document(
+        actor=personas.administrator, case_id=personas.case.pk, template_key="takeover_notice", draft=True
+    )
     before = _counts()
     with pytest.raises(PermissionDenied):
         sign_document(actor=personas.judge, document_id=document.pk)
@@ -216,6 +224,6 @@ def test_garbage_is_unreadable() -> None:
 def test_documents_for_node(personas: Any) -> None:
     keys = [item.template.key for item in documents_for_node(personas.case, "N01")]
     assert keys == ["acceptance_ruling", "rejection_ruling"]
-    generate_document(actor=personas.judge, case_id=personas.case.pk, template_key="acceptance_ruling")
+    generate_document(actor=personas.judge, case_id=personas.case.pk, template_key="acceptance_ruling", draft=True)
     (acceptance, rejection) = documents_for_node(personas.case, "N01")
     assert len(acceptance.documents) == 1 and rejection.documents == []

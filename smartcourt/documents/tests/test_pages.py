@@ -24,7 +24,9 @@ def _client(user: Any) -> Client:
 
 
 def _signed_bytes(personas: Any) -> bytes:
-    document = generate_document(actor=personas.judge, case_id=personas.case.pk, template_key="acceptance_ruling")
+    document = generate_document(
+        actor=personas.judge, case_id=personas.case.pk, template_key="acceptance_ruling", draft=True
+    )
     document = sign_document(actor=personas.judge, document_id=document.pk)
     with document.signed_pdf.open("rb") as handle:
         return handle.read()
@@ -132,7 +134,17 @@ def test_api_generate_and_sign(personas: Any) -> None:
         content_type="application/json",
     )
     assert answer.status_code == 201, answer.content
-    signed = client.post(f"/api/v1/documents/{answer.json()['id']}/sign")
+    # A ruling is always sealed: the judge who holds the seal gets it sealed at once (issue 15.19).
+    assert answer.json()["status"] == "signed"
+    again = client.post(f"/api/v1/documents/{answer.json()['id']}/sign")
+    assert again.status_code == 409
+    draft = client.post(
+        "/api/v1/documents",
+        {"case_id": str(personas.case.pk), "template_key": "acceptance_ruling", "draft": True},
+        content_type="application/json",
+    )
+    assert draft.status_code == 201 and draft.json()["status"] == "draft"
+    signed = client.post(f"/api/v1/documents/{draft.json()['id']}/sign")
     assert signed.status_code == 200 and signed.json()["status"] == "signed"
     served = client.post(
         f"/api/v1/documents/{answer.json()['id']}/serve", {"groups": ["creditors"]}, content_type="application/json"
@@ -167,7 +179,9 @@ def test_verify_pdf_command(personas: Any, tmp_path: Any) -> None:
 
 @pytest.mark.django_db
 def test_serve_page_and_inbox(personas: Any) -> None:
-    document = generate_document(actor=personas.judge, case_id=personas.case.pk, template_key="acceptance_ruling")
+    document = generate_document(
+        actor=personas.judge, case_id=personas.case.pk, template_key="acceptance_ruling", draft=True
+    )
     document = sign_document(actor=personas.judge, document_id=document.pk)
     judge = _client(personas.judge)
     answer = judge.post(reverse("documents:serve", args=[document.pk]), {"groups": ["creditors"]})
@@ -189,7 +203,7 @@ def test_serve_page_and_inbox(personas: Any) -> None:
 def test_node_documents_tag(personas: Any, rf: Any) -> None:
     from django.template import Context, Template
 
-    generate_document(actor=personas.judge, case_id=personas.case.pk, template_key="acceptance_ruling")
+    generate_document(actor=personas.judge, case_id=personas.case.pk, template_key="acceptance_ruling", draft=True)
     request = rf.get("/")
     request.user = personas.judge
     html = Template("{% load node_documents %}{% node_documents case 'N01' %}").render(
@@ -207,7 +221,9 @@ def test_node_documents_tag(personas: Any, rf: Any) -> None:
 def test_docx_draft(personas: Any) -> None:
     import docx
 
-    document = generate_document(actor=personas.judge, case_id=personas.case.pk, template_key="acceptance_ruling")
+    document = generate_document(
+        actor=personas.judge, case_id=personas.case.pk, template_key="acceptance_ruling", draft=True
+    )
     answer = _client(personas.judge).get(reverse("documents:docx", args=[document.pk]))
     assert answer.status_code == 200
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(answer.content)).paragraphs)

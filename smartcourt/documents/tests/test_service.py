@@ -21,7 +21,9 @@ from smartcourt.dossier.models import DossierEntry
 
 
 def _signed(personas: Any) -> Document:
-    document = generate_document(actor=personas.judge, case_id=personas.case.pk, template_key="acceptance_ruling")
+    document = generate_document(
+        actor=personas.judge, case_id=personas.case.pk, template_key="acceptance_ruling", draft=True
+    )
     return sign_document(actor=personas.judge, document_id=document.pk)
 
 
@@ -100,7 +102,9 @@ def test_serve_refusals(personas: Any, who: str, error: type[Exception]) -> None
 
 @pytest.mark.django_db
 def test_draft_is_not_served(personas: Any) -> None:
-    document = generate_document(actor=personas.judge, case_id=personas.case.pk, template_key="acceptance_ruling")
+    document = generate_document(
+        actor=personas.judge, case_id=personas.case.pk, template_key="acceptance_ruling", draft=True
+    )
     with pytest.raises(Conflict):
         serve_document(actor=personas.judge, document_id=document.pk, groups=["creditors"])
     assert Delivery.objects.count() == 0

@@ -20,7 +20,9 @@ from smartcourt.dossier.models import DossierEntry
 
 
 def _signed(personas: Any) -> Document:
-    document = generate_document(actor=personas.judge, case_id=personas.case.pk, template_key="acceptance_ruling")
+    document = generate_document(
+        actor=personas.judge, case_id=personas.case.pk, template_key="acceptance_ruling", draft=True
+    )
     return sign_document(actor=personas.judge, document_id=document.pk)
 
 

@@ -16,7 +16,9 @@ from smartcourt.documents.verification import verify_pdf
 
 
 def _signed_pdf(personas: Any) -> bytes:
-    draft = generate_document(actor=personas.judge, case_id=personas.case.pk, template_key="acceptance_ruling")
+    draft = generate_document(
+        actor=personas.judge, case_id=personas.case.pk, template_key="acceptance_ruling", draft=True
+    )
     document: Document = sign_document(actor=personas.judge, document_id=draft.pk)
     with document.signed_pdf.open("rb") as handle:
         return handle.read()
