@@ -4,8 +4,10 @@ witness of the transparency log (sandbox/witness, on 127.0.0.1:8201, own key and
 on the platform before it starts, by ``manage.py evidence_setup``) and a sandbox timestamp authority (sandbox/tsa,
 on 127.0.0.1:8301, keys in var/tsa/) whose RFC 3161 timestamps go into every seal signed while it runs.
 
-Ctrl-C (or SIGTERM) stops everything this script started. If one process dies, the others are stopped
-too, so a half-running platform never lingers.
+Ctrl-C (or SIGTERM) stops everything this script started. If one process dies, it alone is started again
+(after a pause that grows while it keeps dying, up to a minute) and the log says so: one crashed request must
+not stop the platform. The web server itself respawns a worker that dies (granian's --respawn-failed-workers),
+so the other worker goes on answering meanwhile.
 """
 
 from __future__ import annotations
@@ -69,6 +71,11 @@ def commands(host: str, port: int) -> dict[str, list[str]]:
             str(port),
             "--workers",
             "2",
+            # A worker that dies (a request that crashes the interpreter) is replaced; without this granian
+            # stops the whole server.
+            "--respawn-failed-workers",
+            "--respawn-interval",
+            "1",
             "--blocking-threads",
             "4",
             "--no-ws",
@@ -126,46 +133,86 @@ def main() -> int:
     env.setdefault("SMARTCOURT_DOCUMENTS_TSA_URL", f"http://127.0.0.1:{TSA_PORT}/")
     env.setdefault("SMARTCOURT_DOCUMENTS_TSA_ROOTS", str(var_dir / "tsa" / "root.pem"))
     subprocess.run([*tsa_command(var_dir), "--init"], cwd=ROOT, env=env, check=True)
-    processes: dict[str, subprocess.Popen[bytes]] = {}
-    stopping = False
-
-    def stop(*_: object) -> None:
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
-
+    supervisor = Supervisor(commands(args.host, args.port), env=env)
+    signal.signal(signal.SIGINT, supervisor.stop)
+    signal.signal(signal.SIGTERM, supervisor.stop)
     prepare_witness(env)
-    for name, command in commands(args.host, args.port).items():
-        # Each child gets its own process group, so Ctrl-C reaches only this supervisor, which then
-        # stops the children in order.
-        processes[name] = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
-        print(f"started {name} (pid {processes[name].pid})", flush=True)
-
+    supervisor.start_all()
     print(f"\nSmartCourt is running at http://{args.host}:{args.port}/  (Ctrl-C stops everything)\n", flush=True)
-    exit_code = 0
-    while not stopping:
-        for name, process in processes.items():
-            if process.poll() is not None:
-                print(f"{name} exited with code {process.returncode}; stopping the rest", flush=True)
-                exit_code = process.returncode or 1
-                stopping = True
-                break
-        time.sleep(0.5)
+    supervisor.run()
+    return 0
 
-    for process in processes.values():
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-    deadline = time.monotonic() + 10
-    for process in processes.values():
-        try:
-            process.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-    print("stopped", flush=True)
-    return exit_code
+
+class Supervisor:
+    """Keeps each child running: a child that exits while the platform is not stopping is logged and started
+    again, alone, after a pause (1 s, doubling while it keeps failing within a minute of its start, at most
+    60 s). The others go on. Ctrl-C or SIGTERM stops them all, in order."""
+
+    def __init__(self, commands: dict[str, list[str]], *, env: dict[str, str], cwd: Path = ROOT) -> None:
+        self.commands = commands
+        self.env = env
+        self.cwd = cwd
+        self.processes: dict[str, subprocess.Popen[bytes]] = {}
+        self.started_at: dict[str, float] = {}
+        self.pause: dict[str, float] = {}
+        self.due: dict[str, float] = {}
+        self.restarts: dict[str, int] = {}
+        self.stopping = False
+
+    def stop(self, *_args: object) -> None:
+        self.stopping = True
+
+    def start(self, name: str) -> None:
+        # Each child gets its own process group, so Ctrl-C reaches only this supervisor, which then stops the
+        # children in order.
+        process = subprocess.Popen(self.commands[name], cwd=self.cwd, env=self.env, start_new_session=True)
+        self.processes[name] = process
+        self.started_at[name] = time.monotonic()
+        print(f"started {name} (pid {process.pid})", flush=True)
+
+    def start_all(self) -> None:
+        for name in self.commands:
+            self.start(name)
+
+    def check(self) -> None:
+        """One round: log and schedule the restart of every child that has exited; restart those now due."""
+        now = time.monotonic()
+        for name, process in self.processes.items():
+            if name in self.due or process.poll() is None:
+                continue
+            quick = now - self.started_at[name] < 60
+            self.pause[name] = min(self.pause.get(name, 0.5) * 2, 60.0) if quick else 1.0
+            self.due[name] = now + self.pause[name]
+            print(
+                f"{name} (pid {process.pid}) exited with code {process.returncode}; "
+                f"restarting it in {self.pause[name]:.0f} s, the others go on",
+                flush=True,
+            )
+        for name, due in list(self.due.items()):
+            if now >= due and not self.stopping:
+                del self.due[name]
+                self.restarts[name] = self.restarts.get(name, 0) + 1
+                self.start(name)
+                print(f"restarted {name} (restart {self.restarts[name]})", flush=True)
+
+    def run(self, *, interval: float = 0.5) -> None:
+        while not self.stopping:
+            self.check()
+            time.sleep(interval)
+        self.stop_all()
+
+    def stop_all(self) -> None:
+        for process in self.processes.values():
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 10
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        print("stopped", flush=True)
 
 
 if __name__ == "__main__":
