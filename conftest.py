@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from smartcourt.cases.models import Case
 
 # The sandbox registry process, started once per test session for the tests that ask for it.
-pytest_plugins = ["smartcourt.registry.testing", "smartcourt.banking.testing"]
+pytest_plugins = ["smartcourt.registry.testing", "smartcourt.banking.testing", "smartcourt.fees.testing"]
 
 TEST_PASSWORD = "Correct-Horse-Battery-9"
 

@@ -34,6 +34,7 @@ from smartcourt.distributions.api import router as distributions_router
 from smartcourt.documents.api import router as documents_router
 from smartcourt.evaluation.api import router as evaluation_router
 from smartcourt.evidence.api import evidence_router, transparency_router
+from smartcourt.fees.api import router as fees_router
 from smartcourt.funds.api import banking_router
 from smartcourt.funds.api import router as funds_router
 from smartcourt.meetings.api import router as meetings_router
@@ -188,6 +189,7 @@ api.add_router("/documents", documents_router)
 # the ledger the notifications feed; smartcourt.banking holds the protocol it is checked with.
 api.add_router("/banking", banking_router)
 api.add_router("/funds", funds_router)
+api.add_router("/fees", fees_router)
 api.add_router("/meetings", meetings_router)
 api.add_router("/distributions", distributions_router)
 api.add_router("/evaluation", evaluation_router)

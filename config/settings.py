@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "smartcourt.evidence",
     "smartcourt.claims",
     "smartcourt.banking",
+    "smartcourt.fees",
+    "smartcourt.filing",
     "smartcourt.funds",
     "smartcourt.meetings",
     "smartcourt.distributions",
@@ -222,6 +224,11 @@ BANK_DEFAULT_PARTNER = env_str("SMARTCOURT_BANK_PARTNER", "sandbox")
 BANK_NOTIFICATION_URL = env_str("SMARTCOURT_BANK_NOTIFICATION_URL", "")  # set behind a proxy rewriting Host/TLS
 BANK_SIGNATURE_ALG = env_str("SMARTCOURT_BANK_SIGNATURE_ALG", "ed25519")  # for generated demo keys: or sm2-sm3
 BANK_ENVELOPE_ALG = env_str("SMARTCOURT_BANK_ENVELOPE_ALG", "A256GCM")  # or SM4GCM
+# The payment service for litigation fees (sandbox/payments) and its key files (platform.json, bank.json).
+PAYMENTS_URL = env_str("SMARTCOURT_PAYMENTS_URL", "http://127.0.0.1:8103")
+PAYMENTS_KEYS_DIR = Path(env_str("SMARTCOURT_PAYMENTS_KEYS_DIR", str(VAR_DIR / "payments")))
+PAYMENTS_TIMEOUT_SECONDS = env_int("SMARTCOURT_PAYMENTS_TIMEOUT", 10, minimum=1)
+PAYMENTS_NOTIFICATION_URL = env_str("SMARTCOURT_PAYMENTS_NOTIFICATION_URL", "")
 
 # The transparency log (smartcourt/evidence): the origin line of its checkpoints, its Ed25519 signing key (a PEM,
 # generated there on first use if missing), how long a checkpoint may stand before a fresh one is signed, and

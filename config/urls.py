@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("smartcourt.claims.urls")),
     path("documents/", include("smartcourt.documents.urls")),
     path("funds/", include("smartcourt.funds.urls")),
+    path("filing/", include("smartcourt.filing.urls")),
     path("meetings/", include("smartcourt.meetings.urls")),
     path("distributions/", include("smartcourt.distributions.urls")),
     path("evaluation/", include("smartcourt.evaluation.urls")),

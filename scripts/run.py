@@ -2,7 +2,8 @@
 sandbox enterprise registry (sandbox/registry, on 127.0.0.1:8101 with its own database in var/) and a sandbox
 witness of the transparency log (sandbox/witness, on 127.0.0.1:8201, own key and database in var/; registered
 on the platform before it starts, by ``manage.py evidence_setup``) and a sandbox timestamp authority (sandbox/tsa,
-on 127.0.0.1:8301, keys in var/tsa/) whose RFC 3161 timestamps go into every seal signed while it runs.
+on 127.0.0.1:8301, keys in var/tsa/) whose RFC 3161 timestamps go into every seal signed while it runs, and the
+sandbox payment service for litigation fees (sandbox/payments, on 127.0.0.1:8103, keys in var/payments/).
 
 Ctrl-C (or SIGTERM) stops everything this script started. If one process dies, it alone is started again
 (after a pause that grows while it keeps dying, up to a minute) and the log says so: one crashed request must
@@ -27,6 +28,7 @@ REGISTRY_PORT = 8101
 WITNESS_PORT = 8201
 TSA_PORT = 8301
 BANK_PORT = 8102
+PAYMENTS_PORT = 8103
 
 
 def commands(host: str, port: int) -> dict[str, list[str]]:
@@ -57,6 +59,21 @@ def commands(host: str, port: int) -> dict[str, list[str]]:
             str(var_dir / "bank"),
             "--notify-url",
             f"http://127.0.0.1:{port}/api/v1/banking/notifications",
+        ],
+        "payments": [
+            PYTHON,
+            "-m",
+            "sandbox.payments",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(PAYMENTS_PORT),
+            "--db",
+            str(var_dir / "payments.sqlite3"),
+            "--keys-dir",
+            str(var_dir / "payments"),
+            "--notify-url",
+            f"http://127.0.0.1:{port}/api/v1/fees/notifications",
         ],
         "tsa": [*tsa_command(var_dir), "--host", "127.0.0.1", "--port", str(TSA_PORT)],
         "web": [
@@ -128,6 +145,7 @@ def main() -> int:
     env.setdefault("SMARTCOURT_REGISTRY_URL", f"http://127.0.0.1:{REGISTRY_PORT}")
     env.setdefault("SMARTCOURT_REGISTRY_KEY", secrets.token_urlsafe(24))
     env.setdefault("SMARTCOURT_BANK_URL", f"http://127.0.0.1:{BANK_PORT}")
+    env.setdefault("SMARTCOURT_PAYMENTS_URL", f"http://127.0.0.1:{PAYMENTS_PORT}")
     # Seals get a trusted timestamp from the sandbox TSA, whose root the platform trusts.
     var_dir = Path(env.get("SMARTCOURT_VAR_DIR", ROOT / "var"))
     env.setdefault("SMARTCOURT_DOCUMENTS_TSA_URL", f"http://127.0.0.1:{TSA_PORT}/")

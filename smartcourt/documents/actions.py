@@ -112,7 +112,7 @@ def generate_document(*, actor: User, case_id: uuid.UUID | str, template_key: st
     template names."""
     case = get_case_for(actor, case_id)
     template = get_template(template_key)
-    if not can_generate(actor, case, template.issuer):
+    if not can_generate(actor, case, template.issuer, template.key):
         raise PermissionDenied("You may not generate this document for this case")
     version = template.current_version
     if version is None:
@@ -232,7 +232,7 @@ def sign_document(*, actor: User, document_id: uuid.UUID | str) -> Document:
             organisation=owner,
             purpose=COURT_SEAL_PURPOSE if owner.pk == document.case.court_id else FIRM_SEAL_PURPOSE,
         )
-    if not can_sign_with(actor, document.case, seal):
+    if not can_sign_with(actor, document.case, seal, document.template_version.template.key):
         raise PermissionDenied("You do not hold this seal")
     if document.status != DocumentStatus.DRAFT:
         raise Conflict("the document is already signed; a correction is a new document")

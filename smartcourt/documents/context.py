@@ -15,6 +15,8 @@ from smartcourt.bankruptcy.models import Proceeding
 from smartcourt.cases.choices import MemberRole, PartyRole
 from smartcourt.cases.models import Case, Party
 from smartcourt.core.errors import DomainError, NotFound
+from smartcourt.core.money import fen_to_grouped_yuan
+from smartcourt.fees.models import LitigationFee
 
 # Every name a template may use, with what it means (shown to template editors).
 PLACEHOLDERS: dict[str, str] = {
@@ -45,6 +47,12 @@ PLACEHOLDERS: dict[str, str] = {
     "creditors": "已知债权人 (list of names)",
     "creditor_count": "已知债权人数",
     "today": "今天 (date)",
+    "plaintiffs": "原告 (list of names)",
+    "defendants": "被告 (list of names)",
+    "cause": "案由",
+    "litigation_fee": "案件受理费（元）",
+    "fee_basis": "案件受理费的计算依据",
+    "fee_due_on": "交费期限 (date)",
 }
 
 
@@ -140,7 +148,14 @@ def document_context(case: Case) -> dict[str, Any]:
     accepted_on = _date(anchors.get("accepted_on")) or case.accepted_on
     procedure, position = _application_facts(case)
     upper = appeal_court(case.court)
+    fee = LitigationFee.objects.filter(case=case).order_by("created_at").first()
     return {
+        "plaintiffs": [p.name for p in parties if p.role == PartyRole.PLAINTIFF],
+        "defendants": [p.name for p in parties if p.role == PartyRole.DEFENDANT],
+        "cause": case.cause,
+        "litigation_fee": fen_to_grouped_yuan(fee.fee_fen) if fee is not None else "",
+        "fee_basis": "；".join(fee.calculation.get("basis", [])) if fee is not None else "",
+        "fee_due_on": fee.due_on if fee is not None else None,
         "case_number": case.number,
         "case_title": case.title,
         "court_name": case.court.name,
@@ -199,4 +214,10 @@ def sample_context() -> dict[str, Any]:
         "creditors": ["南通某某材料有限公司", "刘某某"],
         "creditor_count": 2,
         "today": timezone.localdate(),
+        "plaintiffs": ["南通某某材料有限公司"],
+        "defendants": ["如东某某建设有限公司"],
+        "cause": "买卖合同纠纷",
+        "litigation_fee": "2,300.00",
+        "fee_basis": "《诉讼费用交纳办法》第十三条第（一）项",
+        "fee_due_on": dt.date(2026, 3, 16),
     }

@@ -29,15 +29,28 @@ def can_read_documents(user: User, case: Case) -> bool:
     return can_read_dossier(user, case)
 
 
-def can_generate(user: User, case: Case, issuer: str) -> bool:
-    """Court documents: the case's judges, its assistants and the court administrators of its court.
-    Administrator documents: the appointed administrator."""
+# The notices the filing division issues when it dockets a case (受理案件通知书, 交纳诉讼费用通知书): a filing
+# clerk of the court generates and seals these, and only these (smartcourt/filing/templates_seed.py).
+FILING_CLERK_TEMPLATES = frozenset({"civil_acceptance_notice", "litigation_fee_notice"})
+
+
+def _filing_clerk_of(user: User, case: Case, template_key: str) -> bool:
+    return (
+        template_key in FILING_CLERK_TEMPLATES
+        and user.role == Role.FILING_CLERK
+        and user.organisation_id == case.court_id
+    )
+
+
+def can_generate(user: User, case: Case, issuer: str, template_key: str = "") -> bool:
+    """Court documents: the case's judges, its assistants and the court administrators of its court (and the
+    court's filing clerks for the docketing notices). Administrator documents: the appointed administrator."""
     if not _active(user):
         return False
     if issuer == Issuer.COURT:
         if not user.is_court_staff or user.organisation_id != case.court_id:
             return False
-        if user.role == Role.COURT_ADMIN or is_judge_of(user, case):
+        if user.role == Role.COURT_ADMIN or is_judge_of(user, case) or _filing_clerk_of(user, case, template_key):
             return True
         return (
             user.role == Role.JUDGE_ASSISTANT
@@ -46,15 +59,15 @@ def can_generate(user: User, case: Case, issuer: str) -> bool:
     return is_appointed_administrator(user, case)
 
 
-def can_sign_with(user: User, case: Case, seal: Seal) -> bool:
-    """The court's seal: a judge of the case or a court administrator of that court. A firm's seal: that
-    firm's administrators, on a case the firm is appointed on."""
+def can_sign_with(user: User, case: Case, seal: Seal, template_key: str = "") -> bool:
+    """The court's seal: a judge of the case or a court administrator of that court (a filing clerk: on the
+    docketing notices). A firm's seal: that firm's administrators, on a case the firm is appointed on."""
     if not _active(user) or seal.revoked_at is not None:
         return False
     if seal.organisation_id == case.court_id:
         if user.organisation_id != case.court_id:
             return False
-        return user.role == Role.COURT_ADMIN or is_judge_of(user, case)
+        return user.role == Role.COURT_ADMIN or is_judge_of(user, case) or _filing_clerk_of(user, case, template_key)
     return (
         user.role == Role.ADMINISTRATOR
         and user.organisation_id == seal.organisation_id

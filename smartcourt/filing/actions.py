@@ -1,0 +1,436 @@
+"""Writes to online filings. Each function is one transaction with its audit event; its arguments are plain
+and serialisable (UUIDs, strings, dates, lists of dicts), so that a filing made in the internet zone can be
+applied in the court zone as a message (DESIGN.md §6).
+
+Law: Civil Procedure Law (2023) art. 16 (online litigation with consent), 122-124 (conditions of suit and the
+complaint's contents), 126 (docket within 7 days or rule not to accept; one-time notice of what is missing),
+171 (appeal against a ruling within 10 days); the SPC's registration-based filing provisions (2015)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from smartcourt.accounts.choices import Role
+from smartcourt.accounts.models import Organisation, User
+from smartcourt.audit.actions import record_event
+from smartcourt.cases import actions as case_actions
+from smartcourt.cases.choices import CaseStatus, CaseType, MemberRole, PartyKind, PartyRole
+from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from smartcourt.core.identifiers import (
+    credit_code_message,
+    identity_number_message,
+    normalise_identifier,
+)
+from smartcourt.documents import actions as document_actions
+from smartcourt.fees import actions as fee_actions
+from smartcourt.filing.choices import EDITABLE, FILING_TRANSITIONS, FilingPartyRole, FilingStatus
+from smartcourt.filing.models import Filing, FilingParty, FilingStatusChange
+from smartcourt.filing.selectors import get_filing_for
+from smartcourt.filing.templates_seed import ACCEPTANCE_NOTICE, FEE_NOTICE, ensure_filing_templates
+from smartcourt.rules.calendar import current_calendar
+from smartcourt.rules.causes import get_cause
+from smartcourt.rules.litigation_fees import amount_to_fen
+from smartcourt.rules.periods import Period, Unit, period_end
+
+DECISION_PERIOD = Period(7, Unit.DAYS)  # CPL art. 126
+APPEAL_PERIOD = Period(10, Unit.DAYS)  # CPL art. 171, against a ruling
+MAX_TEXT = 5000
+MAX_PARTIES = 20
+MAX_ITEMS = 20
+_PARTY_ROLE_TO_CASE = {
+    FilingPartyRole.PLAINTIFF: PartyRole.PLAINTIFF,
+    FilingPartyRole.DEFENDANT: PartyRole.DEFENDANT,
+    FilingPartyRole.THIRD_PARTY: PartyRole.THIRD_PARTY,
+}
+
+
+def _text(value: object, *, field: str, limit: int, required: bool = False) -> str:
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise DomainError(_("This field is text"), field=field)
+    value = value.strip()
+    if len(value) > limit:
+        raise DomainError(_("At most %(count)s characters") % {"count": limit}, field=field)
+    if required and not value:
+        raise DomainError(_("This field is required"), field=field)
+    return value
+
+
+def _check_party(index: int, raw: Mapping[str, Any]) -> dict[str, Any]:
+    prefix = f"parties.{index}"
+    role = raw.get("role")
+    if role not in FilingPartyRole.values:
+        raise DomainError(_("Choose the party's role"), field=f"{prefix}.role")
+    kind = raw.get("kind")
+    if kind not in PartyKind.values:
+        raise DomainError(_("Choose a natural person or an organisation"), field=f"{prefix}.kind")
+    name = _text(raw.get("name"), field=f"{prefix}.name", limit=200, required=True)
+    id_number = normalise_identifier(_text(raw.get("id_number"), field=f"{prefix}.id_number", limit=18))
+    credit_code = normalise_identifier(_text(raw.get("credit_code"), field=f"{prefix}.credit_code", limit=18))
+    if kind == PartyKind.NATURAL_PERSON:
+        if credit_code:
+            raise DomainError(
+                _("A natural person has an identity number, not a credit code"), field=f"{prefix}.credit_code"
+            )
+        if id_number and (problem := identity_number_message(id_number)):
+            raise DomainError(
+                _("Identity number %(number)s: %(problem)s") % {"number": id_number, "problem": problem},
+                field=f"{prefix}.id_number",
+            )
+    else:
+        if id_number:
+            raise DomainError(
+                _("An organisation has a credit code, not an identity number"), field=f"{prefix}.id_number"
+            )
+        if credit_code and (problem := credit_code_message(credit_code)):
+            raise DomainError(
+                _("Unified social credit code %(code)s: %(problem)s") % {"code": credit_code, "problem": problem},
+                field=f"{prefix}.credit_code",
+            )
+    phone = _text(raw.get("phone"), field=f"{prefix}.phone", limit=20)
+    if phone and not phone.replace("-", "").isdigit():
+        raise DomainError(_("A phone number is digits"), field=f"{prefix}.phone")
+    return {
+        "role": role,
+        "kind": kind,
+        "name": name,
+        "id_number": id_number,
+        "credit_code": credit_code,
+        "phone": phone,
+        "address": _text(raw.get("address"), field=f"{prefix}.address", limit=300),
+    }
+
+
+def _transition(filing: Filing, to_status: str, *, actor: User, note: str = "", **updates: Any) -> None:
+    if to_status not in FILING_TRANSITIONS[filing.status]:
+        raise Conflict(
+            _("The filing cannot go from “%(old)s” to “%(new)s”")
+            % {"old": FilingStatus(filing.status).label, "new": FilingStatus(to_status).label},
+            field="status",
+        )
+    changed = Filing.objects.filter(pk=filing.pk, status=filing.status).update(
+        status=to_status, updated_at=timezone.now(), **updates
+    )
+    if changed != 1:
+        raise Conflict(_("The filing was changed by someone else; reload and try again"))
+    FilingStatusChange.objects.create(
+        filing=filing,
+        from_status=filing.status,
+        to_status=to_status,
+        changed_at=timezone.now(),
+        changed_by=actor,
+        note=note,
+    )
+    filing.refresh_from_db()
+
+
+@transaction.atomic
+def save_draft(
+    *,
+    actor: User,
+    filing_id: uuid.UUID | str | None,
+    court_id: uuid.UUID | str,
+    cause_code: str = "",
+    claims: str = "",
+    amount: str | None = None,
+    facts: str = "",
+    consent_online: bool = False,
+    parties: Sequence[Mapping[str, Any]] = (),
+    practice_number: str = "",
+    on_behalf_of: str = "",
+) -> Filing:
+    """Create or update a draft (or a filing sent back for correction). Whatever is given must be valid;
+    what is missing is only checked when the filing is sent (``submit``)."""
+    if actor.role not in (Role.PARTY, Role.FILING_CLERK):
+        raise PermissionDenied(_("Only parties, lawyers and filing clerks file cases online"))
+    try:
+        court = Organisation.objects.get(pk=court_id, kind="court")
+    except (Organisation.DoesNotExist, ValueError, DomainError) as exc:
+        raise DomainError(_("Choose the court"), field="court") from exc
+    on_behalf = actor.role == Role.FILING_CLERK
+    if on_behalf and actor.organisation_id != court.pk:
+        raise PermissionDenied(_("A clerk files on behalf of parties at his own court only"))
+    on_behalf_of = _text(on_behalf_of, field="on_behalf_of", limit=200, required=on_behalf)
+    cause = get_cause(cause_code) if cause_code else None
+    amount_fen = amount_to_fen(amount.strip() or None if isinstance(amount, str) else amount)
+    practice_number = _text(practice_number, field="practice_number", limit=17)
+    if practice_number and not (practice_number.isdigit() and len(practice_number) == 17):
+        raise DomainError(_("A practice certificate number is 17 digits"), field="practice_number")
+    checked_parties = [_check_party(i, raw) for i, raw in enumerate(parties)]
+    if len(checked_parties) > MAX_PARTIES:
+        raise DomainError(_("At most %(count)s parties") % {"count": MAX_PARTIES}, field="parties")
+    values = {
+        "court": court,
+        "cause_code": cause.code if cause else "",
+        "cause_name": cause.name if cause else "",
+        "cause_list_version": cause_list_version() if cause else "",
+        "claims": _text(claims, field="claims", limit=MAX_TEXT),
+        "amount_fen": amount_fen,
+        "facts": _text(facts, field="facts", limit=MAX_TEXT),
+        "consent_online": bool(consent_online),
+        "practice_number": practice_number,
+        "on_behalf_of": on_behalf_of,
+        "on_behalf": on_behalf,
+    }
+    if filing_id is None:
+        filing = Filing.objects.create(filer=actor, **values)
+        created = True
+    else:
+        filing = get_filing_for(actor, filing_id)
+        filing = Filing.objects.select_for_update().get(pk=filing.pk)
+        if filing.filer_id != actor.pk:
+            raise NotFound(_("No such filing"))
+        if filing.status not in EDITABLE:
+            raise Conflict(_("The court has this filing; it can no longer be changed"), field="status")
+        for name, value in values.items():
+            setattr(filing, name, value)
+        filing.save()
+        created = False
+    filing.parties.all().delete()
+    FilingParty.objects.bulk_create(
+        [FilingParty(filing=filing, position=i, **party) for i, party in enumerate(checked_parties)]
+    )
+    record_event(
+        actor=actor,
+        action="filing.draft_saved",
+        obj=filing,
+        after={
+            "created": created,
+            "cause": filing.cause_code,
+            "amount_fen": amount_fen,
+            "parties": [(p["role"], p["name"]) for p in checked_parties],
+            "on_behalf_of": on_behalf_of,
+        },
+    )
+    return filing
+
+
+def cause_list_version() -> str:
+    from smartcourt.rules.causes import cause_list
+
+    return cause_list().version
+
+
+def missing_items(filing: Filing) -> list[tuple[str, str]]:
+    """What a complaint must have before the court can take it (CPL art. 122-124), as (field, message)."""
+    parties = list(filing.parties.all())
+    missing: list[tuple[str, str]] = []
+    if not any(p.role == FilingPartyRole.PLAINTIFF for p in parties):
+        missing.append(("parties", _("Name at least one plaintiff")))
+    if not any(p.role == FilingPartyRole.DEFENDANT for p in parties):
+        missing.append(("parties", _("Name at least one defendant (CPL art. 122: a definite defendant)")))
+    for p in parties:
+        if p.role == FilingPartyRole.PLAINTIFF and p.kind == PartyKind.NATURAL_PERSON and not p.id_number:
+            missing.append(("parties", _("Give the identity number of plaintiff %(name)s") % {"name": p.name}))
+        if p.role == FilingPartyRole.PLAINTIFF and p.kind == PartyKind.ORGANISATION and not p.credit_code:
+            missing.append(("parties", _("Give the credit code of plaintiff %(name)s") % {"name": p.name}))
+    if not filing.cause_code:
+        missing.append(("cause", _("Choose the cause of action")))
+    if not filing.claims.strip():
+        missing.append(("claims", _("State the claims")))
+    if not filing.facts.strip():
+        missing.append(("facts", _("State the facts and reasons")))
+    if not filing.consent_online:
+        missing.append(("consent_online", _("Consent to online litigation (CPL art. 16)")))
+    if filing.cause_code and filing.amount_fen is None and get_cause(filing.cause_code).fee_kind == "property":
+        missing.append(("amount", _("Give the amount in dispute")))
+    return missing
+
+
+def _signature(filing: Filing) -> tuple[Any, ...]:
+    """Same parties and same claims: what makes two filings duplicates."""
+    parties = sorted((p.role, p.id_number or p.credit_code or p.name) for p in filing.parties.all())
+    return (filing.court_id, filing.cause_code, filing.amount_fen, " ".join(filing.claims.split()), tuple(parties))
+
+
+@transaction.atomic
+def submit(*, actor: User, filing_id: uuid.UUID | str) -> Filing:
+    """Send the filing to the court. The court has received it from now: the 7-day period of CPL art. 126
+    runs from today. Refused, with every missing item named, if the complaint is incomplete."""
+    filing = get_filing_for(actor, filing_id)
+    filing = Filing.objects.select_for_update().get(pk=filing.pk)
+    if filing.filer_id != actor.pk:
+        raise NotFound(_("No such filing"))
+    missing = missing_items(filing)
+    if missing:
+        raise DomainError("；".join(message for _field, message in missing), field=missing[0][0])
+    today = timezone.localdate()
+    decide_by = period_end(today, DECISION_PERIOD, current_calendar()).due_on
+    duplicate = next(
+        (
+            other
+            for other in Filing.objects.filter(court=filing.court, cause_code=filing.cause_code)
+            .exclude(pk=filing.pk)
+            .exclude(status__in=[FilingStatus.DRAFT, FilingStatus.WITHDRAWN])
+            .prefetch_related("parties")
+            if _signature(other) == _signature(filing)
+        ),
+        None,
+    )
+    now = timezone.now()
+    _transition(
+        filing,
+        FilingStatus.SUBMITTED,
+        actor=actor,
+        submitted_at=now,
+        first_submitted_at=filing.first_submitted_at or now,
+        decide_by=decide_by,
+        duplicate_of=duplicate,
+    )
+    record_event(
+        actor=actor,
+        action="filing.submitted",
+        obj=filing,
+        after={"decide_by": decide_by, "duplicate_of": str(duplicate.pk) if duplicate else None},
+    )
+    return filing
+
+
+@transaction.atomic
+def withdraw(*, actor: User, filing_id: uuid.UUID | str) -> Filing:
+    """The applicant withdraws the filing before the court reviews it."""
+    filing = get_filing_for(actor, filing_id)
+    if filing.filer_id != actor.pk:
+        raise NotFound(_("No such filing"))
+    if filing.status == FilingStatus.UNDER_REVIEW:
+        raise Conflict(_("The court is reviewing this filing; it can no longer be withdrawn here"), field="status")
+    _transition(filing, FilingStatus.WITHDRAWN, actor=actor)
+    record_event(actor=actor, action="filing.withdrawn", obj=filing)
+    return filing
+
+
+def _clerk_filing(actor: User, filing_id: uuid.UUID | str) -> Filing:
+    filing = get_filing_for(actor, filing_id)
+    if actor.role != Role.FILING_CLERK or actor.organisation_id != filing.court_id:
+        raise PermissionDenied(_("Only the court's filing clerks review filings"))
+    return Filing.objects.select_for_update().get(pk=filing.pk)
+
+
+@transaction.atomic
+def start_review(*, actor: User, filing_id: uuid.UUID | str) -> Filing:
+    filing = _clerk_filing(actor, filing_id)
+    _transition(filing, FilingStatus.UNDER_REVIEW, actor=actor, reviewed_by=actor)
+    record_event(actor=actor, action="filing.review_started", obj=filing)
+    return filing
+
+
+@transaction.atomic
+def request_correction(*, actor: User, filing_id: uuid.UUID | str, items: Sequence[str], due_on: dt.date) -> Filing:
+    """Ask for every missing item at once (the one-time notice of CPL art. 126 and the filing provisions)."""
+    filing = _clerk_filing(actor, filing_id)
+    cleaned = [_text(item, field="items", limit=300) for item in items]
+    cleaned = [item for item in cleaned if item]
+    if not cleaned:
+        raise DomainError(_("List what is missing, one item per line"), field="items")
+    if len(cleaned) > MAX_ITEMS:
+        raise DomainError(_("At most %(count)s items") % {"count": MAX_ITEMS}, field="items")
+    if due_on <= timezone.localdate():
+        raise DomainError(_("The deadline to correct must be after today"), field="due_on")
+    _transition(
+        filing,
+        FilingStatus.CORRECTION_REQUESTED,
+        actor=actor,
+        note="\n".join(cleaned),
+        correction_items=cleaned,
+        correction_due_on=due_on,
+        reviewed_by=actor,
+    )
+    record_event(
+        actor=actor, action="filing.correction_requested", obj=filing, after={"items": cleaned, "due_on": due_on}
+    )
+    return filing
+
+
+@transaction.atomic
+def rule_not_to_accept(*, actor: User, filing_id: uuid.UUID | str, reason: str) -> Filing:
+    """A ruling not to accept (裁定不予受理, CPL art. 126), appealable within 10 days (art. 171)."""
+    filing = _clerk_filing(actor, filing_id)
+    reason = _text(reason, field="reason", limit=MAX_TEXT, required=True)
+    appeal_by = period_end(timezone.localdate(), APPEAL_PERIOD, current_calendar()).due_on
+    _transition(
+        filing,
+        FilingStatus.NOT_ACCEPTED,
+        actor=actor,
+        note=reason,
+        ruling_reason=reason,
+        appeal_by=appeal_by,
+        reviewed_by=actor,
+    )
+    record_event(
+        actor=actor, action="filing.not_accepted", obj=filing, after={"reason": reason, "appeal_by": appeal_by}
+    )
+    return filing
+
+
+@transaction.atomic
+def docket(*, actor: User, filing_id: uuid.UUID | str, presiding_judge_id: uuid.UUID | str) -> Filing:
+    """Docket the filing: the case with the next gap-free number (cases), its parties, the filer on the
+    case, the fee computed with its calculation (fees), and the acceptance notice and the fee notice generated
+    from the template library and sealed (documents) — all or nothing."""
+    filing = _clerk_filing(actor, filing_id)
+    if FilingStatus.DOCKETED not in FILING_TRANSITIONS[filing.status]:
+        raise Conflict(_("Only a filing the court has received can be docketed"), field="status")
+    try:
+        judge = User.objects.get(pk=presiding_judge_id, role=Role.JUDGE, organisation_id=filing.court_id)
+    except (User.DoesNotExist, ValueError, DomainError) as exc:
+        raise DomainError(_("Choose a judge of this court"), field="presiding_judge") from exc
+    parties = list(filing.parties.all())
+    plaintiffs = [p for p in parties if p.role == FilingPartyRole.PLAINTIFF]
+    defendants = [p for p in parties if p.role == FilingPartyRole.DEFENDANT]
+    if not plaintiffs or not defendants:
+        raise DomainError(_("Name at least one defendant (CPL art. 122: a definite defendant)"), field="parties")
+    cause = get_cause(filing.cause_code)
+    today = timezone.localdate()
+    case = case_actions.create_case(
+        actor=actor,
+        court=filing.court,
+        case_type=CaseType.CIVIL_FIRST_INSTANCE,
+        title=f"{plaintiffs[0].name}诉{defendants[0].name}{cause.name}案"[:200],
+        filed_on=(filing.first_submitted_at or timezone.now()).astimezone(timezone.get_current_timezone()).date(),
+        cause=cause.name,
+        presiding_judge=judge,
+    )
+    for party in parties:
+        case_actions.add_party(
+            actor=actor,
+            case=case,
+            role=_PARTY_ROLE_TO_CASE[FilingPartyRole(party.role)],
+            kind=party.kind,
+            name=party.name,
+            id_number=party.id_number,
+            credit_code=party.credit_code,
+            address=party.address,
+            phone=party.phone,
+        )
+    if not filing.on_behalf:
+        case_actions.add_member(
+            actor=actor,
+            case=case,
+            role=MemberRole.AGENT if filing.practice_number else MemberRole.PARTY,
+            user=filing.filer,
+        )
+    case_actions.change_case_status(actor=actor, case_id=case.pk, to_status=CaseStatus.OPEN, on=today)
+    fee_actions.assess_fee(
+        actor=actor,
+        case_id=case.pk,
+        payer_name=plaintiffs[0].name,
+        payer_user_id=None if filing.on_behalf else filing.filer_id,
+        kind=cause.fee_kind.value,
+        amount_fen=filing.amount_fen if cause.fee_kind.value in {"property", "ip", "divorce", "personality"} else None,
+        notified_on=today,
+    )
+    ensure_filing_templates()
+    for key in (ACCEPTANCE_NOTICE, FEE_NOTICE):
+        document = document_actions.generate_document(actor=actor, case_id=case.pk, template_key=key)
+        document_actions.sign_document(actor=actor, document_id=document.pk)
+    _transition(filing, FilingStatus.DOCKETED, actor=actor, note=case.number, case=case, reviewed_by=actor)
+    record_event(actor=actor, action="filing.docketed", case_id=case.pk, obj=filing, after={"number": case.number})
+    return filing
