@@ -385,7 +385,7 @@ def application_of(case: Case) -> Application:
     )
 
 
-def _registry_text(company: Company, *, fetched_at: dt.datetime) -> bytes:
+def registry_text(company: Company, *, fetched_at: dt.datetime) -> bytes:
     """The registry record as the clerk saw it, filed with the application."""
     lines = [
         "工商登记信息（登记时自企业登记系统调取）",
@@ -592,9 +592,9 @@ def _register(
             **({"open_cases": [c.number for c in already], "duplicate_reason": duplicate_reason} if already else {}),
         },
     )
-    registry_text = _registry_text(company, fetched_at=fetched_at)
+    record_text = registry_text(company, fetched_at=fetched_at)
     if already:
-        registry_text += (
+        record_text += (
             f"登记时该企业已有未结破产（强制清算）案件：{'、'.join(c.number for c in already)}\n"
             f"登记人记录的理由：{duplicate_reason}\n"
         ).encode()
@@ -603,7 +603,7 @@ def _register(
         case=case,
         kind=EntryKind.APPLICATION,
         title=f"{APPLICATION_CAUSES[procedure]}登记：申请人{applicant_label}，被申请企业{company.name}",
-        content=registry_text,
+        content=record_text,
         filename=f"工商登记信息-{company.credit_code}.txt",
         content_type="text/plain",
         source=case,

@@ -178,3 +178,61 @@ class Reminder(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.record_id} {self.kind} {self.raised_on}"
+
+
+class Consolidation(TimestampedModel):
+    """Substantive consolidation (关联企业实质合并破产): the court's ruling that several related debtors are
+    administered in one proceeding, the lead case's, with one estate and one claims table (SPC Minutes of the
+    National Courts' Bankruptcy Trial Work Conference, 法〔2018〕53号, paras. 32-37)."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="consolidation")
+    ruled_on = models.DateField(help_text="Date of the ruling to consolidate.")
+    reasons = models.TextField(help_text="Why the debtors are consolidated, as the ruling gives it.")
+    ruled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    ruling_entry = models.ForeignKey(
+        "dossier.DossierEntry", on_delete=models.PROTECT, related_name="+", help_text="The ruling in the dossier."
+    )
+
+    def __str__(self) -> str:
+        return f"{self.case_id} consolidation"
+
+
+class ConsolidatedDebtor(TimestampedModel):
+    """One debtor of a consolidated proceeding (the lead debtor too): its registry record as fetched when the
+    court ruled, the bankruptcy case of its own that the consolidation took over, and its deregistration (each
+    member is deregistered after a consolidated liquidation ends, Minutes para. 37)."""
+
+    consolidation = models.ForeignKey(Consolidation, on_delete=models.PROTECT, related_name="debtors")
+    position = models.PositiveSmallIntegerField(help_text="1 for the lead debtor, then in the ruling's order.")
+    name = models.CharField(max_length=200)
+    credit_code = models.CharField(max_length=18)
+    address = models.CharField(max_length=300, blank=True)
+    registration_authority = models.CharField(max_length=200, blank=True)
+    registry_entry = models.ForeignKey(
+        "dossier.DossierEntry",
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The registry record as fetched at the ruling, filed in the lead case's dossier.",
+    )
+    merged_case = models.ForeignKey(
+        Case,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The member's own bankruptcy case, administered from now on in the lead case.",
+    )
+    deregistered_on = models.DateField(null=True, blank=True)
+    deregistration_entry = models.ForeignKey(
+        "dossier.DossierEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["consolidation", "credit_code"], name="unique_consolidated_debtor"),
+            models.UniqueConstraint(fields=["consolidation", "position"], name="unique_consolidated_position"),
+        ]
+        ordering = ["consolidation", "position"]
+
+    def __str__(self) -> str:
+        return self.name
