@@ -6,16 +6,22 @@ that is not in a state to do this, 422 for a refused request (e.g. a required ou
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
 from django.http import HttpRequest
 from ninja import File, Form, Router, UploadedFile
+from ninja.responses import Status
 
 from smartcourt.accounts.models import User
 from smartcourt.bankruptcy import actions
+from smartcourt.bankruptcy import consolidation as merged
+from smartcourt.bankruptcy.models import Consolidation
 from smartcourt.bankruptcy.rulepack import pack_data
 from smartcourt.bankruptcy.schemas import (
+    ConsolidationIn,
+    ConsolidationOut,
     ConvertIn,
     DateIn,
     ErrorOut,
@@ -27,6 +33,7 @@ from smartcourt.bankruptcy.schemas import (
     VersionIn,
 )
 from smartcourt.bankruptcy.selectors import NodeRow, ProceedingView, case_statistics, proceeding_for
+from smartcourt.cases.selectors import get_case_for
 from smartcourt.core.errors import NotFound
 
 router = Router(tags=["bankruptcy"])
@@ -288,3 +295,81 @@ def proceeding_out(view: ProceedingView) -> dict[str, Any]:
         "anchor_dates": {anchor.name: anchor.value for anchor in view.anchors if anchor.value is not None},
         "nodes": [node_out(row) for row in view.rows],
     }
+
+
+# --- merged bankruptcy (合并破产, issue 15.20) ----------------------------------------------------------------
+
+
+def _consolidation_out(consolidation: Consolidation) -> dict[str, Any]:
+    return {
+        "case_id": consolidation.case_id,
+        "ruled_on": consolidation.ruled_on,
+        "reasons": consolidation.reasons,
+        "ruling_entry": consolidation.ruling_entry.number,
+        "debtors": [
+            {
+                "position": debtor.position,
+                "name": debtor.name,
+                "credit_code": debtor.credit_code,
+                "address": debtor.address,
+                "registration_authority": debtor.registration_authority,
+                "registry_entry": debtor.registry_entry.number,
+                "merged_case": debtor.merged_case.number if debtor.merged_case else None,
+                "deregistered_on": debtor.deregistered_on,
+            }
+            for debtor in consolidation.debtors.select_related("registry_entry", "merged_case").order_by("position")
+        ],
+    }
+
+
+@router.get(
+    "/cases/{case_id}/consolidation",
+    response={200: ConsolidationOut, 401: ErrorOut, 404: ErrorOut},
+    summary="The substantive consolidation of related debtors in this case (404 if there is none)",
+    operation_id="get_consolidation",
+)
+def get_consolidation(request: HttpRequest, case_id: str) -> dict[str, Any]:
+    case = get_case_for(_user(request), _case_id(case_id))
+    consolidation = merged.consolidation_of(case)
+    if consolidation is None:
+        raise NotFound("The case is not consolidated")
+    return _consolidation_out(consolidation)
+
+
+@router.post(
+    "/cases/{case_id}/consolidation",
+    response={201: ConsolidationOut, **WRITE_ERRORS, 503: ErrorOut},
+    summary="Rule that related debtors are consolidated into this case's proceeding (a judge of the case)",
+    operation_id="rule_consolidation",
+)
+def post_consolidation(request: HttpRequest, case_id: str, payload: ConsolidationIn) -> Status[dict[str, Any]]:
+    consolidation = merged.rule_consolidation(
+        actor=_user(request),
+        case_id=_case_id(case_id),
+        credit_codes=payload.credit_codes,
+        reasons=payload.reasons,
+        ruled_on=payload.ruled_on,
+    )
+    return Status(201, _consolidation_out(consolidation))
+
+
+@router.post(
+    "/cases/{case_id}/consolidation/deregistrations",
+    response={200: ConsolidationOut, **WRITE_ERRORS},
+    summary="Record one consolidated debtor's deregistration with its proof (multipart; the administrator)",
+    operation_id="record_deregistration",
+)
+def post_deregistration(
+    request: HttpRequest,
+    case_id: str,
+    credit_code: Form[str],
+    deregistered_on: Form[dt.date],
+    file: File[UploadedFile],
+) -> dict[str, Any]:
+    parsed = _case_id(case_id)
+    merged.record_deregistration(
+        actor=_user(request), case_id=parsed, credit_code=credit_code, deregistered_on=deregistered_on, upload=file
+    )
+    consolidation = merged.consolidation_of(get_case_for(_user(request), parsed))
+    assert consolidation is not None
+    return _consolidation_out(consolidation)

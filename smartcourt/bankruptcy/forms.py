@@ -76,3 +76,11 @@ class BoardFilterForm(forms.Form):
             colour=data.get("colour") or "",
             sort=sort if sort in BOARD_SORTS else "urgency",
         )
+
+
+class ConsolidationForm(forms.Form):
+    credit_codes = forms.CharField(
+        label=_("Credit codes of the related debtors"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    reasons = forms.CharField(label=_("Reasons"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    ruled_on = forms.DateField(label=_("Date of the ruling"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -133,3 +133,30 @@ class StatisticsRowOut(Schema):
 
 class StatisticsOut(Schema):
     rows: list[StatisticsRowOut]
+
+
+class ConsolidationIn(Schema):
+    credit_codes: list[str] = Field(
+        ..., min_length=1, max_length=50, description="Unified social credit codes of the related debtors."
+    )
+    reasons: str = Field(..., min_length=1, max_length=4000, description="Why they are consolidated.")
+    ruled_on: dt.date
+
+
+class ConsolidatedDebtorOut(Schema):
+    position: int
+    name: str
+    credit_code: str
+    address: str
+    registration_authority: str
+    registry_entry: int = Field(description="Number of the dossier entry holding its registry record.")
+    merged_case: str | None = Field(description="Its own bankruptcy case, administered in the lead case.")
+    deregistered_on: dt.date | None
+
+
+class ConsolidationOut(Schema):
+    case_id: uuid.UUID
+    ruled_on: dt.date
+    reasons: str
+    ruling_entry: int
+    debtors: list[ConsolidatedDebtorOut]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("cases/<uuid:case_id>/", views.case_nodes, name="case_nodes"),
     path("cases/<uuid:case_id>/dates/", views.set_date, name="set_date"),
     path("cases/<uuid:case_id>/convert/", views.convert, name="convert"),
+    path("cases/<uuid:case_id>/consolidation/", views.consolidate, name="consolidate"),
     path("cases/<uuid:case_id>/nodes/<str:key>/start/", views.start_node, name="start"),
     path("cases/<uuid:case_id>/nodes/<str:key>/outputs/", views.provide_output, name="outputs"),
     path("cases/<uuid:case_id>/nodes/<str:key>/complete/", views.complete_node, name="complete"),

@@ -18,8 +18,10 @@ from django.views.decorators.http import require_POST
 
 from smartcourt.accounts.models import User
 from smartcourt.bankruptcy import actions
+from smartcourt.bankruptcy.consolidation import consolidation_of, rule_consolidation
 from smartcourt.bankruptcy.forms import (
     BoardFilterForm,
+    ConsolidationForm,
     ConvertForm,
     DateForm,
     OutputForm,
@@ -29,7 +31,9 @@ from smartcourt.bankruptcy.forms import (
 )
 from smartcourt.bankruptcy.rulepack import PROCEDURE_DEFS
 from smartcourt.bankruptcy.selectors import board_courts, board_for, proceeding_for
+from smartcourt.cases.choices import CaseType
 from smartcourt.core.errors import DomainError, NotFound, PermissionDenied
+from smartcourt.dossier.policies import is_judge_of
 from smartcourt.rules.deadlines import RULES_BY_KEY
 
 
@@ -58,8 +62,40 @@ def _proceeding_page(request: HttpRequest, case_id: uuid.UUID, *, status: int = 
         raise Http404(exc.message) from exc
     except PermissionDenied as exc:
         raise Forbidden(exc.message) from exc
-    context = {"view": view, "date_form": DateForm(), "convert_form": ConvertForm(), **extra}
+    context = {
+        "view": view,
+        "date_form": DateForm(),
+        "convert_form": ConvertForm(),
+        # Merged bankruptcy (issue 15.20): the consolidated debtors, with their registry data and deregistration.
+        "consolidation": consolidation_of(view.case),
+        "can_consolidate": is_judge_of(user, view.case) and view.case.case_type == CaseType.BANKRUPTCY,
+        **extra,
+    }
     return render(request, "bankruptcy/case_nodes.html", context, status=status)
+
+
+@login_required
+@require_POST
+def consolidate(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """The judge rules that related debtors are consolidated into this case's proceeding (合并破产)."""
+    form = ConsolidationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return _proceeding_page(request, case_id, status=422, focus="consolidation")
+    data = form.cleaned_data
+    return _act(
+        request,
+        case_id,
+        "consolidation",
+        lambda user: rule_consolidation(
+            actor=user,
+            case_id=case_id,
+            credit_codes=data["credit_codes"].replace("，", " ").replace(",", " ").split(),
+            reasons=data["reasons"],
+            ruled_on=data["ruled_on"],
+        ),
+        _("The related debtors are consolidated into this proceeding."),
+    )
 
 
 @login_required

@@ -184,3 +184,65 @@ def test_each_debtors_deregistration_is_recorded(personas: Personas, registry: R
             deregistered_on=dt.date(2026, 11, 27),
             upload=proof,
         )
+
+
+def test_over_the_api(personas: Personas, registry: RegistryServer) -> None:
+    import json
+
+    from django.test import Client
+
+    p = personas
+    lead = accepted(p)
+    add_member(actor=p.judge, case=lead, role=MemberRole.ADMINISTRATOR, organisation=p.firm_a)
+    judge = Client()
+    judge.force_login(p.judge)
+    base = f"/api/v1/bankruptcy/cases/{lead.pk}/consolidation"
+    assert judge.get(base).status_code == 404
+    body = {"credit_codes": [HONGFA], "reasons": REASONS, "ruled_on": RULED.isoformat()}
+    created = judge.post(base, json.dumps(body), content_type="application/json")
+    assert created.status_code == 201, created.content
+    assert [d["name"] for d in created.json()["debtors"]] == ["如东县宏达纺织有限公司", "南通宏发投资有限公司"]
+    assert judge.post(base, json.dumps(body), content_type="application/json").status_code == 409
+    admin = Client()
+    admin.force_login(p.administrator)
+    proof = SimpleUploadedFile("注销通知书.pdf", b"%PDF-1.4\n% deregistered\n", content_type="application/pdf")
+    answer = admin.post(
+        f"{base}/deregistrations", {"credit_code": HONGFA, "deregistered_on": "2026-11-27", "file": proof}
+    )
+    assert answer.status_code == 200, answer.content
+    assert [d["deregistered_on"] for d in answer.json()["debtors"]] == [None, "2026-11-27"]
+    assert admin.get(base).json()["reasons"] == REASONS
+
+
+def test_on_the_case_page(personas: Personas, registry: RegistryServer) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    p = personas
+    lead = accepted(p)
+    judge = Client()
+    judge.force_login(p.judge)
+    judge.cookies["django_language"] = "zh-hans"
+    page = judge.get(reverse("bankruptcy:case_nodes", args=[lead.pk])).content.decode()
+    assert 'data-testid="consolidation-form"' in page
+    before = state()
+    refused = judge.post(
+        reverse("bankruptcy:consolidate", args=[lead.pk]),
+        {"credit_codes": HONGFA, "reasons": "  ", "ruled_on": RULED.isoformat()},
+    )
+    assert refused.status_code == 422
+    assert state() == before
+    done = judge.post(
+        reverse("bankruptcy:consolidate", args=[lead.pk]),
+        {"credit_codes": f"{HONGFA}", "reasons": REASONS, "ruled_on": RULED.isoformat()},
+    )
+    assert done.status_code == 302
+    page = judge.get(reverse("bankruptcy:case_nodes", args=[lead.pk])).content.decode()
+    assert "南通宏发投资有限公司" in page and "尚未注销" in page
+    assert 'data-testid="consolidation-form"' not in page
+    # The administrator sees it, without the form.
+    admin = Client()
+    admin.force_login(p.administrator)
+    add_member(actor=p.judge, case=lead, role=MemberRole.ADMINISTRATOR, organisation=p.firm_a)
+    page = admin.get(reverse("bankruptcy:case_nodes", args=[lead.pk])).content.decode()
+    assert 'data-testid="consolidated-debtors"' in page and 'data-testid="consolidation-form"' not in page
