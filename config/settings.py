@@ -191,6 +191,12 @@ DOCUMENTS_CA_PASSWORD = env_optional("SMARTCOURT_DOCUMENTS_CA_PASSWORD")
 DOCUMENTS_TSA_URL = env_optional("SMARTCOURT_DOCUMENTS_TSA_URL")  # RFC 3161 timestamps on seals, when set
 # Root certificates (PEM files) of the timestamp authorities whose timestamps verification trusts.
 DOCUMENTS_TSA_ROOTS = env_list("SMARTCOURT_DOCUMENTS_TSA_ROOTS", [])
+# The platform CA's certificate status service (OCSP and CRL; sandbox/ocsp in the demo): new seal certificates
+# point at it, signatures embed its answers (PAdES B-LT), and a revoked seal is reported to it with the key.
+DOCUMENTS_OCSP_URL = env_optional("SMARTCOURT_DOCUMENTS_OCSP_URL")
+DOCUMENTS_OCSP_KEY = env_optional("SMARTCOURT_OCSP_KEY")
+# Archive timestamps (PAdES B-LTA) are renewed when the newest is older than this many days.
+DOCUMENTS_ARCHIVE_RENEW_DAYS = env_int("SMARTCOURT_DOCUMENTS_ARCHIVE_RENEW_DAYS", 365, minimum=0)
 
 _redis_url = env_optional("REDIS_URL")
 HUEY: dict[str, object] = {

@@ -191,7 +191,15 @@ def revoke_seal(*, actor: User, seal_id: uuid.UUID | str, reason: str) -> Seal:
     seal.revoked_reason = reason[:200]
     seal.save(update_fields=["revoked_at", "revoked_reason", "updated_at"])
     record_event(actor=actor, action="documents.seal_revoked", obj=seal, after={"reason": seal.revoked_reason})
+    # The CA's status service learns of it too, so that a validator asking the CA (OCSP, CRL) hears "revoked".
+    transaction.on_commit(lambda: _queue_revocation(seal.pk))
     return seal
+
+
+def _queue_revocation(seal_id: uuid.UUID) -> None:
+    from smartcourt.documents.tasks import publish_revocation
+
+    publish_revocation(str(seal_id))
 
 
 def _seal_owner(document: Document) -> Organisation:

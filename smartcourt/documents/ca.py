@@ -18,7 +18,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import pkcs12
-from cryptography.x509.oid import NameOID
+from cryptography.x509.oid import AuthorityInformationAccessOID, NameOID
 from django.conf import settings
 
 CA_NAME = "SmartCourt Development Seal CA"
@@ -119,7 +119,7 @@ def issue_seal_certificate(common_name: str, organisation: str) -> tuple[str, st
             x509.NameAttribute(NameOID.COMMON_NAME, common_name),
         ]
     )
-    certificate = (
+    builder = (
         x509.CertificateBuilder()
         .subject_name(subject)
         .issuer_name(ca.certificate.subject)
@@ -143,8 +143,31 @@ def issue_seal_certificate(common_name: str, organisation: str) -> tuple[str, st
             critical=True,
         )
         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca.key.public_key()), critical=False)
-        .sign(ca.key, hashes.SHA256())
     )
+    status_url = getattr(settings, "DOCUMENTS_OCSP_URL", None)
+    if status_url:
+        # Where a relying party asks whether the seal is still good (RFC 6960 OCSP, RFC 5280 CRL): the answers
+        # are what a long-term signature (PAdES B-LT) embeds in the document security store.
+        base = status_url.rstrip("/")
+        builder = builder.add_extension(
+            x509.AuthorityInformationAccess(
+                [x509.AccessDescription(AuthorityInformationAccessOID.OCSP, x509.UniformResourceIdentifier(base + "/"))]
+            ),
+            critical=False,
+        ).add_extension(
+            x509.CRLDistributionPoints(
+                [
+                    x509.DistributionPoint(
+                        full_name=[x509.UniformResourceIdentifier(base + "/crl")],
+                        relative_name=None,
+                        reasons=None,
+                        crl_issuer=None,
+                    )
+                ]
+            ),
+            critical=False,
+        )
+    certificate = builder.sign(ca.key, hashes.SHA256())
     key_pem = key.private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,

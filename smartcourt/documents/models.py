@@ -84,6 +84,9 @@ class Seal(TimestampedModel):
     fingerprint = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the certificate (DER), hex.")
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_reason = models.CharField(max_length=200, blank=True)
+    revocation_published_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the CA's status service (OCSP, CRL) confirmed the revocation."
+    )
 
     class Meta:
         ordering = ["organisation", "created_at"]
@@ -118,6 +121,14 @@ class Document(TimestampedModel):
     signed_entry = models.ForeignKey(
         "dossier.DossierEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    archive_pdf = models.FileField(
+        upload_to="documents/archive/%Y/%m/",
+        blank=True,
+        help_text="The signed PDF with its validation data and archive timestamps renewed (PAdES B-LTA); the "
+        "signed PDF itself, as filed, is never rewritten.",
+    )
+    archive_sha256 = models.CharField(max_length=64, blank=True)
+    archive_renewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

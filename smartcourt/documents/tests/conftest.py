@@ -29,4 +29,4 @@ def _english() -> Iterator[None]:
     translation.deactivate()
 
 
-from smartcourt.documents.testing import tsa, tsa_server  # noqa: E402, F401 - fixtures for the timestamp tests
+from smartcourt.documents.testing import long_term, ocsp_server, tsa, tsa_server  # noqa: E402, F401 - fixtures for the timestamp tests
