@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "smartcourt.distributions",
     "smartcourt.evaluation",
     "smartcourt.analytics",
+    "smartcourt.exports",
 ]
 
 MIDDLEWARE = [

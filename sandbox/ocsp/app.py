@@ -38,7 +38,9 @@ _HASHES: dict[str, Callable[[bytes], Any]] = {
 }
 
 
-def _responder(key: ec.EllipticCurvePrivateKey, ca: x509.Certificate) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
+def _responder(
+    key: ec.EllipticCurvePrivateKey, ca: x509.Certificate
+) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
     """A delegated OCSP responder certificate issued by the CA (RFC 6960 §4.2.2.2: id-kp-OCSPSigning), with
     id-pkix-ocsp-nocheck (§4.2.2.2.1) so that a validator need not ask about the responder itself; short-lived
     and made anew at every start."""
@@ -142,9 +144,7 @@ class CaStatus:
             .last_update(now)
             .next_update(now + VALIDITY)
             .add_extension(x509.CRLNumber(int(now.timestamp())), critical=False)
-            .add_extension(
-                x509.AuthorityKeyIdentifier.from_issuer_public_key(self.key.public_key()), critical=False
-            )
+            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(self.key.public_key()), critical=False)
         )
         for serial, (when, _reason) in sorted(self.revoked.items()):
             builder = builder.add_revoked_certificate(

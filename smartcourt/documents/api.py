@@ -23,18 +23,59 @@ MAX_VERIFY_BYTES = 20 * 1024 * 1024
 ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
+class VerifyAnswerOut(Schema):
+    ok: bool
+    reasons: list[str]
+
+
 class SignatureOut(Schema):
     signer: str
     seal: str
     organisation: str
     signed_at: str | None
+    timestamped: bool
     intact: bool
+    valid: bool
     trusted: bool
     known_seal: bool
     revoked: bool
     revoked_at: str | None
     changed_after_signing: bool
+    integrity: VerifyAnswerOut = Field(description="Is the signed content unchanged?")
+    signature: VerifyAnswerOut = Field(description="Does the signature value verify with the signer's key?")
+    trust: VerifyAnswerOut = Field(description="Is the signer a seal of this platform, chained to its CA, unrevoked?")
+    long_term: str = Field(description="PAdES level the file carries: B-B, B-T, B-LT or B-LTA")
     problems: list[str]
+
+
+class VerifyOriginalOut(Schema):
+    verdict: str
+    ok: bool
+    document_title: str
+    case_number: str
+    problems: list[str]
+    signatures: list[SignatureOut]
+
+
+class ExportEntryOut(Schema):
+    number: int
+    title: str
+    attachment: str
+    expected_sha256: str
+    sha256: str
+    present: bool
+    ok: bool
+    receipt_ok: bool | None
+    signed: VerifyOriginalOut | None
+    problems: list[str]
+
+
+class ExportOut(Schema):
+    case_number: str
+    generated_at: str
+    ok: bool
+    problems: list[str]
+    entries: list[ExportEntryOut]
 
 
 class VerifyOut(Schema):
@@ -44,6 +85,7 @@ class VerifyOut(Schema):
     case_number: str
     problems: list[str]
     signatures: list[SignatureOut]
+    export: ExportOut | None = Field(description="For an exported dossier: each original it carries, verified")
 
 
 class GenerateIn(Schema):

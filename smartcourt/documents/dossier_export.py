@@ -26,6 +26,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 if TYPE_CHECKING:
     from smartcourt.documents.verification import EmbeddedOriginal, ExportReport, Report
@@ -33,6 +34,16 @@ if TYPE_CHECKING:
 FORMAT = "smartcourt/dossier-export/v1"
 MANIFEST_KEY = "manifest.json"
 MAX_ATTACHMENTS = 10_000
+# The receipt verifier is Django-free and names its checks in English (the same labels as the evidence pages').
+CHECK_LABELS = {
+    "receipt readable": gettext_lazy("The receipt can be read"),
+    "leaf commits to the subject": gettext_lazy("The leaf commits to the evidence's SHA-256"),
+    "leaf hash": gettext_lazy("Leaf hash"),
+    "file": gettext_lazy("The file matches the receipt"),
+    "checkpoint signature": gettext_lazy("The court's signature on the checkpoint"),
+    "checkpoint origin": gettext_lazy("The checkpoint is this court's log"),
+    "inclusion proof": gettext_lazy("Inclusion proof: the leaf is in the signed tree"),
+}
 
 
 def original_key(number: int, extension: str) -> str:
@@ -53,13 +64,15 @@ def embedded_files(data: bytes) -> dict[str, bytes] | None:
 
     try:
         reader = PdfReader(io.BytesIO(data))
-        names = reader.trailer["/Root"].get("/Names")
+        root: Any = reader.trailer["/Root"]
+        names = root.get("/Names")
         if names is None:
             return None
         tree = names.get_object().get("/EmbeddedFiles")
         if tree is None:
             return None
-        pairs = tree.get_object().get("/Names", [])
+        pairs = tree.get_object().get("/Names")
+        pairs = pairs.get_object() if pairs is not None else []
         files: dict[str, bytes] = {}
         for index in range(0, min(len(pairs), 2 * MAX_ATTACHMENTS), 2):
             key = str(pairs[index])
@@ -90,7 +103,8 @@ def _check_receipt(entry: EmbeddedOriginal, text: bytes, manifest_entry: dict[st
         entry.problems.append(_("the receipt is for another entry or another SHA-256"))
     for check in checked.checks:
         if not check.ok:
-            entry.problems.append(_("receipt: %(check)s failed (%(detail)s)") % {"check": check.name, "detail": check.detail})
+            label = str(CHECK_LABELS.get(check.name, check.name))
+            entry.problems.append(_("receipt check failed: %(check)s") % {"check": label})
 
 
 def verify_export(data: bytes, outer: Report, *, verify_original: Callable[[bytes], Report]) -> ExportReport | None:

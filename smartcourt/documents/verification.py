@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
+
 from django.db.models import Q
 from django.utils.translation import gettext as _
 

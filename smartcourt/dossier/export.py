@@ -1,9 +1,16 @@
-"""Exporting a dossier: one PDF (catalogue page, then every entry, one bookmark each) or a zip.
+"""The readable part of a dossier export: one PDF (catalogue page, then every entry, one bookmark each, then an
+appendix the caller supplies) and the zip's catalogue.
 
 Both are built from a ``Dossier`` the caller obtained through ``selectors.dossier_for``, so access has been
-checked. The zip is written to a spooled temporary file (memory up to 16 MiB, disk beyond). The PDF is
-assembled in memory: every entry's pages are held until the document is written, which is fine for the
-dossiers of today (tens of MiB) and is the part to stream if dossiers grow to hundreds of MiB.
+checked. The certified export (the originals embedded unchanged, the export certificate signed by the court,
+built in the background worker) is ``smartcourt.exports``; this module knows nothing of seals or the log.
+The PDF is assembled in memory: every entry's pages are held until the document is written, which is fine
+for the dossiers of today (tens of MiB) and is the part to stream if dossiers grow to hundreds of MiB.
+
+A signed PDF's pages are merged **flattened**: its signature fields are turned into plain page content (the
+seal image stays where it was). A signature cannot survive being merged into another file (the bytes it
+covers are gone), and a merged signature field would only show as a broken seal; the original, whose
+signature does verify, travels unchanged as an attachment of the certified export.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ import io
 import json
 import tempfile
 import zipfile
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -22,6 +30,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
+from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject, StreamObject
 
 from smartcourt.core.uploads import JPEG, PDF, PNG
 from smartcourt.dossier.actions import stored_name
@@ -102,10 +111,32 @@ def _catalogue(dossier: Dossier, parts: list[_Part], generated_at: dt.datetime) 
     return PdfReader(io.BytesIO(template_to_pdf("dossier/pdf/catalogue.html", context)))
 
 
-def build_pdf(dossier: Dossier, *, generated_at: dt.datetime | None = None) -> bytes:
-    """The whole dossier as one PDF: catalogue first, then each entry from the page the catalogue names."""
+@dataclass(frozen=True)
+class Appendix:
+    """Pages added after the last entry, with their own bookmark (the export certificate)."""
+
+    pdf: bytes
+    title: str
+
+
+Progress = Callable[[int], None]
+
+
+def build_pdf(
+    dossier: Dossier,
+    *,
+    generated_at: dt.datetime | None = None,
+    appendix: Appendix | None = None,
+    progress: Progress | None = None,
+) -> bytes:
+    """The whole dossier as one PDF: catalogue first, then each entry from the page the catalogue names, then
+    the appendix. ``progress`` is called with the number of entries laid out so far."""
     generated_at = generated_at or timezone.now()
-    parts = [_Part(entry=entry, reader=_entry_pages(entry)) for entry in dossier.entries]
+    parts = []
+    for done, entry in enumerate(dossier.entries, start=1):
+        parts.append(_Part(entry=entry, reader=_entry_pages(entry)))
+        if progress is not None:
+            progress(done)
     # The start pages depend on how long the catalogue is, which depends (barely) on the start pages:
     # lay out until the catalogue's length stops changing.
     catalogue_pages = 1
@@ -124,11 +155,81 @@ def build_pdf(dossier: Dossier, *, generated_at: dt.datetime | None = None) -> b
     for part in parts:
         writer.append(part.reader, import_outline=False)
         writer.add_outline_item(title=f"{part.entry.number} {part.entry.title}", page_number=part.start_page - 1)
+    if appendix is not None:
+        first = len(writer.pages)
+        writer.append(PdfReader(io.BytesIO(appendix.pdf)), import_outline=False)
+        writer.add_outline_item(title=appendix.title, page_number=first)
+    _flatten_signature_fields(writer)
     writer.add_metadata({"/Title": f"{dossier.case.number} 电子卷宗", "/Creator": "SmartCourt 智慧法院平台"})
     writer.page_mode = "/UseOutlines"
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
+
+
+def _is_signature_widget(annotation: DictionaryObject) -> bool:
+    if annotation.get("/Subtype") != "/Widget":
+        return False
+    field = annotation
+    for _level in range(8):  # a widget's field type may sit on its parent field
+        if field.get("/FT") is not None:
+            return bool(field.get("/FT") == "/Sig")
+        parent = field.get("/Parent")
+        if parent is None:
+            return False
+        field = parent.get_object()
+    return False
+
+
+def _flatten_signature_fields(writer: PdfWriter) -> None:
+    """Every signature widget becomes page content drawn from its appearance; the form goes (see the module
+    docstring). Other annotations (links) stay."""
+    for page in writer.pages:
+        annotations = page.get("/Annots")
+        if annotations is None:
+            continue
+        kept = ArrayObject()
+        drawn: list[bytes] = []
+        for reference in annotations.get_object():
+            annotation = reference.get_object()
+            if not _is_signature_widget(annotation):
+                kept.append(reference)
+                continue
+            appearance = annotation.get("/AP", {}).get("/N")
+            rect = [float(v) for v in annotation.get("/Rect", [0, 0, 0, 0])]
+            if appearance is None or rect[2] - rect[0] <= 0 or rect[3] - rect[1] <= 0:
+                continue
+            form = appearance.get_object()
+            if not isinstance(form, StreamObject):
+                continue
+            form[NameObject("/Type")] = NameObject("/XObject")
+            form[NameObject("/Subtype")] = NameObject("/Form")
+            bbox = [float(v) for v in form.get("/BBox", rect)]
+            width, height = bbox[2] - bbox[0], bbox[3] - bbox[1]
+            if width <= 0 or height <= 0:
+                continue
+            name = f"/SCSeal{len(drawn)}"
+            resources = page.setdefault(NameObject("/Resources"), DictionaryObject()).get_object()
+            xobjects = resources.setdefault(NameObject("/XObject"), DictionaryObject()).get_object()
+            xobjects[NameObject(name)] = writer._add_object(form)
+            sx, sy = (rect[2] - rect[0]) / width, (rect[3] - rect[1]) / height
+            tx, ty = rect[0] - bbox[0] * sx, rect[1] - bbox[1] * sy
+            drawn.append(f"q {sx:.5f} 0 0 {sy:.5f} {tx:.3f} {ty:.3f} cm {name} Do Q".encode())
+        if len(kept) == len(annotations.get_object()):
+            continue
+        page[NameObject("/Annots")] = kept
+        if drawn:
+            opening, closing = DecodedStreamObject(), DecodedStreamObject()
+            opening.set_data(b"q\n")
+            closing.set_data(b"\nQ\n" + b"\n".join(drawn) + b"\n")
+            contents = page.get("/Contents")
+            existing = contents.get_object() if contents is not None else ArrayObject()
+            streams = list(existing) if isinstance(existing, ArrayObject) else [contents]
+            page[NameObject("/Contents")] = ArrayObject(
+                [writer._add_object(opening), *streams, writer._add_object(closing)]
+            )
+    if "/AcroForm" in writer._root_object:
+        del writer._root_object["/AcroForm"]
 
 
 def zip_member_name(entry: DossierEntry) -> str:
@@ -159,8 +260,15 @@ def catalogue_rows(dossier: Dossier) -> list[dict[str, Any]]:
     return rows
 
 
-def build_zip(dossier: Dossier, *, generated_at: dt.datetime | None = None) -> IO[bytes]:
-    """catalogue.json, catalogue.csv and every file as ``<number>-<name>``, in a file positioned at its start."""
+def build_zip(
+    dossier: Dossier,
+    *,
+    generated_at: dt.datetime | None = None,
+    extra_members: Sequence[tuple[str, bytes]] = (),
+    progress: Progress | None = None,
+) -> IO[bytes]:
+    """catalogue.json, catalogue.csv, every file as ``<number>-<name>`` and the caller's extra members (the
+    manifest, receipts and export certificate), in a file positioned at its start."""
     generated_at = generated_at or timezone.now()
     rows = catalogue_rows(dossier)
     case = dossier.case
@@ -173,12 +281,12 @@ def build_zip(dossier: Dossier, *, generated_at: dt.datetime | None = None) -> I
     writer = csv.DictWriter(csv_buffer, fieldnames=list(rows[0]) if rows else ["number"], lineterminator="\r\n")
     writer.writeheader()
     writer.writerows(rows)
-    spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - handed to the response
+    spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - handed to the caller
     with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("catalogue.json", json.dumps(catalogue, ensure_ascii=False, indent=2))
         # With a byte-order mark, so that Excel opens the Chinese as UTF-8.
         archive.writestr("catalogue.csv", "\ufeff" + csv_buffer.getvalue())
-        for entry in dossier.entries:
+        for done, entry in enumerate(dossier.entries, start=1):
             if entry.has_file:
                 with (
                     default_storage.open(entry.file.name, "rb") as source,
@@ -186,5 +294,9 @@ def build_zip(dossier: Dossier, *, generated_at: dt.datetime | None = None) -> I
                 ):
                     for chunk in iter(lambda: source.read(1024 * 1024), b""):
                         target.write(chunk)
+            if progress is not None:
+                progress(done)
+        for name, data in extra_members:
+            archive.writestr(name, data)
     spool.seek(0)
     return spool

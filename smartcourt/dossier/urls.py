@@ -8,6 +8,4 @@ urlpatterns = [
     path("", views.catalogue, name="catalogue"),
     path("<int:number>/file", views.entry_file, name="file"),
     path("<int:number>/correct/", views.correct, name="correct"),
-    path("export.pdf", views.export_pdf, name="export_pdf"),
-    path("export.zip", views.export_zip, name="export_zip"),
 ]

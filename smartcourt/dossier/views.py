@@ -1,4 +1,4 @@
-"""Dossier pages: the catalogue, one entry's file, and the two exports. Glue only."""
+"""Dossier pages: the catalogue, one entry's file, corrections. Glue only (exports: smartcourt.exports)."""
 
 from __future__ import annotations
 
@@ -11,15 +11,12 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from smartcourt.accounts.models import User
 from smartcourt.core.errors import DomainError, NotFound
 from smartcourt.core.uploads import JPEG, PDF, PNG
 from smartcourt.dossier.actions import file_correction
-from smartcourt.dossier.export import build_pdf, build_zip
 from smartcourt.dossier.forms import CorrectionForm
 from smartcourt.dossier.policies import can_file_correction
 from smartcourt.dossier.selectors import Dossier, dossier_for, get_entry_for
@@ -34,11 +31,6 @@ def _dossier(request: HttpRequest, case_id: uuid.UUID) -> Dossier:
         return dossier_for(user, case_id)
     except NotFound as exc:
         raise Http404(_("No such case")) from exc
-
-
-def _export_name(dossier: Dossier, extension: str) -> str:
-    stamp = timezone.localtime().strftime("%Y%m%d")
-    return f"{dossier.case.number}-卷宗-{stamp}.{extension}"
 
 
 @login_required
@@ -99,27 +91,6 @@ def entry_file(request: HttpRequest, case_id: uuid.UUID, number: int) -> FileRes
         as_attachment=not inline,
         filename=entry.file_name or entry.file.name.rsplit("/", 1)[-1],
         content_type=entry.content_type or "application/octet-stream",
-    )
-    _harden(response)
-    return response
-
-
-@login_required
-def export_pdf(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    dossier = _dossier(request, case_id)
-    response = HttpResponse(build_pdf(dossier), content_type=PDF)
-    disposition = content_disposition_header(True, _export_name(dossier, "pdf"))
-    assert disposition is not None  # only ever None for an inline response without a name
-    response["Content-Disposition"] = disposition
-    _harden(response)
-    return response
-
-
-@login_required
-def export_zip(request: HttpRequest, case_id: uuid.UUID) -> FileResponse:
-    dossier = _dossier(request, case_id)
-    response = FileResponse(
-        build_zip(dossier), as_attachment=True, filename=_export_name(dossier, "zip"), content_type="application/zip"
     )
     _harden(response)
     return response

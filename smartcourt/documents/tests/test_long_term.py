@@ -22,8 +22,8 @@ from pyhanko.sign.ades.report import AdESPassed
 from pyhanko.sign.validation import ades
 from pyhanko.sign.validation.policy_decl import (
     PdfSignatureValidationSpec,
-    RevocationInfoGatheringSpec,
     RevinfoOnlineFetchingRule,
+    RevocationInfoGatheringSpec,
     SignatureValidationSpec,
 )
 from pyhanko_certvalidator.context import CertValidationPolicySpec
