@@ -231,6 +231,30 @@ def archive_timestamps(pdf: bytes) -> list[ArchiveTimestamp]:
     return found
 
 
+def _chain_trusted(embedded: Any) -> bool:
+    """Whether the signer's certificate chains to the platform CA, judged on its own. pyHanko does not look at
+    the chain of a signature whose content or value fails, and reports it untrusted; the verify page must not
+    blame the certificate for a changed byte."""
+    import asyncio
+
+    from pyhanko_certvalidator import CertificateValidator
+    from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError
+
+    certificate = embedded.signer_cert
+    if certificate is None:
+        return False
+    validator = CertificateValidator(
+        certificate,
+        intermediate_certs=list(embedded.other_embedded_certs),
+        validation_context=ValidationContext(trust_roots=[ca_certificate()], allow_fetching=False),
+    )
+    try:
+        asyncio.run(validator.async_validate_usage(set()))
+    except (PathBuildingError, PathValidationError):
+        return False
+    return True
+
+
 def check_signatures(pdf: bytes) -> list[SignatureCheck]:
     """Every signature of ``pdf`` (document timestamps aside), validated against the platform CA only, with
     what the file carries (no network)."""
@@ -262,7 +286,7 @@ def check_signatures(pdf: bytes) -> list[SignatureCheck]:
                 field_name=embedded.field_name,
                 intact=bool(status.intact),
                 valid=bool(status.valid),
-                trusted=bool(status.trusted),
+                trusted=bool(status.trusted) if status.intact and status.valid else _chain_trusted(embedded),
                 signer_name=certificate.subject.native.get("common_name", "") if certificate else "",
                 certificate_fingerprint=certificate.sha256.hex() if certificate else "",
                 signed_at=status.signer_reported_dt,
