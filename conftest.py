@@ -32,9 +32,12 @@ def _test_settings(settings: Any) -> None:
     - Argon2 is slow by design: tests that are not about hashing use a fast hasher, and a test about
       hashing sets ``settings.PASSWORD_HASHERS`` back to the production list;
     - the second factor is off; tests about it switch it on;
-    - static files are served unhashed, so no ``collectstatic`` manifest is needed.
+    - static files are served unhashed, so no ``collectstatic`` manifest is needed;
+    - the demo seed's signing sandboxes take free ports.
     """
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The demo seed starts its timestamp authority and CA status service on free ports, not on make run's.
+    settings.DEMO_SANDBOX_PORTS = (0, 0)
     settings.TWO_FACTOR_REQUIRED = False
     settings.STORAGES = {
         **settings.STORAGES,

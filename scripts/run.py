@@ -3,7 +3,10 @@ sandbox enterprise registry (sandbox/registry, on 127.0.0.1:8101 with its own da
 witness of the transparency log (sandbox/witness, on 127.0.0.1:8201, own key and database in var/; registered
 on the platform before it starts, by ``manage.py evidence_setup``) and a sandbox timestamp authority (sandbox/tsa,
 on 127.0.0.1:8301, keys in var/tsa/) whose RFC 3161 timestamps go into every seal signed while it runs, and the
-sandbox payment service for litigation fees (sandbox/payments, on 127.0.0.1:8103, keys in var/payments/).
+platform CA's certificate status service (sandbox/ocsp, OCSP and CRL on 127.0.0.1:8302) whose answers every seal
+embeds (PAdES B-LT), and the sandbox payment service for litigation fees (sandbox/payments, on 127.0.0.1:8103, keys
+in var/payments/). ``make run`` seeds the demo first, with the TSA and the status service started for the seeding
+(smartcourt/demo/signing.py).
 
 Ctrl-C (or SIGTERM) stops everything this script started. If one process dies, it alone is started again
 (after a pause that grows while it keeps dying, up to a minute) and the log says so: one crashed request must
@@ -27,6 +30,7 @@ PYTHON = sys.executable
 REGISTRY_PORT = 8101
 WITNESS_PORT = 8201
 TSA_PORT = 8301
+OCSP_PORT = 8302
 BANK_PORT = 8102
 PAYMENTS_PORT = 8103
 
@@ -76,6 +80,19 @@ def commands(host: str, port: int) -> dict[str, list[str]]:
             f"http://127.0.0.1:{port}/api/v1/fees/notifications",
         ],
         "tsa": [*tsa_command(var_dir), "--host", "127.0.0.1", "--port", str(TSA_PORT)],
+        "ocsp": [
+            PYTHON,
+            "-m",
+            "sandbox.ocsp",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(OCSP_PORT),
+            "--ca-dir",
+            str(var_dir / "documents_ca"),
+            "--db",
+            str(var_dir / "ocsp.json"),
+        ],
         "web": [
             PYTHON,
             "-m",
@@ -110,6 +127,17 @@ def witness_command(var_dir: Path) -> list[str]:
 
 def tsa_command(var_dir: Path) -> list[str]:
     return [PYTHON, "-m", "sandbox.tsa", "--dir", str(var_dir / "tsa")]
+
+
+def ocsp_key(var_dir: Path) -> str:
+    """The status service's revocation key, shared with the demo seeding (smartcourt/demo/signing.py)."""
+    path = var_dir / "ocsp.key"
+    if not path.exists():
+        var_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(24))
+    return path.read_text().strip()
 
 
 def log_vkey() -> str:
@@ -150,6 +178,10 @@ def main() -> int:
     var_dir = Path(env.get("SMARTCOURT_VAR_DIR", ROOT / "var"))
     env.setdefault("SMARTCOURT_DOCUMENTS_TSA_URL", f"http://127.0.0.1:{TSA_PORT}/")
     env.setdefault("SMARTCOURT_DOCUMENTS_TSA_ROOTS", str(var_dir / "tsa" / "root.pem"))
+    # The platform CA's certificate status service (OCSP, CRL): seal certificates point at it, signatures embed
+    # its answers (PAdES B-LT), revocations are reported to it with the key the demo seeding made (var/ocsp.key).
+    env.setdefault("SMARTCOURT_DOCUMENTS_OCSP_URL", f"http://127.0.0.1:{OCSP_PORT}/")
+    env.setdefault("SMARTCOURT_OCSP_KEY", ocsp_key(var_dir))
     subprocess.run([*tsa_command(var_dir), "--init"], cwd=ROOT, env=env, check=True)
     supervisor = Supervisor(commands(args.host, args.port), env=env)
     signal.signal(signal.SIGINT, supervisor.stop)

@@ -102,3 +102,18 @@ def test_the_demo_has_a_liquidation_standing_at_every_node() -> None:
         "reorganisation",
         "compulsory_liquidation",
     }
+
+
+def test_the_demo_seals_are_long_term_signatures() -> None:
+    """The timestamp authority and the CA's status service run while the demo is seeded (issue 15.12): every
+    seal it signs is PAdES B-LTA, not B-B."""
+    from smartcourt.documents.models import Document
+    from smartcourt.documents.pades import check_signatures
+
+    call_command("seed_demo")
+    signed = Document.objects.exclude(signed_pdf="")
+    assert signed.exists()
+    for document in signed:
+        with document.signed_pdf.open("rb") as handle:
+            (check,) = check_signatures(handle.read())
+        assert (document.title, check.long_term) == (document.title, "B-LTA")
