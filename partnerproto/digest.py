@@ -7,9 +7,10 @@ Pure module (no Django): the sandbox bank uses it too. We send ``sha-256`` and a
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
 import hmac
+
+from partnerproto.structured import StructuredFieldError, parse_dictionary
 
 SEND_ALGORITHM = "sha-256"
 ALGORITHMS = {"sha-256": hashlib.sha256, "sha-512": hashlib.sha512}
@@ -32,19 +33,20 @@ def content_digest(body: bytes, algorithm: str = SEND_ALGORITHM) -> str:
 
 
 def _members(header: str) -> dict[str, bytes]:
-    """Parse the RFC 8941 dictionary of byte sequences (``alg=:b64:, alg=:b64:``)."""
-    members: dict[str, bytes] = {}
-    for raw in header.split(","):
-        part = raw.strip()
-        name, sep, value = part.partition("=")
-        name = name.strip()
-        if not sep or not name or len(value) < 2 or value[0] != ":" or value[-1] != ":":
-            raise DigestError("digest_malformed", f"Content-Digest member {part!r} is not alg=:base64:")
-        try:
-            members[name] = base64.b64decode(value[1:-1], validate=True)
-        except (binascii.Error, ValueError) as exc:
-            raise DigestError("digest_malformed", f"Content-Digest {name} is not base64") from exc
-    return members
+    """The RFC 8941 dictionary of the header (RFC 9530 §2): each member a byte sequence, with parameters allowed
+    (and ignored: RFC 9530 defines none, and a later extension must not make a valid header unreadable)."""
+    try:
+        members = parse_dictionary(header)
+    except StructuredFieldError as exc:
+        raise DigestError("digest_malformed", f"Content-Digest is not a structured dictionary: {exc}") from exc
+    if not members:
+        raise DigestError("digest_malformed", "Content-Digest is empty")
+    digests: dict[str, bytes] = {}
+    for name, (value, _params) in members.items():
+        if not isinstance(value, bytes):
+            raise DigestError("digest_malformed", f"Content-Digest member {name} is not a byte sequence (alg=:base64:)")
+        digests[name] = value
+    return digests
 
 
 def verify_content_digest(header: str | None, body: bytes) -> str:

@@ -251,15 +251,21 @@ def verify_consistency(first: int, second: int, first_root: bytes, second_root: 
     _check_hashes([first_root, second_root, *path])
     if first < 0 or second < first:
         raise ProofError(f"a tree of {second} leaves cannot extend one of {first}: a log never shrinks")
+    if first == 0 and first_root != EMPTY_ROOT:
+        # RFC 9162 §2.1.1: the tree of no leaves has one root, the hash of the empty string; anything else
+        # claimed for size 0 is a forged or corrupt checkpoint, whatever the proof says.
+        raise ProofError("the root of the empty tree is SHA-256 of the empty string; this one is not")
+    if first == 0:
+        if path:
+            raise ProofError("every tree extends the empty tree: the proof must be empty")
+        if second == 0 and second_root != EMPTY_ROOT:
+            raise ProofError("the root of the empty tree is SHA-256 of the empty string; this one is not")
+        return
     if first == second:
         if path:
             raise ProofError("two trees of the same size need an empty consistency proof")
         if first_root != second_root:
             raise ProofError(f"two different roots for the same tree size {first}")
-        return
-    if first == 0:
-        if path:
-            raise ProofError("every tree extends the empty tree: the proof must be empty")
         return
     if not path:
         raise ProofError(f"an empty consistency proof cannot take {first} leaves to {second}")

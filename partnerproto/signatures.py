@@ -21,18 +21,21 @@ encoded as the ASN.1 DER ``SEQUENCE { r INTEGER, s INTEGER }`` of GM/T 0009 (the
 from __future__ import annotations
 
 import base64
-import binascii
+import re
 import secrets
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
+from urllib.parse import SplitResult, unquote_to_bytes, urlsplit
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from partnerproto import structured
 from partnerproto.digest import DigestError, verify_content_digest
+from partnerproto.structured import Bare, Member, Params
 
 LABEL = "sig1"
 ED25519 = "ed25519"
@@ -180,169 +183,57 @@ class MemoryNonceStore:
             return True
 
 
-# --- RFC 8941 structured fields (the subset RFC 9421 needs) ----------------------------------------------
-
-Bare = str | int | bool | bytes
-Params = dict[str, Bare]
+# --- RFC 8941 structured fields: partnerproto.structured -------------------------------------------------
 
 
-DIGITS = frozenset("0123456789")
-LOWER = frozenset("abcdefghijklmnopqrstuvwxyz")
-
-
-class _Parser:
-    """RFC 8941 parsing, ASCII only (``str.isdigit`` and friends accept other scripts' digits and letters)."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.pos = 0
-
-    def fail(self, what: str) -> SignatureError:
-        return SignatureError(MALFORMED, f"structured field: {what} at {self.pos} in {self.text[:200]!r}")
-
-    def peek(self) -> str:
-        return self.text[self.pos] if self.pos < len(self.text) else ""
-
-    def skip(self, chars: str = " \t") -> None:
-        while self.peek() and self.peek() in chars:
-            self.pos += 1
-
-    def key(self) -> str:
-        start = self.pos
-        if not self.peek() or not (self.peek() in LOWER or self.peek() == "*"):
-            raise self.fail("key expected")
-        while self.peek() and (self.peek() in LOWER or self.peek() in DIGITS or self.peek() in "_-.*"):
-            self.pos += 1
-        return self.text[start : self.pos]
-
-    def bare(self) -> Bare:
-        char = self.peek()
-        if char == '"':
-            self.pos += 1
-            out = []
-            while True:
-                char = self.peek()
-                if not char:
-                    raise self.fail("unterminated string")
-                self.pos += 1
-                if char == "\\":
-                    escaped = self.peek()
-                    if escaped not in ('"', "\\"):
-                        raise self.fail("bad escape")
-                    out.append(escaped)
-                    self.pos += 1
-                elif char == '"':
-                    return "".join(out)
-                else:
-                    out.append(char)
-        if char == ":":
-            end = self.text.find(":", self.pos + 1)
-            if end < 0:
-                raise self.fail("unterminated byte sequence")
-            try:
-                value = base64.b64decode(self.text[self.pos + 1 : end], validate=True)
-            except (binascii.Error, ValueError) as exc:
-                raise self.fail("bad base64") from exc
-            self.pos = end + 1
-            return value
-        if char == "?":
-            flag = self.text[self.pos + 1 : self.pos + 2]
-            if flag not in ("0", "1"):
-                raise self.fail("bad boolean")
-            self.pos += 2
-            return flag == "1"
-        if char and (char in DIGITS or char == "-"):
-            start = self.pos
-            self.pos += 1
-            while self.peek() and self.peek() in DIGITS:
-                self.pos += 1
-            digits = self.text[start : self.pos]
-            if digits == "-" or len(digits.lstrip("-")) > 15:
-                raise self.fail("bad integer")
-            return int(digits)
-        if (char.isascii() and char.isalpha()) or char == "*":
-            start = self.pos
-            while self.peek() and (
-                (self.peek().isascii() and self.peek().isalnum()) or self.peek() in "!#$%&'*+-.^_`|~:/"
-            ):
-                self.pos += 1
-            return self.text[start : self.pos]
-        raise self.fail("item expected")
-
-    def params(self) -> Params:
-        params: Params = {}
-        while self.peek() == ";":
-            self.pos += 1
-            self.skip(" ")
-            name = self.key()
-            value: Bare = True
-            if self.peek() == "=":
-                self.pos += 1
-                value = self.bare()
-            params[name] = value
-        return params
-
-    def member(self) -> tuple[Bare | list[tuple[Bare, Params]], Params]:
-        if self.peek() != "(":
-            return self.bare(), self.params()
-        self.pos += 1
-        items: list[tuple[Bare, Params]] = []
-        while True:
-            self.skip(" ")
-            if self.peek() == ")":
-                self.pos += 1
-                return items, self.params()
-            items.append((self.bare(), self.params()))
-            if self.peek() not in (" ", ")"):
-                raise self.fail("space or ) expected in inner list")
-
-    def dictionary(self) -> dict[str, tuple[Bare | list[tuple[Bare, Params]], Params]]:
-        out: dict[str, tuple[Bare | list[tuple[Bare, Params]], Params]] = {}
-        self.skip()
-        while self.pos < len(self.text):
-            name = self.key()
-            if self.peek() == "=":
-                self.pos += 1
-                out[name] = self.member()
-            else:
-                out[name] = (True, self.params())
-            self.skip()
-            if self.pos >= len(self.text):
-                break
-            if self.peek() != ",":
-                raise self.fail(", expected")
-            self.pos += 1
-            self.skip()
-        return out
-
-
-def parse_dictionary(text: str) -> dict[str, tuple[Bare | list[tuple[Bare, Params]], Params]]:
-    return _Parser(text).dictionary()
+def parse_dictionary(text: str) -> dict[str, Member]:
+    """An RFC 8941 dictionary; a malformed one is a malformed signature."""
+    try:
+        return structured.parse_dictionary(text)
+    except structured.StructuredFieldError as exc:
+        raise SignatureError(MALFORMED, f"structured field: {exc}") from exc
 
 
 def _serialize_bare(value: Bare) -> str:
-    if isinstance(value, bool):
-        return "?1" if value else "?0"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, bytes):
-        return f":{_b64(value)}:"
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return structured.serialize_bare(value)
 
 
 def _serialize_params(params: Params) -> str:
-    return "".join(
-        f";{name}" if value is True else f";{name}={_serialize_bare(value)}" for name, value in params.items()
-    )
+    return structured.serialize_params(params)
 
 
-# --- components and the signature base ---------------------------------------------------------------------
+# --- components and the signature base (RFC 9421 §2) -------------------------------------------------------
+
+# Structured fields whose type the signer and verifier know, for the ``sf`` and ``key`` parameters (§2.1.1):
+# RFC 9421's own fields, RFC 9530's digests and the RFC 8941 fields a partner may sign.
+STRUCTURED_FIELDS: dict[str, str] = {
+    "signature-input": "dictionary",
+    "signature": "dictionary",
+    "accept-signature": "dictionary",
+    "content-digest": "dictionary",
+    "repr-digest": "dictionary",
+    "want-content-digest": "dictionary",
+    "want-repr-digest": "dictionary",
+    "priority": "dictionary",
+    "cache-status": "list",
+    "proxy-status": "list",
+    "client-cert": "item",
+    "client-cert-chain": "list",
+}
+DERIVED = frozenset(
+    {"@method", "@target-uri", "@authority", "@scheme", "@request-target", "@path", "@query", "@query-param", "@status"}
+)
+# A component parameter not listed here is refused: a verifier must not ignore what it does not understand.
+FIELD_PARAMS = frozenset({"sf", "key", "bs", "req", "tr"})
+DERIVED_PARAMS = {"@query-param": frozenset({"name", "req"})}
+DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 @dataclass(frozen=True)
 class Component:
     """A covered component: a derived component (``@method``) or a lower-case field name, with parameters
-    (``req`` for the request a response answers, ``key`` for one member of a dictionary field)."""
+    (``req`` for the request a response answers, ``key`` for one member of a dictionary field, ``sf``, ``bs``,
+    ``tr``, and ``name`` for ``@query-param``)."""
 
     name: str
     params: tuple[tuple[str, Bare], ...] = ()
@@ -351,48 +242,181 @@ class Component:
         return _serialize_bare(self.name) + _serialize_params(dict(self.params))
 
 
+FieldValue = str | Sequence[str]
+
+
 @dataclass(frozen=True)
 class Message:
-    """What a signature covers. ``headers`` are lower-case names; ``request`` is set on a response."""
+    """What a signature covers. ``headers`` are lower-case names, each with its value or its field lines (for
+    ``bs``); ``request`` is set on a response; ``request_target`` is the request line's target when it is not
+    the origin form of ``target_uri``; ``structured_types`` adds field types for ``sf`` and ``key``."""
 
     method: str = ""
     target_uri: str = ""
     status: int | None = None
-    headers: Mapping[str, str] = field(default_factory=dict)
+    headers: Mapping[str, FieldValue] = field(default_factory=dict)
     request: Message | None = None
+    trailers: Mapping[str, FieldValue] = field(default_factory=dict)
+    request_target: str = ""
+    structured_types: Mapping[str, str] = field(default_factory=dict)
+
+
+def _field_lines(raw: FieldValue) -> list[str]:
+    lines = [raw] if isinstance(raw, str) else list(raw)
+    # §2.1: leading and trailing whitespace goes, and an obsolete line folding is one space.
+    return [re.sub(r"\r?\n[ \t]+", " ", line).strip(" \t") for line in lines]
+
+
+def header_value(message: Message, name: str) -> str | None:
+    """A header's value as a recipient combines its field lines (RFC 9110 §5.3), or None."""
+    raw = message.headers.get(name)
+    return None if raw is None else ", ".join(_field_lines(raw))
+
+
+def _url(message: Message) -> SplitResult:
+    if not message.target_uri:
+        raise SignatureError(MISSING_COMPONENT, "the message has no target URI")
+    parts = urlsplit(message.target_uri)
+    if not parts.scheme or not parts.netloc:
+        raise SignatureError(MALFORMED, f"the target URI {message.target_uri!r} is not absolute")
+    return parts
+
+
+def _authority(parts: SplitResult) -> str:
+    # §2.2.3: the host, lower-cased, with the port only when it is not the scheme's default.
+    host = (parts.hostname or "").lower()
+    if ":" in host:
+        host = f"[{host}]"
+    port = parts.port
+    if port is not None and port != DEFAULT_PORTS.get(parts.scheme.lower()):
+        return f"{host}:{port}"
+    return host
+
+
+# The application/x-www-form-urlencoded percent-encode set leaves exactly these bytes as they are (URL Standard
+# §5.2); a space is %20, not "+" (RFC 9421 §2.2.8 and its example).
+_FORM_SAFE = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789*-._")
+
+
+def _form_encode(text: str) -> str:
+    return "".join(chr(b) if b in _FORM_SAFE else f"%{b:02X}" for b in text.encode())
+
+
+def _query_params(query: str) -> list[tuple[str, str]]:
+    """URL Standard §5.1 application/x-www-form-urlencoded parsing, names and values re-encoded (§2.2.8)."""
+    pairs = []
+    for sequence in query.split("&"):
+        if not sequence:
+            continue
+        name, _, value = sequence.partition("=")
+        decoded = (unquote_to_bytes(part.replace("+", " ")).decode("utf-8", "replace") for part in (name, value))
+        pairs.append(tuple(_form_encode(part) for part in decoded))
+    return pairs  # type: ignore[return-value]
+
+
+def _derived(message: Message, name: str, params: dict[str, Bare]) -> str:
+    if name == "@status":
+        if message.status is None:
+            raise SignatureError(MISSING_COMPONENT, "@status on a request")
+        return str(message.status)
+    if message.status is not None:
+        raise SignatureError(MALFORMED, f"{name} is a request component; on a response it needs req")
+    if name == "@method":
+        if not message.method:
+            raise SignatureError(MISSING_COMPONENT, "@method is empty")
+        return message.method  # §2.2.1: as sent, case-sensitive ("POST")
+    parts = _url(message)
+    if name == "@target-uri":
+        return message.target_uri
+    if name == "@authority":
+        return _authority(parts)
+    if name == "@scheme":
+        return parts.scheme.lower()
+    if name == "@path":
+        return parts.path or "/"
+    if name == "@query":
+        return f"?{parts.query}"
+    if name == "@request-target":
+        if message.request_target:
+            return message.request_target
+        return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    if name == "@query-param":
+        wanted = params.get("name")
+        if not isinstance(wanted, str) or isinstance(wanted, structured.Token):
+            raise SignatureError(MALFORMED, "@query-param needs a name parameter (a string)")
+        found = [value for key, value in _query_params(parts.query) if key == wanted]
+        if not found:
+            raise SignatureError(MISSING_COMPONENT, f"no query parameter named {wanted!r}")
+        if len(found) > 1:
+            # §2.2.8: a name that occurs more than once cannot be covered (which value would it be?).
+            raise SignatureError(MALFORMED, f"the query parameter {wanted!r} occurs {len(found)} times")
+        return found[0]
+    raise SignatureError(MALFORMED, f"unknown derived component {name}")
+
+
+def _structured_type(message: Message, name: str) -> str:
+    kind = message.structured_types.get(name) or STRUCTURED_FIELDS.get(name)
+    if kind is None:
+        raise SignatureError(MALFORMED, f"{name} is not a structured field this signer knows (sf, key)")
+    return kind
+
+
+def _field(message: Message, component: Component, params: dict[str, Bare]) -> str:
+    name = component.name
+    if name != name.lower():
+        raise SignatureError(MALFORMED, f"field names are lower case: {name!r}")
+    fields = message.trailers if params.get("tr") is True else message.headers
+    raw = fields.get(name)
+    if raw is None:
+        where = "trailer" if params.get("tr") is True else "header"
+        raise SignatureError(MISSING_COMPONENT, f"the {name} {where} is covered but missing")
+    lines = _field_lines(raw)
+    if params.get("bs") is True:
+        if "sf" in params or "key" in params:
+            raise SignatureError(MALFORMED, f"{component.identifier()}: bs cannot be combined with sf or key")
+        # §2.1.3: each field line's bytes, separately, as byte sequences.
+        return ", ".join(_serialize_bare(line.encode()) for line in lines)
+    value = ", ".join(lines)
+    try:
+        if "key" in params:
+            key = params["key"]
+            if not isinstance(key, str) or _structured_type(message, name) != "dictionary":
+                raise SignatureError(MALFORMED, f"{component.identifier()}: key needs a dictionary field and a string")
+            member = structured.parse_dictionary(value).get(key)
+            if member is None:
+                raise SignatureError(MISSING_COMPONENT, f"{name} has no member {key!r}")
+            # §2.1.2: the member's value (an item or an inner list) with its parameters, serialised.
+            return structured.serialize_member(member)
+        if params.get("sf") is True:
+            kind = _structured_type(message, name)
+            if kind == "dictionary":
+                return structured.serialize_dictionary(structured.parse_dictionary(value))
+            if kind == "list":
+                return structured.serialize_list(structured.parse_list(value))
+            return structured.serialize_member(structured.parse_item(value))
+    except structured.StructuredFieldError as exc:
+        raise SignatureError(MALFORMED, f"{name} is not a valid structured field: {exc}") from exc
+    return value
 
 
 def _component_value(message: Message, component: Component) -> str:
     params = dict(component.params)
+    allowed = DERIVED_PARAMS.get(component.name, frozenset({"req"})) if component.name.startswith("@") else FIELD_PARAMS
+    unknown = set(params) - allowed
+    if unknown:
+        raise SignatureError(MALFORMED, f"{component.identifier()}: unknown parameters {sorted(unknown)}")
+    for flag in ("req", "sf", "bs", "tr"):
+        if flag in params and params[flag] is not True:
+            raise SignatureError(MALFORMED, f"{component.identifier()}: {flag} is a flag")
     if params.get("req") is True:
         if message.request is None:
             raise SignatureError(MISSING_COMPONENT, f"{component.identifier()} needs the request")
         message = message.request
-        params.pop("req")
-    name = component.name
-    if name == "@method":
-        value = message.method.upper()
-    elif name == "@target-uri":
-        value = message.target_uri
-    elif name == "@status":
-        if message.status is None:
-            raise SignatureError(MISSING_COMPONENT, "@status on a request")
-        value = str(message.status)
-    elif name.startswith("@"):
-        raise SignatureError(MALFORMED, f"derived component {name} is not supported")
-    else:
-        raw = message.headers.get(name)
-        if raw is None:
-            raise SignatureError(MISSING_COMPONENT, f"the {name} header is covered but missing")
-        value = raw.strip()
-        if "key" in params:
-            member = parse_dictionary(value).get(str(params["key"]))
-            if member is None or isinstance(member[0], list):
-                raise SignatureError(MISSING_COMPONENT, f"{name} has no member {params['key']!r}")
-            value = _serialize_bare(member[0]) + _serialize_params(member[1])
-    if not value and name in ("@method", "@target-uri"):
-        raise SignatureError(MISSING_COMPONENT, f"{name} is empty")
-    return value
+    if component.name.startswith("@"):
+        if component.name not in DERIVED:
+            raise SignatureError(MALFORMED, f"unknown derived component {component.name}")
+        return _derived(message, component.name, params)
+    return _field(message, component, params)
 
 
 def signature_params(components: list[Component], params: Params) -> str:
@@ -401,11 +425,18 @@ def signature_params(components: list[Component], params: Params) -> str:
 
 def signature_base(message: Message, components: list[Component], params_value: str) -> bytes:
     """RFC 9421 §2.5: one line per component, then ``"@signature-params"``; newline-joined, no trailing one."""
-    lines = [f"{c.identifier()}: {_component_value(message, c)}" for c in components]
+    identifiers = [c.identifier() for c in components]
+    if len(set(identifiers)) != len(identifiers):
+        raise SignatureError(MALFORMED, "a component is covered twice")
+    if any(c.name == "@signature-params" for c in components):
+        raise SignatureError(MALFORMED, "@signature-params is not a covered component")
+    lines = [
+        f"{identifier}: {_component_value(message, c)}" for identifier, c in zip(identifiers, components, strict=True)
+    ]
     lines.append(f'"@signature-params": {params_value}')
     text = "\n".join(lines)
     if any(ord(ch) < 0x20 and ch != "\n" for ch in text):
-        raise SignatureError(MALFORMED, "control characters in a covered component")
+        raise SignatureError(MALFORMED, "control characters in a covered component (use bs)")
     return text.encode()
 
 
@@ -468,11 +499,11 @@ def verify(
     Order matters: nothing is remembered before the signature is proven, so a forger cannot burn nonces;
     the digest is checked after the signature so a tampered body is reported as a digest mismatch.
     Raises SignatureError (``reason`` names the failure)."""
-    headers = message.headers
-    if "signature-input" not in headers or "signature" not in headers:
+    signature_input, signature_field = header_value(message, "signature-input"), header_value(message, "signature")
+    if signature_input is None or signature_field is None:
         raise SignatureError(MISSING_SIGNATURE, "no Signature-Input / Signature headers")
-    inputs = parse_dictionary(headers["signature-input"])
-    signatures = parse_dictionary(headers["signature"])
+    inputs = parse_dictionary(signature_input)
+    signatures = parse_dictionary(signature_field)
     if LABEL not in inputs or LABEL not in signatures:
         raise SignatureError(MISSING_SIGNATURE, f"no signature labelled {LABEL}")
     covered, params = inputs[LABEL]
@@ -481,7 +512,7 @@ def verify(
         raise SignatureError(MALFORMED, f"{LABEL} is not an inner list / byte sequence")
     components: list[Component] = []
     for item, item_params in covered:
-        if not isinstance(item, str):
+        if not isinstance(item, str) or isinstance(item, structured.Token):
             raise SignatureError(MALFORMED, "a covered component is not a string")
         components.append(Component(item, tuple(item_params.items())))
     keyid, alg, created, nonce = params.get("keyid"), params.get("alg"), params.get("created"), params.get("nonce")
@@ -507,7 +538,7 @@ def verify(
     if not public.verify(signature, base):
         raise SignatureError(BAD_SIGNATURE, f"the signature does not verify with key {keyid}")
     try:
-        verify_content_digest(headers.get("content-digest"), body)
+        verify_content_digest(header_value(message, "content-digest"), body)
     except DigestError as exc:
         raise SignatureError(exc.reason, str(exc)) from exc
     if nonces is not None and not nonces.remember(keyid, nonce, created):

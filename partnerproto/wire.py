@@ -15,7 +15,7 @@ from typing import Any
 from partnerproto import envelope
 from partnerproto.digest import content_digest
 from partnerproto.keyfiles import PartyKeys
-from partnerproto.signatures import Message, NonceStore, Verified, sign, verify
+from partnerproto.signatures import Message, NonceStore, Verified, header_value, sign, verify
 
 JSON = "application/json"
 
@@ -67,7 +67,7 @@ def open_request(
     then envelope.EnvelopeError or ProtocolError (the peer is authentic but its body is unreadable)."""
     message = Message(method=method, target_uri=target_uri, headers=_lower(headers))
     verified = verify(message, body, keys=keys.peer_key, nonces=nonces)
-    content_type = message.headers.get("content-type", "").split(";")[0].strip()
+    content_type = (header_value(message, "content-type") or "").split(";")[0].strip()
     if content_type != envelope.CONTENT_TYPE:
         raise ProtocolError("not_encrypted", f"the body must be {envelope.CONTENT_TYPE}")
     plaintext = envelope.decrypt(keys.envelope, body, method=method, target_uri=target_uri)

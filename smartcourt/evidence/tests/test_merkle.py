@@ -245,7 +245,10 @@ def test_corrupted_consistency_proofs_are_refused(first: int, second: int, path:
 
 def test_sizes_that_are_always_or_never_consistent() -> None:
     root = bytes.fromhex(ROOTS[0])
-    merkle.verify_consistency(0, 0, root, root, [])
+    merkle.verify_consistency(0, 0, merkle.EMPTY_ROOT, merkle.EMPTY_ROOT, [])
+    # The empty tree has one root (RFC 9162 §2.1.1): a size-0 tree claiming another is refused (issue 15.13).
+    with pytest.raises(merkle.ProofError, match="empty tree"):
+        merkle.verify_consistency(0, 0, root, root, [])
     merkle.verify_consistency(0, 5, merkle.EMPTY_ROOT, root, [])
     merkle.verify_consistency(3, 3, root, root, [])
     with pytest.raises(merkle.ProofError, match="never shrinks"):
