@@ -18,6 +18,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from smartcourt.banking.iso20022.pain001 import MAX_NAME, MAX_PARTY_ID
 from smartcourt.core.money import MAX_FEN, fen_to_yuan
 from smartcourt.core.spreadsheets import CellValue
 
@@ -146,11 +147,20 @@ def check_rows(
         for column, position in columns.items():
             if (index, position) in formulas:
                 line.error(column, "formula")
-        line.name = _text(cell("name"))[:200]
-        line.identity = _text(cell("identity")).upper()[:40]
-        line.account = _text(cell("account")).replace(" ", "")[:64]
-        line.bank_name = _text(cell("bank_name"))[:140]
-        line.bank_code = _text(cell("bank_code"))[:32]
+        # What the bank file (pain.001) carries is bounded by ISO 20022: a longer value is an error on its line,
+        # never cut. (Only the text kept for showing the line is shortened, and that line cannot be paid.)
+        name, identity = _text(cell("name")), _text(cell("identity")).upper()
+        account, bank_name = _text(cell("account")).replace(" ", ""), _text(cell("bank_name"))
+        bank_code = _text(cell("bank_code"))
+        for column, value, maximum in (
+            ("name", name, MAX_NAME),
+            ("identity", identity, MAX_PARTY_ID),
+            ("bank_name", bank_name, MAX_NAME),
+        ):
+            if len(value) > maximum:
+                line.error(column, "too_long", length=len(value), max=maximum)
+        line.name, line.identity, line.account = name[:200], identity[:40], account[:64]
+        line.bank_name, line.bank_code = bank_name[:140], bank_code[:32]
         _amount(line, cell("amount"))
         payee = by_identity.get(line.identity)
         if not line.identity:
@@ -212,6 +222,10 @@ def error_text(error: dict[str, Any]) -> str:
         "identity_missing": _("Identity number or credit code missing"),
         "identity_unknown": _("%(identity)s is not a creditor paid by this plan"),
         "name_missing": _("Payee name missing"),
+        "too_long": _(
+            "%(length)s characters: a bank transfer file (ISO 20022) carries at most %(max)s here; shorten it "
+            "as the bank registered it"
+        ),
         "name_mismatch": _("The name %(given)s does not match the creditor %(expected)s"),
         "account_missing": _("Bank account missing"),
         "account_as_number": _("The account is a number cell; enter it as text so no digit is lost"),

@@ -225,7 +225,7 @@ def seed_distributions(*, case: Case, judge: User, administrator: User, send: bo
         filename="最后分配付款清单.csv",
         content=_completed_file(plan),
         paying_account=account.account_number if account else "32060123000088888",
-        paying_bank_name=account.bank_name[:140] if account else "中国工商银行如东支行",
+        paying_bank_name=account.bank_name if account else "中国工商银行如东支行",
     )
     actions.submit_batch(actor=administrator, batch_id=batch.pk)
     actions.approve_batch(actor=judge, batch_id=batch.pk)

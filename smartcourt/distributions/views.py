@@ -312,9 +312,7 @@ def upload(request: HttpRequest, plan_id: uuid.UUID) -> HttpResponse:
         raise Forbidden(_("Only the administrator appointed on this case uploads payment files"))
     account = supervised_account(plan.case)
     form = UploadForm(
-        initial={"paying_account": account.account_number, "paying_bank_name": account.bank_name[:140]}
-        if account
-        else {}
+        initial={"paying_account": account.account_number, "paying_bank_name": account.bank_name} if account else {}
     )
     status = 200
     if request.method == "POST":

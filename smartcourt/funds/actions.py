@@ -35,6 +35,7 @@ from smartcourt.banking.adapter import (
     TransferResult,
     TransferStatus,
 )
+from smartcourt.banking.iso20022.pain001 import MAX_NAME
 from smartcourt.cases.models import Case
 from smartcourt.cases.selectors import get_case_for
 from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
@@ -80,6 +81,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 AMOUNT = re.compile(r"\d{1,13}(\.\d{1,2})?")
 MAX_ATTACHMENTS = 10
 MAX_NOTE = 1000
+MAX_PAYEE_NAME = MAX_NAME  # ISO 20022 Max140Text
 ATTACHMENT_TYPES = frozenset({PDF, PNG, JPEG})
 # How long the court's approval token stays valid for the bank.
 TOKEN_LIFETIME = dt.timedelta(days=3)
@@ -502,8 +504,14 @@ class PaymentDetails:
 
     def cleaned(self) -> dict[str, Any]:
         payee_name = self.payee_name.strip()
-        if not payee_name or len(payee_name) > 200:
-            raise DomainError(_("Name the payee (at most 200 characters)"), field="payee_name")
+        # The name travels to the bank and back in ISO 20022 files (Cdtr/Nm, camt RltdPties/Nm: Max140Text);
+        # a longer one would be cut there, so it is refused here (issue 15.14).
+        if not payee_name or len(payee_name) > MAX_PAYEE_NAME:
+            raise DomainError(
+                _("Name the payee in at most %(max)d characters (bank files carry no more); this one has %(length)d")
+                % {"max": MAX_PAYEE_NAME, "length": len(payee_name)},
+                field="payee_name",
+            )
         payee_account = "".join(self.payee_account.split())
         if not payee_account or len(payee_account) > 40 or not payee_account.isdigit():
             raise DomainError(_("The payee's account number is digits only, at most 40"), field="payee_account")

@@ -61,7 +61,7 @@ class AccountForm(LimitsForm):
 
 
 class PaymentForm(forms.Form):
-    payee_name = forms.CharField(label=_("Payee"), max_length=200)
+    payee_name = forms.CharField(label=_("Payee"), max_length=140)
     payee_account = forms.CharField(label=_("Payee's account number"), max_length=40)
     payee_bank = forms.CharField(label=_("Payee's bank"), max_length=200)
     payee_bank_code = forms.CharField(label=_("CNAPS bank code"), max_length=12, required=False)

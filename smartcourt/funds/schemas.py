@@ -11,7 +11,9 @@ from smartcourt.funds.choices import Decision, PaymentStatus, Purpose
 
 
 class PaymentIn(Schema):
-    payee_name: str = Field(min_length=1, max_length=200)
+    payee_name: str = Field(
+        min_length=1, max_length=140, description="ISO 20022 Max140Text: the bank files carry no more"
+    )
     payee_account: str = Field(min_length=1, max_length=40, description="Digits, as text.")
     payee_bank: str = Field(min_length=1, max_length=200)
     payee_bank_code: str = Field("", max_length=12, description="CNAPS code (12 digits), if known.")

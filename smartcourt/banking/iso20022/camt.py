@@ -22,6 +22,7 @@ from smartcourt.banking.iso20022._xml import (
     read_datetime,
     text_fen,
 )
+from smartcourt.banking.iso20022.pain001 import MAX_NAME, FieldTooLong
 from smartcourt.banking.iso20022.safe_xml import XmlRefused, parse_untrusted
 from smartcourt.banking.iso20022.schemas import CAMT_053, CAMT_054, namespace, validate
 
@@ -192,7 +193,14 @@ def _write_entry(b: Builder, parent: etree._Element, entry: Entry) -> None:
         side = "Cdtr" if entry.amount_fen < 0 else "Dbtr"
         parties = b.sub(tx, "RltdPties")
         if entry.counterparty_name:
-            b.sub(parties, side, "Pty", "Nm", text=entry.counterparty_name[:140])
+            if len(entry.counterparty_name) > MAX_NAME:
+                raise FieldTooLong(
+                    f"entry {entry.bank_reference or entry.end_to_end_id}",
+                    "Pty/Nm",
+                    len(entry.counterparty_name),
+                    MAX_NAME,
+                )
+            b.sub(parties, side, "Pty", "Nm", text=entry.counterparty_name)
         if entry.counterparty_account:
             b.sub(parties, f"{side}Acct", "Id", "Othr", "Id", text=entry.counterparty_account)
     if entry.return_reason:

@@ -21,6 +21,21 @@ from smartcourt.banking.iso20022.schemas import PAIN_001, namespace, validate
 CURRENCY = "CNY"
 CLEARING_SYSTEM = "CNAPS"  # ExternalClearingSystemIdentification1Code for China's CNAPS bank codes
 MAX_ID = 35
+# The XSD's bounds (characters, not bytes): a value over its bound is refused, never cut (issue 15.14). Only the
+# unstructured remittance may be split, because the standard repeats it (RemittanceInformation16/Ustrd 0..n).
+MAX_NAME = 140  # Max140Text: names of parties and agents
+MAX_ACCOUNT = 34  # GenericAccountIdentification1/Id: Max34Text
+MAX_PARTY_ID = 35  # GenericPersonIdentification1/Id, GenericOrganisationIdentification1/Id: Max35Text
+MAX_MEMBER_ID = 35  # ClearingSystemMemberIdentification2/MmbId: Max35Text
+MAX_REMITTANCE_LINE = 140  # Ustrd: Max140Text, repeated
+
+
+class FieldTooLong(ValueError):
+    """A value longer than the ISO 20022 field that carries it."""
+
+    def __init__(self, where: str, element: str, length: int, maximum: int) -> None:
+        super().__init__(f"{where}: {element} has {length} characters; ISO 20022 allows at most {maximum}")
+        self.where, self.element, self.length, self.maximum = where, element, length, maximum
 
 
 @dataclass(frozen=True)
@@ -57,9 +72,24 @@ class PaymentBatch:
         return sum(t.amount_fen for t in self.transfers)
 
 
+def _bounded(where: str, element: str, value: str, maximum: int) -> None:
+    if len(value) > maximum:
+        raise FieldTooLong(where, element, len(value), maximum)
+
+
+def remittance_lines(text: str) -> list[str]:
+    """The unstructured remittance as the Ustrd repetitions that carry it whole, 140 characters each."""
+    return [text[i : i + MAX_REMITTANCE_LINE] for i in range(0, len(text), MAX_REMITTANCE_LINE)]
+
+
 def _check(batch: PaymentBatch) -> None:
     if not batch.transfers:
         raise ValueError("a batch needs at least one transfer")
+    _bounded("group header", "InitgPty/Nm", batch.initiating_party, MAX_NAME)
+    _bounded("payment information", "Dbtr/Nm", batch.debtor_name, MAX_NAME)
+    _bounded("payment information", "DbtrAcct/Id/Othr/Id", batch.debtor_account, MAX_ACCOUNT)
+    _bounded("payment information", "DbtrAgt/FinInstnId/Nm", batch.debtor_bank_name, MAX_NAME)
+    _bounded("payment information", "DbtrAgt/FinInstnId/ClrSysMmbId/MmbId", batch.debtor_bank_code, MAX_MEMBER_ID)
     for name in ("message_id", "payment_info_id"):
         if not 1 <= len(getattr(batch, name)) <= MAX_ID:
             raise ValueError(f"{name} must be 1 to {MAX_ID} characters")
@@ -72,6 +102,12 @@ def _check(batch: PaymentBatch) -> None:
         seen.add(transfer.end_to_end_id)
         if transfer.amount_fen <= 0:
             raise ValueError(f"line {transfer.end_to_end_id}: the amount must be positive")
+        where = f"line {transfer.end_to_end_id}"
+        _bounded(where, "Cdtr/Nm", transfer.payee_name, MAX_NAME)
+        _bounded(where, "CdtrAcct/Id/Othr/Id", transfer.payee_account, MAX_ACCOUNT)
+        _bounded(where, "CdtrAgt/FinInstnId/Nm", transfer.payee_bank_name, MAX_NAME)
+        _bounded(where, "CdtrAgt/FinInstnId/ClrSysMmbId/MmbId", transfer.payee_bank_code, MAX_MEMBER_ID)
+        _bounded(where, "Cdtr/Id/Othr/Id", transfer.payee_identity, MAX_PARTY_ID)
 
 
 def _agent(b: Builder, parent: etree._Element, name: str, bank_name: str, bank_code: str) -> None:
@@ -80,7 +116,7 @@ def _agent(b: Builder, parent: etree._Element, name: str, bank_name: str, bank_c
         member = b.sub(fin, "ClrSysMmbId")
         b.sub(member, "ClrSysId", "Cd", text=CLEARING_SYSTEM)
         b.sub(member, "MmbId", text=bank_code)
-    b.sub(fin, "Nm", text=bank_name[:140])
+    b.sub(fin, "Nm", text=bank_name)
 
 
 def _account(b: Builder, parent: etree._Element, name: str, number: str) -> None:
@@ -98,7 +134,7 @@ def build_pain001(batch: PaymentBatch) -> bytes:
     b.sub(header, "CreDtTm", text=iso_datetime(batch.created_at))
     b.sub(header, "NbOfTxs", text=str(len(batch.transfers)))
     b.sub(header, "CtrlSum", text=fen_text(batch.control_sum_fen))
-    b.sub(header, "InitgPty", "Nm", text=batch.initiating_party[:140])
+    b.sub(header, "InitgPty", "Nm", text=batch.initiating_party)
 
     info = b.sub(init, "PmtInf")
     b.sub(info, "PmtInfId", text=batch.payment_info_id)
@@ -108,7 +144,7 @@ def build_pain001(batch: PaymentBatch) -> bytes:
     b.sub(info, "NbOfTxs", text=str(len(batch.transfers)))
     b.sub(info, "CtrlSum", text=fen_text(batch.control_sum_fen))
     b.sub(info, "ReqdExctnDt", "Dt", text=batch.requested_on.isoformat())
-    b.sub(info, "Dbtr", "Nm", text=batch.debtor_name[:140])
+    b.sub(info, "Dbtr", "Nm", text=batch.debtor_name)
     _account(b, info, "DbtrAcct", batch.debtor_account)
     _agent(b, info, "DbtrAgt", batch.debtor_bank_name, batch.debtor_bank_code)
     b.sub(info, "ChrgBr", text="DEBT")
@@ -118,7 +154,7 @@ def build_pain001(batch: PaymentBatch) -> bytes:
         b.sub(tx, "Amt", "InstdAmt", text=fen_text(transfer.amount_fen), Ccy=CURRENCY)
         _agent(b, tx, "CdtrAgt", transfer.payee_bank_name, transfer.payee_bank_code)
         creditor = b.sub(tx, "Cdtr")
-        b.sub(creditor, "Nm", text=transfer.payee_name[:140])
+        b.sub(creditor, "Nm", text=transfer.payee_name)
         if transfer.payee_identity:
             if transfer.payee_is_person:
                 other = b.sub(creditor, "Id", "PrvtId", "Othr")
@@ -130,7 +166,9 @@ def build_pain001(batch: PaymentBatch) -> bytes:
                 b.sub(other, "SchmeNm", "Prtry", text="USCC")
         _account(b, tx, "CdtrAcct", transfer.payee_account)
         if transfer.remittance:
-            b.sub(tx, "RmtInf", "Ustrd", text=transfer.remittance[:140])
+            remittance = b.sub(tx, "RmtInf")
+            for line in remittance_lines(transfer.remittance):
+                b.sub(remittance, "Ustrd", text=line)
     validate(doc, PAIN_001)
     return bytes(etree.tostring(doc, xml_declaration=True, encoding="UTF-8"))
 
@@ -170,7 +208,8 @@ def read_pain001(data: bytes) -> PaymentBatch:
                 payee_bank_code=r.text(tx, "CdtrAgt/FinInstnId/ClrSysMmbId/MmbId"),
                 payee_identity=person_id or r.text(tx, "Cdtr/Id/OrgId/Othr/Id"),
                 payee_is_person=bool(person_id),
-                remittance=r.text(tx, "RmtInf/Ustrd"),
+                # Repeated Ustrd lines are one remittance text split to fit (see remittance_lines).
+                remittance="".join((node.text or "") for node in r.findall(tx, "RmtInf/Ustrd")),
             )
         )
     batch = PaymentBatch(

@@ -12,7 +12,7 @@ import pytest
 from smartcourt.banking.adapter import TransferStatus
 from smartcourt.banking.iso20022 import safe_xml
 from smartcourt.banking.iso20022.camt import Entry, build_camt053, build_camt054, read_camt053, read_camt054
-from smartcourt.banking.iso20022.pain001 import CreditTransfer, PaymentBatch, build_pain001, read_pain001
+from smartcourt.banking.iso20022.pain001 import CreditTransfer, FieldTooLong, PaymentBatch, build_pain001, read_pain001
 from smartcourt.banking.iso20022.pain002 import TransactionStatus, build_pain002, read_pain002
 from smartcourt.banking.iso20022.safe_xml import XmlRefused
 
@@ -88,11 +88,11 @@ def test_pain001_refuses_duplicate_ids_and_non_positive_amounts() -> None:
 
 
 def test_pain001_schema_catches_what_the_xsd_forbids() -> None:
-    # A 141-character payee name is cut to the schema's Max140Text; an account of 35 characters is not ours
-    # to cut: the XSD (Max34Text) refuses it.
-    long_account = dataclasses.replace(_batch().transfers[0], payee_account="1" * 35)
+    # Over-long values are refused before the XSD with the field named (issue 15.14, tests below); the XSD
+    # stays the last check for the rest, e.g. an empty account (Max34Text has a minimum length of 1).
+    empty_account = dataclasses.replace(_batch().transfers[0], payee_account="")
     with pytest.raises(XmlRefused, match="does not conform to its XSD"):
-        build_pain001(_batch(transfers=[long_account]))
+        build_pain001(_batch(transfers=[empty_account]))
 
 
 def _tamper(data: bytes, old: bytes, new: bytes) -> bytes:
@@ -234,3 +234,65 @@ def test_malformed_and_oversized_refused(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setattr(safe_xml, "MAX_BYTES", 100)
     with pytest.raises(XmlRefused, match="too large"):
         safe_xml.parse_untrusted(b"<a>" + b"x" * 200 + b"</a>")
+
+
+# --- Issue 15.14: nothing is cut; a value longer than its field is refused, the remittance is split ----------
+
+
+def _with_transfer(**changes: object) -> PaymentBatch:
+    batch = _batch()
+    first = dataclasses.replace(batch.transfers[0], **changes)  # type: ignore[arg-type]
+    return dataclasses.replace(batch, transfers=[first, batch.transfers[1]])
+
+
+def test_a_payee_name_of_140_characters_is_carried_whole() -> None:
+    name = "南" * 140
+    read = read_pain001(build_pain001(_with_transfer(payee_name=name)))
+    assert read.transfers[0].payee_name == name
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "element", "maximum"),
+    [
+        ("payee_name", "南" * 141, "Cdtr/Nm", 140),
+        ("payee_bank_name", "银" * 141, "CdtrAgt/FinInstnId/Nm", 140),
+        ("payee_identity", "9" * 36, "Cdtr/Id/Othr/Id", 35),
+        ("payee_account", "6" * 35, "CdtrAcct/Id/Othr/Id", 34),
+        ("payee_bank_code", "1" * 36, "CdtrAgt/FinInstnId/ClrSysMmbId/MmbId", 35),
+    ],
+)
+def test_a_value_longer_than_its_field_is_refused_not_cut(field: str, value: str, element: str, maximum: int) -> None:
+    with pytest.raises(FieldTooLong) as refused:
+        build_pain001(_with_transfer(**{field: value}))
+    assert (refused.value.element, refused.value.length, refused.value.maximum) == (element, len(value), maximum)
+    assert str(refused.value) == f"line {E1}: {element} has {len(value)} characters; ISO 20022 allows at most {maximum}"
+
+
+@pytest.mark.parametrize(
+    ("field", "element"),
+    [("debtor_name", "Dbtr/Nm"), ("initiating_party", "InitgPty/Nm"), ("debtor_bank_name", "DbtrAgt/FinInstnId/Nm")],
+)
+def test_the_batch_names_are_bounded_too(field: str, element: str) -> None:
+    with pytest.raises(FieldTooLong) as refused:
+        build_pain001(_batch(**{field: "管" * 141}))
+    assert refused.value.element == element
+
+
+def test_a_long_remittance_is_split_as_the_standard_allows() -> None:
+    remittance = "（2026）苏0623破12号 最后分配 " + "说明" * 150
+    xml = build_pain001(_with_transfer(remittance=remittance))
+    assert xml.count(b"<Ustrd>") == 3  # RemittanceInformation16/Ustrd repeats, 140 characters each
+    assert read_pain001(xml).transfers[0].remittance == remittance
+
+
+def test_a_statement_with_a_counterparty_name_over_140_is_refused() -> None:
+    entry = Entry(
+        amount_fen=-100,
+        status="BOOK",
+        booked_on=AT.date(),
+        bank_reference="BR1",
+        end_to_end_id=E1,
+        counterparty_name="南" * 141,
+    )
+    with pytest.raises(FieldTooLong):
+        build_camt054(message_id="M1", created_at=AT, account_number="32060123000012345", entries=[entry])
