@@ -42,7 +42,9 @@ PDFSIG = shutil.which("pdfsig")
 
 
 def _signed(personas: Any) -> Document:
-    draft = generate_document(actor=personas.judge, case_id=personas.case.pk, template_key="acceptance_ruling")
+    draft = generate_document(
+        actor=personas.judge, case_id=personas.case.pk, template_key="acceptance_ruling", draft=True
+    )
     return sign_document(actor=personas.judge, document_id=draft.pk)
 
 

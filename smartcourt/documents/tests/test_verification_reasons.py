@@ -33,7 +33,9 @@ NO_CHAIN = "the certificate does not chain to the platform CA"
 
 
 def _signed(personas: Any) -> bytes:
-    draft = generate_document(actor=personas.judge, case_id=personas.case.pk, template_key="acceptance_ruling")
+    draft = generate_document(
+        actor=personas.judge, case_id=personas.case.pk, template_key="acceptance_ruling", draft=True
+    )
     document = sign_document(actor=personas.judge, document_id=draft.pk)
     with document.signed_pdf.open("rb") as handle:
         data: bytes = handle.read()
@@ -88,7 +90,9 @@ def _foreign_signed(personas: Any) -> bytes:
         .not_valid_after(now + dt.timedelta(days=30))
         .sign(ca_key, hashes.SHA256())
     )
-    draft = generate_document(actor=personas.judge, case_id=personas.case.pk, template_key="acceptance_ruling")
+    draft = generate_document(
+        actor=personas.judge, case_id=personas.case.pk, template_key="acceptance_ruling", draft=True
+    )
     with draft.pdf.open("rb") as handle:
         pdf = handle.read()
 

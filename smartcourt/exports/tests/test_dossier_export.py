@@ -72,7 +72,9 @@ def client_for(user: Any) -> Client:
 
 
 def _signed_document(personas: Any) -> Document:
-    draft = generate_document(actor=personas.judge, case_id=personas.case.pk, template_key="acceptance_ruling")
+    draft = generate_document(
+        actor=personas.judge, case_id=personas.case.pk, template_key="acceptance_ruling", draft=True
+    )
     return sign_document(actor=personas.judge, document_id=draft.pk)
 
 
