@@ -38,13 +38,13 @@ from smartcourt.bankruptcy.choices import Procedure
 from smartcourt.cases.actions import add_member, add_party, change_case_status, create_case
 from smartcourt.cases.choices import CaseStatus, CaseType, MemberRole, PartyKind, PartyRole
 from smartcourt.cases.models import Case, Party
+from smartcourt.cases.policies import is_judge_of
 from smartcourt.cases.selectors import cases_visible_to, get_case_for
 from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from smartcourt.core.identifiers import credit_code_problem, normalise_identifier
 from smartcourt.core.money import fen_to_yuan
 from smartcourt.dossier.actions import file_entry
 from smartcourt.dossier.choices import EntryKind
-from smartcourt.dossier.policies import is_judge_of
 from smartcourt.registry.client import Company, CompanySummary, RegistryClient, RegistryUnavailable, get_registry
 from smartcourt.rules.calendar import current_calendar
 from smartcourt.rules.deadlines import LegalBasis, ebl

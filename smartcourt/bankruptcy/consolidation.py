@@ -36,13 +36,13 @@ from smartcourt.bankruptcy.models import ConsolidatedDebtor, Consolidation, Proc
 from smartcourt.cases.actions import add_party
 from smartcourt.cases.choices import CaseStatus, CaseType, PartyKind, PartyRole
 from smartcourt.cases.models import Case, Party
+from smartcourt.cases.policies import is_appointed_administrator, is_judge_of
 from smartcourt.cases.selectors import get_case_for
 from smartcourt.core.errors import Conflict, DomainError, PermissionDenied
 from smartcourt.core.identifiers import credit_code_problem, normalise_identifier
 from smartcourt.core.uploads import UploadedFileLike, checked_upload
 from smartcourt.dossier.actions import file_entry
 from smartcourt.dossier.choices import EntryKind
-from smartcourt.dossier.policies import is_appointed_administrator, is_judge_of
 from smartcourt.registry.client import Company, RegistryClient, get_registry
 
 MAX_REASONS = 4000

@@ -39,10 +39,10 @@ from smartcourt.bankruptcy.acceptance import (
 from smartcourt.bankruptcy.choices import Procedure
 from smartcourt.cases.choices import CaseStatus, PartyKind
 from smartcourt.cases.models import Case
+from smartcourt.cases.policies import is_judge_of
 from smartcourt.cases.selectors import get_case_for
 from smartcourt.core.errors import DomainError, NotFound, PermissionDenied
 from smartcourt.core.htmx import HtmxHttpRequest
-from smartcourt.dossier.policies import is_judge_of
 from smartcourt.registry.client import Company, RegistryUnavailable, get_registry
 
 MAX_QUERY = 100

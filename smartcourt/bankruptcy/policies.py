@@ -10,13 +10,17 @@ converts the procedure or grants an extension.
 
 from __future__ import annotations
 
-from smartcourt.accounts.choices import Role
 from smartcourt.accounts.models import User
 from smartcourt.bankruptcy.choices import Operator
 from smartcourt.bankruptcy.rulepack import Node
-from smartcourt.cases.choices import MemberRole
 from smartcourt.cases.models import Case
-from smartcourt.dossier.policies import is_appointed_administrator, is_judge_of
+from smartcourt.cases.policies import (
+    is_appointed_administrator,
+    is_assigned_assistant,
+    is_judge_of,
+    is_judge_of_court,
+    may_see_case_work,
+)
 
 __all__ = [
     "can_operate",
@@ -28,35 +32,20 @@ __all__ = [
 ]
 
 
-def _active(user: User) -> bool:
-    return bool(user.is_authenticated and user.is_active)
-
-
 def can_view_nodes(user: User, case: Case) -> bool:
     """For a case ``user`` can see: may they see its node work?"""
-    if not _active(user):
-        return False
-    if user.is_court_staff:
-        return user.organisation_id == case.court_id
-    return is_appointed_administrator(user, case)
+    return may_see_case_work(user, case)
 
 
 def is_court_operator(user: User, case: Case) -> bool:
     """A judge sitting on the case, or a judge assistant assigned to it."""
-    if is_judge_of(user, case):
-        return True
-    return (
-        _active(user)
-        and user.role == Role.JUDGE_ASSISTANT
-        and user.organisation_id == case.court_id
-        and case.members.filter(user=user, role=MemberRole.JUDGE_ASSISTANT).exists()
-    )
+    return is_judge_of(user, case) or is_assigned_assistant(user, case)
 
 
 def is_court_judge(user: User, case: Case) -> bool:
     """A judge of the case's court: who rules on acceptance and records the appointment (the new case may not
     list its panel yet)."""
-    return _active(user) and user.role == Role.JUDGE and user.organisation_id == case.court_id
+    return is_judge_of_court(user, case)
 
 
 def can_operate(user: User, case: Case, node: Node) -> bool:

@@ -20,6 +20,7 @@ from smartcourt.accounts.models import User
 from smartcourt.audit.actions import record_event
 from smartcourt.cases.choices import STAFF_MEMBER_ROLES, Composition, MemberRole
 from smartcourt.cases.models import Case, CaseMember
+from smartcourt.cases.policies import is_court_admin_of_case, is_judge_of_court
 from smartcourt.cases.selectors import get_case_for
 from smartcourt.core.errors import DomainError, PermissionDenied
 
@@ -44,9 +45,7 @@ class Staffing:
 def can_staff(user: User, case: Case) -> bool:
     """The court administrator of the case's court (who assigns cases for the division), or the presiding
     judge (who forms the panel and names his assistant and clerk)."""
-    if not (user.is_authenticated and user.is_active and user.organisation_id == case.court_id):
-        return False
-    return user.role == Role.COURT_ADMIN or (user.role == Role.JUDGE and case.presiding_judge_id == user.pk)
+    return is_court_admin_of_case(user, case) or (is_judge_of_court(user, case) and case.presiding_judge_id == user.pk)
 
 
 def staffing_of(case: Case) -> Staffing:

@@ -11,28 +11,20 @@ from __future__ import annotations
 from smartcourt.accounts.choices import Role
 from smartcourt.accounts.models import User
 from smartcourt.cases.models import Case
-from smartcourt.dossier.policies import is_appointed_administrator, is_judge_of
+from smartcourt.cases.policies import is_appointed_administrator, is_judge_of, is_signed_in, may_see_case_work
 
 __all__ = ["can_declare", "can_review", "can_rule", "can_see_all_claims", "is_appointed_administrator"]
 
 DECLARING_ROLES = frozenset({Role.CREDITOR, Role.PARTY})
 
 
-def _active(user: User) -> bool:
-    return bool(user.is_authenticated and user.is_active)
-
-
 def can_see_all_claims(user: User, case: Case) -> bool:
-    if not _active(user):
-        return False
-    if user.is_court_staff:
-        return user.organisation_id == case.court_id
-    return is_appointed_administrator(user, case)
+    return may_see_case_work(user, case)
 
 
 def can_declare(user: User, case: Case) -> bool:
     """For a case ``user`` can see: a creditor or a lawyer acting for one."""
-    return _active(user) and user.role in DECLARING_ROLES
+    return is_signed_in(user) and user.role in DECLARING_ROLES
 
 
 def can_review(user: User, case: Case) -> bool:

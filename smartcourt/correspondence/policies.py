@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from smartcourt.accounts.models import User
 from smartcourt.cases.models import Case
+from smartcourt.cases.policies import is_appointed_administrator, is_judge_of, may_see_case_work
 from smartcourt.correspondence.choices import ANSWERS, RESUBMITTABLE
 from smartcourt.correspondence.models import Thread
-from smartcourt.dossier.policies import can_read_dossier, is_appointed_administrator, is_judge_of
 
 
 def can_read_threads(user: User, case: Case) -> bool:
-    return can_read_dossier(user, case)
+    return may_see_case_work(user, case)
 
 
 def can_submit(user: User, case: Case) -> bool:

@@ -11,15 +11,11 @@ from __future__ import annotations
 
 from smartcourt.accounts.models import User
 from smartcourt.cases.models import Case
-from smartcourt.dossier.policies import is_appointed_administrator, is_judge_of
+from smartcourt.cases.policies import is_appointed_administrator, is_judge_of, may_see_case_work
 
 
 def can_see_plans(user: User, case: Case) -> bool:
-    if not (user.is_authenticated and user.is_active):
-        return False
-    if user.is_court_staff:
-        return user.organisation_id == case.court_id
-    return is_appointed_administrator(user, case)
+    return may_see_case_work(user, case)
 
 
 def can_prepare(user: User, case: Case) -> bool:

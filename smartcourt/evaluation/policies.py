@@ -13,21 +13,14 @@ import uuid
 
 from smartcourt.accounts.choices import Role
 from smartcourt.accounts.models import User
+from smartcourt.cases.policies import is_court_staff_of, is_signed_in
 from smartcourt.evaluation.models import Evaluation
-
-
-def _active(user: User) -> bool:
-    return bool(user.is_authenticated and user.is_active)
-
-
-def is_court_staff_of(user: User, court_id: uuid.UUID) -> bool:
-    return _active(user) and user.is_court_staff and user.organisation_id == court_id
 
 
 def can_see(user: User, evaluation: Evaluation) -> bool:
     if is_court_staff_of(user, evaluation.court_id):
         return True
-    return _active(user) and user.role == Role.ADMINISTRATOR and user.organisation_id == evaluation.firm_id
+    return is_signed_in(user) and user.role == Role.ADMINISTRATOR and user.organisation_id == evaluation.firm_id
 
 
 def can_evaluate(user: User, court_id: uuid.UUID) -> bool:
@@ -43,4 +36,4 @@ def can_keep_formula(user: User, court_id: uuid.UUID) -> bool:
 
 
 def can_respond(user: User, evaluation: Evaluation) -> bool:
-    return _active(user) and user.role == Role.ADMINISTRATOR and user.organisation_id == evaluation.firm_id
+    return is_signed_in(user) and user.role == Role.ADMINISTRATOR and user.organisation_id == evaluation.firm_id

@@ -16,6 +16,7 @@ from smartcourt.accounts.choices import Role
 from smartcourt.accounts.models import User
 from smartcourt.audit.actions import record_event
 from smartcourt.cases.models import Case
+from smartcourt.cases.policies import is_court_staff_of_case
 from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from smartcourt.fees import payments
 from smartcourt.fees.choices import FEE_TRANSITIONS, REFUND_TRANSITIONS, FeeStatus, RefundReason, RefundStatus
@@ -113,7 +114,7 @@ def get_fee_for(user: User, fee_id: uuid.UUID | str) -> LitigationFee:
         fee = LitigationFee.objects.select_related("case__court").get(pk=fee_id)
     except (LitigationFee.DoesNotExist, ValueError, DomainError) as exc:
         raise NotFound(_("No such fee")) from exc
-    if fee.payer_user_id == user.pk or (user.is_court_staff and user.organisation_id == fee.case.court_id):
+    if fee.payer_user_id == user.pk or is_court_staff_of_case(user, fee.case):
         return fee
     raise NotFound(_("No such fee"))
 

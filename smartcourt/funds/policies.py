@@ -11,11 +11,15 @@
 
 from __future__ import annotations
 
-from smartcourt.accounts.choices import Role
 from smartcourt.accounts.models import User
-from smartcourt.cases.choices import MemberRole
 from smartcourt.cases.models import Case
-from smartcourt.dossier.policies import is_appointed_administrator, is_judge_of
+from smartcourt.cases.policies import (
+    is_appointed_administrator,
+    is_assigned_assistant,
+    is_court_admin_of_case,
+    is_judge_of,
+    may_see_case_work,
+)
 
 __all__ = [
     "can_approve",
@@ -28,26 +32,14 @@ __all__ = [
 ]
 
 
-def _active(user: User) -> bool:
-    return bool(user.is_authenticated and user.is_active)
-
-
 def can_see_funds(user: User, case: Case) -> bool:
     """For a case ``user`` can already see: may they see its money?"""
-    if not _active(user):
-        return False
-    if user.is_court_staff:
-        return user.organisation_id == case.court_id
-    return is_appointed_administrator(user, case)
+    return may_see_case_work(user, case)
 
 
 def can_manage_account(user: User, case: Case) -> bool:
     """Open or register the supervised account and set its limits."""
-    if not _active(user):
-        return False
-    if user.role == Role.COURT_ADMIN and user.organisation_id == case.court_id:
-        return True
-    return is_judge_of(user, case)
+    return is_court_admin_of_case(user, case) or is_judge_of(user, case)
 
 
 def can_request(user: User, case: Case) -> bool:
@@ -56,9 +48,7 @@ def can_request(user: User, case: Case) -> bool:
 
 def can_review(user: User, case: Case) -> bool:
     """The judge assistant assigned to the case."""
-    if not _active(user) or user.role != Role.JUDGE_ASSISTANT or user.organisation_id != case.court_id:
-        return False
-    return case.members.filter(user=user, role=MemberRole.JUDGE_ASSISTANT).exists()
+    return is_assigned_assistant(user, case)
 
 
 def can_approve(user: User, case: Case) -> bool:

@@ -13,11 +13,7 @@ from __future__ import annotations
 
 from smartcourt.accounts.models import User
 from smartcourt.cases.models import Case
-from smartcourt.dossier.policies import is_appointed_administrator, is_judge_of
-
-
-def _active(user: User) -> bool:
-    return bool(user.is_authenticated and user.is_active)
+from smartcourt.cases.policies import is_appointed_administrator, is_judge_of, may_see_case_work
 
 
 def can_convene(user: User, case: Case) -> bool:
@@ -26,11 +22,7 @@ def can_convene(user: User, case: Case) -> bool:
 
 def can_follow(user: User, case: Case) -> bool:
     """Sees every participant, question and the turnout (not the votes before the close)."""
-    if not _active(user):
-        return False
-    if user.is_court_staff:
-        return user.organisation_id == case.court_id
-    return is_appointed_administrator(user, case)
+    return may_see_case_work(user, case)
 
 
 def can_answer(user: User, case: Case) -> bool:

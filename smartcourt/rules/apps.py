@@ -3,7 +3,7 @@ from django.apps import AppConfig
 
 class RulesConfig(AppConfig):
     name = "smartcourt.rules"
-    # Not "rules": that is the label of django-rules (the authorization library), which a template that
-    # loads its tags needs in INSTALLED_APPS.
+    # Not "rules": the label was chosen when django-rules (an authorization library) was a dependency, and
+    # the migrations and audit object types ("statutory_rules.HolidayOverride") carry it now.
     label = "statutory_rules"
     verbose_name = "Statutory rules"
