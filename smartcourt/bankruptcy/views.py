@@ -32,8 +32,8 @@ from smartcourt.bankruptcy.forms import (
 from smartcourt.bankruptcy.rulepack import PROCEDURE_DEFS
 from smartcourt.bankruptcy.selectors import board_courts, board_for, proceeding_for
 from smartcourt.cases.choices import CaseType
+from smartcourt.cases.policies import is_judge_of
 from smartcourt.core.errors import DomainError, NotFound, PermissionDenied
-from smartcourt.dossier.policies import is_judge_of
 from smartcourt.rules.deadlines import RULES_BY_KEY
 
 
