@@ -13,7 +13,6 @@ from django.utils import translation
 
 from smartcourt.audit.models import AuditEvent
 from smartcourt.bankruptcy.actions import (
-    _change,
     complete_node,
     confirm_node,
     convert_procedure,
@@ -25,6 +24,7 @@ from smartcourt.bankruptcy.actions import (
     set_anchor_date,
     start_node,
 )
+from smartcourt.bankruptcy.actions._common import _change
 from smartcourt.bankruptcy.choices import NODE_TRANSITIONS, NodeStatus, ProceedingStatus
 from smartcourt.bankruptcy.models import NodeOutput, NodeRecord, NodeTransition, Proceeding
 from smartcourt.bankruptcy.tests.conftest import (

@@ -79,7 +79,7 @@ class Outbox:
 @pytest.fixture
 def sms() -> Any:
     outbox = Outbox()
-    with mock.patch("smartcourt.claims.actions.sms_adapter", return_value=outbox):
+    with mock.patch("smartcourt.claims.actions.registration.sms_adapter", return_value=outbox):
         yield outbox
 
 

@@ -117,7 +117,7 @@ def test_table_page_signs_and_every_member_downloads(client: Any, p: Personas) -
 
 def test_review_serves_a_sealed_notice_to_the_tracker(client: Any, p: Personas) -> None:
     claim = declare(p)
-    with mock.patch("smartcourt.claims.actions.sms_adapter") as sms:
+    with mock.patch("smartcourt.claims.actions.review.sms_adapter") as sms:
         review = review_claim(
             actor=p.administrator, claim_id=claim.pk, decision=ReviewDecision(result=ClaimStatus.CONFIRMED)
         )
@@ -156,9 +156,9 @@ def test_batch_serves_one_notice_per_creditor(p: Personas, settings: Any) -> Non
 
 
 def test_a_large_batch_goes_to_the_background_job(p: Personas, monkeypatch: Any) -> None:
-    from smartcourt.claims import actions
+    from smartcourt.claims.actions import review
 
-    monkeypatch.setattr(actions, "SYNC_NOTICE_LIMIT", 1)
+    monkeypatch.setattr(review, "SYNC_NOTICE_LIMIT", 1)
     claims = _claims_of_three_creditors(p)
     with (
         mock.patch("smartcourt.claims.tasks.serve_review_notices_task") as task,
@@ -175,10 +175,10 @@ def test_a_large_batch_goes_to_the_background_job(p: Personas, monkeypatch: Any)
 
 
 def test_a_large_table_is_sealed_by_the_background_job_once(p: Personas, monkeypatch: Any) -> None:
-    from smartcourt.claims import actions
+    from smartcourt.claims.actions import claims_table
     from smartcourt.claims.tasks import sign_claims_table_task
 
-    monkeypatch.setattr(actions, "SYNC_TABLE_ROWS", 1)
+    monkeypatch.setattr(claims_table, "SYNC_TABLE_ROWS", 1)
     declare(p)
     declare(p, principal="2000.00")
     with (
@@ -198,9 +198,9 @@ def test_a_large_table_is_sealed_by_the_background_job_once(p: Personas, monkeyp
 
 
 def test_a_too_large_table_is_refused(p: Personas, monkeypatch: Any) -> None:
-    from smartcourt.claims import actions
+    from smartcourt.claims.actions import claims_table
 
-    monkeypatch.setattr(actions, "MAX_SIGNED_TABLE_ROWS", 1)
+    monkeypatch.setattr(claims_table, "MAX_SIGNED_TABLE_ROWS", 1)
     declare(p)
     declare(p, principal="2000.00")
     with pytest.raises(DomainError, match="at most 1 claims"):

@@ -13,6 +13,7 @@ from smartcourt.banking.testing import Bank
 from smartcourt.claims.choices import ClaimNature, CreditorKind
 from smartcourt.core.errors import Conflict, NotFound, PermissionDenied
 from smartcourt.distributions import actions
+from smartcourt.distributions.actions import execution
 from smartcourt.distributions.choices import BatchStatus, LineStatus
 from smartcourt.distributions.models import Escrow, PaymentBatch
 from smartcourt.distributions.selectors import amounts_for_creditor, batch_lines
@@ -95,17 +96,17 @@ def test_paid_through_the_bank_with_one_return_escrowed(personas: Personas, bank
 def test_a_crash_after_the_bank_answered_pays_nothing_twice(personas: Personas, bank: Bank) -> None:
     batch, account = _setup(personas, bank)
     # The worker marks the batch sent, the bank executes, then the worker dies before recording the answer.
-    original = actions.record_bank_results
+    original = execution.record_bank_results
 
     def crash(**kwargs: object) -> None:
         raise RuntimeError("worker killed")
 
-    actions.record_bank_results = crash  # type: ignore[assignment]
+    execution.record_bank_results = crash  # type: ignore[assignment]
     try:
         with pytest.raises(RuntimeError):
             actions.send_batch(actor=personas.judge, batch_id=batch.pk)
     finally:
-        actions.record_bank_results = original
+        execution.record_bank_results = original
     batch.refresh_from_db()
     assert batch.status == BatchStatus.SENT
     assert bank.balance(account) == 10_000_000 - 300_000

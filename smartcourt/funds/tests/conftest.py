@@ -10,6 +10,7 @@ import pytest
 from smartcourt.banking.adapter import Movement, Payee
 from smartcourt.funds import actions
 from smartcourt.funds import bank as bank_seam
+from smartcourt.funds.actions import payments
 from smartcourt.funds.choices import MovementSource
 from smartcourt.funds.tests.fakes import FakeBank, fake_token
 
@@ -49,4 +50,4 @@ def fake_bank(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeBank]:
 @pytest.fixture(autouse=True)
 def _send_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """The send task runs in the test's thread instead of the huey queue (still only after commit)."""
-    monkeypatch.setattr(actions, "_queue_send", lambda payment_id: actions.send_payment(payment_id=payment_id))
+    monkeypatch.setattr(payments, "_queue_send", lambda payment_id: actions.send_payment(payment_id=payment_id))

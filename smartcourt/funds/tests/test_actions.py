@@ -132,17 +132,17 @@ def test_a_crash_between_sending_and_recording_is_reconciled_by_status_query(
 ) -> None:
     """The worker dies after the bank executed the transfer but before the answer was recorded (and the
     notification was lost): the periodic check asks the bank by idempotency key and does not send again."""
-    from smartcourt.funds import actions
-    from smartcourt.funds.actions import retry_unanswered
+    from smartcourt.banking.adapter import TransferInstruction
+    from smartcourt.funds.actions import bank_calls, payments, retry_unanswered
 
-    monkeypatch.setattr(actions, "_queue_send", lambda payment_id: None)
+    monkeypatch.setattr(payments, "_queue_send", lambda payment_id: None)
     payment = ask(personas)
     fake_bank.on_movement = None
     fake_bank.transfer(
-        actions.TransferInstruction(
+        TransferInstruction(
             idempotency_key=payment.idempotency_key,
             account_number=funded.account_number,
-            payee=actions._payee(payment),
+            payee=bank_calls._payee(payment),
             amount_fen=payment.amount_fen,
             purpose="x",
         )
@@ -205,13 +205,13 @@ def test_the_bank_refuses_an_over_limit_payment_without_the_token(
     personas: Personas, funded: Any, fake_bank: FakeBank
 ) -> None:
     """The bank enforces the limits too: the platform's routing is not the only guard."""
-    from smartcourt.funds import actions
+    from smartcourt.banking.adapter import Payee, TransferInstruction
 
     result = fake_bank.transfer(
-        actions.TransferInstruction(
+        TransferInstruction(
             idempotency_key="x" * 32,
             account_number=funded.account_number,
-            payee=actions.Payee(name="某", account_number="1", bank_name="b"),
+            payee=Payee(name="某", account_number="1", bank_name="b"),
             amount_fen=8_000_000,
             purpose="x",
         )

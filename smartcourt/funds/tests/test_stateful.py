@@ -6,6 +6,7 @@ was paid twice, and once synced our books equal the bank's."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -15,9 +16,18 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 
+from smartcourt.banking.adapter import TransferInstruction
 from smartcourt.funds import actions
 from smartcourt.funds import bank as bank_seam
-from smartcourt.funds.actions import LimitsInput, decide_payment, request_payment, review_payment, sync_account
+from smartcourt.funds.actions import (
+    LimitsInput,
+    bank_calls,
+    decide_payment,
+    payments,
+    request_payment,
+    review_payment,
+    sync_account,
+)
 from smartcourt.funds.models import BankMovement, JournalLine, PaymentRequest
 from smartcourt.funds.tests.fakes import FakeBank, fake_token
 from smartcourt.funds.tests.helpers import details, open_case_account
@@ -45,7 +55,7 @@ def test_the_account_keeps_its_invariants(personas: Personas, monkeypatch: pytes
         ),
     )
     # Instructions are sent only by the machine's own rules: the bank may be slow, the worker may be late.
-    monkeypatch.setattr(actions, "_queue_send", lambda payment_id: None)
+    monkeypatch.setattr(payments, "_queue_send", lambda payment_id: None)
 
     class Account(RuleBasedStateMachine):
         def __init__(self) -> None:
@@ -110,10 +120,10 @@ def test_the_account_keeps_its_invariants(personas: Personas, monkeypatch: pytes
                 actions.send_payment(payment_id=payment.pk)
                 return
             self.bank.transfer(
-                actions.TransferInstruction(
+                TransferInstruction(
                     idempotency_key=payment.idempotency_key,
                     account_number=self.account.account_number,
-                    payee=actions._payee(payment),
+                    payee=bank_calls._payee(payment),
                     amount_fen=payment.amount_fen,
                     purpose="x",
                     approval_token=payment.approval_token,
@@ -122,7 +132,7 @@ def test_the_account_keeps_its_invariants(personas: Personas, monkeypatch: pytes
 
         @rule()
         def periodic_check(self) -> None:
-            actions.retry_unanswered(older_than=actions.dt.timedelta(0))
+            actions.retry_unanswered(older_than=dt.timedelta(0))
 
         @rule()
         def statement_pull(self) -> None:

@@ -1,0 +1,268 @@
+"""Declaring a claim and its documents (EBL art. 45-56)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from smartcourt.accounts.models import User
+from smartcourt.audit.actions import record_event
+from smartcourt.cases.models import Case
+from smartcourt.cases.selectors import get_case_for
+from smartcourt.claims import policies
+from smartcourt.claims.actions._common import (
+    _amount,
+    _anchor,
+    _ensure_creditor_member,
+    _file_pdf,
+    _proceeding,
+    _reason,
+    _registered_creditor,
+    validate_identifier,
+)
+from smartcourt.claims.choices import (
+    ClaimNature,
+    ClaimStatus,
+    CreditorSource,
+    DayCount,
+    DocumentKind,
+    Liability,
+    PowerOfAttorneyStatus,
+)
+from smartcourt.claims.interest import RatePeriod, compute_interest
+from smartcourt.claims.models import Claim, ClaimDocument, ClaimTransition, Creditor
+from smartcourt.core.errors import DomainError, PermissionDenied
+from smartcourt.core.money import MAX_FEN
+from smartcourt.core.uploads import JPEG, PDF, PNG, UploadedFileLike, checked_upload
+from smartcourt.dossier.actions import file_entry
+from smartcourt.dossier.choices import EntryKind
+
+MAX_ATTACHMENTS = 10
+
+
+EVIDENCE_TYPES = frozenset({PDF, PNG, JPEG})
+
+
+LATE_CONSEQUENCE = (
+    "补充申报（《企业破产法》第五十六条）：可在破产财产最后分配前补充申报，但此前已进行的分配不再对其补充分配，"
+    "为审查和确认补充申报债权的费用由补充申报人承担。"
+)
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """What a creditor declares; amounts are yuan strings, the rate an annual percentage."""
+
+    creditor_kind: str
+    creditor_name: str
+    identifier: str
+    phone: str = ""
+    nature: str = ClaimNature.ORDINARY
+    collateral: str = ""
+    principal: str = "0"
+    penalties: str = "0"
+    costs: str = "0"
+    interest_from: dt.date | None = None
+    interest_rate_percent: str = ""
+    day_count: str = DayCount.ACT_365
+    basis: str = ""
+    liability: str = Liability.SOLE
+    co_obligors: str = ""
+
+
+@transaction.atomic
+def declare_claim(
+    *,
+    actor: User,
+    case_id: uuid.UUID | str,
+    declaration: Declaration,
+    attachments: list[UploadedFileLike] | None = None,
+    power_of_attorney: UploadedFileLike | None = None,
+    now: dt.datetime | None = None,
+) -> Claim:
+    """A creditor (or his agent) declares a claim online; files the evidence and a declaration receipt.
+
+    With ``power_of_attorney`` the actor declares as the creditor's agent (a lawyer): the claim records him and
+    his power of attorney, which the administrator checks before reviewing; the creditor, once registered with
+    the same identity number or credit code, sees the claim too."""
+    from smartcourt.claims.interest import parse_rate
+
+    case = get_case_for(actor, case_id)
+    if not policies.can_declare(actor, case):
+        raise PermissionDenied(_("Only a creditor or his agent declares a claim"))
+    proceeding = _proceeding(case)
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    now = now or timezone.now()
+    d = declaration
+    name = d.creditor_name.strip()
+    if not name or len(name) > 200:
+        raise DomainError(_("The creditor's name is required (at most 200 characters)"), field="creditor_name")
+    identifier = validate_identifier(d.creditor_kind, d.identifier)
+    if d.nature not in ClaimNature.values:
+        raise DomainError(_("unknown claim nature %(nature)s") % {"nature": d.nature}, field="nature")
+    collateral = d.collateral.strip()
+    if d.nature == ClaimNature.SECURED and not collateral:
+        raise DomainError(_("A secured claim names its collateral"), field="collateral")
+    if d.nature != ClaimNature.SECURED:
+        collateral = ""
+    if d.liability not in Liability.values:
+        raise DomainError(_("unknown liability %(liability)s") % {"liability": d.liability}, field="liability")
+    co_obligors = d.co_obligors.strip()
+    if d.liability != Liability.SOLE and not co_obligors:
+        raise DomainError(
+            _("A joint or guarantee claim names the other debtors or the principal debtor"), field="co_obligors"
+        )
+    if len(co_obligors) > 500:
+        raise DomainError(_("At most 500 characters"), field="co_obligors")
+    principal = _amount(d.principal, field="principal")
+    if principal == 0:
+        raise DomainError(_("The principal must be more than zero"), field="principal")
+    penalties = _amount(d.penalties, field="penalties")
+    costs = _amount(d.costs, field="costs")
+    interest_detail: dict[str, object] = {}
+    interest = 0
+    if d.interest_from is not None or d.interest_rate_percent.strip():
+        if d.interest_from is None or not d.interest_rate_percent.strip():
+            raise DomainError(_("Interest needs both its start date and its rate"), field="interest_from")
+        computation = compute_interest(
+            principal_fen=principal,
+            periods=[RatePeriod(d.interest_from, parse_rate(d.interest_rate_percent, field="interest_rate"))],
+            accepted_on=proceeding.opened_on,
+            day_count=d.day_count,
+        )
+        interest = computation.total_fen
+        interest_detail = computation.as_dict()
+    if principal + interest + penalties + costs > MAX_FEN:
+        raise DomainError(_("The total is out of range"), field="principal")
+    files = [checked_upload(upload, allowed=EVIDENCE_TYPES, field="attachments") for upload in attachments or []]
+    if len(files) > MAX_ATTACHMENTS:
+        raise DomainError(
+            _("At most %(max_attachments)s attachments") % {"max_attachments": MAX_ATTACHMENTS}, field="attachments"
+        )
+    poa = (
+        checked_upload(power_of_attorney, allowed=EVIDENCE_TYPES, field="power_of_attorney")
+        if power_of_attorney is not None
+        else None
+    )
+    as_agent = poa is not None
+
+    creditor = Creditor.objects.select_for_update().filter(case=case, identifier=identifier).first()
+    if creditor is None:
+        creditor = Creditor.objects.create(
+            case=case,
+            kind=d.creditor_kind,
+            name=name,
+            identifier=identifier,
+            phone=d.phone.strip()[:20],
+            user=_registered_creditor(identifier) if as_agent else actor,
+            source=CreditorSource.SELF_DECLARED,
+        )
+        if creditor.user is not None and as_agent:
+            _ensure_creditor_member(actor=actor, case=case, user=creditor.user)
+    elif as_agent:
+        # The agent acts for the creditor; he never becomes the creditor's user.
+        if creditor.user_id is None:
+            represented = _registered_creditor(identifier)
+            if represented is not None:
+                Creditor.objects.filter(pk=creditor.pk).update(user=represented, updated_at=timezone.now())
+                creditor.user = represented
+                _ensure_creditor_member(actor=actor, case=case, user=represented)
+    elif creditor.user_id is None:
+        # A creditor from the debtor's list who now declares: the list entry becomes his.
+        Creditor.objects.filter(pk=creditor.pk).update(user=actor, updated_at=timezone.now())
+        creditor.user = actor
+    elif creditor.user_id != actor.pk:
+        raise PermissionDenied(_("Another user already declares for this creditor"), field="identifier")
+
+    period_end = _anchor(proceeding, "claims_period_ends_on")
+    late = period_end is not None and timezone.localdate(now) > period_end
+    number = (Claim.objects.filter(case=case).aggregate(last=Max("number"))["last"] or 0) + 1
+    claim = Claim.objects.create(
+        case=case,
+        creditor=creditor,
+        number=number,
+        nature=d.nature,
+        collateral=collateral[:500],
+        principal_fen=principal,
+        interest_fen=interest,
+        penalties_fen=penalties,
+        costs_fen=costs,
+        interest_detail=interest_detail,
+        basis=_reason(d.basis, field="basis"),
+        liability=d.liability,
+        co_obligors=co_obligors if d.liability != Liability.SOLE else "",
+        declared_at=now,
+        declared_by=actor,
+        late=late,
+        agent=actor if as_agent else None,
+        poa_status=PowerOfAttorneyStatus.PENDING if as_agent else PowerOfAttorneyStatus.NONE,
+    )
+    ClaimTransition.objects.create(claim=claim, from_status="", to_status=ClaimStatus.DECLARED, actor=actor)
+    if poa is not None:
+        poa_entry = file_entry(
+            actor=actor,
+            case=case,
+            kind=EntryKind.ATTACHMENT,
+            title=f"债权申报第{number}号 授权委托书（代理人：{actor.full_name}）"[:200],
+            content=poa.content,
+            filename=poa.name,
+            content_type=poa.content_type,
+            source=claim,
+        )
+        Claim.objects.filter(pk=claim.pk).update(poa_entry=poa_entry)
+        claim.poa_entry = poa_entry
+        ClaimDocument.objects.create(
+            claim=claim, entry=poa_entry, kind=DocumentKind.POWER_OF_ATTORNEY, served_to_creditor=True
+        )
+    for index, upload in enumerate(files, start=1):
+        entry = file_entry(
+            actor=actor,
+            case=case,
+            kind=EntryKind.ATTACHMENT,
+            title=f"债权申报第{number}号 证据{index}：{upload.name}"[:200],
+            content=upload.content,
+            filename=upload.name,
+            content_type=upload.content_type,
+            source=claim,
+        )
+        ClaimDocument.objects.create(claim=claim, entry=entry, kind=DocumentKind.EVIDENCE)
+    record_event(
+        actor=actor,
+        action="claims.declared",
+        case_id=case.pk,
+        obj=claim,
+        after={
+            "number": number,
+            "creditor": creditor.name,
+            "nature": d.nature,
+            "principal_fen": principal,
+            "interest_fen": interest,
+            "penalties_fen": penalties,
+            "costs_fen": costs,
+            "late": late,
+            "liability": d.liability,
+            "attachments": len(files),
+            "agent": str(actor.pk) if as_agent else None,
+        },
+    )
+    _file_pdf(
+        actor=actor,
+        claim=claim,
+        template="claims/pdf/receipt.html",
+        title=f"债权申报回执（第{number}号）",
+        context={
+            "late_consequence": LATE_CONSEQUENCE if late else "",
+            "period_end": period_end,
+            "attachments": files,
+            "declared_at": timezone.localtime(now),
+        },
+        kind=DocumentKind.RECEIPT,
+        served=True,
+    )
+    return claim
