@@ -35,7 +35,7 @@ DIGITS = 6
 VALID_WINDOW = 1
 ISSUER = "智慧法院平台"
 
-_CODE = re.compile(rf"^\d{{{DIGITS}}}$")
+_CODE = re.compile(rf"^[0-9]{{{DIGITS}}}$", re.ASCII)
 
 
 def new_secret() -> str:

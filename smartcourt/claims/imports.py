@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from smartcourt.claims.choices import ClaimNature, CreditorKind, CreditorSource
 from smartcourt.core.identifiers import credit_code_problem, identity_number_problem, normalise_identifier
 from smartcourt.core.money import MAX_FEN
+from smartcourt.core.numbers import strict_decimal
 from smartcourt.core.spreadsheets import DANGEROUS_PREFIXES, CellValue, Sheet, column_letter
 
 MAX_ROWS = 50_000
@@ -41,7 +42,7 @@ NATURE_WORDS = {
     "社保税款": ClaimNature.SOCIAL_INSURANCE_TAX,
     "税款": ClaimNature.SOCIAL_INSURANCE_TAX,
 }
-_SCIENTIFIC = re.compile(r"^\d+(\.\d+)?[eE][+-]?\d+$")
+_SCIENTIFIC = re.compile(r"^[0-9]+(\.[0-9]+)?[eE][+-]?[0-9]+$", re.ASCII)
 _PHONE = re.compile(r"^[0-9][0-9 ()\-]{4,19}$")
 _ACCOUNT = re.compile(r"^[0-9A-Za-z]{6,40}$")
 
@@ -83,6 +84,14 @@ def _text(value: CellValue) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
+
+
+def _number(text: str) -> Decimal | None:
+    """A number cell's shortest repr (it may have an exponent: 1e+20) as a Decimal, never through a float."""
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return None
 
 
 class _Row:
@@ -157,12 +166,9 @@ class _Row:
                 col, _("starts with %(char)s; amounts are positive numbers without a sign") % {"char": repr(text[0])}
             )
             return 0
-        try:
-            amount = Decimal(text)
-        except InvalidOperation:
-            self.problem(col, _("%(text)s is not an amount in yuan") % {"text": repr(text)})
-            return 0
-        if not amount.is_finite():
+        # Strict: ASCII digits (full-width folded above), no exponent, no other script's digits.
+        amount = strict_decimal(text) if isinstance(raw, str) else _number(text)
+        if amount is None or not amount.is_finite():
             self.problem(col, _("%(text)s is not an amount in yuan") % {"text": repr(text)})
             return 0
         fen = amount * 100

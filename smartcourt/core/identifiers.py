@@ -12,7 +12,7 @@ from smartcourt.core.errors import DomainError
 
 _ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 _ID_CHECK = "10X98765432"
-_ID_PATTERN = re.compile(r"^\d{17}[\dX]$")
+_ID_PATTERN = re.compile(r"^[0-9]{17}[0-9X]$", re.ASCII)
 # First two digits: province-level division (GB/T 2260), plus 71/81/82 for Taiwan, Hong Kong and Macao
 # and 83 for residence permits of those residents (2018 rules).
 _PROVINCES = {
@@ -55,7 +55,7 @@ _PROVINCES = {
 
 _CREDIT_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _CREDIT_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
-_CREDIT_PATTERN = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+_CREDIT_PATTERN = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$", re.ASCII)
 
 
 # Each problem once, with its English wording (the API's and the log's, unchanged) and the translatable

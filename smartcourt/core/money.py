@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from smartcourt.core.errors import DomainError
+from smartcourt.core.numbers import strict_decimal
 
 FEN_PER_YUAN = 100
 # 10^15 fen = 10 trillion yuan: far above any estate, far below a BigIntegerField.
@@ -15,11 +16,9 @@ def yuan_to_fen(value: str | Decimal, *, field: str = "amount") -> int:
     """Parse a yuan amount such as ``"1234.50"`` into fen; refuse floats, fractions of a fen and absurd sizes."""
     if isinstance(value, float):
         raise DomainError("amounts must be given as strings or decimals, never floats", field=field)
-    try:
-        amount = Decimal(str(value).strip())
-    except InvalidOperation as exc:
-        raise DomainError(f"{value!r} is not an amount in yuan", field=field) from exc
-    if not amount.is_finite():
+    # Full-width digits are folded (core.numbers); other scripts' digits, exponents and NaN are refused.
+    amount = value if isinstance(value, Decimal) else strict_decimal(value)
+    if amount is None or not amount.is_finite():
         raise DomainError(f"{value!r} is not an amount in yuan", field=field)
     fen = amount * FEN_PER_YUAN
     if fen != fen.to_integral_value():

@@ -20,14 +20,16 @@ from django.utils.translation import gettext as _
 
 from smartcourt.banking.iso20022.pain001 import MAX_NAME, MAX_PARTY_ID
 from smartcourt.core.money import MAX_FEN, fen_to_yuan
+from smartcourt.core.numbers import fold_full_width
 from smartcourt.core.spreadsheets import CellValue
 
 HEADER = ["序号", "债权人名称", "证件号码", "收款账号", "开户银行", "开户行行号", "分配金额（元）"]
 COLUMNS = ["seq", "name", "identity", "account", "bank_name", "bank_code", "amount"]
 MAX_LINES = 200_000
-_ACCOUNT = re.compile(r"^\d{8,32}$")
-_BANK_CODE = re.compile(r"^\d{12}$")
-_AMOUNT = re.compile(r"^(\d{1,13})(?:\.(\d+))?$")
+# ASCII digits only (core.numbers): full-width ones are folded first, other scripts' are refused.
+_ACCOUNT = re.compile(r"^[0-9]{8,32}$", re.ASCII)
+_BANK_CODE = re.compile(r"^[0-9]{12}$", re.ASCII)
+_AMOUNT = re.compile(r"^([0-9]{1,13})(?:\.([0-9]+))?$", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,7 @@ def _amount(line: CheckedLine, value: CellValue) -> None:
         return
     # A number cell is read through its shortest repr (str(float)), never through binary arithmetic; the
     # text is then split into whole yuan and decimals and turned into fen with integers only.
-    text = value.strip() if isinstance(value, str) else str(value)
+    text = fold_full_width(value).strip() if isinstance(value, str) else str(value)
     line.amount_text = text[:40]
     match = _AMOUNT.match(text)
     if match is None:

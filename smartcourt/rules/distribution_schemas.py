@@ -13,18 +13,20 @@ from ninja import Field, Schema
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, WithJsonSchema, field_validator
 
 from smartcourt.core.money import MAX_FEN, yuan_to_fen
+from smartcourt.core.numbers import fold_full_width
 from smartcourt.rules.distribution import ClaimClass
 
 # Claims in one calculation: above the largest distribution seen in Nantong (14,673 payments over 124 cases).
 MAX_CLAIMS = 20_000
 MAX_ID_LENGTH = 64
-_YUAN = re.compile(r"^\d{1,13}(\.\d{1,2})?$")
+_YUAN = re.compile(r"^[0-9]{1,13}(\.[0-9]{1,2})?$", re.ASCII)
 
 
 def _yuan_string(value: Any) -> int:
     # Strings only: pydantic would take 12.3 as a float, and floats are not money.
     if not isinstance(value, str):
         raise ValueError('must be an amount in yuan written as a string, e.g. "1234.50"')
+    value = fold_full_width(value)  # full-width digits deliberately; other scripts' digits fail the pattern
     if value.startswith("-"):
         raise ValueError("cannot be negative")
     if not _YUAN.match(value):

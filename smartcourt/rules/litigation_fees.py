@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 
 from smartcourt.core.errors import DomainError
 from smartcourt.core.money import MAX_FEN, fen_to_grouped_yuan, yuan_to_fen
+from smartcourt.core.numbers import fold_full_width
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "litigation_fees.json"
 
@@ -558,7 +559,7 @@ def _item_en(item: str) -> str:
     return f" item {item}" if item else ""
 
 
-_YUAN = re.compile(r"^\d+(\.\d{1,2})?$")
+_YUAN = re.compile(r"^[0-9]+(\.[0-9]{1,2})?$", re.ASCII)
 
 
 def amount_to_fen(value: object, *, field: str = "amount") -> int | None:
@@ -567,7 +568,7 @@ def amount_to_fen(value: object, *, field: str = "amount") -> int | None:
         return None
     if not isinstance(value, str):
         raise DomainError(_('Write the amount in yuan as a string, e.g. "1234.50"'), field=field)
-    text = value.strip()
+    text = fold_full_width(value).strip()  # full-width digits deliberately; other scripts' digits fail the pattern
     if text.startswith("-"):
         raise DomainError(_("The amount cannot be negative"), field=field)
     if not _YUAN.match(text):

@@ -30,7 +30,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.utils.translation import gettext as _
+
 from smartcourt.core.errors import DomainError
+from smartcourt.core.money import fen_to_yuan
 
 
 class Rule(StrEnum):
@@ -118,10 +121,20 @@ def _check_voters(voters: Sequence[Voter]) -> None:
 
 
 def _tally_group(
-    name: str, voters: Iterable[Voter], *, total_fen: int, share: tuple[int, int], exclude_secured: bool
+    name: str,
+    voters: Iterable[Voter],
+    *,
+    total_fen: int,
+    share: tuple[int, int],
+    exclude_secured: bool,
+    total_field: str,
+    unsecured_total: bool,
 ) -> ClassResult:
-    present = for_count = for_amount = excluded = 0
+    present = for_count = for_amount = excluded = listed = 0
     for voter in voters:
+        # A total of unsecured claims leaves out the claims of secured creditors who kept their priority.
+        if not (unsecured_total and voter.secured_not_waived):
+            listed += voter.amount_fen
         if exclude_secured and voter.secured_not_waived:
             excluded += 1
             continue
@@ -131,6 +144,19 @@ def _tally_group(
         if voter.vote == Vote.FOR:
             for_count += 1
             for_amount += voter.amount_fen
+    if listed > total_fen:
+        # The voters' amounts are part of the total they are measured against: more than it is a typing
+        # mistake, and answering "passed" on it would be wrong.
+        amounts = {"listed": fen_to_yuan(listed), "total": fen_to_yuan(total_fen), "name": name}
+        message = (
+            _("The voting amounts add up to %(listed)s yuan, more than the stated total of %(total)s yuan")
+            if name == ALL
+            else _(
+                "The voting amounts of class %(name)s add up to %(listed)s yuan, more than the class's total "
+                "of %(total)s yuan"
+            )
+        )
+        raise DomainError(message % amounts, field=total_field)
     numerator, denominator = share
     # 过半数: strictly more than half of those present. Nobody present: nobody consented, not passed.
     headcount_met = 2 * for_count > present
@@ -161,6 +187,8 @@ def tally_art64(voters: Sequence[Voter], *, total_unsecured_fen: int, item: Item
         total_fen=total_unsecured_fen,
         share=_SHARE[Rule.ART64],
         exclude_secured=item in SECURED_EXCLUDED_ITEMS,
+        total_field="total_unsecured_claims",
+        unsecured_total=True,
     )
     return TallyResult(rule=Rule.ART64, item=item, passed=result.passed, classes=(result,))
 
@@ -171,7 +199,15 @@ def tally_art97(voters: Sequence[Voter], *, total_unsecured_fen: int) -> TallyRe
     _check_voters(voters)
     if total_unsecured_fen < 0:
         raise DomainError("the total of unsecured claims cannot be negative", field="total_unsecured_claims")
-    result = _tally_group(ALL, voters, total_fen=total_unsecured_fen, share=_SHARE[Rule.ART97], exclude_secured=True)
+    result = _tally_group(
+        ALL,
+        voters,
+        total_fen=total_unsecured_fen,
+        share=_SHARE[Rule.ART97],
+        exclude_secured=True,
+        total_field="total_unsecured_claims",
+        unsecured_total=True,
+    )
     return TallyResult(rule=Rule.ART97, item=ItemKind.SETTLEMENT_AGREEMENT, passed=result.passed, classes=(result,))
 
 
@@ -194,7 +230,15 @@ def tally_art84(voters: Sequence[Voter], *, class_totals_fen: Mapping[str, int])
         by_class[voter.voter_class].append(voter)
     results = tuple(
         # Secured creditors vote in their own class on the plan (art. 82(1)): nobody is excluded here.
-        _tally_group(name, members, total_fen=class_totals_fen[name], share=_SHARE[Rule.ART84], exclude_secured=False)
+        _tally_group(
+            name,
+            members,
+            total_fen=class_totals_fen[name],
+            share=_SHARE[Rule.ART84],
+            exclude_secured=False,
+            total_field="class_totals",
+            unsecured_total=False,
+        )
         for name, members in by_class.items()
     )
     return TallyResult(rule=Rule.ART84, item=ItemKind.GENERAL, passed=all(r.passed for r in results), classes=results)

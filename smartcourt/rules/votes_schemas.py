@@ -11,18 +11,20 @@ from typing import Annotated, Any
 from ninja import Field, Schema
 from pydantic import BeforeValidator, ConfigDict, WithJsonSchema, model_validator
 
+from smartcourt.core.numbers import fold_full_width
 from smartcourt.rules.votes import ItemKind, Rule, Vote
 
 MAX_VOTERS = 20_000
 MAX_CLASSES = 16
 # Non-negative yuan with at most two decimals and at most 13 integer digits (10^15 fen, core.money.MAX_FEN).
-_YUAN = re.compile(r"^\d{1,13}(\.\d{1,2})?$")
+_YUAN = re.compile(r"^[0-9]{1,13}(\.[0-9]{1,2})?$", re.ASCII)
 
 
 def _yuan(value: Any) -> str:
     # Strings only: a JSON number would go through a float somewhere and lose fen.
     if not isinstance(value, str):
         raise ValueError('must be a yuan amount written as a string, e.g. "1234.50"')
+    value = fold_full_width(value)  # full-width digits deliberately; other scripts' digits fail the pattern
     if not _YUAN.match(value):
         raise ValueError(f"{value!r} is not a non-negative yuan amount with at most two decimals")
     return value

@@ -41,7 +41,7 @@ CODES_PER_HOUR = 5
 CODE_INTERVAL = dt.timedelta(seconds=60)
 
 
-PHONE_PATTERN = re.compile(r"^1[3-9]\d{9}$")
+PHONE_PATTERN = re.compile(r"^1[3-9][0-9]{9}$", re.ASCII)
 
 
 def _code_hash(challenge_id: uuid.UUID, code: str) -> str:

@@ -24,7 +24,14 @@ def test_yuan_strings_become_fen(text: str, fen: int) -> None:
         ("1.001", "has more than two decimals"),
         ("abc", "is not an amount in yuan"),
         ("NaN", "is not an amount in yuan"),
-        ("1e300", "is out of range"),
+        # An exponent is not how an amount is written: refused as such, before any range check.
+        ("1e300", "is not an amount in yuan"),
+        ("99999999999999.99", "is out of range"),
+        ("١٢٣", "is not an amount in yuan"),  # Arabic-Indic digits: Decimal() would read 123
+        ("๑๒๓", "is not an amount in yuan"),  # Thai digits
+        ("①", "is not an amount in yuan"),
+        ("1_000", "is not an amount in yuan"),
+        ("+5", "is not an amount in yuan"),
     ],
 )
 def test_bad_amounts_are_refused(value: str, message: str) -> None:
@@ -58,3 +65,10 @@ def test_table_figures_are_grouped_and_labels_left_alone() -> None:
         Context({"a": Decimal("2255279.7"), "b": 14673, "c": "江苏通达律师事务所"})
     )
     assert rendered == "2,255,279.70|14,673|江苏通达律师事务所"
+
+
+def test_full_width_digits_are_folded_deliberately() -> None:
+    # What a Chinese input method types in full-width mode.
+    assert yuan_to_fen("１２３４．５０") == 123450
+    assert yuan_to_fen("－３．１０") == -310
+    assert yuan_to_fen("\u3000１２\u3000") == 1200

@@ -29,10 +29,10 @@ from smartcourt.distributions.choices import BatchSource, BatchStatus, LineStatu
 from smartcourt.distributions.models import BatchLine, BatchTransition, PaymentBatch
 from smartcourt.distributions.selectors import compare_batch, payees_of
 
-_ACCOUNT = re.compile(r"^\d{8,32}$")
+_ACCOUNT = re.compile(r"^[0-9]{8,32}$", re.ASCII)
 
 
-_BANK_CODE = re.compile(r"^\d{12}$")
+_BANK_CODE = re.compile(r"^[0-9]{12}$", re.ASCII)
 
 
 # MAX_LINES lines, the header and room for a title above it, and one line more so that check_rows can say the

@@ -48,7 +48,7 @@ from smartcourt.funds.models import (
 )
 
 # Yuan as people write it on a payment form: digits, at most two decimals (no exponents, no signs).
-AMOUNT = re.compile(r"\d{1,13}(\.\d{1,2})?")
+AMOUNT = re.compile(r"[0-9]{1,13}(\.[0-9]{1,2})?", re.ASCII)
 
 
 MAX_ATTACHMENTS = 10

@@ -24,7 +24,7 @@ def _voters(*specs: tuple[Vote, int], secured: tuple[int, ...] = ()) -> list[Vot
 
 def test_art64_exactly_half_of_heads_fails() -> None:
     # 2 for of 4 present is half, not more than half.
-    result = tally_art64(_voters((F, 500), (F, 500), (A, 1), (N, 1)), total_unsecured_fen=1000)
+    result = tally_art64(_voters((F, 500), (F, 500), (A, 1), (N, 1)), total_unsecured_fen=1002)
     only = result.classes[0]
     assert (only.present_count, only.for_count, only.for_amount_fen) == (4, 2, 1000)
     assert only.amount_met and not only.headcount_met and not result.passed
@@ -58,7 +58,7 @@ def test_absent_voters_are_not_present_and_never_consent() -> None:
 
 
 def test_nobody_present_fails() -> None:
-    result = tally_art64(_voters((X, 1000)), total_unsecured_fen=0)
+    result = tally_art64(_voters((X, 1000)), total_unsecured_fen=1000)
     assert result.classes[0].present_count == 0 and not result.passed
 
 
@@ -176,10 +176,17 @@ def _as_voters(specs: list[tuple[Vote, int, bool]]) -> list[Voter]:
     return [Voter(id=str(i), vote=v, amount_fen=a, secured_not_waived=s) for i, (v, a, s) in enumerate(specs)]
 
 
+def _listed(specs: list[tuple[Vote, int, bool]]) -> int:
+    """The voters' amounts that are part of the unsecured total (secured creditors who kept priority are not)."""
+    return sum(a for _, a, s in specs if not s)
+
+
+# The total is drawn as at least the voters' unsecured amounts: a smaller one is refused (the last test below).
 @settings(max_examples=300, deadline=None)
 @given(voter_lists, st.integers(min_value=0, max_value=10**13), st.sampled_from(list(ItemKind)))
-def test_art64_matches_reference(specs: list[tuple[Vote, int, bool]], total: int, item: ItemKind) -> None:
+def test_art64_matches_reference(specs: list[tuple[Vote, int, bool]], extra: int, item: ItemKind) -> None:
     exclude = item != ItemKind.GENERAL
+    total = _listed(specs) + extra
     assert tally_art64(_as_voters(specs), total_unsecured_fen=total, item=item).passed == _reference(
         specs, total, 1, 2, exclude
     )
@@ -187,24 +194,47 @@ def test_art64_matches_reference(specs: list[tuple[Vote, int, bool]], total: int
 
 @settings(max_examples=300, deadline=None)
 @given(voter_lists, st.integers(min_value=0, max_value=10**13))
-def test_art97_matches_reference(specs: list[tuple[Vote, int, bool]], total: int) -> None:
+def test_art97_matches_reference(specs: list[tuple[Vote, int, bool]], extra: int) -> None:
+    total = _listed(specs) + extra
     assert tally_art97(_as_voters(specs), total_unsecured_fen=total).passed == _reference(specs, total, 2, 3, True)
 
 
 @settings(max_examples=200, deadline=None)
 @given(voter_lists, st.integers(min_value=0, max_value=10**13), st.integers(min_value=0, max_value=10**12))
 def test_adding_an_absent_voter_never_makes_a_failed_vote_pass(
-    specs: list[tuple[Vote, int, bool]], total: int, amount: int
+    specs: list[tuple[Vote, int, bool]], extra: int, amount: int
 ) -> None:
+    total = _listed(specs) + amount + extra  # room for the absent voter's claim too
     before = tally_art64(_as_voters(specs), total_unsecured_fen=total).passed
     after = tally_art64(_as_voters([*specs, (Vote.ABSENT, amount, False)]), total_unsecured_fen=total).passed
     assert after == before
 
 
 @settings(max_examples=200, deadline=None)
+@given(voter_lists, st.integers(min_value=1, max_value=10**12), st.sampled_from(list(Rule)))
+def test_voting_amounts_above_the_total_are_refused(
+    specs: list[tuple[Vote, int, bool]], short: int, rule: Rule
+) -> None:
+    # Issue 15.7: the calculator answered "passed" for amounts above the stated total.
+    listed = _listed(specs)
+    if listed == 0:
+        return
+    total = max(listed - short, 0)
+    with pytest.raises(DomainError):
+        if rule == Rule.ART84:
+            classed = [Voter(id=str(i), vote=v, amount_fen=a, voter_class="c") for i, (v, a, _) in enumerate(specs)]
+            tally_art84(classed, class_totals_fen={"c": sum(a for _, a, _ in specs) - short})
+        elif rule == Rule.ART97:
+            tally_art97(_as_voters(specs), total_unsecured_fen=total)
+        else:
+            tally_art64(_as_voters(specs), total_unsecured_fen=total)
+
+
+@settings(max_examples=200, deadline=None)
 @given(voter_lists, st.integers(min_value=0, max_value=10**13))
-def test_turning_a_for_vote_against_never_helps(specs: list[tuple[Vote, int, bool]], total: int) -> None:
+def test_turning_a_for_vote_against_never_helps(specs: list[tuple[Vote, int, bool]], extra: int) -> None:
     # Monotonicity: if the vote fails, any 'for' voter switching to 'against' keeps it failed.
+    total = _listed(specs) + extra
     if tally_art64(_as_voters(specs), total_unsecured_fen=total).passed:
         return
     for i, (vote, amount, secured) in enumerate(specs):
@@ -220,8 +250,10 @@ def test_turning_a_for_vote_against_never_helps(specs: list[tuple[Vote, int, boo
     ),
     st.dictionaries(st.sampled_from(["a", "b", "c"]), st.integers(min_value=0, max_value=10**10), min_size=3),
 )
-def test_art84_is_every_class_by_the_reference(specs: list[tuple[Vote, int, str]], totals: dict[str, int]) -> None:
+def test_art84_is_every_class_by_the_reference(specs: list[tuple[Vote, int, str]], extras: dict[str, int]) -> None:
     voters = [Voter(id=str(i), vote=v, amount_fen=a, voter_class=c) for i, (v, a, c) in enumerate(specs)]
+    # Each class's total is at least its voters' amounts (a smaller one is refused).
+    totals = {name: sum(a for _, a, c in specs if c == name) + extra for name, extra in extras.items()}
     result = tally_art84(voters, class_totals_fen=totals)
     expected = {
         name: _reference([(v, a, False) for v, a, c in specs if c == name], total, 2, 3, False)

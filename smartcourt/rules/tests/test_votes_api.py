@@ -183,3 +183,32 @@ def test_invalid_bodies_get_422_in_the_common_shape(db: None, body: Any) -> None
     before = AuditEvent.objects.count()
     _error(body)
     assert AuditEvent.objects.count() == before
+
+
+def test_voting_amounts_above_the_total_are_refused_not_passed(db: None) -> None:
+    # Issue 15.7: 900 + 200 of a stated 1,000 answered "passed".
+    body = {
+        "rule": "art64",
+        "total_unsecured_claims": "1000",
+        "voters": [
+            {"id": "a", "vote": "for", "voting_amount": "900"},
+            {"id": "b", "vote": "for", "voting_amount": "200"},
+            {"id": "c", "vote": "against", "voting_amount": "0"},
+        ],
+    }
+    assert _error(body) == {
+        "code": "invalid",
+        "message": "表决债权额合计 1100.00 元，超过所填总额 1000.00 元",
+        "field": "total_unsecured_claims",
+    }
+
+
+def test_full_width_digits_are_read_and_other_scripts_refused(db: None) -> None:
+    voters = [{"id": "a", "vote": "for", "voting_amount": "６００．５０"}, {"id": "b", "vote": "against"}]
+    voters[1]["voting_amount"] = "100"
+    answer = _ok({"rule": "art64", "total_unsecured_claims": "１０００", "voters": voters})
+    # Shown back folded to ASCII.
+    assert (answer["classes"][0]["for_amount"], answer["classes"][0]["total_amount"]) == ("600.50", "1000.00")
+    for digits in ("١٠٠٠", "๑๐๐๐", "①"):
+        error = _error({"rule": "art64", "total_unsecured_claims": digits, "voters": voters})
+        assert error["field"] == "total_unsecured_claims"
