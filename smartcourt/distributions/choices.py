@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 class PlanKind(models.TextChoices):
     # 中间分配: part of the estate is paid out while realisation continues.
     INTERIM = "interim", _("Interim distribution")
-    # 最后分配: the last one; unclaimed amounts are forfeited 2 months after its announcement (art. 119).
+    # 最后分配: the last one; unclaimed amounts are forfeited 2 months after its announcement (art. 118).
     FINAL = "final", _("Final distribution")
 
 
@@ -65,7 +65,8 @@ LINE_CLASS_ORDER = [
 class ReserveReason(models.TextChoices):
     # Not reserved: paid to the creditor.
     NONE = "", _("Paid")
-    # 诉讼或仲裁未决 / 异议未决: the share is held until the dispute ends (art. 119).
+    # 诉讼或仲裁未决 / 异议未决: the share is held until the dispute ends; still unclaimed 2 years after the
+    # proceeding ends, it goes to the other creditors (art. 119).
     DISPUTED = "disputed", _("Disputed: share held")
     # 附生效条件或解除条件的债权 (art. 117).
     CONDITIONAL = "conditional", _("Conditional: share held")

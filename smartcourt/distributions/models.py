@@ -59,7 +59,9 @@ class DistributionPlan(TimestampedModel):
     ruled_on = models.DateField(null=True, blank=True)
     rejection_reason = models.TextField(blank=True)
     announced_on = models.DateField(
-        null=True, blank=True, help_text="Date of the distribution announcement (the final one starts art. 119)."
+        null=True,
+        blank=True,
+        help_text="Date of the distribution announcement (the final one starts art. 118's two months).",
     )
 
     class Meta:
@@ -90,6 +92,12 @@ class PlanLine(UUIDModel):
     paid_fen = models.BigIntegerField(default=0, help_text="What is paid: the share, unless held.")
     reserved_fen = models.BigIntegerField(default=0, help_text="The share held (提存) instead of paid.")
     reserve_reason = models.CharField(max_length=16, choices=ReserveReason.choices, blank=True, default="")
+    reserve_released_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="A share held for a claim in litigation or arbitration, still not receivable 2 years after the "
+        "proceeding ended: released for the other creditors (art. 119).",
+    )
 
     class Meta:
         constraints = [
@@ -225,5 +233,5 @@ class Escrow(TimestampedModel):
         null=True,
         blank=True,
         help_text="Unclaimed 2 months after the final-distribution announcement: forfeited, for the other "
-        "creditors (art. 119).",
+        "creditors (art. 118).",
     )

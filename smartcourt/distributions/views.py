@@ -115,7 +115,10 @@ def case_plans(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     if forfeited:
         initial = {
             "available": fen_to_yuan(forfeited),
-            "available_basis": _("Distributions forfeited as unclaimed (EBL art. 119), shared among the others"),
+            "available_basis": _(
+                "Distributions forfeited as unclaimed (EBL art. 118) or held shares released (art. 119), "
+                "shared among the other creditors"
+            ),
         }
     elif balance:
         initial = {"available": fen_to_yuan(balance), "available_basis": _("Balance of the supervised account")}

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from smartcourt.accounts.models import User
 from smartcourt.audit.actions import record_event
@@ -19,10 +20,11 @@ from smartcourt.cases.models import Case
 from smartcourt.cases.selectors import get_case_for
 from smartcourt.claims.choices import ClaimNature, ClaimStatus
 from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from smartcourt.core.money import fen_to_yuan
 from smartcourt.distributions import policies
 from smartcourt.distributions.actions._common import _bulk_insert, _keyer, _locked_plan, _move_plan
 from smartcourt.distributions.choices import LineClass, PlanKind, PlanStatus, ReserveReason
-from smartcourt.distributions.models import DistributionPlan, Escrow, PlanLine
+from smartcourt.distributions.models import DistributionPlan, Escrow, PlanLine, PlanTransition
 from smartcourt.distributions.planning import ClaimRow, Expense, compute_plan
 from smartcourt.distributions.selectors import claims_owed
 from smartcourt.funds.selectors import account_of
@@ -35,7 +37,9 @@ CONFIRMED_STATES = frozenset(
 )
 
 
-# Claims whose share is held (art. 119): objection or suit pending, review suspended.
+# Claims whose share is held (提存): objection or suit pending, review suspended. A share held for a claim in
+# litigation or arbitration that still cannot be received two years after the proceeding ends goes to the other
+# creditors (art. 119; unclaimed.release_unresolved_reserves).
 HELD_STATES = frozenset({ClaimStatus.DISPUTED, ClaimStatus.PENDING})
 
 
@@ -121,25 +125,56 @@ def adopt_meeting_vote(*, actor: User, plan_id: uuid.UUID | str, agenda_item_id:
     return plan
 
 
-def forfeited_to_redistribute(case: Case) -> int:
-    """Escrowed amounts forfeited (art. 119) since the case's latest plan version was drawn up: what a
-    supplementary distribution to the other creditors has to share out."""
-    latest = DistributionPlan.objects.filter(case=case).order_by("-created_at").values_list("created_at", flat=True)
+@dataclass(frozen=True)
+class RedistributionPool:
+    """Money that goes to the *other* creditors: distribution amounts forfeited as unclaimed two months after
+    the final distribution's announcement (art. 118) and shares held for claims in litigation or arbitration
+    released two years after the proceeding ended (art. 119), not yet shared out by a plan the court approved.
+
+    ``excluded`` are the creditors whose amounts these are: they do not share in this money. Their waiver (art.
+    118) covers only the amount they left unclaimed, not their claims: once the pool is shared out, they take
+    part in every later distribution like any other creditor."""
+
+    amount_fen: int
+    excluded: frozenset[uuid.UUID]
+
+
+def _last_ruling_at(case: Case) -> dt.datetime | None:
+    return (
+        PlanTransition.objects.filter(plan__case=case, to_status=PlanStatus.RULED)
+        .order_by("-at")
+        .values_list("at", flat=True)
+        .first()
+    )
+
+
+def redistribution_pool(case: Case) -> RedistributionPool:
+    """What is to be shared out among the other creditors and who is left out of it: amounts forfeited or
+    released since the court last approved a plan of the case (a draft or a rejected version shares out
+    nothing, so the pool stays until a plan that shares it out is approved)."""
+    since = _last_ruling_at(case)
     escrows = Escrow.objects.filter(case=case, forfeited_at__isnull=False)
-    since = latest.first()
+    reserves = PlanLine.objects.filter(plan__case=case, reserve_released_at__isnull=False, reserved_fen__gt=0)
     if since is not None:
         escrows = escrows.filter(forfeited_at__gt=since)
-    return escrows.aggregate(total=Sum("amount_fen"))["total"] or 0
-
-
-def _claim_rows(case: Case, plan_input: PlanInput) -> list[ClaimRow]:
-    # A creditor whose distribution was forfeited is deemed to have waived his right to receive it (art. 119):
-    # later versions share out among the others.
-    waived = set(
-        Escrow.objects.filter(case=case, forfeited_at__isnull=False, creditor__isnull=False).values_list(
-            "creditor_id", flat=True
-        )
+        reserves = reserves.filter(reserve_released_at__gt=since)
+    amount = (escrows.aggregate(total=Sum("amount_fen"))["total"] or 0) + (
+        reserves.aggregate(total=Sum("reserved_fen"))["total"] or 0
     )
+    excluded = {c for c in escrows.values_list("creditor_id", flat=True) if c is not None}
+    excluded |= {c for c in reserves.values_list("creditor_id", flat=True) if c is not None}
+    return RedistributionPool(amount_fen=amount, excluded=frozenset(excluded))
+
+
+def forfeited_to_redistribute(case: Case) -> int:
+    """The pool's amount (art. 118 and 119): what the next plan shares out among the other creditors."""
+    return redistribution_pool(case).amount_fen
+
+
+def _claim_rows(case: Case, plan_input: PlanInput, *, excluded: frozenset[uuid.UUID] = frozenset()) -> list[ClaimRow]:
+    # The creditors whose forfeited or released amounts this plan shares out take no part in it (art. 118,
+    # 119: "分配给其他债权人"); in any other plan they do.
+    waived = excluded
     paid_before: dict[uuid.UUID, int] = defaultdict(int)
     for claim_id, paid in PlanLine.objects.filter(
         plan__case=case, plan__status=PlanStatus.RULED, claim__isnull=False
@@ -229,7 +264,19 @@ def create_plan(*, actor: User, case_id: uuid.UUID | str, plan_input: PlanInput)
     if any(fen < 0 for fen in plan_input.collateral_proceeds.values()):
         raise DomainError("Collateral proceeds cannot be negative", field="collateral_proceeds")
     Case.objects.select_for_update().filter(pk=case.pk).first()  # numbers one after another per case
-    rows = _claim_rows(case, plan_input)
+    pool = redistribution_pool(case)
+    if pool.amount_fen and plan_input.available_fen > pool.amount_fen:
+        # The pool goes to the other creditors only; other money goes to every creditor. One plan cannot do
+        # both: the pool is shared out first, in a plan of its own.
+        raise DomainError(
+            gettext(
+                "Share out the %(amount)s yuan forfeited or released for the other creditors (EBL art. 118, 119) "
+                "in a plan of its own first: this plan may distribute at most that amount"
+            )
+            % {"amount": fen_to_yuan(pool.amount_fen)},
+            field="available",
+        )
+    rows = _claim_rows(case, plan_input, excluded=pool.excluded if pool.amount_fen else frozenset())
     try:
         computed = compute_plan(available_fen=plan_input.available_fen, claims=rows, expenses=plan_input.expenses)
     except ValueError as exc:

@@ -18,7 +18,7 @@ from smartcourt.distributions.choices import BatchStatus, LineStatus
 from smartcourt.distributions.models import Escrow
 from smartcourt.distributions.selectors import batch_lines, reconcile_batch
 
-from .helpers import counts, plan_input
+from .helpers import counts, plan_input, ruled_plan
 from .test_execution import _setup
 from .test_pages import _client as client_for
 
@@ -197,14 +197,24 @@ def test_unclaimed_escrow_forfeited_two_months_after_the_final_announcement(pers
     assert actions.forfeit_unclaimed(today=last_day + dt.timedelta(days=2)) == 0
     assert counts() == before
 
-    # The forfeited 2,000.00 goes to the other creditors (art. 119): the supplier who did not collect has waived
-    # his share; the employee is paid in full; 刘债权 still has 3,000.00 owed and takes all of it.
+    # The forfeited 2,000.00 goes to the other creditors (art. 118): the supplier who did not collect has waived
+    # that amount; the employee is paid in full; 刘债权 still has 3,000.00 owed and takes all of it.
     assert actions.forfeited_to_redistribute(plan.case) == 200_000
     page = client_for(personas.administrator).get(f"/distributions/cases/{plan.case_id}/").content.decode()
     assert 'value="2000.00"' in page
-    supplementary = actions.create_plan(
-        actor=personas.administrator, case_id=plan.case_id, plan_input=plan_input(200_000)
-    )
+    # The pool goes to the others only: a plan that also shares out other money is refused, nothing changes.
+    before = counts()
+    with pytest.raises(DomainError, match=r"2000\.00"):
+        actions.create_plan(actor=personas.administrator, case_id=plan.case_id, plan_input=plan_input(200_001))
+    assert counts() == before
+    supplementary = ruled_plan(personas, 200_000)
     lines = {line.label: line.share_fen for line in supplementary.lines.all()}
     assert lines == {"张三": 0, "刘债权": 200_000}
+    # Shared out by a plan the court approved: the pool is empty.
     assert actions.forfeited_to_redistribute(plan.case) == 0
+
+    # The waiver covers the amount left unclaimed, not the supplier's claim (art. 118): in the next distribution
+    # (property found later) he takes part again, with the 3,000.00 still owed him beside 刘债权's 1,000.00.
+    later = actions.create_plan(actor=personas.administrator, case_id=plan.case_id, plan_input=plan_input(200_000))
+    lines = {line.label: line.share_fen for line in later.lines.all()}
+    assert lines == {"张三": 0, "刘债权": 50_000, "甲供应商有限公司": 150_000}
