@@ -1,29 +1,6 @@
-"""The SMS adapter. The demo and development adapter writes the message to the log; a real gateway is a
-class with the same ``send`` method named in settings.DOCUMENTS_SMS_ADAPTER."""
+"""The SMS adapter lives in smartcourt.core.sms (funds texts the administrator too); re-exported here for the
+documents and meetings code that imports it from this module."""
 
-from __future__ import annotations
+from smartcourt.core.sms import ConsoleSms, SmsAdapter, sms_adapter
 
-import logging
-from typing import Protocol
-
-from django.conf import settings
-from django.utils.module_loading import import_string
-
-logger = logging.getLogger("smartcourt.sms")
-
-
-class SmsAdapter(Protocol):
-    def send(self, phone: str, text: str) -> None: ...
-
-
-class ConsoleSms:
-    def send(self, phone: str, text: str) -> None:
-        logger.info("SMS to %s: %s", phone, text)
-
-
-def sms_adapter() -> SmsAdapter:
-    path = getattr(settings, "DOCUMENTS_SMS_ADAPTER", "")
-    if path:
-        adapter: SmsAdapter = import_string(path)()
-        return adapter
-    return ConsoleSms()
+__all__ = ["ConsoleSms", "SmsAdapter", "sms_adapter"]

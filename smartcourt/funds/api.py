@@ -29,6 +29,7 @@ from smartcourt.funds.actions import (
     request_payment,
     review_payment,
 )
+from smartcourt.funds.actions.notices import next_step
 from smartcourt.funds.choices import MovementSource
 from smartcourt.funds.models import PaymentRequest
 from smartcourt.funds.schemas import AccountOut, DecisionIn, NotificationOut, PaymentDetailOut, PaymentIn, PaymentOut
@@ -87,6 +88,7 @@ def _payment(payment: PaymentRequest) -> dict[str, Any]:
 def _detail(payment: PaymentRequest) -> dict[str, Any]:
     return {
         **_payment(payment),
+        "next_step": next_step(payment),
         "transitions": [
             {
                 "from_status": t.from_status,
@@ -246,6 +248,7 @@ def decide(request: HttpRequest, payment_id: uuid.UUID, payload: DecisionIn) -> 
         decision=payload.decision,
         note=payload.note,
         expected_version=payload.version,
+        for_panel=payload.for_panel,
     )
     return _detail(get_payment_for(user, payment_id))
 

@@ -29,6 +29,7 @@ __all__ = [
     "can_see_funds",
     "is_appointed_administrator",
     "is_judge_of",
+    "panel_names",
 ]
 
 
@@ -53,3 +54,11 @@ def can_review(user: User, case: Case) -> bool:
 
 def can_approve(user: User, case: Case) -> bool:
     return is_judge_of(user, case)
+
+
+def panel_names(case: Case) -> list[str]:
+    """The judges of the case's collegial panel, presiding judge first (cases.staffing)."""
+    names = [case.presiding_judge.full_name] if case.presiding_judge else []
+    others = case.members.filter(role=MemberRole.PANEL_JUDGE, user__isnull=False).select_related("user")
+    names += sorted(member.user.full_name for member in others if member.user is not None)
+    return names

@@ -26,6 +26,10 @@ class DecisionIn(Schema):
     decision: Decision
     note: str = Field("", max_length=1000)
     version: int | None = Field(None, ge=1, le=1_000_000, description="The version you decided on (stale: 409).")
+    for_panel: bool = Field(
+        False,
+        description="The judge assistant records the collegial panel's decision (the case is heard by a panel).",
+    )
 
 
 class PaymentTransitionOut(Schema):
@@ -70,6 +74,11 @@ class PaymentOut(Schema):
 class PaymentDetailOut(PaymentOut):
     transitions: list[PaymentTransitionOut]
     approvals: list[ApprovalOut]
+    next_step: str = Field(
+        "",
+        description="The court's decision and what the administrator does next (as the SMS says it); '' while "
+        "undecided.",
+    )
 
 
 class LimitOut(Schema):

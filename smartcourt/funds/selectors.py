@@ -6,11 +6,12 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smartcourt.accounts.models import User
+from smartcourt.cases.choices import Composition, MemberRole
 from smartcourt.cases.models import Case
 from smartcourt.cases.selectors import cases_visible_to, get_case_for
 from smartcourt.core.errors import NotFound
@@ -83,15 +84,75 @@ def get_payment_for(
 
 
 def court_queue(user: User) -> QuerySet[PaymentRequest]:
-    """Requests waiting for ``user``: submitted ones for the judge assistant of their case, reviewed ones for a
-    judge sitting on it. Empty for everyone else."""
+    """Requests waiting for ``user``: submitted ones for the judge assistant of their case (and reviewed ones
+    too where a collegial panel decides, since he records its decision), reviewed ones for a judge sitting on
+    it (and submitted ones too for a sole judge, who acts alone). Empty for everyone else."""
     visible = cases_visible_to(user).filter(court_id=user.organisation_id)
     base = PaymentRequest.objects.filter(case__in=visible).select_related("case", "requested_by").order_by("created_at")
     if user.role == "judge_assistant":
-        return base.filter(
-            status=PaymentStatus.SUBMITTED, case__members__user=user, case__members__role="judge_assistant"
-        )
+        assisted = base.filter(case__members__user=user, case__members__role="judge_assistant")
+        return assisted.filter(
+            Q(status=PaymentStatus.SUBMITTED)
+            | Q(status=PaymentStatus.REVIEWED, case__composition=Composition.COLLEGIAL)
+        ).distinct()
     if user.role == "judge":
         mine = [case.pk for case in visible if policies.can_approve(user, case)]
-        return base.filter(status=PaymentStatus.REVIEWED, case_id__in=mine)
+        return base.filter(
+            Q(status=PaymentStatus.REVIEWED)
+            | Q(status=PaymentStatus.SUBMITTED, case__composition=Composition.SOLE, case__presiding_judge=user),
+            case_id__in=mine,
+        )
     return base.none()
+
+
+@dataclass(frozen=True)
+class StuckRequest:
+    """A request waiting for the court that nobody on the case can move (issue 15.15)."""
+
+    payment: PaymentRequest
+    waiting_for: str
+
+
+def next_actors(payment: PaymentRequest) -> list[User]:
+    """Who can take the request's next step, as the case is staffed now: the judge assistant reviews a
+    submitted request (or a sole judge decides it alone); a judge sitting on the case decides a reviewed one
+    (or, where a collegial panel decides, the assistant records its decision)."""
+    case = payment.case
+    members = case.members.filter(user__isnull=False, user__is_active=True).select_related("user")
+    assistants = [
+        m.user
+        for m in members
+        if m.user is not None and m.role == MemberRole.JUDGE_ASSISTANT and m.user.organisation_id == case.court_id
+    ]
+    judges = [m.user for m in members if m.user is not None and policies.is_judge_of(m.user, case)]
+    presiding = case.presiding_judge if case.presiding_judge and case.presiding_judge.is_active else None
+    actors: list[User] = []
+    if payment.status == PaymentStatus.SUBMITTED:
+        actors = assistants + ([presiding] if presiding and case.composition == Composition.SOLE else [])
+    elif payment.status == PaymentStatus.REVIEWED:
+        actors = judges + (assistants if case.composition == Composition.COLLEGIAL else [])
+    return [actor for actor in actors if actor.pk != payment.requested_by_id]
+
+
+def stuck_requests(user: User) -> list[StuckRequest]:
+    """The requests of the cases ``user`` sees at his court that wait for the court with nobody who can take
+    the next step (no assistant staffed, no judge): an alert on the supervision board, so none sits forever."""
+    if not user.is_authenticated or not user.is_court_staff:
+        return []
+    visible = cases_visible_to(user).filter(court_id=user.organisation_id)
+    waiting = (
+        PaymentRequest.objects.filter(case__in=visible, status__in=[PaymentStatus.SUBMITTED, PaymentStatus.REVIEWED])
+        .select_related("case", "case__presiding_judge")
+        .order_by("created_at")
+    )
+    stuck: list[StuckRequest] = []
+    for payment in waiting:
+        if next_actors(payment):
+            continue
+        step = (
+            _("a judge assistant to review it")
+            if payment.status == PaymentStatus.SUBMITTED
+            else _("a judge to decide it")
+        )
+        stuck.append(StuckRequest(payment=payment, waiting_for=step))
+    return stuck

@@ -30,6 +30,7 @@ from smartcourt.funds.actions import (
     review_payment,
     withdraw_payment,
 )
+from smartcourt.funds.actions.notices import next_step
 from smartcourt.funds.choices import EDITABLE, PaymentStatus
 from smartcourt.funds.forms import AccountForm, DecisionForm, LimitsForm, PaymentForm
 from smartcourt.funds.models import PaymentRequest
@@ -202,6 +203,8 @@ def payment(request: HttpRequest, case_id: uuid.UUID, payment_id: uuid.UUID) -> 
         "attachments": item.attachments.select_related("entry"),
         "movements": item.movements.order_by("sequence"),
         "editable": item.status in EDITABLE,
+        # What the court decided and what the administrator does next (issue 15.15), shown to him here.
+        "next_step": next_step(item) if policies.can_request(user, case) else "",
         **_rights(user, case),
     }
     return render(request, "funds/payment_detail.html", context)
@@ -276,6 +279,15 @@ def decide(request: HttpRequest, case_id: uuid.UUID, payment_id: uuid.UUID) -> H
                 decision=data["decision"],
                 note=data["note"],
                 expected_version=data["version"],
+            )
+        elif step == "panel":
+            decide_payment(
+                actor=user,
+                payment_id=item.pk,
+                decision=data["decision"],
+                note=data["note"],
+                expected_version=data["version"],
+                for_panel=True,
             )
         elif step == "withdraw":
             withdraw_payment(actor=user, payment_id=item.pk, expected_version=data["version"])

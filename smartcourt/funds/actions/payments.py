@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from smartcourt.accounts.models import User
 from smartcourt.audit.actions import record_event
 from smartcourt.banking.iso20022.pain001 import MAX_NAME
+from smartcourt.cases.choices import Composition
 from smartcourt.core.errors import Conflict, DomainError, PermissionDenied
 from smartcourt.core.money import MAX_FEN, fen_to_yuan, yuan_to_fen
 from smartcourt.core.uploads import JPEG, PDF, PNG, UploadedFileLike, checked_upload
@@ -37,6 +38,7 @@ from smartcourt.funds.actions._common import (
 )
 from smartcourt.funds.actions.bank_calls import _payee, _purpose_zh
 from smartcourt.funds.actions.limits import limits_exceeded
+from smartcourt.funds.actions.notices import tell_administrator
 from smartcourt.funds.choices import EDITABLE, AlertKind, Decision, Limit, PaymentStatus, Purpose, Step
 from smartcourt.funds.models import (
     ClientKey,
@@ -434,6 +436,25 @@ def review_payment(
 
 
 @transaction.atomic
+def _review_in_passing(*, actor: User, payment: PaymentRequest, note: str) -> None:
+    """The review step taken by whoever decides, where the case's bench allows it (a sole judge, or the
+    assistant recording the collegial panel's decision): recorded like any review, so the trail shows it."""
+    _decide(actor=actor, payment=payment, step=Step.REVIEW, decision=Decision.FORWARD, note=note)
+    _transition(payment, PaymentStatus.REVIEWED, actor=actor, note=note)
+    record_event(
+        actor=actor,
+        action="funds.payment_reviewed",
+        case_id=payment.case_id,
+        obj=payment,
+        before={"status": PaymentStatus.SUBMITTED},
+        after={"status": payment.status, "edition": payment.edition, "note": note, "step": Step.REVIEW},
+    )
+
+
+_PANEL_DECISIONS: dict[str, str] = {Decision.APPROVE: "同意", Decision.REJECT: "不同意", Decision.RETURN: "退回修改"}
+
+
+@transaction.atomic
 def decide_payment(
     *,
     actor: User,
@@ -442,14 +463,33 @@ def decide_payment(
     note: str = "",
     expected_version: int | None = None,
     now: dt.datetime | None = None,
+    for_panel: bool = False,
 ) -> PaymentRequest:
-    """The judge decides on a reviewed request: approves it (the court's approval token is issued and the
-    instruction goes to the bank after commit), rejects it, or returns it for changes. Filed in the dossier.
+    """The court decides on an over-limit request: approves it (the court's approval token is issued and the
+    instruction goes to the bank after commit), rejects it, or returns it for changes. Filed in the dossier,
+    and the administrator is told at once (notices.tell_administrator: page and SMS) what to do next.
+
+    Who decides follows the case's bench (cases.staffing, issue 15.15):
+    - a judge sitting on the case decides a request the assistant reviewed;
+    - a collegial panel decides together, and the judge assistant records its decision (``for_panel``: the
+      Nantong practice, the assistant clicks 同意 after the panel agreed), reviewing in passing if he had not;
+    - a sole judge, where the court's rules let him act alone, decides a submitted request without waiting for
+      a review (the review step is recorded as his).
 
     The row lock plus the compare-and-set on ``version`` plus the unique (request, edition, step) decision make
     two judges acting at once produce exactly one decision; the other gets a Conflict."""
     payment = _locked_payment(actor, payment_id)
-    if not policies.can_approve(actor, payment.case) or actor.pk == payment.requested_by_id:
+    case = payment.case
+    panel: list[str] = []
+    if for_panel:
+        if case.composition != Composition.COLLEGIAL or not policies.can_review(actor, case):
+            raise PermissionDenied(
+                _("Only the judge assistant of a case heard by a collegial panel records its decision")
+            )
+        panel = policies.panel_names(case)
+    elif not policies.can_approve(actor, case):
+        raise PermissionDenied(_("Only a judge sitting on the case approves payment requests"))
+    if actor.pk == payment.requested_by_id:
         raise PermissionDenied(_("Only a judge sitting on the case approves payment requests"))
     _check_version(payment, expected_version)
     note = _note(note)
@@ -457,6 +497,11 @@ def decide_payment(
         raise DomainError(_("Approve, reject or return the request"), field="decision")
     if decision != Decision.APPROVE and not note:
         raise DomainError(_("Give the reason"), field="note")
+    alone = not for_panel and case.composition == Composition.SOLE and case.presiding_judge_id == actor.pk
+    if payment.status == PaymentStatus.SUBMITTED and (for_panel or alone):
+        _review_in_passing(
+            actor=actor, payment=payment, note="报合议庭评议" if for_panel else "独任审理，承办法官直接审批"
+        )
     if payment.status != PaymentStatus.REVIEWED:
         raise Conflict(_("Only a reviewed payment request can be decided"), code="bad_transition")
     reviewed = PaymentApproval.objects.filter(
@@ -464,7 +509,11 @@ def decide_payment(
     ).exists()
     if not reviewed:
         raise Conflict(_("This edition of the request has not been reviewed"), code="not_reviewed")
+    if for_panel:
+        # The decision is the panel's; the assistant records it, naming the panel.
+        note = f"合议庭（{'、'.join(panel)}）评议{_PANEL_DECISIONS[decision]}" + (f"：{note}" if note else "")
     approval = _decide(actor=actor, payment=payment, step=Step.APPROVAL, decision=decision, note=note)
+    transaction.on_commit(lambda: tell_administrator(payment_id=str(payment.pk)))
     if decision != Decision.RETURN:
         _settle_breach_alerts(payment)
     before = payment.status

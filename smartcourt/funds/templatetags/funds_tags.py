@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 from django.utils.translation import gettext as _
 
@@ -27,3 +29,12 @@ def used_percent(used: int | None, limit_fen: int | None) -> int:
     if not limit_fen:
         return 0
     return min(100, int((used or 0) * 100 // limit_fen))
+
+
+@register.inclusion_tag("funds/_stuck_requests.html", takes_context=True)
+def stuck_payment_requests(context: dict[str, Any]) -> dict[str, Any]:
+    """The supervision board's alert: payment requests waiting for the court with nobody to take the next step
+    (issue 15.15). A template reference from the board, not an import (ADR 0006)."""
+    from smartcourt.funds.selectors import stuck_requests
+
+    return {"stuck": stuck_requests(context["request"].user)}
