@@ -81,6 +81,9 @@ class Node:
     closes_proceeding: bool = False
     # An alternative the proceeding may take; it is never shown as a current node until somebody starts it.
     optional: bool = False
+    # Deregisters the debtor: in a merged bankruptcy every consolidated debtor's deregistration must be
+    # recorded first (SPC Minutes 法〔2018〕53号 para. 37; bankruptcy.consolidation).
+    deregisters_debtor: bool = False
     note_zh: str = ""
     note_en: str = ""
 
@@ -541,6 +544,7 @@ N16 = Node(
     ),
     (ebl("第一百二十一条", "art. 121"),),
     deadline_key="deregistration",
+    deregisters_debtor=True,
 )
 N17 = Node(
     "N17",
@@ -947,6 +951,7 @@ C10 = Node(
     (attachment("deregistration_proof", "注销登记证明", "Proof of deregistration"),),
     (company_law("第二百三十九条", "art. 239"),),
     closes_proceeding=True,
+    deregisters_debtor=True,
 )
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from smartcourt.accounts.models import User
 from smartcourt.audit.actions import record_event
@@ -24,7 +25,7 @@ from smartcourt.bankruptcy.actions._common import (
 )
 from smartcourt.bankruptcy.actions.deadlines import _set_anchor
 from smartcourt.bankruptcy.choices import NodeStatus, OutputKind, ProceedingStatus, TransitionAction
-from smartcourt.bankruptcy.models import NodeOutput, NodeRecord, Proceeding
+from smartcourt.bankruptcy.models import ConsolidatedDebtor, NodeOutput, NodeRecord, Proceeding
 from smartcourt.bankruptcy.policies import can_operate, is_judge_of
 from smartcourt.bankruptcy.rulepack import Node
 from smartcourt.cases.models import Case
@@ -205,6 +206,20 @@ def complete_node(
     if missing:
         names = "; ".join(f"{node.output(key).name_en} ({key})" for key in missing)
         raise DomainError(f"{node_key} cannot be completed without: {names}", field="outputs", code="missing_outputs")
+    if node.deregisters_debtor:
+        # A merged bankruptcy deregisters every consolidated debtor, not only the lead (Minutes para. 37).
+        pending = list(
+            ConsolidatedDebtor.objects.filter(consolidation__case=case, deregistered_on__isnull=True)
+            .order_by("position")
+            .values_list("name", flat=True)
+        )
+        if pending:
+            raise DomainError(
+                gettext("%(node)s cannot be completed before the deregistration of: %(names)s")
+                % {"node": node_key, "names": "、".join(pending)},
+                field="outputs",
+                code="debtors_not_deregistered",
+            )
     now = timezone.now()
     if node.court_confirms and not is_judge_of(actor, case):
         return _change(

@@ -246,3 +246,35 @@ def test_on_the_case_page(personas: Personas, registry: RegistryServer) -> None:
     add_member(actor=p.judge, case=lead, role=MemberRole.ADMINISTRATOR, organisation=p.firm_a)
     page = admin.get(reverse("bankruptcy:case_nodes", args=[lead.pk])).content.decode()
     assert 'data-testid="consolidated-debtors"' in page and 'data-testid="consolidation-form"' not in page
+
+
+def test_deregistration_node_waits_for_every_consolidated_debtor(personas: Personas) -> None:
+    """N16 (deregistration) completes only once each consolidated debtor's deregistration is recorded."""
+    from smartcourt.bankruptcy.actions import complete_node, start_node
+    from smartcourt.bankruptcy.tests.conftest import drive, open_liquidation, provide_all
+    from smartcourt.dossier.actions import file_entry
+    from smartcourt.dossier.choices import EntryKind
+
+    p = personas
+    open_liquidation(p)
+    for key in ("N03", "N04", "N05", "N06", "N07", "N08", "N09", "N10", "N11", "N12", "N13", "N14", "N15"):
+        drive(p, key)
+    ruling = file_entry(actor=p.judge, case=p.case, kind=EntryKind.RULING, title="实质合并审理裁定")
+    consolidation = Consolidation.objects.create(
+        case=p.case, ruled_on=dt.date(2026, 10, 1), reasons=REASONS, ruled_by=p.judge, ruling_entry=ruling
+    )
+    for position, (name, code) in enumerate(((p.debtor_company.name, "x1"), ("南通宏发投资有限公司", HONGFA)), 1):
+        ConsolidatedDebtor.objects.create(
+            consolidation=consolidation, position=position, name=name, credit_code=code, registry_entry=ruling
+        )
+    start_node(actor=p.administrator, case_id=p.case.pk, node_key="N16")
+    provide_all(p, "N16")
+    with pytest.raises(DomainError) as info:
+        complete_node(actor=p.administrator, case_id=p.case.pk, node_key="N16")
+    assert info.value.code == "debtors_not_deregistered"
+    assert p.debtor_company.name in info.value.message and "南通宏发投资有限公司" in info.value.message
+    from smartcourt.bankruptcy.models import NodeRecord
+
+    assert NodeRecord.objects.get(proceeding__case=p.case, node_key="N16").status == "in_progress"
+    ConsolidatedDebtor.objects.filter(consolidation=consolidation).update(deregistered_on=dt.date(2027, 6, 15))
+    assert complete_node(actor=p.administrator, case_id=p.case.pk, node_key="N16").status == "completed"
