@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from smartcourt.accounts.models import User
 from smartcourt.audit.actions import record_event
+from smartcourt.bankruptcy.models import ConsolidatedDebtor
 from smartcourt.cases.models import Case
 from smartcourt.cases.selectors import get_case_for
 from smartcourt.claims import policies
@@ -104,6 +105,15 @@ def declare_claim(
     if not name or len(name) > 200:
         raise DomainError(_("The creditor's name is required (at most 200 characters)"), field="creditor_name")
     identifier = validate_identifier(d.creditor_kind, d.identifier)
+    if ConsolidatedDebtor.objects.filter(consolidation__case=case, credit_code=identifier).exists():
+        # In a merged bankruptcy the consolidated debtors' claims against one another are extinguished (SPC
+        # Minutes of the National Courts' Bankruptcy Trial Work Conference, 法〔2018〕53号, para. 36).
+        raise DomainError(
+            _("%(name)s is one of the consolidated debtors: its claims against the others are extinguished")
+            % {"name": name},
+            field="identifier",
+            code="consolidated_debtor",
+        )
     if d.nature not in ClaimNature.values:
         raise DomainError(_("unknown claim nature %(nature)s") % {"nature": d.nature}, field="nature")
     collateral = d.collateral.strip()
