@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 from smartcourt.accounts.models import User
+from smartcourt.cases.choices import MemberRole
 from smartcourt.cases.models import Case
 from smartcourt.cases.policies import (
     is_appointed_administrator,
