@@ -60,6 +60,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "smartcourt.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "smartcourt.core.middleware.ChineseFirstLocaleMiddleware",
@@ -146,6 +147,18 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env_int("SMARTCOURT_SESSION_SECONDS", 8 * 3600, minimum=300)
 SESSION_COOKIE_SECURE = env_bool("SMARTCOURT_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Production behind HTTPS turns these on (README, "Production"): every http:// request is redirected to
+# https://, and browsers are told to use HTTPS only (HSTS) for SMARTCOURT_HSTS_SECONDS. Off by default, because
+# `make run` serves plain HTTP on loopback. Behind a TLS-terminating proxy, SMARTCOURT_BEHIND_TLS_PROXY trusts
+# its X-Forwarded-Proto header (only a proxy that sets it on every request may be trusted so).
+SECURE_SSL_REDIRECT = env_bool("SMARTCOURT_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("SMARTCOURT_HSTS_SECONDS", 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SMARTCOURT_HSTS_INCLUDE_SUBDOMAINS", SECURE_HSTS_SECONDS > 0)
+SECURE_HSTS_PRELOAD = env_bool("SMARTCOURT_HSTS_PRELOAD", False)
+if env_bool("SMARTCOURT_BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
