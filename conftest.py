@@ -39,6 +39,7 @@ def _test_settings(settings: Any) -> None:
     # The demo seed starts its timestamp authority and CA status service on free ports, not on make run's.
     settings.DEMO_SANDBOX_PORTS = (0, 0)
     settings.TWO_FACTOR_REQUIRED = False
+    settings.LOGIN_SLOWDOWN_MAX_SECONDS = 0  # the slow-down is asserted through slowdown_seconds, never waited for
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -1,10 +1,15 @@
 """Login throttling: how many sign-in failures a username or an address has had recently, and whether
 sign-in is locked for it. Reads only; failures are written by ``actions.record_failed_login``.
 
-A lock is a sliding window: sign-in is refused while LOGIN_THROTTLE_LIMIT or more failures for the same
-username, or from the same address, fall inside the last LOGIN_THROTTLE_WINDOW_SECONDS. The first
-LOGIN_THROTTLE_LIMIT attempts are checked; the attempt after that is refused without looking at the
-password, until enough of those failures have aged out of the window."""
+A lock is a sliding window: sign-in is refused while LOGIN_THROTTLE_LIMIT or more failures from the same
+address, or for the same username from the same address, fall inside the last LOGIN_THROTTLE_WINDOW_SECONDS
+(django-axes' ``[ip_address, [username, ip_address]]``). The first LOGIN_THROTTLE_LIMIT attempts are checked;
+the attempt after that is refused without looking at the password, until enough failures have aged out.
+
+A username alone is never locked: five wrong passwords for ``judge`` from anywhere would otherwise lock the
+real judge out (issue 15.5). Failures for a username from many addresses slow its sign-in down instead
+(``slowdown_seconds``), which never refuses the right password and second factor, and the user is told at
+sign-in that his account is being attacked (``failures_elsewhere``)."""
 
 from __future__ import annotations
 
@@ -54,17 +59,33 @@ def _seconds_left(failures: list[dt.datetime], now: dt.datetime) -> int:
 
 
 def lockout_seconds(*, username: str, ip_address: str | None, now: dt.datetime | None = None) -> int:
-    """Seconds until sign-in is allowed again for this username and address; 0 when it is not locked."""
+    """Seconds until sign-in is allowed again from this address (for this username); 0 when not locked."""
     now = now or timezone.now()
     limit = settings.LOGIN_THROTTLE_LIMIT
     recent = LoginAttempt.objects.filter(attempted_at__gt=_window_start(now)).order_by("-attempted_at")
-    by_username = list(
-        recent.filter(username=normalise_username(username)).values_list("attempted_at", flat=True)[:limit]
-    )
-    by_address: list[dt.datetime] = []
-    if ip_address:
-        by_address = list(recent.filter(ip_address=ip_address).values_list("attempted_at", flat=True)[:limit])
-    return max(_seconds_left(by_username, now), _seconds_left(by_address, now))
+    pair = recent.filter(username=normalise_username(username))
+    if ip_address is None:
+        # No address to tell the guesser from the user: the username is all there is to count.
+        return _seconds_left(list(pair.values_list("attempted_at", flat=True)[:limit]), now)
+    by_pair = list(pair.filter(ip_address=ip_address).values_list("attempted_at", flat=True)[:limit])
+    by_address = list(recent.filter(ip_address=ip_address).values_list("attempted_at", flat=True)[:limit])
+    return max(_seconds_left(by_pair, now), _seconds_left(by_address, now))
+
+
+def failures_elsewhere(*, username: str, ip_address: str | None, now: dt.datetime | None = None) -> int:
+    """Recent failures for this username from addresses other than this one: the attack the user is told of."""
+    now = now or timezone.now()
+    recent = LoginAttempt.objects.filter(attempted_at__gt=_window_start(now), username=normalise_username(username))
+    if ip_address is not None:
+        recent = recent.exclude(ip_address=ip_address)
+    return recent.count()
+
+
+def slowdown_seconds(*, username: str, ip_address: str | None, now: dt.datetime | None = None) -> int:
+    """How long to wait before checking a password for a username under attack from many addresses: one second
+    per LOGIN_THROTTLE_LIMIT failures elsewhere, at most LOGIN_SLOWDOWN_MAX_SECONDS. Never a refusal."""
+    failures = failures_elsewhere(username=username, ip_address=ip_address, now=now)
+    return min(failures // settings.LOGIN_THROTTLE_LIMIT, settings.LOGIN_SLOWDOWN_MAX_SECONDS)
 
 
 def lockout_minutes(seconds: int) -> int:

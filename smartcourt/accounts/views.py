@@ -3,8 +3,10 @@ throttle and twofactor."""
 
 from __future__ import annotations
 
+import time
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
@@ -40,6 +42,14 @@ def _lock_message(seconds: int) -> str:
     }
 
 
+def _attack_message(failures: int) -> str:
+    return _(
+        "Your account had %(count)s failed sign-ins from other addresses in the last %(minutes)s minutes: someone "
+        "may be guessing your password. If it was not you, change your password and tell the court's "
+        "administrator."
+    ) % {"count": failures, "minutes": settings.LOGIN_THROTTLE_WINDOW_SECONDS // 60}
+
+
 @sensitive_post_parameters("password")
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -57,8 +67,13 @@ def login_view(request: HttpRequest) -> HttpResponse:
             # The password is not even checked while locked: a right guess then would still tell the guesser.
             status, lock_message = LOCKED_STATUS, _lock_message(locked_for)
         else:
+            # A username guessed from many addresses is slowed down, never locked (the real user still signs in).
+            time.sleep(throttle.slowdown_seconds(username=username, ip_address=ip_address))
+            attacked = throttle.failures_elsewhere(username=username, ip_address=ip_address)
             user = authenticate(request, username=username, password=form.cleaned_data["password"])
             if isinstance(user, User):
+                if attacked >= settings.LOGIN_THROTTLE_LIMIT:
+                    messages.warning(request, _attack_message(attacked))
                 next_url = safe_next_url(request, form.cleaned_data["next"])
                 pending = twofactor.second_factor_required_for(user)
                 login(request, user)

@@ -1,5 +1,6 @@
-"""Login throttling: more failures than the limit, for one username or from one address, lock sign-in for
-the window; while locked the password is not checked at all."""
+"""Login throttling: more failures than the limit from one address, or for one username from one address,
+lock sign-in for the window; while locked the password is not checked at all. A username alone is slowed
+down, never locked, and its user is told."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from smartcourt.accounts.actions import prune_login_attempts, record_failed_logi
 from smartcourt.accounts.models import LoginAttempt
 from smartcourt.accounts.tasks import prune_login_attempts_task
 from smartcourt.accounts.tests.helpers import english
-from smartcourt.accounts.throttle import client_ip, lockout_seconds
+from smartcourt.accounts.throttle import client_ip, lockout_seconds, slowdown_seconds
 from smartcourt.audit.models import AuditEvent
 
 LOGIN = "/accounts/login/"
@@ -70,22 +71,46 @@ def test_five_failures_lock_the_username_and_the_right_password_is_refused(clien
 
 
 def test_lock_counts_usernames_case_insensitively(client: Client, personas: Personas) -> None:
-    for index, name in enumerate(["judge", "Judge", "JUDGE", "judge ", "jUdge"]):
-        _post(client, name, "wrong", ip=f"10.0.0.{index + 1}")
-    response = _post(client, "judge", TEST_PASSWORD, ip="10.0.0.99")
+    for name in ["judge", "Judge", "JUDGE", "judge ", "jUdge"]:
+        _post(client, name, "wrong", ip="10.0.0.1")
+    response = _post(client, "judge", TEST_PASSWORD, ip="10.0.0.1")
     assert response.status_code == 429
     assert "_auth_user_id" not in client.session
 
 
-def test_username_lock_holds_across_addresses(client: Client, personas: Personas) -> None:
-    for index in range(5):
+def test_a_username_alone_is_slowed_never_locked_and_its_user_is_told(
+    client: Client, personas: Personas, settings
+) -> None:
+    # Issue 15.5: five wrong passwords for judge from anywhere locked the real judge out for 15 minutes.
+    settings.LOGIN_SLOWDOWN_MAX_SECONDS = 2
+    for index in range(10):
         _post(client, "judge", "wrong", ip=f"10.0.0.{index + 1}")
+    # Each guessing address has its own budget per username: the eleventh guess from a new address is checked.
+    assert _post(client, "judge", "wrong", ip="10.0.0.99").status_code == 200
+    # The real judge, from his own address: slowed down (two seconds for eleven failures elsewhere), not refused.
+    assert slowdown_seconds(username="judge", ip_address="192.0.2.7") == 2
+    settings.LOGIN_SLOWDOWN_MAX_SECONDS = 0
     response = _post(client, "judge", TEST_PASSWORD, ip="192.0.2.7")
-    assert response.status_code == 429
-    assert "_auth_user_id" not in client.session
-    # Another user from a fresh address is not affected.
-    response = _post(client, "creditor_a", TEST_PASSWORD, ip="192.0.2.8")
     assert (response.status_code, response["Location"]) == (302, "/")
+    assert client.session["_auth_user_id"] == str(personas.judge.pk)
+    page = english(client).get("/", REMOTE_ADDR="192.0.2.7", follow=True).content.decode()
+    assert "Your account had 11 failed sign-ins from other addresses in the last 15 minutes" in page
+    # Another user from a fresh address is not affected.
+    other = Client()
+    response = _post(other, "creditor_a", TEST_PASSWORD, ip="192.0.2.8")
+    assert (response.status_code, response["Location"]) == (302, "/")
+
+
+def test_a_username_with_its_second_factor_signs_in_while_attacked(
+    client: Client, personas: Personas, settings
+) -> None:
+    settings.TWO_FACTOR_REQUIRED = True
+    for index in range(6):
+        _post(client, "judge", "wrong", ip=f"10.0.1.{index + 1}")
+    response = _post(client, "judge", TEST_PASSWORD, ip="192.0.2.9")
+    # The password is checked and accepted; the second factor comes next, as for any sign-in.
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/")
+    assert lockout_seconds(username="judge", ip_address="192.0.2.9") == 0
 
 
 def test_one_address_guessing_many_usernames_is_locked(client: Client, personas: Personas) -> None:
