@@ -17,8 +17,9 @@ from smartcourt.cases.models import Case
 from smartcourt.cases.selectors import cases_visible_to
 from smartcourt.demo.world import GALLERY_DEBTORS
 
-# The demo seeds fund supervision and distributions through the sandbox bank.
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("bank")]
+# The demo seeds fund supervision and distributions through the sandbox bank, and pays an online filing's fee
+# through the sandbox payment service.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("bank", "payment_service")]
 
 
 def _visible(username: str) -> set[str]:
@@ -69,7 +70,10 @@ def test_who_sees_what_in_the_demo() -> None:
     assert _visible("creditor_a") == {"(2026)苏0623破1号", "(2026)苏0623破申2号"} | meetings_cases | distribution_case
     assert _visible("creditor_b") == {"(2026)苏0623破1号"} | meetings_cases
     assert _visible("bank") == {"(2026)苏0623破1号"}
-    assert _visible("lawyer") == {"(2026)苏0623执1号", "(2026)苏0623执2号", "(2026)苏0623执3号"}
+    # 马俊 also sees the civil case his docketed online filing became (filing/demo.py).
+    docketed = set(Case.objects.filter(online_filing__filer__username="lawyer").values_list("number", flat=True))
+    assert len(docketed) == 1
+    assert _visible("lawyer") == {"(2026)苏0623执1号", "(2026)苏0623执2号", "(2026)苏0623执3号"} | docketed
 
 
 def test_an_outsider_sees_none_of_the_demo_cases() -> None:
@@ -117,3 +121,23 @@ def test_the_demo_seals_are_long_term_signatures() -> None:
         with document.signed_pdf.open("rb") as handle:
             (check,) = check_signatures(handle.read())
         assert (document.title, check.long_term) == (document.title, "B-LTA")
+
+
+def test_the_demo_has_online_filings_in_every_state() -> None:
+    from smartcourt.fees.models import LitigationFee
+    from smartcourt.filing.models import Filing
+
+    call_command("seed_demo")
+    states = set(Filing.objects.filter(filer__username="lawyer").values_list("status", flat=True))
+    assert states == {
+        "draft",
+        "submitted",
+        "under_review",
+        "correction_requested",
+        "docketed",
+        "not_accepted",
+        "withdrawn",
+    }
+    fee = LitigationFee.objects.get(case__online_filing__filer__username="lawyer")
+    assert (fee.status, fee.fee_fen, fee.paid_fen) == ("paid", 2300_00, 2300_00)
+    assert Filing.objects.filter(filer__username="clerk", on_behalf=True, status="submitted").count() == 1

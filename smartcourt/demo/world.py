@@ -31,6 +31,7 @@ from smartcourt.demo.bank import sandbox_bank
 from smartcourt.distributions.demo import seed_distributions
 from smartcourt.documents.demo import seed_documents
 from smartcourt.evaluation.demo import seed_evaluation
+from smartcourt.filing.demo import seed_filings
 from smartcourt.funds.demo import seed_funds
 from smartcourt.meetings.demo import seed_meetings
 
@@ -186,6 +187,8 @@ def seed_demo() -> list[DemoSignIn]:
             judge=users["judge"],
             administrator=users["admin_a"],
         )
+    # Online filings in every state for the lawyer and the clerk; the paid fee goes through the payment service.
+    seed_filings()
     # Last: the evaluation and the dashboards read everything seeded above.
     with transaction.atomic():
         seed_evaluation(court=rudong, judge=users["judge"], firms=[firm_a, firm_b], firm_a_user=users["admin_a"])

@@ -19,8 +19,23 @@ from smartcourt.cases.models import Case
 from smartcourt.cases.policies import is_court_staff_of_case
 from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from smartcourt.fees import payments
-from smartcourt.fees.choices import FEE_TRANSITIONS, REFUND_TRANSITIONS, FeeStatus, RefundReason, RefundStatus
-from smartcourt.fees.models import FeePayment, FeeReconciliation, FeeRefund, FeeStatusChange, LitigationFee
+from smartcourt.fees.choices import (
+    FEE_TRANSITIONS,
+    REFUND_TRANSITIONS,
+    FeeStatus,
+    RefundReason,
+    RefundStatus,
+    ReliefKind,
+    ReliefStatus,
+)
+from smartcourt.fees.models import (
+    FeePayment,
+    FeeReconciliation,
+    FeeRefund,
+    FeeRelief,
+    FeeStatusChange,
+    LitigationFee,
+)
 from smartcourt.rules.calendar import current_calendar
 from smartcourt.rules.litigation_fees import ClosedBy, FeeResult, compute_litigation_fee
 from smartcourt.rules.periods import Period, Unit, period_end
@@ -131,7 +146,7 @@ def start_payment(*, actor: User, fee_id: uuid.UUID | str, return_url: str) -> s
                 "order_id": str(fee.pk),
                 "payer_name": fee.payer_name,
                 "amount_fen": fee.fee_fen - fee.paid_fen,
-                "description": f"案件受理费（{fee.case.number}）",
+                "description": f"案件受理费 {fee.case.number}",
                 "case_reference": fee.case.number,
                 "return_url": return_url,
             },
@@ -444,3 +459,85 @@ def reconcile_day(*, day: dt.date) -> FeeReconciliation:
         after={"day": day, "entries": len(theirs), "differences": len(differences)},
     )
     return reconciliation
+
+
+MAX_REASONS = 2000
+
+
+@transaction.atomic
+def apply_for_relief(*, actor: User, fee_id: uuid.UUID | str, kind: str, reasons: str) -> FeeRelief:
+    """The payer applies to defer, reduce or waive the fee (缓减免, 诉讼费用交纳办法 arts. 44-51), with reasons."""
+    fee = get_fee_for(actor, fee_id)
+    if fee.payer_user_id != actor.pk:
+        raise NotFound(_("No such fee"))
+    if kind not in ReliefKind.values:
+        raise DomainError(_("Choose deferral, reduction or waiver"), field="kind")
+    reasons = reasons.strip()
+    if not reasons:
+        raise DomainError(_("Give the reasons for the application"), field="reasons")
+    if len(reasons) > MAX_REASONS:
+        raise DomainError(_("At most %(count)s characters") % {"count": MAX_REASONS}, field="reasons")
+    fee = LitigationFee.objects.select_for_update().get(pk=fee.pk)
+    if fee.status != FeeStatus.DUE:
+        raise Conflict(_("Relief can be asked for only while the fee is due"))
+    if FeeRelief.objects.filter(fee=fee, status=ReliefStatus.PENDING).exists():
+        raise Conflict(_("An application for this fee is already awaiting the judge"))
+    relief = FeeRelief.objects.create(fee=fee, kind=kind, reasons=reasons, applied_by=actor)
+    record_event(actor=actor, action="fees.relief_applied", case_id=fee.case_id, obj=relief, after={"kind": kind})
+    return relief
+
+
+@transaction.atomic
+def decide_relief(
+    *,
+    actor: User,
+    relief_id: uuid.UUID | str,
+    grant: bool,
+    note: str = "",
+    reduced_to_fen: int | None = None,
+    deferred_until: dt.date | None = None,
+) -> FeeRelief:
+    """The case's presiding judge decides. Granted: a waiver makes the fee nil, a reduction sets the amount
+    due, a deferral moves the last day; the fee as computed stays in its calculation."""
+    try:
+        relief = FeeRelief.objects.select_for_update().select_related("fee__case").get(pk=relief_id)
+    except (FeeRelief.DoesNotExist, ValueError) as exc:
+        raise NotFound(_("No such application")) from exc
+    fee = LitigationFee.objects.select_for_update().get(pk=relief.fee_id)
+    if actor.role != Role.JUDGE or fee.case.presiding_judge_id != actor.pk:
+        raise PermissionDenied(_("The case's presiding judge decides on relief"))
+    if relief.status != ReliefStatus.PENDING:
+        raise Conflict(_("The application has been decided"))
+    updates: dict[str, Any] = {}
+    if grant:
+        if relief.kind == ReliefKind.WAIVER:
+            reduced_to_fen = 0
+        if relief.kind in (ReliefKind.WAIVER, ReliefKind.REDUCTION):
+            if reduced_to_fen is None or not 0 <= reduced_to_fen < fee.fee_fen:
+                raise DomainError(
+                    _("A reduction leaves less than the fee and not less than nothing"), field="reduced_to"
+                )
+            calculation = dict(fee.calculation)
+            calculation.setdefault("assessed_fen", fee.fee_fen)
+            updates = {"fee_fen": reduced_to_fen, "calculation": calculation}
+        else:
+            if deferred_until is None or deferred_until <= fee.due_on:
+                raise DomainError(_("A deferral moves the last day later"), field="deferred_until")
+            updates = {"due_on": deferred_until}
+        for name, value in updates.items():
+            setattr(fee, name, value)
+        fee.save(update_fields=[*updates, "updated_at"])
+        _transition(fee, FeeStatus.RELIEVED, note=relief.kind)
+    relief.status = ReliefStatus.GRANTED if grant else ReliefStatus.REFUSED
+    relief.decided_by, relief.decided_at, relief.decision_note = actor, timezone.now(), note.strip()[:500]
+    relief.reduced_to_fen = reduced_to_fen if grant else None
+    relief.deferred_until = deferred_until if grant and relief.kind == ReliefKind.DEFERRAL else None
+    relief.save()
+    record_event(
+        actor=actor,
+        action="fees.relief_decided",
+        case_id=fee.case_id,
+        obj=relief,
+        after={"granted": grant, "kind": relief.kind, **{k: v for k, v in updates.items() if k != "calculation"}},
+    )
+    return relief

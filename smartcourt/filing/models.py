@@ -87,7 +87,7 @@ class FilingParty(TimestampedModel):
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        ordering = ["role", "position"]
+        ordering = ["position"]  # as the applicant listed them (the plaintiff first)
 
     def __str__(self) -> str:
         return f"{self.role} {self.name}"

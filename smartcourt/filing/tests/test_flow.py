@@ -4,6 +4,7 @@ the case number, the fee and the sealed notices; withdrawal; non-acceptance; dup
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import pytest
 from django.utils import timezone
@@ -180,3 +181,34 @@ def test_clerk_files_on_behalf(personas: Personas) -> None:
     filing = actions.docket(actor=personas.clerk, filing_id=filing.pk, presiding_judge_id=personas.judge.pk)
     assert filing.case is not None
     assert LitigationFee.objects.get(case=filing.case).payer_user is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_docketing_gives_two_distinct_gap_free_numbers(personas: Personas) -> None:
+    import threading
+
+    from django.db import connection
+
+    user = lawyer()
+    first = filed(personas, user)
+    second = filed(personas, user, claims="另一件的诉讼请求", amount="5000.00")
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(2)
+
+    def dock(filing_id: uuid.UUID) -> None:
+        try:
+            barrier.wait()
+            actions.docket(actor=personas.clerk, filing_id=filing_id, presiding_judge_id=personas.judge.pk)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=dock, args=(f.pk,)) for f in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    numbers = sorted(Case.objects.filter(online_filing__in=[first.pk, second.pk]).values_list("sequence", flat=True))
+    assert numbers == [1, 2]
