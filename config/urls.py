@@ -21,6 +21,7 @@ urlpatterns = [
     path("documents/", include("smartcourt.documents.urls")),
     path("funds/", include("smartcourt.funds.urls")),
     path("filing/", include("smartcourt.filing.urls")),
+    path("fees/", include("smartcourt.fees.urls")),
     path("meetings/", include("smartcourt.meetings.urls")),
     path("distributions/", include("smartcourt.distributions.urls")),
     path("evaluation/", include("smartcourt.evaluation.urls")),
