@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,12 +18,13 @@ from django.utils import timezone
 
 from conftest import Personas
 from partnerproto import keyfiles, wire
+from sandbox.process import stop_process
 from smartcourt.audit.models import AuditEvent
 from smartcourt.core.errors import Conflict, PermissionDenied
 from smartcourt.fees import actions
 from smartcourt.fees.choices import FeeStatus, RefundReason, RefundStatus
 from smartcourt.fees.models import FeePayment, LitigationFee
-from smartcourt.fees.testing import Payments
+from smartcourt.fees.testing import Payments, start_payments
 from smartcourt.filing import actions as filing_actions
 from smartcourt.filing.tests.helpers import filed, lawyer
 
@@ -61,10 +64,23 @@ def _state() -> tuple[int, int, int]:
     )
 
 
+@pytest.fixture
+def own_payment_service(tmp_path: Path, settings: Any) -> Iterator[Payments]:
+    """A payment service of this test's own: its statement holds this test's payments only."""
+    server = start_payments(tmp_path / "payments")
+    settings.PAYMENTS_URL = server.url
+    settings.PAYMENTS_KEYS_DIR = server.keys_dir
+    try:
+        yield Payments(server)
+    finally:
+        stop_process(server.process)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_party_pays_on_the_service_page_and_the_case_records_it(
-    personas: Personas, payment_service: Payments, live_server: Any
+    personas: Personas, own_payment_service: Payments, live_server: Any
 ) -> None:
+    payment_service = own_payment_service
     fee, user = _docketed_fee(personas)
     assert fee.fee_fen == 2300_00 and fee.status == FeeStatus.DUE
     payment_service.notify_to(live_server.url + NOTIFY_PATH)
