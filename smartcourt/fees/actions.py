@@ -134,6 +134,11 @@ def get_fee_for(user: User, fee_id: uuid.UUID | str) -> LitigationFee:
     raise NotFound(_("No such fee"))
 
 
+def pay_url(fee: LitigationFee) -> str:
+    """The payment service's page for a fee whose order is open (the party pays there)."""
+    return f"{payments.service_url()}/pay/{fee.notice_number}" if fee.notice_number else ""
+
+
 def start_payment(*, actor: User, fee_id: uuid.UUID | str, return_url: str) -> str:
     """The payment service's page for this fee (a payment order is opened once, under the fee's UUID)."""
     fee = get_fee_for(actor, fee_id)

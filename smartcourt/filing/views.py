@@ -184,6 +184,7 @@ def detail(request: HttpRequest, filing_id: uuid.UUID) -> HttpResponse:
     context = {
         "filing": filing,
         "fee": fee,
+        "pay_url": fee_actions.pay_url(fee) if fee is not None and fee.notice_number else "",
         "changes": filing.status_changes.select_related("changed_by"),
         "is_clerk": user.role == Role.FILING_CLERK and user.organisation_id == filing.court_id,
         "is_filer": filing.filer_id == user.pk,
@@ -276,13 +277,16 @@ def pay(request: HttpRequest, filing_id: uuid.UUID) -> HttpResponse:
         raise Http404(_("No such fee"))
     back = request.build_absolute_uri(reverse("filing:detail", kwargs={"filing_id": filing.pk}))
     try:
-        pay_url = fee_actions.start_payment(actor=user, fee_id=fee.pk, return_url=back)
+        fee_actions.start_payment(actor=user, fee_id=fee.pk, return_url=back)
     except NotFound as exc:
         raise Http404(exc.message) from exc
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("filing:detail", filing_id=filing.pk)
-    return redirect(pay_url)
+    # Back to the filing's page, which links to the payment service: the pages' Content-Security-Policy
+    # (form-action 'self') rightly stops a form from redirecting to another origin, a link may go there.
+    messages.info(request, _("Your payment notice is ready: pay it on the payment service's page."))
+    return redirect("filing:detail", filing_id=filing.pk)
 
 
 @login_required

@@ -115,6 +115,7 @@ def test_file_correct_docket_pay_on_a_phone(
     expect(phone.get_by_test_id("fee-status")).to_have_text("待交费")
     shoot(phone, "filing_6_phone_fee.png")
     phone.get_by_test_id("pay").click()
+    phone.get_by_test_id("go-pay").click()
     expect(phone).to_have_url(re.compile(r"/pay/\d+$"))
     expect(phone.get_by_test_id("amount")).to_have_text("2,300.00")
     shoot(phone, "filing_7_payment_page.png")
