@@ -5,3 +5,9 @@ class CasesConfig(AppConfig):
     name = "smartcourt.cases"
     label = "cases"
     verbose_name = "Cases"
+
+    def ready(self) -> None:
+        # Every app declares its case events (audience, phrase, labels) in its events.py; see cases.events.
+        from smartcourt.cases.events import autodiscover
+
+        autodiscover()

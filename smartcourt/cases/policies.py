@@ -24,6 +24,7 @@ from smartcourt.cases.models import Case
 __all__ = [
     "is_appointed_administrator",
     "is_assigned_assistant",
+    "is_bank_of_case",
     "is_court_admin_of_case",
     "is_court_staff_of",
     "is_court_staff_of_case",
@@ -31,6 +32,7 @@ __all__ = [
     "is_judge_of_court",
     "is_signed_in",
     "may_see_case_work",
+    "takes_part_in",
 ]
 
 AnyUser = User | AnonymousUser
@@ -104,3 +106,22 @@ def may_see_case_work(user: AnyUser, case: Case) -> bool:
     Creditors, parties and banks who are members of the case see the case, not this.
     """
     return is_court_staff_of_case(user, case) or is_appointed_administrator(user, case)
+
+
+def is_bank_of_case(user: AnyUser, case: Case) -> bool:
+    """An operator of the bank that holds the case's supervised account (a BANK member of the case): he sees
+    the account and its movements, nothing of the claims or the court's work."""
+    if not isinstance(user, User) or not is_signed_in(user) or user.role != Role.BANK_OPERATOR:
+        return False
+    if user.organisation_id is None:
+        return False
+    return case.members.filter(organisation_id=user.organisation_id, role=MemberRole.BANK).exists()
+
+
+def takes_part_in(user: AnyUser, case: Case) -> bool:
+    """Those who conduct the case and those who take part in it as creditors or parties (and their lawyers):
+    what the claims table (EBL art. 57), the creditors' meetings and the announced dates are open to. Not the
+    supervising bank, which only holds the account. Asked about a case the user can see."""
+    if may_see_case_work(user, case):
+        return True
+    return isinstance(user, User) and is_signed_in(user) and user.role in {Role.CREDITOR, Role.PARTY}

@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from smartcourt.accounts.choices import COURT_WIDE_ROLES, Role
 from smartcourt.accounts.models import User
 from smartcourt.audit.models import AuditEvent
+from smartcourt.cases.events import visible_events
 from smartcourt.cases.models import Case, CaseMember
 from smartcourt.cases.numbers import parse_case_number
 from smartcourt.core.errors import NotFound
@@ -79,14 +80,16 @@ def filter_cases(cases: QuerySet[Case], filters: CaseFilters) -> QuerySet[Case]:
     return cases.select_related("court", "presiding_judge")
 
 
-def case_timeline(case: Case) -> QuerySet[AuditEvent]:
-    """Everything that happened to the case, oldest first. The caller has already been allowed to see it."""
-    return AuditEvent.objects.filter(case_id=case.pk).order_by("seq")
+def case_timeline(user: User, case: Case) -> QuerySet[AuditEvent]:
+    """What happened to the case that ``user`` may see (cases.events: each event type's audience), oldest
+    first. The caller has already been allowed to see the case."""
+    return visible_events(user, case)
 
 
-def recent_timeline(case: Case, *, limit: int | None) -> tuple[list[AuditEvent], int]:
-    """The case's last ``limit`` events (all of them if None), oldest first, and how many there are in all."""
-    events = case_timeline(case)
+def recent_timeline(user: User, case: Case, *, limit: int | None) -> tuple[list[AuditEvent], int]:
+    """The last ``limit`` events of the case that ``user`` may see (all of them if None), oldest first, and
+    how many he may see in all."""
+    events = case_timeline(user, case)
     total = events.count()
     if limit is None or total <= limit:
         return list(events), total

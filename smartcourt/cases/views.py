@@ -21,8 +21,14 @@ from smartcourt.accounts.models import Organisation, User
 from smartcourt.cases.actions import reveal_identity_number
 from smartcourt.cases.choices import MemberRole
 from smartcourt.cases.forms import CaseFilterForm, StaffingForm
-from smartcourt.cases.homepages import home_page
 from smartcourt.cases.models import Case
+from smartcourt.cases.policies import (
+    is_bank_of_case,
+    is_court_staff_of_case,
+    is_judge_of,
+    may_see_case_work,
+    takes_part_in,
+)
 from smartcourt.cases.selectors import (
     case_members,
     cases_visible_to,
@@ -36,13 +42,6 @@ from smartcourt.core.htmx import HtmxHttpRequest
 
 CASES_PER_PAGE = 25
 TIMELINE_LENGTH = 30
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    template, context = home_page(user)
-    return render(request, template, context)
 
 
 @login_required
@@ -106,7 +105,7 @@ def _case_page(
     members = list(case_members(case))
     # A bankruptcy case gathers hundreds of events: the page shows the latest, with a link to all of them.
     show_all = request.GET.get("timeline") == "all"
-    timeline, timeline_total = recent_timeline(case, limit=None if show_all else TIMELINE_LENGTH)
+    timeline, timeline_total = recent_timeline(user, case, limit=None if show_all else TIMELINE_LENGTH)
     context = {
         "case": case,
         "origin_visible": origin_visible,
@@ -115,6 +114,14 @@ def _case_page(
         "has_administrator": any(member.role == MemberRole.ADMINISTRATOR for member in members),
         "timeline": timeline,
         "timeline_total": timeline_total,
+        # The case's tabs, each shown only to those its page lets in (the pages' policies delegate to these).
+        "can": {
+            "work": may_see_case_work(user, case),
+            "take_part": takes_part_in(user, case),
+            "account": may_see_case_work(user, case) or is_bank_of_case(user, case),
+            "court": is_court_staff_of_case(user, case),
+            "appoint": is_judge_of(user, case),
+        },
         # Identity numbers are masked for everybody (DESIGN.md §6); court staff may reveal one, and that is audited.
         "can_reveal": user.is_court_staff,
         "revealed": revealed or {},

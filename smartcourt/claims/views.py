@@ -99,9 +99,12 @@ def _user(request: HttpRequest) -> User:
 
 def _case(request: HttpRequest, case_id: uuid.UUID) -> Case:
     try:
-        return get_case_for(_user(request), case_id)
+        case = get_case_for(_user(request), case_id)
     except NotFound as exc:
         raise Http404(_("No such case")) from exc
+    if not policies.can_inspect_claims(_user(request), case):
+        raise Http404(_("No such case"))
+    return case
 
 
 def _claim(request: HttpRequest, case_id: uuid.UUID, claim_id: uuid.UUID) -> Claim:

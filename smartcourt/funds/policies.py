@@ -3,6 +3,8 @@
 - Court staff of the case's court who can see the case, and the appointed administrator, see the supervised
   account, its movements, alerts and payment requests. Creditors, parties and banks do not: to them none of
   it exists (404).
+- The bank that holds the supervised account (a BANK member of the case) sees the account, its limits and
+  its movements (it carries them out), not the payment requests, alerts or anything of the claims.
 - The judge sitting on the case (or the court administrator) opens or registers the account and sets limits.
 - Only the appointed administrator makes (and edits, withdraws) payment requests: the maker.
 - The judge assistant of the case reviews; the judge sitting on the case approves. Neither is ever an
@@ -17,6 +19,7 @@ from smartcourt.cases.models import Case
 from smartcourt.cases.policies import (
     is_appointed_administrator,
     is_assigned_assistant,
+    is_bank_of_case,
     is_court_admin_of_case,
     is_judge_of,
     may_see_case_work,
@@ -27,6 +30,7 @@ __all__ = [
     "can_manage_account",
     "can_request",
     "can_review",
+    "can_see_account",
     "can_see_funds",
     "is_appointed_administrator",
     "is_judge_of",
@@ -37,6 +41,11 @@ __all__ = [
 def can_see_funds(user: User, case: Case) -> bool:
     """For a case ``user`` can already see: may they see its money?"""
     return may_see_case_work(user, case)
+
+
+def can_see_account(user: User, case: Case) -> bool:
+    """The account page (balance, limits, movements): those who see the money and the bank that holds it."""
+    return may_see_case_work(user, case) or is_bank_of_case(user, case)
 
 
 def can_manage_account(user: User, case: Case) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,13 +18,22 @@ from smartcourt.core.errors import NotFound
 from smartcourt.funds import policies
 from smartcourt.funds.actions import LimitUse, limit_use
 from smartcourt.funds.choices import PaymentStatus
-from smartcourt.funds.models import BankMovement, FundAlert, PaymentRequest, SupervisedAccount
+from smartcourt.funds.models import BankMovement, ExpectedDebit, FundAlert, PaymentRequest, SupervisedAccount
 
 
 def get_funds_case_for(user: User, case_id: uuid.UUID | str) -> Case:
     """The case, if ``user`` may see its money; NotFound otherwise (missing and forbidden look the same)."""
     case = get_case_for(user, case_id)
     if not policies.can_see_funds(user, case):
+        raise NotFound(_("No such case"))
+    return case
+
+
+def get_account_case_for(user: User, case_id: uuid.UUID | str) -> Case:
+    """The case, if ``user`` may see its supervised account (funds.policies.can_see_account); NotFound
+    otherwise."""
+    case = get_case_for(user, case_id)
+    if not policies.can_see_account(user, case):
         raise NotFound(_("No such case"))
     return case
 
@@ -53,7 +62,17 @@ def account_view(case: Case, *, movements: int = 50) -> AccountView | None:
         account=account,
         use=limit_use(account, now=timezone.now()),
         movements=list(
-            BankMovement.objects.filter(account=account).select_related("payment").order_by("-sequence")[:movements]
+            BankMovement.objects.filter(account=account)
+            .select_related("payment")
+            # A debit ordered other than by a payment request (a distribution batch line) carries its purpose.
+            .annotate(
+                expected_purpose=Subquery(
+                    ExpectedDebit.objects.filter(
+                        account=OuterRef("account"), idempotency_key=OuterRef("idempotency_key")
+                    ).values("purpose")[:1]
+                )
+            )
+            .order_by("-sequence")[:movements]
         ),
         alerts=list(FundAlert.objects.filter(account=account, resolved_at__isnull=True).select_related("payment")),
         awaiting_court=PaymentRequest.objects.filter(

@@ -38,6 +38,7 @@ from smartcourt.funds.selectors import (
     account_of,
     account_view,
     court_queue,
+    get_account_case_for,
     get_funds_case_for,
     get_payment_for,
     payments_of_case,
@@ -52,6 +53,13 @@ def _user(request: HttpRequest) -> User:
 def _case(request: HttpRequest, case_id: uuid.UUID) -> Case:
     try:
         return get_funds_case_for(_user(request), case_id)
+    except NotFound as exc:
+        raise Http404(_("No such case")) from exc
+
+
+def _account_case(request: HttpRequest, case_id: uuid.UUID) -> Case:
+    try:
+        return get_account_case_for(_user(request), case_id)
     except NotFound as exc:
         raise Http404(_("No such case")) from exc
 
@@ -83,11 +91,14 @@ def overview(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     """The judge's page: balance, limits and their use, movements as the bank reported them, alerts,
     payment requests. The live part refreshes itself (htmx poll of ``live``)."""
     user = _user(request)
-    case = _case(request, case_id)
+    case = _account_case(request, case_id)
+    # The bank sees its account and movements; payment requests and alerts are the court's and administrator's.
+    case_work = policies.can_see_funds(user, case)
     context = {
         "case": case,
         "view": account_view(case),
-        "payments": payments_of_case(case)[:100],
+        "payments": payments_of_case(case)[:100] if case_work else [],
+        "case_work": case_work,
         **_rights(user, case),
     }
     return render(request, "funds/overview.html", context)
@@ -95,10 +106,15 @@ def overview(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 def live(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id)
-    return render(
-        request, "funds/_live.html", {"case": case, "view": account_view(case), **_rights(_user(request), case)}
-    )
+    user = _user(request)
+    case = _account_case(request, case_id)
+    context = {
+        "case": case,
+        "view": account_view(case),
+        "case_work": policies.can_see_funds(user, case),
+        **_rights(user, case),
+    }
+    return render(request, "funds/_live.html", context)
 
 
 @login_required

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from smartcourt.accounts.models import User
 from smartcourt.cases.models import Case
+from smartcourt.cases.policies import takes_part_in
 from smartcourt.cases.selectors import get_case_for
 from smartcourt.core.errors import DomainError, NotFound, PermissionDenied
 from smartcourt.dossier.models import DossierEntry
@@ -89,6 +90,8 @@ def _refused(request: HttpRequest, exc: DomainError) -> None:
 def meeting_list(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     user = _user(request)
     case = _case(request, case_id)
+    if not takes_part_in(user, case):
+        raise Http404(_("No such case"))  # the supervising bank has no part in the meetings
     meetings = [m for m in meetings_of_case(user, case) if policies.can_follow(user, case) or own_right(user, m)]
     return render(
         request,

@@ -38,6 +38,8 @@ ALL = [
 ]
 SEE_CASE = {"judge", "assistant", "clerk", "court_admin", "administrator", "creditor_a", "bank_operator"}
 SEE_ALL_CLAIMS = {"judge", "assistant", "clerk", "court_admin", "administrator"}
+# The supervising bank sees the case and its account, nothing of the claims (issue 16.3).
+INSPECT_CLAIMS = SEE_CASE - {"bank_operator"}
 
 
 @pytest.fixture(autouse=True)
@@ -72,7 +74,7 @@ def test_claim_pages_matrix(p: Personas, persona: str) -> None:
         "detail": reverse("claims:detail", args=[case, claim.pk]),
         "receipt": reverse("claims:document", args=[case, claim.pk, claim.documents.get(kind="receipt").pk]),
     }
-    expected_case = 200 if persona in SEE_CASE else 404
+    expected_case = 200 if persona in INSPECT_CLAIMS else 404
     expected_claim = 200 if persona in SEE_ALL_CLAIMS | {"creditor_a"} else 404
     assert client.get(pages["list"]).status_code == expected_case
     assert client.get(pages["table"]).status_code == expected_case

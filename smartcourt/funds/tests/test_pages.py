@@ -32,6 +32,8 @@ ALL = [
     "outsider",
 ]
 SEE_FUNDS = {"judge", "assistant", "clerk", "court_admin", "administrator"}
+# The bank that holds the account sees the account page (balance, limits, movements), not the requests.
+SEE_ACCOUNT = SEE_FUNDS | {"bank_operator"}
 MANAGE = {"judge", "court_admin"}
 FORM = {
     "payee_name": "南通某某会计师事务所",
@@ -61,13 +63,17 @@ def test_the_overview_and_a_request(personas: Personas, funded: Any, who: str) -
     payment = ask(personas)
     client = client_for(getattr(personas, who))
     base = f"/funds/cases/{personas.case.pk}/"
-    pages = [base, f"{base}live/", f"{base}payments/{payment.pk}/"]
-    for url in pages:
-        response = client.get(url)
-        assert response.status_code == (200 if who in SEE_FUNDS else 404), url
+    for url in [base, f"{base}live/"]:
+        assert client.get(url).status_code == (200 if who in SEE_ACCOUNT else 404), url
+    detail = client.get(f"{base}payments/{payment.pk}/")
+    assert detail.status_code == (200 if who in SEE_FUNDS else 404)
+    text = client.get(base).content.decode()
     if who in SEE_FUNDS:
-        text = client.get(base).content.decode()
         assert "1,000,000.00" in text and "南通某某会计师事务所" in text
+    elif who in SEE_ACCOUNT:
+        # The bank: the balance of the account it holds, not the administrator's requests.
+        assert "1,000,000.00" in text and 'data-testid="movements"' in text
+        assert "南通某某会计师事务所" not in text and 'data-testid="payments"' not in text
 
 
 @pytest.mark.parametrize("who", ALL)

@@ -1,0 +1,46 @@
+"""The main menu: each entry is shown only to those its page lets in, asked through the page's own rule.
+
+A context processor (settings.TEMPLATES), so every page, the error pages included, builds the menu the same
+way. It sits in config because it reads the rules of every app, as config/urls.py routes to every app.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from smartcourt.accounts.choices import Role
+from smartcourt.accounts.models import User
+from smartcourt.analytics.selectors import may_see_dashboards
+from smartcourt.documents.policies import can_view_templates
+from smartcourt.evidence.policies import can_manage_log
+
+
+def menu(request: HttpRequest) -> dict[str, object]:
+    user = getattr(request, "user", None)
+    if not isinstance(user, User) or not user.is_authenticated or not user.is_active:
+        return {"menu": {}}
+    court_staff = user.is_court_staff and user.organisation_id is not None
+    return {
+        "menu": {
+            # claims.views.tracker / portal, meetings.views.mine: a creditor's or party's own pages.
+            "creditor": user.role in {Role.CREDITOR, Role.PARTY},
+            # filing.views.mine: a party files online; filing.views.queue: the court's filing clerks review.
+            "filing": user.role == Role.PARTY,
+            "filing_queue": court_staff and user.role == Role.FILING_CLERK,
+            # bankruptcy.intake_views: court staff; it is the filing clerk's daily queue.
+            "intake": court_staff and user.role == Role.FILING_CLERK,
+            # bankruptcy.views.board: court staff of a court.
+            "supervision": court_staff,
+            # funds.views.queue: the review (assistant) and approval (judge) queues.
+            "payment_queue": court_staff and user.role in {Role.JUDGE, Role.JUDGE_ASSISTANT},
+            "dashboards": may_see_dashboards(user),
+            # administrators.views.roster: the roster of the user's court.
+            "roster": court_staff,
+            # evaluation.views._allowed_in: the court and the administrator firms.
+            "evaluation": user.is_court_staff or user.role == Role.ADMINISTRATOR,
+            "templates": can_view_templates(user),
+            "transparency_log": can_manage_log(user),
+            # rules.views._court_admin: the court administrator keeps the holiday calendar.
+            "holidays": court_staff and user.role == Role.COURT_ADMIN,
+        }
+    }

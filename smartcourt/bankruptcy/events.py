@@ -1,0 +1,63 @@
+"""The procedure engine's case events (see cases.events): the node work belongs to the node pages
+(bankruptcy.policies.can_view_nodes, i.e. those who conduct the case); the proceeding's opening and its
+announced dates are facts every participant is told."""
+
+from django.utils.translation import gettext_lazy as _
+
+from smartcourt.bankruptcy.choices import NodeStatus, Procedure, ReminderKind
+from smartcourt.cases.events import Audience, EventType, choices_of, declare
+
+_NODE = {"status": choices_of(NodeStatus)}
+
+declare(
+    EventType("bankruptcy.application_registered", _("Application registered"), Audience.CASE),
+    EventType("bankruptcy.application_ruled", _("Ruling on the application"), Audience.CASE),
+    EventType(
+        "bankruptcy.proceeding_opened",
+        _("Proceeding opened"),
+        Audience.CASE,
+        values={"procedure": choices_of(Procedure)},
+        hidden=frozenset({"nodes"}),
+    ),
+    EventType("bankruptcy.proceeding_closed", _("Proceeding closed"), Audience.CASE),
+    EventType(
+        "bankruptcy.procedure_converted",
+        _("Procedure converted"),
+        Audience.CASE,
+        values={"procedure": choices_of(Procedure)},
+    ),
+    # Announced dates (acceptance announcement, claims period, meeting, declaration, termination).
+    EventType(
+        "bankruptcy.date_set",
+        _("Procedure date recorded"),
+        Audience.PARTICIPANTS,
+        labels={"termination_requested_on": _("Termination requested on")},
+    ),
+    EventType("bankruptcy.node_start", _("Node started"), Audience.CASE_WORK, values=_NODE),
+    EventType(
+        "bankruptcy.node_submit", _("Node submitted to the court for confirmation"), Audience.CASE_WORK, values=_NODE
+    ),
+    EventType("bankruptcy.node_confirm", _("Node confirmed by the court"), Audience.CASE_WORK, values=_NODE),
+    EventType("bankruptcy.node_return", _("Node returned by the court"), Audience.CASE_WORK, values=_NODE),
+    EventType("bankruptcy.node_complete", _("Node completed"), Audience.CASE_WORK, values=_NODE),
+    EventType("bankruptcy.node_unblock", _("Node ready to be worked on"), Audience.CASE_WORK, values=_NODE),
+    EventType("bankruptcy.node_record", _("Node recorded"), Audience.CASE_WORK, values=_NODE),
+    EventType("bankruptcy.node_open", _("Node opened"), Audience.CASE_WORK, values=_NODE),
+    EventType("bankruptcy.node_convert", _("Node changed by the conversion"), Audience.CASE_WORK, values=_NODE),
+    EventType("bankruptcy.node_close", _("Node closed with the proceeding"), Audience.CASE_WORK, values=_NODE),
+    EventType(
+        "bankruptcy.output_provided",
+        _("Node material provided"),
+        Audience.CASE_WORK,
+        labels={"value": _("Value")},
+    ),
+    EventType("bankruptcy.deadline_extended", _("Deadline extended"), Audience.CASE_WORK),
+    EventType("bankruptcy.deadline_recomputed", _("Deadline recomputed"), Audience.CASE_WORK),
+    EventType(
+        "bankruptcy.reminder_raised",
+        _("Deadline reminder"),
+        Audience.CASE_WORK,
+        labels={"days": _("Days")},
+        values={"kind": choices_of(ReminderKind)},
+    ),
+)
