@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from smartcourt.accounts.models import Organisation, User
 from smartcourt.administrators.models import Appointment
@@ -380,6 +381,12 @@ def _register_deliveries(
     return ServiceRequest(created=created, already_served=len(recipients) - len(new), queued=False)
 
 
+# A delivery's failure is stored as the untranslated message (shown translated, see document_filters.service_error);
+# anything else that failed is technical: stored for the log, shown to people as "retried automatically".
+NO_ELECTRONIC_ADDRESS = gettext_noop("no electronic address: serve by another method")
+SERVICE_ERRORS = frozenset({NO_ELECTRONIC_ADDRESS})
+
+
 def deliver(*, delivery_id: uuid.UUID | str) -> Delivery:
     """Make one delivery: inbox, e-mail and SMS as the recipient has them, then the signed service proof filed
     into the dossier. A delivered row is left alone; a failure is recorded for the clerk and retried.
@@ -390,6 +397,8 @@ def deliver(*, delivery_id: uuid.UUID | str) -> Delivery:
         _send_once(delivery_id=delivery_id, channel=Channel.EMAIL)
         _send_once(delivery_id=delivery_id, channel=Channel.SMS)
         return _deliver(delivery_id=delivery_id)
+    except DomainError as exc:
+        return _record_failure(delivery_id=delivery_id, error=exc.message[:300])
     except Exception as exc:
         return _record_failure(delivery_id=delivery_id, error=f"{type(exc).__name__}: {exc}"[:300])
 
@@ -445,7 +454,7 @@ def _deliver(*, delivery_id: uuid.UUID | str) -> Delivery:
         channels.append(Channel.SMS)
     delivery.attempts += 1
     if not channels:
-        raise DomainError("no electronic address: serve by another method")
+        raise DomainError(NO_ELECTRONIC_ADDRESS)
     delivery.channels = channels
     delivery.sent_at = min(t for t in (now, delivery.email_sent_at, delivery.sms_sent_at) if t is not None)
     # SMS alone only tells the recipient the document exists; service is by inbox or e-mail.

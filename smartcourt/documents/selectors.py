@@ -138,6 +138,15 @@ class ServiceProgress:
     opened: int
 
     @property
+    def percent_delivered(self) -> int:
+        return 0 if self.total == 0 else self.delivered * 100 // self.total
+
+    @property
+    def percent_failed(self) -> int:
+        """The failed share, drawn in red next to the delivered share: finished, but not served."""
+        return 0 if self.total == 0 else self.percent_done - self.percent_delivered
+
+    @property
     def percent_done(self) -> int:
         """Delivered or failed (finished either way), as a whole percentage for the progress bar."""
         return 100 if self.total == 0 else (self.delivered + self.failed) * 100 // self.total

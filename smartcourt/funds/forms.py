@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from smartcourt.banking.partners import all_partners, default_partner_name
 from smartcourt.funds.choices import Purpose
 
 
@@ -53,11 +54,23 @@ class AccountForm(LimitsForm):
         choices=[("open", _("Open a new account at the bank")), ("register", _("Register an existing account"))],
         initial="open",
     )
-    bank_partner = forms.CharField(label=_("Bank partner"), max_length=40, initial="sandbox")
+    # The configured bank connections (banking.partners); with only one there is nothing to choose, and its
+    # internal name is not shown (it is a configuration key, not a bank's name).
+    bank_partner = forms.ChoiceField(label=_("Bank partner"), choices=[])
     bank_name = forms.CharField(label=_("Bank and branch"), max_length=200)
     account_name = forms.CharField(label=_("Account name"), max_length=200, required=False)
     holder_id = forms.CharField(label=_("Holder's credit code"), max_length=18, required=False)
     existing_account_number = forms.CharField(label=_("Existing account number"), max_length=40, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        names = [partner.name for partner in all_partners()]
+        field = self.fields["bank_partner"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(name, name) for name in names]
+        field.initial = default_partner_name()
+        if len(names) == 1:
+            field.widget = forms.HiddenInput()
 
 
 class PaymentForm(forms.Form):

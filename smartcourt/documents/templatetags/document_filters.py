@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import template
+from django.utils.translation import gettext
 
 from smartcourt.documents import chinese
 
@@ -31,3 +32,21 @@ def rmb_upper(value: int | str | None) -> str:
     if value is None or value == "":
         return "________"
     return chinese.rmb_upper(int(value))
+
+
+@register.filter
+def service_error(error: str) -> str:
+    """A delivery's failure as its recipient's clerk reads it: the reason when the platform knows it, otherwise
+    that a technical failure is retried automatically (the detail is in the log, not for the page)."""
+    from smartcourt.documents.actions import SERVICE_ERRORS
+
+    if error in SERVICE_ERRORS:
+        return gettext(error)
+    return gettext("Technical failure: the platform tries again automatically.")
+
+
+@register.filter
+def channel_labels(channels: list[str]) -> str:
+    from smartcourt.documents.choices import Channel
+
+    return " · ".join(str(Channel(c).label) if c in Channel.values else c for c in channels or [])
