@@ -24,11 +24,67 @@ SKIP_SUFFIXES = (".pdf", ".zip", ".json", ".csv", ".xlsx", ".docx", ".xml", ".tx
 # algorithm names printed on receipts and certificates.
 ALLOWED_WORDS = frozenset(
     {
-        "PDF", "JSON", "CSV", "Excel", "xlsx", "docx", "Word", "XML", "ZIP", "API", "URL", "HTTP", "HTTPS",
-        "ISO", "SM2", "SM3", "SM4", "Ed25519", "SHA", "SHA-256", "RFC", "PAdES", "Merkle", "UTC",
-        "CNY", "RMB", "ID", "SmartCourt", "AGPL-3.0", "AGPL", "Token", "token", "Cookie", "Bearer",
-        "TOTP", "OTP", "HTMX", "pain.001", "camt.053", "camt.054", "pain.002",
-        "KB", "MB", "GB", "No", "PKCS", "CA", "TSA", "X.509",
+        "PDF",
+        "JSON",
+        "CSV",
+        "Excel",
+        "xlsx",
+        "docx",
+        "Word",
+        "XML",
+        "ZIP",
+        "API",
+        "URL",
+        "HTTP",
+        "HTTPS",
+        "ISO",
+        "SM2",
+        "SM3",
+        "SM4",
+        "Ed25519",
+        "SHA",
+        "SHA-256",
+        "RFC",
+        "PAdES",
+        "Merkle",
+        "UTC",
+        "CNY",
+        "RMB",
+        "ID",
+        "SmartCourt",
+        "AGPL-3.0",
+        "AGPL",
+        "Token",
+        "token",
+        "Cookie",
+        "Bearer",
+        "TOTP",
+        "OTP",
+        "HTMX",
+        "pain.001",
+        "camt.053",
+        "camt.054",
+        "pain.002",
+        "KB",
+        "MB",
+        "GB",
+        "pdf",
+        "csv",
+        "txt",
+        "PKCS",
+        "CA",
+        "TSA",
+        "X.509",
+        "PNG",
+        "JPEG",
+        "JPG",
+        "TXT",
+        # The language switch names each language in itself.
+        "English",
+        # HTTP terms in the instructions for integrators (the API tokens page, the public calculators).
+        "Authorization",
+        "POST",
+        "GET",
     }
 )
 # Tokens that carry a digit and are long (hashes, keys, signatures, account numbers, credit codes) or that
@@ -41,49 +97,69 @@ _VISIBLE_ATTRIBUTES = ("title", "placeholder", "aria-label", "alt")
 def latin_words(text: str) -> list[str]:
     """The words in ``text`` that a Chinese reader should not meet."""
     found = []
+    # Masked identifiers (9132********01AN) show their ends on purpose.
+    text = re.sub(r"[0-9A-Za-z]*\*{3,}[0-9A-Za-z]*", " ", text)
     for token in _TOKEN.findall(text):
         token = token.strip(".:,;-/")
         if not _HAS_LATIN.search(token) or token in ALLOWED_WORDS:
             continue
         if any(ch.isdigit() for ch in token) and len(token) >= 8:
             continue  # a hash, key, credit code or account number
-        if "@" in token or token.startswith(("http:", "https:", "www.")) or re.fullmatch(r"[\w-]+(\.[\w-]+)+/.*", token):
-            continue
+        if re.fullmatch(r"[\w.-]+\.(pdf|json|csv|xlsx|docx|txt|xml|zip|png|jpe?g)", token, re.IGNORECASE):
+            continue  # a file name
+        if "@" in token or token.startswith(("http:", "https:", "www.")):
+            continue  # an e-mail or web address
+        if re.fullmatch(r"[\w-]+(\.[\w-]+)+/.*", token):
+            continue  # a host and path (the transparency log's origin line)
         found.append(token)
     return found
 
 
+_SKIPPED_TAGS = frozenset({"script", "style", "template", "code", "kbd", "samp"})
+_VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"})
+
+
 class _Page(HTMLParser):
-    """The text a reader sees (no scripts, styles or hidden templates) and the links he can follow."""
+    """The text a reader sees and the links he can follow. Not read: scripts, styles, code samples and
+    whatever the page marks ``translate="no"`` (a template's source, a receipt's JSON): shown as code on
+    purpose."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.text: list[str] = []
         self.links: list[str] = []
-        self._skip = 0
-        self._no_check = 0
-        self._stack: list[str] = []
+        self._stack: list[bool] = []  # per open element: does it hide its content from the check?
+
+    @property
+    def _hidden(self) -> bool:
+        return any(self._stack)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
-        if tag in {"script", "style", "template", "code", "kbd", "samp"}:
-            self._skip += 1
         if tag == "a" and values.get("href"):
             self.links.append(values["href"] or "")
-        if not self._skip:
+        hides = tag in _SKIPPED_TAGS or values.get("translate") == "no"
+        if not self._hidden and not hides:
             for name in _VISIBLE_ATTRIBUTES:
                 if values.get(name):
                     self.text.append(values[name] or "")
-            if tag == "input" and values.get("type") in {"submit", "button"} and values.get("value"):
+            kind = values.get("type") or "text"
+            if tag == "input" and kind in {"submit", "button", "text"} and values.get("value"):
                 self.text.append(values["value"] or "")
-        self._stack.append(tag)
+        if tag not in _VOID_TAGS:
+            self._stack.append(hides)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag not in _VOID_TAGS and self._stack:
+            self._stack.pop()
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in {"script", "style", "template", "code", "kbd", "samp"} and self._skip:
-            self._skip -= 1
+        if tag not in _VOID_TAGS and self._stack:
+            self._stack.pop()
 
     def handle_data(self, data: str) -> None:
-        if not self._skip and data.strip():
+        if not self._hidden and data.strip():
             self.text.append(data)
 
 
@@ -131,7 +207,8 @@ def walk(client: Client, *, start: Iterable[str] = ("/",), limit: int = 400, per
         if shapes.get(shape, 0) >= per_shape:
             continue
         shapes[shape] = shapes.get(shape, 0) + 1
-        response = client.get(url)
+        # A link may lead through a redirect (the holiday calendar opens at this year): follow it.
+        response = client.get(url, follow=True)
         visit = Visit(url=url, status=response.status_code, source=source)
         visits.append(visit)
         content_type = response.get("Content-Type", "")
