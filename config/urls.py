@@ -1,12 +1,12 @@
 from django.urls import include, path
 
 from config.api import api
-from smartcourt.cases import views as case_views
+from smartcourt.analytics import home_views
 from smartcourt.core import error_pages
 
 urlpatterns = [
     path("favicon.ico", error_pages.FaviconView.as_view()),
-    path("", case_views.home, name="home"),
+    path("", home_views.home, name="home"),
     path("accounts/", include("smartcourt.accounts.urls")),
     path("cases/", include("smartcourt.cases.urls")),
     path("cases/<uuid:case_id>/dossier/exports/", include("smartcourt.exports.urls")),

@@ -217,12 +217,47 @@ class StatisticsRow:
 
 
 @dataclass(frozen=True)
+class DueNode:
+    """An open node with its deadline as it stands today, for the reminders box."""
+
+    case: Case
+    record: NodeRecord
+    node: Node
+    days: int  # calendar days past the deadline (overdue) or left until it
+
+
+@dataclass(frozen=True)
 class Board:
     rows: list[BoardRow]
     colour_counts: dict[str, int]
     reminders: list[Reminder]
     statistics: list[StatisticsRow]
     today: dt.date
+    # The reminders box, from the open nodes' deadlines today (not from reminders raised days ago): what is
+    # overdue, and what falls due within the next DUE_SOON_DAYS days.
+    overdue: list[DueNode] = field(default_factory=list)
+    due_soon: list[DueNode] = field(default_factory=list)
+
+
+DUE_SOON_DAYS = 7
+
+
+def due_lists(rows: list[BoardRow], today: dt.date) -> tuple[list[DueNode], list[DueNode]]:
+    """(overdue, due in the next DUE_SOON_DAYS days) among the rows' open nodes, most urgent first."""
+    overdue: list[DueNode] = []
+    due_soon: list[DueNode] = []
+    for row in rows:
+        for item in row.open_nodes:
+            due = item.record.due_on
+            if due is None:
+                continue
+            if due < today:
+                overdue.append(DueNode(row.case, item.record, item.node, (today - due).days))
+            elif due <= today + dt.timedelta(days=DUE_SOON_DAYS):
+                due_soon.append(DueNode(row.case, item.record, item.node, (due - today).days))
+    overdue.sort(key=lambda d: -d.days)
+    due_soon.sort(key=lambda d: d.days)
+    return overdue, due_soon
 
 
 def require_court_staff(user: User) -> None:
@@ -275,6 +310,7 @@ def board_for(user: User, filters: BoardFilters, *, today: dt.date | None = None
     if filters.colour:
         rows = [row for row in rows if row.colour == filters.colour]
     rows = _sorted(rows, filters.sort)
+    overdue, due_soon = due_lists(rows, today)
     reminders = list(
         Reminder.objects.filter(case__in=visible, raised_on__gte=since)
         .select_related("record", "case")
@@ -286,6 +322,8 @@ def board_for(user: User, filters: BoardFilters, *, today: dt.date | None = None
         reminders=reminders,
         statistics=case_statistics(user),
         today=today,
+        overdue=overdue,
+        due_soon=due_soon,
     )
 
 

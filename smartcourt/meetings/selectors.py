@@ -135,6 +135,9 @@ class ReceiptCheck:
     size: int = 0
     # RFC 6962 audit path of the commitment under the meeting's root: an offline inclusion proof.
     path: tuple[str, ...] = ()
+    # The commitment is a ballot of a meeting not closed yet: nothing is published before the close, so the
+    # answer is "not yet", not "not found" (only the holder of the receipt knows the commitment).
+    pending: bool = False
 
 
 def check_receipt(commitment: str) -> ReceiptCheck:
@@ -149,6 +152,14 @@ def check_receipt(commitment: str) -> ReceiptCheck:
         .first()
     )
     if ballot is None:
+        open_ballot = (
+            Ballot.objects.filter(commitment=commitment)
+            .exclude(item__meeting__status=MeetingStatus.CLOSED)
+            .select_related("item__meeting__case")
+            .first()
+        )
+        if open_ballot is not None:
+            return ReceiptCheck(found=False, pending=True, meeting=open_ballot.item.meeting)
         return ReceiptCheck(found=False)
     item = ballot.item
     published = {row[0]: row[1] for row in item.published_ballots}

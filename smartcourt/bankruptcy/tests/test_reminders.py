@@ -97,3 +97,35 @@ def test_reminders_show_on_the_board_and_the_node_page(personas: Personas, proce
         assert 'data-testid="reminders"' in html
         assert "2026-10-08" in html
     assert f'href="/bankruptcy/cases/{personas.case.pk}/#node-N03"' in board
+
+
+def test_overdue_and_due_soon_are_apart_on_the_board_and_the_work_lists(
+    personas: Personas, proceeding: Proceeding
+) -> None:
+    """Issue 16.8: the reminders box says what is overdue and what falls due within a week, from today's
+    deadlines; the judge's and the administrator's home pages list the same nodes."""
+    from smartcourt.analytics.worklist import work_list
+    from smartcourt.bankruptcy.models import NodeRecord
+    from smartcourt.bankruptcy.selectors import BoardFilters, board_for
+
+    drive(personas, "N03")
+    n04 = NodeRecord.objects.get(proceeding=proceeding, node_key="N04")
+    assert n04.due_on == dt.date(2026, 11, 10)
+    with at("2026-11-05"):
+        board = board_for(personas.judge, BoardFilters())
+        assert [d.record.node_key for d in board.overdue] == []
+        assert [(d.record.node_key, d.days) for d in board.due_soon] == [("N04", 5)]
+    with at("2026-11-12"):
+        board = board_for(personas.judge, BoardFilters())
+        assert [(d.record.node_key, d.days) for d in board.overdue] == [("N04", 2)]
+        assert "N04" not in [d.record.node_key for d in board.due_soon]
+        judge = work_list(personas.judge)
+        administrator = work_list(personas.administrator)
+    assert judge is not None and administrator is not None
+    for work in (judge, administrator):
+        overdue = next(section for section in work.sections if section.key == "overdue")
+        assert [item.text.split()[0] for item in overdue.items] == ["N04"]
+        assert overdue.items[0].url.endswith("#node-N04") and overdue.items[0].urgent
+    # A creditor's work list has no node deadlines: the node pages are not his.
+    creditor = work_list(personas.creditor_a)
+    assert creditor is not None and [section.key for section in creditor.sections] == ["dates"]

@@ -260,8 +260,10 @@ def test_vote_receipt_change_and_window(w: World) -> None:
     # Nobody but the voter sees his ballot.
     assert my_ballots(w.p.judge, meeting) == {} and my_ballots(w.p.administrator, meeting) == {}
     assert my_ballots(w.p.creditor_a, meeting)[item.pk].vote == "for"
-    # The receipt check publishes nothing before the close.
-    assert not check_receipt(second.lines[0].commitment).found
+    # The receipt check publishes nothing before the close: it says "not yet", not "not found" (issue 16.10).
+    pending = check_receipt(second.lines[0].commitment)
+    assert not pending.found and pending.pending and pending.meeting == meeting and pending.vote == ""
+    assert not check_receipt("0" * 64).pending
     before = snapshot()
     with pytest.raises(Conflict, match="closed"):
         cast_votes(actor=w.p.creditor_a, meeting_id=meeting.pk, votes={str(item.pk): "against"}, now=CLOSES_AT)
@@ -335,6 +337,7 @@ def test_the_close_tallies_each_item_publishes_the_ballots_and_files_sealed_minu
     check = check_receipt(mine.commitment)
     assert check.found and check.vote == "against" and check.item == plan_of_distribution
     assert not check_receipt("0" * 64).found
+    assert not check.pending
     # Results notice and minutes in the dossier; the minutes carry the court's PAdES signature.
     assert closed.results_entry is not None and closed.minutes_entry is not None
     with closed.minutes_entry.file.open("rb") as handle:
