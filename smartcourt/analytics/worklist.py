@@ -10,6 +10,7 @@ the user may open. It sits with the reporting apps because it reads several doma
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import Q
@@ -239,7 +240,7 @@ def _creditor(user: User, cases: list[Case], today: dt.date) -> list[Section]:
     return [_section("dates", _("Your next dates"), items, _("No date is announced yet in your cases."))]
 
 
-_BUILDERS = {
+_BUILDERS: dict[str, Callable[[User, list[Case], dt.date], list[Section]]] = {
     Role.JUDGE: _judge,
     Role.JUDGE_ASSISTANT: _assistant,
     Role.ADMINISTRATOR: _administrator,
