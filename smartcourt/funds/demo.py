@@ -124,9 +124,11 @@ def seed_funds(
                 payee_name="南通拍卖行有限公司",
                 payee_account="6228480402564890018",
                 payee_bank="中国农业银行如东支行",
-                amount="128000.00",
+                # 5 % of the 1,280,000 yuan the auction fetched (credited above), the contract's rate within the
+                # Auction Law's cap (art. 56); over the per-payment limit, so it goes to the court.
+                amount="64000.00",
                 purpose="bankruptcy_expense",
-                description="厂房及设备拍卖佣金（成交价的1%）",
+                description="厂房及设备拍卖佣金（成交价1,280,000元的5%）",
             ),
             attachments=[_invoice("拍卖委托合同")],
         )
