@@ -12,6 +12,7 @@ One seeding (about two minutes) serves all checks; the walk visits at most three
 
 from __future__ import annotations
 
+import io
 from collections import defaultdict
 from html.parser import HTMLParser
 
@@ -19,6 +20,8 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
 
 from smartcourt.accounts.models import User
 from smartcourt.audit.models import AuditEvent
@@ -26,6 +29,7 @@ from smartcourt.cases.events import Audience, declared_actions, event_type
 from smartcourt.cases.models import Case
 from smartcourt.cases.selectors import cases_visible_to
 from smartcourt.correspondence.models import Thread
+from smartcourt.dossier.models import DossierEntry
 from tests.walk import Visit, walk
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("bank")]
@@ -146,6 +150,23 @@ def test_every_role_walks_the_demo_in_chinese_through_links_it_may_follow() -> N
     # The walk reached the pages of every role, not only their home pages.
     assert all(len(visits) >= 10 for visits in walked.values()), {u: len(v) for u, v in walked.items()}
     _what_the_bank_and_a_creditor_see_of_hongda()
+    _no_unreadable_documents_in_the_dossiers()
+
+
+def _no_unreadable_documents_in_the_dossiers() -> None:
+    """Issue 16.6: every PDF the demo files opens and has a page with text (no 193-byte stubs)."""
+    unreadable = []
+    for entry in DossierEntry.objects.exclude(file="").filter(content_type="application/pdf"):
+        with entry.file.open("rb") as handle:
+            data = handle.read()
+        try:
+            pages = PdfReader(io.BytesIO(data)).pages
+            text = "".join(page.extract_text() or "" for page in pages)
+        except PdfReadError:
+            text = ""
+        if not text.strip():
+            unreadable.append(f"{entry.case.number} #{entry.number} {entry.title} ({len(data)} bytes)")
+    assert unreadable == []
 
 
 def _what_the_bank_and_a_creditor_see_of_hongda() -> None:

@@ -4,6 +4,8 @@ node. Used by the demo seed; every step is an ordinary, audited action with samp
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from html import escape
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -13,12 +15,20 @@ from smartcourt.bankruptcy.choices import NodeStatus, Operator, OutputKind
 from smartcourt.bankruptcy.models import NodeRecord, Proceeding
 from smartcourt.bankruptcy.rulepack import ProcedureDef, get_procedure
 from smartcourt.cases.models import Case
+from smartcourt.dossier.pdf import html_to_pdf
 
-# A minimal, valid one-page PDF: what the demo attaches where a node needs a file.
-SAMPLE_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-)
+
+@functools.lru_cache(maxsize=256)
+def sample_pdf(title: str) -> bytes:
+    """A readable one-page PDF titled like the material a node needs, marked as demo material (a reader opens
+    it; an empty stub without a cross-reference table showed as an unreadable file)."""
+    html = (
+        "<html><body style=\"font-family: 'Noto Sans CJK SC', sans-serif\">"
+        f'<h1 style="font-size: 18pt">{escape(title)}</h1>'
+        "<p>演示材料：本文件由演示数据生成，代替真实案件中的书面材料。</p></body></html>"
+    )
+    return html_to_pdf(html)
+
 
 # Offsets from the acceptance that respect the statute (announcement within 25 days, claims period 30 days to
 # 3 months, first meeting within 15 days of its end, …).
@@ -67,7 +77,9 @@ def work_node(*, case: Case, key: str, judge: User, administrator: User, complet
                 value = f"{output.name_zh}：见卷宗"
             actions.provide_output(actor=actor, case_id=case.pk, node_key=key, output_key=output.key, value=value)
         else:
-            upload = SimpleUploadedFile(f"{output.name_zh[:40]}.pdf", SAMPLE_PDF, content_type="application/pdf")
+            upload = SimpleUploadedFile(
+                f"{output.name_zh[:40]}.pdf", sample_pdf(output.name_zh), content_type="application/pdf"
+            )
             actions.provide_output(actor=actor, case_id=case.pk, node_key=key, output_key=output.key, upload=upload)
     if complete:
         record = actions.complete_node(actor=actor, case_id=case.pk, node_key=key)
