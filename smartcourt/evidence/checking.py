@@ -4,6 +4,7 @@ the court can add: that the receipt's checkpoint is consistent with the log as i
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -89,6 +90,54 @@ def _consistent_with_today(report: Report) -> None:
         report.add(name, False, str(exc))
 
 
+# The offline verifier (verify.py) speaks English and knows no Django; the page says its findings in the reader's
+# language. A detail no pattern matches is shown as the verifier wrote it, marked as code (translate="no").
+_DETAILS = [
+    (
+        re.compile(r"signed by (?P<name>.+) \(key ID (?P<kid>[0-9a-f]+)\) at tree size (?P<size>\d+)"),
+        gettext_lazy("signed by %(name)s (key ID %(kid)s) at tree size %(size)s"),
+    ),
+    (
+        re.compile(r"leaf (?P<index>\d+) is in the tree of (?P<size>\d+) with the signed root"),
+        gettext_lazy("leaf %(index)s is in the tree of %(size)s with the signed root"),
+    ),
+    (
+        re.compile(r"SHA-256\(0x00 \|\| leaf data\) = (?P<hash>[0-9a-f]+)"),
+        gettext_lazy("SHA-256(0x00 || leaf data) = %(hash)s"),
+    ),
+    (
+        re.compile(r"the file's SHA-256 is (?P<file>\w+); the receipt's (?P<receipt>\w+)"),
+        gettext_lazy("the file's SHA-256 is %(file)s; the receipt records %(receipt)s"),
+    ),
+    (re.compile(r"cosigned at POSIX time (?P<time>\d+)"), gettext_lazy("cosigned at POSIX time %(time)s")),
+    (
+        re.compile(r"the checkpoint is of log '(?P<origin>[^']+)'; the key is '(?P<key>[^']+)'"),
+        gettext_lazy("the checkpoint is of log %(origin)s; the key is %(key)s"),
+    ),
+    (
+        re.compile(r"leaf data '(?P<data>[^']*)'; expected '(?P<expected>[^']*)'"),
+        gettext_lazy("leaf data %(data)s; expected %(expected)s"),
+    ),
+    (
+        re.compile(r"both checkpoints have (?P<size>\d+) leaves and the same root"),
+        gettext_lazy("both checkpoints have %(size)s leaves and the same root"),
+    ),
+    (
+        re.compile(r"the tree of (?P<newer>\d+) leaves extends the tree of (?P<older>\d+)"),
+        gettext_lazy("the tree of %(newer)s leaves extends the tree of %(older)s"),
+    ),
+]
+
+
+def readable_detail(detail: str) -> tuple[str, bool]:
+    """(the detail in the reader's language, True) or (the verifier's own words, False)."""
+    for pattern, template in _DETAILS:
+        match = pattern.fullmatch(detail)
+        if match:
+            return str(template) % match.groupdict(), True
+    return detail, False
+
+
 def labelled(report: Report) -> list[dict[str, Any]]:
     """The report's checks with a label for the page (witness cosignatures are named by the witness)."""
     checks = []
@@ -97,5 +146,8 @@ def labelled(report: Report) -> list[dict[str, Any]]:
             label = _("Cosignature of witness %(name)s") % {"name": check.name.removeprefix("cosignature of ")}
         else:
             label = str(CHECK_LABELS.get(check.name, check.name))
-        checks.append({"name": check.name, "label": label, "ok": check.ok, "detail": check.detail})
+        detail, translated = readable_detail(check.detail)
+        checks.append(
+            {"name": check.name, "label": label, "ok": check.ok, "detail": detail, "detail_translated": translated}
+        )
     return checks
