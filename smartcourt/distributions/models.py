@@ -76,6 +76,11 @@ class DistributionPlan(TimestampedModel):
         in the general order, less the shares held."""
         return self.secured_paid_fen + self.distributed_fen - self.reserved_fen
 
+    @property
+    def estate_paid_fen(self) -> int:
+        """The part of ``payable_fen`` paid from the estate in the general order (the rest is collateral)."""
+        return self.distributed_fen - self.reserved_fen
+
 
 class PlanLine(UUIDModel):
     """One claim (or one expense) in a plan, with what it is owed and what it gets."""
