@@ -105,6 +105,8 @@ def latin_words(text: str) -> list[str]:
             continue
         if any(ch.isdigit() for ch in token) and len(token) >= 8:
             continue  # a hash, key, credit code or account number
+        if re.fullmatch(r"[A-Z]{1,3}\d{3,}", token):
+            continue  # a numbered code the page explains (the platform's cause-of-action numbers CA001…)
         if re.fullmatch(r"[\w.-]+\.(pdf|json|csv|xlsx|docx|txt|xml|zip|png|jpe?g)", token, re.IGNORECASE):
             continue  # a file name
         if "@" in token or token.startswith(("http:", "https:", "www.")):

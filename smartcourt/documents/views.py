@@ -168,7 +168,10 @@ def case_documents(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         delivered_count=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.DELIVERED)),
         failed_count=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.FAILED)),
     ).prefetch_related(Prefetch("deliveries", queryset=first_recipients, to_attr="first_deliveries"))
-    return render(request, "documents/case.html", {"case": case, "documents": documents, "available": available})
+    # The service page is for those who may serve the document (served_document_for): the link follows the same rule.
+    issuers = {t.issuer for t in available}
+    context = {"case": case, "documents": documents, "available": available, "may_serve": issuers}
+    return render(request, "documents/case.html", context)
 
 
 @login_required
