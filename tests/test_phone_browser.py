@@ -34,10 +34,15 @@ def _pages(hongda: Case) -> dict[str, list[str]]:
     }
 
 
-def test_main_pages_fit_a_phone(live_server: Any, db: None, chromium: Any) -> None:
+@pytest.fixture
+def demo(db: None) -> None:
+    # Seeded before chromium starts: Playwright's event loop would refuse the signing code's asyncio.run.
+    call_command("seed_demo", stdout=StringIO())
+
+
+def test_main_pages_fit_a_phone(live_server: Any, demo: None, chromium: Any) -> None:
     from smartcourt.cases.demo import DEMO_PASSWORD
 
-    call_command("seed_demo", stdout=StringIO())
     hongda = Case.objects.get(title="如东县宏达纺织有限公司破产清算案")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     too_wide: list[str] = []
