@@ -13,8 +13,14 @@ if TYPE_CHECKING:
     from smartcourt.accounts.models import Organisation, User
     from smartcourt.cases.models import Case
 
-# The sandbox registry process, started once per test session for the tests that ask for it.
-pytest_plugins = ["smartcourt.registry.testing", "smartcourt.banking.testing", "smartcourt.fees.testing"]
+# The shared test base (clients per persona, nothing-changed, permission matrix, media in tmp_path), and the
+# sandbox processes (registry, bank, payment service), started once per test session for the tests that ask.
+pytest_plugins = [
+    "smartcourt.core.testing",
+    "smartcourt.registry.testing",
+    "smartcourt.banking.testing",
+    "smartcourt.fees.testing",
+]
 
 TEST_PASSWORD = "Correct-Horse-Battery-9"
 

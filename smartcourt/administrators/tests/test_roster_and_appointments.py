@@ -7,7 +7,6 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from smartcourt.accounts.actions import create_organisation, create_user
@@ -27,8 +26,9 @@ from smartcourt.audit.models import AuditEvent
 from smartcourt.cases.actions import change_case_status, create_case
 from smartcourt.cases.choices import CaseStatus, CaseType, MemberRole
 from smartcourt.cases.demo import credit_code
-from smartcourt.cases.models import Case, CaseMember
+from smartcourt.cases.models import Case
 from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from smartcourt.core.testing import client_for, database_state
 
 if TYPE_CHECKING:
     from conftest import Personas
@@ -95,15 +95,6 @@ def names(entries: list[RosterEntry]) -> list[str]:
     return [entry.firm.name for entry in entries]
 
 
-def state() -> tuple[int, int, int, int]:
-    return (
-        RosterEntry.objects.count(),
-        Appointment.objects.count(),
-        CaseMember.objects.filter(role=MemberRole.ADMINISTRATOR).count(),
-        AuditEvent.objects.count(),
-    )
-
-
 # --- the roster ---------------------------------------------------------------------------------------------
 
 
@@ -144,7 +135,7 @@ def test_a_new_firm_is_registered_and_listed(personas: Personas) -> None:
 
 @pytest.mark.parametrize("who", ["judge", "clerk", "assistant", "administrator", "outsider"])
 def test_only_the_courts_administrator_keeps_the_roster(personas: Personas, who: str) -> None:
-    before = state()
+    before = database_state()
     with pytest.raises(PermissionDenied):
         add_to_roster(
             actor=getattr(personas, who),
@@ -153,12 +144,12 @@ def test_only_the_courts_administrator_keeps_the_roster(personas: Personas, who:
             grade=Grade.SECOND,
             listed_on=LISTED,
         )
-    assert state() == before
+    assert database_state() == before
 
 
 def test_roster_refusals_change_nothing(personas: Personas, roster: list[RosterEntry]) -> None:
     p = personas
-    before = state()
+    before = database_state()
     with pytest.raises(Conflict):
         add_to_roster(actor=p.court_admin, court=p.rudong, firm=p.firm_a, grade=Grade.SECOND, listed_on=LISTED)
     with pytest.raises(DomainError, match="not an administrator firm"):
@@ -176,10 +167,10 @@ def test_roster_refusals_change_nothing(personas: Personas, roster: list[RosterE
         )
     # Another court's administrator cannot even find Rudong's entries.
     haimen_admin = _haimen_admin(p)
-    before = state()
+    before = database_state()
     with pytest.raises(NotFound):
         update_roster_entry(actor=haimen_admin, entry_id=roster[0].pk, grade=Grade.THIRD, active=False)
-    assert state() == before
+    assert database_state() == before
 
 
 def _haimen_admin(p: Personas) -> User:
@@ -224,43 +215,43 @@ def test_the_judges_choice_must_be_an_active_firm_of_the_courts_roster(
 ) -> None:
     p = personas
     case = accepted_case(p, "乙公司破产清算案")
-    before = state()
+    before = database_state()
     with pytest.raises(DomainError, match="not an active firm on the roster"):
         appoint_administrator(actor=p.judge, case=case, method=AppointmentMethod.JUDGE_CHOICE, firm=p.firm_b)
     with pytest.raises(DomainError, match="not an active firm on the roster"):
         appoint_administrator(actor=p.judge, case=case, method=AppointmentMethod.JUDGE_CHOICE, firm=roster[4].firm)
-    assert state() == before
+    assert database_state() == before
 
 
 @pytest.mark.parametrize("who", ["clerk", "assistant", "court_admin", "administrator", "creditor_a"])
 def test_only_a_judge_of_the_panel_appoints(personas: Personas, roster: list[RosterEntry], who: str) -> None:
     p = personas
     case = accepted_case(p, "丙公司破产清算案")
-    before = state()
+    before = database_state()
     with pytest.raises((PermissionDenied, NotFound)):
         appoint_administrator(actor=getattr(p, who), case=case, method=AppointmentMethod.ROTATION)
-    assert state() == before
+    assert database_state() == before
 
 
 def test_an_outsider_cannot_find_the_case(personas: Personas, roster: list[RosterEntry]) -> None:
     case = accepted_case(personas, "丁公司破产清算案")
-    before = state()
+    before = database_state()
     with pytest.raises(NotFound):
         appoint_administrator(actor=personas.outsider, case=case, method=AppointmentMethod.ROTATION)
-    assert state() == before
+    assert database_state() == before
 
 
 def test_a_case_has_one_administrator(personas: Personas, roster: list[RosterEntry]) -> None:
     p = personas
     case = accepted_case(p, "戊公司破产清算案")
     appoint_administrator(actor=p.judge, case=case, method=AppointmentMethod.ROTATION, grade=Grade.SECOND)
-    before = state()
+    before = database_state()
     with pytest.raises(Conflict, match="already has an administrator"):
         appoint_administrator(actor=p.judge, case=case, method=AppointmentMethod.ROTATION, grade=Grade.SECOND)
     # The personas' case has firm A as its administrator already (without a roster appointment).
     with pytest.raises(Conflict, match="already has an administrator"):
         appoint_administrator(actor=p.judge, case=p.case, method=AppointmentMethod.ROTATION)
-    assert state() == before
+    assert database_state() == before
 
 
 def test_a_case_that_is_not_accepted_gets_no_administrator(personas: Personas, roster: list[RosterEntry]) -> None:
@@ -273,10 +264,10 @@ def test_a_case_that_is_not_accepted_gets_no_administrator(personas: Personas, r
         filed_on=dt.date(2026, 4, 1),
         presiding_judge=p.judge,
     )
-    before = state()
+    before = database_state()
     with pytest.raises(DomainError, match="not an accepted bankruptcy or liquidation case"):
         appoint_administrator(actor=p.judge, case=review, method=AppointmentMethod.ROTATION)
-    assert state() == before
+    assert database_state() == before
 
 
 # --- rotation -----------------------------------------------------------------------------------------------
@@ -330,10 +321,10 @@ def test_a_judges_choice_counts_for_the_rotation(personas: Personas, roster: lis
 def test_rotation_without_a_firm_of_the_grade_is_refused(personas: Personas, roster: list[RosterEntry]) -> None:
     p = personas
     case = accepted_case(p, "三级公司破产清算案")
-    before = state()
+    before = database_state()
     with pytest.raises(DomainError, match="no active firm of grade 'third'"):
         appoint_administrator(actor=p.judge, case=case, method=AppointmentMethod.ROTATION, grade=Grade.THIRD)
-    assert state() == before
+    assert database_state() == before
 
 
 # --- random draw -------------------------------------------------------------------------------------------
@@ -484,39 +475,32 @@ def test_verify_draw_detects_an_edited_candidate_list(personas: Personas, roster
 def test_a_draw_names_no_firm(personas: Personas, roster: list[RosterEntry]) -> None:
     p = personas
     case = accepted_case(p, "指名公司破产清算案")
-    before = state()
+    before = database_state()
     with pytest.raises(DomainError, match="do not name one"):
         appoint_administrator(actor=p.judge, case=case, method=AppointmentMethod.RANDOM_DRAW, firm=p.firm_a, seed=SEED)
-    assert state() == before
+    assert database_state() == before
 
 
 # --- pages -------------------------------------------------------------------------------------------------
-
-
-def client_for(user: object) -> Client:
-    client = Client()
-    client.force_login(user)  # type: ignore[arg-type]
-    client.cookies["django_language"] = "en"
-    return client
 
 
 def test_court_staff_read_the_roster_and_only_the_court_admin_sees_the_forms(
     personas: Personas, roster: list[RosterEntry]
 ) -> None:
     p = personas
-    judge_page = client_for(p.judge).get(reverse("administrators:roster"))
+    judge_page = client_for(p.judge, language="en").get(reverse("administrators:roster"))
     assert judge_page.status_code == 200
     html = judge_page.content.decode()
     assert html.count("江苏") >= 5 and "Add a firm to the roster" not in html
-    admin_page = client_for(p.court_admin).get(reverse("administrators:roster")).content.decode()
+    admin_page = client_for(p.court_admin, language="en").get(reverse("administrators:roster")).content.decode()
     assert "Add a firm to the roster" in admin_page and "Register a new firm" in admin_page
     for outsider in (p.administrator, p.creditor_a, p.bank_operator):
-        assert client_for(outsider).get(reverse("administrators:roster")).status_code == 404
+        assert client_for(outsider, language="en").get(reverse("administrators:roster")).status_code == 404
 
 
 def test_the_court_admin_adds_a_firm_through_the_page(personas: Personas, roster: list[RosterEntry]) -> None:
     p = personas
-    response = client_for(p.court_admin).post(
+    response = client_for(p.court_admin, language="en").post(
         reverse("administrators:roster_add"), {"firm": p.firm_b.pk, "grade": "third", "listed_on": "2026-01-05"}
     )
     assert response.status_code == 302
@@ -525,26 +509,26 @@ def test_the_court_admin_adds_a_firm_through_the_page(personas: Personas, roster
 
 def test_a_judge_cannot_post_to_the_roster(personas: Personas, roster: list[RosterEntry]) -> None:
     p = personas
-    before = state()
-    response = client_for(p.judge).post(
+    before = database_state()
+    response = client_for(p.judge, language="en").post(
         reverse("administrators:roster_add"), {"firm": p.firm_b.pk, "grade": "third", "listed_on": "2026-01-05"}
     )
     assert response.status_code == 403
-    response = client_for(p.judge).post(
+    response = client_for(p.judge, language="en").post(
         reverse("administrators:roster_update", args=[roster[0].pk]), {"grade": "third"}
     )
     assert response.status_code == 403
-    response = client_for(p.judge).post(
+    response = client_for(p.judge, language="en").post(
         reverse("administrators:roster_weight", args=[roster[0].pk]), {"weight": "5", "reason": "考评"}
     )
     assert response.status_code == 403
-    assert state() == before
+    assert database_state() == before
     assert RosterEntry.objects.get(pk=roster[0].pk).draw_weight == 1
 
 
 def test_the_court_admin_sets_a_draw_weight_on_the_roster_page(personas: Personas, roster: list[RosterEntry]) -> None:
     p = personas
-    admin = client_for(p.court_admin)
+    admin = client_for(p.court_admin, language="en")
     response = admin.post(
         reverse("administrators:roster_weight", args=[roster[0].pk]), {"weight": "3", "reason": "考评"}
     )
@@ -558,14 +542,14 @@ def test_the_court_admin_sets_a_draw_weight_on_the_roster_page(personas: Persona
 
 def test_a_bad_credit_code_is_shown_on_the_form(personas: Personas) -> None:
     p = personas
-    before = state()
-    response = client_for(p.court_admin).post(
+    before = database_state()
+    response = client_for(p.court_admin, language="en").post(
         reverse("administrators:roster_register"),
         {"name": "坏代码律所", "credit_code": "91320600MA1WW00010", "grade": "second", "listed_on": "2026-01-05"},
     )
     assert response.status_code == 422
     assert "check character is 0, expected" in response.content.decode()
-    assert state() == before
+    assert database_state() == before
 
 
 def test_the_draw_page_shows_seed_candidates_and_index(personas: Personas, roster: list[RosterEntry]) -> None:
@@ -575,11 +559,13 @@ def test_the_draw_page_shows_seed_candidates_and_index(personas: Personas, roste
         actor=p.judge, case=case, method=AppointmentMethod.RANDOM_DRAW, grade=Grade.SECOND, seed=SEED
     )
     url = reverse("administrators:appointment", args=[appointment.pk])
-    html = client_for(p.judge).get(url).content.decode()
+    html = client_for(p.judge, language="en").get(url).content.decode()
     assert SEED in html and appointment.digest in html
     assert f'data-testid="drawn-index">{appointment.drawn_index} = 0x' in html
     assert "Recomputed now" in html
     # The appointed administrator sees it; an outsider and an unappointed firm do not.
-    assert client_for(p.administrator).get(url).status_code == (200 if appointment.firm == p.firm_a else 404)
-    assert client_for(p.outsider).get(url).status_code == 404
-    assert client_for(p.creditor_b).get(url).status_code == 404
+    assert client_for(p.administrator, language="en").get(url).status_code == (
+        200 if appointment.firm == p.firm_a else 404
+    )
+    assert client_for(p.outsider, language="en").get(url).status_code == 404
+    assert client_for(p.creditor_b, language="en").get(url).status_code == 404

@@ -23,14 +23,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path(os.environ.get("SMARTCOURT_SHOTS", "/tmp/shots"))  # noqa: S108
 
 
-@pytest.fixture(autouse=True)
-def _media(settings: Any, tmp_path: Any) -> None:
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
-    }
-
-
 def sign_in(chromium: Any, base_url: str, username: str) -> Any:
     user = User.objects.get(username=username)
     user.set_password(TEST_PASSWORD)

@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import transaction
-from django.test import Client
 from django.utils import timezone
 
 from smartcourt.accounts.actions import create_user
@@ -27,6 +26,7 @@ from smartcourt.bankruptcy.models import NodeRecord, Proceeding
 from smartcourt.cases.actions import add_member, change_case_status, create_case
 from smartcourt.cases.choices import CaseStatus, CaseType, MemberRole
 from smartcourt.claims.models import Claim, Creditor
+from smartcourt.core.testing import client_for
 from smartcourt.distributions.models import BatchLine, DistributionPlan, PaymentBatch
 from smartcourt.funds.models import SupervisedAccount
 
@@ -223,18 +223,11 @@ def test_refresh_is_idempotent(personas: Any, court: Any) -> None:
     assert Refresh.objects.count() == 2
 
 
-def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    client.cookies["django_language"] = "en"
-    return client
-
-
 @pytest.mark.parametrize("who", ALL)
 def test_page_and_export_permissions(personas: Any, court: Any, who: str) -> None:
     events = AuditEvent.objects.count()
     facts = CaseFact.objects.count()
-    client = client_for(getattr(personas, who))
+    client = client_for(getattr(personas, who), language="en")
     page = client.get("/analytics/")
     export = client.get("/analytics/export/judges.xlsx")
     if who in SEE:
@@ -249,7 +242,7 @@ def test_page_and_export_permissions(personas: Any, court: Any, who: str) -> Non
 
 
 def test_unknown_panel_and_foreign_court(personas: Any, court: Any) -> None:
-    client = client_for(personas.court_admin)
+    client = client_for(personas.court_admin, language="en")
     assert client.get("/analytics/export/nothing.xlsx").status_code == 404
     assert client.get(f"/analytics/?court={personas.haimen.pk}").status_code == 404
     assert client.get("/analytics/?court=not-a-uuid").status_code == 404
@@ -259,7 +252,7 @@ def test_unknown_panel_and_foreign_court(personas: Any, court: Any) -> None:
 def test_xlsx_holds_the_table(personas: Any, court: Any) -> None:
     from python_calamine import CalamineWorkbook
 
-    response = client_for(personas.court_admin).get("/analytics/export/money.xlsx?year=2026")
+    response = client_for(personas.court_admin, language="en").get("/analytics/export/money.xlsx?year=2026")
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     rows = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(0).to_python()
     assert rows[0][0] == "Funds under supervision and distributions paid"
@@ -292,7 +285,7 @@ def test_scope_is_what_the_user_may_see(personas: Any, court: Any, who: str) -> 
 
 @pytest.mark.parametrize("who", ALL)
 def test_api_panel(personas: Any, court: Any, who: str) -> None:
-    response = client_for(getattr(personas, who)).get("/api/v1/analytics/panels/money?year=2026")
+    response = client_for(getattr(personas, who), language="en").get("/api/v1/analytics/panels/money?year=2026")
     if who in SEE:
         assert response.status_code == 200
         rows = response.json()["rows"]
@@ -306,7 +299,7 @@ def test_api_panel(personas: Any, court: Any, who: str) -> None:
 
 
 def test_api_refuses_bad_filters(personas: Any, court: Any) -> None:
-    client = client_for(personas.court_admin)
+    client = client_for(personas.court_admin, language="en")
     assert client.get("/api/v1/analytics/panels/nothing").status_code == 404
     assert client.get("/api/v1/analytics/panels/months?year=99999").status_code == 422
     assert client.get("/api/v1/analytics/panels/months?type=civil_first_instance").status_code == 422

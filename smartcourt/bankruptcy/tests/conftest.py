@@ -4,7 +4,7 @@ with firm A appointed, and helpers that drive nodes through their work."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -39,14 +39,6 @@ DATES = {
     "terminated_on": "2027-06-10",
 }
 PDF = b"%PDF-1.4\n% test document\n"
-
-
-@pytest.fixture(autouse=True)
-def _media(settings: Any, tmp_path: Any) -> None:
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
-    }
 
 
 def pdf_upload(name: str = "材料.pdf") -> SimpleUploadedFile:

@@ -19,7 +19,6 @@ from django.urls import reverse
 
 from smartcourt.accounts.actions import create_user
 from smartcourt.accounts.choices import Role
-from smartcourt.accounts.models import User
 from smartcourt.administrators.actions import add_to_roster
 from smartcourt.administrators.choices import Grade
 from smartcourt.administrators.draw import verify_draw
@@ -38,8 +37,9 @@ from smartcourt.bankruptcy.models import NodeRecord, Proceeding
 from smartcourt.cases.actions import add_party, change_case_status, create_case
 from smartcourt.cases.choices import CaseStatus, CaseType, MemberRole, PartyKind, PartyRole
 from smartcourt.cases.demo import credit_code
-from smartcourt.cases.models import Case, CaseMember, Party
+from smartcourt.cases.models import Case
 from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from smartcourt.core.testing import client_for, database_state
 from smartcourt.dossier.models import DossierEntry
 from smartcourt.registry.client import RegistryUnavailable
 from smartcourt.registry.testing import RegistryServer, registry, registry_server, unreachable_registry
@@ -95,25 +95,6 @@ def chinese(_merged_catalogue: Path, settings: Any) -> None:
     if shutil.which("msgcat") is None:
         pytest.skip("gettext is not installed")
     settings.LOCALE_PATHS = [_merged_catalogue, *settings.LOCALE_PATHS]
-
-
-def state() -> tuple[int, ...]:
-    return (
-        Case.objects.count(),
-        Party.objects.count(),
-        CaseMember.objects.count(),
-        Proceeding.objects.count(),
-        Appointment.objects.count(),
-        DossierEntry.objects.count(),
-        AuditEvent.objects.count(),
-    )
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    client.cookies["django_language"] = "en"
-    return client
 
 
 def creditor_application(p: Personas, *, procedure: str = "liquidation", filed_on: dt.date = FILED) -> Case:
@@ -182,7 +163,9 @@ def test_the_intake_screen_shows_registry_data_shareholders_and_99_plus(
     p = personas
     against_hongda(p, CaseType.ENFORCEMENT, 120)
     against_hongda(p, CaseType.CIVIL_FIRST_INSTANCE, 3)
-    response = client_for(p.clerk).get(reverse("intake:intake"), {"q": "宏达纺织"}, HTTP_HX_REQUEST="true")
+    response = client_for(p.clerk, language="en").get(
+        reverse("intake:intake"), {"q": "宏达纺织"}, HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert 'id="intake-result"' in html and "<html" not in html  # the fragment only
@@ -195,7 +178,7 @@ def test_the_intake_screen_shows_registry_data_shareholders_and_99_plus(
 
 
 def test_several_matches_are_listed_to_choose_from(personas: Personas, registry: RegistryServer) -> None:
-    html = client_for(personas.clerk).get(reverse("intake:intake"), {"q": "宏达"}).content.decode()
+    html = client_for(personas.clerk, language="en").get(reverse("intake:intake"), {"q": "宏达"}).content.decode()
     assert 'data-testid="matches"' in html
     assert html.count('href="/bankruptcy/intake/?q=') == 3
     assert "Register an application" not in html
@@ -207,14 +190,16 @@ def test_a_credit_code_finds_the_company(personas: Personas, registry: RegistryS
 
 
 def test_an_unknown_company_says_so(personas: Personas, registry: RegistryServer) -> None:
-    html = client_for(personas.clerk).get(reverse("intake:intake"), {"q": "不存在的公司"}).content.decode()
+    html = (
+        client_for(personas.clerk, language="en").get(reverse("intake:intake"), {"q": "不存在的公司"}).content.decode()
+    )
     assert 'data-testid="not-found"' in html
 
 
 def test_an_unreachable_registry_is_shown_not_a_500(personas: Personas, unreachable_registry: str) -> None:
     p = personas
     against_hongda(p, CaseType.ENFORCEMENT, 3)
-    response = client_for(p.clerk).get(reverse("intake:intake"), {"q": HONGDA})
+    response = client_for(p.clerk, language="en").get(reverse("intake:intake"), {"q": HONGDA})
     assert response.status_code == 200
     html = response.content.decode()
     assert "The enterprise registry is temporarily unavailable" in html
@@ -234,15 +219,15 @@ def test_the_unavailable_message_is_chinese_by_default(
 
 
 def test_registering_while_the_registry_is_down_changes_nothing(personas: Personas, unreachable_registry: str) -> None:
-    before = state()
+    before = database_state()
     with pytest.raises(RegistryUnavailable):
         creditor_application(personas)
-    assert state() == before
+    assert database_state() == before
 
 
 @pytest.mark.parametrize("who", ["judge", "assistant", "court_admin", "administrator", "creditor_a", "bank_operator"])
 def test_only_court_staff_use_the_intake_screen(personas: Personas, registry: RegistryServer, who: str) -> None:
-    response = client_for(getattr(personas, who)).get(reverse("intake:intake"), {"q": "宏达纺织"})
+    response = client_for(getattr(personas, who), language="en").get(reverse("intake:intake"), {"q": "宏达纺织"})
     assert response.status_code == (200 if who in {"judge", "assistant", "court_admin"} else 404)
 
 
@@ -345,11 +330,11 @@ def test_bad_applications_are_refused_and_change_nothing(
         "presiding_judge_id": p.judge.pk,
         **changes,
     }
-    before = state()
+    before = database_state()
     with pytest.raises(DomainError, match=message) as raised:
         register_application(**arguments)
     assert raised.value.field == field
-    assert state() == before
+    assert database_state() == before
 
 
 def test_the_presiding_judge_must_be_a_judge_of_the_court(personas: Personas, registry: RegistryServer) -> None:
@@ -363,7 +348,7 @@ def test_the_presiding_judge_must_be_a_judge_of_the_court(personas: Personas, re
         organisation=p.haimen,
         check_password_strength=False,
     )
-    before = state()
+    before = database_state()
     for judge in (haimen_judge, p.assistant):
         with pytest.raises(DomainError, match="choose a judge of this court"):
             register_application(
@@ -374,13 +359,13 @@ def test_the_presiding_judge_must_be_a_judge_of_the_court(personas: Personas, re
                 filed_on=FILED,
                 presiding_judge_id=judge.pk,
             )
-    assert state() == before
+    assert database_state() == before
 
 
 @pytest.mark.parametrize("who", ["judge", "assistant", "court_admin", "administrator", "creditor_a", "bank_operator"])
 def test_only_a_filing_clerk_registers(personas: Personas, registry: RegistryServer, who: str) -> None:
     p = personas
-    before = state()
+    before = database_state()
     with pytest.raises(PermissionDenied):
         register_application(
             actor=getattr(p, who),
@@ -390,7 +375,7 @@ def test_only_a_filing_clerk_registers(personas: Personas, registry: RegistrySer
             filed_on=FILED,
             presiding_judge_id=p.judge.pk,
         )
-    response = client_for(getattr(p, who)).post(
+    response = client_for(getattr(p, who), language="en").post(
         reverse("intake:register"),
         {
             "credit_code": HONGDA,
@@ -402,12 +387,12 @@ def test_only_a_filing_clerk_registers(personas: Personas, registry: RegistrySer
         },
     )
     assert response.status_code == (403 if who in {"judge", "assistant", "court_admin"} else 404)
-    assert state() == before
+    assert database_state() == before
 
 
 def test_registering_through_the_page(personas: Personas, registry: RegistryServer) -> None:
     p = personas
-    response = client_for(p.clerk).post(
+    response = client_for(p.clerk, language="en").post(
         reverse("intake:register"),
         {
             "credit_code": HONGDA,
@@ -422,14 +407,14 @@ def test_registering_through_the_page(personas: Personas, registry: RegistryServ
     )
     case = Case.objects.get(case_type=CaseType.BANKRUPTCY_APPLICATION)
     assert response.status_code == 302 and response["Location"] == reverse("intake:review", args=[case.pk])
-    review = client_for(p.judge).get(response["Location"]).content.decode()
+    review = client_for(p.judge, language="en").get(response["Location"]).content.decode()
     assert "Ruling on acceptance" in review and 'data-testid="rule-by">2026-11-26</dd>' in review
 
 
 def test_a_refused_registration_shows_the_reason_on_the_form(personas: Personas, registry: RegistryServer) -> None:
     p = personas
-    before = state()
-    response = client_for(p.clerk).post(
+    before = database_state()
+    response = client_for(p.clerk, language="en").post(
         reverse("intake:register"),
         {
             "credit_code": HONGDA,
@@ -443,7 +428,7 @@ def test_a_refused_registration_shows_the_reason_on_the_form(personas: Personas,
     )
     assert response.status_code == 422
     assert "a creditor cannot apply for settlement" in response.content.decode()
-    assert state() == before
+    assert database_state() == before
 
 
 # --- the review period (EBL art. 10) -------------------------------------------------------------------
@@ -599,14 +584,14 @@ def test_only_a_judge_of_the_panel_rules(
         if who == "other_judge"
         else getattr(p, who)
     )
-    before = state()
+    before = database_state()
     with pytest.raises(error):
         rule_on_application(actor=actor, case_id=review.pk, decision="accept", reasons="", ruled_on=FILED)
-    response = client_for(actor).post(
+    response = client_for(actor, language="en").post(
         reverse("intake:rule", args=[review.pk]), {"decision": "accept", "ruled_on": "2026-11-10"}
     )
     assert response.status_code == (403 if error is PermissionDenied else 404)
-    assert state() == before
+    assert database_state() == before
 
 
 def test_a_panel_judge_rules_too(personas: Personas, registry: RegistryServer) -> None:
@@ -634,7 +619,7 @@ def test_a_panel_judge_rules_too(personas: Personas, registry: RegistryServer) -
 def test_ruling_through_the_page_leads_to_the_appointment(personas: Personas, registry: RegistryServer) -> None:
     p = personas
     review = creditor_application(p)
-    response = client_for(p.judge).post(
+    response = client_for(p.judge, language="en").post(
         reverse("intake:rule", args=[review.pk]), {"decision": "accept", "reasons": "", "ruled_on": "2026-11-16"}
     )
     accepted = Case.objects.get(origin=review)
@@ -659,7 +644,7 @@ def accepted(personas: Personas, registry: RegistryServer) -> Case:
 
 def test_the_judge_appoints_by_draw_and_node_n02_is_recorded(personas: Personas, accepted: Case) -> None:
     p = personas
-    response = client_for(p.judge).post(
+    response = client_for(p.judge, language="en").post(
         reverse("intake:appoint", args=[accepted.pk]),
         {"method": "random_draw", "grade": "second", "seed": "公开摇号 0428", "appointed_on": "2026-11-17"},
     )
@@ -672,13 +657,13 @@ def test_the_judge_appoints_by_draw_and_node_n02_is_recorded(personas: Personas,
     assert n02.status == "completed"
     assert DossierEntry.objects.filter(case=accepted, kind="decision", title__startswith="指定管理人决定").exists()
     # Once appointed, the form leads to the appointment.
-    again = client_for(p.judge).get(reverse("intake:appoint", args=[accepted.pk]))
+    again = client_for(p.judge, language="en").get(reverse("intake:appoint", args=[accepted.pk]))
     assert again.status_code == 302 and again["Location"] == response["Location"]
 
 
 def test_the_judges_choice_through_the_page(personas: Personas, accepted: Case) -> None:
     p = personas
-    client_for(p.judge).post(
+    client_for(p.judge, language="en").post(
         reverse("intake:appoint", args=[accepted.pk]),
         {"method": "judge_choice", "firm": str(p.firm_b.pk), "appointed_on": "2026-11-17"},
     )
@@ -688,22 +673,22 @@ def test_the_judges_choice_through_the_page(personas: Personas, accepted: Case) 
 @pytest.mark.parametrize("who", ["clerk", "assistant", "administrator", "outsider", "creditor_b"])
 def test_only_the_judge_appoints(personas: Personas, accepted: Case, who: str) -> None:
     p = personas
-    before = state()
-    response = client_for(getattr(p, who)).post(
+    before = database_state()
+    response = client_for(getattr(p, who), language="en").post(
         reverse("intake:appoint", args=[accepted.pk]),
         {"method": "rotation", "grade": "second", "appointed_on": "2026-11-17"},
     )
     assert response.status_code == (403 if who == "clerk" else 404)
-    assert state() == before
+    assert database_state() == before
 
 
 def test_a_refused_appointment_shows_the_reason(personas: Personas, accepted: Case) -> None:
     p = personas
-    before = state()
-    response = client_for(p.judge).post(
+    before = database_state()
+    response = client_for(p.judge, language="en").post(
         reverse("intake:appoint", args=[accepted.pk]),
         {"method": "rotation", "grade": "first", "appointed_on": "2026-11-17"},
     )
     assert response.status_code == 422
     assert "no active firm of grade" in response.content.decode()
-    assert state() == before
+    assert database_state() == before

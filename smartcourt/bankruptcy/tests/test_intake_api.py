@@ -8,7 +8,6 @@ import json
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from django.test import Client
 
 from smartcourt.accounts.models import User
 from smartcourt.administrators.actions import add_to_roster
@@ -23,10 +22,10 @@ from smartcourt.bankruptcy.tests.test_intake import (
     _today,
     against_hongda,
     chinese,
-    state,
 )
 from smartcourt.cases.choices import CaseType
 from smartcourt.cases.models import Case
+from smartcourt.core.testing import client_for, database_state
 from smartcourt.registry.testing import RegistryServer, registry, registry_server, unreachable_registry
 
 if TYPE_CHECKING:
@@ -35,12 +34,6 @@ if TYPE_CHECKING:
 __all__ = ["_merged_catalogue", "_today", "chinese", "registry", "registry_server", "unreachable_registry"]
 
 API = "/api/v1"
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def post(user: User, path: str, body: dict[str, Any]) -> Any:
@@ -149,25 +142,25 @@ def test_the_application_is_driven_to_an_appointment_through_the_api(
 
 def test_registration_errors_name_the_field(personas: Personas, registry: RegistryServer) -> None:
     p = personas
-    before = state()
+    before = database_state()
     response = post(p.clerk, "/intake/applications", application_body(p, procedure="settlement"))
     assert response.status_code == 422
     assert response.json()["error"]["field"] == "applicant_type"
     response = post(p.judge, "/intake/applications", application_body(p))
     assert response.status_code == 403
-    assert state() == before
+    assert database_state() == before
 
 
 def test_only_a_judge_of_the_case_rules_through_the_api(personas: Personas, registry: RegistryServer) -> None:
     p = personas
     case_id = post(p.clerk, "/intake/applications", application_body(p)).json()["case_id"]
-    before = state()
+    before = database_state()
     body = {"decision": "accept", "ruled_on": "2026-11-16"}
     assert post(p.clerk, f"/intake/applications/{case_id}/ruling", body).status_code == 403
     assert post(p.outsider, f"/intake/applications/{case_id}/ruling", body).status_code == 404
     assert post(p.administrator, f"/intake/applications/{case_id}/ruling", body).status_code == 404
     assert post(p.judge, f"/intake/applications/{case_id}/ruling", {**body, "decision": "maybe"}).status_code == 422
-    assert state() == before
+    assert database_state() == before
     assert not Case.objects.filter(case_type=CaseType.BANKRUPTCY).exclude(pk=p.case.pk).exists()
     assert not Appointment.objects.exists()
 

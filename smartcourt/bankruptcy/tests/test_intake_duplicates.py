@@ -28,11 +28,11 @@ from smartcourt.bankruptcy.tests.test_intake import (
     _today,
     chinese,
     creditor_application,
-    state,
 )
 from smartcourt.cases.choices import CaseType
 from smartcourt.cases.models import Case
 from smartcourt.core.errors import Conflict, DomainError, NotFound
+from smartcourt.core.testing import database_state
 from smartcourt.dossier.models import DossierEntry
 from smartcourt.registry.testing import RegistryServer, registry, registry_server
 
@@ -81,15 +81,15 @@ def test_the_open_case_is_found_and_a_duplicate_refused_without_reasons(
     found = open_insolvency_cases(p.clerk, credit_code=HONGDA)
     assert [(item.case.number, item.visible) for item in found] == [(case.number, True)]
     assert [item.case.number for item in intake_lookup(p.clerk, HONGDA).insolvency] == [case.number]
-    before = state()
+    before = database_state()
     with pytest.raises(Conflict) as info:
         debtor_reorganisation(p)
     assert info.value.field == "duplicate_reason" and info.value.code == "duplicate_application"
     assert case.number in info.value.message
-    assert state() == before
+    assert database_state() == before
     with pytest.raises(Conflict):
         debtor_reorganisation(p, duplicate_reason="   ")
-    assert state() == before
+    assert database_state() == before
 
 
 def test_with_reasons_the_duplicate_is_registered_and_the_reasons_kept(
@@ -143,11 +143,11 @@ def test_only_court_staff_see_it(personas: Personas) -> None:
 def test_overlong_reasons_are_refused_not_cut(personas: Personas, registry: RegistryServer) -> None:
     p = personas
     accepted_liquidation(p)
-    before = state()
+    before = database_state()
     with pytest.raises(DomainError) as info:
         debtor_reorganisation(p, duplicate_reason="理" * 501)
     assert info.value.field == "duplicate_reason"
-    assert state() == before
+    assert database_state() == before
 
 
 def test_the_intake_page_shows_the_open_case_and_asks_for_reasons(
@@ -168,11 +168,11 @@ def test_the_intake_page_shows_the_open_case_and_asks_for_reasons(
         "filed_on": "2026-11-02",
         "presiding_judge": str(p.judge.pk),
     }
-    before = state()
+    before = database_state()
     refused = client_for(p.clerk, "zh-hans").post(reverse("intake:register"), form)
     assert refused.status_code == 422
     assert f"如东县宏达纺织有限公司已有未结的破产或强制清算案件：{case.number}。" in refused.content.decode()
-    assert state() == before
+    assert database_state() == before
     accepted = client_for(p.clerk).post(reverse("intake:register"), {**form, "duplicate_reason": REASON})
     review = Case.objects.get(case_type=CaseType.BANKRUPTCY_APPLICATION, cause="申请破产重整")
     assert accepted.status_code == 302 and accepted["Location"] == reverse("intake:review", args=[review.pk])
@@ -199,14 +199,14 @@ def test_the_api_lists_the_open_cases_and_answers_409(personas: Personas, regist
         "filed_on": FILED.isoformat(),
         "presiding_judge_id": str(p.judge.pk),
     }
-    before = state()
+    before = database_state()
     refused = client.post("/api/v1/intake/applications", json.dumps(body), content_type="application/json")
     assert refused.status_code == 409
     assert (refused.json()["error"]["code"], refused.json()["error"]["field"]) == (
         "duplicate_application",
         "duplicate_reason",
     )
-    assert state() == before
+    assert database_state() == before
     body["duplicate_reason"] = REASON
     created = client.post("/api/v1/intake/applications", json.dumps(body), content_type="application/json")
     assert created.status_code == 201

@@ -14,9 +14,9 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from smartcourt.audit.models import AuditEvent
-from smartcourt.bankruptcy.models import NodeOutput, NodeRecord, NodeTransition, Proceeding
+from smartcourt.bankruptcy.models import Proceeding
 from smartcourt.bankruptcy.tests.conftest import PDF, record
+from smartcourt.core.testing import client_as, database_state
 
 if TYPE_CHECKING:
     from conftest import Personas
@@ -47,22 +47,6 @@ def _compiled_messages() -> None:
         call_command("compilemessages", locale=["zh_Hans"], verbosity=0)
 
 
-def client_for(p: Personas, name: str | None) -> Client:
-    client = Client()
-    if name is not None:
-        client.force_login(getattr(p, name))
-    return client
-
-
-def counts() -> tuple[int, int, int, int]:
-    return (
-        NodeRecord.objects.count(),
-        NodeTransition.objects.count(),
-        NodeOutput.objects.count(),
-        AuditEvent.objects.count(),
-    )
-
-
 def expected_view_status(name: str) -> int:
     if name in SEES_NODES:
         return 200
@@ -74,7 +58,7 @@ def expected_view_status(name: str) -> int:
 
 @pytest.mark.parametrize("name", [None, *ALL_PERSONAS])
 def test_rule_pack_page_is_public(personas: Personas, name: str | None) -> None:
-    response = client_for(personas, name).get(reverse("bankruptcy:rulepack"))
+    response = client_as(personas, name).get(reverse("bankruptcy:rulepack"))
     assert response.status_code == 200
     html = response.content.decode()
     for key in ("liquidation", "reorganisation", "settlement", "compulsory_liquidation"):
@@ -86,7 +70,7 @@ def test_rule_pack_page_is_public(personas: Personas, name: str | None) -> None:
 
 @pytest.mark.parametrize("name", ALL_PERSONAS)
 def test_node_page(personas: Personas, proceeding: Proceeding, name: str) -> None:
-    response = client_for(personas, name).get(reverse("bankruptcy:case_nodes", args=[personas.case.pk]))
+    response = client_as(personas, name).get(reverse("bankruptcy:case_nodes", args=[personas.case.pk]))
     assert response.status_code == expected_view_status(name)
     if response.status_code == 200:
         html = response.content.decode()
@@ -95,7 +79,7 @@ def test_node_page(personas: Personas, proceeding: Proceeding, name: str) -> Non
 
 
 def test_node_page_of_a_case_without_proceeding_or_unknown_is_404(personas: Personas) -> None:
-    client = client_for(personas, "judge")
+    client = client_as(personas, "judge")
     assert client.get(reverse("bankruptcy:case_nodes", args=[personas.case.pk])).status_code == 404
     assert client.get(reverse("bankruptcy:case_nodes", args=[uuid.uuid4()])).status_code == 404
 
@@ -110,7 +94,7 @@ def test_pages_need_sign_in(personas: Personas, proceeding: Proceeding) -> None:
 
 @pytest.mark.parametrize("name", ALL_PERSONAS)
 def test_board(personas: Personas, proceeding: Proceeding, name: str) -> None:
-    response = client_for(personas, name).get(reverse("bankruptcy:board"))
+    response = client_as(personas, name).get(reverse("bankruptcy:board"))
     if name not in COURT_STAFF:
         assert response.status_code == 403
         return
@@ -146,8 +130,8 @@ REFUSED_CASES = [
 def test_node_actions_refused_change_nothing(
     personas: Personas, proceeding: Proceeding, name: str, action: str, key: str, data: dict[str, str]
 ) -> None:
-    before = counts()
-    response = client_for(personas, name).post(reverse(f"bankruptcy:{action}", args=[personas.case.pk, key]), data)
+    before = database_state()
+    response = client_as(personas, name).post(reverse(f"bankruptcy:{action}", args=[personas.case.pk, key]), data)
     if name not in SEES_NODES | SEES_CASE_ONLY:
         expected = 404
     elif name == "administrator" and action in {"complete", "outputs"}:
@@ -159,13 +143,13 @@ def test_node_actions_refused_change_nothing(
     else:
         expected = 403
     assert response.status_code == expected
-    assert counts() == before
+    assert database_state() == before
 
 
 def test_the_administrator_works_a_node_through_the_pages(personas: Personas, proceeding: Proceeding) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    client = client_for(personas, "administrator")
+    client = client_as(personas, "administrator")
     page = reverse("bankruptcy:case_nodes", args=[personas.case.pk])
     response = client.post(reverse("bankruptcy:start", args=[personas.case.pk, "N04"]), {"version": 2})
     assert response.status_code == 302 and response["Location"] == f"{page}#node-N04"
@@ -183,15 +167,15 @@ def test_the_administrator_works_a_node_through_the_pages(personas: Personas, pr
 
 
 def test_a_refusal_is_shown_on_the_page_with_its_status(personas: Personas, proceeding: Proceeding) -> None:
-    client = client_for(personas, "administrator")
+    client = client_as(personas, "administrator")
     client.post(reverse("bankruptcy:start", args=[personas.case.pk, "N04"]))
-    before = counts()
+    before = database_state()
     response = client.post(reverse("bankruptcy:complete", args=[personas.case.pk, "N04"]))
     assert response.status_code == 422
     assert "N04 cannot be completed without" in response.content.decode()
     stale = client.post(reverse("bankruptcy:complete", args=[personas.case.pk, "N04"]), {"version": 1})
     assert stale.status_code == 409
-    assert counts() == before
+    assert database_state() == before
 
 
 def test_the_judge_confirms_and_returns_through_the_pages(personas: Personas, proceeding: Proceeding) -> None:
@@ -203,18 +187,18 @@ def test_the_judge_confirms_and_returns_through_the_pages(personas: Personas, pr
     start_node(actor=personas.administrator, case_id=personas.case.pk, node_key="N09")
     provide_all(personas, "N09")
     complete_node(actor=personas.administrator, case_id=personas.case.pk, node_key="N09")
-    judge = client_for(personas, "judge")
-    before = counts()
+    judge = client_as(personas, "judge")
+    before = database_state()
     refused = judge.post(reverse("bankruptcy:return", args=[personas.case.pk, "N09"]), {"reasons": ""})
     assert refused.status_code == 422
-    assert counts() == before
+    assert database_state() == before
     returned = judge.post(
         reverse("bankruptcy:return", args=[personas.case.pk, "N09"]), {"reasons": "请补充评估报告附件"}
     )
     assert returned.status_code == 302
     assert record(personas, "N09").status == "returned"
     html = (
-        client_for(personas, "administrator")
+        client_as(personas, "administrator")
         .get(reverse("bankruptcy:case_nodes", args=[personas.case.pk]))
         .content.decode()
     )
@@ -233,7 +217,7 @@ def api(client: Client, method: str, path: str, body: dict[str, Any] | None = No
 
 @pytest.mark.parametrize("name", [None, *ALL_PERSONAS])
 def test_rulepack_json_is_public(personas: Personas, name: str | None) -> None:
-    response = api(client_for(personas, name), "get", "/rulepack")
+    response = api(client_as(personas, name), "get", "/rulepack")
     assert response.status_code == 200
     keys = [proc["key"] for proc in response.json()["procedures"]]
     assert keys == ["liquidation", "reorganisation", "settlement", "compulsory_liquidation"]
@@ -241,7 +225,7 @@ def test_rulepack_json_is_public(personas: Personas, name: str | None) -> None:
 
 @pytest.mark.parametrize("name", ALL_PERSONAS)
 def test_nodes_endpoint(personas: Personas, proceeding: Proceeding, name: str) -> None:
-    response = api(client_for(personas, name), "get", f"/cases/{personas.case.pk}/nodes")
+    response = api(client_as(personas, name), "get", f"/cases/{personas.case.pk}/nodes")
     assert response.status_code == expected_view_status(name)
     if response.status_code == 200:
         body = response.json()
@@ -260,15 +244,15 @@ def test_api_needs_sign_in_except_the_rulepack(personas: Personas, proceeding: P
     client = Client()
     assert api(client, "get", f"/cases/{personas.case.pk}/nodes").status_code == 401
     assert api(client, "get", "/statistics").status_code == 401
-    before = counts()
+    before = database_state()
     assert api(client, "post", f"/cases/{personas.case.pk}/nodes/N04/start").status_code == 401
-    assert counts() == before
+    assert database_state() == before
 
 
 @pytest.mark.parametrize("name", ALL_PERSONAS)
 def test_start_endpoint(personas: Personas, proceeding: Proceeding, name: str) -> None:
-    before = counts()
-    response = api(client_for(personas, name), "post", f"/cases/{personas.case.pk}/nodes/N04/start")
+    before = database_state()
+    response = api(client_as(personas, name), "post", f"/cases/{personas.case.pk}/nodes/N04/start")
     if name == "administrator":
         assert response.status_code == 200
         assert (response.json()["status"], response.json()["version"]) == ("in_progress", 3)
@@ -276,11 +260,11 @@ def test_start_endpoint(personas: Personas, proceeding: Proceeding, name: str) -
     expected = 403 if name in SEES_NODES | SEES_CASE_ONLY else 404
     assert response.status_code == expected
     assert response.json()["error"]["code"] == {403: "forbidden", 404: "not_found"}[expected]
-    assert counts() == before
+    assert database_state() == before
 
 
 def test_driving_a_node_through_the_api(personas: Personas, proceeding: Proceeding) -> None:
-    admin, judge = client_for(personas, "administrator"), client_for(personas, "judge")
+    admin, judge = client_as(personas, "administrator"), client_as(personas, "judge")
     base = f"/cases/{personas.case.pk}/nodes"
     assert api(admin, "post", f"{base}/N04/start", {"version": 2}).status_code == 200
     missing = api(admin, "post", f"{base}/N04/complete")
@@ -327,7 +311,7 @@ def test_dates_and_conversion_through_the_api(personas: Personas) -> None:
     from smartcourt.bankruptcy.tests.conftest import open_liquidation
 
     open_liquidation(personas, procedure="settlement")
-    judge, admin = client_for(personas, "judge"), client_for(personas, "administrator")
+    judge, admin = client_as(personas, "judge"), client_as(personas, "administrator")
     path = f"/cases/{personas.case.pk}"
     assert api(admin, "post", f"{path}/dates", {"name": "announced_on", "date": "2026-09-18"}).status_code == 403
     answer = api(judge, "post", f"{path}/dates", {"name": "announced_on", "date": "2026-09-18"})
@@ -341,7 +325,7 @@ def test_dates_and_conversion_through_the_api(personas: Personas) -> None:
 
 @pytest.mark.parametrize("name", ALL_PERSONAS)
 def test_statistics_are_scoped_to_what_the_user_sees(personas: Personas, name: str) -> None:
-    response = api(client_for(personas, name), "get", "/statistics")
+    response = api(client_as(personas, name), "get", "/statistics")
     assert response.status_code == 200
     rows = response.json()["rows"]
     if name in SEES_NODES | SEES_CASE_ONLY:

@@ -19,6 +19,7 @@ from smartcourt.audit.models import AuditEvent
 from smartcourt.cases.actions import change_case_status, create_case
 from smartcourt.cases.choices import CaseStatus, CaseType
 from smartcourt.cases.models import Case, Party
+from smartcourt.core.testing import client_for, database_state
 
 LIST_URL = "/api/v1/cases"
 CREDITOR_ID_NUMBER = "11010519491231002X"
@@ -50,26 +51,12 @@ VISIBLE = {
 }
 
 
-def _client_for(user: User) -> Client:
-    """A browser session that has finished signing in, second factor included."""
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session[twofactor.VERIFIED_KEY] = True
-    session.save()
-    return client
-
-
 def _body(response: Any) -> Any:
     return json.loads(response.content)
 
 
 def _numbers(response: Any) -> list[str]:
     return [item["number"] for item in _body(response)["items"]]
-
-
-def _snapshot() -> tuple[int, int]:
-    return AuditEvent.objects.count(), Case.objects.count()
 
 
 def _case_numbers(personas: Personas, keys: set[str]) -> set[str]:
@@ -82,33 +69,33 @@ def _case_numbers(personas: Personas, keys: set[str]) -> set[str]:
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_list_shows_exactly_the_cases_the_persona_may_see(personas: Personas, persona: str) -> None:
-    before = _snapshot()
-    response = _client_for(getattr(personas, persona)).get(LIST_URL)
+    before = database_state()
+    response = client_for(getattr(personas, persona), second_factor_done=True).get(LIST_URL)
     assert response.status_code == 200
     assert set(_numbers(response)) == _case_numbers(personas, VISIBLE[persona])
     assert _body(response)["count"] == len(VISIBLE[persona])
-    assert _snapshot() == before
+    assert database_state() == before
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("which", ["case", "other"])
 def test_case_detail_is_shown_or_not_found(personas: Personas, persona: str, which: str) -> None:
     case = personas.case if which == "case" else personas.other_court_case
-    before = _snapshot()
-    response = _client_for(getattr(personas, persona)).get(f"{LIST_URL}/{case.pk}")
+    before = database_state()
+    response = client_for(getattr(personas, persona), second_factor_done=True).get(f"{LIST_URL}/{case.pk}")
     if which in VISIBLE[persona]:
         assert response.status_code == 200
         assert _body(response)["number"] == case.number
     else:
         assert response.status_code == 404
         assert _body(response) == {"error": {"code": "not_found", "message": "No such case", "field": None}}
-    assert _snapshot() == before
+    assert database_state() == before
 
 
 @pytest.mark.parametrize("persona", ["outsider", "creditor_b", "other_administrator"])
 def test_hidden_missing_and_malformed_ids_answer_identically(personas: Personas, persona: str) -> None:
-    client = _client_for(getattr(personas, persona))
-    before = _snapshot()
+    client = client_for(getattr(personas, persona), second_factor_done=True)
+    before = database_state()
     hidden = client.get(f"{LIST_URL}/{personas.case.pk}")
     missing = client.get(f"{LIST_URL}/00000000-0000-4000-8000-000000000000")
     malformed = client.get(f"{LIST_URL}/not-a-uuid")
@@ -117,7 +104,7 @@ def test_hidden_missing_and_malformed_ids_answer_identically(personas: Personas,
         assert response.status_code == 404
         assert response.content == hidden.content
         assert response["Content-Type"] == "application/json; charset=utf-8"
-    assert _snapshot() == before
+    assert database_state() == before
 
 
 # --- authentication -----------------------------------------------------------------------------------------
@@ -125,13 +112,13 @@ def test_hidden_missing_and_malformed_ids_answer_identically(personas: Personas,
 
 @pytest.mark.parametrize("path", [LIST_URL, "/api/v1/cases/{id}"])
 def test_anonymous_gets_401_and_nothing_changes(personas: Personas, path: str) -> None:
-    before = _snapshot()
+    before = database_state()
     response = Client().get(path.format(id=personas.case.pk))
     assert response.status_code == 401
     assert _body(response) == {
         "error": {"code": "unauthenticated", "message": "Sign in or send a valid API token", "field": None}
     }
-    assert _snapshot() == before
+    assert database_state() == before
 
 
 def _owing_second_factor(user: User) -> Client:
@@ -145,12 +132,12 @@ def _owing_second_factor(user: User) -> Client:
 
 def test_session_still_owing_the_second_factor_is_refused(personas: Personas) -> None:
     client = _owing_second_factor(personas.judge)
-    before = _snapshot()
+    before = database_state()
     for path in (LIST_URL, f"{LIST_URL}/{personas.case.pk}"):
         response = client.get(path)
         assert response.status_code == 401
         assert set(_body(response)["error"]) == {"code", "message", "field"}
-    assert _snapshot() == before
+    assert database_state() == before
 
 
 def test_api_auth_refuses_a_half_signed_in_session_without_the_middleware(personas: Personas, settings: Any) -> None:
@@ -175,14 +162,14 @@ def test_api_auth_refuses_a_session_that_never_gave_the_required_second_factor(
 
 
 def test_inactive_user_session_is_refused(personas: Personas) -> None:
-    client = _client_for(personas.judge)
+    client = client_for(personas.judge, second_factor_done=True)
     User.objects.filter(pk=personas.judge.pk).update(is_active=False)
     assert client.get(LIST_URL).status_code == 401
 
 
 def test_bearer_token_authenticates_as_its_user(personas: Personas) -> None:
     _, raw = issue_api_token(actor=personas.administrator, user=personas.administrator, name="registry sync")
-    before = _snapshot()
+    before = database_state()
     response = Client().get(LIST_URL, HTTP_AUTHORIZATION=f"Bearer {raw}")
     assert response.status_code == 200
     assert _numbers(response) == [personas.case.number]
@@ -190,12 +177,12 @@ def test_bearer_token_authenticates_as_its_user(personas: Personas) -> None:
     assert detail.status_code == 200
     hidden = Client().get(f"{LIST_URL}/{personas.other_court_case.pk}", HTTP_AUTHORIZATION=f"Bearer {raw}")
     assert hidden.status_code == 404
-    assert _snapshot() == before
+    assert database_state() == before
 
 
 def test_token_beats_a_session_of_someone_else(personas: Personas) -> None:
     _, raw = issue_api_token(actor=personas.outsider, user=personas.outsider, name="haimen sync")
-    client = _client_for(personas.judge)
+    client = client_for(personas.judge, second_factor_done=True)
     response = client.get(LIST_URL, HTTP_AUTHORIZATION=f"Bearer {raw}")
     assert _numbers(response) == [personas.other_court_case.number]
 
@@ -214,7 +201,7 @@ def test_revoked_expired_and_malformed_tokens_get_401(personas: Personas) -> Non
         assert _body(expired)["error"]["code"] == "unauthenticated"
     _, deactivated_raw = issue_api_token(actor=personas.creditor_b, user=personas.creditor_b, name="left")
     User.objects.filter(pk=personas.creditor_b.pk).update(is_active=False)
-    before = _snapshot()
+    before = database_state()
     for header in (
         f"Bearer {revoked_raw}",
         f"Bearer {deactivated_raw}",
@@ -226,7 +213,7 @@ def test_revoked_expired_and_malformed_tokens_get_401(personas: Personas) -> Non
         response = Client().get(LIST_URL, HTTP_AUTHORIZATION=header)
         assert response.status_code == 401, header
         assert _body(response)["error"]["code"] == "unauthenticated"
-    assert _snapshot() == before
+    assert database_state() == before
 
 
 # --- filters and pages --------------------------------------------------------------------------------------
@@ -259,7 +246,7 @@ def _list(client: Client, **params: Any) -> Any:
 
 
 def test_list_order_is_newest_filing_first_then_case_number(personas: Personas, rudong_docket: dict[str, Case]) -> None:
-    response = _list(_client_for(personas.clerk))
+    response = _list(client_for(personas.clerk, second_factor_done=True))
     assert _numbers(response) == [
         "(2026)苏0623民初1号",
         "(2026)苏0623民初2号",
@@ -297,21 +284,21 @@ def test_list_order_is_newest_filing_first_then_case_number(personas: Personas, 
 def test_filters(
     personas: Personas, rudong_docket: dict[str, Case], params: dict[str, Any], expected: set[str]
 ) -> None:
-    response = _list(_client_for(personas.clerk), **params)
+    response = _list(client_for(personas.clerk, second_factor_done=True), **params)
     assert response.status_code == 200
     assert set(_numbers(response)) == {rudong_docket[key].number for key in expected}
     assert _body(response)["count"] == len(expected)
 
 
 def test_filters_never_widen_what_a_user_sees(personas: Personas, rudong_docket: dict[str, Case]) -> None:
-    client = _client_for(personas.outsider)
+    client = client_for(personas.outsider, second_factor_done=True)
     assert _numbers(_list(client, court="苏0623")) == []
     assert _numbers(_list(client, q=personas.case.number)) == []
     assert _numbers(_list(client, q="刘债权")) == []
 
 
 def test_pages(personas: Personas, rudong_docket: dict[str, Case]) -> None:
-    client = _client_for(personas.clerk)
+    client = client_for(personas.clerk, second_factor_done=True)
     everything = _numbers(_list(client))
     assert len(everything) == 6
 
@@ -334,7 +321,7 @@ def test_pages(personas: Personas, rudong_docket: dict[str, Case]) -> None:
 
 
 def test_list_item_shape(personas: Personas) -> None:
-    response = _list(_client_for(personas.judge))
+    response = _list(client_for(personas.judge, second_factor_done=True))
     assert _body(response)["items"] == [
         {
             "id": str(personas.case.pk),
@@ -357,7 +344,7 @@ def test_list_item_shape(personas: Personas) -> None:
 def test_list_query_count_does_not_grow_with_the_page(
     personas: Personas, rudong_docket: dict[str, Case], django_assert_max_num_queries: Any
 ) -> None:
-    client = _client_for(personas.clerk)
+    client = client_for(personas.clerk, second_factor_done=True)
     client.get(LIST_URL)  # warm the session and user caches
     with django_assert_max_num_queries(6):
         assert len(_numbers(client.get(LIST_URL))) == 6
@@ -387,15 +374,15 @@ def test_list_query_count_does_not_grow_with_the_page(
     ],
 )
 def test_invalid_filters_get_422_naming_the_field(personas: Personas, params: dict[str, Any], field: str) -> None:
-    before = _snapshot()
-    response = _list(_client_for(personas.clerk), **params)
+    before = database_state()
+    response = _list(client_for(personas.clerk, second_factor_done=True), **params)
     assert response.status_code == 422
     error = _body(response)["error"]
     assert error["code"] == "invalid"
     assert error["field"] == field
     assert error["message"].startswith(f"{field}: ")
     assert len(error["message"]) > len(field) + 2
-    assert _snapshot() == before
+    assert database_state() == before
 
 
 # --- the case page ------------------------------------------------------------------------------------------
@@ -418,7 +405,7 @@ def _creditor_party(personas: Personas) -> Party:
 @pytest.mark.parametrize("persona", ["judge", "assistant", "clerk", "court_admin"])
 def test_court_staff_reveal_an_identity_number_and_the_reveal_is_audited(personas: Personas, persona: str) -> None:
     user = getattr(personas, persona)
-    client = _client_for(user)
+    client = client_for(user, second_factor_done=True)
     party = _creditor_party(personas)
     events = AuditEvent.objects.count()
     response = client.post(f"{LIST_URL}/{personas.case.pk}/parties/{party.pk}/identity-number")
@@ -440,27 +427,29 @@ def test_court_staff_reveal_an_identity_number_and_the_reveal_is_audited(persona
 )
 def test_nobody_else_can_reveal_an_identity_number(personas: Personas, persona: str, status: int) -> None:
     party = _creditor_party(personas)
-    before = _snapshot()
-    response = _client_for(getattr(personas, persona)).post(
+    before = database_state()
+    response = client_for(getattr(personas, persona), second_factor_done=True).post(
         f"{LIST_URL}/{personas.case.pk}/parties/{party.pk}/identity-number"
     )
     assert response.status_code == status
     assert CREDITOR_ID_NUMBER.encode() not in response.content
-    assert _snapshot() == before
+    assert database_state() == before
 
 
 @pytest.mark.parametrize(
     "persona", ["judge", "assistant", "clerk", "court_admin", "administrator", "creditor_a", "bank_operator"]
 )
 def test_everybody_sees_identity_numbers_masked_and_credit_codes_in_full(personas: Personas, persona: str) -> None:
-    detail = _detail(_client_for(getattr(personas, persona)), personas.case)
+    detail = _detail(client_for(getattr(personas, persona), second_factor_done=True), personas.case)
     assert _party_ids(detail) == {
         "如东某某建设有限公司": ("", DEBTOR_CREDIT_CODE),
         "刘债权": ("110105********002X", ""),
     }
     assert (
         CREDITOR_ID_NUMBER.encode()
-        not in _client_for(getattr(personas, persona)).get(f"{LIST_URL}/{personas.case.pk}").content
+        not in client_for(getattr(personas, persona), second_factor_done=True)
+        .get(f"{LIST_URL}/{personas.case.pk}")
+        .content
     )
 
 
@@ -481,11 +470,11 @@ def test_case_detail_shape(personas: Personas) -> None:
         origin=review,
         presiding_judge=personas.judge,
     )
-    detail = _detail(_client_for(personas.clerk), successor)
+    detail = _detail(client_for(personas.clerk, second_factor_done=True), successor)
     assert detail["origin"] == {"id": str(review.pk), "number": "(2026)苏0623破申1号"}
     assert detail["number"] == "(2026)苏0623破2号"
 
-    detail = _detail(_client_for(personas.judge), personas.case)
+    detail = _detail(client_for(personas.judge, second_factor_done=True), personas.case)
     assert detail["origin"] is None
     assert detail["cause"] == "破产清算"
     assert detail["case_type_code"] == "破"
@@ -517,7 +506,7 @@ def test_case_detail_shape(personas: Personas) -> None:
 
 
 def test_chinese_is_returned_unescaped(personas: Personas) -> None:
-    client = _client_for(personas.judge)
+    client = client_for(personas.judge, second_factor_done=True)
     for response in (client.get(LIST_URL), client.get(f"{LIST_URL}/{personas.case.pk}")):
         assert response.status_code == 200
         assert "苏0623".encode() in response.content

@@ -18,10 +18,10 @@ from smartcourt.audit.models import AuditEvent
 from smartcourt.cases.actions import add_member, add_party, change_case_status, create_case
 from smartcourt.cases.choices import CaseStatus, CaseType, MemberRole, PartyKind, PartyRole
 from smartcourt.cases.models import Case, Party
+from smartcourt.core.testing import client_for
 
 if TYPE_CHECKING:
     from conftest import Personas
-    from smartcourt.accounts.models import User
 
 CASE_LINK = re.compile(r'<a href="/cases/[0-9a-f-]{36}/"[^>]*>([^<]+)</a>')
 # Fixed "now" for the home pages that count the current year's cases.
@@ -49,13 +49,6 @@ def _compiled_messages() -> None:
     po = mo.with_suffix(".po")
     if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
         call_command("compilemessages", locale=["zh_Hans"], verbosity=0)
-
-
-def client_for(user: User | None) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def case_numbers(html: str) -> list[str]:

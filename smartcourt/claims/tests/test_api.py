@@ -10,10 +10,10 @@ import pytest
 from django.test import Client
 
 from smartcourt.claims.tests.helpers import counts, declare, open_proceeding
+from smartcourt.core.testing import client_for
 
 if TYPE_CHECKING:
     from conftest import Personas
-    from smartcourt.accounts.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -33,25 +33,10 @@ SEE_CASE = {"judge", "assistant", "clerk", "court_admin", "administrator", "cred
 SEE_CLAIM = {"judge", "assistant", "clerk", "court_admin", "administrator", "creditor_a"}
 
 
-@pytest.fixture(autouse=True)
-def _media(settings: Any, tmp_path: Any) -> None:
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
-    }
-
-
 @pytest.fixture
 def p(personas: Personas) -> Personas:
     open_proceeding(personas)
     return personas
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    client.cookies["django_language"] = "en"
-    return client
 
 
 def post(client: Client, url: str, data: dict[str, Any]) -> Any:
@@ -61,7 +46,7 @@ def post(client: Client, url: str, data: dict[str, Any]) -> Any:
 @pytest.mark.parametrize("persona", ALL)
 def test_reads(p: Personas, persona: str) -> None:
     claim = declare(p)
-    client = client_for(getattr(p, persona))
+    client = client_for(getattr(p, persona), language="en")
     listing = client.get(f"/api/v1/claims/cases/{p.case.pk}/claims")
     assert listing.status_code == (200 if persona in SEE_CASE else 404)
     if persona in SEE_CASE:
@@ -79,7 +64,9 @@ def test_reads(p: Personas, persona: str) -> None:
 def test_review_matrix(p: Personas, persona: str) -> None:
     claim = declare(p)
     before = counts()
-    response = post(client_for(getattr(p, persona)), f"/api/v1/claims/{claim.pk}/review", {"result": "confirmed"})
+    response = post(
+        client_for(getattr(p, persona), language="en"), f"/api/v1/claims/{claim.pk}/review", {"result": "confirmed"}
+    )
     if persona == "administrator":
         assert response.status_code == 200
         assert response.json()["status"] == "confirmed"
@@ -91,7 +78,7 @@ def test_review_matrix(p: Personas, persona: str) -> None:
 
 
 def test_declare_object_and_rule_over_the_api(p: Personas) -> None:
-    creditor = client_for(p.creditor_a)
+    creditor = client_for(p.creditor_a, language="en")
     response = post(
         creditor,
         f"/api/v1/claims/cases/{p.case.pk}/claims",
@@ -122,11 +109,13 @@ def test_declare_object_and_rule_over_the_api(p: Personas) -> None:
     assert bad.status_code == 422 and bad.json()["error"]["field"] == "principal"
     assert counts() == before
     post(
-        client_for(p.administrator),
+        client_for(p.administrator, language="en"),
         f"/api/v1/claims/{claim_id}/review",
         {"result": "not_confirmed", "reasons": {"general": "已清偿"}},
     )
     objected = post(creditor, f"/api/v1/claims/{claim_id}/objections", {"reasons": "未清偿"})
     assert objected.status_code == 201 and objected.json()["status"] == "disputed"
-    nothing = post(client_for(p.judge), f"/api/v1/claims/cases/{p.case.pk}/confirmation", {"ruled_on": "2026-06-01"})
+    nothing = post(
+        client_for(p.judge, language="en"), f"/api/v1/claims/cases/{p.case.pk}/confirmation", {"ruled_on": "2026-06-01"}
+    )
     assert nothing.status_code == 409 and nothing.json()["error"]["code"] == "nothing_to_confirm"

@@ -22,8 +22,9 @@ from smartcourt.claims.choices import ClaimStatus
 from smartcourt.claims.imports import DEBTOR_LIST_COLUMNS, EMPLOYEE_LIST_COLUMNS
 from smartcourt.claims.models import Claim, Creditor, EmployeeObjection, Objection
 from smartcourt.claims.tests.helpers import counts, declare, open_proceeding
-from smartcourt.claims.tests.test_api import ALL, SEE_CASE, client_for, post
+from smartcourt.claims.tests.test_api import ALL, SEE_CASE, post
 from smartcourt.core.spreadsheets import write_xlsx
+from smartcourt.core.testing import client_for
 
 if TYPE_CHECKING:
     from conftest import Personas
@@ -33,14 +34,6 @@ pytestmark = pytest.mark.django_db
 WORKER_ID = "11010519491231002X"
 OTHER_ID = "320623198507120019"
 COMPANY = "9132062312345678AN"
-
-
-@pytest.fixture(autouse=True)
-def _media(settings: Any, tmp_path: Any) -> None:
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
-    }
 
 
 @pytest.fixture
@@ -65,7 +58,7 @@ def upload_list(client: Any, case_id: Any, source: str, file: SimpleUploadedFile
 @pytest.mark.parametrize("persona", ALL)
 def test_import_permission_matrix(p: Personas, persona: str) -> None:
     before = counts()
-    response = upload_list(client_for(getattr(p, persona)), p.case.pk, "debtor_list", debtor_list())
+    response = upload_list(client_for(getattr(p, persona), language="en"), p.case.pk, "debtor_list", debtor_list())
     if persona == "administrator":
         assert response.status_code == 201, response.content
         body = response.json()
@@ -85,7 +78,7 @@ def test_import_refused_lists_every_line_and_cell(p: Personas) -> None:
         ["王工", "个人", "320623198507120018", "", "", "普通", "100.123", ""],
     ]
     before = counts()
-    response = upload_list(client_for(p.administrator), p.case.pk, "debtor_list", debtor_list(rows))
+    response = upload_list(client_for(p.administrator, language="en"), p.case.pk, "debtor_list", debtor_list(rows))
     assert response.status_code == 422
     error = response.json()["error"]
     assert error["code"] == "import_refused" and error["field"] == "file"
@@ -95,7 +88,7 @@ def test_import_refused_lists_every_line_and_cell(p: Personas) -> None:
 
 
 def test_import_body_is_validated(p: Personas) -> None:
-    client = client_for(p.administrator)
+    client = client_for(p.administrator, language="en")
     response = upload_list(client, p.case.pk, "shareholders", debtor_list())
     assert response.status_code == 422 and response.json()["error"]["field"] == "source"
     response = client.post(f"/api/v1/claims/cases/{p.case.pk}/imports", {"source": "debtor_list"})
@@ -129,7 +122,7 @@ def test_employee_list_matrix(employees: Personas, persona: str) -> None:
     p = employees
     publish_employee_list(actor=p.administrator, case_id=p.case.pk)
     link_employee_line(actor=p.creditor_a, case_id=p.case.pk, identifier=WORKER_ID)
-    response = client_for(getattr(p, persona)).get(f"/api/v1/claims/cases/{p.case.pk}/employees")
+    response = client_for(getattr(p, persona), language="en").get(f"/api/v1/claims/cases/{p.case.pk}/employees")
     if persona not in SEE_CASE:
         assert response.status_code == 404
         return
@@ -150,9 +143,9 @@ def test_employee_list_matrix(employees: Personas, persona: str) -> None:
 
 def test_employee_sees_nothing_before_publication_and_search_is_bounded(employees: Personas) -> None:
     p = employees
-    response = client_for(p.creditor_a).get(f"/api/v1/claims/cases/{p.case.pk}/employees")
+    response = client_for(p.creditor_a, language="en").get(f"/api/v1/claims/cases/{p.case.pk}/employees")
     assert response.json() == {"published_on": None, "count": 0, "lines": []}
-    admin = client_for(p.administrator)
+    admin = client_for(p.administrator, language="en")
     body = admin.get(f"/api/v1/claims/cases/{p.case.pk}/employees", {"q": "王"}).json()
     assert [line["name"] for line in body["lines"]] == ["王工"]
     assert admin.get(f"/api/v1/claims/cases/{p.case.pk}/employees", {"offset": -1}).status_code == 422
@@ -165,7 +158,9 @@ def test_employee_objection_matrix(employees: Personas, persona: str) -> None:
     publish_employee_list(actor=p.administrator, case_id=p.case.pk)
     line = link_employee_line(actor=p.creditor_a, case_id=p.case.pk, identifier=WORKER_ID)
     url = f"/api/v1/claims/employees/{line.pk}/objections"
-    response = post(client_for(getattr(p, persona)), url, {"reasons": "加班费未计入", "claimed": "38000"})
+    response = post(
+        client_for(getattr(p, persona), language="en"), url, {"reasons": "加班费未计入", "claimed": "38000"}
+    )
     if persona == "creditor_a":
         assert response.status_code == 201
         body = response.json()
@@ -180,7 +175,7 @@ def test_employee_objection_body_is_validated(employees: Personas) -> None:
     p = employees
     publish_employee_list(actor=p.administrator, case_id=p.case.pk)
     line = link_employee_line(actor=p.creditor_a, case_id=p.case.pk, identifier=WORKER_ID)
-    client = client_for(p.creditor_a)
+    client = client_for(p.creditor_a, language="en")
     url = f"/api/v1/claims/employees/{line.pk}/objections"
     assert post(client, url, {"reasons": ""}).status_code == 422
     response = post(client, url, {"reasons": "x", "claimed": "1.234"})
@@ -196,7 +191,9 @@ def test_employee_answer_matrix(employees: Personas, persona: str) -> None:
     objection = object_to_employee_line(actor=p.creditor_a, creditor_id=line.pk, reasons="加班费未计入")
     url = f"/api/v1/claims/employee-objections/{objection.pk}/answer"
     response = post(
-        client_for(getattr(p, persona)), url, {"answer": "核实后更正", "corrected_wages": "32000", "version": 1}
+        client_for(getattr(p, persona), language="en"),
+        url,
+        {"answer": "核实后更正", "corrected_wages": "32000", "version": 1},
     )
     line.refresh_from_db()
     if persona == "administrator":
@@ -232,7 +229,7 @@ SUIT = {
 @pytest.mark.parametrize("persona", ALL)
 def test_resolution_by_suit_matrix(p: Personas, disputed: Objection, persona: str) -> None:
     url = f"/api/v1/claims/objections/{disputed.pk}/resolution"
-    response = post(client_for(getattr(p, persona)), url, SUIT)
+    response = post(client_for(getattr(p, persona), language="en"), url, SUIT)
     claim = Claim.objects.get()
     if persona == "judge":
         assert response.status_code == 200, response.content
@@ -261,11 +258,11 @@ def test_resolution_by_suit_matrix(p: Personas, disputed: Objection, persona: st
 )
 def test_resolution_body_is_validated(p: Personas, disputed: Objection, change: dict[str, str], field: str) -> None:
     url = f"/api/v1/claims/objections/{disputed.pk}/resolution"
-    response = post(client_for(p.judge), url, {**SUIT, **change})
+    response = post(client_for(p.judge, language="en"), url, {**SUIT, **change})
     assert response.status_code == 422 and response.json()["error"]["field"] == field
     assert Claim.objects.get().status == ClaimStatus.DISPUTED
 
 
 def test_the_claim_shows_its_objections(p: Personas, disputed: Objection) -> None:
-    body = client_for(p.creditor_a).get(f"/api/v1/claims/{disputed.claim_id}").json()
+    body = client_for(p.creditor_a, language="en").get(f"/api/v1/claims/{disputed.claim_id}").json()
     assert [(o["id"], o["status"], o["reasons"]) for o in body["objections"]] == [(str(disputed.pk), "open", "有借条")]

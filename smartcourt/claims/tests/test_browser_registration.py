@@ -37,11 +37,7 @@ class RecordingSms:
 
 
 @pytest.fixture(autouse=True)
-def _media_and_sms(settings: Any, tmp_path: Any) -> None:
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
-    }
+def _sms(settings: Any) -> None:
     settings.DOCUMENTS_SMS_ADAPTER = f"{__name__}.RecordingSms"
     SENT.clear()
 

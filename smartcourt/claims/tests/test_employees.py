@@ -4,12 +4,11 @@ when he agrees."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from smartcourt.audit.models import AuditEvent
 from smartcourt.claims.actions import (
     answer_employee_objection,
     import_creditor_list,
@@ -18,11 +17,12 @@ from smartcourt.claims.actions import (
     publish_employee_list,
 )
 from smartcourt.claims.imports import EMPLOYEE_LIST_COLUMNS
-from smartcourt.claims.models import Creditor, EmployeeListPublication, EmployeeObjection
+from smartcourt.claims.models import Creditor, EmployeeObjection
 from smartcourt.claims.selectors import employee_lines_for
 from smartcourt.claims.tests.helpers import open_proceeding
 from smartcourt.core.errors import Conflict, NotFound, PermissionDenied
 from smartcourt.core.spreadsheets import write_xlsx
+from smartcourt.core.testing import database_state
 
 if TYPE_CHECKING:
     from conftest import Personas
@@ -31,14 +31,6 @@ pytestmark = pytest.mark.django_db
 
 WORKER_ID = "11010519491231002X"
 OTHER_ID = "320623198507120019"
-
-
-@pytest.fixture(autouse=True)
-def _media(settings: Any, tmp_path: Any) -> None:
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
-    }
 
 
 @pytest.fixture
@@ -58,15 +50,6 @@ def p(personas: Personas) -> Personas:
         source="employee_list",
     )
     return personas
-
-
-def state() -> tuple[int, int, int, int]:
-    return (
-        EmployeeListPublication.objects.count(),
-        EmployeeObjection.objects.count(),
-        Creditor.objects.filter(user__isnull=False).count(),
-        AuditEvent.objects.count(),
-    )
 
 
 def test_publish_link_object_and_answer_with_correction(p: Personas) -> None:
@@ -95,7 +78,7 @@ def test_publish_link_object_and_answer_with_correction(p: Personas) -> None:
 
 def test_a_line_is_found_only_with_both_identity_number_and_phone(p: Personas) -> None:
     publish_employee_list(actor=p.administrator, case_id=p.case.pk)
-    before = state()
+    before = database_state()
     for identifier in (OTHER_ID, "110105194912310021"):
         with pytest.raises(NotFound, match="matches your identity number and phone"):
             link_employee_line(actor=p.creditor_a, case_id=p.case.pk, identifier=identifier)
@@ -103,11 +86,11 @@ def test_a_line_is_found_only_with_both_identity_number_and_phone(p: Personas) -
         link_employee_line(actor=p.creditor_b, case_id=p.case.pk, identifier=WORKER_ID)
     with pytest.raises(PermissionDenied):
         link_employee_line(actor=p.administrator, case_id=p.case.pk, identifier=WORKER_ID)
-    assert state() == before
+    assert database_state() == before
 
 
 def test_only_the_administrator_publishes_and_answers(p: Personas) -> None:
-    before = state()
+    before = database_state()
     for persona, error in [
         ("judge", PermissionDenied),
         ("creditor_a", PermissionDenied),
@@ -115,11 +98,11 @@ def test_only_the_administrator_publishes_and_answers(p: Personas) -> None:
     ]:
         with pytest.raises(error):
             publish_employee_list(actor=getattr(p, persona), case_id=p.case.pk)
-    assert state() == before
+    assert database_state() == before
     publish_employee_list(actor=p.administrator, case_id=p.case.pk)
     line = link_employee_line(actor=p.creditor_a, case_id=p.case.pk, identifier=WORKER_ID)
     objection = object_to_employee_line(actor=p.creditor_a, creditor_id=line.pk, reasons="x")
-    before = state()
+    before = database_state()
     for persona, error in [
         ("judge", PermissionDenied),
         ("creditor_a", PermissionDenied),
@@ -128,11 +111,11 @@ def test_only_the_administrator_publishes_and_answers(p: Personas) -> None:
     ]:
         with pytest.raises(error):
             answer_employee_objection(actor=getattr(p, persona), objection_id=objection.pk, answer="y")
-    assert state() == before
+    assert database_state() == before
     other = Creditor.objects.get(identifier=OTHER_ID)
     with pytest.raises(NotFound):
         object_to_employee_line(actor=p.creditor_a, creditor_id=other.pk, reasons="not mine")
-    assert state() == before
+    assert database_state() == before
 
 
 @pytest.mark.parametrize(

@@ -29,14 +29,6 @@ PERSON = "11010519491231002X"
 COMPANY = "914403001922038216"
 
 
-@pytest.fixture(autouse=True)
-def _media(settings: Any, tmp_path: Any) -> None:
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
-    }
-
-
 @pytest.fixture
 def p(personas: Personas) -> Personas:
     open_proceeding(personas)

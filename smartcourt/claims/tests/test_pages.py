@@ -7,16 +7,15 @@ import zipfile
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
-from conftest import TEST_PASSWORD
 from smartcourt.claims.actions import ITEM_LABELS, ReviewDecision, review_claim
 from smartcourt.claims.choices import ClaimStatus
 from smartcourt.claims.models import Claim
 from smartcourt.claims.tests.helpers import counts, declare, open_proceeding
+from smartcourt.core.testing import client_as
 from smartcourt.dossier.tests.helpers import sample_pdf
 
 if TYPE_CHECKING:
@@ -56,16 +55,10 @@ def p(personas: Personas) -> Personas:
     return personas
 
 
-def client_for(p: Personas, persona: str) -> Client:
-    client = Client()
-    assert client.login(username=getattr(p, persona).username, password=TEST_PASSWORD)
-    return client
-
-
 @pytest.mark.parametrize("persona", ALL)
 def test_claim_pages_matrix(p: Personas, persona: str) -> None:
     claim = declare(p)
-    client = client_for(p, persona)
+    client = client_as(p, persona)
     case = p.case.pk
     pages = {
         "list": reverse("claims:list", args=[case]),
@@ -90,7 +83,7 @@ def test_creditor_sees_only_his_own_claims_but_the_whole_masked_table(p: Persona
     # Hand the second creditor to nobody: creditor_a declared it, but it is not his identity.
     other.creditor.user = None
     other.creditor.save()
-    client = client_for(p, "creditor_a")
+    client = client_as(p, "creditor_a")
     listing = client.get(reverse("claims:list", args=[p.case.pk])).content.decode()
     assert "某银行" not in listing and "刘债权" in listing
     assert client.get(reverse("claims:detail", args=[p.case.pk, other.pk])).status_code == 404
@@ -103,7 +96,7 @@ def test_creditor_sees_only_his_own_claims_but_the_whole_masked_table(p: Persona
 def test_review_post_by_others_is_403_and_changes_nothing(p: Personas, persona: str) -> None:
     claim = declare(p)
     before = counts()
-    response = client_for(p, persona).post(
+    response = client_as(p, persona).post(
         reverse("claims:review", args=[p.case.pk, claim.pk]),
         {"result": "confirmed", "nature": "ordinary", "version": claim.version},
     )
@@ -115,7 +108,7 @@ def test_review_post_by_others_is_403_and_changes_nothing(p: Personas, persona: 
 def test_review_post_by_outsiders_is_404(p: Personas, persona: str) -> None:
     claim = declare(p)
     before = counts()
-    response = client_for(p, persona).post(
+    response = client_as(p, persona).post(
         reverse("claims:review", args=[p.case.pk, claim.pk]),
         {"result": "confirmed", "nature": "ordinary", "version": claim.version},
     )
@@ -126,7 +119,7 @@ def test_review_post_by_outsiders_is_404(p: Personas, persona: str) -> None:
 def test_declare_review_object_and_rule_through_the_pages(p: Personas) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    creditor = client_for(p, "creditor_a")
+    creditor = client_as(p, "creditor_a")
     response = creditor.post(
         reverse("claims:declare", args=[p.case.pk]),
         {
@@ -149,7 +142,7 @@ def test_declare_review_object_and_rule_through_the_pages(p: Personas) -> None:
     assert claim.interest_fen == 365_000
     detail = creditor.get(response["Location"]).content.decode()
     assert "3,650.00" in detail and "2026-03-08" in detail
-    admin = client_for(p, "administrator")
+    admin = client_as(p, "administrator")
     url = reverse("claims:review", args=[p.case.pk, claim.pk])
     bad = admin.post(
         url,
@@ -197,7 +190,7 @@ def test_declare_review_object_and_rule_through_the_pages(p: Personas) -> None:
 def test_table_xlsx_masks_and_escapes(p: Personas) -> None:
     claim = declare(p, creditor_name='=HYPERLINK("http://x")')
     review_claim(actor=p.administrator, claim_id=claim.pk, decision=ReviewDecision(result="confirmed"))
-    response = client_for(p, "creditor_a").get(reverse("claims:table_xlsx", args=[p.case.pk]))
+    response = client_as(p, "creditor_a").get(reverse("claims:table_xlsx", args=[p.case.pk]))
     content = response.content
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         sheet = archive.read("xl/worksheets/sheet1.xml").decode()
@@ -213,14 +206,14 @@ def test_import_page_shows_problems_by_line_and_cell(p: Personas) -> None:
     lines = [DEBTOR_LIST_COLUMNS, ["=1", "个人", "11010519491231002X", "", "", "", "1", ""]]
     content = "\n".join(",".join(line) for line in lines).encode()
     before = counts()
-    response = client_for(p, "administrator").post(
+    response = client_as(p, "administrator").post(
         reverse("claims:import", args=[p.case.pk]),
         {"source": "debtor_list", "file": SimpleUploadedFile("list.csv", content)},
     )
     assert response.status_code == 422
     assert "A2 (债权人名称)" in response.content.decode()
     assert counts() == before
-    assert client_for(p, "judge").get(reverse("claims:import", args=[p.case.pk])).status_code == 403
+    assert client_as(p, "judge").get(reverse("claims:import", args=[p.case.pk])).status_code == 403
 
 
 def test_judge_records_the_outcome_of_an_objection(p: Personas) -> None:
@@ -245,10 +238,10 @@ def test_judge_records_the_outcome_of_an_objection(p: Personas) -> None:
         "costs": "",
     }
     before = counts()
-    assert client_for(p, "administrator").post(url, data).status_code == 403
-    assert client_for(p, "creditor_b").post(url, data).status_code == 404
+    assert client_as(p, "administrator").post(url, data).status_code == 403
+    assert client_as(p, "creditor_b").post(url, data).status_code == 404
     assert counts() == before
-    judge = client_for(p, "judge")
+    judge = client_as(p, "judge")
     assert (
         'data-testid="resolution-form"'
         in judge.get(reverse("claims:detail", args=[p.case.pk, claim.pk])).content.decode()
@@ -274,10 +267,10 @@ def test_declaration_form_is_prefilled_from_the_debtors_list(p: Personas) -> Non
         listed_principal_fen=12_345_678,
         listed_interest_fen=100,
     )
-    page = client_for(p, "creditor_a").get(reverse("claims:declare", args=[p.case.pk])).content.decode()
+    page = client_as(p, "creditor_a").get(reverse("claims:declare", args=[p.case.pk])).content.decode()
     assert 'data-testid="listed"' in page and 'value="123456.78"' in page
     assert "11010519491231002X" not in page
     p.creditor_a.phone = "13900000000"
     p.creditor_a.save()
-    page = client_for(p, "creditor_a").get(reverse("claims:declare", args=[p.case.pk])).content.decode()
+    page = client_as(p, "creditor_a").get(reverse("claims:declare", args=[p.case.pk])).content.decode()
     assert 'data-testid="listed"' not in page

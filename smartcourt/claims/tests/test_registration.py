@@ -47,14 +47,6 @@ COMPANY_CODE = "9132062312345678AN"
 PASSWORD = "Correct-Horse-Battery-9"
 
 
-@pytest.fixture(autouse=True)
-def _media(settings: Any, tmp_path: Any) -> None:
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
-    }
-
-
 @pytest.fixture
 def p(personas: Personas) -> Personas:
     open_proceeding(personas)

@@ -34,14 +34,6 @@ pytestmark = pytest.mark.django_db
 OTHER_IDS = ["110105194912310038", "110105194912310054"]
 
 
-@pytest.fixture(autouse=True)
-def _media(settings: Any, tmp_path: Any) -> None:
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
-    }
-
-
 @pytest.fixture
 def p(personas: Personas) -> Personas:
     open_proceeding(personas)

@@ -18,28 +18,17 @@ from smartcourt.audit.models import AuditEvent
 from smartcourt.cases.actions import add_member, change_case_status
 from smartcourt.cases.choices import CaseStatus, MemberRole
 from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from smartcourt.core.testing import database_state
 from smartcourt.core.uploads import checked_upload
 from smartcourt.correspondence.actions import answer_thread, resubmit, submit_report, submit_request
 from smartcourt.correspondence.choices import ThreadStatus
-from smartcourt.correspondence.models import Message, Thread
+from smartcourt.correspondence.models import Thread
 from smartcourt.dossier.models import DossierEntry
 from smartcourt.dossier.tests.helpers import sample_pdf, sample_png, upload
 
 if TYPE_CHECKING:
     from conftest import Personas
     from smartcourt.accounts.models import User
-
-
-@pytest.fixture(autouse=True)
-def _media(settings: Any, tmp_path: Any) -> None:
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
-    }
-
-
-def counts() -> tuple[int, int, int, int]:
-    return (Thread.objects.count(), Message.objects.count(), DossierEntry.objects.count(), AuditEvent.objects.count())
 
 
 def panel_judge(p: Personas) -> User:
@@ -149,11 +138,11 @@ def test_more_information_then_resubmission_then_rejection(personas: Personas) -
 def test_a_report_is_acknowledged_and_nothing_else(personas: Personas) -> None:
     p = personas
     thread = submit_report(actor=p.administrator, case_id=p.case.pk, subject="接管工作报告", body="已接管债务人财产。")
-    before = counts()
+    before = database_state()
     with pytest.raises(DomainError, match="can be answered with: acknowledge") as refused:
         answer_thread(actor=p.judge, thread_id=thread.pk, decision="approve")
     assert refused.value.field == "decision"
-    assert counts() == before
+    assert database_state() == before
     thread = answer_thread(actor=p.judge, thread_id=thread.pk, decision="acknowledge")
     assert thread.status == ThreadStatus.ACKNOWLEDGED
     titles = DossierEntry.objects.filter(case=p.case).values_list("title", flat=True)
@@ -164,11 +153,11 @@ def test_a_report_is_acknowledged_and_nothing_else(personas: Personas) -> None:
 @pytest.mark.parametrize("decision", ["reject", "request_more"])
 def test_reasons_are_required_to_reject_or_ask_for_more(personas: Personas, decision: str) -> None:
     thread = a_request(personas)
-    before = counts()
+    before = database_state()
     with pytest.raises(DomainError, match="Reasons are required") as refused:
         answer_thread(actor=personas.judge, thread_id=thread.pk, decision=decision, reasons="   ")
     assert refused.value.field == "reasons"
-    assert counts() == before
+    assert database_state() == before
     thread.refresh_from_db()
     assert (thread.status, thread.version) == (ThreadStatus.SUBMITTED, 1)
 
@@ -177,12 +166,12 @@ def test_reasons_are_required_to_reject_or_ask_for_more(personas: Personas, deci
 def test_an_answered_thread_cannot_be_answered_again_or_resubmitted(personas: Personas) -> None:
     thread = a_request(personas)
     answer_thread(actor=personas.judge, thread_id=thread.pk, decision="approve")
-    before = counts()
+    before = database_state()
     with pytest.raises(Conflict, match="already been answered"):
         answer_thread(actor=personas.judge, thread_id=thread.pk, decision="reject", reasons="改变主意")
     with pytest.raises(Conflict, match="Only a request sent back for more information"):
         resubmit(actor=personas.administrator, thread_id=thread.pk, body="再补充")
-    assert counts() == before
+    assert database_state() == before
 
 
 @pytest.mark.django_db
@@ -190,10 +179,10 @@ def test_an_answer_to_an_older_version_is_refused(personas: Personas) -> None:
     thread = a_request(personas)
     answer_thread(actor=personas.judge, thread_id=thread.pk, decision="request_more", reasons="补充")
     resubmit(actor=personas.administrator, thread_id=thread.pk, body="已补充")
-    before = counts()
+    before = database_state()
     with pytest.raises(Conflict, match="changed since you opened it"):
         answer_thread(actor=personas.judge, thread_id=thread.pk, decision="approve", version=1)
-    assert counts() == before
+    assert database_state() == before
 
 
 @pytest.mark.django_db
@@ -212,12 +201,12 @@ def test_an_answer_to_an_older_version_is_refused(personas: Personas) -> None:
     ],
 )
 def test_only_the_appointed_administrator_submits(personas: Personas, who: str, error: type[Exception]) -> None:
-    before = counts()
+    before = database_state()
     with pytest.raises(error):
         submit_request(actor=getattr(personas, who), case_id=personas.case.pk, subject="越权请示", body="正文")
     with pytest.raises(error):
         submit_report(actor=getattr(personas, who), case_id=personas.case.pk, subject="越权报告", body="正文")
-    assert counts() == before
+    assert database_state() == before
 
 
 @pytest.mark.django_db
@@ -237,10 +226,10 @@ def test_only_the_appointed_administrator_submits(personas: Personas, who: str, 
 )
 def test_only_a_judge_of_the_case_answers(personas: Personas, who: str, error: type[Exception]) -> None:
     thread = a_request(personas)
-    before = counts()
+    before = database_state()
     with pytest.raises(error):
         answer_thread(actor=getattr(personas, who), thread_id=thread.pk, decision="approve")
-    assert counts() == before
+    assert database_state() == before
     thread.refresh_from_db()
     assert thread.status == ThreadStatus.SUBMITTED
 
@@ -257,10 +246,10 @@ def test_a_judge_of_the_same_court_not_on_the_case_cannot_answer(personas: Perso
         check_password_strength=False,
     )
     thread = a_request(personas)
-    before = counts()
+    before = database_state()
     with pytest.raises(NotFound):
         answer_thread(actor=other, thread_id=thread.pk, decision="approve")
-    assert counts() == before
+    assert database_state() == before
 
 
 @pytest.mark.django_db
@@ -282,23 +271,23 @@ def test_an_assistant_on_the_panel_list_still_cannot_answer(personas: Personas) 
     ],
 )
 def test_bad_submissions_change_nothing(personas: Personas, kwargs: dict[str, Any], field: str) -> None:
-    before = counts()
+    before = database_state()
     with pytest.raises(DomainError) as refused:
         a_request(personas, **kwargs)
     assert refused.value.field == field
-    assert counts() == before
+    assert database_state() == before
 
 
 @pytest.mark.django_db
 def test_a_closed_case_takes_no_more_requests(personas: Personas) -> None:
     thread = a_request(personas)
     change_case_status(actor=personas.judge, case_id=personas.case.pk, to_status=CaseStatus.CLOSED)
-    before = counts()
+    before = database_state()
     with pytest.raises(Conflict, match="is closed"):
         a_request(personas)
     with pytest.raises(Conflict, match="is closed"):
         answer_thread(actor=personas.judge, thread_id=thread.pk, decision="approve")
-    assert counts() == before
+    assert database_state() == before
 
 
 @pytest.mark.django_db(transaction=True)

@@ -10,14 +10,14 @@ import pytest
 from django.test import Client
 
 from smartcourt.accounts.tokens import issue_api_token
+from smartcourt.core.testing import client_for, database_state
 from smartcourt.correspondence.actions import answer_thread, submit_request
 from smartcourt.correspondence.models import Thread
-from smartcourt.correspondence.tests.test_actions import counts, panel_judge
+from smartcourt.correspondence.tests.test_actions import panel_judge
 from smartcourt.dossier.tests.helpers import sample_pdf, upload
 
 if TYPE_CHECKING:
     from conftest import Personas
-    from smartcourt.accounts.models import User
 
 PERSONAS = [
     "judge",
@@ -32,22 +32,6 @@ PERSONAS = [
     "outsider",
 ]
 READERS = {"judge", "assistant", "clerk", "court_admin", "administrator"}
-
-
-@pytest.fixture(autouse=True)
-def _media(settings: Any, tmp_path: Any) -> None:
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
-    }
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    # Error messages are translated; these tests read them in English.
-    client.cookies["django_language"] = "en"
-    return client
 
 
 def threads_url(case_id: Any) -> str:
@@ -113,13 +97,13 @@ def test_the_administrator_submits_with_files_and_a_token(personas: Personas) ->
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", ["judge", "clerk", "creditor_a", "other_administrator", "bank_operator"])
 def test_only_the_administrator_submits(personas: Personas, name: str) -> None:
-    before = counts()
+    before = database_state()
     response = client_for(getattr(personas, name)).post(
         threads_url(personas.case.pk), {"kind": "request", "subject": "越权", "body": "正文"}
     )
     expected = (403, "forbidden") if name in READERS else (404, "not_found")
     assert (response.status_code, error(response)["code"]) == expected
-    assert counts() == before
+    assert database_state() == before
 
 
 @pytest.mark.django_db
@@ -134,10 +118,10 @@ def test_only_the_administrator_submits(personas: Personas, name: str) -> None:
     ],
 )
 def test_submissions_are_bound(personas: Personas, data: dict[str, Any], field: str) -> None:
-    before = counts()
+    before = database_state()
     response = client_for(personas.administrator).post(threads_url(personas.case.pk), data)
     assert (response.status_code, error(response)["code"]) == (422, "invalid")
-    assert counts() == before
+    assert database_state() == before
 
 
 @pytest.mark.django_db
@@ -149,7 +133,7 @@ def test_form_errors_name_the_field(personas: Personas, data: dict[str, Any], fi
 
 @pytest.mark.django_db
 def test_a_bad_upload_is_refused_with_its_reason(personas: Personas, settings: Any) -> None:
-    before = counts()
+    before = database_state()
     client = client_for(personas.administrator)
     data: dict[str, Any] = {"kind": "request", "subject": "请示", "body": "正文"}
     mismatch = client.post(threads_url(personas.case.pk), {**data, "attachments": [upload("a.docx", b"%PDF-1.7")]})
@@ -163,7 +147,7 @@ def test_a_bad_upload_is_refused_with_its_reason(personas: Personas, settings: A
     big = client.post(threads_url(personas.case.pk), {**data, "attachments": [upload("b.pdf", b"%PDF-" + b"0" * 200)]})
     assert big.status_code == 413
     assert error(big)["code"] == "too_large"
-    assert counts() == before
+    assert database_state() == before
 
 
 @pytest.mark.django_db
@@ -195,7 +179,7 @@ def test_answer_errors_have_the_common_shape_and_change_nothing(personas: Person
     thread = a_request(personas)
     url = f"/api/v1/threads/{thread.pk}/answer"
     judge = client_for(personas.judge)
-    before = counts()
+    before = database_state()
     cases = [
         (judge, {"decision": "reject"}, 422, "invalid", "reasons"),
         (judge, {"decision": "maybe"}, 422, "invalid", "decision"),
@@ -209,7 +193,7 @@ def test_answer_errors_have_the_common_shape_and_change_nothing(personas: Person
     for client, payload, status, code, field in cases:
         response = client.post(url, json.dumps(payload), "application/json")
         assert (response.status_code, error(response)["code"], error(response)["field"]) == (status, code, field)
-    assert counts() == before
+    assert database_state() == before
     unknown = judge.post(f"/api/v1/threads/{uuid.uuid4()}/answer", {"decision": "approve"}, "application/json")
     assert unknown.status_code == 404
     answer_thread(actor=personas.judge, thread_id=thread.pk, decision="approve")

@@ -5,19 +5,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
+from smartcourt.core.testing import client_for, database_state
 from smartcourt.correspondence.actions import answer_thread, submit_request
 from smartcourt.correspondence.choices import ThreadStatus
 from smartcourt.correspondence.models import Thread
-from smartcourt.correspondence.tests.test_actions import counts
 from smartcourt.dossier.models import DossierEntry
 from smartcourt.dossier.tests.helpers import sample_pdf, upload
 
 if TYPE_CHECKING:
     from conftest import Personas
-    from smartcourt.accounts.models import User
 
 ALL_PERSONAS = [
     "judge",
@@ -34,21 +32,6 @@ ALL_PERSONAS = [
 READERS = {"judge", "assistant", "clerk", "court_admin", "administrator"}
 
 
-@pytest.fixture(autouse=True)
-def _media(settings: Any, tmp_path: Any) -> None:
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
-    }
-
-
-def client_for(user: User, language: str = "en") -> Client:
-    client = Client()
-    client.force_login(user)
-    client.cookies["django_language"] = language
-    return client
-
-
 def a_request(p: Personas) -> Thread:
     return submit_request(actor=p.administrator, case_id=p.case.pk, subject="关于聘请审计机构的请示", body="拟聘请。")
 
@@ -57,7 +40,7 @@ def a_request(p: Personas) -> Thread:
 @pytest.mark.parametrize("name", ALL_PERSONAS)
 def test_list_and_thread_pages_for_every_persona(personas: Personas, name: str) -> None:
     thread = a_request(personas)
-    client = client_for(getattr(personas, name))
+    client = client_for(getattr(personas, name), language="en")
     listing = client.get(reverse("correspondence:list", args=[personas.case.pk]))
     detail = client.get(reverse("correspondence:detail", args=[personas.case.pk, thread.pk]))
     new = client.get(reverse("correspondence:new", args=[personas.case.pk]))
@@ -75,14 +58,14 @@ def test_list_and_thread_pages_for_every_persona(personas: Personas, name: str) 
 @pytest.mark.django_db
 def test_a_thread_of_another_case_is_not_found_under_this_one(personas: Personas) -> None:
     thread = a_request(personas)
-    client = client_for(personas.clerk)
+    client = client_for(personas.clerk, language="en")
     response = client.get(reverse("correspondence:detail", args=[personas.other_court_case.pk, thread.pk]))
     assert response.status_code == 404
 
 
 @pytest.mark.django_db
 def test_the_administrator_submits_a_request_with_attachments(personas: Personas) -> None:
-    client = client_for(personas.administrator)
+    client = client_for(personas.administrator, language="en")
     response = client.post(
         reverse("correspondence:new", args=[personas.case.pk]),
         {
@@ -120,21 +103,21 @@ def test_the_administrator_submits_a_request_with_attachments(personas: Personas
 def test_bad_uploads_are_refused_with_the_reason_and_nothing_changes(
     personas: Personas, files: list[Any], reason: str
 ) -> None:
-    before = counts()
-    response = client_for(personas.administrator).post(
+    before = database_state()
+    response = client_for(personas.administrator, language="en").post(
         reverse("correspondence:new", args=[personas.case.pk]),
         {"kind": "request", "subject": "请示", "body": "正文", "attachments": files},
     )
     assert response.status_code == 422
     assert reason in response.content.decode()
-    assert counts() == before
+    assert database_state() == before
 
 
 @pytest.mark.django_db
 def test_an_upload_over_the_limit_is_refused(personas: Personas, settings: Any) -> None:
     settings.UPLOAD_MAX_BYTES = 1000
-    before = counts()
-    response = client_for(personas.administrator).post(
+    before = database_state()
+    response = client_for(personas.administrator, language="en").post(
         reverse("correspondence:new", args=[personas.case.pk]),
         {
             "kind": "report",
@@ -145,31 +128,31 @@ def test_an_upload_over_the_limit_is_refused(personas: Personas, settings: Any) 
     )
     assert response.status_code == 422
     assert "大.pdf: file is larger than 1000 bytes" in response.content.decode()
-    assert counts() == before
+    assert database_state() == before
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", ["judge", "assistant", "clerk", "court_admin", "creditor_a", "other_administrator"])
 def test_nobody_but_the_administrator_can_post_a_request(personas: Personas, name: str) -> None:
-    before = counts()
-    response = client_for(getattr(personas, name)).post(
+    before = database_state()
+    response = client_for(getattr(personas, name), language="en").post(
         reverse("correspondence:new", args=[personas.case.pk]), {"kind": "request", "subject": "越权", "body": "正文"}
     )
     assert response.status_code == (403 if name in READERS else 404)
-    assert counts() == before
+    assert database_state() == before
 
 
 @pytest.mark.django_db
 def test_the_judge_answers_through_the_page(personas: Personas) -> None:
     thread = a_request(personas)
-    client = client_for(personas.judge)
+    client = client_for(personas.judge, language="en")
     url = reverse("correspondence:answer", args=[personas.case.pk, thread.pk])
     # Rejecting without reasons is refused on the page, nothing changes.
-    before = counts()
+    before = database_state()
     refused = client.post(url, {"decision": "reject", "reasons": "", "version": 1})
     assert refused.status_code == 422
     assert "Reasons are required" in refused.content.decode()
-    assert counts() == before
+    assert database_state() == before
     response = client.post(url, {"decision": "approve", "reasons": "同意聘请。", "version": 1})
     assert response.status_code == 302
     thread.refresh_from_db()
@@ -183,34 +166,34 @@ def test_the_judge_answers_through_the_page(personas: Personas) -> None:
 def test_an_answer_from_a_stale_page_is_refused_with_a_note(personas: Personas) -> None:
     thread = a_request(personas)
     answer_thread(actor=personas.judge, thread_id=thread.pk, decision="request_more", reasons="补充")
-    before = counts()
-    response = client_for(personas.judge).post(
+    before = database_state()
+    response = client_for(personas.judge, language="en").post(
         reverse("correspondence:answer", args=[personas.case.pk, thread.pk]),
         {"decision": "approve", "reasons": "", "version": 1},
         follow=True,
     )
     assert response.status_code == 200
     assert "no longer open" in response.content.decode()
-    assert counts() == before
+    assert database_state() == before
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", ["administrator", "assistant", "clerk", "court_admin"])
 def test_readers_who_are_not_judges_cannot_answer(personas: Personas, name: str) -> None:
     thread = a_request(personas)
-    before = counts()
-    response = client_for(getattr(personas, name)).post(
+    before = database_state()
+    response = client_for(getattr(personas, name), language="en").post(
         reverse("correspondence:answer", args=[personas.case.pk, thread.pk]), {"decision": "approve", "version": 1}
     )
     assert response.status_code == 403
-    assert counts() == before
+    assert database_state() == before
 
 
 @pytest.mark.django_db
 def test_the_administrator_resubmits_through_the_page(personas: Personas) -> None:
     thread = a_request(personas)
     answer_thread(actor=personas.judge, thread_id=thread.pk, decision="request_more", reasons="请附报价。")
-    client = client_for(personas.administrator)
+    client = client_for(personas.administrator, language="en")
     page = client.get(reverse("correspondence:detail", args=[personas.case.pk, thread.pk])).content.decode()
     assert 'data-testid="resubmit-form"' in page
     response = client.post(
@@ -221,7 +204,7 @@ def test_the_administrator_resubmits_through_the_page(personas: Personas) -> Non
     thread.refresh_from_db()
     assert (thread.status, thread.version) == (ThreadStatus.RESUBMITTED, 3)
     # A bank operator never sees the thread at all.
-    bank = client_for(personas.bank_operator).post(
+    bank = client_for(personas.bank_operator, language="en").post(
         reverse("correspondence:resubmit", args=[personas.case.pk, thread.pk]), {"body": "x", "version": 3}
     )
     assert bank.status_code == 404

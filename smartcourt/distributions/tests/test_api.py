@@ -8,17 +8,11 @@ import pytest
 from django.test import Client
 
 from conftest import Personas
+from smartcourt.core.testing import client_for
 
 from .helpers import make_claim, ruled_plan
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(user: object | None) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)  # type: ignore[arg-type]
-    return client
 
 
 def test_my_amounts(personas: Personas) -> None:
@@ -27,7 +21,7 @@ def test_my_amounts(personas: Personas) -> None:
     mine.creditor.save()
     make_claim(personas, name="乙", identifier="91320623000000004D", amount_fen=30_000)
     ruled_plan(personas, 4_000)
-    body = json.loads(_client(personas.creditor_a).get("/api/v1/distributions/mine").content)
+    body = json.loads(client_for(personas.creditor_a).get("/api/v1/distributions/mine").content)
     assert body == [
         {
             "claim_id": str(mine.pk),
@@ -39,7 +33,7 @@ def test_my_amounts(personas: Personas) -> None:
             "escrowed": "0.00",
         }
     ]
-    assert json.loads(_client(personas.creditor_b).get("/api/v1/distributions/mine").content) == []
+    assert json.loads(client_for(personas.creditor_b).get("/api/v1/distributions/mine").content) == []
     assert Client().get("/api/v1/distributions/mine").status_code == 401
 
 
@@ -57,7 +51,7 @@ def test_my_amounts(personas: Personas) -> None:
 def test_plan_totals(personas: Personas, who: str, status: int) -> None:
     make_claim(personas, name="甲", identifier="91320623000000003C", amount_fen=10_000)
     plan = ruled_plan(personas, 4_000)
-    response = _client(getattr(personas, who)).get(f"/api/v1/distributions/plans/{plan.pk}")
+    response = client_for(getattr(personas, who)).get(f"/api/v1/distributions/plans/{plan.pk}")
     assert response.status_code == status
     if status == 200:
         body = json.loads(response.content)

@@ -13,6 +13,7 @@ from smartcourt.banking.iso20022.camt import Entry, build_camt053, build_camt054
 from smartcourt.banking.iso20022.pain002 import TransactionStatus, build_pain002
 from smartcourt.banking.testing import Bank
 from smartcourt.core.errors import DomainError
+from smartcourt.core.testing import client_for
 from smartcourt.distributions import actions
 from smartcourt.distributions.choices import BatchStatus, LineStatus
 from smartcourt.distributions.models import Escrow
@@ -20,7 +21,6 @@ from smartcourt.distributions.selectors import batch_lines, reconcile_batch
 
 from .helpers import counts, plan_input, ruled_plan
 from .test_execution import _setup
-from .test_pages import _client as client_for
 
 if TYPE_CHECKING:
     from conftest import Personas

@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.conf import settings
 from django.test import Client
 
-from conftest import TEST_PASSWORD, Personas
+from conftest import Personas
 from smartcourt.claims.choices import ClaimNature, CreditorKind
 from smartcourt.claims.models import Creditor
 from smartcourt.core.spreadsheets import read_sheet
+from smartcourt.core.testing import client_for
 from smartcourt.distributions import actions
 from smartcourt.distributions.choices import BatchStatus, PlanStatus
 from smartcourt.distributions.models import DistributionPlan, PaymentBatch
@@ -26,16 +26,6 @@ GOOD = [
     ["1", "张三", ZHANG, "6222020000000001", "中国银行如东支行", "104306200021", "1000.00"],
     ["2", "甲供应商有限公司", FIRM, "1000123400056789", "江苏银行南通分行", "", "3000.00"],
 ]
-
-
-def _client(user: object | None, *, english: bool = False) -> Client:
-    client = Client()
-    if english:
-        # The pages speak Chinese; these tests read the messages by their English msgids.
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    if user is not None:
-        assert client.login(username=user.username, password=TEST_PASSWORD)  # type: ignore[attr-defined]
-    return client
 
 
 def _claims(p: Personas) -> None:
@@ -60,7 +50,7 @@ def _claims(p: Personas) -> None:
 def test_who_sees_the_plan_pages(personas: Personas, who: str, status: int) -> None:
     _claims(personas)
     plan = ruled_plan(personas, 400_000)
-    client = _client(getattr(personas, who))
+    client = client_for(getattr(personas, who))
     assert client.get(f"/distributions/cases/{personas.case.pk}/").status_code == status
     assert client.get(f"/distributions/plans/{plan.pk}/").status_code == status
 
@@ -75,7 +65,7 @@ def test_administrator_computes_a_plan_on_the_page(personas: Personas) -> None:
     bank = make_claim(
         personas, name="农商行", identifier="91320623000000001A", nature=ClaimNature.SECURED, amount_fen=50_000
     )
-    client = _client(personas.administrator)
+    client = client_for(personas.administrator)
     form_page = client.get(f"/distributions/cases/{personas.case.pk}/")
     assert f"collateral_{bank.pk}" in form_page.content.decode()
     response = client.post(
@@ -114,7 +104,7 @@ def test_bad_plan_form_changes_nothing(personas: Personas, field: str, value: st
     }
     data[field] = value
     before = counts()
-    response = _client(personas.administrator, english=True).post(f"/distributions/cases/{personas.case.pk}/", data)
+    response = client_for(personas.administrator, language="en").post(f"/distributions/cases/{personas.case.pk}/", data)
     assert response.status_code == 422 and error in response.content.decode()
     assert counts() == before
 
@@ -123,7 +113,7 @@ def test_bad_plan_form_changes_nothing(personas: Personas, field: str, value: st
 def test_court_staff_cannot_compute_a_plan(personas: Personas, who: str) -> None:
     _claims(personas)
     before = counts()
-    response = _client(getattr(personas, who)).post(
+    response = client_for(getattr(personas, who)).post(
         f"/distributions/cases/{personas.case.pk}/", {"kind": "final", "available": "1", "available_basis": "x"}
     )
     assert response.status_code == 403
@@ -132,7 +122,7 @@ def test_court_staff_cannot_compute_a_plan(personas: Personas, who: str) -> None
 
 def test_meeting_and_ruling_on_the_page(personas: Personas) -> None:
     _claims(personas)
-    admin, judge = _client(personas.administrator), _client(personas.judge)
+    admin, judge = client_for(personas.administrator), client_for(personas.judge)
     admin.post(
         f"/distributions/cases/{personas.case.pk}/", {"kind": "final", "available": "4000", "available_basis": "余额"}
     )
@@ -153,7 +143,7 @@ def test_meeting_and_ruling_on_the_page(personas: Personas) -> None:
 def test_payment_files_for_the_administrator(personas: Personas) -> None:
     _claims(personas)
     plan = ruled_plan(personas, 400_000)
-    client = _client(personas.administrator)
+    client = client_for(personas.administrator)
     xlsx = client.get(f"/distributions/plans/{plan.pk}/payments.xlsx")
     assert xlsx.status_code == 200
     rows = read_sheet(xlsx.content, "x.xlsx").rows
@@ -161,14 +151,14 @@ def test_payment_files_for_the_administrator(personas: Personas) -> None:
     csv = client.get(f"/distributions/plans/{plan.pk}/payments.csv")
     assert csv.content.startswith("\ufeff序号".encode())
     assert client.get(f"/distributions/plans/{plan.pk}/template.xlsx").status_code == 200
-    assert _client(personas.judge).get(f"/distributions/plans/{plan.pk}/payments.xlsx").status_code == 403
-    assert _client(personas.creditor_a).get(f"/distributions/plans/{plan.pk}/payments.xlsx").status_code == 404
+    assert client_for(personas.judge).get(f"/distributions/plans/{plan.pk}/payments.xlsx").status_code == 403
+    assert client_for(personas.creditor_a).get(f"/distributions/plans/{plan.pk}/payments.xlsx").status_code == 404
 
 
 def test_upload_report_then_submit_and_judge_approves(personas: Personas) -> None:
     _claims(personas)
     plan = ruled_plan(personas, 400_000)
-    admin, judge = _client(personas.administrator, english=True), _client(personas.judge, english=True)
+    admin, judge = client_for(personas.administrator, language="en"), client_for(personas.judge, language="en")
     bad = [[*GOOD[0][:6], "999.99"], GOOD[1]]
     response = admin.post(
         f"/distributions/plans/{plan.pk}/upload/",
@@ -208,10 +198,10 @@ def _upload_file(content: bytes, name: str = "pay.csv") -> object:
 def test_announcement_on_the_plan_page(personas: Personas) -> None:
     _claims(personas)
     plan = ruled_plan(personas, 400_000)
-    admin = _client(personas.administrator)
+    admin = client_for(personas.administrator)
     assert 'data-testid="announce-form"' in admin.get(f"/distributions/plans/{plan.pk}/").content.decode()
     before = counts()
-    _client(personas.judge).post(f"/distributions/plans/{plan.pk}/announce/", {"announced_on": "2026-11-30"})
+    client_for(personas.judge).post(f"/distributions/plans/{plan.pk}/announce/", {"announced_on": "2026-11-30"})
     assert counts() == before
     admin.post(f"/distributions/plans/{plan.pk}/announce/", {"announced_on": "2026-11-30"})
     page = admin.get(f"/distributions/plans/{plan.pk}/").content.decode()
@@ -227,7 +217,7 @@ def _creditor_a_claim(p: Personas) -> None:
 def test_a_creditor_reads_the_plan_and_the_fee_cap_before_the_vote(personas: Personas) -> None:
     _creditor_a_claim(personas)
     plan = actions.create_plan(actor=personas.administrator, case_id=personas.case.pk, plan_input=plan_input(500_000))
-    creditor = _client(personas.creditor_a)
+    creditor = client_for(personas.creditor_a)
     # A draft is the administrator's working copy: not shown yet.
     assert "plan-summary-link" not in creditor.get("/claims/mine/").content.decode()
     assert creditor.get(f"/distributions/plans/{plan.pk}/summary/").status_code == 404
@@ -249,5 +239,5 @@ def test_only_the_cases_creditors_read_the_plan_summary(personas: Personas, who:
     plan = actions.create_plan(actor=personas.administrator, case_id=personas.case.pk, plan_input=plan_input(500_000))
     actions.submit_plan(actor=personas.administrator, plan_id=plan.pk)
     before = counts()
-    assert _client(getattr(personas, who)).get(f"/distributions/plans/{plan.pk}/summary/").status_code == 404
+    assert client_for(getattr(personas, who)).get(f"/distributions/plans/{plan.pk}/summary/").status_code == 404
     assert counts() == before

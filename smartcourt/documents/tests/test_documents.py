@@ -11,17 +11,13 @@ from pyhanko_certvalidator import ValidationContext
 
 from smartcourt.audit.models import AuditEvent
 from smartcourt.core.errors import Conflict, NotFound, PermissionDenied
+from smartcourt.core.testing import database_state
 from smartcourt.documents.actions import create_seal, generate_document, revoke_seal, sign_document
 from smartcourt.documents.choices import DocumentStatus
 from smartcourt.documents.models import Document, Seal
 from smartcourt.documents.pades import ca_certificate
 from smartcourt.documents.selectors import documents_for_node
 from smartcourt.documents.verification import verify_pdf
-from smartcourt.dossier.models import DossierEntry
-
-
-def _counts() -> tuple[int, int, int, int]:
-    return (Document.objects.count(), DossierEntry.objects.count(), AuditEvent.objects.count(), Seal.objects.count())
 
 
 def _signed(personas: Any) -> Document:
@@ -64,10 +60,10 @@ def test_generate_files_a_draft_into_the_dossier(personas: Any) -> None:
     ],
 )
 def test_generate_refusals(personas: Any, who: str, template_key: str, error: type[Exception]) -> None:
-    before = _counts()
+    before = database_state()
     with pytest.raises(error):
         generate_document(actor=getattr(personas, who), case_id=personas.case.pk, template_key=template_key)
-    assert _counts() == before
+    assert database_state() == before
 
 
 @pytest.mark.django_db
@@ -102,10 +98,10 @@ def test_non_holders_cannot_sign_a_court_document(personas: Any, who: str, error
     document = generate_document(
         actor=personas.judge, case_id=personas.case.pk, template_key="acceptance_ruling", draft=True
     )
-    before = _counts()
+    before = database_state()
     with pytest.raises(error):
         sign_document(actor=getattr(personas, who), document_id=document.pk)
-    assert _counts() == before
+    assert database_state() == before
     document.refresh_from_db()
     assert document.status == DocumentStatus.DRAFT and not document.signed_pdf
 
@@ -115,20 +111,20 @@ def test_judge_cannot_sign_with_firm_seal(personas: Any) -> None:
     document = generate_document(
         actor=personas.administrator, case_id=personas.case.pk, template_key="takeover_notice", draft=True
     )
-    before = _counts()
+    before = database_state()
     with pytest.raises(PermissionDenied):
         sign_document(actor=personas.judge, document_id=document.pk)
-    assert _counts() == before
+    assert database_state() == before
 
 
 @pytest.mark.django_db
 def test_signed_document_is_never_signed_again(personas: Any) -> None:
     document = _signed(personas)
     signed_bytes = _read(document.signed_pdf)
-    before = _counts()
+    before = database_state()
     with pytest.raises(Conflict):
         sign_document(actor=personas.judge, document_id=document.pk)
-    assert _counts() == before
+    assert database_state() == before
     document.refresh_from_db()
     assert _read(document.signed_pdf) == signed_bytes
 
@@ -210,10 +206,10 @@ def test_revoked_seal_is_replaced_for_new_signatures(personas: Any) -> None:
 @pytest.mark.django_db
 def test_only_court_admin_revokes(personas: Any) -> None:
     seal = create_seal(actor=None, organisation=personas.rudong)
-    before = _counts()
+    before = database_state()
     with pytest.raises(PermissionDenied):
         revoke_seal(actor=personas.judge, seal_id=seal.pk, reason="x")
-    assert _counts() == before
+    assert database_state() == before
 
 
 def test_garbage_is_unreadable() -> None:

@@ -9,18 +9,10 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from conftest import TEST_PASSWORD
 from smartcourt.audit.models import AuditEvent
+from smartcourt.core.testing import client_for
 from smartcourt.documents.actions import generate_document, sign_document
 from smartcourt.documents.models import Document, DocumentTemplate, TemplateVersion
-
-
-def _client(user: Any) -> Client:
-    client = Client()
-    # The pages in English, so that messages are read as written in the code.
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    assert client.login(username=user.username, password=TEST_PASSWORD)
-    return client
 
 
 def _signed_bytes(personas: Any) -> bytes:
@@ -34,7 +26,7 @@ def _signed_bytes(personas: Any) -> bytes:
 
 @pytest.mark.django_db
 def test_library_and_edit_page(personas: Any) -> None:
-    client = _client(personas.court_admin)
+    client = client_for(personas.court_admin, language="en")
     page = client.get(reverse("documents:library"))
     assert page.status_code == 200
     assert "受理破产申请民事裁定书" in page.content.decode()
@@ -52,7 +44,7 @@ def test_library_and_edit_page(personas: Any) -> None:
 
 @pytest.mark.django_db
 def test_broken_edit_shows_line_and_keeps_version(personas: Any) -> None:
-    client = _client(personas.court_admin)
+    client = client_for(personas.court_admin, language="en")
     versions = TemplateVersion.objects.count()
     page = client.post(
         reverse("documents:edit_template", args=["acceptance_ruling"]), {"body": "a\n{{ nope }}", "note": ""}
@@ -64,7 +56,7 @@ def test_broken_edit_shows_line_and_keeps_version(personas: Any) -> None:
 
 @pytest.mark.django_db
 def test_preview_renders_against_a_case(personas: Any) -> None:
-    client = _client(personas.court_admin)
+    client = client_for(personas.court_admin, language="en")
     answer = client.post(
         reverse("documents:preview"),
         {"body": "<b>{{ debtor_name }}</b> {{ accepted_on|cn_date }}", "case": str(personas.case.pk)},
@@ -78,7 +70,7 @@ def test_preview_renders_against_a_case(personas: Any) -> None:
 @pytest.mark.django_db
 @pytest.mark.parametrize("who", ["judge", "clerk"])
 def test_non_admins_cannot_save_templates(personas: Any, who: str) -> None:
-    client = _client(getattr(personas, who))
+    client = client_for(getattr(personas, who), language="en")
     events, versions = AuditEvent.objects.count(), TemplateVersion.objects.count()
     answer = client.post(reverse("documents:edit_template", args=["acceptance_ruling"]), {"body": "x"})
     assert answer.status_code == 403
@@ -87,12 +79,12 @@ def test_non_admins_cannot_save_templates(personas: Any, who: str) -> None:
 
 @pytest.mark.django_db
 def test_creditor_sees_no_library(personas: Any) -> None:
-    assert _client(personas.creditor_a).get(reverse("documents:library")).status_code == 404
+    assert client_for(personas.creditor_a, language="en").get(reverse("documents:library")).status_code == 404
 
 
 @pytest.mark.django_db
 def test_case_page_generate_and_sign(personas: Any) -> None:
-    client = _client(personas.judge)
+    client = client_for(personas.judge, language="en")
     url = reverse("documents:case", args=[personas.case.pk])
     assert client.post(url, {"template": "acceptance_ruling"}).status_code == 302
     document = Document.objects.get()
@@ -101,7 +93,10 @@ def test_case_page_generate_and_sign(personas: Any) -> None:
     assert document.status == "signed"
     pdf = client.get(reverse("documents:pdf", args=[document.pk]))
     assert pdf.status_code == 200 and b"".join(pdf.streaming_content).startswith(b"%PDF-")  # type: ignore[attr-defined]
-    assert _client(personas.creditor_b).get(reverse("documents:pdf", args=[document.pk])).status_code == 404
+    assert (
+        client_for(personas.creditor_b, language="en").get(reverse("documents:pdf", args=[document.pk])).status_code
+        == 404
+    )
 
 
 @pytest.mark.django_db
@@ -127,7 +122,7 @@ def test_public_verify_page_and_api(personas: Any) -> None:
 
 @pytest.mark.django_db
 def test_api_generate_and_sign(personas: Any) -> None:
-    client = _client(personas.judge)
+    client = client_for(personas.judge, language="en")
     answer = client.post(
         "/api/v1/documents",
         {"case_id": str(personas.case.pk), "template_key": "acceptance_ruling"},
@@ -154,7 +149,7 @@ def test_api_generate_and_sign(personas: Any) -> None:
         f"/api/v1/documents/{answer.json()['id']}/serve", {"groups": ["everyone"]}, content_type="application/json"
     )
     assert bad.status_code == 422
-    refused = _client(personas.clerk).post(
+    refused = client_for(personas.clerk, language="en").post(
         "/api/v1/documents",
         {"case_id": str(personas.case.pk), "template_key": "acceptance_ruling"},
         content_type="application/json",
@@ -183,12 +178,12 @@ def test_serve_page_and_inbox(personas: Any) -> None:
         actor=personas.judge, case_id=personas.case.pk, template_key="acceptance_ruling", draft=True
     )
     document = sign_document(actor=personas.judge, document_id=document.pk)
-    judge = _client(personas.judge)
+    judge = client_for(personas.judge, language="en")
     answer = judge.post(reverse("documents:serve", args=[document.pk]), {"groups": ["creditors"]})
     assert answer.status_code == 302
     case_page = judge.get(reverse("documents:case", args=[personas.case.pk])).content.decode()
     assert 'data-testid="deliveries"' in case_page and "刘债权" in case_page
-    creditor = _client(personas.creditor_a)
+    creditor = client_for(personas.creditor_a, language="en")
     inbox = creditor.get(reverse("documents:inbox")).content.decode()
     assert "受理破产申请民事裁定书" in inbox
     delivery = document.deliveries.get()
@@ -196,7 +191,12 @@ def test_serve_page_and_inbox(personas: Any) -> None:
     assert opened.status_code == 200
     delivery.refresh_from_db()
     assert delivery.opened_at is not None
-    assert _client(personas.creditor_b).get(reverse("documents:inbox_open", args=[delivery.pk])).status_code == 404
+    assert (
+        client_for(personas.creditor_b, language="en")
+        .get(reverse("documents:inbox_open", args=[delivery.pk]))
+        .status_code
+        == 404
+    )
 
 
 @pytest.mark.django_db
@@ -224,11 +224,14 @@ def test_docx_draft(personas: Any) -> None:
     document = generate_document(
         actor=personas.judge, case_id=personas.case.pk, template_key="acceptance_ruling", draft=True
     )
-    answer = _client(personas.judge).get(reverse("documents:docx", args=[document.pk]))
+    answer = client_for(personas.judge, language="en").get(reverse("documents:docx", args=[document.pk]))
     assert answer.status_code == 200
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(answer.content)).paragraphs)
     assert "如东县人民法院" in text and "民事裁定书" in text and personas.case.number in text
     # The case records no applicant: the debtor applied itself, so the order names no separate applicant.
     assert "受理如东某某建设有限公司的破产清算申请" in text and "审判长　张明" in text
     assert "{{" not in text and "{%" not in text
-    assert _client(personas.administrator).get(reverse("documents:docx", args=[document.pk])).status_code == 404
+    assert (
+        client_for(personas.administrator, language="en").get(reverse("documents:docx", args=[document.pk])).status_code
+        == 404
+    )

@@ -6,12 +6,11 @@ from typing import Any
 
 import pytest
 from django.core import mail
-from django.test import Client
 from django.urls import reverse
 
-from conftest import TEST_PASSWORD
 from smartcourt.audit.models import AuditEvent
 from smartcourt.core.errors import Conflict, NotFound
+from smartcourt.core.testing import client_for
 from smartcourt.documents import actions, pades
 from smartcourt.documents.actions import generate_document, retry_delivery, serve_document, sign_document
 from smartcourt.documents.models import Delivery, Document
@@ -24,12 +23,6 @@ def _signed(personas: Any) -> Document:
         actor=personas.judge, case_id=personas.case.pk, template_key="acceptance_ruling", draft=True
     )
     return sign_document(actor=personas.judge, document_id=document.pk)
-
-
-def _client(user: Any) -> Client:
-    client = Client()
-    assert client.login(username=user.username, password=TEST_PASSWORD)
-    return client
 
 
 def _pending(document: Document, personas: Any, *, email: str = "") -> Delivery:
@@ -105,7 +98,7 @@ def test_service_progress_counts(personas: Any, monkeypatch: pytest.MonkeyPatch)
 def test_service_page_shows_progress_and_failures_to_the_judge(personas: Any) -> None:
     document = _signed(personas)
     serve_document(actor=personas.judge, document_id=document.pk, groups=["creditors", "debtor"])
-    judge = _client(personas.judge)
+    judge = client_for(personas.judge)
     page = judge.get(reverse("documents:service", args=[document.pk]))
     html = page.content.decode()
     assert page.status_code == 200
@@ -123,7 +116,7 @@ def test_service_page_shows_progress_and_failures_to_the_judge(personas: Any) ->
 def test_pending_service_polls_for_progress(personas: Any) -> None:
     document = _signed(personas)
     _pending(document, personas)
-    html = _client(personas.judge).get(reverse("documents:service", args=[document.pk])).content.decode()
+    html = client_for(personas.judge).get(reverse("documents:service", args=[document.pk])).content.decode()
     assert 'hx-trigger="every 2s"' in html
 
 
@@ -134,7 +127,7 @@ def test_service_page_and_retry_are_hidden_from_others(personas: Any, who: str) 
     serve_document(actor=personas.judge, document_id=document.pk, groups=["debtor"])
     delivery = Delivery.objects.get()
     before = (delivery.attempts, delivery.status, AuditEvent.objects.count(), len(mail.outbox))
-    client = _client(getattr(personas, who))
+    client = client_for(getattr(personas, who))
     assert client.get(reverse("documents:service", args=[document.pk])).status_code == 404
     assert client.post(reverse("documents:retry", args=[document.pk, delivery.pk])).status_code == 404
     delivery.refresh_from_db()
@@ -147,7 +140,7 @@ def test_clerk_retry_is_recorded_and_a_delivered_one_is_not_retried(personas: An
     serve_document(actor=personas.judge, document_id=document.pk, groups=["creditors", "debtor"])
     failed = Delivery.objects.get(status="failed")
     entries = DossierEntry.objects.count()
-    answer = _client(personas.judge).post(reverse("documents:retry", args=[document.pk, failed.pk]))
+    answer = client_for(personas.judge).post(reverse("documents:retry", args=[document.pk, failed.pk]))
     assert answer.status_code == 302 and answer["Location"] == reverse("documents:service", args=[document.pk])
     failed.refresh_from_db()
     assert failed.status == "failed" and failed.attempts == 2

@@ -22,14 +22,6 @@ if TYPE_CHECKING:
 PDF_BYTES = b"%PDF-1.7\n%%EOF\n"
 
 
-@pytest.fixture(autouse=True)
-def _media(settings: Any, tmp_path: Any) -> None:
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
-    }
-
-
 @pytest.mark.django_db
 def test_entries_are_numbered_per_case_and_keep_their_file(personas: Personas) -> None:
     p = personas

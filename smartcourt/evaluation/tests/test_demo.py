@@ -4,7 +4,6 @@ assessment and the firm's response; the dashboards over the demo data. Seeding t
 from __future__ import annotations
 
 from io import StringIO
-from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -19,14 +18,6 @@ from smartcourt.evaluation.selectors import events_behind
 
 # The demo seeds fund supervision and distributions through the sandbox bank.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("bank")]
-
-
-@pytest.fixture(autouse=True)
-def _media(settings: Any, tmp_path: Any) -> None:
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
-    }
 
 
 def seed() -> None:

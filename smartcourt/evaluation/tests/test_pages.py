@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.test import Client
 
 from smartcourt.administrators.models import RosterEntry
 from smartcourt.audit.models import AuditEvent
+from smartcourt.core.testing import client_for, database_state
 from smartcourt.evaluation.actions import evaluate_firm
 from smartcourt.evaluation.models import Assessment, Evaluation, FirmResponse, Formula
 
@@ -36,24 +36,6 @@ ALL = [
 COURT = {"judge", "assistant", "clerk", "court_admin"}
 
 
-def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    client.cookies["django_language"] = "en"
-    return client
-
-
-def counts() -> tuple[object, ...]:
-    return (
-        Evaluation.objects.count(),
-        Assessment.objects.count(),
-        FirmResponse.objects.count(),
-        Formula.objects.count(),
-        AuditEvent.objects.count(),
-        *RosterEntry.objects.order_by("position").values_list("grade", flat=True),
-    )
-
-
 @pytest.fixture
 def evaluated(personas: Any) -> Evaluation:
     roster(personas.court_admin, personas.firm_a, personas.firm_b)
@@ -64,7 +46,7 @@ def evaluated(personas: Any) -> Evaluation:
 
 @pytest.mark.parametrize("who", ALL)
 def test_index(personas: Any, evaluated: Evaluation, who: str) -> None:
-    response = client_for(getattr(personas, who)).get("/evaluation/")
+    response = client_for(getattr(personas, who), language="en").get("/evaluation/")
     if who in COURT or who in {"administrator", "other_administrator"}:
         assert response.status_code == 200
         body = response.content.decode()
@@ -82,7 +64,7 @@ def test_index(personas: Any, evaluated: Evaluation, who: str) -> None:
 
 @pytest.mark.parametrize("who", ALL)
 def test_detail_and_events(personas: Any, evaluated: Evaluation, who: str) -> None:
-    client = client_for(getattr(personas, who))
+    client = client_for(getattr(personas, who), language="en")
     response = client.get(f"/evaluation/{evaluated.pk}/")
     events = client.get(f"/evaluation/{evaluated.pk}/events/breaches/")
     api = client.get(f"/api/v1/evaluation/evaluations/{evaluated.pk}")
@@ -98,7 +80,7 @@ def test_detail_and_events(personas: Any, evaluated: Evaluation, who: str) -> No
 
 
 def test_events_per_case_and_unknown_measure(personas: Any, evaluated: Evaluation) -> None:
-    client = client_for(personas.judge)
+    client = client_for(personas.judge, language="en")
     page = client.get(f"/evaluation/{evaluated.pk}/events/reversals/?case={personas.case.pk}")
     assert page.status_code == 200
     assert "claims.objection_resolved" in page.content.decode()
@@ -111,46 +93,50 @@ def test_events_per_case_and_unknown_measure(personas: Any, evaluated: Evaluatio
 
 @pytest.mark.parametrize("who", ALL)
 def test_evaluate(personas: Any, evaluated: Evaluation, who: str) -> None:
-    before = counts()
+    before = database_state()
     with time_machine.travel(NOW, tick=False):
-        response = client_for(getattr(personas, who)).post(f"/evaluation/firms/{personas.firm_b.pk}/evaluate/")
+        response = client_for(getattr(personas, who), language="en").post(
+            f"/evaluation/firms/{personas.firm_b.pk}/evaluate/"
+        )
     if who in {"judge", "court_admin"}:
         assert response.status_code == 302
         assert Evaluation.objects.filter(firm=personas.firm_b).get().score == 100
     else:
         assert response.status_code == 403
-        assert counts() == before
+        assert database_state() == before
 
 
 @pytest.mark.parametrize("who", ALL)
 def test_assess(personas: Any, evaluated: Evaluation, who: str) -> None:
-    before = counts()
+    before = database_state()
     text = "节点逾期两次，资金监管限额被触发两次，应予改进。"
-    response = client_for(getattr(personas, who)).post(f"/evaluation/{evaluated.pk}/assess/", {"text": text})
+    response = client_for(getattr(personas, who), language="en").post(
+        f"/evaluation/{evaluated.pk}/assess/", {"text": text}
+    )
     if who == "judge":
         assert response.status_code == 302
         assert Assessment.objects.get().text == text
         assert AuditEvent.objects.filter(action="evaluation.assessment_added").count() == 1
     else:
         assert response.status_code == (403 if who in COURT or who == "administrator" else 404)
-        assert counts() == before
+        assert database_state() == before
 
 
 def test_assessment_needs_reasons(personas: Any, evaluated: Evaluation) -> None:
-    before = counts()
-    response = client_for(personas.judge).post(
+    before = database_state()
+    response = client_for(personas.judge, language="en").post(
         f"/api/v1/evaluation/evaluations/{evaluated.pk}/assessments",
         json.dumps({"text": "差"}),
         content_type="application/json",
     )
     assert response.status_code == 422 and response.json()["error"]["field"] == "text"
-    assert counts() == before
+    assert database_state() == before
 
 
 @pytest.mark.parametrize("who", ALL)
 def test_respond(personas: Any, evaluated: Evaluation, who: str) -> None:
-    before = counts()
-    response = client_for(getattr(personas, who)).post(
+    before = database_state()
+    response = client_for(getattr(personas, who), language="en").post(
         f"/evaluation/{evaluated.pk}/respond/", {"text": "第N06节点逾期系债权人会议延期所致。"}
     )
     if who == "administrator":
@@ -159,7 +145,7 @@ def test_respond(personas: Any, evaluated: Evaluation, who: str) -> None:
         assert AuditEvent.objects.filter(action="evaluation.firm_responded").count() == 1
     else:
         assert response.status_code == (403 if who in COURT else 404)
-        assert counts() == before
+        assert database_state() == before
 
 
 @pytest.mark.parametrize("who", ALL)
@@ -167,8 +153,8 @@ def test_apply_grade(personas: Any, evaluated: Evaluation, who: str) -> None:
     entry = RosterEntry.objects.get(firm=personas.firm_a)
     # Make the suggested grade differ from the roster's: the firm is listed first grade.
     RosterEntry.objects.filter(pk=entry.pk).update(grade="first")
-    before = counts()
-    response = client_for(getattr(personas, who)).post(f"/evaluation/{evaluated.pk}/apply-grade/")
+    before = database_state()
+    response = client_for(getattr(personas, who), language="en").post(f"/evaluation/{evaluated.pk}/apply-grade/")
     if who == "court_admin":
         assert response.status_code == 302
         assert RosterEntry.objects.get(pk=entry.pk).grade == "second"  # 75.10 suggests grade 2
@@ -176,23 +162,25 @@ def test_apply_grade(personas: Any, evaluated: Evaluation, who: str) -> None:
         assert AuditEvent.objects.filter(action="evaluation.grade_applied").count() == 1
     else:
         assert response.status_code == (403 if who in COURT or who == "administrator" else 404)
-        assert counts() == before
+        assert database_state() == before
 
 
 def test_only_the_latest_evaluation_sets_the_grade(personas: Any, evaluated: Evaluation) -> None:
     with time_machine.travel(NOW + dt.timedelta(minutes=1), tick=False):
         evaluate_firm(actor=personas.judge, court_id=personas.rudong.pk, firm_id=personas.firm_a.pk)
-    before = counts()
-    response = client_for(personas.court_admin).post(f"/evaluation/{evaluated.pk}/apply-grade/", follow=True)
+    before = database_state()
+    response = client_for(personas.court_admin, language="en").post(
+        f"/evaluation/{evaluated.pk}/apply-grade/", follow=True
+    )
     assert "latest evaluation" in response.content.decode()
-    assert counts() == before
+    assert database_state() == before
 
 
 @pytest.mark.parametrize("who", ALL)
 def test_formula_page_and_publication(personas: Any, evaluated: Evaluation, who: str) -> None:
-    client = client_for(getattr(personas, who))
+    client = client_for(getattr(personas, who), language="en")
     page = client.get("/evaluation/formula/")
-    before = counts()
+    before = database_state()
     data = {f"w_{key}": "1" for key in evaluated.formula.weights} | {
         "answer_within_hours": "48",
         "explanation": "第二版：各项扣分统一为每项1分。",
@@ -214,7 +202,7 @@ def test_formula_page_and_publication(personas: Any, evaluated: Evaluation, who:
         assert Evaluation.objects.get().formula == v1
     else:
         assert response.status_code == 403
-        assert counts() == before
+        assert database_state() == before
 
 
 def test_a_formula_is_never_changed(evaluated: Evaluation) -> None:
@@ -232,7 +220,10 @@ def test_api_list_is_scoped(personas: Any, evaluated: Evaluation) -> None:
     with time_machine.travel(NOW, tick=False):
         evaluate_firm(actor=personas.judge, court_id=personas.rudong.pk, firm_id=personas.firm_b.pk)
     firms = {
-        who: {row["firm"] for row in client_for(getattr(personas, who)).get("/api/v1/evaluation/evaluations").json()}
+        who: {
+            row["firm"]
+            for row in client_for(getattr(personas, who), language="en").get("/api/v1/evaluation/evaluations").json()
+        }
         for who in ("judge", "administrator", "other_administrator", "creditor_a", "outsider")
     }
     assert firms == {
@@ -247,8 +238,8 @@ def test_api_list_is_scoped(personas: Any, evaluated: Evaluation) -> None:
 @pytest.mark.parametrize("who", ALL)
 def test_apply_draw_weight(personas: Any, evaluated: Evaluation, who: str) -> None:
     entry = RosterEntry.objects.get(firm=personas.firm_a)
-    before = counts()
-    response = client_for(getattr(personas, who)).post(f"/evaluation/{evaluated.pk}/apply-weight/")
+    before = database_state()
+    response = client_for(getattr(personas, who), language="en").post(f"/evaluation/{evaluated.pk}/apply-weight/")
     if who == "court_admin":
         assert response.status_code == 302
         assert RosterEntry.objects.get(pk=entry.pk).draw_weight == 4  # 75.10: 1 + 75 // 25
@@ -257,5 +248,5 @@ def test_apply_draw_weight(personas: Any, evaluated: Evaluation, who: str) -> No
         assert AuditEvent.objects.filter(action="evaluation.draw_weight_applied").count() == 1
     else:
         assert response.status_code == (403 if who in COURT or who == "administrator" else 404)
-        assert counts() == before
+        assert database_state() == before
         assert RosterEntry.objects.get(pk=entry.pk).draw_weight == 1

@@ -11,14 +11,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from partnerproto import merkle, note
-from smartcourt.accounts.models import User
 from smartcourt.accounts.tokens import issue_api_token
 from smartcourt.audit.models import AuditEvent
+from smartcourt.core.testing import client_for, database_state
 from smartcourt.dossier.actions import file_entry
 from smartcourt.dossier.choices import EntryKind
 from smartcourt.evidence.actions import add_witness, publish_checkpoint, set_witness_active, sync_log
 from smartcourt.evidence.keys import log_verifier_key
-from smartcourt.evidence.models import Alarm, Checkpoint, Cosignature, Deposit, Leaf, Witness
+from smartcourt.evidence.models import Deposit, Leaf
 from smartcourt.evidence.tests.helpers import witness_key
 from smartcourt.evidence.verify import verify_receipt
 
@@ -28,38 +28,10 @@ if TYPE_CHECKING:
 PDF = b"%PDF-1.7\n%%EOF\n"
 
 
-@pytest.fixture(autouse=True)
-def _media(settings: Any, tmp_path: Any) -> None:
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
-    }
-
-
-def client_for(user: User | None) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    client.cookies["django_language"] = "en"
-    return client
-
-
 def error(response: Any) -> dict[str, Any]:
     body: dict[str, Any] = response.json()
     assert set(body) == {"error"}
     return body["error"]
-
-
-def counts() -> tuple[int, ...]:
-    return (
-        Deposit.objects.count(),
-        Leaf.objects.count(),
-        Checkpoint.objects.count(),
-        Cosignature.objects.count(),
-        Alarm.objects.count(),
-        Witness.objects.count(),
-        AuditEvent.objects.count(),
-    )
 
 
 @pytest.mark.django_db
@@ -181,16 +153,16 @@ def test_bad_deposits_are_refused_and_change_nothing(
         data["file"] = SimpleUploadedFile("a.txt", b"not the hash given")
     elif data.get("file") == "EMPTY":
         data["file"] = SimpleUploadedFile("a.txt", b"")
-    before = counts()
+    before = database_state()
     response = client_for(personas.creditor_a).post("/api/v1/evidence/deposits", data)
     assert response.status_code == status
     assert error(response)["field"] == field
-    assert counts() == before
+    assert database_state() == before
 
 
 @pytest.mark.django_db
 def test_deposits_need_a_signed_in_user_and_a_size_limit(personas: Personas, settings: Any) -> None:
-    before = counts()
+    before = database_state()
     response = Client().post("/api/v1/evidence/deposits", {"sha256": "a" * 64})
     assert (response.status_code, error(response)["code"]) == (401, "unauthenticated")
     settings.EVIDENCE_MAX_BYTES = 10
@@ -198,7 +170,7 @@ def test_deposits_need_a_signed_in_user_and_a_size_limit(personas: Personas, set
         "/api/v1/evidence/deposits", {"file": SimpleUploadedFile("a.bin", b"x" * 11)}
     )
     assert (response.status_code, error(response)["code"]) == (413, "too_large")
-    assert counts() == before
+    assert database_state() == before
 
 
 @pytest.mark.django_db
@@ -208,22 +180,22 @@ def test_a_receipt_is_for_the_depositor_and_the_staff_of_the_court_where_it_is_f
     response = client_for(p.creditor_a).post("/api/v1/evidence/deposits", {"sha256": digest})
     deposit_id = response.json()["subject"]["id"]
     url = f"/api/v1/evidence/deposits/{deposit_id}/receipt"
-    before = counts()
+    before = database_state()
     # A private deposit: court staff of any court do not see it until it is filed in a case of their court.
     assert client_for(p.creditor_a).get(url).status_code == 200
     for user in (p.judge, p.court_admin, p.outsider, p.creditor_b, p.administrator, p.bank_operator):
         response = client_for(user).get(url)
         assert (response.status_code, error(response)["code"]) == (404, "not_found")
-    assert counts() == before
+    assert database_state() == before
     # Filed in the Rudong case: Rudong's staff check its receipt; Haimen's clerk still does not see it.
     file_entry(actor=p.administrator, case=p.case, kind=EntryKind.REPORT, title="证据", content=PDF, filename="e.pdf")
     for user in (p.creditor_a, p.judge, p.court_admin):
         assert client_for(user).get(url).status_code == 200
-    before = counts()
+    before = database_state()
     for user in (p.outsider, p.creditor_b, p.administrator, p.bank_operator):
         response = client_for(user).get(url)
         assert (response.status_code, error(response)["code"]) == (404, "not_found")
-    assert counts() == before
+    assert database_state() == before
     assert client_for(p.creditor_b).get("/api/v1/evidence/deposits").json() == []
 
 
@@ -241,19 +213,19 @@ def test_every_filed_dossier_entry_has_a_receipt_for_those_who_read_the_dossier(
     assert receipt["subject"]["case_number"] == p.case.number
     assert receipt["subject"]["entry_number"] == entry.number
     assert verify_receipt(receipt, file_sha256=hashlib.sha256(PDF).hexdigest(), public_key=log_verifier_key()).ok
-    before = counts()
+    before = database_state()
     # Creditors do not read the dossier (smartcourt.dossier.policies): to them the entry does not exist.
     for user in (p.creditor_a, p.creditor_b, p.other_administrator, p.outsider):
         response = client_for(user).get(url)
         assert (response.status_code, error(response)["code"]) == (404, "not_found")
-    assert counts() == before
+    assert database_state() == before
 
 
 @pytest.mark.django_db
 def test_court_administrators_manage_witnesses_and_sign_on_demand(personas: Personas) -> None:
     p = personas
     _, key = witness_key("witness.notary.example/1")
-    before = counts()
+    before = database_state()
     for user in (p.judge, p.clerk, p.creditor_a):
         client = client_for(user)
         response = client.post("/api/v1/transparency/witnesses", {"public_key": key.encode()}, "application/json")
@@ -261,7 +233,7 @@ def test_court_administrators_manage_witnesses_and_sign_on_demand(personas: Pers
         assert client.get("/api/v1/transparency/witnesses").status_code == 403
         assert client.get("/api/v1/transparency/alarms").status_code == 403
         assert client.post("/api/v1/transparency/checkpoints").status_code == 403
-    assert counts() == before
+    assert database_state() == before
     admin = client_for(p.court_admin)
     response = admin.post("/api/v1/transparency/witnesses", {"public_key": key.encode()}, "application/json")
     assert response.status_code == 201
@@ -293,7 +265,7 @@ def test_witnesses_post_cosignatures_checked_against_their_registered_keys(perso
     unknown = note.cosign(checkpoint.text, impostor.name, impostor_private, 1_764_300_000).line()
     other_text = checkpoint.text.replace("timestamp ", "timestamp 1")
     unsigned = note.cosign(other_text, key.name, private, 1_764_300_000).line()
-    before = counts()
+    before = database_state()
     for checkpoint_note, cosignature, status in (
         (body, forged, 403),
         (body, unknown, 403),
@@ -306,7 +278,7 @@ def test_witnesses_post_cosignatures_checked_against_their_registered_keys(perso
             "application/json",
         )
         assert response.status_code == status, response.content
-    assert counts() == before
+    assert database_state() == before
 
     for _ in range(2):  # a witness that retries is answered the same
         response = anonymous.post(
@@ -338,12 +310,12 @@ def test_a_signed_alarm_is_kept_audited_and_shown_to_court_administrators(person
     }
     signature = base64.b64encode(private.sign(note.alarm_message(alarm))).decode()
     anonymous = client_for(None)
-    before = counts()
+    before = database_state()
     forged = anonymous.post(
         "/api/v1/transparency/alarms", {**alarm, "message": "changed", "signature": signature}, "application/json"
     )
     assert (forged.status_code, error(forged)["code"]) == (403, "forbidden")
-    assert counts() == before
+    assert database_state() == before
     response = anonymous.post("/api/v1/transparency/alarms", {**alarm, "signature": signature}, "application/json")
     assert response.status_code == 201
     event = AuditEvent.objects.order_by("-seq").first()

@@ -4,7 +4,6 @@ closed the meeting (and carries their Merkle root); the meetings app's RFC 6962 
 from __future__ import annotations
 
 import hashlib
-from typing import Any
 
 import pytest
 
@@ -19,11 +18,6 @@ from smartcourt.evidence.verify import leaf_data
 from smartcourt.meetings import ballots
 from smartcourt.meetings.actions import ItemSpec, cast_votes, close_meeting
 from smartcourt.meetings.tests.helpers import AFTER, DURING, convene, creditor
-
-
-@pytest.fixture(autouse=True)
-def _media(settings: Any, tmp_path: Any) -> None:
-    settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
 @pytest.mark.django_db

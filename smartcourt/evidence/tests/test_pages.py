@@ -14,8 +14,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from pypdf import PdfReader
 
-from smartcourt.accounts.models import User
 from smartcourt.audit.models import AuditEvent
+from smartcourt.core.testing import client_for
 from smartcourt.dossier.actions import file_entry
 from smartcourt.dossier.choices import EntryKind
 from smartcourt.evidence.actions import deposit_evidence, publish_checkpoint
@@ -28,22 +28,6 @@ if TYPE_CHECKING:
 
 CONTENT = b"%PDF-1.7\nevidence\n%%EOF\n"
 ROOT = Path(__file__).resolve().parents[3]
-
-
-@pytest.fixture(autouse=True)
-def _media(settings: Any, tmp_path: Any) -> None:
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
-    }
-
-
-def client_for(user: User | None, language: str = "en") -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    client.cookies["django_language"] = language
-    return client
 
 
 def checks_of(response: Any) -> dict[str, str]:
@@ -66,7 +50,7 @@ def a_receipt(personas: Personas) -> dict[str, Any]:
 @pytest.mark.django_db
 def test_anyone_verifies_a_receipt_and_its_file_on_the_public_page(personas: Personas) -> None:
     receipt = a_receipt(personas)
-    anonymous = client_for(None)
+    anonymous = client_for(None, language="en")
     page = anonymous.get("/evidence/verify/?leaf=" + receipt["leaf"]["hash"])
     assert page.status_code == 200
     assert receipt["leaf"]["hash"] in page.content.decode()
@@ -102,7 +86,7 @@ def test_anyone_verifies_a_receipt_and_its_file_on_the_public_page(personas: Per
 @pytest.mark.django_db
 def test_the_page_shows_the_checks_in_chinese(personas: Personas) -> None:
     receipt = a_receipt(personas)
-    response = client_for(None, "zh-hans").post(
+    response = client_for(None, language="zh-hans").post(
         "/evidence/verify/", {"receipt": SimpleUploadedFile("receipt.json", json.dumps(receipt).encode())}
     )
     html = response.content.decode()
@@ -123,7 +107,7 @@ def test_a_receipt_of_a_forked_log_is_not_consistent_with_the_log_today(personas
     # The court's key signed a tree that contains the leaf at a root the platform's log does not have.
     forked = note.Checkpoint(ORIGIN, real.size, b"\x01" * 32, real.timestamp).text()
     receipt["checkpoint"] = note.Note(forked, (note.sign(forked, ORIGIN, log_signing_key()),)).encode()
-    response = client_for(None).post(
+    response = client_for(None, language="en").post(
         "/evidence/verify/", {"receipt": SimpleUploadedFile("receipt.json", json.dumps(receipt).encode())}
     )
     checks = checks_of(response)
@@ -134,7 +118,7 @@ def test_a_receipt_of_a_forked_log_is_not_consistent_with_the_log_today(personas
 
 @pytest.mark.django_db
 def test_bad_uploads_on_the_verification_page(personas: Personas) -> None:
-    anonymous = client_for(None)
+    anonymous = client_for(None, language="en")
     response = anonymous.post("/evidence/verify/", {"receipt": SimpleUploadedFile("r.json", b"{nope")})
     assert response.status_code == 422
     assert "not JSON" in response.content.decode()
@@ -146,7 +130,7 @@ def test_bad_uploads_on_the_verification_page(personas: Personas) -> None:
 
 @pytest.mark.django_db
 def test_a_depositor_deposits_on_the_page_and_prints_a_pdf_receipt_that_verifies(personas: Personas) -> None:
-    client = client_for(personas.creditor_a)
+    client = client_for(personas.creditor_a, language="en")
     assert client.get("/evidence/deposits/").status_code == 200
     response = client.post(
         "/evidence/deposits/", {"file": SimpleUploadedFile("借条.jpg", b"\xff\xd8\xffjpeg"), "title": "借条照片"}
@@ -166,7 +150,7 @@ def test_a_depositor_deposits_on_the_page_and_prints_a_pdf_receipt_that_verifies
     attached = json.loads(reader.attachments["receipt.json"][0])
     assert attached["subject"]["id"] == str(deposit.pk)
     # The PDF itself goes back into the verification page.
-    response = client_for(None).post(
+    response = client_for(None, language="en").post(
         "/evidence/verify/",
         {
             "receipt": SimpleUploadedFile("receipt.pdf", pdf.content),
@@ -179,13 +163,13 @@ def test_a_depositor_deposits_on_the_page_and_prints_a_pdf_receipt_that_verifies
     assert json_receipt.json()["leaf"]["index"] == deposit.leaf_index
     # Private to the depositor while no case of a court holds it: court staff do not read it either.
     for other in (personas.creditor_b, personas.judge, personas.outsider):
-        assert client_for(other).get(f"/evidence/deposits/{deposit.pk}/receipt").status_code == 404
+        assert client_for(other, language="en").get(f"/evidence/deposits/{deposit.pk}/receipt").status_code == 404
 
 
 @pytest.mark.django_db
 def test_deposit_page_errors_change_nothing(personas: Personas) -> None:
     before = (Deposit.objects.count(), AuditEvent.objects.count())
-    client = client_for(personas.creditor_a)
+    client = client_for(personas.creditor_a, language="en")
     assert client.post("/evidence/deposits/", {"title": "nothing"}).status_code == 422
     response = client.post("/evidence/deposits/", {"sha256": "1234"})
     assert response.status_code == 422
@@ -204,11 +188,13 @@ def test_dossier_entry_receipts_as_pdf(personas: Personas) -> None:
         content=CONTENT,
         filename="r.pdf",
     )
-    response = client_for(personas.judge).get(f"/evidence/dossier/{entry.pk}/receipt?format=pdf")
+    response = client_for(personas.judge, language="en").get(f"/evidence/dossier/{entry.pk}/receipt?format=pdf")
     assert response.status_code == 200
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert personas.case.number in text and "宣告破产裁定书" in text
-    assert client_for(personas.creditor_a).get(f"/evidence/dossier/{entry.pk}/receipt").status_code == 404
+    assert (
+        client_for(personas.creditor_a, language="en").get(f"/evidence/dossier/{entry.pk}/receipt").status_code == 404
+    )
 
 
 @pytest.mark.django_db
@@ -216,7 +202,7 @@ def test_dossier_entry_receipts_as_pdf(personas: Personas) -> None:
     "name", ["judge", "assistant", "clerk", "administrator", "creditor_a", "bank_operator", "outsider"]
 )
 def test_only_court_administrators_open_the_log_page(personas: Personas, name: str) -> None:
-    client = client_for(getattr(personas, name))
+    client = client_for(getattr(personas, name), language="en")
     _, key = witness_key()
     before = (Checkpoint.objects.count(), Witness.objects.count(), AuditEvent.objects.count())
     assert client.get("/evidence/log/").status_code == 404
@@ -227,7 +213,7 @@ def test_only_court_administrators_open_the_log_page(personas: Personas, name: s
 
 @pytest.mark.django_db
 def test_a_court_administrator_signs_and_manages_witnesses_on_the_log_page(personas: Personas) -> None:
-    client = client_for(personas.court_admin)
+    client = client_for(personas.court_admin, language="en")
     publish_checkpoint()
     page = client.get("/evidence/log/").content.decode()
     assert "No witness has raised an alarm." in page
@@ -253,7 +239,7 @@ def test_court_administrators_see_the_alarms_on_the_log_page(personas: Personas)
     from smartcourt.evidence.actions import record_alarm
 
     private, key = witness_key()
-    client = client_for(personas.court_admin)
+    client = client_for(personas.court_admin, language="en")
     client.post("/evidence/log/witnesses", {"public_key": key.encode()})
     message = "the log shrank to 3 leaves"
     alarm: dict[str, object] = {

@@ -18,15 +18,6 @@ if TYPE_CHECKING:
     pass
 
 
-@pytest.fixture(autouse=True)
-def _media(settings: Any, tmp_path: Any) -> None:
-    """Dossier files (attachments, the PDFs filed on approval and execution) go to a temporary directory."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
-    }
-
-
 @pytest.fixture
 def fake_bank(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeBank]:
     """The fake bank answers every partner; instructions are sent at once when their transaction commits

@@ -4,16 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from smartcourt.audit.models import AuditEvent
-from smartcourt.dossier.models import DossierEntry
 from smartcourt.funds.actions import LimitsInput, PaymentDetails, open_account, request_payment
 from smartcourt.funds.models import (
-    BankMovement,
-    FundAlert,
-    JournalLine,
-    PaymentApproval,
     PaymentRequest,
-    PaymentTransition,
     SupervisedAccount,
 )
 
@@ -54,18 +47,3 @@ def ask(p: Personas, **overrides: Any) -> PaymentRequest:
     payment, _created = request_payment(actor=p.administrator, case_id=p.case.pk, details=details(**overrides))
     payment.refresh_from_db()
     return payment
-
-
-def snapshot() -> dict[str, Any]:
-    """Counts and states that a refused request must leave exactly as they were."""
-    return {
-        "accounts": list(SupervisedAccount.objects.values_list("pk", "per_transaction_limit_fen", "balance_fen")),
-        "payments": list(PaymentRequest.objects.values_list("pk", "status", "version", "edition", "amount_fen")),
-        "transitions": PaymentTransition.objects.count(),
-        "approvals": PaymentApproval.objects.count(),
-        "movements": BankMovement.objects.count(),
-        "journal": JournalLine.objects.count(),
-        "alerts": FundAlert.objects.count(),
-        "events": AuditEvent.objects.count(),
-        "entries": DossierEntry.objects.count(),
-    }

@@ -12,6 +12,7 @@ from django.db.models import Sum
 
 from smartcourt.audit.models import AuditEvent
 from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from smartcourt.core.testing import database_state
 from smartcourt.dossier.models import DossierEntry
 from smartcourt.funds.actions import (
     ExpectedDebitInput,
@@ -30,7 +31,7 @@ from smartcourt.funds.actions import (
 from smartcourt.funds.choices import MovementSource
 from smartcourt.funds.models import BankMovement, ExpectedDebit, FundAlert, JournalLine, LimitChange, PaymentApproval
 from smartcourt.funds.tests.fakes import FakeBank
-from smartcourt.funds.tests.helpers import ask, details, open_case_account, snapshot
+from smartcourt.funds.tests.helpers import ask, details, open_case_account
 
 if TYPE_CHECKING:
     from conftest import Personas
@@ -80,7 +81,7 @@ def test_limits_change_at_the_bank_and_here_with_history(personas: Personas, fak
 
 @pytest.mark.parametrize("who", ["administrator", "assistant", "creditor_a", "outsider", "bank_operator"])
 def test_only_the_court_opens_accounts(personas: Personas, fake_bank: FakeBank, who: str) -> None:
-    before = snapshot()
+    before = database_state()
     with pytest.raises((PermissionDenied, NotFound)):
         from smartcourt.funds.actions import open_account
 
@@ -92,7 +93,7 @@ def test_only_the_court_opens_accounts(personas: Personas, fake_bank: FakeBank, 
             account_name="x",
             limits=LimitsInput(),
         )
-    assert snapshot() == before and fake_bank.accounts == {}
+    assert database_state() == before and fake_bank.accounts == {}
 
 
 def test_a_payment_within_limits_is_executed_at_once(
@@ -297,16 +298,16 @@ def test_nobody_outside_the_court_checks_a_request(
     personas: Personas, funded: Any, fake_bank: FakeBank, django_capture_on_commit_callbacks: Any
 ) -> None:
     payment = over_limit_request(personas, django_capture_on_commit_callbacks)
-    before = snapshot()
+    before = database_state()
     for who in ("administrator", "other_administrator", "creditor_a", "outsider", "clerk", "judge"):
         with pytest.raises((PermissionDenied, NotFound)):
             review_payment(actor=getattr(personas, who), payment_id=payment.pk, decision="forward")
     review_payment(actor=personas.assistant, payment_id=payment.pk, decision="forward")
-    before = snapshot()
+    before = database_state()
     for who in ("administrator", "other_administrator", "creditor_a", "outsider", "clerk", "assistant"):
         with pytest.raises((PermissionDenied, NotFound)):
             decide_payment(actor=getattr(personas, who), payment_id=payment.pk, decision="approve")
-    assert snapshot() == before
+    assert database_state() == before
 
 
 def test_rejection_and_withdrawal(
@@ -431,11 +432,11 @@ def test_a_retried_idempotency_key_returns_the_first_request(
 def test_bad_input_changes_nothing(
     personas: Personas, funded: Any, fake_bank: FakeBank, field: str, value: str
 ) -> None:
-    before = snapshot()
+    before = database_state()
     with pytest.raises(DomainError) as refused:
         ask(personas, **{field: value})
     assert refused.value.field == field
-    assert snapshot() == before
+    assert database_state() == before
 
 
 def test_debits_announced_by_a_distribution_are_booked_to_it_without_alerts(

@@ -12,15 +12,15 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from smartcourt.core.testing import client_for, database_state
 from smartcourt.funds.actions import CLIENT_KEY_LEASE, body_digest, claim_client_key
 from smartcourt.funds.models import ClientKey
 from smartcourt.funds.schemas import PaymentIn
 from smartcourt.funds.tests.fakes import FakeBank
-from smartcourt.funds.tests.helpers import ask, open_case_account, snapshot
+from smartcourt.funds.tests.helpers import ask, open_case_account
 
 if TYPE_CHECKING:
     from conftest import Personas
-    from smartcourt.accounts.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -47,13 +47,6 @@ BODY = {
 }
 
 
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    client.cookies["django_language"] = "en"
-    return client
-
-
 def post(client: Client, url: str, data: dict[str, Any], **headers: str) -> Any:
     return client.post(url, json.dumps(data), content_type="application/json", headers=headers)
 
@@ -68,7 +61,7 @@ def funded(personas: Personas, fake_bank: FakeBank) -> Any:
 @pytest.mark.parametrize("who", ALL)
 def test_reading_the_account_and_the_payments(personas: Personas, funded: Any, who: str) -> None:
     ask(personas, amount="80000.00")
-    client = client_for(getattr(personas, who))
+    client = client_for(getattr(personas, who), language="en")
     account = client.get(f"/api/v1/funds/cases/{personas.case.pk}/account")
     payments = client.get(f"/api/v1/funds/cases/{personas.case.pk}/payments")
     if who in SEE_FUNDS:
@@ -86,8 +79,10 @@ def test_reading_the_account_and_the_payments(personas: Personas, funded: Any, w
 
 @pytest.mark.parametrize("who", ALL)
 def test_requesting_a_payment(personas: Personas, funded: Any, fake_bank: FakeBank, who: str) -> None:
-    before = snapshot()
-    response = post(client_for(getattr(personas, who)), f"/api/v1/funds/cases/{personas.case.pk}/payments", BODY)
+    before = database_state()
+    response = post(
+        client_for(getattr(personas, who), language="en"), f"/api/v1/funds/cases/{personas.case.pk}/payments", BODY
+    )
     if who == "administrator":
         assert response.status_code == 201, response.content
         data = response.json()
@@ -95,13 +90,13 @@ def test_requesting_a_payment(personas: Personas, funded: Any, fake_bank: FakeBa
         assert [t["to_status"] for t in data["transitions"]] == ["submitted"]
         return
     assert response.status_code == (403 if who in SEE_FUNDS else 404)
-    assert snapshot() == before
+    assert database_state() == before
 
 
 def test_idempotency_key(
     personas: Personas, funded: Any, fake_bank: FakeBank, django_capture_on_commit_callbacks: Any
 ) -> None:
-    client = client_for(personas.administrator)
+    client = client_for(personas.administrator, language="en")
     url = f"/api/v1/funds/cases/{personas.case.pk}/payments"
     body = {**BODY, "amount": "100.00"}
     with django_capture_on_commit_callbacks(execute=True):
@@ -109,26 +104,26 @@ def test_idempotency_key(
     again = post(client, url, body, **{"Idempotency-Key": "pay-1"})
     assert first.status_code == 201 and again.status_code == 200
     assert again.json()["id"] == first.json()["id"] and again.json()["status"] == "executed"
-    before = snapshot()
+    before = database_state()
     other = post(client, url, {**body, "amount": "200.00"}, **{"Idempotency-Key": "pay-1"})
     assert other.status_code == 422 and other.json()["error"]["code"] == "idempotency_key_reused"
-    assert snapshot() == before
+    assert database_state() == before
     assert len(fake_bank.transfers_sent) == 1
 
 
 def test_a_key_whose_first_request_is_still_in_flight_gets_409(
     personas: Personas, funded: Any, fake_bank: FakeBank
 ) -> None:
-    client = client_for(personas.administrator)
+    client = client_for(personas.administrator, language="en")
     url = f"/api/v1/funds/cases/{personas.case.pk}/payments"
     body = {**BODY, "amount": "100.00"}
     digest = body_digest({"case_id": str(personas.case.pk), **PaymentIn.model_validate(body).dict()})
     # The first request with the key has claimed it and is being handled by another worker.
     claim_client_key(actor=personas.administrator, key="pay-2", body_sha256=digest)
-    before = snapshot()
+    before = database_state()
     answer = post(client, url, body, **{"Idempotency-Key": "pay-2"})
     assert answer.status_code == 409 and answer.json()["error"]["code"] == "idempotency_key_in_flight"
-    assert snapshot() == before and fake_bank.transfers_sent == []
+    assert database_state() == before and fake_bank.transfers_sent == []
     # A claim left behind by a worker that died is taken over once its lease has run out.
     ClientKey.objects.filter(key="pay-2").update(claimed_at=timezone.now() - CLIENT_KEY_LEASE)
     taken_over = post(client, url, body, **{"Idempotency-Key": "pay-2"})
@@ -137,12 +132,12 @@ def test_a_key_whose_first_request_is_still_in_flight_gets_409(
 
 
 def test_a_refused_request_releases_its_key(personas: Personas, funded: Any) -> None:
-    client = client_for(personas.administrator)
+    client = client_for(personas.administrator, language="en")
     url = f"/api/v1/funds/cases/{personas.case.pk}/payments"
-    before = snapshot()
+    before = database_state()
     refused = post(client, url, {**BODY, "payee_account": "62-17"}, **{"Idempotency-Key": "pay-3"})
     assert refused.status_code == 422 and refused.json()["error"]["field"] == "payee_account"
-    assert snapshot() == before
+    assert database_state() == before
     assert not ClientKey.objects.filter(key="pay-3").exists()
 
 
@@ -157,11 +152,13 @@ def test_a_refused_request_releases_its_key(personas: Personas, funded: Any) -> 
     ],
 )
 def test_invalid_bodies_are_422_and_change_nothing(personas: Personas, funded: Any, body: dict[str, Any]) -> None:
-    before = snapshot()
-    response = post(client_for(personas.administrator), f"/api/v1/funds/cases/{personas.case.pk}/payments", body)
+    before = database_state()
+    response = post(
+        client_for(personas.administrator, language="en"), f"/api/v1/funds/cases/{personas.case.pk}/payments", body
+    )
     assert response.status_code == 422
     assert set(response.json()["error"]) == {"code", "message", "field"}
-    assert snapshot() == before
+    assert database_state() == before
 
 
 @pytest.mark.parametrize("who", ALL)
@@ -169,16 +166,20 @@ def test_review_and_decision(
     personas: Personas, funded: Any, fake_bank: FakeBank, who: str, django_capture_on_commit_callbacks: Any
 ) -> None:
     payment = ask(personas, amount="80000.00")
-    client = client_for(getattr(personas, who))
-    before = snapshot()
+    client = client_for(getattr(personas, who), language="en")
+    before = database_state()
     reviewed = post(client, f"/api/v1/funds/payments/{payment.pk}/review", {"decision": "forward", "version": 1})
     if who == "assistant":
         assert reviewed.status_code == 200 and reviewed.json()["status"] == "reviewed"
     else:
         assert reviewed.status_code == (403 if who in SEE_FUNDS else 404)
-        assert snapshot() == before
-        post(client_for(personas.assistant), f"/api/v1/funds/payments/{payment.pk}/review", {"decision": "forward"})
-    before = snapshot()
+        assert database_state() == before
+        post(
+            client_for(personas.assistant, language="en"),
+            f"/api/v1/funds/payments/{payment.pk}/review",
+            {"decision": "forward"},
+        )
+    before = database_state()
     with django_capture_on_commit_callbacks(execute=True):
         decided = post(client, f"/api/v1/funds/payments/{payment.pk}/decision", {"decision": "approve"})
     if who == "judge":
@@ -193,22 +194,22 @@ def test_review_and_decision(
         assert payment.status == "executed"
     else:
         assert decided.status_code == (403 if who in SEE_FUNDS else 404)
-        assert snapshot() == before
+        assert database_state() == before
 
 
 def test_a_stale_version_is_409(personas: Personas, funded: Any) -> None:
     payment = ask(personas, amount="80000.00")
-    before = snapshot()
+    before = database_state()
     response = post(
-        client_for(personas.assistant),
+        client_for(personas.assistant, language="en"),
         f"/api/v1/funds/payments/{payment.pk}/review",
         {"decision": "forward", "version": 7},
     )
-    assert response.status_code == 409 and snapshot() == before
+    assert response.status_code == 409 and database_state() == before
 
 
 def test_an_unsigned_notification_is_401_and_changes_nothing(personas: Personas, funded: Any) -> None:
-    before = snapshot()
+    before = database_state()
     body = {
         "type": "movements",
         "movements": [
@@ -228,4 +229,4 @@ def test_an_unsigned_notification_is_401_and_changes_nothing(personas: Personas,
     response = Client().post("/api/v1/banking/notifications", json.dumps(body), content_type="application/json")
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "unauthenticated"
-    assert snapshot() == before
+    assert database_state() == before

@@ -9,9 +9,9 @@ import pytest
 from django.db.models import Sum
 
 from smartcourt.banking.testing import Bank
+from smartcourt.core.testing import database_state
 from smartcourt.funds.demo import seed_funds
 from smartcourt.funds.models import BankMovement, FundAlert, JournalLine, PaymentRequest
-from smartcourt.funds.tests.helpers import snapshot
 
 if TYPE_CHECKING:
     from conftest import Personas
@@ -37,29 +37,29 @@ def test_seed_funds(personas: Personas, bank: Bank, django_capture_on_commit_cal
     assert set(FundAlert.objects.values_list("kind", flat=True)) == {"limit_breach_attempted", "unexpected_debit"}
     totals = JournalLine.objects.aggregate(d=Sum("debit_fen"), c=Sum("credit_fen"))
     assert totals["d"] == totals["c"]
-    before = snapshot()
+    before = database_state()
     seed_funds(
         case=personas.case, judge=personas.judge, assistant=personas.assistant, administrator=personas.administrator
     )
-    assert snapshot() == before
+    assert database_state() == before
 
 
 def test_seed_funds_without_a_bank_seeds_nothing(personas: Personas, bank: Bank, settings: Any) -> None:
     settings.BANK_URL = "http://127.0.0.1:9"  # the sandbox's keys, but nothing listens there
-    before = snapshot()
+    before = database_state()
     assert (
         seed_funds(
             case=personas.case, judge=personas.judge, assistant=personas.assistant, administrator=personas.administrator
         )
         is None
     )
-    assert snapshot() == before
+    assert database_state() == before
 
 
 def test_the_command_without_the_demo_world_says_so(personas: Personas, bank: Bank) -> None:
     from django.core.management import CommandError, call_command
 
-    before = snapshot()
+    before = database_state()
     with pytest.raises(CommandError, match="not seeded"):
         call_command("seed_funds_demo", "--wait", "0")
-    assert snapshot() == before
+    assert database_state() == before

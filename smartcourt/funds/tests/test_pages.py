@@ -7,15 +7,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from django.test import Client
 
+from smartcourt.core.testing import client_for, database_state
 from smartcourt.funds.models import PaymentRequest, SupervisedAccount
 from smartcourt.funds.tests.fakes import FakeBank
-from smartcourt.funds.tests.helpers import ask, open_case_account, snapshot
+from smartcourt.funds.tests.helpers import ask, open_case_account
 
 if TYPE_CHECKING:
     from conftest import Personas
-    from smartcourt.accounts.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -43,12 +42,6 @@ FORM = {
     "purpose": "bankruptcy_expense",
     "description": "审计费用",
 }
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -89,7 +82,7 @@ def test_opening_the_account(personas: Personas, fake_bank: FakeBank, who: str) 
         "daily": "100000",
         "cumulative": "",
     }
-    before = snapshot()
+    before = database_state()
     response = client.post(url, data)
     if who in MANAGE:
         assert response.status_code == 302
@@ -102,7 +95,7 @@ def test_opening_the_account(personas: Personas, fake_bank: FakeBank, who: str) 
         return
     assert response.status_code == (403 if who in SEE_FUNDS else 404)
     assert client.get(url).status_code == (403 if who in SEE_FUNDS else 404)
-    assert snapshot() == before and fake_bank.accounts == {}
+    assert database_state() == before and fake_bank.accounts == {}
 
 
 def test_a_bad_limit_is_shown_on_the_field(personas: Personas, fake_bank: FakeBank) -> None:
@@ -118,7 +111,7 @@ def test_a_bad_limit_is_shown_on_the_field(personas: Personas, fake_bank: FakeBa
 def test_requesting_a_payment(personas: Personas, funded: Any, who: str) -> None:
     client = client_for(getattr(personas, who))
     url = f"/funds/cases/{personas.case.pk}/payments/new/"
-    before = snapshot()
+    before = database_state()
     response = client.post(url, FORM)
     if who == "administrator":
         payment = PaymentRequest.objects.get()
@@ -126,19 +119,19 @@ def test_requesting_a_payment(personas: Personas, funded: Any, who: str) -> None
         assert payment.status == "submitted"
         return
     assert response.status_code == (403 if who in SEE_FUNDS else 404)
-    assert snapshot() == before
+    assert database_state() == before
 
 
 def test_an_attachment_that_is_not_what_it_says_is_refused(personas: Personas, funded: Any) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    before = snapshot()
+    before = database_state()
     fake = SimpleUploadedFile("发票.pdf", b"this is not a pdf", content_type="application/pdf")
     response = client_for(personas.administrator).post(
         f"/funds/cases/{personas.case.pk}/payments/new/", {**FORM, "attachments": [fake]}
     )
     assert response.status_code == 200 and "发票.pdf" in response.content.decode()
-    assert snapshot() == before
+    assert database_state() == before
 
 
 @pytest.mark.parametrize("who", ALL)
@@ -146,14 +139,14 @@ def test_review_and_approval_buttons(personas: Personas, funded: Any, who: str) 
     payment = ask(personas, amount="80000.00")
     client = client_for(getattr(personas, who))
     url = f"/funds/cases/{personas.case.pk}/payments/{payment.pk}/decide/"
-    before = snapshot()
+    before = database_state()
     response = client.post(url, {"step": "review", "decision": "forward", "version": payment.version})
     payment.refresh_from_db()
     if who == "assistant":
         assert response.status_code == 302 and payment.status == "reviewed"
         return
     assert response.status_code == (403 if who in SEE_FUNDS else 404)
-    assert snapshot() == before
+    assert database_state() == before
 
 
 @pytest.mark.parametrize("who", ALL)
@@ -181,14 +174,14 @@ def test_dealing_with_an_alert(personas: Personas, funded: Any, fake_bank: FakeB
 
     fake_bank.book(funded.account_number, -3_500, counterparty="银行手续费")
     alert = FundAlert.objects.get(kind="unexpected_debit")
-    before = snapshot()
+    before = database_state()
     response = client_for(getattr(personas, who)).post(f"/funds/cases/{personas.case.pk}/alerts/{alert.pk}/resolve/")
     alert.refresh_from_db()
     if who in {"judge", "court_admin", "assistant"}:
         assert response.status_code == 302 and alert.resolved_at is not None
         return
     assert response.status_code == (403 if who in SEE_FUNDS else 404)
-    assert alert.resolved_at is None and snapshot() == before
+    assert alert.resolved_at is None and database_state() == before
 
 
 def test_the_statement_pull_task(personas: Personas, funded: Any, fake_bank: FakeBank) -> None:

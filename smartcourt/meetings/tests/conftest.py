@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 import pytest
 from django.utils import translation
@@ -17,11 +16,6 @@ from smartcourt.cases.actions import add_member
 from smartcourt.cases.choices import MemberRole
 from smartcourt.claims.models import Creditor
 from smartcourt.meetings.tests.helpers import creditor
-
-
-@pytest.fixture(autouse=True)
-def _media(settings: Any, tmp_path: Any) -> None:
-    settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
 @pytest.fixture(autouse=True)

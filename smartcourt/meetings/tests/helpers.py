@@ -91,14 +91,3 @@ def counts() -> dict[str, int]:
         "entries": DossierEntry.objects.count(),
         "events": AuditEvent.objects.count(),
     }
-
-
-def snapshot() -> dict[str, Any]:
-    """Everything that a refused act must leave untouched, down to the votes and sign-ins."""
-    return {
-        **counts(),
-        "ballots_state": sorted(Ballot.objects.values_list("commitment", "vote", "revision")),
-        "signed": sorted(str(v) for v in VotingRight.objects.values_list("signed_in_at", flat=True)),
-        "answers": sorted(Question.objects.values_list("answer", flat=True)),
-        "status": sorted(Meeting.objects.values_list("status", "version")),
-    }

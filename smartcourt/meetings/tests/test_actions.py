@@ -10,6 +10,7 @@ import pytest
 
 from smartcourt.audit.models import AuditEvent
 from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from smartcourt.core.testing import database_state
 from smartcourt.meetings import ballots
 from smartcourt.meetings.actions import (
     ItemSpec,
@@ -24,16 +25,7 @@ from smartcourt.meetings.actions import (
 from smartcourt.meetings.models import AgendaItem, Ballot, Meeting, MeetingTransition, Notice, VotingRight
 from smartcourt.meetings.selectors import check_receipt, my_ballots
 from smartcourt.meetings.tests.conftest import World
-from smartcourt.meetings.tests.helpers import (
-    AFTER,
-    CLOSES_AT,
-    CONVENED_AT,
-    DURING,
-    SCHEDULED_AT,
-    convene,
-    counts,
-    snapshot,
-)
+from smartcourt.meetings.tests.helpers import AFTER, CLOSES_AT, CONVENED_AT, DURING, SCHEDULED_AT, convene, counts
 
 
 def _items(meeting: Meeting) -> dict[str, AgendaItem]:
@@ -80,12 +72,12 @@ def test_convening_takes_rights_from_the_claims_table_and_notifies_every_known_c
 
 def test_notice_fifteen_days_before_is_enough_fourteen_is_refused(w: World) -> None:
     # Convened 2026-06-01; a meeting on 06-15 is 14 days away.
-    before = snapshot()
+    before = database_state()
     too_soon = dt.datetime(2026, 6, 15, 1, 0, tzinfo=dt.UTC)
     with pytest.raises(DomainError, match="at least 15 days") as refused:
         convene(w.p, scheduled_at=too_soon, voting_opens_at=too_soon, voting_closes_at=CLOSES_AT)
     assert refused.value.code == "notice_too_late"
-    assert snapshot() == before
+    assert database_state() == before
     # 06-16 00:05 Shanghai (06-15 16:05 UTC) is 15 days after 06-01: local dates count, not UTC.
     just = dt.datetime(2026, 6, 15, 16, 5, tzinfo=dt.UTC)
     assert convene(w.p, scheduled_at=just, voting_opens_at=just, voting_closes_at=CLOSES_AT).pk
@@ -104,11 +96,11 @@ def test_notice_fifteen_days_before_is_enough_fourteen_is_refused(w: World) -> N
     ],
 )
 def test_bad_convening_changes_nothing(w: World, overrides: dict[str, Any], field: str) -> None:
-    before = snapshot()
+    before = database_state()
     with pytest.raises(DomainError) as refused:
         convene(w.p, **overrides)
     assert refused.value.field == field
-    assert snapshot() == before
+    assert database_state() == before
 
 
 @pytest.mark.parametrize(
@@ -126,18 +118,18 @@ def test_bad_convening_changes_nothing(w: World, overrides: dict[str, Any], fiel
     ],
 )
 def test_only_a_judge_of_the_case_convenes(w: World, persona: str, error: type[Exception]) -> None:
-    before = snapshot()
+    before = database_state()
     with pytest.raises(error):
         convene(w.p, actor=getattr(w.p, persona))
-    assert snapshot() == before
+    assert database_state() == before
 
 
 def test_one_first_meeting_per_case(w: World) -> None:
     convene(w.p)
-    before = snapshot()
+    before = database_state()
     with pytest.raises(Conflict):
         convene(w.p)
-    assert snapshot() == before
+    assert database_state() == before
     assert convene(w.p, kind="later", title="第二次债权人会议").kind == "later"
 
 
@@ -146,10 +138,10 @@ def test_one_first_meeting_per_case(w: World) -> None:
 
 def test_sign_in_once_within_the_meeting_only(w: World) -> None:
     meeting = convene(w.p)
-    before = snapshot()
+    before = database_state()
     with pytest.raises(Conflict, match="not opened"):
         sign_in(actor=w.p.creditor_a, meeting_id=meeting.pk, now=SCHEDULED_AT - dt.timedelta(seconds=1))
-    assert snapshot() == before
+    assert database_state() == before
     sign_in(actor=w.p.creditor_a, meeting_id=meeting.pk, now=SCHEDULED_AT)
     sign_in(actor=w.p.creditor_a, meeting_id=meeting.pk, now=DURING)
     assert _right(meeting, w.a).signed_in_at == SCHEDULED_AT
@@ -171,7 +163,7 @@ def test_sign_in_once_within_the_meeting_only(w: World) -> None:
 def test_only_creditors_of_the_meeting_take_part(w: World, persona: str, error: type[Exception]) -> None:
     meeting = convene(w.p)
     item = _items(meeting)["management_plan"]
-    before = snapshot()
+    before = database_state()
     actor = getattr(w.p, persona)
     with pytest.raises(error):
         sign_in(actor=actor, meeting_id=meeting.pk, now=DURING)
@@ -179,14 +171,14 @@ def test_only_creditors_of_the_meeting_take_part(w: World, persona: str, error: 
         ask_question(actor=actor, meeting_id=meeting.pk, text="?", now=DURING)
     with pytest.raises(error):
         cast_votes(actor=actor, meeting_id=meeting.pk, votes={str(item.pk): "for"}, now=DURING)
-    assert snapshot() == before
+    assert database_state() == before
 
 
 def test_questions_are_answered_by_the_administrator_in_the_open(w: World) -> None:
     meeting = convene(w.p)
     question = ask_question(actor=w.p.creditor_a, meeting_id=meeting.pk, text="变价方案何时拍卖？", now=DURING)
     assert _right(meeting, w.a).signed_in_at == DURING
-    before = snapshot()
+    before = database_state()
     for persona in ("creditor_a", "judge"):
         with pytest.raises(PermissionDenied):
             answer_question(actor=getattr(w.p, persona), question_id=question.pk, answer="x", now=DURING)
@@ -194,7 +186,7 @@ def test_questions_are_answered_by_the_administrator_in_the_open(w: World) -> No
         answer_question(actor=w.p.other_administrator, question_id=question.pk, answer="x", now=DURING)
     with pytest.raises(DomainError):
         answer_question(actor=w.p.administrator, question_id=question.pk, answer=" ", now=DURING)
-    assert snapshot() == before
+    assert database_state() == before
     answered = answer_question(
         actor=w.p.administrator, question_id=question.pk, answer="宣告破产后一个月内。", now=DURING
     )
@@ -210,14 +202,14 @@ def test_questions_are_answered_by_the_administrator_in_the_open(w: World) -> No
 def test_provisional_amounts_give_a_disputed_claim_a_vote_before_voting_opens(w: World) -> None:
     meeting = convene(w.p)
     right = _right(meeting, w.d)
-    before = snapshot()
+    before = database_state()
     with pytest.raises(PermissionDenied):
         set_voting_amounts(actor=w.p.administrator, right_id=right.pk, amounts_fen={"ordinary_fen": 1}, now=CONVENED_AT)
     with pytest.raises(DomainError):
         set_voting_amounts(actor=w.p.judge, right_id=right.pk, amounts_fen={"ordinary_fen": -1}, now=CONVENED_AT)
     with pytest.raises(Conflict):
         set_voting_amounts(actor=w.p.judge, right_id=right.pk, amounts_fen={"ordinary_fen": 1}, now=SCHEDULED_AT)
-    assert snapshot() == before
+    assert database_state() == before
     set_voting_amounts(actor=w.p.judge, right_id=right.pk, amounts_fen={"ordinary_fen": 2_000_000}, now=CONVENED_AT)
     right.refresh_from_db()
     assert (right.ordinary_fen, right.provisional) == (2_000_000, True)
@@ -229,7 +221,7 @@ def test_provisional_amounts_give_a_disputed_claim_a_vote_before_voting_opens(w:
 def test_vote_receipt_change_and_window(w: World) -> None:
     meeting = convene(w.p)
     item = _items(meeting)["management_plan"]
-    before = snapshot()
+    before = database_state()
     with pytest.raises(Conflict, match="not opened"):
         cast_votes(actor=w.p.creditor_a, meeting_id=meeting.pk, votes={str(item.pk): "for"}, now=CONVENED_AT)
     with pytest.raises(DomainError):
@@ -238,7 +230,7 @@ def test_vote_receipt_change_and_window(w: World) -> None:
         # A report is heard, not voted on.
         cast_votes(actor=w.p.creditor_a, meeting_id=meeting.pk, votes={str(_items(meeting)["report"].pk): "for"},
                    now=DURING)  # fmt: skip
-    assert snapshot() == before
+    assert database_state() == before
     first = cast_votes(actor=w.p.creditor_a, meeting_id=meeting.pk, votes={str(item.pk): "against"}, now=DURING)
     line = first.lines[0]
     # The receipt's commitment is the hash of the ballot with the salt only the voter holds.
@@ -264,34 +256,34 @@ def test_vote_receipt_change_and_window(w: World) -> None:
     pending = check_receipt(second.lines[0].commitment)
     assert not pending.found and pending.pending and pending.meeting == meeting and pending.vote == ""
     assert not check_receipt("0" * 64).pending
-    before = snapshot()
+    before = database_state()
     with pytest.raises(Conflict, match="closed"):
         cast_votes(actor=w.p.creditor_a, meeting_id=meeting.pk, votes={str(item.pk): "against"}, now=CLOSES_AT)
-    assert snapshot() == before
+    assert database_state() == before
 
 
 def test_secured_creditor_has_no_vote_on_the_distribution_plan_unless_he_waived(w: World) -> None:
     meeting = convene(w.p)
     items = _items(meeting)
-    before = snapshot()
+    before = database_state()
     with pytest.raises(PermissionDenied, match=r"art\. 59"):
         cast_votes(actor=w.bank_user, meeting_id=meeting.pk, votes={str(items["distribution_plan"].pk): "for"},
                    now=DURING)  # fmt: skip
-    assert snapshot() == before
+    assert database_state() == before
     cast_votes(actor=w.bank_user, meeting_id=meeting.pk, votes={str(items["management_plan"].pk): "for"}, now=DURING)
     assert Ballot.objects.get(item=items["management_plan"]).weights == {"unsecured": 10_000_000}
 
 
 def test_only_the_judge_closes_and_only_after_the_window(w: World) -> None:
     meeting = convene(w.p)
-    before = snapshot()
+    before = database_state()
     with pytest.raises(Conflict, match="still open"):
         close_meeting(actor=w.p.judge, meeting_id=meeting.pk, now=CLOSES_AT - dt.timedelta(seconds=1))
     for persona, error in (("administrator", PermissionDenied), ("creditor_a", PermissionDenied),
                            ("outsider", NotFound)):  # fmt: skip
         with pytest.raises(error):
             close_meeting(actor=getattr(w.p, persona), meeting_id=meeting.pk, now=AFTER)
-    assert snapshot() == before
+    assert database_state() == before
 
 
 def test_the_close_tallies_each_item_publishes_the_ballots_and_files_sealed_minutes(w: World) -> None:
@@ -346,12 +338,12 @@ def test_the_close_tallies_each_item_publishes_the_ballots_and_files_sealed_minu
     assert Notice.objects.filter(meeting=meeting, kind="results").count() == 5
     assert AuditEvent.objects.filter(action="meetings.closed").count() == 1
     # After the close: no vote, no second close, no answers.
-    before = snapshot()
+    before = database_state()
     with pytest.raises(Conflict):
         cast_votes(actor=w.p.creditor_a, meeting_id=meeting.pk, votes={plan: "against"}, now=AFTER)
     with pytest.raises(Conflict):
         close_meeting(actor=w.p.judge, meeting_id=meeting.pk, now=AFTER)
-    assert snapshot() == before
+    assert database_state() == before
 
 
 def test_reorganisation_plan_is_voted_by_class_with_a_small_claims_class(w: World) -> None:

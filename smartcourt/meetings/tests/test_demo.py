@@ -5,7 +5,6 @@ changes nothing."""
 from __future__ import annotations
 
 from io import StringIO
-from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -18,14 +17,6 @@ from smartcourt.meetings.selectors import check_receipt
 
 # The demo seeds fund supervision and distributions through the sandbox bank.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("bank")]
-
-
-@pytest.fixture(autouse=True)
-def _media(settings: Any, tmp_path: Any) -> None:
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
-    }
 
 
 def _seed() -> None:

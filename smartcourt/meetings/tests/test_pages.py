@@ -12,19 +12,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import TEST_PASSWORD
-from smartcourt.accounts.models import User
+from smartcourt.core.testing import client_for, database_state
 from smartcourt.meetings.actions import cast_votes
 from smartcourt.meetings.models import Ballot, Meeting
 from smartcourt.meetings.tests.conftest import World
-from smartcourt.meetings.tests.helpers import convene, snapshot
-
-
-def _client(user: User | None) -> Client:
-    client = Client()
-    if user is not None:
-        assert client.login(username=user.username, password=TEST_PASSWORD)
-    return client
+from smartcourt.meetings.tests.helpers import convene
 
 
 def _open_meeting(w: World) -> Meeting:
@@ -61,7 +53,7 @@ def _past_meeting(w: World) -> Meeting:
 )  # fmt: skip
 def test_meeting_room_permissions(w: World, persona: str, status: int) -> None:
     meeting = _open_meeting(w)
-    client = _client(getattr(w.p, persona))
+    client = client_for(getattr(w.p, persona))
     assert client.get(reverse("meetings:detail", args=[meeting.pk])).status_code == status
     assert client.get(reverse("meetings:list", args=[w.p.case.pk])).status_code == status
     paper = client.get(reverse("meetings:paper", args=[meeting.pk, "notice"]))
@@ -77,10 +69,10 @@ def test_anonymous_is_sent_to_sign_in(w: World) -> None:
 def test_judge_convenes_through_the_page_and_others_cannot(w: World) -> None:
     url = reverse("meetings:convene", args=[w.p.case.pk])
     for persona, status in (("assistant", 403), ("administrator", 403), ("creditor_a", 403), ("outsider", 404)):
-        before = snapshot()
-        assert _client(getattr(w.p, persona)).post(url, {"kind": "first"}).status_code == status
-        assert snapshot() == before
-    judge = _client(w.p.judge)
+        before = database_state()
+        assert client_for(getattr(w.p, persona)).post(url, {"kind": "first"}).status_code == status
+        assert database_state() == before
+    judge = client_for(w.p.judge)
     assert judge.get(url).status_code == 200
     local = timezone.localtime() + dt.timedelta(days=10)
     body: dict[str, Any] = {
@@ -92,10 +84,10 @@ def test_judge_convenes_through_the_page_and_others_cannot(w: World) -> None:
         "item_1_kind": "management_plan",
         "item_1_title": "财产管理方案",
     }
-    before = snapshot()
+    before = database_state()
     refused = judge.post(url, body)
     assert refused.status_code == 422 and 'data-testid="field-error"' in refused.content.decode()
-    assert snapshot() == before
+    assert database_state() == before
     later = timezone.localtime() + dt.timedelta(days=16)
     body |= {
         "scheduled_at": later.strftime("%Y-%m-%dT09:00"),
@@ -112,7 +104,7 @@ def test_judge_convenes_through_the_page_and_others_cannot(w: World) -> None:
 def test_creditor_votes_gets_a_receipt_and_nobody_else_sees_the_vote(w: World) -> None:
     meeting = _open_meeting(w)
     plan = meeting.items.get(kind="management_plan")
-    creditor = _client(w.p.creditor_a)
+    creditor = client_for(w.p.creditor_a)
     page = creditor.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
     assert 'data-testid="vote-form"' in page and 'data-testid="sign-in"' in page
     response = creditor.post(reverse("meetings:vote", args=[meeting.pk]), {f"vote_{plan.pk}": "against"})
@@ -122,33 +114,33 @@ def test_creditor_votes_gets_a_receipt_and_nobody_else_sees_the_vote(w: World) -
     assert ballot.commitment in html and "&quot;salt&quot;" in html
     # Secrecy before the close: the judge and the administrator see the turnout, not the vote.
     for persona in ("judge", "administrator"):
-        seen = _client(getattr(w.p, persona)).get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+        seen = client_for(getattr(w.p, persona)).get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
         assert re.search(r'data-testid="turnout-2">1<', seen)
         assert ballot.commitment[:12] not in seen and "my-ballot" not in seen
     # Not published before the close.
     assert Client().get(reverse("meetings:ballots", args=[meeting.pk])).status_code == 404
     # Others cannot vote in his name or at all.
     for persona, status in (("judge", 403), ("administrator", 403), ("outsider", 404), ("creditor_b", 404)):
-        before = snapshot()
-        denied = _client(getattr(w.p, persona)).post(
+        before = database_state()
+        denied = client_for(getattr(w.p, persona)).post(
             reverse("meetings:vote", args=[meeting.pk]), {f"vote_{plan.pk}": "for"}
         )
         assert denied.status_code == status
-        assert snapshot() == before
+        assert database_state() == before
 
 
 def test_questions_and_answers_through_the_pages(w: World) -> None:
     meeting = _open_meeting(w)
-    creditor = _client(w.p.creditor_a)
+    creditor = client_for(w.p.creditor_a)
     assert creditor.post(reverse("meetings:ask", args=[meeting.pk]), {"text": "何时分配？"}).status_code == 302
     question = meeting.questions.get()
-    before = snapshot()
+    before = database_state()
     url = reverse("meetings:answer", args=[meeting.pk, question.pk])
     assert creditor.post(url, {"answer": "x"}).status_code == 403
-    assert _client(w.p.judge).post(url, {"answer": "x"}).status_code == 403
-    assert snapshot() == before
-    assert _client(w.p.administrator).post(url, {"answer": "下月。"}).status_code == 302
-    page = _client(w.employee_user).get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    assert client_for(w.p.judge).post(url, {"answer": "x"}).status_code == 403
+    assert database_state() == before
+    assert client_for(w.p.administrator).post(url, {"answer": "下月。"}).status_code == 302
+    page = client_for(w.employee_user).get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
     assert "何时分配？" in page and "下月。" in page
 
 
@@ -157,13 +149,13 @@ def test_close_publishes_results_ballots_and_the_receipt_check(w: World) -> None
     ballot = Ballot.objects.get()
     url = reverse("meetings:close", args=[meeting.pk])
     for persona, status in (("administrator", 403), ("creditor_a", 403), ("outsider", 404)):
-        before = snapshot()
-        assert _client(getattr(w.p, persona)).post(url).status_code == status
-        assert snapshot() == before
-    assert _client(w.p.judge).post(url).status_code == 302
+        before = database_state()
+        assert client_for(getattr(w.p, persona)).post(url).status_code == status
+        assert database_state() == before
+    assert client_for(w.p.judge).post(url).status_code == 302
     meeting.refresh_from_db()
     assert meeting.status == "closed"
-    page = _client(w.p.creditor_a).get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    page = client_for(w.p.creditor_a).get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
     assert meeting.merkle_root in page and 'data-testid="working"' in page and 'data-testid="court-ruling"' in page
     published = json.loads(Client().get(reverse("meetings:ballots", args=[meeting.pk])).content)
     assert published["merkle_root"] == meeting.merkle_root
@@ -175,11 +167,11 @@ def test_close_publishes_results_ballots_and_the_receipt_check(w: World) -> None
     missing = Client().get(reverse("meetings:verify"), {"commitment": "a" * 64}).content.decode()
     assert 'data-testid="verify-missing"' in missing
     for which in ("results", "minutes"):
-        response = _client(w.p.creditor_a).get(reverse("meetings:paper", args=[meeting.pk, which]))
+        response = client_for(w.p.creditor_a).get(reverse("meetings:paper", args=[meeting.pk, which]))
         assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")  # type: ignore[attr-defined]
 
 
 def test_my_meetings_lists_the_creditors_own(w: World) -> None:
     meeting = _open_meeting(w)
-    assert meeting.title in _client(w.p.creditor_a).get(reverse("meetings:mine")).content.decode()
-    assert meeting.title not in _client(w.p.creditor_b).get(reverse("meetings:mine")).content.decode()
+    assert meeting.title in client_for(w.p.creditor_a).get(reverse("meetings:mine")).content.decode()
+    assert meeting.title not in client_for(w.p.creditor_b).get(reverse("meetings:mine")).content.decode()

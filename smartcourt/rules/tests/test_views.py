@@ -10,6 +10,7 @@ from django.test import Client
 
 from conftest import Personas
 from smartcourt.audit.models import AuditEvent
+from smartcourt.core.testing import client_as
 from smartcourt.rules import actions
 from smartcourt.rules.calendar import clear_cache, holiday_calendar_version
 from smartcourt.rules.choices import DayKind
@@ -23,12 +24,6 @@ def _fresh_cache() -> None:
     clear_cache()
 
 
-def _client(personas: Personas, persona: str = "court_admin") -> Client:
-    client = Client()
-    client.force_login(getattr(personas, persona))
-    return client
-
-
 def _state() -> tuple[int, int, int, int]:
     return (
         HolidayOverride.objects.count(),
@@ -39,7 +34,7 @@ def _state() -> tuple[int, int, int, int]:
 
 
 def test_the_2026_page_lists_chinese_calendars_days(personas: Personas) -> None:
-    response = _client(personas).get("/rules/holidays/2026/")
+    response = client_as(personas, "court_admin").get("/rules/holidays/2026/")
     assert response.status_code == 200
     page = response.content.decode()
     assert "2026-10-01" in page and "国庆节" in page
@@ -50,7 +45,7 @@ def test_the_2026_page_lists_chinese_calendars_days(personas: Personas) -> None:
 
 
 def test_a_court_administrator_enters_and_publishes_2027_through_the_page(personas: Personas) -> None:
-    client = _client(personas)
+    client = client_as(personas, "court_admin")
     page = client.get("/rules/holidays/2027/").content.decode()
     assert "2027-02-08" not in page
     response = client.post(
@@ -91,7 +86,7 @@ def test_a_court_administrator_enters_and_publishes_2027_through_the_page(person
 def test_bad_entries_come_back_with_the_error_and_change_nothing(
     personas: Personas, data: dict[str, Any], message: str
 ) -> None:
-    client = _client(personas)
+    client = client_as(personas, "court_admin")
     before = _state()
     response = client.post("/rules/holidays/2027/set/", data)
     assert response.status_code == 422
@@ -104,7 +99,7 @@ def test_bad_entries_come_back_with_the_error_and_change_nothing(
 @pytest.mark.parametrize("persona", ["judge", "assistant", "clerk", "administrator", "creditor_a", "outsider"])
 def test_only_court_administrators_see_or_edit_the_table(personas: Personas, persona: str) -> None:
     actions.set_holiday(actor=personas.court_admin, date=D(2027, 2, 9), kind=DayKind.REST_DAY, name="春节")
-    client = _client(personas, persona)
+    client = client_as(personas, persona)
     before = _state()
     assert client.get("/rules/holidays/").status_code == 403
     assert client.get("/rules/holidays/2027/").status_code == 403
@@ -124,7 +119,7 @@ def test_signed_out_visitors_are_sent_to_sign_in(db: None) -> None:
 
 
 def test_years_out_of_range_and_the_current_year(personas: Personas) -> None:
-    client = _client(personas)
+    client = client_as(personas, "court_admin")
     assert client.get("/rules/holidays/2006/").status_code == 404
     assert client.get("/rules/holidays/2101/").status_code == 404
     response = client.get("/rules/holidays/")
