@@ -9,6 +9,12 @@
   compared with what that persona should get, and every refusal checked to have changed nothing (NetBox's
   ViewTestCases idea: the matrix is written once per view, not once per persona).
 - Uploaded and generated files of every test go to the test's temporary directory (``_media``, autouse).
+
+Model factories: none, on purpose (factory-boy was removed). A test builds its world through the actions, as
+the ``personas`` fixture does, so every row it sees was made the way the platform makes it: validated, with its
+audit event in the hash chain that the transparency log ingests. A factory writing rows behind the actions'
+backs would give tests a world the platform can never be in (rows without events, a log that fails its own
+check).
 """
 
 from __future__ import annotations
