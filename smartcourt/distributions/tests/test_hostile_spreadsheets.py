@@ -9,11 +9,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from conftest import Personas
+from smartcourt.core.testing import client_for
 from smartcourt.core.tests import hostile_spreadsheets as hostile
 from smartcourt.distributions.models import PaymentBatch
 
 from .helpers import PAYING_ACCOUNT, PAYING_BANK, counts, csv_file, ruled_plan
-from .test_pages import GOOD, _claims, _client
+from .test_pages import GOOD, _claims
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,7 @@ pytestmark = pytest.mark.django_db
 def test_hostile_payment_files_are_refused(personas: Personas, build: Any, reason: str) -> None:
     _claims(personas)
     plan = ruled_plan(personas, 400_000)
-    admin = _client(personas.administrator)
+    admin = client_for(personas.administrator)
     url = f"/distributions/plans/{plan.pk}/upload/"
     fields = {"paying_account": PAYING_ACCOUNT, "paying_bank_name": PAYING_BANK}
     before = counts()
