@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 # The shared test base (clients per persona, nothing-changed, permission matrix, media in tmp_path), and the
 # sandbox processes (registry, bank, payment service), started once per test session for the tests that ask.
 pytest_plugins = [
-    "smartcourt.core.testing",
+    "smartcourt.testing",
     "smartcourt.registry.testing",
     "smartcourt.banking.testing",
     "smartcourt.fees.testing",

@@ -28,7 +28,7 @@ from smartcourt.cases.choices import CaseStatus, CaseType, MemberRole
 from smartcourt.cases.demo import credit_code
 from smartcourt.cases.models import Case
 from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
-from smartcourt.core.testing import client_for, database_state
+from smartcourt.testing import client_for, database_state
 
 if TYPE_CHECKING:
     from conftest import Personas

@@ -26,9 +26,9 @@ from smartcourt.bankruptcy.models import NodeRecord, Proceeding
 from smartcourt.cases.actions import add_member, change_case_status, create_case
 from smartcourt.cases.choices import CaseStatus, CaseType, MemberRole
 from smartcourt.claims.models import Claim, Creditor
-from smartcourt.core.testing import client_for
 from smartcourt.distributions.models import BatchLine, DistributionPlan, PaymentBatch
 from smartcourt.funds.models import SupervisedAccount
+from smartcourt.testing import client_for
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -39,10 +39,10 @@ from smartcourt.cases.choices import CaseStatus, CaseType, MemberRole, PartyKind
 from smartcourt.cases.demo import credit_code
 from smartcourt.cases.models import Case
 from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
-from smartcourt.core.testing import client_for, database_state
 from smartcourt.dossier.models import DossierEntry
 from smartcourt.registry.client import RegistryUnavailable
 from smartcourt.registry.testing import RegistryServer, registry, registry_server, unreachable_registry
+from smartcourt.testing import client_for, database_state
 
 if TYPE_CHECKING:
     from conftest import Personas

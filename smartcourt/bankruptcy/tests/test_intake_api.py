@@ -25,8 +25,8 @@ from smartcourt.bankruptcy.tests.test_intake import (
 )
 from smartcourt.cases.choices import CaseType
 from smartcourt.cases.models import Case
-from smartcourt.core.testing import client_for, database_state
 from smartcourt.registry.testing import RegistryServer, registry, registry_server, unreachable_registry
+from smartcourt.testing import client_for, database_state
 
 if TYPE_CHECKING:
     from conftest import Personas

@@ -32,9 +32,9 @@ from smartcourt.bankruptcy.tests.test_intake import (
 from smartcourt.cases.choices import CaseType
 from smartcourt.cases.models import Case
 from smartcourt.core.errors import Conflict, DomainError, NotFound
-from smartcourt.core.testing import database_state
 from smartcourt.dossier.models import DossierEntry
 from smartcourt.registry.testing import RegistryServer, registry, registry_server
+from smartcourt.testing import database_state
 
 if TYPE_CHECKING:
     from conftest import Personas

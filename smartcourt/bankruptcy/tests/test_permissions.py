@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from smartcourt.bankruptcy.models import Proceeding
 from smartcourt.bankruptcy.tests.conftest import PDF, record
-from smartcourt.core.testing import client_as, database_state
+from smartcourt.testing import client_as, database_state
 
 if TYPE_CHECKING:
     from conftest import Personas

@@ -19,7 +19,7 @@ from smartcourt.audit.models import AuditEvent
 from smartcourt.cases.actions import change_case_status, create_case
 from smartcourt.cases.choices import CaseStatus, CaseType
 from smartcourt.cases.models import Case, Party
-from smartcourt.core.testing import client_for, database_state
+from smartcourt.testing import client_for, database_state
 
 LIST_URL = "/api/v1/cases"
 CREDITOR_ID_NUMBER = "11010519491231002X"

@@ -18,7 +18,7 @@ from smartcourt.audit.models import AuditEvent
 from smartcourt.cases.actions import add_member, add_party, change_case_status, create_case
 from smartcourt.cases.choices import CaseStatus, CaseType, MemberRole, PartyKind, PartyRole
 from smartcourt.cases.models import Case, Party
-from smartcourt.core.testing import client_for
+from smartcourt.testing import client_for
 
 if TYPE_CHECKING:
     from conftest import Personas

@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 
 from smartcourt.claims.tests.helpers import counts, declare, open_proceeding
-from smartcourt.core.testing import client_for
+from smartcourt.testing import client_for
 
 if TYPE_CHECKING:
     from conftest import Personas

@@ -24,7 +24,7 @@ from smartcourt.claims.models import Claim, Creditor, EmployeeObjection, Objecti
 from smartcourt.claims.tests.helpers import counts, declare, open_proceeding
 from smartcourt.claims.tests.test_api import ALL, SEE_CASE, post
 from smartcourt.core.spreadsheets import write_xlsx
-from smartcourt.core.testing import client_for
+from smartcourt.testing import client_for
 
 if TYPE_CHECKING:
     from conftest import Personas

@@ -22,7 +22,7 @@ from smartcourt.claims.selectors import employee_lines_for
 from smartcourt.claims.tests.helpers import open_proceeding
 from smartcourt.core.errors import Conflict, NotFound, PermissionDenied
 from smartcourt.core.spreadsheets import write_xlsx
-from smartcourt.core.testing import database_state
+from smartcourt.testing import database_state
 
 if TYPE_CHECKING:
     from conftest import Personas

@@ -15,8 +15,8 @@ from smartcourt.claims.actions import ITEM_LABELS, ReviewDecision, review_claim
 from smartcourt.claims.choices import ClaimStatus
 from smartcourt.claims.models import Claim
 from smartcourt.claims.tests.helpers import counts, declare, open_proceeding
-from smartcourt.core.testing import client_as
 from smartcourt.dossier.tests.helpers import sample_pdf
+from smartcourt.testing import client_as
 
 if TYPE_CHECKING:
     from conftest import Personas

@@ -18,13 +18,13 @@ from smartcourt.audit.models import AuditEvent
 from smartcourt.cases.actions import add_member, change_case_status
 from smartcourt.cases.choices import CaseStatus, MemberRole
 from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
-from smartcourt.core.testing import database_state
 from smartcourt.core.uploads import checked_upload
 from smartcourt.correspondence.actions import answer_thread, resubmit, submit_report, submit_request
 from smartcourt.correspondence.choices import ThreadStatus
 from smartcourt.correspondence.models import Thread
 from smartcourt.dossier.models import DossierEntry
 from smartcourt.dossier.tests.helpers import sample_pdf, sample_png, upload
+from smartcourt.testing import database_state
 
 if TYPE_CHECKING:
     from conftest import Personas

@@ -10,11 +10,11 @@ import pytest
 from django.test import Client
 
 from smartcourt.accounts.tokens import issue_api_token
-from smartcourt.core.testing import client_for, database_state
 from smartcourt.correspondence.actions import answer_thread, submit_request
 from smartcourt.correspondence.models import Thread
 from smartcourt.correspondence.tests.test_actions import panel_judge
 from smartcourt.dossier.tests.helpers import sample_pdf, upload
+from smartcourt.testing import client_for, database_state
 
 if TYPE_CHECKING:
     from conftest import Personas

@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from django.urls import reverse
 
-from smartcourt.core.testing import client_for, database_state
 from smartcourt.correspondence.actions import answer_thread, submit_request
 from smartcourt.correspondence.choices import ThreadStatus
 from smartcourt.correspondence.models import Thread
 from smartcourt.dossier.models import DossierEntry
 from smartcourt.dossier.tests.helpers import sample_pdf, upload
+from smartcourt.testing import client_for, database_state
 
 if TYPE_CHECKING:
     from conftest import Personas

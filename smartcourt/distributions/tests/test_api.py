@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from conftest import Personas
-from smartcourt.core.testing import client_for
+from smartcourt.testing import client_for
 
 from .helpers import make_claim, ruled_plan
 

@@ -13,11 +13,11 @@ from smartcourt.banking.iso20022.camt import Entry, build_camt053, build_camt054
 from smartcourt.banking.iso20022.pain002 import TransactionStatus, build_pain002
 from smartcourt.banking.testing import Bank
 from smartcourt.core.errors import DomainError
-from smartcourt.core.testing import client_for
 from smartcourt.distributions import actions
 from smartcourt.distributions.choices import BatchStatus, LineStatus
 from smartcourt.distributions.models import Escrow
 from smartcourt.distributions.selectors import batch_lines, reconcile_batch
+from smartcourt.testing import client_for
 
 from .helpers import counts, plan_input, ruled_plan
 from .test_execution import _setup

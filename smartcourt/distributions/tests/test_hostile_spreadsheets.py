@@ -9,9 +9,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from conftest import Personas
-from smartcourt.core.testing import client_for
 from smartcourt.core.tests import hostile_spreadsheets as hostile
 from smartcourt.distributions.models import PaymentBatch
+from smartcourt.testing import client_for
 
 from .helpers import PAYING_ACCOUNT, PAYING_BANK, counts, csv_file, ruled_plan
 from .test_pages import GOOD, _claims

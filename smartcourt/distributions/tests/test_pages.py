@@ -12,10 +12,10 @@ from conftest import Personas
 from smartcourt.claims.choices import ClaimNature, CreditorKind
 from smartcourt.claims.models import Creditor
 from smartcourt.core.spreadsheets import read_sheet
-from smartcourt.core.testing import client_for
 from smartcourt.distributions import actions
 from smartcourt.distributions.choices import BatchStatus, PlanStatus
 from smartcourt.distributions.models import DistributionPlan, PaymentBatch
+from smartcourt.testing import client_for
 
 from .helpers import PAYING_ACCOUNT, PAYING_BANK, counts, csv_file, make_claim, plan_input, ruled_plan
 

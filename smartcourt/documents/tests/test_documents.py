@@ -11,13 +11,13 @@ from pyhanko_certvalidator import ValidationContext
 
 from smartcourt.audit.models import AuditEvent
 from smartcourt.core.errors import Conflict, NotFound, PermissionDenied
-from smartcourt.core.testing import database_state
 from smartcourt.documents.actions import create_seal, generate_document, revoke_seal, sign_document
 from smartcourt.documents.choices import DocumentStatus
 from smartcourt.documents.models import Document, Seal
 from smartcourt.documents.pades import ca_certificate
 from smartcourt.documents.selectors import documents_for_node
 from smartcourt.documents.verification import verify_pdf
+from smartcourt.testing import database_state
 
 
 def _signed(personas: Any) -> Document:

@@ -10,9 +10,9 @@ from django.test import Client
 from django.urls import reverse
 
 from smartcourt.audit.models import AuditEvent
-from smartcourt.core.testing import client_for
 from smartcourt.documents.actions import generate_document, sign_document
 from smartcourt.documents.models import Document, DocumentTemplate, TemplateVersion
+from smartcourt.testing import client_for
 
 
 def _signed_bytes(personas: Any) -> bytes:

@@ -10,12 +10,12 @@ from django.urls import reverse
 
 from smartcourt.audit.models import AuditEvent
 from smartcourt.core.errors import Conflict, NotFound
-from smartcourt.core.testing import client_for
 from smartcourt.documents import actions, pades
 from smartcourt.documents.actions import generate_document, retry_delivery, serve_document, sign_document
 from smartcourt.documents.models import Delivery, Document
 from smartcourt.documents.selectors import service_progress
 from smartcourt.dossier.models import DossierEntry
+from smartcourt.testing import client_for
 
 
 def _signed(personas: Any) -> Document:

@@ -12,9 +12,9 @@ import time_machine
 
 from smartcourt.administrators.models import RosterEntry
 from smartcourt.audit.models import AuditEvent
-from smartcourt.core.testing import client_for, database_state
 from smartcourt.evaluation.actions import evaluate_firm
 from smartcourt.evaluation.models import Assessment, Evaluation, FirmResponse, Formula
+from smartcourt.testing import client_for, database_state
 
 from .helpers import NOW, roster
 from .test_metrics import build_history

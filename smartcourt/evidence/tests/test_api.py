@@ -13,7 +13,6 @@ from django.test import Client
 from partnerproto import merkle, note
 from smartcourt.accounts.tokens import issue_api_token
 from smartcourt.audit.models import AuditEvent
-from smartcourt.core.testing import client_for, database_state
 from smartcourt.dossier.actions import file_entry
 from smartcourt.dossier.choices import EntryKind
 from smartcourt.evidence.actions import add_witness, publish_checkpoint, set_witness_active, sync_log
@@ -21,6 +20,7 @@ from smartcourt.evidence.keys import log_verifier_key
 from smartcourt.evidence.models import Deposit, Leaf
 from smartcourt.evidence.tests.helpers import witness_key
 from smartcourt.evidence.verify import verify_receipt
+from smartcourt.testing import client_for, database_state
 
 if TYPE_CHECKING:
     from conftest import Personas

@@ -15,13 +15,13 @@ from django.test import Client
 from pypdf import PdfReader
 
 from smartcourt.audit.models import AuditEvent
-from smartcourt.core.testing import client_for
 from smartcourt.dossier.actions import file_entry
 from smartcourt.dossier.choices import EntryKind
 from smartcourt.evidence.actions import deposit_evidence, publish_checkpoint
 from smartcourt.evidence.models import Checkpoint, Deposit, Witness
 from smartcourt.evidence.receipts import deposit_receipt
 from smartcourt.evidence.tests.helpers import witness_key
+from smartcourt.testing import client_for
 
 if TYPE_CHECKING:
     from conftest import Personas

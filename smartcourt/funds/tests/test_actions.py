@@ -12,7 +12,6 @@ from django.db.models import Sum
 
 from smartcourt.audit.models import AuditEvent
 from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
-from smartcourt.core.testing import database_state
 from smartcourt.dossier.models import DossierEntry
 from smartcourt.funds.actions import (
     ExpectedDebitInput,
@@ -32,6 +31,7 @@ from smartcourt.funds.choices import MovementSource
 from smartcourt.funds.models import BankMovement, ExpectedDebit, FundAlert, JournalLine, LimitChange, PaymentApproval
 from smartcourt.funds.tests.fakes import FakeBank
 from smartcourt.funds.tests.helpers import ask, details, open_case_account
+from smartcourt.testing import database_state
 
 if TYPE_CHECKING:
     from conftest import Personas

@@ -9,9 +9,9 @@ import pytest
 from django.db.models import Sum
 
 from smartcourt.banking.testing import Bank
-from smartcourt.core.testing import database_state
 from smartcourt.funds.demo import seed_funds
 from smartcourt.funds.models import BankMovement, FundAlert, JournalLine, PaymentRequest
+from smartcourt.testing import database_state
 
 if TYPE_CHECKING:
     from conftest import Personas

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from smartcourt.core.testing import client_for, database_state
 from smartcourt.funds.models import PaymentRequest, SupervisedAccount
 from smartcourt.funds.tests.fakes import FakeBank
 from smartcourt.funds.tests.helpers import ask, open_case_account
+from smartcourt.testing import client_for, database_state
 
 if TYPE_CHECKING:
     from conftest import Personas

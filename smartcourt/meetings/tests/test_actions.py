@@ -10,7 +10,6 @@ import pytest
 
 from smartcourt.audit.models import AuditEvent
 from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
-from smartcourt.core.testing import database_state
 from smartcourt.meetings import ballots
 from smartcourt.meetings.actions import (
     ItemSpec,
@@ -26,6 +25,7 @@ from smartcourt.meetings.models import AgendaItem, Ballot, Meeting, MeetingTrans
 from smartcourt.meetings.selectors import check_receipt, my_ballots
 from smartcourt.meetings.tests.conftest import World
 from smartcourt.meetings.tests.helpers import AFTER, CLOSES_AT, CONVENED_AT, DURING, SCHEDULED_AT, convene, counts
+from smartcourt.testing import database_state
 
 
 def _items(meeting: Meeting) -> dict[str, AgendaItem]:

@@ -9,11 +9,11 @@ from typing import Any
 from django.test import Client
 from django.utils import timezone
 
-from smartcourt.core.testing import client_for, database_state
 from smartcourt.meetings import ballots
 from smartcourt.meetings.models import Ballot, Meeting
 from smartcourt.meetings.tests.conftest import World
 from smartcourt.meetings.tests.helpers import convene
+from smartcourt.testing import client_for, database_state
 
 API = "/api/v1/meetings"
 

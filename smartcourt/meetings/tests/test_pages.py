@@ -12,11 +12,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from smartcourt.core.testing import client_for, database_state
 from smartcourt.meetings.actions import cast_votes
 from smartcourt.meetings.models import Ballot, Meeting
 from smartcourt.meetings.tests.conftest import World
 from smartcourt.meetings.tests.helpers import convene
+from smartcourt.testing import client_for, database_state
 
 
 def _open_meeting(w: World) -> Meeting:

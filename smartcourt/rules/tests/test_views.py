@@ -10,11 +10,11 @@ from django.test import Client
 
 from conftest import Personas
 from smartcourt.audit.models import AuditEvent
-from smartcourt.core.testing import client_as
 from smartcourt.rules import actions
 from smartcourt.rules.calendar import clear_cache, holiday_calendar_version
 from smartcourt.rules.choices import DayKind
 from smartcourt.rules.models import HolidayOverride, HolidayYear
+from smartcourt.testing import client_as
 
 D = dt.date
 

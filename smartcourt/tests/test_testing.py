@@ -11,7 +11,7 @@ from django.http import HttpResponse
 
 from conftest import Personas
 from smartcourt.audit.actions import record_event
-from smartcourt.core.testing import EVERYONE, client_as, permission_matrix, unchanged_database
+from smartcourt.testing import EVERYONE, client_as, permission_matrix, unchanged_database
 
 
 def test_a_new_row_in_any_table_is_a_change(personas: Personas) -> None:
