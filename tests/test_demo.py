@@ -8,8 +8,8 @@ from django.core.management import call_command
 from smartcourt.accounts.actions import create_organisation, create_user
 from smartcourt.accounts.choices import OrganisationKind, Role
 from smartcourt.accounts.models import Organisation, User
+from smartcourt.audit.chain_check import verify_chain
 from smartcourt.audit.models import AuditEvent
-from smartcourt.audit.verification import verify_chain
 from smartcourt.bankruptcy.choices import NodeStatus
 from smartcourt.bankruptcy.models import NodeRecord, Proceeding
 from smartcourt.cases.choices import CaseType

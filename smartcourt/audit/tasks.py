@@ -7,7 +7,7 @@ import logging
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from smartcourt.audit.verification import ChainReport, verify_chain
+from smartcourt.audit.chain_check import ChainReport, verify_chain
 
 logger = logging.getLogger("smartcourt.audit")
 

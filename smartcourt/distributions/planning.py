@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from smartcourt.distributions.choices import LineClass, ReserveReason
-from smartcourt.rules.distribution import ClaimClass, ClaimIn, distribute
+from smartcourt.rules.distribution.calculator import ClaimClass, ClaimIn, distribute
 
 _GENERAL_CLASS = {
     LineClass.EXPENSES: ClaimClass.EXPENSES,

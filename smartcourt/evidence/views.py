@@ -20,11 +20,11 @@ from django.views.decorators.http import require_POST
 from smartcourt.accounts.models import User
 from smartcourt.core.errors import DomainError, NotFound
 from smartcourt.evidence.actions import add_witness, deposit_evidence, set_witness_active, sign_checkpoint_now
-from smartcourt.evidence.checking import check_receipt, labelled
 from smartcourt.evidence.forms import DepositForm, VerifyForm, WitnessForm
 from smartcourt.evidence.hashing import HashedFile
 from smartcourt.evidence.pdf import receipt_pdf
 from smartcourt.evidence.policies import can_manage_log
+from smartcourt.evidence.receipt_check import check_receipt, labelled
 from smartcourt.evidence.receipts import deposit_receipt_for, dossier_receipt_for
 from smartcourt.evidence.selectors import (
     alarms_for,

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from smartcourt.rules.votes import ItemKind, Rule
+from smartcourt.rules.votes.calculator import ItemKind, Rule
 
 
 class MeetingKind(models.TextChoices):

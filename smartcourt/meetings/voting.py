@@ -37,7 +37,7 @@ from smartcourt.claims.models import Claim, Creditor
 from smartcourt.core.money import fen_to_yuan
 from smartcourt.meetings.choices import AGENDA_RULES, AgendaKind, VoterClass
 from smartcourt.meetings.models import AgendaItem, Ballot, Meeting, VotingRight
-from smartcourt.rules.votes import ItemKind, Rule, TallyResult, Vote, Voter, tally
+from smartcourt.rules.votes.calculator import ItemKind, Rule, TallyResult, Vote, Voter, tally
 
 DETERMINED = frozenset(
     {ClaimStatus.CONFIRMED, ClaimStatus.PARTLY_CONFIRMED, ClaimStatus.COURT_CONFIRMED, ClaimStatus.RESOLVED}

@@ -61,9 +61,9 @@ def deadlines(request: HttpRequest, payload: DeadlinesIn) -> dict[str, Any]:
 
 
 # The vote and distribution calculators live in their own modules; their routes share /rules.
-from smartcourt.rules.distribution_api import router as distribution_router  # noqa: E402
-from smartcourt.rules.litigation_fee_api import router as litigation_fee_router  # noqa: E402
-from smartcourt.rules.votes_api import router as votes_router  # noqa: E402
+from smartcourt.rules.distribution.api import router as distribution_router  # noqa: E402
+from smartcourt.rules.litigation_fees.api import router as litigation_fee_router  # noqa: E402
+from smartcourt.rules.votes.api import router as votes_router  # noqa: E402
 
 router.add_router("", votes_router)
 router.add_router("", distribution_router)

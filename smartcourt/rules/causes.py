@@ -15,7 +15,7 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from smartcourt.core.errors import DomainError
-from smartcourt.rules.litigation_fees import FeeKind
+from smartcourt.rules.litigation_fees.calculator import FeeKind
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "causes_of_action.json"
 MAX_QUERY = 50

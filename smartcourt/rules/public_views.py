@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from smartcourt.core.errors import DomainError
 from smartcourt.rules.causes import cause_list, search_causes
-from smartcourt.rules.litigation_fees import (
+from smartcourt.rules.litigation_fees.calculator import (
     ClosedBy,
     FeeProcedure,
     amount_to_fen,

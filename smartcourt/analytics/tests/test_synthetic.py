@@ -12,7 +12,7 @@ from smartcourt.analytics.models import CaseFact, NodeFact
 from smartcourt.analytics.selectors import Filters, dashboard
 from smartcourt.analytics.synthetic import seed
 from smartcourt.audit.actions import ensure_head
-from smartcourt.audit.verification import verify_chain
+from smartcourt.audit.chain_check import verify_chain
 from smartcourt.bankruptcy.models import NodeRecord
 from smartcourt.cases.models import Case
 

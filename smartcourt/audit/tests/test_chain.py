@@ -11,9 +11,9 @@ from django.db import DatabaseError, connection, transaction
 
 from smartcourt.audit.actions import record_event
 from smartcourt.audit.chain import GENESIS_HASH
+from smartcourt.audit.chain_check import verify_chain
 from smartcourt.audit.models import AuditEvent, AuditHead
 from smartcourt.audit.triggers import remove_triggers
-from smartcourt.audit.verification import verify_chain
 
 pytestmark = pytest.mark.django_db
 

@@ -384,7 +384,7 @@ def test_anyone_recomputes_the_tally_from_the_published_ballots(w: World) -> Non
     """From the published list alone (commitment, vote, weights), the present-without-ballot counts and the total,
     the statutory tally comes out as the platform's."""
     from smartcourt.meetings.selectors import counted_commitments
-    from smartcourt.rules.votes import Vote, Voter, tally_art64
+    from smartcourt.rules.votes.calculator import Vote, Voter, tally_art64
 
     meeting = convene(w.p)
     items = _items(meeting)

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from smartcourt.audit.models import AuditEvent
-from smartcourt.rules.distribution import PRIORITY, ClaimClass, ClaimIn, distribute, pro_rata
+from smartcourt.rules.distribution.calculator import PRIORITY, ClaimClass, ClaimIn, distribute, pro_rata
 
 URL = "/api/v1/rules/distribution"
 E, CB, EMP, ST, ORD = (

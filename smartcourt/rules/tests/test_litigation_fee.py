@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from smartcourt.audit.models import AuditEvent
 from smartcourt.core.errors import DomainError
 from smartcourt.core.money import MAX_FEN
-from smartcourt.rules.litigation_fees import (
+from smartcourt.rules.litigation_fees.calculator import (
     ClosedBy,
     FeeKind,
     FeeProcedure,

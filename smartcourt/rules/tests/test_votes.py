@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from smartcourt.core.errors import DomainError
-from smartcourt.rules.votes import ItemKind, Rule, Vote, Voter, tally, tally_art64, tally_art84, tally_art97
+from smartcourt.rules.votes.calculator import ItemKind, Rule, Vote, Voter, tally, tally_art64, tally_art84, tally_art97
 
 F, A, N, X = Vote.FOR, Vote.AGAINST, Vote.ABSTAIN, Vote.ABSENT
 

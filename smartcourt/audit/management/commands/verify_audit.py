@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from smartcourt.audit.verification import verify_chain
+from smartcourt.audit.chain_check import verify_chain
 
 
 class Command(BaseCommand):

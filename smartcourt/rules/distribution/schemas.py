@@ -1,4 +1,4 @@
-"""Shapes of the public distribution and administrator-fee calculators (``distribution_api``).
+"""Shapes of the public distribution and administrator-fee calculators (``rules/distribution/api.py``).
 
 Amounts are yuan strings (``"1234.50"``): digits, at most two decimals, never negative, never a JSON number
 (a float cannot carry money exactly). Every list and number is bounded, so a public endpoint cannot be made
@@ -14,7 +14,7 @@ from pydantic import AfterValidator, BeforeValidator, ConfigDict, WithJsonSchema
 
 from smartcourt.core.money import MAX_FEN, yuan_to_fen
 from smartcourt.core.numbers import fold_full_width
-from smartcourt.rules.distribution import ClaimClass
+from smartcourt.rules.distribution.calculator import ClaimClass
 
 # Claims in one calculation: above the largest distribution seen in Nantong (14,673 payments over 124 cases).
 MAX_CLAIMS = 20_000

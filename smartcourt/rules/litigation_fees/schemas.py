@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from ninja import Field, Schema
 from pydantic import ConfigDict, WithJsonSchema
 
-from smartcourt.rules.litigation_fees import ClosedBy, FeeKind, FeeProcedure
+from smartcourt.rules.litigation_fees.calculator import ClosedBy, FeeKind, FeeProcedure
 
 _YUAN_SCHEMA = {"type": "string", "pattern": r"^\d{1,13}(\.\d{1,2})?$", "example": "100000.00"}
 

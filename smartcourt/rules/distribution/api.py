@@ -10,8 +10,8 @@ from django.http import HttpRequest
 from ninja import Router
 
 from smartcourt.core.money import fen_to_yuan
-from smartcourt.rules.distribution import ClaimClass, ClaimIn, distribute
-from smartcourt.rules.distribution_schemas import DistributionIn, DistributionOut, FeeIn, FeeOut
+from smartcourt.rules.distribution.calculator import ClaimClass, ClaimIn, distribute
+from smartcourt.rules.distribution.schemas import DistributionIn, DistributionOut, FeeIn, FeeOut
 from smartcourt.rules.fees import administrator_fee_cap, rate_text
 from smartcourt.rules.schemas import ErrorOut
 

@@ -40,7 +40,7 @@ from smartcourt.core.errors import DomainError
 from smartcourt.core.money import MAX_FEN, fen_to_grouped_yuan, yuan_to_fen
 from smartcourt.core.numbers import fold_full_width
 
-DATA_FILE = Path(__file__).resolve().parent / "data" / "litigation_fees.json"
+DATA_FILE = Path(__file__).resolve().parents[1] / "data" / "litigation_fees.json"
 
 
 class FeeKind(StrEnum):

@@ -1,7 +1,7 @@
 """Order of payment out of a bankruptcy estate, in integer fen (Enterprise Bankruptcy Law art. 41-43, 113).
 
 Pure functions, no Django: the distributions app computes its plans with them and the public calculator
-(``distribution_api``) answers with them, so both give the same fen for the same input.
+(``rules/distribution/api.py``) answers with them, so both give the same fen for the same input.
 
 The order is a strict sequence of classes. A class is paid in full before the next one receives anything:
 

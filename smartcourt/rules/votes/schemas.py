@@ -12,7 +12,7 @@ from ninja import Field, Schema
 from pydantic import BeforeValidator, ConfigDict, WithJsonSchema, model_validator
 
 from smartcourt.core.numbers import fold_full_width
-from smartcourt.rules.votes import ItemKind, Rule, Vote
+from smartcourt.rules.votes.calculator import ItemKind, Rule, Vote
 
 MAX_VOTERS = 20_000
 MAX_CLASSES = 16

@@ -11,8 +11,8 @@ from ninja import Router
 
 from smartcourt.core.money import fen_to_yuan, yuan_to_fen
 from smartcourt.rules.schemas import ErrorOut
-from smartcourt.rules.votes import ItemKind, Voter, tally
-from smartcourt.rules.votes_schemas import VoteTallyIn, VoteTallyOut
+from smartcourt.rules.votes.calculator import ItemKind, Voter, tally
+from smartcourt.rules.votes.schemas import VoteTallyIn, VoteTallyOut
 
 router = Router(tags=["rules"])
 
