@@ -49,10 +49,10 @@ PERSONAS = (
 ANONYMOUS = "anonymous"
 EVERYONE = (*PERSONAS, ANONYMOUS)
 
-# What changes whatever a request does: the session a sign-in writes, the login throttle's attempts, and the
-# time of a user's last sign-in (a test signs its clients in wherever it likes).
+# What changes whatever a request does: the session a sign-in writes, the login throttle's attempts, the time
+# of a user's last sign-in (a test signs its clients in wherever it likes) and of an API token's last use.
 NOT_STATE = frozenset({"django_session", "accounts_loginattempt"})
-NOT_STATE_COLUMNS = {"accounts_user": frozenset({"last_login"})}
+NOT_STATE_COLUMNS = {"accounts_user": frozenset({"last_login"}), "accounts_apitoken": frozenset({"last_used_at"})}
 
 
 def client_for(user: User | None, *, language: str | None = None, second_factor_done: bool = False) -> Client:

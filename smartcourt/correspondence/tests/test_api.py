@@ -52,7 +52,7 @@ def error(response: Any) -> dict[str, Any]:
 @pytest.mark.parametrize("name", PERSONAS)
 def test_listing_and_reading_threads(personas: Personas, name: str) -> None:
     thread = a_request(personas)
-    client = client_for(getattr(personas, name))
+    client = client_for(getattr(personas, name), language="en")
     listing = client.get(threads_url(personas.case.pk))
     detail = client.get(f"/api/v1/threads/{thread.pk}")
     if name in READERS:
@@ -98,7 +98,7 @@ def test_the_administrator_submits_with_files_and_a_token(personas: Personas) ->
 @pytest.mark.parametrize("name", ["judge", "clerk", "creditor_a", "other_administrator", "bank_operator"])
 def test_only_the_administrator_submits(personas: Personas, name: str) -> None:
     before = database_state()
-    response = client_for(getattr(personas, name)).post(
+    response = client_for(getattr(personas, name), language="en").post(
         threads_url(personas.case.pk), {"kind": "request", "subject": "越权", "body": "正文"}
     )
     expected = (403, "forbidden") if name in READERS else (404, "not_found")
@@ -119,7 +119,7 @@ def test_only_the_administrator_submits(personas: Personas, name: str) -> None:
 )
 def test_submissions_are_bound(personas: Personas, data: dict[str, Any], field: str) -> None:
     before = database_state()
-    response = client_for(personas.administrator).post(threads_url(personas.case.pk), data)
+    response = client_for(personas.administrator, language="en").post(threads_url(personas.case.pk), data)
     assert (response.status_code, error(response)["code"]) == (422, "invalid")
     assert database_state() == before
 
@@ -127,14 +127,14 @@ def test_submissions_are_bound(personas: Personas, data: dict[str, Any], field: 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("data", "field"), [({"kind": "memo", "subject": "请示", "body": "正文"}, "kind")])
 def test_form_errors_name_the_field(personas: Personas, data: dict[str, Any], field: str) -> None:
-    response = client_for(personas.administrator).post(threads_url(personas.case.pk), data)
+    response = client_for(personas.administrator, language="en").post(threads_url(personas.case.pk), data)
     assert error(response)["field"] == field
 
 
 @pytest.mark.django_db
 def test_a_bad_upload_is_refused_with_its_reason(personas: Personas, settings: Any) -> None:
     before = database_state()
-    client = client_for(personas.administrator)
+    client = client_for(personas.administrator, language="en")
     data: dict[str, Any] = {"kind": "request", "subject": "请示", "body": "正文"}
     mismatch = client.post(threads_url(personas.case.pk), {**data, "attachments": [upload("a.docx", b"%PDF-1.7")]})
     assert mismatch.status_code == 422
@@ -153,12 +153,12 @@ def test_a_bad_upload_is_refused_with_its_reason(personas: Personas, settings: A
 @pytest.mark.django_db
 def test_answer_and_resubmit(personas: Personas) -> None:
     thread = a_request(personas)
-    judge = client_for(personas.judge)
+    judge = client_for(personas.judge, language="en")
     url = f"/api/v1/threads/{thread.pk}/answer"
     asked = judge.post(url, {"decision": "request_more", "reasons": "请附经营测算。", "version": 1}, "application/json")
     assert asked.status_code == 200
     assert (asked.json()["status"], asked.json()["version"]) == ("more_info_requested", 2)
-    resubmitted = client_for(personas.administrator).post(
+    resubmitted = client_for(personas.administrator, language="en").post(
         f"/api/v1/threads/{thread.pk}/resubmit",
         {"body": "附经营测算。", "version": "2", "attachments": [upload("测算.pdf", sample_pdf("测算"))]},
     )
@@ -178,7 +178,7 @@ def test_answer_and_resubmit(personas: Personas) -> None:
 def test_answer_errors_have_the_common_shape_and_change_nothing(personas: Personas) -> None:
     thread = a_request(personas)
     url = f"/api/v1/threads/{thread.pk}/answer"
-    judge = client_for(personas.judge)
+    judge = client_for(personas.judge, language="en")
     before = database_state()
     cases = [
         (judge, {"decision": "reject"}, 422, "invalid", "reasons"),
@@ -186,9 +186,9 @@ def test_answer_errors_have_the_common_shape_and_change_nothing(personas: Person
         (judge, {"decision": "approve", "reasons": "x" * 10_001}, 422, "invalid", "reasons"),
         (judge, {"decision": "approve", "version": 0}, 422, "invalid", "version"),
         (judge, {"decision": "approve", "version": 7}, 409, "conflict", None),
-        (client_for(personas.administrator), {"decision": "approve"}, 403, "forbidden", None),
-        (client_for(personas.assistant), {"decision": "approve"}, 403, "forbidden", None),
-        (client_for(personas.creditor_a), {"decision": "approve"}, 404, "not_found", None),
+        (client_for(personas.administrator, language="en"), {"decision": "approve"}, 403, "forbidden", None),
+        (client_for(personas.assistant, language="en"), {"decision": "approve"}, 403, "forbidden", None),
+        (client_for(personas.creditor_a, language="en"), {"decision": "approve"}, 404, "not_found", None),
     ]
     for client, payload, status, code, field in cases:
         response = client.post(url, json.dumps(payload), "application/json")
@@ -205,7 +205,7 @@ def test_answer_errors_have_the_common_shape_and_change_nothing(personas: Person
 def test_a_panel_judge_answers_through_the_api(personas: Personas) -> None:
     judge2 = panel_judge(personas)
     thread = a_request(personas)
-    response = client_for(judge2).post(
+    response = client_for(judge2, language="en").post(
         f"/api/v1/threads/{thread.pk}/answer", {"decision": "approve"}, "application/json"
     )
     assert response.status_code == 200

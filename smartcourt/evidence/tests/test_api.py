@@ -36,7 +36,7 @@ def error(response: Any) -> dict[str, Any]:
 
 @pytest.mark.django_db
 def test_the_latest_checkpoint_is_public_and_verifies_with_the_published_key(personas: Personas) -> None:
-    anonymous = client_for(None)
+    anonymous = client_for(None, language="en")
     response = anonymous.get("/api/v1/transparency/checkpoint")
     assert (response.status_code, error(response)["code"]) == (404, "not_found")
     checkpoint = publish_checkpoint()
@@ -58,7 +58,7 @@ def test_inclusion_and_consistency_proofs_in_rfc_9162_form(personas: Personas) -
     file_entry(actor=personas.judge, case=personas.case, kind=EntryKind.NOTICE, title="公告")
     new = publish_checkpoint()
     leaf = Leaf.objects.get(index=5)
-    anonymous = client_for(None)
+    anonymous = client_for(None, language="en")
     body = anonymous.get(
         "/api/v1/transparency/proof/inclusion",
         {"leaf_hash": bytes(leaf.leaf_hash).hex(), "tree_size": str(new.tree_size)},
@@ -98,7 +98,7 @@ def test_bad_proof_requests_get_the_common_error_shape(
     sync_log()
     if params.get("leaf_hash") == "LEAF":
         params["leaf_hash"] = bytes(Leaf.objects.get(index=0).leaf_hash).hex()
-    response = client_for(None).get(f"/api/v1/transparency/proof/{url}", params)
+    response = client_for(None, language="en").get(f"/api/v1/transparency/proof/{url}", params)
     assert response.status_code == status
     assert error(response)["field"] == field
 
@@ -106,7 +106,7 @@ def test_bad_proof_requests_get_the_common_error_shape(
 @pytest.mark.django_db
 def test_a_party_deposits_a_file_and_its_receipt_verifies_offline(personas: Personas) -> None:
     content = "买卖合同扫描件".encode() * 100
-    response = client_for(personas.creditor_a).post(
+    response = client_for(personas.creditor_a, language="en").post(
         "/api/v1/evidence/deposits",
         {"file": SimpleUploadedFile("合同.pdf", content, "application/pdf"), "title": "买卖合同"},
     )
@@ -154,7 +154,7 @@ def test_bad_deposits_are_refused_and_change_nothing(
     elif data.get("file") == "EMPTY":
         data["file"] = SimpleUploadedFile("a.txt", b"")
     before = database_state()
-    response = client_for(personas.creditor_a).post("/api/v1/evidence/deposits", data)
+    response = client_for(personas.creditor_a, language="en").post("/api/v1/evidence/deposits", data)
     assert response.status_code == status
     assert error(response)["field"] == field
     assert database_state() == before
@@ -166,7 +166,7 @@ def test_deposits_need_a_signed_in_user_and_a_size_limit(personas: Personas, set
     response = Client().post("/api/v1/evidence/deposits", {"sha256": "a" * 64})
     assert (response.status_code, error(response)["code"]) == (401, "unauthenticated")
     settings.EVIDENCE_MAX_BYTES = 10
-    response = client_for(personas.creditor_a).post(
+    response = client_for(personas.creditor_a, language="en").post(
         "/api/v1/evidence/deposits", {"file": SimpleUploadedFile("a.bin", b"x" * 11)}
     )
     assert (response.status_code, error(response)["code"]) == (413, "too_large")
@@ -177,26 +177,26 @@ def test_deposits_need_a_signed_in_user_and_a_size_limit(personas: Personas, set
 def test_a_receipt_is_for_the_depositor_and_the_staff_of_the_court_where_it_is_filed(personas: Personas) -> None:
     p = personas
     digest = hashlib.sha256(PDF).hexdigest()
-    response = client_for(p.creditor_a).post("/api/v1/evidence/deposits", {"sha256": digest})
+    response = client_for(p.creditor_a, language="en").post("/api/v1/evidence/deposits", {"sha256": digest})
     deposit_id = response.json()["subject"]["id"]
     url = f"/api/v1/evidence/deposits/{deposit_id}/receipt"
     before = database_state()
     # A private deposit: court staff of any court do not see it until it is filed in a case of their court.
-    assert client_for(p.creditor_a).get(url).status_code == 200
+    assert client_for(p.creditor_a, language="en").get(url).status_code == 200
     for user in (p.judge, p.court_admin, p.outsider, p.creditor_b, p.administrator, p.bank_operator):
-        response = client_for(user).get(url)
+        response = client_for(user, language="en").get(url)
         assert (response.status_code, error(response)["code"]) == (404, "not_found")
     assert database_state() == before
     # Filed in the Rudong case: Rudong's staff check its receipt; Haimen's clerk still does not see it.
     file_entry(actor=p.administrator, case=p.case, kind=EntryKind.REPORT, title="证据", content=PDF, filename="e.pdf")
     for user in (p.creditor_a, p.judge, p.court_admin):
-        assert client_for(user).get(url).status_code == 200
+        assert client_for(user, language="en").get(url).status_code == 200
     before = database_state()
     for user in (p.outsider, p.creditor_b, p.administrator, p.bank_operator):
-        response = client_for(user).get(url)
+        response = client_for(user, language="en").get(url)
         assert (response.status_code, error(response)["code"]) == (404, "not_found")
     assert database_state() == before
-    assert client_for(p.creditor_b).get("/api/v1/evidence/deposits").json() == []
+    assert client_for(p.creditor_b, language="en").get("/api/v1/evidence/deposits").json() == []
 
 
 @pytest.mark.django_db
@@ -206,8 +206,8 @@ def test_every_filed_dossier_entry_has_a_receipt_for_those_who_read_the_dossier(
         actor=p.administrator, case=p.case, kind=EntryKind.REPORT, title="财产调查报告", content=PDF, filename="r.pdf"
     )
     url = f"/api/v1/evidence/dossier-entries/{entry.pk}/receipt"
-    assert client_for(p.judge).get(url).status_code == 200
-    response = client_for(p.administrator).get(url)
+    assert client_for(p.judge, language="en").get(url).status_code == 200
+    response = client_for(p.administrator, language="en").get(url)
     assert response.status_code == 200
     receipt = response.json()
     assert receipt["subject"]["case_number"] == p.case.number
@@ -216,7 +216,7 @@ def test_every_filed_dossier_entry_has_a_receipt_for_those_who_read_the_dossier(
     before = database_state()
     # Creditors do not read the dossier (smartcourt.dossier.policies): to them the entry does not exist.
     for user in (p.creditor_a, p.creditor_b, p.other_administrator, p.outsider):
-        response = client_for(user).get(url)
+        response = client_for(user, language="en").get(url)
         assert (response.status_code, error(response)["code"]) == (404, "not_found")
     assert database_state() == before
 
@@ -227,14 +227,14 @@ def test_court_administrators_manage_witnesses_and_sign_on_demand(personas: Pers
     _, key = witness_key("witness.notary.example/1")
     before = database_state()
     for user in (p.judge, p.clerk, p.creditor_a):
-        client = client_for(user)
+        client = client_for(user, language="en")
         response = client.post("/api/v1/transparency/witnesses", {"public_key": key.encode()}, "application/json")
         assert (response.status_code, error(response)["code"]) == (403, "forbidden")
         assert client.get("/api/v1/transparency/witnesses").status_code == 403
         assert client.get("/api/v1/transparency/alarms").status_code == 403
         assert client.post("/api/v1/transparency/checkpoints").status_code == 403
     assert database_state() == before
-    admin = client_for(p.court_admin)
+    admin = client_for(p.court_admin, language="en")
     response = admin.post("/api/v1/transparency/witnesses", {"public_key": key.encode()}, "application/json")
     assert response.status_code == 201
     assert response.json()["name"] == "witness.notary.example/1"
@@ -257,7 +257,7 @@ def test_witnesses_post_cosignatures_checked_against_their_registered_keys(perso
     checkpoint = publish_checkpoint()
     body = checkpoint.text + "\n" + checkpoint.signature
     line = note.cosign(checkpoint.text, key.name, private, 1_764_300_000).line()
-    anonymous = client_for(None)
+    anonymous = client_for(None, language="en")
 
     forged_private, _ = witness_key()
     forged = note.cosign(checkpoint.text, key.name, forged_private, 1_764_300_000).line()
@@ -309,7 +309,7 @@ def test_a_signed_alarm_is_kept_audited_and_shown_to_court_administrators(person
         "timestamp": 1_764_300_000,
     }
     signature = base64.b64encode(private.sign(note.alarm_message(alarm))).decode()
-    anonymous = client_for(None)
+    anonymous = client_for(None, language="en")
     before = database_state()
     forged = anonymous.post(
         "/api/v1/transparency/alarms", {**alarm, "message": "changed", "signature": signature}, "application/json"
@@ -320,5 +320,5 @@ def test_a_signed_alarm_is_kept_audited_and_shown_to_court_administrators(person
     assert response.status_code == 201
     event = AuditEvent.objects.order_by("-seq").first()
     assert event is not None and event.action == "evidence.alarm_received"
-    listed = client_for(personas.court_admin).get("/api/v1/transparency/alarms").json()
+    listed = client_for(personas.court_admin, language="en").get("/api/v1/transparency/alarms").json()
     assert [(a["witness"], a["kind"]) for a in listed] == [(key.name, "split_view")]
