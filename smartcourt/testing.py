@@ -5,9 +5,9 @@
 - ``unchanged_database()`` and the ``nothing_changed`` fixture: every table of the database, row by row, is the
   same after the block as before it. A refusal must change nothing, whichever table the action would have
   touched, so the snapshot takes all of them rather than the few a test author thought of.
-- ``permission_matrix(...)``: one request made as every persona and as an anonymous visitor, each answer
-  compared with what that persona should get, and every refusal checked to have changed nothing (NetBox's
-  ViewTestCases idea: the matrix is written once per view, not once per persona).
+- ``permission_matrix(personas, call, expect=...)``: one request made as every persona and as an anonymous
+  visitor, each answer compared with what that persona should get, and every refusal checked to have changed
+  nothing (NetBox's ViewTestCases idea: the matrix is written once per view, not once per persona).
 - Uploaded and generated files of every test go to the test's temporary directory (``_media``, autouse).
 
 Model factories: none, on purpose (factory-boy was removed). A test builds its world through the actions, as
@@ -157,18 +157,18 @@ def permission_matrix(
     personas: Any,
     call: Callable[[Client], Any],
     *,
-    allowed: Mapping[str, int],
+    expect: Mapping[str, int],
     denied: int = 404,
     anonymous: int = 302,
     language: str | None = None,
 ) -> dict[str, int]:
-    """Make ``call(client)`` as every persona and as nobody; assert that each persona named in ``allowed`` gets
-    its status, every other persona ``denied`` (404 by default: forbidden looks like missing) and the anonymous
-    visitor ``anonymous`` (the sign-in redirect; 401 for the API). Refusals are made first, each inside
-    ``unchanged_database()``, so the allowed calls (which may write) cannot hide a refused one's changes."""
-    unknown = set(allowed) - set(EVERYONE)
+    """Make ``call(client)`` as every persona and as nobody; assert that each persona named in ``expect`` gets its
+    status, every other persona ``denied`` (404 by default: forbidden looks like missing) and the anonymous
+    visitor ``anonymous`` (the sign-in redirect; 401 for the API). Refusals (4xx, 302) are made first, each
+    inside ``unchanged_database()``, so the allowed calls (which may write) cannot hide a refused one's changes."""
+    unknown = set(expect) - set(EVERYONE)
     assert not unknown, f"not personas: {sorted(unknown)}"
-    expected = {name: allowed.get(name, anonymous if name == ANONYMOUS else denied) for name in EVERYONE}
+    expected = {name: expect.get(name, anonymous if name == ANONYMOUS else denied) for name in EVERYONE}
     clients = Clients(personas, language=language)
     for name in EVERYONE:
         clients.of(name)  # signing in writes a session: before any snapshot

@@ -40,7 +40,7 @@ def test_a_matrix_names_every_persona_and_compares_all_of_them(personas: Persona
     got = permission_matrix(
         personas,
         lambda client: client.get(url),
-        allowed=dict.fromkeys(
+        expect=dict.fromkeys(
             ("judge", "assistant", "clerk", "court_admin", "administrator", "creditor_a", "bank_operator"), 200
         ),
         denied=404,
@@ -48,9 +48,9 @@ def test_a_matrix_names_every_persona_and_compares_all_of_them(personas: Persona
     )
     assert set(got) == set(EVERYONE)
     with pytest.raises(AssertionError):
-        permission_matrix(personas, lambda client: client.get(url), allowed={"judge": 200})
+        permission_matrix(personas, lambda client: client.get(url), expect={"judge": 200})
     with pytest.raises(AssertionError, match="not personas"):
-        permission_matrix(personas, lambda client: client.get(url), allowed={"jduge": 200})
+        permission_matrix(personas, lambda client: client.get(url), expect={"jduge": 200})
 
 
 def test_a_matrix_fails_when_a_refusal_writes(personas: Personas) -> None:
@@ -60,4 +60,4 @@ def test_a_matrix_fails_when_a_refusal_writes(personas: Personas) -> None:
         return HttpResponse(status=404)
 
     with pytest.raises(AssertionError, match="a refused request changed the database"):
-        permission_matrix(personas, refuse_but_write, allowed={})
+        permission_matrix(personas, refuse_but_write, expect={})

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from smartcourt.bankruptcy.models import Proceeding
 from smartcourt.bankruptcy.tests.conftest import PDF, record
-from smartcourt.testing import client_as, database_state
+from smartcourt.testing import client_as, database_state, permission_matrix
 
 if TYPE_CHECKING:
     from conftest import Personas
@@ -340,3 +340,23 @@ def test_statistics_are_scoped_to_what_the_user_sees(personas: Personas, name: s
         ]
     else:
         assert rows == []
+
+
+# --- the same permissions as whole matrices (smartcourt.testing.permission_matrix) -----------------------------
+
+
+def test_the_node_page_matrix(personas: Personas, proceeding: Proceeding) -> None:
+    url = reverse("bankruptcy:case_nodes", args=[personas.case.pk])
+    permission_matrix(
+        personas, lambda client: client.get(url), expect={name: expected_view_status(name) for name in ALL_PERSONAS}
+    )
+
+
+def test_the_start_endpoint_matrix(personas: Personas, proceeding: Proceeding) -> None:
+    # Court staff and the creditor see the node but may not start it (403); the others do not see it (404).
+    permission_matrix(
+        personas,
+        lambda client: api(client, "post", f"/cases/{personas.case.pk}/nodes/N04/start"),
+        expect={"administrator": 200, **dict.fromkeys((SEES_NODES | SEES_CASE_ONLY) - {"administrator"}, 403)},
+        anonymous=401,
+    )
