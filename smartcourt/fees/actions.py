@@ -37,7 +37,7 @@ from smartcourt.fees.models import (
     LitigationFee,
 )
 from smartcourt.rules.calendar import current_calendar
-from smartcourt.rules.litigation_fees import ClosedBy, FeeResult, compute_litigation_fee
+from smartcourt.rules.litigation_fees.calculator import ClosedBy, FeeResult, compute_litigation_fee
 from smartcourt.rules.periods import Period, Unit, period_end
 
 # 诉讼费用交纳办法 art. 22 and the SPC's interpretation of the CPL (2022) art. 213: the plaintiff pays within

@@ -36,7 +36,7 @@ from smartcourt.filing.selectors import get_filing_for
 from smartcourt.filing.templates_seed import ACCEPTANCE_NOTICE, FEE_NOTICE, ensure_filing_templates
 from smartcourt.rules.calendar import current_calendar
 from smartcourt.rules.causes import get_cause
-from smartcourt.rules.litigation_fees import amount_to_fen
+from smartcourt.rules.litigation_fees.calculator import amount_to_fen
 from smartcourt.rules.periods import Period, Unit, period_end
 
 DECISION_PERIOD = Period(7, Unit.DAYS)  # CPL art. 126

@@ -1,4 +1,4 @@
-"""Shapes of the public litigation-fee calculator (``litigation_fee_api``).
+"""Shapes of the public litigation-fee calculator (``rules/litigation_fees/api.py``).
 
 The request's fields are checked by the calculator itself rather than by pydantic, so that every refusal
 (an unknown kind, a number where a yuan string belongs, a negative amount) is one clear message in the
