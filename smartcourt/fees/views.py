@@ -22,7 +22,7 @@ from smartcourt.core.errors import DomainError, NotFound, PermissionDenied
 from smartcourt.fees import actions
 from smartcourt.fees.choices import RefundReason, ReliefKind
 from smartcourt.fees.models import LitigationFee
-from smartcourt.rules.litigation_fees import amount_to_fen
+from smartcourt.rules.litigation_fees.calculator import amount_to_fen
 
 
 def _user(request: HttpRequest) -> User:
