@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils import translation
 
-from smartcourt.evidence.checking import readable_detail
+from smartcourt.evidence.receipt_check import readable_detail
 
 
 def test_known_findings_are_translated_and_unknown_ones_kept_as_code() -> None:

@@ -24,7 +24,8 @@ from smartcourt.funds.actions.notices import next_step
 from smartcourt.funds.models import PaymentApproval
 from smartcourt.funds.selectors import court_queue, stuck_requests
 from smartcourt.funds.tests.fakes import FakeBank
-from smartcourt.funds.tests.helpers import ask, open_case_account, snapshot
+from smartcourt.funds.tests.helpers import ask, open_case_account
+from smartcourt.testing import database_state
 
 if TYPE_CHECKING:
     from conftest import Personas
@@ -116,10 +117,10 @@ def test_the_panel_form_is_only_for_the_assistant_of_a_panel(
         assistant_id=p.assistant.pk,
     )
     payment = over_limit(p, django_capture_on_commit_callbacks)
-    before = snapshot()
+    before = database_state()
     with pytest.raises(PermissionDenied):
         decide_payment(actor=p.assistant, payment_id=payment.pk, decision="approve", for_panel=True)
-    assert snapshot() == before
+    assert database_state() == before
 
 
 def test_a_sole_judge_decides_alone(
@@ -144,10 +145,10 @@ def test_a_panel_judge_still_waits_for_the_review(
 
     p = personas
     payment = over_limit(p, django_capture_on_commit_callbacks)
-    before = snapshot()
+    before = database_state()
     with pytest.raises(Conflict):
         decide_payment(actor=p.judge, payment_id=payment.pk, decision="approve")
-    assert snapshot() == before
+    assert database_state() == before
 
 
 def test_a_request_nobody_can_move_is_an_alert_on_the_board(
