@@ -52,6 +52,21 @@ def _test_settings(settings: Any) -> None:
     }
 
 
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Every test starts in the site's default language (Chinese) and leaves it so.
+
+    A request through the test client activates the language it asks for in the running thread and Django
+    does not switch it back afterwards, so a test that asked for English pages made the next test in the
+    same worker read English messages: order-dependent failures that only showed under pytest-xdist."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @dataclass
 class Personas:
     """Two courts and the people around one bankruptcy case in Rudong."""
