@@ -30,6 +30,7 @@ from smartcourt.cases.models import Case
 from smartcourt.cases.selectors import cases_visible_to
 from smartcourt.correspondence.models import Thread
 from smartcourt.dossier.models import DossierEntry
+from smartcourt.fees.models import LitigationFee
 from tests.walk import Visit, walk
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("bank")]
@@ -73,7 +74,13 @@ def _client(username: str) -> Client:
 def _audience_page(audience: Audience, case: Case) -> str | None:
     """The page an audience stands for on ``case`` (None: the case page itself)."""
     if case.case_type not in BANKRUPTCY_TYPES:
-        return reverse("dossier:catalogue", args=[case.pk]) if audience != Audience.CASE else None
+        if audience == Audience.CASE:
+            return None
+        # On a civil case what the parties take part in that the timeline shows is the litigation fee: its page.
+        fee = LitigationFee.objects.filter(case=case).first()
+        if audience == Audience.PARTICIPANTS and fee is not None:
+            return reverse("fees:fee", args=[fee.pk])
+        return reverse("dossier:catalogue", args=[case.pk])
     return {
         Audience.CASE: None,
         Audience.PARTICIPANTS: reverse("claims:table", args=[case.pk]),

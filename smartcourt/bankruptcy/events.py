@@ -61,3 +61,9 @@ declare(
         values={"kind": choices_of(ReminderKind)},
     ),
 )
+
+# Substantive consolidation is the court's ruling, announced like acceptance; so is each debtor's deregistration.
+declare(
+    EventType("bankruptcy.consolidated", _("Debtors consolidated into one proceeding"), Audience.CASE),
+    EventType("bankruptcy.debtor_deregistered", _("Consolidated debtor deregistered"), Audience.CASE),
+)

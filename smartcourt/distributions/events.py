@@ -81,3 +81,6 @@ declare(
         values=_BATCH,
     ),
 )
+
+# Shares held for claims in litigation released after two years (EBL art. 119): distribution work.
+declare(EventType("distributions.reserves_released", _("Reserved shares released"), Audience.CASE_WORK))

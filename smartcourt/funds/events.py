@@ -103,3 +103,6 @@ declare(
     ),
     EventType("funds.reconciliation_difference", _("Reconciliation difference found"), Audience.CASE_WORK),
 )
+
+# The administrator was told of the court's decision on his payment request: the request's own audience.
+declare(EventType("funds.administrator_notified", _("Administrator notified of the decision"), Audience.CASE_WORK))

@@ -124,7 +124,7 @@ def test_only_the_administrator_publishes_and_answers(p: Personas) -> None:
         ("judge", 200),
         ("administrator", 200),
         ("creditor_a", 200),
-        ("bank_operator", 200),
+        ("bank_operator", 404),  # a bank sees the accounts it holds, nothing of the claims (issue 16.3)
         ("other_administrator", 404),
         ("creditor_b", 404),
         ("outsider", 404),

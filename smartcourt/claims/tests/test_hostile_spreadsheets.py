@@ -42,8 +42,7 @@ def _media(settings: Any, tmp_path: Any) -> None:
 )
 def test_hostile_creditor_lists_are_refused(personas: Personas, build: Any, reason: str) -> None:
     open_proceeding(personas)
-    client = client_for(personas.administrator)
-    del client.cookies["django_language"]  # the platform's own language: Chinese
+    client = client_for(personas.administrator)  # no language cookie: the platform's own language, Chinese
     before = counts()
     response = upload_list(client, personas.case.pk, "debtor_list", SimpleUploadedFile("债权人清册.xlsx", build()))
     assert response.status_code == 422
