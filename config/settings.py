@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "template_partials",
     "huey.contrib.djhuey",
     "smartcourt.core",
+    "smartcourt.services",
     "smartcourt.accounts",
     "smartcourt.audit",
     "smartcourt.cases",

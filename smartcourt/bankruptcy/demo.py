@@ -15,7 +15,7 @@ from smartcourt.bankruptcy.choices import NodeStatus, Operator, OutputKind
 from smartcourt.bankruptcy.models import NodeRecord, Proceeding
 from smartcourt.bankruptcy.rulepack import ProcedureDef, get_procedure
 from smartcourt.cases.models import Case
-from smartcourt.dossier.pdf import html_to_pdf
+from smartcourt.core.pdf import html_to_pdf
 
 
 @functools.lru_cache(maxsize=256)

@@ -25,8 +25,8 @@ from smartcourt.claims.actions import (
 )
 from smartcourt.claims.imports import DEBTOR_LIST_COLUMNS
 from smartcourt.claims.models import Claim
+from smartcourt.core.pdf import html_to_pdf
 from smartcourt.core.spreadsheets import write_xlsx
-from smartcourt.dossier.pdf import html_to_pdf
 
 
 def _evidence(title: str) -> bytes:

@@ -276,15 +276,3 @@ class CreditorIdentity(TimestampedModel):
     identifier = models.CharField(max_length=18, unique=True, help_text="Identity number or credit code.")
     phone = models.CharField(max_length=20, help_text="Mobile number confirmed by an SMS code.")
     phone_verified_at = models.DateTimeField()
-
-
-class PhoneChallenge(TimestampedModel):
-    """A 6-digit code sent by SMS to confirm a phone number. Only its keyed hash is stored; it expires after
-    10 minutes and allows 5 attempts."""
-
-    phone = models.CharField(max_length=20, db_index=True)
-    code_hash = models.CharField(max_length=64)
-    expires_at = models.DateTimeField()
-    attempts = models.PositiveSmallIntegerField(default=0)
-    verified_at = models.DateTimeField(null=True, blank=True)
-    used_at = models.DateTimeField(null=True, blank=True, help_text="When a registration consumed it.")

@@ -19,6 +19,7 @@ from smartcourt.cases.choices import CaseStatus
 from smartcourt.cases.models import Case
 from smartcourt.cases.selectors import get_case_for
 from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from smartcourt.core.pdf import template_to_pdf
 from smartcourt.core.uploads import CheckedFile
 from smartcourt.correspondence.choices import (
     ANSWERS,
@@ -37,7 +38,6 @@ from smartcourt.correspondence.policies import can_answer, can_read_threads, can
 from smartcourt.correspondence.selectors import get_thread_for
 from smartcourt.dossier.actions import file_entry
 from smartcourt.dossier.choices import EntryKind
-from smartcourt.dossier.pdf import template_to_pdf
 
 MAX_SUBJECT = 150
 MAX_BODY = 10_000

@@ -11,10 +11,10 @@ from django.db import transaction
 
 from smartcourt.accounts.models import User
 from smartcourt.cases.models import Case
+from smartcourt.core.pdf import html_to_pdf
 from smartcourt.core.uploads import TEXT, CheckedFile
 from smartcourt.correspondence.actions import answer_thread, submit_report, submit_request
 from smartcourt.correspondence.models import Thread
-from smartcourt.dossier.pdf import html_to_pdf
 
 
 def _pdf_attachment(name: str, title: str, lines: list[str]) -> CheckedFile:

@@ -29,9 +29,9 @@ from smartcourt.documents.rendering import document_html, render_pdf
 from smartcourt.documents.seal_image import seal_png
 from smartcourt.documents.selectors import active_seal, get_document_for, get_template, served_document_for
 from smartcourt.documents.service import GROUPS, proof_pdf, recipients_for
-from smartcourt.documents.sms import sms_adapter
 from smartcourt.dossier.actions import file_entry
 from smartcourt.dossier.choices import EntryKind
+from smartcourt.services.sms import sms_adapter
 
 MAX_BODY = 50_000
 COURT_SEAL_PURPOSE = ""

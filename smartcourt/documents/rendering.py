@@ -8,10 +8,10 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
+from smartcourt.core.pdf import laid_out
 from smartcourt.documents import chinese
 from smartcourt.documents.engine import render_body
 from smartcourt.documents.models import DocumentTemplate
-from smartcourt.dossier.pdf import cjk_font_file
 
 PX_TO_PT = 0.75  # WeasyPrint lays out in CSS px (1/96 in); PDF coordinates are points (1/72 in).
 
@@ -38,11 +38,7 @@ def document_html(template: DocumentTemplate, body: str, context: dict[str, Any]
 
 
 def render_pdf(html: str) -> RenderedDocument:
-    cjk_font_file()
-    from weasyprint import HTML  # type: ignore[import-untyped]
-    from weasyprint.urls import URLFetcher  # type: ignore[import-untyped]
-
-    document = HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={"data"})).render()
+    document = laid_out(html)
     seal_page, seal_box = 0, (0.0, 0.0, 0.0, 0.0)
     for index, page in enumerate(document.pages):
         for box in page._page_box.descendants():

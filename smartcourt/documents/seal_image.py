@@ -8,7 +8,7 @@ import math
 
 from PIL import Image, ImageDraw, ImageFont
 
-from smartcourt.dossier.pdf import cjk_font_file
+from smartcourt.core.pdf import cjk_font_file
 
 RED = (220, 30, 30, 255)
 SIZE = 600  # pixels; printed at 4.2 cm this is about 360 dpi

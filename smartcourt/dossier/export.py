@@ -32,11 +32,11 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
 from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject, StreamObject
 
+from smartcourt.core.pdf import template_to_pdf
 from smartcourt.core.uploads import JPEG, PDF, PNG
 from smartcourt.dossier.actions import stored_name
 from smartcourt.dossier.choices import KIND_DOCUMENT_NAMES
 from smartcourt.dossier.models import DossierEntry
-from smartcourt.dossier.pdf import template_to_pdf
 from smartcourt.dossier.selectors import Dossier
 
 SPOOL_BYTES = 16 * 1024 * 1024

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import zoneinfo
 from typing import Any
 from urllib.parse import urlencode
 
@@ -15,9 +14,8 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from partnerproto.note import b64encode, parse_checkpoint, parse_note
-from smartcourt.dossier.pdf import cjk_font_file
-
-SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+from smartcourt.core.dates import SHANGHAI
+from smartcourt.core.pdf import PdfAttachment, html_to_pdf
 
 
 def qr_svg(text: str) -> str:
@@ -26,10 +24,6 @@ def qr_svg(text: str) -> str:
 
 
 def receipt_pdf(receipt: dict[str, Any]) -> bytes:
-    cjk_font_file()
-    from weasyprint import HTML, Attachment  # type: ignore[import-untyped]
-    from weasyprint.urls import URLFetcher  # type: ignore[import-untyped]
-
     link = f"{receipt['verify_url']}?{urlencode({'leaf': receipt['leaf']['hash']})}"
     note = parse_note(receipt["checkpoint"])
     checkpoint = parse_checkpoint(note.text)
@@ -44,11 +38,9 @@ def receipt_pdf(receipt: dict[str, Any]) -> bytes:
         "recorded_at": dt.datetime.fromisoformat(receipt["subject"]["recorded_at"]).astimezone(SHANGHAI),
     }
     html = render_to_string("evidence/receipt_pdf.html", context)
-    attachment = Attachment(
-        string=json.dumps(receipt, ensure_ascii=False, indent=2), name="receipt.json", description="evidence receipt"
+    attachment = PdfAttachment(
+        name="receipt.json",
+        content=json.dumps(receipt, ensure_ascii=False, indent=2),
+        description="evidence receipt",
     )
-    # A fetcher that reads only data: URLs: the document cannot reach the network or the file system.
-    pdf: bytes = HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={"data"})).write_pdf(
-        attachments=[attachment]
-    )
-    return pdf
+    return html_to_pdf(html, attachments=[attachment])

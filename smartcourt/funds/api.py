@@ -21,11 +21,8 @@ from smartcourt.core.schemas import MAX_OFFSET
 from smartcourt.funds import bank
 from smartcourt.funds.actions import (
     PaymentDetails,
-    body_digest,
     book_movement,
-    claim_client_key,
     decide_payment,
-    release_client_key,
     request_payment,
     review_payment,
 )
@@ -34,6 +31,7 @@ from smartcourt.funds.choices import MovementSource
 from smartcourt.funds.models import PaymentRequest
 from smartcourt.funds.schemas import AccountOut, DecisionIn, NotificationOut, PaymentDetailOut, PaymentIn, PaymentOut
 from smartcourt.funds.selectors import account_view, get_funds_case_for, get_payment_for, payments_of_case
+from smartcourt.services.idempotency import body_digest, claim_client_key, release_client_key
 
 logger = logging.getLogger("smartcourt.funds")
 

@@ -20,7 +20,7 @@ from smartcourt.banking.adapter import BankRefused, BankUnavailable
 from smartcourt.banking.partners import default_partner_name
 from smartcourt.cases.models import Case
 from smartcourt.core.errors import DomainError
-from smartcourt.dossier.pdf import html_to_pdf
+from smartcourt.core.pdf import html_to_pdf
 from smartcourt.funds import bank
 from smartcourt.funds.actions import (
     LimitsInput,

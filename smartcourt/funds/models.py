@@ -81,21 +81,6 @@ class LimitChange(UUIDModel):
     reason = models.CharField(max_length=500, blank=True, help_text="Why the court set or changed the limits.")
 
 
-class ClientKey(UUIDModel):
-    """An Idempotency-Key a client sent with a money-moving API request, claimed before the request is handled
-    and committed at once, so that a second request with the same key while the first is still being handled
-    is told so (409) instead of waiting or running twice."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    key = models.CharField(max_length=100)
-    body_sha256 = models.CharField(max_length=64)
-    done = models.BooleanField(default=False, help_text="False while the first request is being handled.")
-    claimed_at = models.DateTimeField()
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "key"], name="funds_api_key_claimed_once")]
-
-
 class PaymentRequest(TimestampedModel):
     """A payment out of the supervised account asked for by the administrator (付款申请).
 

@@ -3,10 +3,11 @@ movements and alerts, payment requests, and the court's queues (review for assis
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,10 +15,10 @@ from smartcourt.accounts.models import User
 from smartcourt.cases.choices import Composition, MemberRole
 from smartcourt.cases.models import Case
 from smartcourt.cases.selectors import cases_visible_to, get_case_for
+from smartcourt.core.dates import shanghai_day
 from smartcourt.core.errors import NotFound
 from smartcourt.funds import policies
-from smartcourt.funds.actions import LimitUse, limit_use
-from smartcourt.funds.choices import PaymentStatus
+from smartcourt.funds.choices import COMMITTED, Limit, PaymentStatus
 from smartcourt.funds.models import BankMovement, ExpectedDebit, FundAlert, PaymentRequest, SupervisedAccount
 
 
@@ -40,6 +41,37 @@ def get_account_case_for(user: User, case_id: uuid.UUID | str) -> Case:
 
 def account_of(case: Case) -> SupervisedAccount | None:
     return SupervisedAccount.objects.filter(case=case, active=True).first()
+
+
+@dataclass(frozen=True)
+class LimitUse:
+    """How much of each limit is used: committed payments (approved, sent, executed) in fen."""
+
+    today_fen: int
+    total_fen: int
+
+
+def limit_use(account: SupervisedAccount, *, now: dt.datetime | None = None) -> LimitUse:
+    """Payments committed today (Asia/Shanghai) and since supervision began."""
+    today = shanghai_day(now or timezone.now())
+    committed = PaymentRequest.objects.filter(account=account, status__in=COMMITTED)
+    total = committed.aggregate(total=Sum("amount_fen"))["total"] or 0
+    today_total = committed.filter(released_on=today).aggregate(total=Sum("amount_fen"))["total"] or 0
+    return LimitUse(today_fen=today_total, total_fen=total)
+
+
+def limits_exceeded(account: SupervisedAccount, amount_fen: int, *, now: dt.datetime | None = None) -> list[str]:
+    """The limits a payment of ``amount_fen`` would exceed now. Call with the account row locked, so that two
+    payments checked at once cannot both fit into the same room."""
+    use = limit_use(account, now=now)
+    over: list[str] = []
+    if account.per_transaction_limit_fen is not None and amount_fen > account.per_transaction_limit_fen:
+        over.append(Limit.PER_TRANSACTION)
+    if account.daily_limit_fen is not None and use.today_fen + amount_fen > account.daily_limit_fen:
+        over.append(Limit.DAILY)
+    if account.cumulative_limit_fen is not None and use.total_fen + amount_fen > account.cumulative_limit_fen:
+        over.append(Limit.CUMULATIVE)
+    return over
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,6 @@ from smartcourt.cases.selectors import get_case_for
 from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from smartcourt.core.money import MAX_FEN
 from smartcourt.core.uploads import PDF, UploadedFileLike, checked_upload
-from smartcourt.documents.sms import sms_adapter
 from smartcourt.dossier.actions import file_entry
 from smartcourt.dossier.choices import EntryKind
 from smartcourt.dossier.models import DossierEntry
@@ -61,6 +60,7 @@ from smartcourt.meetings.voting import (
     tally_item,
     weights_for,
 )
+from smartcourt.services.sms import sms_adapter
 
 logger = logging.getLogger("smartcourt.meetings")
 

@@ -29,7 +29,7 @@ from smartcourt.cases.demo import DEMO_PASSWORD, LIU_YANG_ID, SUN_LI_ID
 from smartcourt.cases.models import Case
 from smartcourt.claims.models import Claim, Creditor
 from smartcourt.core.identifiers import credit_code_check_char
-from smartcourt.dossier.pdf import html_to_pdf
+from smartcourt.core.pdf import html_to_pdf
 from smartcourt.meetings.actions import (
     ItemSpec,
     answer_question,

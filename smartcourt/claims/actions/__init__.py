@@ -29,14 +29,8 @@ from smartcourt.claims.actions.employees import (
 from smartcourt.claims.actions.objections import confirm_undisputed, object_to_claim, resolve_objection
 from smartcourt.claims.actions.power_of_attorney import check_power_of_attorney
 from smartcourt.claims.actions.registration import (
-    CODE_ATTEMPTS,
-    CODE_INTERVAL,
-    CODE_TTL,
-    CODES_PER_HOUR,
-    PHONE_PATTERN,
     Registration,
     join_case_to_declare,
-    normalised_phone,
     register_creditor,
     request_phone_code,
 )
@@ -52,10 +46,6 @@ from smartcourt.claims.actions.review import (
 )
 
 __all__ = [
-    "CODES_PER_HOUR",
-    "CODE_ATTEMPTS",
-    "CODE_INTERVAL",
-    "CODE_TTL",
     "EVIDENCE_TYPES",
     "IMPORT_BATCH",
     "ITEM_LABELS",
@@ -64,7 +54,6 @@ __all__ = [
     "MAX_BATCH",
     "MAX_REASON",
     "MAX_SIGNED_TABLE_ROWS",
-    "PHONE_PATTERN",
     "REVIEW_ITEMS",
     "SYNC_NOTICE_LIMIT",
     "SYNC_TABLE_ROWS",
@@ -82,7 +71,6 @@ __all__ = [
     "join_case_to_declare",
     "link_employee_line",
     "may_act_for_creditor",
-    "normalised_phone",
     "object_to_claim",
     "object_to_employee_line",
     "publish_employee_list",

@@ -21,10 +21,10 @@ from smartcourt.claims.selectors import get_claim_for
 from smartcourt.core.errors import Conflict, DomainError
 from smartcourt.core.identifiers import validate_credit_code, validate_identity_number
 from smartcourt.core.money import yuan_to_fen
+from smartcourt.core.pdf import template_to_pdf
 from smartcourt.core.uploads import PDF
 from smartcourt.dossier.actions import file_entry
 from smartcourt.dossier.choices import EntryKind
-from smartcourt.dossier.pdf import template_to_pdf
 
 MAX_REASON = 1000
 

@@ -19,9 +19,9 @@ from smartcourt.claims.models import Creditor, EmployeeListPublication, Employee
 from smartcourt.claims.selectors import employee_lines_of, get_employee_line_for
 from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from smartcourt.core.identifiers import normalise_identifier
+from smartcourt.core.pdf import template_to_pdf
 from smartcourt.dossier.actions import file_entry
 from smartcourt.dossier.choices import EntryKind
-from smartcourt.dossier.pdf import template_to_pdf
 
 
 @transaction.atomic

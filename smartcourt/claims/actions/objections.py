@@ -35,9 +35,9 @@ from smartcourt.claims.models import Claim, ClaimDocument, ClaimTransition, Conf
 from smartcourt.claims.selectors import claim_deadlines
 from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from smartcourt.core.money import fen_to_yuan
+from smartcourt.core.pdf import template_to_pdf
 from smartcourt.dossier.actions import file_entry
 from smartcourt.dossier.choices import EntryKind
-from smartcourt.dossier.pdf import template_to_pdf
 
 
 @transaction.atomic

@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
-import re
-import secrets
 import uuid
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,86 +18,24 @@ from smartcourt.audit.actions import record_event
 from smartcourt.cases.models import Case
 from smartcourt.claims import policies
 from smartcourt.claims.actions._common import _ensure_creditor_member, validate_identifier
-from smartcourt.claims.models import Creditor, CreditorIdentity, PhoneChallenge
+from smartcourt.claims.models import Creditor, CreditorIdentity
 from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from smartcourt.core.identifiers import mask_identity_number, mask_phone
-from smartcourt.documents.sms import sms_adapter
-
-CODE_TTL = dt.timedelta(minutes=10)
-
-
-CODE_ATTEMPTS = 5
-
-
-# At most this many codes to one phone per hour, and one a minute.
-CODES_PER_HOUR = 5
-
-
-CODE_INTERVAL = dt.timedelta(seconds=60)
-
-
-PHONE_PATTERN = re.compile(r"^1[3-9][0-9]{9}$", re.ASCII)
-
-
-def _code_hash(challenge_id: uuid.UUID, code: str) -> str:
-    """Keyed with the secret key and bound to the challenge: a leaked table reveals no code."""
-    message = f"{challenge_id}:{code}".encode()
-    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
-
-
-def normalised_phone(phone: str) -> str:
-    value = re.sub(r"[\s-]", "", phone or "")
-    if value.startswith("+86"):
-        value = value[3:]
-    if not PHONE_PATTERN.match(value):
-        raise DomainError(_("A mainland mobile number has 11 digits and starts with 1"), field="phone")
-    return value
+from smartcourt.services import phone as phone_service
+from smartcourt.services.models import PhoneChallenge
+from smartcourt.services.phone import normalised_phone
 
 
 @transaction.atomic
 def request_phone_code(*, phone: str, now: dt.datetime | None = None) -> PhoneChallenge:
     """Send a 6-digit code to ``phone`` (SMS adapter) to confirm it. Rate-limited per phone."""
     phone = normalised_phone(phone)
-    now = now or timezone.now()
-    # Lock the phone's recent challenges so that two requests at once count each other.
-    recent = list(
-        PhoneChallenge.objects.select_for_update()
-        .filter(phone=phone, created_at__gte=now - dt.timedelta(hours=1))
-        .values_list("created_at", flat=True)
+    challenge = phone_service.send_code(
+        phone=phone,
+        message="【智慧法院】您的债权人注册验证码为{code}，10分钟内有效。请勿告诉他人。",
+        now=now or timezone.now(),
     )
-    if len(recent) >= CODES_PER_HOUR:
-        raise Conflict(_("Too many codes were sent to this number; try again in an hour"), code="rate_limited")
-    if recent and max(recent) > now - CODE_INTERVAL:
-        raise Conflict(_("A code was just sent; wait a minute before asking again"), code="rate_limited")
-    code = f"{secrets.randbelow(1_000_000):06d}"
-    challenge = PhoneChallenge(phone=phone, expires_at=now + CODE_TTL)
-    challenge.code_hash = _code_hash(challenge.pk, code)
-    challenge.save()
-    # auto_now_add ignores a given time; the limits above read created_at, so store the clock they used.
-    PhoneChallenge.objects.filter(pk=challenge.pk).update(created_at=now)
-    challenge.created_at = now
     record_event(actor=None, action="claims.phone_code_sent", obj=challenge, after={"phone": mask_phone(phone)})
-    text = f"【智慧法院】您的债权人注册验证码为{code}，10分钟内有效。请勿告诉他人。"
-    transaction.on_commit(lambda: sms_adapter().send(phone, text))
-    return challenge
-
-
-def _check_code(*, challenge_id: uuid.UUID | str, phone: str, code: str, now: dt.datetime) -> PhoneChallenge:
-    """Count one attempt (committed even when the code is wrong), then compare in constant time."""
-    with transaction.atomic():
-        counted = PhoneChallenge.objects.filter(
-            pk=challenge_id,
-            phone=phone,
-            used_at__isnull=True,
-            expires_at__gt=now,
-            attempts__lt=CODE_ATTEMPTS,
-        ).update(attempts=F("attempts") + 1)
-    if counted != 1:
-        raise DomainError(_("The code has expired or was tried too often; ask for a new one"), field="code")
-    challenge = PhoneChallenge.objects.get(pk=challenge_id)
-    if not hmac.compare_digest(challenge.code_hash, _code_hash(challenge.pk, (code or "").strip())):
-        left = CODE_ATTEMPTS - challenge.attempts
-        raise DomainError(_("Wrong code; %(left)s attempt(s) left") % {"left": left}, field="code")
     return challenge
 
 
@@ -132,7 +65,7 @@ def register_creditor(
     name = r.full_name.strip()
     if not name or len(name) > 100:
         raise DomainError(_("Give the name as on the identity document (at most 100 characters)"), field="full_name")
-    challenge = _check_code(challenge_id=challenge_id, phone=phone, code=code, now=now)
+    challenge = phone_service.check_code(challenge_id=challenge_id, phone=phone, code=code, now=now)
     return _create_registered_creditor(r, identifier=identifier, phone=phone, name=name, challenge=challenge, now=now)
 
 
@@ -140,9 +73,7 @@ def register_creditor(
 def _create_registered_creditor(
     r: Registration, *, identifier: str, phone: str, name: str, challenge: PhoneChallenge, now: dt.datetime
 ) -> User:
-    used = PhoneChallenge.objects.filter(pk=challenge.pk, used_at__isnull=True).update(used_at=now, verified_at=now)
-    if used != 1:
-        raise DomainError(_("The code has expired or was tried too often; ask for a new one"), field="code")
+    phone_service.use_code(challenge, now=now)
     if CreditorIdentity.objects.filter(identifier=identifier).exists():
         raise Conflict(_("An account is already registered with this number; sign in instead"), field="identifier")
     user = create_user(

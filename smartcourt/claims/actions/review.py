@@ -23,9 +23,9 @@ from smartcourt.claims.selectors import claim_deadlines
 from smartcourt.core.errors import Conflict, DomainError, PermissionDenied
 from smartcourt.core.money import fen_to_yuan
 from smartcourt.core.uploads import PDF
-from smartcourt.documents.sms import sms_adapter
 from smartcourt.dossier.actions import file_entry
 from smartcourt.dossier.choices import EntryKind
+from smartcourt.services.sms import sms_adapter
 
 MAX_BATCH = 200
 

@@ -19,7 +19,6 @@ from smartcourt.accounts.models import User
 from smartcourt.audit.models import AuditEvent
 from smartcourt.cases.selectors import cases_visible_to
 from smartcourt.claims.actions import (
-    CODE_ATTEMPTS,
     Registration,
     ReviewDecision,
     check_power_of_attorney,
@@ -30,11 +29,13 @@ from smartcourt.claims.actions import (
     review_claim,
 )
 from smartcourt.claims.choices import ClaimStatus, CreditorKind, CreditorSource, DocumentKind, PowerOfAttorneyStatus
-from smartcourt.claims.models import Claim, Creditor, CreditorIdentity, PhoneChallenge
+from smartcourt.claims.models import Claim, Creditor, CreditorIdentity
 from smartcourt.claims.selectors import tracker_for
 from smartcourt.claims.tests.helpers import IN_PERIOD, declaration, open_proceeding
 from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from smartcourt.dossier.tests.helpers import sample_pdf, upload
+from smartcourt.services.models import PhoneChallenge
+from smartcourt.services.phone import CODE_ATTEMPTS
 
 if TYPE_CHECKING:
     from conftest import Personas
@@ -71,7 +72,7 @@ class Outbox:
 @pytest.fixture
 def sms() -> Any:
     outbox = Outbox()
-    with mock.patch("smartcourt.claims.actions.registration.sms_adapter", return_value=outbox):
+    with mock.patch("smartcourt.services.phone.sms_adapter", return_value=outbox):
         yield outbox
 
 

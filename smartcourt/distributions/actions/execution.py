@@ -285,8 +285,8 @@ def file_execution_report(*, actor: User, batch_id: uuid.UUID | str, statement: 
     """The administrator files the distribution execution report (关于破产财产分配执行情况的报告) for a
     completed batch into the dossier. With the bank's camt.053 statement, the batch must reconcile with it
     line by line first, and the report says so."""
+    from smartcourt.core.pdf import template_to_pdf
     from smartcourt.dossier.actions import file_entry
-    from smartcourt.dossier.pdf import template_to_pdf
 
     batch = _locked_batch(actor, batch_id)
     case = batch.plan.case

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from smartcourt.core.pdf import html_to_pdf
 from smartcourt.dossier.actions import file_entry
 from smartcourt.dossier.choices import EntryKind
 from smartcourt.dossier.models import DossierEntry
-from smartcourt.dossier.pdf import html_to_pdf
 
 if TYPE_CHECKING:
     from conftest import Personas

@@ -16,9 +16,9 @@ from django.conf import settings as django_settings
 from pypdf import PdfReader
 from pypdf.generic import Destination
 
-from smartcourt.dossier import pdf as pdf_module
+from smartcourt.core import pdf as pdf_module
+from smartcourt.core.pdf import FontMissing, cjk_font_file
 from smartcourt.dossier.export import build_pdf
-from smartcourt.dossier.pdf import FontMissing, cjk_font_file
 from smartcourt.dossier.selectors import dossier_for
 from smartcourt.dossier.tests.helpers import fill_dossier
 

@@ -9,10 +9,9 @@ The actions live in one module per topic; every public name is re-exported here,
 ``smartcourt.funds.actions`` as before.
 """
 
-from smartcourt.funds.actions._common import MAX_NOTE, SHANGHAI, raise_alert, shanghai_day
+from smartcourt.funds.actions._common import MAX_NOTE, raise_alert
 from smartcourt.funds.actions.account import LimitsInput, change_limits, open_account
 from smartcourt.funds.actions.bank_calls import check_payment, record_transfer_result, send_payment
-from smartcourt.funds.actions.limits import LimitUse, limit_use, limits_exceeded
 from smartcourt.funds.actions.movements import (
     STALE_AFTER,
     Difference,
@@ -27,16 +26,12 @@ from smartcourt.funds.actions.movements import (
 from smartcourt.funds.actions.payments import (
     AMOUNT,
     ATTACHMENT_TYPES,
-    CLIENT_KEY_LEASE,
     MAX_ATTACHMENTS,
     MAX_PAYEE_NAME,
     TOKEN_LIFETIME,
     PaymentDetails,
-    body_digest,
-    claim_client_key,
     decide_payment,
     edit_payment,
-    release_client_key,
     request_payment,
     review_payment,
     withdraw_payment,
@@ -45,39 +40,30 @@ from smartcourt.funds.actions.payments import (
 __all__ = [
     "AMOUNT",
     "ATTACHMENT_TYPES",
-    "CLIENT_KEY_LEASE",
     "MAX_ATTACHMENTS",
     "MAX_NOTE",
     "MAX_PAYEE_NAME",
-    "SHANGHAI",
     "STALE_AFTER",
     "TOKEN_LIFETIME",
     "Difference",
     "ExpectedDebitInput",
-    "LimitUse",
     "LimitsInput",
     "PaymentDetails",
-    "body_digest",
     "book_movement",
     "change_limits",
     "check_payment",
-    "claim_client_key",
     "decide_payment",
     "edit_payment",
     "expect_debits",
-    "limit_use",
-    "limits_exceeded",
     "open_account",
     "raise_alert",
     "reconcile",
     "record_transfer_result",
-    "release_client_key",
     "request_payment",
     "resolve_alert",
     "retry_unanswered",
     "review_payment",
     "send_payment",
-    "shanghai_day",
     "sync_account",
     "withdraw_payment",
 ]

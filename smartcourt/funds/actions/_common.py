@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -15,27 +13,17 @@ from django.utils.translation import gettext as _
 from smartcourt.accounts.models import User
 from smartcourt.audit.actions import record_event
 from smartcourt.banking.adapter import AccountLimits
-from smartcourt.cases.models import Case
-from smartcourt.cases.selectors import get_case_for
 from smartcourt.core.errors import Conflict, DomainError, NotFound
 from smartcourt.core.money import yuan_to_fen
+from smartcourt.core.pdf import html_to_pdf
 from smartcourt.core.uploads import PDF
 from smartcourt.dossier.actions import file_entry
 from smartcourt.dossier.choices import EntryKind
-from smartcourt.dossier.pdf import html_to_pdf
-from smartcourt.funds import policies
 from smartcourt.funds.choices import PAYMENT_TRANSITIONS, AlertKind, PaymentStatus
 from smartcourt.funds.models import BankMovement, FundAlert, PaymentRequest, PaymentTransition, SupervisedAccount
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
+from smartcourt.funds.selectors import get_funds_case_for
 
 MAX_NOTE = 1000
-
-
-def shanghai_day(moment: dt.datetime) -> dt.date:
-    """The Asia/Shanghai calendar day of ``moment``: the day whose daily limit a payment uses."""
-    return moment.astimezone(SHANGHAI).date()
 
 
 def _limit_value(value: str | None, *, field: str) -> int | None:
@@ -53,14 +41,6 @@ def _note(text: str, *, field: str = "note") -> str:
     if len(text) > MAX_NOTE:
         raise DomainError(_("At most %(count)s characters") % {"count": MAX_NOTE}, field=field)
     return text
-
-
-def _case_with_funds(actor: User, case_id: uuid.UUID | str) -> Case:
-    """The case, if ``actor`` may see its money at all; otherwise NotFound, as if there were none."""
-    case = get_case_for(actor, case_id)
-    if not policies.can_see_funds(actor, case):
-        raise NotFound(_("No such case"))
-    return case
 
 
 def _account_limits(account: SupervisedAccount) -> AccountLimits:
@@ -115,7 +95,7 @@ def _locked_payment(actor: User, payment_id: uuid.UUID | str, *, lock_account: b
     except (PaymentRequest.DoesNotExist, ValueError, TypeError) as exc:
         raise NotFound(_("No such payment request")) from exc
     try:
-        _case_with_funds(actor, payment.case_id)
+        get_funds_case_for(actor, payment.case_id)
     except NotFound as exc:
         raise NotFound(_("No such payment request")) from exc
     if lock_account:

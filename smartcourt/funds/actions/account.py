@@ -15,9 +15,10 @@ from smartcourt.banking.adapter import AccountLimits, BankRefused, BankUnavailab
 from smartcourt.cases.models import Case
 from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from smartcourt.funds import bank, policies
-from smartcourt.funds.actions._common import _case_with_funds, _limit_value, _limits_dict, _note
+from smartcourt.funds.actions._common import _limit_value, _limits_dict, _note
 from smartcourt.funds.choices import AccountOrigin
 from smartcourt.funds.models import LimitChange, SupervisedAccount
+from smartcourt.funds.selectors import get_funds_case_for
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class LimitsInput:
 
 
 def _managed_case(actor: User, case_id: uuid.UUID | str) -> Case:
-    case = _case_with_funds(actor, case_id)
+    case = get_funds_case_for(actor, case_id)
     if not policies.can_manage_account(actor, case):
         raise PermissionDenied(_("Only the judge of the case or the court administrator manages its account"))
     return case

@@ -19,11 +19,12 @@ from smartcourt.banking.adapter import (
     TransferResult,
     TransferStatus,
 )
+from smartcourt.core.dates import SHANGHAI
 from smartcourt.core.errors import DomainError
 from smartcourt.core.money import fen_to_yuan
 from smartcourt.dossier.choices import EntryKind
 from smartcourt.funds import bank
-from smartcourt.funds.actions._common import MAX_NOTE, SHANGHAI, _file_pdf, _transition, raise_alert
+from smartcourt.funds.actions._common import MAX_NOTE, _file_pdf, _transition, raise_alert
 from smartcourt.funds.choices import AlertKind, PaymentStatus
 from smartcourt.funds.models import PaymentRequest
 

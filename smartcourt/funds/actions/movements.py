@@ -19,7 +19,7 @@ from smartcourt.cases.selectors import get_case_for
 from smartcourt.core.errors import DomainError, NotFound, PermissionDenied
 from smartcourt.core.money import MAX_FEN, fen_to_yuan
 from smartcourt.funds import bank, policies
-from smartcourt.funds.actions._common import _case_with_funds, raise_alert
+from smartcourt.funds.actions._common import raise_alert
 from smartcourt.funds.actions.bank_calls import _mark_bounced, _mark_executed, check_payment
 from smartcourt.funds.choices import (
     LEDGER_ACCOUNT_OF_PURPOSE,
@@ -37,6 +37,7 @@ from smartcourt.funds.models import (
     PaymentRequest,
     SupervisedAccount,
 )
+from smartcourt.funds.selectors import get_funds_case_for
 
 # A payment still waiting for the bank's answer after this long is asked about again.
 STALE_AFTER = dt.timedelta(minutes=2)
@@ -363,7 +364,7 @@ def resolve_alert(*, actor: User, alert_id: uuid.UUID | str) -> FundAlert:
     alert = FundAlert.objects.select_for_update().filter(pk=alert_id).first()
     if alert is None:
         raise NotFound(_("No such alert"))
-    case = _case_with_funds(actor, alert.case_id)
+    case = get_funds_case_for(actor, alert.case_id)
     if not (policies.can_manage_account(actor, case) or policies.can_review(actor, case)):
         raise PermissionDenied(_("Only the court resolves alerts"))
     if alert.resolved_at is not None:

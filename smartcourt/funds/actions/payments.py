@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 import uuid
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from smartcourt.accounts.models import User
 from smartcourt.audit.actions import record_event
 from smartcourt.banking.iso20022.pain001 import MAX_NAME
 from smartcourt.cases.choices import Composition
+from smartcourt.core.dates import shanghai_day
 from smartcourt.core.errors import Conflict, DomainError, PermissionDenied
 from smartcourt.core.money import MAX_FEN, fen_to_yuan, yuan_to_fen
 from smartcourt.core.uploads import JPEG, PDF, PNG, UploadedFileLike, checked_upload
@@ -25,7 +25,6 @@ from smartcourt.dossier.actions import file_entry
 from smartcourt.dossier.choices import EntryKind
 from smartcourt.funds import bank, policies
 from smartcourt.funds.actions._common import (
-    _case_with_funds,
     _check_version,
     _file_pdf,
     _locked_payment,
@@ -34,20 +33,18 @@ from smartcourt.funds.actions._common import (
     _settle_breach_alerts,
     _transition,
     raise_alert,
-    shanghai_day,
 )
 from smartcourt.funds.actions.bank_calls import _payee, _purpose_zh
-from smartcourt.funds.actions.limits import limits_exceeded
 from smartcourt.funds.actions.notices import tell_administrator
 from smartcourt.funds.choices import EDITABLE, AlertKind, Decision, Limit, PaymentStatus, Purpose, Step
 from smartcourt.funds.models import (
-    ClientKey,
     PaymentApproval,
     PaymentAttachment,
     PaymentRequest,
     PaymentTransition,
     SupervisedAccount,
 )
+from smartcourt.funds.selectors import get_funds_case_for, limits_exceeded
 
 # Yuan as people write it on a payment form: digits, at most two decimals (no exponents, no signs).
 AMOUNT = re.compile(r"[0-9]{1,13}(\.[0-9]{1,2})?", re.ASCII)
@@ -121,13 +118,6 @@ class PaymentDetails:
         }
 
 
-def body_digest(data: dict[str, Any]) -> str:
-    """A stable digest of a request body, to tell a retry (same body) from a reuse of a key (other body)."""
-    import json
-
-    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
-
-
 def _attach(actor: User, payment: PaymentRequest, attachments: list[UploadedFileLike] | None) -> None:
     files = [checked_upload(upload, allowed=ATTACHMENT_TYPES, field="attachments") for upload in attachments or []]
     if len(files) + payment.attachments.count() > MAX_ATTACHMENTS:
@@ -146,57 +136,6 @@ def _attach(actor: User, payment: PaymentRequest, attachments: list[UploadedFile
         PaymentAttachment.objects.create(payment=payment, entry=entry, edition=payment.edition)
 
 
-# A claim older than this is taken to be abandoned (a worker that died mid-request) and may be taken over.
-CLIENT_KEY_LEASE = dt.timedelta(minutes=2)
-
-
-def claim_client_key(*, actor: User, key: str, body_sha256: str) -> bool:
-    """Claim an Idempotency-Key before handling the request it came with, in its own committed transaction.
-    Returns True if the request should be handled (new key, or its first request finished: the handler then
-    answers with the first result); raises Conflict (409) while the first request with the key is still in
-    flight, DomainError (422) if the key came with another body. Bookkeeping of the API, not of the case: the
-    request it guards records its own audit event."""
-    key = key.strip()
-    if not key:
-        return True
-    if len(key) > 100:
-        raise DomainError(_("An Idempotency-Key is at most 100 characters"), field="Idempotency-Key")
-    now = timezone.now()
-    with transaction.atomic():
-        claimed, created = ClientKey.objects.select_for_update().get_or_create(
-            user=actor, key=key, defaults={"body_sha256": body_sha256, "claimed_at": now}
-        )
-        if created:
-            return True
-        if claimed.body_sha256 != body_sha256:
-            raise DomainError(
-                _("This Idempotency-Key was used with a different request"),
-                code="idempotency_key_reused",
-                field="Idempotency-Key",
-            )
-        if not claimed.done and now - claimed.claimed_at < CLIENT_KEY_LEASE:
-            raise Conflict(
-                _("A request with this Idempotency-Key is still being handled; try again shortly"),
-                code="idempotency_key_in_flight",
-                field="Idempotency-Key",
-            )
-        if not claimed.done:
-            ClientKey.objects.filter(pk=claimed.pk).update(claimed_at=now)
-    return True
-
-
-def release_client_key(*, actor: User, key: str, done: bool) -> None:
-    """After the request: mark the key done (later requests get the first answer), or, if the request failed
-    without an answer to keep, release it so that the client may try again."""
-    key = key.strip()
-    if not key:
-        return
-    if done:
-        ClientKey.objects.filter(user=actor, key=key).update(done=True)
-    else:
-        ClientKey.objects.filter(user=actor, key=key, done=False).delete()
-
-
 @transaction.atomic
 def request_payment(
     *,
@@ -211,7 +150,7 @@ def request_payment(
     """The administrator asks for a payment. Within every limit it is released to the bank at once; over a
     limit it waits for the assistant's review and the judge's approval. Returns (request, created): with the
     same ``client_key`` and body it returns the first request instead of making another."""
-    case = _case_with_funds(actor, case_id)
+    case = get_funds_case_for(actor, case_id)
     if not policies.can_request(actor, case):
         raise PermissionDenied(_("Only the appointed administrator requests payments"))
     fields = details.cleaned()

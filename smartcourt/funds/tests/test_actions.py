@@ -21,7 +21,6 @@ from smartcourt.funds.actions import (
     decide_payment,
     edit_payment,
     expect_debits,
-    limit_use,
     request_payment,
     review_payment,
     sync_account,
@@ -29,6 +28,7 @@ from smartcourt.funds.actions import (
 )
 from smartcourt.funds.choices import MovementSource
 from smartcourt.funds.models import BankMovement, ExpectedDebit, FundAlert, JournalLine, LimitChange, PaymentApproval
+from smartcourt.funds.selectors import limit_use
 from smartcourt.funds.tests.fakes import FakeBank
 from smartcourt.funds.tests.helpers import ask, details, open_case_account
 from smartcourt.testing import database_state

@@ -12,11 +12,11 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from smartcourt.funds.actions import CLIENT_KEY_LEASE, body_digest, claim_client_key
-from smartcourt.funds.models import ClientKey
 from smartcourt.funds.schemas import PaymentIn
 from smartcourt.funds.tests.fakes import FakeBank
 from smartcourt.funds.tests.helpers import ask, open_case_account
+from smartcourt.services.idempotency import CLIENT_KEY_LEASE, body_digest, claim_client_key
+from smartcourt.services.models import ClientKey
 from smartcourt.testing import client_for, database_state
 
 if TYPE_CHECKING:

@@ -1,7 +1,10 @@
-"""HTML to PDF with WeasyPrint, in the Noto CJK font that Chinese court documents need.
+"""HTML to PDF with WeasyPrint, in the Noto CJK font that Chinese court documents need: the one place the
+platform calls WeasyPrint.
 
 Without a CJK font WeasyPrint still renders, silently, with empty boxes for every Chinese character; so the
-font is looked up first and its absence is an error that names the package to install.
+font is looked up first and its absence is an error that names the package to install. A document is read
+with no base URL and a fetcher that only reads data: URLs, so it cannot reach the network or the file system,
+whatever its content says.
 """
 
 from __future__ import annotations
@@ -9,6 +12,8 @@ from __future__ import annotations
 import functools
 import shutil
 import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -19,6 +24,15 @@ CJK_PACKAGE = "fonts-noto-cjk"
 
 class FontMissing(RuntimeError):
     """The CJK font that PDFs are rendered in is not installed."""
+
+
+@dataclass(frozen=True)
+class PdfAttachment:
+    """A file embedded in the PDF (its name, text content and a description)."""
+
+    name: str
+    content: str
+    description: str
 
 
 @functools.cache
@@ -40,17 +54,36 @@ def cjk_font_file() -> str:
     return path
 
 
-def html_to_pdf(html: str) -> bytes:
-    """Render a complete HTML document to PDF bytes (no network access: images must be data: URLs)."""
+def _safe_html(html: str) -> Any:
+    """WeasyPrint's HTML for a complete document, after checking the CJK font: the only place it is built."""
     cjk_font_file()
     from weasyprint import HTML  # type: ignore[import-untyped]
     from weasyprint.urls import URLFetcher  # type: ignore[import-untyped]
 
     # No base_url, and a fetcher that only reads data: URLs: a document cannot reach the network or the file
     # system, whatever its content says.
-    pdf: bytes = HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={"data"})).write_pdf()
-    return pdf
+    return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={"data"}))
+
+
+def html_to_pdf(html: str, *, attachments: Sequence[PdfAttachment] = ()) -> bytes:
+    """Render a complete HTML document to PDF bytes (no network access: images must be data: URLs), with
+    ``attachments`` embedded as files of the PDF."""
+    document = _safe_html(html)
+    if not attachments:
+        pdf: bytes = document.write_pdf()
+        return pdf
+    from weasyprint import Attachment
+
+    embedded = [Attachment(string=a.content, name=a.name, description=a.description) for a in attachments]
+    with_files: bytes = document.write_pdf(attachments=embedded)
+    return with_files
 
 
 def template_to_pdf(template: str, context: dict[str, Any]) -> bytes:
     return html_to_pdf(render_to_string(template, context))
+
+
+def laid_out(html: str) -> Any:
+    """The laid-out WeasyPrint document of ``html`` (pages and boxes), for callers that measure the layout
+    before writing the PDF with its ``write_pdf()``."""
+    return _safe_html(html).render()
