@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,16 +24,11 @@ from smartcourt.accounts.auth import safe_next_url, second_factor_url
 from smartcourt.accounts.forms import LoginForm, TokenCreateForm, TotpCodeForm
 from smartcourt.accounts.models import User
 from smartcourt.accounts.tokens import issue_api_token, revoke_api_token, tokens_of
-from smartcourt.core.errors import DomainError, NotFound
+from smartcourt.accounts.web import signed_in_user
+from smartcourt.core.errors import DomainError
 
 # 429 while locked: the page still explains itself, and scripts get an unambiguous answer.
 LOCKED_STATUS = 429
-
-
-def _signed_in_user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _lock_message(seconds: int) -> str:
@@ -93,7 +88,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        actions.record_sign_out(actor=_signed_in_user(request), ip_address=throttle.client_ip(request))
+        actions.record_sign_out(actor=signed_in_user(request), ip_address=throttle.client_ip(request))
     logout(request)
     return redirect("accounts:login")
 
@@ -106,7 +101,7 @@ def _code_page(
     extra: dict[str, object],
 ) -> HttpResponse:
     """The shared part of the code page and the set-up page: lock check, code check, finish sign-in."""
-    user = _signed_in_user(request)
+    user = signed_in_user(request)
     form = TotpCodeForm(request.POST or None)
     status = 200
     ip_address = throttle.client_ip(request)
@@ -132,7 +127,7 @@ def _code_page(
 @never_cache
 @require_http_methods(["GET", "POST"])
 def two_factor(request: HttpRequest) -> HttpResponse:
-    user = _signed_in_user(request)
+    user = signed_in_user(request)
     if not twofactor.owes_second_factor(request):
         return redirect("home")
     if not twofactor.is_enrolled(user):
@@ -144,7 +139,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
-    user = _signed_in_user(request)
+    user = signed_in_user(request)
     if not twofactor.owes_second_factor(request):
         return redirect("home")
     if twofactor.is_enrolled(user):
@@ -160,7 +155,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def tokens(request: HttpRequest) -> HttpResponse:
-    user = _signed_in_user(request)
+    user = signed_in_user(request)
     form = TokenCreateForm(request.POST or None)
     new_token = ""
     status = 200
@@ -187,9 +182,6 @@ def tokens(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def revoke_token(request: HttpRequest, token_id: uuid.UUID) -> HttpResponse:
-    try:
-        token = revoke_api_token(actor=_signed_in_user(request), token_id=token_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    token = revoke_api_token(actor=signed_in_user(request), token_id=token_id)
     messages.success(request, _("Token %(name)s was revoked.") % {"name": token.name})
     return redirect(reverse("accounts:tokens"))

@@ -8,8 +8,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
-from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from smartcourt.accounts.choices import Role
 from smartcourt.accounts.models import Organisation, User
+from smartcourt.accounts.web import signed_in_user
 from smartcourt.administrators import actions
 from smartcourt.administrators.choices import AppointmentMethod, Grade
 from smartcourt.administrators.draw import canonical_candidates, verify_draw
@@ -27,15 +27,13 @@ from smartcourt.administrators.selectors import (
     roster_court_for,
     roster_entries,
 )
-from smartcourt.core.errors import DomainError, NotFound, PermissionDenied
+from smartcourt.core.errors import DomainError
+from smartcourt.core.web import form_error, refused
 
 
 def _court(request: HttpRequest) -> tuple[User, Organisation]:
-    user: User = request.user  # type: ignore[assignment]
-    try:
-        return user, roster_court_for(user)
-    except NotFound as exc:
-        raise Http404(_("No such roster")) from exc
+    user = signed_in_user(request)
+    return user, roster_court_for(user)
 
 
 def _keeper(request: HttpRequest) -> tuple[User, Organisation]:
@@ -43,10 +41,6 @@ def _keeper(request: HttpRequest) -> tuple[User, Organisation]:
     if user.role != Role.COURT_ADMIN:
         raise Forbidden(_("Only the court's administrators keep its administrator roster"))
     return user, court
-
-
-def _refused(form: Form, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 def _page(
@@ -57,7 +51,7 @@ def _page(
     register_form: RegisterFirmForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     today = timezone.localdate()
     context = {
         "court": court,
@@ -88,10 +82,8 @@ def roster_add(request: HttpRequest) -> HttpResponse:
             entry = actions.add_to_roster(
                 actor=user, court=court, firm=data["firm"], grade=data["grade"], listed_on=data["listed_on"]
             )
-        except PermissionDenied as exc:
-            raise Forbidden(exc.message) from exc
         except DomainError as exc:
-            _refused(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("%(firm)s is on the roster.") % {"firm": entry.firm.name})
             return redirect("administrators:roster")
@@ -114,10 +106,8 @@ def roster_register(request: HttpRequest) -> HttpResponse:
                 grade=data["grade"],
                 listed_on=data["listed_on"],
             )
-        except PermissionDenied as exc:
-            raise Forbidden(exc.message) from exc
         except DomainError as exc:
-            _refused(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("%(firm)s is on the roster.") % {"firm": entry.firm.name})
             return redirect("administrators:roster")
@@ -136,12 +126,8 @@ def roster_update(request: HttpRequest, entry_id: uuid.UUID) -> HttpResponse:
         entry = actions.update_roster_entry(
             actor=user, entry_id=entry_id, grade=form.cleaned_data["grade"], active=form.cleaned_data["active"]
         )
-    except NotFound as exc:
-        raise Http404(_("No such roster entry")) from exc
-    except PermissionDenied as exc:
-        raise Forbidden(exc.message) from exc
     except DomainError as exc:
-        messages.error(request, exc.message)
+        refused(request, exc)
     else:
         messages.success(request, _("%(firm)s updated.") % {"firm": entry.firm.name})
     return redirect("administrators:roster")
@@ -159,12 +145,8 @@ def roster_weight(request: HttpRequest, entry_id: uuid.UUID) -> HttpResponse:
         entry = actions.set_draw_weight(
             actor=user, entry_id=entry_id, weight=form.cleaned_data["weight"], reason=form.cleaned_data["reason"]
         )
-    except NotFound as exc:
-        raise Http404(_("No such roster entry")) from exc
-    except PermissionDenied as exc:
-        raise Forbidden(exc.message) from exc
     except DomainError as exc:
-        messages.error(request, exc.message)
+        refused(request, exc)
     else:
         messages.success(request, _("%(firm)s updated.") % {"firm": entry.firm.name})
     return redirect("administrators:roster")
@@ -173,11 +155,8 @@ def roster_weight(request: HttpRequest, entry_id: uuid.UUID) -> HttpResponse:
 @login_required
 @require_GET
 def appointment_detail(request: HttpRequest, appointment_id: uuid.UUID) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    try:
-        appointment = get_appointment_for(user, appointment_id)
-    except NotFound as exc:
-        raise Http404(_("No such appointment")) from exc
+    user = signed_in_user(request)
+    appointment = get_appointment_for(user, appointment_id)
     candidates = list(appointment.candidates or [])
     context = {
         "appointment": appointment,

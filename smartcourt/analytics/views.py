@@ -6,13 +6,13 @@ from __future__ import annotations
 import uuid
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as Forbidden
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from smartcourt.accounts.models import User
+from smartcourt.accounts.web import signed_in_user
 from smartcourt.analytics.export import panel_xlsx
 from smartcourt.analytics.selectors import (
     PANELS,
@@ -21,20 +21,12 @@ from smartcourt.analytics.selectors import (
     court_choices,
     dashboard,
     last_refresh,
-    may_see_dashboards,
     totals,
     year_choices,
 )
 from smartcourt.cases.choices import CASE_TYPE_CODE
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _user(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]
-    if not may_see_dashboards(user):
-        raise Forbidden(_("The dashboards are for judges and the court's administrators"))
-    return user
 
 
 def _filters(request: HttpRequest) -> Filters:
@@ -60,7 +52,7 @@ def _valid_court(user: User, filters: Filters) -> list[object]:
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     filters = _filters(request)
     courts = _valid_court(user, filters)
     panels = dashboard(user, filters)
@@ -80,7 +72,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def export(request: HttpRequest, panel: str) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     if panel not in PANELS:
         raise Http404(_("No such table"))
     filters = _filters(request)

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from smartcourt.accounts.choices import Role
 from smartcourt.accounts.models import Organisation, User
+from smartcourt.accounts.web import signed_in_user
 from smartcourt.administrators.choices import AppointmentMethod, Grade
 from smartcourt.administrators.selectors import appointment_of, roster_entries
 from smartcourt.bankruptcy.acceptance import (
@@ -41,8 +42,9 @@ from smartcourt.cases.choices import CaseStatus, PartyKind
 from smartcourt.cases.models import Case
 from smartcourt.cases.policies import is_judge_of
 from smartcourt.cases.selectors import get_case_for
-from smartcourt.core.errors import DomainError, NotFound, PermissionDenied
+from smartcourt.core.errors import DomainError
 from smartcourt.core.htmx import HtmxHttpRequest
+from smartcourt.core.web import form_error
 from smartcourt.registry.client import Company, RegistryUnavailable, get_registry
 
 MAX_QUERY = 100
@@ -119,20 +121,11 @@ class AppointmentForm(forms.Form):
         self.fields["firm"].queryset = Organisation.objects.filter(pk__in=firms).order_by("name")  # type: ignore[attr-defined]
 
 
-def _user(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]
-    return user
-
-
 def _court_staff(request: HttpRequest) -> User:
-    user = _user(request)
+    user = signed_in_user(request)
     if not user.is_court_staff or user.organisation is None:
         raise Http404(_("No such page"))
     return user
-
-
-def _refused(form: forms.Form, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 # --- the intake screen ----------------------------------------------------------------------------------
@@ -198,10 +191,8 @@ def register(request: HtmxHttpRequest) -> HttpResponse:
                 presiding_judge_id=data["presiding_judge"].pk,
                 duplicate_reason=data["duplicate_reason"],
             )
-        except PermissionDenied as exc:
-            raise Forbidden(exc.message) from exc
         except DomainError as exc:
-            _refused(form, exc)
+            form_error(form, exc)
             status = exc.status if isinstance(exc, RegistryUnavailable) else 422
         else:
             messages.success(
@@ -218,11 +209,8 @@ def register(request: HtmxHttpRequest) -> HttpResponse:
 
 def _review_case(request: HttpRequest, case_id: uuid.UUID) -> tuple[User, Case]:
     user = _court_staff(request)
-    try:
-        case = get_case_for(user, case_id)
-        application_of(case)
-    except NotFound as exc:
-        raise Http404(_("No such application")) from exc
+    case = get_case_for(user, case_id)
+    application_of(case)
     return user, case
 
 
@@ -275,12 +263,8 @@ def rule(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
                 reasons=data["reasons"],
                 ruled_on=data["ruled_on"],
             )
-        except NotFound as exc:
-            raise Http404(_("No such application")) from exc
-        except PermissionDenied as exc:
-            raise Forbidden(exc.message) from exc
         except DomainError as exc:
-            _refused(form, exc)
+            form_error(form, exc)
         else:
             if ruling.accepted is not None:
                 messages.success(
@@ -303,11 +287,8 @@ def rule(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def appoint(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
-    try:
-        case = get_case_for(user, case_id)
-    except NotFound as exc:
-        raise Http404(_("No such case")) from exc
+    user = signed_in_user(request)
+    case = get_case_for(user, case_id)
     existing = appointment_of(case.pk)
     if existing is not None:
         return redirect("administrators:appointment", appointment_id=existing.pk)
@@ -331,12 +312,8 @@ def appoint(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
                     seed=data["seed"] or None,
                     appointed_on=data["appointed_on"],
                 )
-            except NotFound as exc:
-                raise Http404(_("No such case")) from exc
-            except PermissionDenied as exc:
-                raise Forbidden(exc.message) from exc
             except DomainError as exc:
-                _refused(form, exc)
+                form_error(form, exc)
             else:
                 messages.success(request, _("%(firm)s is appointed administrator.") % {"firm": appointment.firm.name})
                 return redirect("administrators:appointment", appointment_id=appointment.pk)

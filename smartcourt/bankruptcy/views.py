@@ -9,14 +9,14 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as Forbidden
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from smartcourt.accounts.models import User
+from smartcourt.accounts.web import signed_in_user
 from smartcourt.bankruptcy import actions
 from smartcourt.bankruptcy.consolidation import consolidation_of, rule_consolidation
 from smartcourt.bankruptcy.forms import (
@@ -33,7 +33,8 @@ from smartcourt.bankruptcy.rulepack import PROCEDURE_DEFS
 from smartcourt.bankruptcy.selectors import board_courts, board_for, proceeding_for
 from smartcourt.cases.choices import CaseType
 from smartcourt.cases.policies import is_judge_of
-from smartcourt.core.errors import DomainError, NotFound, PermissionDenied
+from smartcourt.core.errors import DomainError
+from smartcourt.core.web import refused
 from smartcourt.rules.deadlines import RULES_BY_KEY
 
 
@@ -44,24 +45,16 @@ def rulepack(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def board(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    try:
-        courts = board_courts(user)
-        form = BoardFilterForm(request.GET, courts=[(court.court_code, court.name) for court in courts])
-        result = board_for(user, form.filters())
-    except PermissionDenied as exc:
-        raise Forbidden(exc.message) from exc
+    user = signed_in_user(request)
+    courts = board_courts(user)
+    form = BoardFilterForm(request.GET, courts=[(court.court_code, court.name) for court in courts])
+    result = board_for(user, form.filters())
     return render(request, "bankruptcy/board.html", {"board": result, "form": form, "filters": form.filters()})
 
 
 def _proceeding_page(request: HttpRequest, case_id: uuid.UUID, *, status: int = 200, **extra: object) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    try:
-        view = proceeding_for(user, case_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-    except PermissionDenied as exc:
-        raise Forbidden(exc.message) from exc
+    user = signed_in_user(request)
+    view = proceeding_for(user, case_id)
     context = {
         "view": view,
         "date_form": DateForm(),
@@ -107,15 +100,11 @@ def _act(
     request: HttpRequest, case_id: uuid.UUID, anchor: str, act: Callable[[User], object], done: str
 ) -> HttpResponse:
     """Run one action for the signed-in user; a refusal is shown on the page, a hidden case is a 404."""
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     try:
         act(user)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-    except PermissionDenied as exc:
-        raise Forbidden(exc.message) from exc
     except DomainError as exc:
-        messages.error(request, exc.message)
+        refused(request, exc)
         # The page again, with the refusal and the status code an API client would get.
         return _proceeding_page(request, case_id, status=exc.status, focus=anchor)
     messages.success(request, done)

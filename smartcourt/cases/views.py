@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import push_url
 
-from smartcourt.accounts.models import Organisation, User
+from smartcourt.accounts.models import Organisation
+from smartcourt.accounts.web import signed_in_user
 from smartcourt.cases.actions import reveal_identity_number
 from smartcourt.cases.choices import MemberRole
 from smartcourt.cases.forms import CaseFilterForm, StaffingForm
@@ -37,8 +38,9 @@ from smartcourt.cases.selectors import (
     recent_timeline,
 )
 from smartcourt.cases.staffing import can_staff, staff_case, staffing_of
-from smartcourt.core.errors import DomainError, NotFound, PermissionDenied
+from smartcourt.core.errors import DomainError
 from smartcourt.core.htmx import HtmxHttpRequest
+from smartcourt.core.web import form_error, raise_if_access_error
 
 CASES_PER_PAGE = 25
 TIMELINE_LENGTH = 30
@@ -46,7 +48,7 @@ TIMELINE_LENGTH = 30
 
 @login_required
 def case_list(request: HtmxHttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     visible = cases_visible_to(user)
     courts = Organisation.objects.filter(pk__in=visible.values("court_id")).order_by("court_code")
     years = visible.order_by("-year").values_list("year", flat=True).distinct()
@@ -96,11 +98,8 @@ def _case_page(
     staffing_form: StaffingForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    try:
-        case = get_case_for(user, case_id)
-    except NotFound as exc:
-        raise Http404(_("No such case")) from exc
+    user = signed_in_user(request)
+    case = get_case_for(user, case_id)
     origin_visible = case.origin_id is not None and cases_visible_to(user).filter(pk=case.origin_id).exists()
     members = list(case_members(case))
     # A bankruptcy case gathers hundreds of events: the page shows the latest, with a link to all of them.
@@ -140,14 +139,11 @@ def case_detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 @login_required
 @require_POST
 def reveal_identity(request: HtmxHttpRequest, case_id: uuid.UUID, party_id: uuid.UUID) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     try:
         number = reveal_identity_number(actor=user, case_id=case_id, party_id=party_id)
-    except NotFound as exc:
-        raise Http404(_("No such case")) from exc
-    except PermissionDenied as exc:
-        raise Forbidden(exc.message) from exc
     except DomainError as exc:
+        raise_if_access_error(exc)
         return HttpResponse(exc.message, status=exc.status, content_type="text/plain; charset=utf-8")
     if request.htmx:
         return render(request, "cases/_identity_revealed.html", {"number": number})
@@ -159,11 +155,8 @@ def reveal_identity(request: HtmxHttpRequest, case_id: uuid.UUID, party_id: uuid
 @require_POST
 def staff(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     """The bench and assistants of the case, set by the court administrator or the presiding judge."""
-    user: User = request.user  # type: ignore[assignment]
-    try:
-        case = get_case_for(user, case_id)
-    except NotFound as exc:
-        raise Http404(_("No such case")) from exc
+    user = signed_in_user(request)
+    case = get_case_for(user, case_id)
     if not can_staff(user, case):
         raise Forbidden(_("Only the court administrator or the presiding judge staffs a case"))
     form = _staffing_form(case, request.POST)
@@ -179,10 +172,8 @@ def staff(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
                 assistant_id=data["assistant"].pk if data["assistant"] else None,
                 clerk_id=data["clerk"].pk if data["clerk"] else None,
             )
-        except PermissionDenied as exc:
-            raise Forbidden(exc.message) from exc
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form_error(form, exc)
         else:
             messages.success(request, _("The case is staffed."))
             return redirect(reverse("cases:detail", args=[case.pk]) + "#staffing-heading")

@@ -22,7 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from smartcourt.accounts.models import User
+from smartcourt.accounts.web import signed_in_user
 from smartcourt.cases.models import Case
 from smartcourt.cases.selectors import cases_visible_to, get_case_for
 from smartcourt.claims import policies
@@ -84,44 +84,30 @@ from smartcourt.claims.selectors import (
     table_rows,
     tracker_for,
 )
-from smartcourt.core.errors import DomainError, NotFound, PermissionDenied
+from smartcourt.core.errors import DomainError, PermissionDenied
 from smartcourt.core.money import fen_to_yuan
 from smartcourt.core.uploads import XLSX
+from smartcourt.core.web import form_error, refused
 
 PAGE_SIZE = 50
 REVIEWABLE = frozenset({ClaimStatus.DECLARED, ClaimStatus.UNDER_REVIEW, ClaimStatus.PENDING})
 
 
-def _user(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]
-    return user
-
-
 def _case(request: HttpRequest, case_id: uuid.UUID) -> Case:
-    try:
-        case = get_case_for(_user(request), case_id)
-    except NotFound as exc:
-        raise Http404(_("No such case")) from exc
-    if not policies.can_inspect_claims(_user(request), case):
+    user = signed_in_user(request)
+    case = get_case_for(user, case_id)
+    if not policies.can_inspect_claims(user, case):
         raise Http404(_("No such case"))
     return case
 
 
 def _claim(request: HttpRequest, case_id: uuid.UUID, claim_id: uuid.UUID) -> Claim:
-    try:
-        return get_claim_for(_user(request), claim_id, case_id=case_id)
-    except NotFound as exc:
-        raise Http404(_("No such claim")) from exc
-
-
-def _form_error(form: Any, exc: DomainError) -> None:
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)
+    return get_claim_for(signed_in_user(request), claim_id, case_id=case_id)
 
 
 @login_required
 def claim_list(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     case = _case(request, case_id)
     query = request.GET.get("q", "").strip()
     claims = claims_of_case(user, case)
@@ -142,7 +128,7 @@ def claim_list(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 def declare(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     case = _case(request, case_id)
     if not policies.can_declare(user, case):
         raise Forbidden(_("Only a creditor or his agent declares a claim"))
@@ -179,7 +165,7 @@ def declare(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
                     power_of_attorney=power_of_attorney,
                 )
             except DomainError as exc:
-                _form_error(form, exc)
+                form_error(form, exc)
             else:
                 messages.success(request, _("Claim declared; the receipt is in your documents."))
                 return redirect("claims:detail", case_id=case.pk, claim_id=claim.pk)
@@ -208,7 +194,7 @@ def _detail(
     poa_form: PowerOfAttorneyForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     can_resolve = policies.can_rule(user, claim.case) and claim.status == ClaimStatus.DISPUTED
     can_review = policies.can_review(user, claim.case) and claim.status in REVIEWABLE
     can_object = may_act_for_creditor(user, claim) and claim.status in OBJECTABLE
@@ -252,7 +238,7 @@ def claim_detail(request: HttpRequest, case_id: uuid.UUID, claim_id: uuid.UUID) 
 @login_required
 @require_POST
 def review(request: HttpRequest, case_id: uuid.UUID, claim_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     claim = _claim(request, case_id, claim_id)
     if not policies.can_review(user, claim.case):
         raise Forbidden(_("Only the administrator appointed on this case reviews claims"))
@@ -273,10 +259,8 @@ def review(request: HttpRequest, case_id: uuid.UUID, claim_id: uuid.UUID) -> Htt
         )
         try:
             review_claim(actor=user, claim_id=claim.pk, decision=decision, expected_version=data["version"])
-        except PermissionDenied as exc:
-            raise Forbidden(exc.message) from exc
         except DomainError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("Review recorded; the notice was served on the creditor."))
             return redirect("claims:detail", case_id=claim.case_id, claim_id=claim.pk)
@@ -286,7 +270,7 @@ def review(request: HttpRequest, case_id: uuid.UUID, claim_id: uuid.UUID) -> Htt
 @login_required
 @require_POST
 def object_view(request: HttpRequest, case_id: uuid.UUID, claim_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     claim = _claim(request, case_id, claim_id)
     form = ObjectionForm(request.POST)
     if form.is_valid():
@@ -297,10 +281,8 @@ def object_view(request: HttpRequest, case_id: uuid.UUID, claim_id: uuid.UUID) -
                 reasons=form.cleaned_data["reasons"],
                 claimed_total=form.cleaned_data["claimed_total"],
             )
-        except PermissionDenied as exc:
-            raise Forbidden(exc.message) from exc
         except DomainError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("Objection lodged."))
             return redirect("claims:detail", case_id=claim.case_id, claim_id=claim.pk)
@@ -310,7 +292,7 @@ def object_view(request: HttpRequest, case_id: uuid.UUID, claim_id: uuid.UUID) -
 @login_required
 @require_POST
 def resolve(request: HttpRequest, case_id: uuid.UUID, claim_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     claim = _claim(request, case_id, claim_id)
     if not policies.can_rule(user, claim.case):
         raise Forbidden(_("Only a judge sitting on the case records the outcome of an objection"))
@@ -336,10 +318,8 @@ def resolve(request: HttpRequest, case_id: uuid.UUID, claim_id: uuid.UUID) -> Ht
                     costs=data["costs"],
                 ),
             )
-        except PermissionDenied as exc:
-            raise Forbidden(exc.message) from exc
         except DomainError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("Outcome recorded; the claims table follows it."))
             return redirect("claims:detail", case_id=claim.case_id, claim_id=claim.pk)
@@ -349,7 +329,7 @@ def resolve(request: HttpRequest, case_id: uuid.UUID, claim_id: uuid.UUID) -> Ht
 @login_required
 @require_POST
 def batch_review(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     case = _case(request, case_id)
     ids: list[uuid.UUID] = []
     for value in request.POST.getlist("claims"):
@@ -359,12 +339,8 @@ def batch_review(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
             raise Http404(_("No such claim")) from exc
     try:
         reviews = review_batch(actor=user, case_id=case.pk, claim_ids=ids, reason=request.POST.get("reason", ""))
-    except PermissionDenied as exc:
-        raise Forbidden(exc.message) from exc
-    except NotFound as exc:
-        raise Http404(_("No such claim")) from exc
     except DomainError as exc:
-        messages.error(request, exc.message)
+        refused(request, exc)
     else:
         messages.success(request, _("%(count)d claims confirmed.") % {"count": len(reviews)})
     return redirect("claims:list", case_id=case.pk)
@@ -373,7 +349,7 @@ def batch_review(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 @login_required
 @require_POST
 def confirm(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     case = _case(request, case_id)
     form = RulingForm(request.POST)
     if not form.is_valid():
@@ -381,10 +357,8 @@ def confirm(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         return redirect("claims:list", case_id=case.pk)
     try:
         ruling = confirm_undisputed(actor=user, case_id=case.pk, ruled_on=form.cleaned_data["ruled_on"])
-    except PermissionDenied as exc:
-        raise Forbidden(exc.message) from exc
     except DomainError as exc:
-        messages.error(request, exc.message)
+        refused(request, exc)
     else:
         messages.success(
             request, _("%(count)d undisputed claims confirmed by ruling.") % {"count": ruling.claims.count()}
@@ -403,7 +377,7 @@ def table(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         "page": page,
         "query": query,
         "signed": signed_tables(case)[:5],
-        "can_sign": policies.can_review(_user(request), case),
+        "can_sign": policies.can_review(signed_in_user(request), case),
     }
     return render(request, "claims/table.html", context)
 
@@ -413,11 +387,9 @@ def table(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 def table_sign(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id)
     try:
-        signing = request_table_signature(actor=_user(request), case_id=case.pk)
-    except PermissionDenied as exc:
-        raise Forbidden(exc.message) from exc
+        signing = request_table_signature(actor=signed_in_user(request), case_id=case.pk)
     except DomainError as exc:
-        messages.error(request, exc.message)
+        refused(request, exc)
     else:
         if signing.table is not None:
             count = signing.table.claims
@@ -431,10 +403,7 @@ def table_sign(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 def table_pdf(request: HttpRequest, case_id: uuid.UUID, table_id: uuid.UUID) -> FileResponse:
     """A signed table, masked: open to whoever may inspect the table (art. 57)."""
     case = _case(request, case_id)
-    try:
-        signed = get_signed_table(case, table_id)
-    except NotFound as exc:
-        raise Http404(_("No such document")) from exc
+    signed = get_signed_table(case, table_id)
     response = FileResponse(
         default_storage.open(signed.entry.file.name, "rb"),
         as_attachment=True,
@@ -455,7 +424,7 @@ def table_xlsx(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 def import_list(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     case = _case(request, case_id)
     if not policies.can_review(user, case):
         raise Forbidden(_("Only the administrator appointed on this case imports creditor lists"))
@@ -475,7 +444,7 @@ def import_list(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
                 problems = exc.problems
                 form.add_error("file", exc.message)
             except DomainError as exc:
-                _form_error(form, exc)
+                form_error(form, exc)
             else:
                 messages.success(request, _("%(count)d creditors imported.") % {"count": report.created})
                 return redirect("claims:list", case_id=case.pk)
@@ -487,12 +456,9 @@ def import_list(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 def document(request: HttpRequest, case_id: uuid.UUID, claim_id: uuid.UUID, document_id: uuid.UUID) -> FileResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     claim = _claim(request, case_id, claim_id)
-    try:
-        item = get_claim_document_for(user, claim, document_id)
-    except NotFound as exc:
-        raise Http404(_("No such document")) from exc
+    item = get_claim_document_for(user, claim, document_id)
     entry = item.entry
     response = FileResponse(
         default_storage.open(entry.file.name, "rb"),
@@ -506,7 +472,7 @@ def document(request: HttpRequest, case_id: uuid.UUID, claim_id: uuid.UUID, docu
 
 @login_required
 def tracker(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     today = timezone.localdate()
     items = [
         {"claim": claim, "deadlines": claim_deadlines(claim, today=today), "documents": claim_documents(user, claim)}
@@ -519,7 +485,7 @@ def tracker(request: HttpRequest) -> HttpResponse:
 
 
 def _employees_page(request: HttpRequest, case: Case, *, status: int = 200, **forms: Any) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     lines = employee_lines_for(user, case)
     is_admin = policies.can_review(user, case)
     objections = employee_objections(lines)
@@ -552,11 +518,9 @@ def employees(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 def employees_publish(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id)
     try:
-        publish_employee_list(actor=_user(request), case_id=case.pk)
-    except PermissionDenied as exc:
-        raise Forbidden(exc.message) from exc
+        publish_employee_list(actor=signed_in_user(request), case_id=case.pk)
     except DomainError as exc:
-        messages.error(request, exc.message)
+        refused(request, exc)
     else:
         messages.success(request, _("The employee list is published."))
     return redirect("claims:employees", case_id=case.pk)
@@ -569,10 +533,13 @@ def employees_link(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     form = LinkLineForm(request.POST)
     if form.is_valid():
         try:
-            link_employee_line(actor=_user(request), case_id=case.pk, identifier=form.cleaned_data["identifier"])
-        except PermissionDenied as exc:
-            raise Forbidden(exc.message) from exc
+            link_employee_line(
+                actor=signed_in_user(request), case_id=case.pk, identifier=form.cleaned_data["identifier"]
+            )
         except DomainError as exc:
+            # An identifier that matches no line of the list is the form's error (NotFound included).
+            if isinstance(exc, PermissionDenied):
+                raise
             form.add_error("identifier", exc.message)
         else:
             return redirect("claims:employees", case_id=case.pk)
@@ -587,17 +554,13 @@ def employees_object(request: HttpRequest, case_id: uuid.UUID, creditor_id: uuid
     if form.is_valid():
         try:
             object_to_employee_line(
-                actor=_user(request),
+                actor=signed_in_user(request),
                 creditor_id=creditor_id,
                 reasons=form.cleaned_data["reasons"],
                 claimed=form.cleaned_data["claimed"],
             )
-        except NotFound as exc:
-            raise Http404(_("No such line")) from exc
-        except PermissionDenied as exc:
-            raise Forbidden(exc.message) from exc
         except DomainError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("Objection lodged."))
             return redirect("claims:employees", case_id=case.pk)
@@ -613,19 +576,15 @@ def employees_answer(request: HttpRequest, case_id: uuid.UUID, objection_id: uui
         data = form.cleaned_data
         try:
             answer_employee_objection(
-                actor=_user(request),
+                actor=signed_in_user(request),
                 objection_id=objection_id,
                 answer=data["answer"],
                 corrected_wages=data["corrected_wages"],
                 corrected_other=data["corrected_other"],
                 expected_version=data["version"],
             )
-        except NotFound as exc:
-            raise Http404(_("No such objection")) from exc
-        except PermissionDenied as exc:
-            raise Forbidden(exc.message) from exc
         except DomainError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("Answer recorded and served."))
             return redirect("claims:employees", case_id=case.pk)
@@ -643,15 +602,13 @@ def check_poa(request: HttpRequest, case_id: uuid.UUID, claim_id: uuid.UUID) -> 
     if form.is_valid():
         try:
             check_power_of_attorney(
-                actor=_user(request),
+                actor=signed_in_user(request),
                 claim_id=claim.pk,
                 accepted=form.cleaned_data["decision"] == "accept",
                 note=form.cleaned_data["note"],
             )
-        except PermissionDenied as exc:
-            raise Forbidden(exc.message) from exc
         except DomainError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("Power of attorney checked."))
             return redirect("claims:detail", case_id=claim.case_id, claim_id=claim.pk)
@@ -674,7 +631,7 @@ def register(request: HttpRequest) -> HttpResponse:
             try:
                 challenge = request_phone_code(phone=phone_form.cleaned_data["phone"])
             except DomainError as exc:
-                _form_error(phone_form, exc)
+                form_error(phone_form, exc)
                 status = 429 if exc.code == "rate_limited" else 422
             else:
                 form = RegistrationForm(initial={"phone": challenge.phone, "challenge": challenge.pk})
@@ -699,7 +656,7 @@ def register(request: HttpRequest) -> HttpResponse:
                     code=data["code"],
                 )
             except DomainError as exc:
-                _form_error(form, exc)
+                form_error(form, exc)
             else:
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
                 messages.success(request, _("Welcome. Your account is ready."))
@@ -711,7 +668,7 @@ def register(request: HttpRequest) -> HttpResponse:
 @login_required
 def portal(request: HttpRequest) -> HttpResponse:
     """The creditor's start page: the cases where a list names him, and the cases open for declaration."""
-    user = _user(request)
+    user = signed_in_user(request)
     query = request.GET.get("q", "").strip()
     cases = open_for_declaration()
     if query:
@@ -731,10 +688,5 @@ def portal(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def join(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    try:
-        case = join_case_to_declare(actor=_user(request), case_id=case_id)
-    except NotFound as exc:
-        raise Http404(_("No such case")) from exc
-    except PermissionDenied as exc:
-        raise Forbidden(exc.message) from exc
+    case = join_case_to_declare(actor=signed_in_user(request), case_id=case_id)
     return redirect("claims:declare", case_id=case.pk)

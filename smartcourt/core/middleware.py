@@ -1,14 +1,19 @@
-"""Chinese first: the page language is the user's explicit choice, otherwise Simplified Chinese. And the
-security headers every HTML page carries (Content-Security-Policy; no caching of a signed-in user's pages)."""
+"""Middleware of the whole site: Chinese first; the security headers every HTML page carries
+(Content-Security-Policy; no caching of a signed-in user's pages); domain refusals answered as Django's 404
+and 403."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+
+from smartcourt.core.errors import NotFound, PermissionDenied
 
 
 class ChineseFirstLocaleMiddleware(LocaleMiddleware):
@@ -58,3 +63,24 @@ class SecurityHeadersMiddleware:
         if user is not None and user.is_authenticated and "no-store" not in response.get("Cache-Control", ""):
             response["Cache-Control"] = "private, no-store"
         return response
+
+
+class DomainErrorMiddleware:
+    """Answers a ``NotFound`` or ``PermissionDenied`` that leaves an HTML view as Django's 404 or 403, so views
+    never translate them by hand and the error pages are the project's handler404 and handler403.
+
+    The JSON API never gets here: ninja answers domain errors itself (config/api.py). Other domain errors
+    escaping a view are a bug in the view (it should have shown them on its form) and stay a 500.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
+        if isinstance(exception, NotFound):
+            raise Http404(exception.message) from exception
+        if isinstance(exception, PermissionDenied):
+            raise DjangoPermissionDenied(exception.message) from exception

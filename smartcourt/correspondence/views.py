@@ -8,13 +8,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from smartcourt.accounts.models import User
-from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from smartcourt.accounts.web import signed_in_user
+from smartcourt.core.errors import Conflict, DomainError
+from smartcourt.core.web import form_error
 from smartcourt.correspondence.actions import answer_thread, resubmit, submit_report, submit_request
 from smartcourt.correspondence.choices import ThreadKind
 from smartcourt.correspondence.forms import AnswerForm, ResubmitForm, ThreadForm
@@ -23,23 +24,12 @@ from smartcourt.correspondence.policies import can_answer, can_resubmit, can_sub
 from smartcourt.correspondence.selectors import CaseThreads, get_thread_for, thread_messages, threads_for
 
 
-def _user(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]
-    return user
-
-
 def _case_threads(request: HttpRequest, case_id: uuid.UUID) -> CaseThreads:
-    try:
-        return threads_for(_user(request), case_id)
-    except NotFound as exc:
-        raise Http404(_("No such case")) from exc
+    return threads_for(signed_in_user(request), case_id)
 
 
 def _thread(request: HttpRequest, case_id: uuid.UUID, thread_id: uuid.UUID) -> Thread:
-    try:
-        return get_thread_for(_user(request), thread_id, case_id=case_id)
-    except NotFound as exc:
-        raise Http404(_("No such request or report")) from exc
+    return get_thread_for(signed_in_user(request), thread_id, case_id=case_id)
 
 
 @login_required
@@ -48,14 +38,14 @@ def thread_list(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     context = {
         "case": case_threads.case,
         "threads": case_threads.threads,
-        "can_submit": can_submit(_user(request), case_threads.case),
+        "can_submit": can_submit(signed_in_user(request), case_threads.case),
     }
     return render(request, "correspondence/thread_list.html", context)
 
 
 @login_required
 def new_thread(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     case = _case_threads(request, case_id).case
     if not can_submit(user, case):
         raise Forbidden(_("Only the administrator appointed on this case submits requests and reports"))
@@ -74,7 +64,7 @@ def new_thread(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
                     attachments=data["attachments"],
                 )
             except DomainError as exc:
-                _form_error(form, exc)
+                form_error(form, exc)
             else:
                 messages.success(request, _("Submitted to the court and filed in the dossier."))
                 return redirect("correspondence:detail", case_id=case.pk, thread_id=thread.pk)
@@ -98,7 +88,7 @@ def _thread_page(
     resubmit_form: ResubmitForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     decisions = decisions_open_to(user, thread)
     if answer_form is None and decisions:
         answer_form = AnswerForm(decisions=decisions, initial={"version": thread.version})
@@ -117,7 +107,7 @@ def _thread_page(
 @login_required
 @require_POST
 def answer(request: HttpRequest, case_id: uuid.UUID, thread_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     thread = _thread(request, case_id, thread_id)
     if not can_answer(user, thread):
         raise Forbidden(_("Only a judge sitting on this case answers its requests and reports"))
@@ -138,10 +128,8 @@ def answer(request: HttpRequest, case_id: uuid.UUID, thread_id: uuid.UUID) -> Ht
     except Conflict as exc:
         messages.error(request, exc.message)
         return _back(thread)
-    except PermissionDenied as exc:
-        raise Forbidden(exc.message) from exc
     except DomainError as exc:
-        _form_error(form, exc)
+        form_error(form, exc)
         return _thread_page(request, thread, answer_form=form, status=422)
     messages.success(request, _("Your answer is recorded and filed in the dossier."))
     return _back(thread)
@@ -150,7 +138,7 @@ def answer(request: HttpRequest, case_id: uuid.UUID, thread_id: uuid.UUID) -> Ht
 @login_required
 @require_POST
 def resubmit_view(request: HttpRequest, case_id: uuid.UUID, thread_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     thread = _thread(request, case_id, thread_id)
     if not can_submit(user, thread.case):
         raise Forbidden(_("Only the administrator appointed on this case resubmits its requests"))
@@ -170,10 +158,8 @@ def resubmit_view(request: HttpRequest, case_id: uuid.UUID, thread_id: uuid.UUID
     except Conflict as exc:
         messages.error(request, exc.message)
         return _back(thread)
-    except PermissionDenied as exc:
-        raise Forbidden(exc.message) from exc
     except DomainError as exc:
-        _form_error(form, exc)
+        form_error(form, exc)
         return _thread_page(request, thread, resubmit_form=form, status=422)
     messages.success(request, _("Resubmitted to the court and filed in the dossier."))
     return _back(thread)
@@ -187,8 +173,3 @@ def _no_longer_open(request: HttpRequest, thread: Thread) -> HttpResponse:
 
 def _back(thread: Thread) -> HttpResponseRedirect:
     return redirect("correspondence:detail", case_id=thread.case_id, thread_id=thread.pk)
-
-
-def _form_error(form: ThreadForm | AnswerForm | ResubmitForm, exc: DomainError) -> None:
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)

@@ -18,12 +18,13 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from smartcourt.accounts.models import User
+from smartcourt.accounts.web import signed_in_user
 from smartcourt.cases.models import Case
 from smartcourt.cases.selectors import get_case_for
 from smartcourt.claims.choices import ClaimNature
-from smartcourt.core.errors import DomainError, NotFound
+from smartcourt.core.errors import DomainError
 from smartcourt.core.money import fen_to_yuan
+from smartcourt.core.web import form_error, refused
 from smartcourt.distributions import actions, policies
 from smartcourt.distributions.checking import error_text
 from smartcourt.distributions.choices import BatchStatus, PlanStatus
@@ -60,37 +61,19 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LINES_SHOWN = 500
 
 
-def _user(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]
-    return user
-
-
 def _case(request: HttpRequest, case_id: uuid.UUID) -> Case:
-    try:
-        case = get_case_for(_user(request), case_id)
-    except NotFound as exc:
-        raise Http404(_("No such case")) from exc
-    if not policies.can_see_plans(_user(request), case):
+    case = get_case_for(signed_in_user(request), case_id)
+    if not policies.can_see_plans(signed_in_user(request), case):
         raise Http404(_("No such case"))
     return case
 
 
 def _plan(request: HttpRequest, plan_id: uuid.UUID) -> DistributionPlan:
-    try:
-        return get_plan_for(_user(request), plan_id)
-    except NotFound as exc:
-        raise Http404(_("No such distribution plan")) from exc
+    return get_plan_for(signed_in_user(request), plan_id)
 
 
 def _batch(request: HttpRequest, batch_id: uuid.UUID) -> PaymentBatch:
-    try:
-        return get_batch_for(_user(request), batch_id)
-    except NotFound as exc:
-        raise Http404(_("No such payment batch")) from exc
-
-
-def _form_error(form: Any, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    return get_batch_for(signed_in_user(request), batch_id)
 
 
 def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
@@ -101,7 +84,7 @@ def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
 
 @login_required
 def case_plans(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     case = _case(request, case_id)
     can_prepare = policies.can_prepare(user, case)
     secured = [
@@ -147,7 +130,7 @@ def case_plans(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
                         ),
                     )
                 except DomainError as exc:
-                    _form_error(form, exc)
+                    form_error(form, exc)
                 else:
                     messages.success(request, _("Plan version %(n)d computed.") % {"n": plan.number})
                     return redirect("distributions:plan", plan_id=plan.pk)
@@ -164,11 +147,8 @@ def case_plans(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 def plan_summary(request: HttpRequest, plan_id: uuid.UUID) -> HttpResponse:
     """What a creditor reads before the meeting votes on the plan: the classes, the administrator's fee cap and
     his own lines; not the other creditors' lines."""
-    user = _user(request)
-    try:
-        plan = plan_for_creditor(user, plan_id)
-    except NotFound as exc:
-        raise Http404(_("No such distribution plan")) from exc
+    user = signed_in_user(request)
+    plan = plan_for_creditor(user, plan_id)
     mine = [a for a in amounts_for_creditor(user).values() if a.plan_id == plan.pk]
     context = {"case": plan.case, "plan": plan, "classes": plan_classes(plan), "fee": fee_cap(plan), "mine": mine}
     return render(request, "distributions/plan_summary.html", context)
@@ -176,7 +156,7 @@ def plan_summary(request: HttpRequest, plan_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 def plan_detail(request: HttpRequest, plan_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     plan = _plan(request, plan_id)
     case = plan.case
     can_rule = policies.can_rule(user, case)
@@ -228,9 +208,9 @@ def _plan_step(
             return redirect("distributions:plan", plan_id=plan.pk)
         data.update(form.cleaned_data)
     try:
-        act(actor=_user(request), plan_id=plan.pk, **data)
+        act(actor=signed_in_user(request), plan_id=plan.pk, **data)
     except DomainError as exc:
-        messages.error(request, exc.message)
+        refused(request, exc)
     else:
         messages.success(request, success)
     return redirect("distributions:plan", plan_id=plan.pk)
@@ -272,7 +252,7 @@ def plan_announce(request: HttpRequest, plan_id: uuid.UUID) -> HttpResponse:
 
 def _payable(request: HttpRequest, plan_id: uuid.UUID) -> DistributionPlan:
     plan = _plan(request, plan_id)
-    if not policies.can_prepare(_user(request), plan.case):
+    if not policies.can_prepare(signed_in_user(request), plan.case):
         raise Forbidden(_("Only the administrator appointed on this case downloads payment files"))
     if plan.status != PlanStatus.RULED:
         raise Http404(_("Only a plan approved by the court's ruling can be paid"))
@@ -309,7 +289,7 @@ def _read_upload(uploaded: Any) -> bytes:
 
 @login_required
 def upload(request: HttpRequest, plan_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     plan = _plan(request, plan_id)
     if not policies.can_prepare(user, plan.case):
         raise Forbidden(_("Only the administrator appointed on this case uploads payment files"))
@@ -333,7 +313,7 @@ def upload(request: HttpRequest, plan_id: uuid.UUID) -> HttpResponse:
                     paying_bank_code=form.cleaned_data["paying_bank_code"],
                 )
             except DomainError as exc:
-                _form_error(form, exc)
+                form_error(form, exc)
             else:
                 if not created:
                     messages.info(request, _("This file was uploaded before; here is its batch."))
@@ -344,7 +324,7 @@ def upload(request: HttpRequest, plan_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 def batch_detail(request: HttpRequest, batch_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     batch = _batch(request, batch_id)
     case = batch.plan.case
     lines = list(batch_lines(batch)[:LINES_SHOWN])
@@ -381,9 +361,9 @@ def batch_detail(request: HttpRequest, batch_id: uuid.UUID) -> HttpResponse:
 def batch_submit(request: HttpRequest, batch_id: uuid.UUID) -> HttpResponse:
     batch = _batch(request, batch_id)
     try:
-        actions.submit_batch(actor=_user(request), batch_id=batch.pk)
+        actions.submit_batch(actor=signed_in_user(request), batch_id=batch.pk)
     except DomainError as exc:
-        messages.error(request, exc.message)
+        refused(request, exc)
     else:
         messages.success(request, _("Submitted to the judge for approval."))
     return redirect("distributions:batch", batch_id=batch.pk)
@@ -394,9 +374,9 @@ def batch_submit(request: HttpRequest, batch_id: uuid.UUID) -> HttpResponse:
 def batch_approve(request: HttpRequest, batch_id: uuid.UUID) -> HttpResponse:
     batch = _batch(request, batch_id)
     try:
-        actions.approve_batch(actor=_user(request), batch_id=batch.pk)
+        actions.approve_batch(actor=signed_in_user(request), batch_id=batch.pk)
     except DomainError as exc:
-        messages.error(request, exc.message)
+        refused(request, exc)
     else:
         messages.success(request, _("Approved. The bank file (pain.001) is generated and validated."))
     return redirect("distributions:batch", batch_id=batch.pk)
@@ -407,9 +387,11 @@ def batch_approve(request: HttpRequest, batch_id: uuid.UUID) -> HttpResponse:
 def batch_refuse(request: HttpRequest, batch_id: uuid.UUID) -> HttpResponse:
     batch = _batch(request, batch_id)
     try:
-        actions.refuse_batch(actor=_user(request), batch_id=batch.pk, reason=request.POST.get("reason", "")[:2000])
+        actions.refuse_batch(
+            actor=signed_in_user(request), batch_id=batch.pk, reason=request.POST.get("reason", "")[:2000]
+        )
     except DomainError as exc:
-        messages.error(request, exc.message)
+        refused(request, exc)
     else:
         messages.success(request, _("The batch is refused."))
     return redirect("distributions:batch", batch_id=batch.pk)
@@ -420,9 +402,9 @@ def batch_refuse(request: HttpRequest, batch_id: uuid.UUID) -> HttpResponse:
 def batch_send(request: HttpRequest, batch_id: uuid.UUID) -> HttpResponse:
     batch = _batch(request, batch_id)
     try:
-        status = actions.send_batch(actor=_user(request), batch_id=batch.pk)
+        status = actions.send_batch(actor=signed_in_user(request), batch_id=batch.pk)
     except DomainError as exc:
-        messages.error(request, exc.message)
+        refused(request, exc)
     else:
         if status == BatchStatus.COMPLETED:
             messages.success(request, _("Sent; the bank answered every line."))
@@ -442,10 +424,10 @@ def batch_report(request: HttpRequest, batch_id: uuid.UUID) -> HttpResponse:
     try:
         statement = form.cleaned_data.get("statement")
         actions.file_execution_report(
-            actor=_user(request), batch_id=batch.pk, statement=_read_upload(statement) if statement else None
+            actor=signed_in_user(request), batch_id=batch.pk, statement=_read_upload(statement) if statement else None
         )
     except DomainError as exc:
-        messages.error(request, exc.message)
+        refused(request, exc)
     else:
         messages.success(request, _("The execution report is filed into the dossier."))
     return redirect("distributions:batch", batch_id=batch.pk)

@@ -16,9 +16,10 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from smartcourt.accounts.models import User
-from smartcourt.core.errors import DomainError, NotFound
+from smartcourt.accounts.web import signed_in_user
+from smartcourt.core.errors import DomainError
 from smartcourt.core.htmx import HtmxHttpRequest
+from smartcourt.core.web import form_error, refused
 from smartcourt.documents.actions import (
     create_template,
     generate_document,
@@ -55,27 +56,20 @@ RECIPIENTS_SHOWN = 6
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 @login_required
 def library(request: HttpRequest) -> HttpResponse:
-    if not can_view_templates(_user(request)):
+    if not can_view_templates(signed_in_user(request)):
         raise Http404(_("No such page"))
-    context = {"templates": templates(), "can_edit": can_edit_templates(_user(request))}
+    context = {"templates": templates(), "can_edit": can_edit_templates(signed_in_user(request))}
     return render(request, "documents/library.html", context)
 
 
 @login_required
 def edit_template(request: HttpRequest, key: str) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     if not can_view_templates(user):
         raise Http404(_("No such page"))
-    try:
-        template = get_template(key)
-    except NotFound as exc:
-        raise Http404(_("No such template")) from exc
+    template = get_template(key)
     current = template.current_version
     form = TemplateVersionForm(request.POST or None, initial={"body": current.body if current else ""})
     if request.method == "POST":
@@ -105,7 +99,7 @@ def edit_template(request: HttpRequest, key: str) -> HttpResponse:
 @login_required
 @require_POST
 def preview(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     if not can_view_templates(user):
         raise Http404(_("No such page"))
     body = request.POST.get("body", "")
@@ -121,7 +115,7 @@ def preview(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def new_template(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     if not can_edit_templates(user):
         raise Http404(_("No such page"))
     form = TemplateCreateForm(request.POST or None)
@@ -129,7 +123,7 @@ def new_template(request: HttpRequest) -> HttpResponse:
         try:
             template = create_template(actor=user, **form.cleaned_data)
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form_error(form, exc)
         else:
             return redirect("documents:edit_template", key=template.key)
     return render(request, "documents/new_template.html", {"form": form, "placeholders": PLACEHOLDERS})
@@ -137,11 +131,8 @@ def new_template(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def case_documents(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
-    try:
-        case, documents = case_documents_for(user, case_id)
-    except NotFound as exc:
-        raise Http404(_("No such case")) from exc
+    user = signed_in_user(request)
+    case, documents = case_documents_for(user, case_id)
     if request.method == "POST":
         try:
             document = generate_document(
@@ -150,10 +141,8 @@ def case_documents(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
                 template_key=request.POST.get("template", ""),
                 draft=request.POST.get("draft") == "1",
             )
-        except NotFound as exc:
-            raise Http404(_("No such template")) from exc
         except DomainError as exc:
-            messages.error(request, exc.message)
+            refused(request, exc)
         else:
             if document.status == DocumentStatus.SIGNED:
                 messages.success(request, _("The document was generated, sealed and filed into the dossier."))
@@ -177,14 +166,12 @@ def case_documents(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 @login_required
 @require_POST
 def serve(request: HttpRequest, document_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     try:
         document = get_document_for(user, document_id)
         result = serve_document(actor=user, document_id=document_id, groups=request.POST.getlist("groups"))
-    except NotFound as exc:
-        raise Http404(_("No such document")) from exc
     except DomainError as exc:
-        messages.error(request, exc.message)
+        refused(request, exc)
     else:
         if result.queued:
             messages.success(
@@ -202,10 +189,7 @@ def serve(request: HttpRequest, document_id: uuid.UUID) -> HttpResponse:
 @login_required
 def service(request: HtmxHttpRequest, document_id: uuid.UUID) -> HttpResponse:
     """The service of one document: progress while the background job runs, every delivery, the failures."""
-    try:
-        document = served_document_for(_user(request), document_id)
-    except NotFound as exc:
-        raise Http404(_("No such document")) from exc
+    document = served_document_for(signed_in_user(request), document_id)
     progress = service_progress(document)
     if request.htmx and request.GET.get("part") == "progress":
         return render(request, "documents/service.html#progress", {"document": document, "progress": progress})
@@ -230,11 +214,9 @@ def service(request: HtmxHttpRequest, document_id: uuid.UUID) -> HttpResponse:
 @require_POST
 def retry(request: HttpRequest, document_id: uuid.UUID, delivery_id: uuid.UUID) -> HttpResponse:
     try:
-        delivery = retry_delivery(actor=_user(request), delivery_id=delivery_id)
-    except NotFound as exc:
-        raise Http404(_("No such delivery")) from exc
+        delivery = retry_delivery(actor=signed_in_user(request), delivery_id=delivery_id)
     except DomainError as exc:
-        messages.error(request, exc.message)
+        refused(request, exc)
     else:
         if delivery.status == DeliveryStatus.DELIVERED:
             messages.success(request, _("Served on %(name)s.") % {"name": delivery.recipient_name})
@@ -246,15 +228,12 @@ def retry(request: HttpRequest, document_id: uuid.UUID, delivery_id: uuid.UUID) 
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    return render(request, "documents/inbox.html", {"deliveries": inbox_for(_user(request))})
+    return render(request, "documents/inbox.html", {"deliveries": inbox_for(signed_in_user(request))})
 
 
 @login_required
 def inbox_open(request: HttpRequest, delivery_id: uuid.UUID) -> FileResponse:
-    try:
-        delivery = open_delivery(actor=_user(request), delivery_id=delivery_id)
-    except NotFound as exc:
-        raise Http404(_("No such document")) from exc
+    delivery = open_delivery(actor=signed_in_user(request), delivery_id=delivery_id)
     document = delivery.document
     response = FileResponse(document.signed_pdf.open("rb"), content_type="application/pdf")
     disposition = content_disposition_header(as_attachment=False, filename=f"{document.title}.pdf")
@@ -266,13 +245,11 @@ def inbox_open(request: HttpRequest, delivery_id: uuid.UUID) -> FileResponse:
 @login_required
 @require_POST
 def sign(request: HttpRequest, document_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     try:
         document = sign_document(actor=user, document_id=document_id)
-    except NotFound as exc:
-        raise Http404(_("No such document")) from exc
     except DomainError as exc:
-        messages.error(request, exc.message)
+        refused(request, exc)
         document = get_document_for(user, document_id)
     else:
         messages.success(request, _("The document was sealed and signed."))
@@ -281,10 +258,7 @@ def sign(request: HttpRequest, document_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 def document_pdf(request: HttpRequest, document_id: uuid.UUID) -> FileResponse:
-    try:
-        document = get_document_for(_user(request), document_id)
-    except NotFound as exc:
-        raise Http404(_("No such document")) from exc
+    document = get_document_for(signed_in_user(request), document_id)
     field = document.signed_pdf if document.signed_pdf and not request.GET.get("draft") else document.pdf
     response = FileResponse(field.open("rb"), content_type="application/pdf")
     disposition = content_disposition_header(
@@ -298,11 +272,8 @@ def document_pdf(request: HttpRequest, document_id: uuid.UUID) -> FileResponse:
 @login_required
 def document_docx(request: HttpRequest, document_id: uuid.UUID) -> HttpResponse:
     """The editable DOCX draft, for whoever may generate the document."""
-    user = _user(request)
-    try:
-        document = get_document_for(user, document_id)
-    except NotFound as exc:
-        raise Http404(_("No such document")) from exc
+    user = signed_in_user(request)
+    document = get_document_for(user, document_id)
     if not can_generate(user, document.case, document.template_version.template.issuer):
         raise Http404(_("No such document"))
     response = HttpResponse(docx_draft(document), content_type=DOCX_TYPE)

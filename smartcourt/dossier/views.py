@@ -13,9 +13,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from smartcourt.accounts.models import User
-from smartcourt.core.errors import DomainError, NotFound
+from smartcourt.accounts.web import signed_in_user
+from smartcourt.core.errors import DomainError
 from smartcourt.core.uploads import JPEG, PDF, PNG
+from smartcourt.core.web import form_error
 from smartcourt.dossier.actions import file_correction
 from smartcourt.dossier.forms import CorrectionForm
 from smartcourt.dossier.policies import can_file_correction
@@ -26,29 +27,23 @@ INLINE_TYPES = {PDF, PNG, JPEG}
 
 
 def _dossier(request: HttpRequest, case_id: uuid.UUID) -> Dossier:
-    user: User = request.user  # type: ignore[assignment]
-    try:
-        return dossier_for(user, case_id)
-    except NotFound as exc:
-        raise Http404(_("No such case")) from exc
+    user = signed_in_user(request)
+    return dossier_for(user, case_id)
 
 
 @login_required
 def catalogue(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     dossier = _dossier(request, case_id)
     entries = list(dossier.entries.prefetch_related("corrections"))
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     context = {"case": dossier.case, "entries": entries, "can_correct": can_file_correction(user, dossier.case)}
     return render(request, "dossier/catalogue.html", context)
 
 
 @login_required
 def correct(request: HttpRequest, case_id: uuid.UUID, number: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    try:
-        entry = get_entry_for(user, case_id, number)
-    except NotFound as exc:
-        raise Http404(_("No such dossier entry")) from exc
+    user = signed_in_user(request)
+    entry = get_entry_for(user, case_id, number)
     if not can_file_correction(user, entry.case):
         raise Forbidden(_("Only court staff of this court file corrections"))
     status = 200
@@ -65,7 +60,7 @@ def correct(request: HttpRequest, case_id: uuid.UUID, number: int) -> HttpRespon
                     attachment=form.cleaned_data["attachment"],
                 )
             except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                form_error(form, exc)
             else:
                 filed = _("The correction is filed as no. %(number)d.") % {"number": correction.number}
                 messages.success(request, filed)
@@ -78,11 +73,8 @@ def correct(request: HttpRequest, case_id: uuid.UUID, number: int) -> HttpRespon
 
 @login_required
 def entry_file(request: HttpRequest, case_id: uuid.UUID, number: int) -> FileResponse:
-    user: User = request.user  # type: ignore[assignment]
-    try:
-        entry = get_entry_for(user, case_id, number)
-    except NotFound as exc:
-        raise Http404(_("No such dossier entry")) from exc
+    user = signed_in_user(request)
+    entry = get_entry_for(user, case_id, number)
     if not entry.has_file:
         raise Http404(_("This dossier entry has no file"))
     inline = request.GET.get("inline") == "1" and entry.content_type in INLINE_TYPES

@@ -9,13 +9,15 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from smartcourt.accounts.models import User
-from smartcourt.core.errors import DomainError, NotFound, PermissionDenied
+from smartcourt.accounts.web import signed_in_user
+from smartcourt.core.errors import DomainError
+from smartcourt.core.web import refused
 from smartcourt.evaluation import policies
 from smartcourt.evaluation.actions import (
     add_assessment,
@@ -42,16 +44,8 @@ from smartcourt.evaluation.selectors import (
 )
 
 
-def _user(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]
-    return user
-
-
 def _evaluation(request: HttpRequest, evaluation_id: uuid.UUID) -> Evaluation:
-    try:
-        return get_evaluation_for(_user(request), evaluation_id)
-    except NotFound as exc:
-        raise Http404(_("No such evaluation")) from exc
+    return get_evaluation_for(signed_in_user(request), evaluation_id)
 
 
 def _allowed_in(user: User) -> None:
@@ -62,7 +56,7 @@ def _allowed_in(user: User) -> None:
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     _allowed_in(user)
     court_id = user.organisation_id if user.is_court_staff else None
     context = {
@@ -75,22 +69,17 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def evaluate(request: HttpRequest, firm_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     if not user.is_court_staff or user.organisation_id is None:
         raise Forbidden(_("Only the court's judges and administrators evaluate administrators"))
-    try:
-        evaluation = evaluate_firm(actor=user, court_id=user.organisation_id, firm_id=firm_id)
-    except PermissionDenied as exc:
-        raise Forbidden(exc.message) from exc
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    evaluation = evaluate_firm(actor=user, court_id=user.organisation_id, firm_id=firm_id)
     messages.success(request, _("Evaluation computed: %(score)s") % {"score": evaluation.score})
     return redirect("evaluation:detail", evaluation.pk)
 
 
 @login_required
 def detail(request: HttpRequest, evaluation_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     evaluation = _evaluation(request, evaluation_id)
     columns, rows = case_rows(evaluation)
     context = {
@@ -114,10 +103,7 @@ def detail(request: HttpRequest, evaluation_id: uuid.UUID) -> HttpResponse:
 def events(request: HttpRequest, evaluation_id: uuid.UUID, measure: str) -> HttpResponse:
     evaluation = _evaluation(request, evaluation_id)
     case_id = request.GET.get("case") or None
-    try:
-        rows, total = events_behind(evaluation, measure, case_id=case_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    rows, total = events_behind(evaluation, measure, case_id=case_id)
     number = next((row["number"] for row in evaluation.cases if row["case_id"] == case_id), "")
     context = {
         "evaluation": evaluation,
@@ -131,7 +117,7 @@ def events(request: HttpRequest, evaluation_id: uuid.UUID, measure: str) -> Http
 
 
 def _post_text(request: HttpRequest, evaluation_id: uuid.UUID, *, assess: bool) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     evaluation = _evaluation(request, evaluation_id)
     allowed = policies.can_assess(user, evaluation) if assess else policies.can_respond(user, evaluation)
     if not allowed:
@@ -144,7 +130,7 @@ def _post_text(request: HttpRequest, evaluation_id: uuid.UUID, *, assess: bool) 
     try:
         action(actor=user, evaluation_id=evaluation.pk, text=form.cleaned_data["text"])
     except DomainError as exc:
-        messages.error(request, exc.message)
+        refused(request, exc)
     else:
         messages.success(request, _("Saved"))
     return redirect("evaluation:detail", evaluation.pk)
@@ -165,14 +151,14 @@ def respond_view(request: HttpRequest, evaluation_id: uuid.UUID) -> HttpResponse
 @login_required
 @require_POST
 def apply_grade(request: HttpRequest, evaluation_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     evaluation = _evaluation(request, evaluation_id)
     if not policies.can_keep_formula(user, evaluation.court_id):
         raise Forbidden(_("Only the court's administrators change roster grades"))
     try:
         entry = apply_suggested_grade(actor=user, evaluation_id=evaluation.pk)
     except DomainError as exc:
-        messages.error(request, exc.message)
+        refused(request, exc)
     else:
         messages.success(request, _("Roster grade set to %(grade)s") % {"grade": entry.get_grade_display()})
     return redirect("evaluation:detail", evaluation.pk)
@@ -181,14 +167,14 @@ def apply_grade(request: HttpRequest, evaluation_id: uuid.UUID) -> HttpResponse:
 @login_required
 @require_POST
 def apply_weight(request: HttpRequest, evaluation_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     evaluation = _evaluation(request, evaluation_id)
     if not policies.can_keep_formula(user, evaluation.court_id):
         raise Forbidden(_("Only the court's administrators change roster grades"))
     try:
         entry = apply_draw_weight(actor=user, evaluation_id=evaluation.pk)
     except DomainError as exc:
-        messages.error(request, exc.message)
+        refused(request, exc)
     else:
         messages.success(request, _("Draw weight set to %(weight)s") % {"weight": entry.draw_weight})
     return redirect("evaluation:detail", evaluation.pk)
@@ -196,7 +182,7 @@ def apply_weight(request: HttpRequest, evaluation_id: uuid.UUID) -> HttpResponse
 
 @login_required
 def formula(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     _allowed_in(user)
     formulas = list(formulas_for(user))
     can_publish = (
@@ -220,7 +206,7 @@ def formula(request: HttpRequest) -> HttpResponse:
                     explanation=form.cleaned_data["explanation"],
                 )
             except DomainError as exc:
-                messages.error(request, exc.message)
+                refused(request, exc)
             else:
                 messages.success(request, _("A new formula version is published"))
                 return redirect("evaluation:formula")

@@ -18,7 +18,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from smartcourt.accounts.models import User
-from smartcourt.core.errors import DomainError, NotFound
+from smartcourt.accounts.web import signed_in_user
+from smartcourt.core.errors import DomainError
+from smartcourt.core.web import form_error, refused
 from smartcourt.evidence.actions import add_witness, deposit_evidence, set_witness_active, sign_checkpoint_now
 from smartcourt.evidence.forms import DepositForm, VerifyForm, WitnessForm
 from smartcourt.evidence.hashing import HashedFile
@@ -36,11 +38,6 @@ from smartcourt.evidence.selectors import (
     witnesses_for,
 )
 from smartcourt.evidence.verify import ReceiptError
-
-
-def _user(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]
-    return user
 
 
 def _verify_url(request: HttpRequest) -> str:
@@ -77,7 +74,7 @@ def verify(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def deposits(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     form = DepositForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
@@ -92,7 +89,7 @@ def deposits(request: HttpRequest) -> HttpResponse:
                     title=form.cleaned_data["title"],
                 )
             except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                form_error(form, exc)
             else:
                 messages.success(
                     request,
@@ -105,10 +102,7 @@ def deposits(request: HttpRequest) -> HttpResponse:
 
 
 def _receipt_response(request: HttpRequest, build: Callable[[], dict[str, Any]], name: str) -> HttpResponse:
-    try:
-        receipt = build()
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    receipt = build()
     if request.GET.get("format") == "pdf":
         response = HttpResponse(receipt_pdf(receipt), content_type="application/pdf")
         response["Content-Disposition"] = content_disposition_header(True, f"{name}.pdf") or "attachment"
@@ -120,7 +114,7 @@ def _receipt_response(request: HttpRequest, build: Callable[[], dict[str, Any]],
 
 @login_required
 def deposit_receipt(request: HttpRequest, deposit_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     return _receipt_response(
         request,
         lambda: deposit_receipt_for(user, deposit_id, verify_url=_verify_url(request)),
@@ -130,7 +124,7 @@ def deposit_receipt(request: HttpRequest, deposit_id: uuid.UUID) -> HttpResponse
 
 @login_required
 def dossier_receipt(request: HttpRequest, entry_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     return _receipt_response(
         request,
         lambda: dossier_receipt_for(user, entry_id, verify_url=_verify_url(request)),
@@ -139,7 +133,7 @@ def dossier_receipt(request: HttpRequest, entry_id: uuid.UUID) -> HttpResponse:
 
 
 def _court_admin(request: HttpRequest) -> User:
-    user = _user(request)
+    user = signed_in_user(request)
     if not can_manage_log(user):
         raise Http404
     return user
@@ -179,7 +173,7 @@ def witness_add(request: HttpRequest) -> HttpResponse:
         try:
             witness = add_witness(actor=user, public_key=form.cleaned_data["public_key"])
         except DomainError as exc:
-            messages.error(request, exc.message)
+            refused(request, exc)
         else:
             messages.success(request, _("Witness %(name)s registered.") % {"name": witness.name})
     else:
@@ -192,10 +186,7 @@ def witness_add(request: HttpRequest) -> HttpResponse:
 def witness_active(request: HttpRequest, witness_id: uuid.UUID) -> HttpResponse:
     user = _court_admin(request)
     active = request.POST.get("active") == "1"
-    try:
-        witness = set_witness_active(actor=user, witness_id=witness_id, active=active)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    witness = set_witness_active(actor=user, witness_id=witness_id, active=active)
     if active:
         messages.success(request, _("Witness %(name)s is active again.") % {"name": witness.name})
     else:

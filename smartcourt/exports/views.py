@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import uuid
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,9 +12,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from smartcourt.accounts.models import User
-from smartcourt.core.errors import DomainError, NotFound
+from smartcourt.accounts.web import signed_in_user
+from smartcourt.core.errors import DomainError
 from smartcourt.core.htmx import HtmxHttpRequest
+from smartcourt.core.web import refused
 from smartcourt.dossier.selectors import dossier_for
 from smartcourt.exports.actions import request_export
 from smartcourt.exports.choices import UNFINISHED, ExportKind, ExportStatus
@@ -23,39 +23,28 @@ from smartcourt.exports.models import ExportJob
 from smartcourt.exports.selectors import get_export_for, recent_exports_for
 
 
-def _user(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]
-    return user
-
-
 @login_required
 @require_POST
 def start(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    try:
-        dossier_for(_user(request), case_id)
-    except NotFound as exc:
-        raise Http404(_("No such case")) from exc
+    dossier_for(signed_in_user(request), case_id)
     kind = request.POST.get("kind", "")
     if kind not in ExportKind.values:
         raise Http404(_("No such export"))
     try:
         job = request_export(
-            actor=_user(request),
+            actor=signed_in_user(request),
             case_id=case_id,
             kind=kind,
             verify_url=request.build_absolute_uri(reverse("documents:verify")),
         )
     except DomainError as exc:
-        messages.error(request, exc.message)
+        refused(request, exc)
         return redirect("dossier:catalogue", case_id=case_id)
     return redirect("exports:job", case_id=case_id, job_id=job.pk)
 
 
 def _job(request: HttpRequest, case_id: uuid.UUID, job_id: uuid.UUID) -> ExportJob:
-    try:
-        return get_export_for(_user(request), case_id, job_id)
-    except NotFound as exc:
-        raise Http404(_("No such export")) from exc
+    return get_export_for(signed_in_user(request), case_id, job_id)
 
 
 @login_required
@@ -64,7 +53,7 @@ def job(request: HtmxHttpRequest, case_id: uuid.UUID, job_id: uuid.UUID) -> Http
     context = {"job": export, "case": export.case, "running": export.status in UNFINISHED}
     if request.htmx and request.GET.get("part") == "progress":
         return render(request, "exports/job.html#progress", context)
-    context["recent"] = recent_exports_for(_user(request), case_id)
+    context["recent"] = recent_exports_for(signed_in_user(request), case_id)
     return render(request, "exports/job.html", context)
 
 

@@ -19,7 +19,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from smartcourt.accounts.choices import Role
 from smartcourt.accounts.models import Organisation, User
-from smartcourt.core.errors import DomainError, NotFound, PermissionDenied
+from smartcourt.accounts.web import signed_in_user
+from smartcourt.core.errors import DomainError
+from smartcourt.core.web import raise_if_access_error, refused
 from smartcourt.fees import actions as fee_actions
 from smartcourt.fees.models import LitigationFee
 from smartcourt.filing import actions
@@ -30,24 +32,15 @@ from smartcourt.filing.selectors import clerk_queue, deadline_colour, get_filing
 from smartcourt.rules.causes import cause_list
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _filer(request: HttpRequest) -> User:
-    user = _user(request)
+    user = signed_in_user(request)
     if user.role not in (Role.PARTY, Role.FILING_CLERK):
         raise Forbidden(_("Only parties, lawyers and filing clerks file cases online"))
     return user
 
 
 def _filing(user: User, filing_id: uuid.UUID) -> Filing:
-    try:
-        return get_filing_for(user, filing_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    return get_filing_for(user, filing_id)
 
 
 def _rows(filing: Filing | None, post: Any = None) -> list[dict[str, str]]:
@@ -75,7 +68,7 @@ def _form_page(
     error: DomainError | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     post = request.POST if values is not None else None
     if values is None:
         values = {
@@ -135,9 +128,8 @@ def new(request: HttpRequest) -> HttpResponse:
             filing = actions.submit(actor=user, filing_id=filing.pk)
             messages.success(request, _("Sent. The court has received your filing."))
             return redirect("filing:detail", filing_id=filing.pk)
-    except PermissionDenied as exc:
-        raise Forbidden(exc.message) from exc
     except DomainError as exc:
+        raise_if_access_error(exc)
         return _form_page(request, filing=None, values=values, error=exc, status=422)
     messages.success(request, _("Draft saved. It is not sent to the court until you send it."))
     return redirect("filing:edit", filing_id=filing.pk)
@@ -173,7 +165,7 @@ def edit(request: HttpRequest, filing_id: uuid.UUID) -> HttpResponse:
 @login_required
 @require_GET
 def detail(request: HttpRequest, filing_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     filing = _filing(user, filing_id)
     fee = LitigationFee.objects.filter(case=filing.case).first() if filing.case_id else None
     judges = (
@@ -199,16 +191,12 @@ def detail(request: HttpRequest, filing_id: uuid.UUID) -> HttpResponse:
 
 
 def _act(request: HttpRequest, filing_id: uuid.UUID, run: Any, done: str) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     _filing(user, filing_id)
     try:
         run(user)
-    except PermissionDenied as exc:
-        raise Forbidden(exc.message) from exc
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
     except DomainError as exc:
-        messages.error(request, exc.message)
+        refused(request, exc)
     else:
         messages.success(request, done)
     return redirect("filing:detail", filing_id=filing_id)
@@ -270,7 +258,7 @@ def docket(request: HttpRequest, filing_id: uuid.UUID) -> HttpResponse:
 @login_required
 @require_POST
 def pay(request: HttpRequest, filing_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     filing = _filing(user, filing_id)
     fee = LitigationFee.objects.filter(case=filing.case).first() if filing.case_id else None
     if fee is None:
@@ -278,10 +266,8 @@ def pay(request: HttpRequest, filing_id: uuid.UUID) -> HttpResponse:
     back = request.build_absolute_uri(reverse("filing:detail", kwargs={"filing_id": filing.pk}))
     try:
         fee_actions.start_payment(actor=user, fee_id=fee.pk, return_url=back)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
     except DomainError as exc:
-        messages.error(request, exc.message)
+        refused(request, exc)
         return redirect("filing:detail", filing_id=filing.pk)
     # Back to the filing's page, which links to the payment service: the pages' Content-Security-Policy
     # (form-action 'self') rightly stops a form from redirecting to another origin, a link may go there.
@@ -292,7 +278,7 @@ def pay(request: HttpRequest, filing_id: uuid.UUID) -> HttpResponse:
 @login_required
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     if user.role != Role.FILING_CLERK:
         raise Forbidden(_("Only the court's filing clerks review filings"))
     return render(request, "filing/queue.html", {"rows": clerk_queue(user), "today": timezone.localdate()})

@@ -4,19 +4,20 @@ limits, the administrator's payment requests, the court's queue, a request with 
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from smartcourt.accounts.models import User
+from smartcourt.accounts.web import signed_in_user
 from smartcourt.cases.models import Case
-from smartcourt.core.errors import DomainError, NotFound
+from smartcourt.core.errors import DomainError
+from smartcourt.core.web import form_error, raise_if_access_error, refused
 from smartcourt.funds import policies
 from smartcourt.funds.actions import (
     LimitsInput,
@@ -45,35 +46,16 @@ from smartcourt.funds.selectors import (
 )
 
 
-def _user(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]
-    return user
-
-
 def _case(request: HttpRequest, case_id: uuid.UUID) -> Case:
-    try:
-        return get_funds_case_for(_user(request), case_id)
-    except NotFound as exc:
-        raise Http404(_("No such case")) from exc
+    return get_funds_case_for(signed_in_user(request), case_id)
 
 
 def _account_case(request: HttpRequest, case_id: uuid.UUID) -> Case:
-    try:
-        return get_account_case_for(_user(request), case_id)
-    except NotFound as exc:
-        raise Http404(_("No such case")) from exc
+    return get_account_case_for(signed_in_user(request), case_id)
 
 
 def _payment(request: HttpRequest, case_id: uuid.UUID, payment_id: uuid.UUID) -> PaymentRequest:
-    try:
-        return get_payment_for(_user(request), payment_id, case_id=case_id)
-    except NotFound as exc:
-        raise Http404(_("No such payment request")) from exc
-
-
-def _form_error(form: Any, exc: DomainError) -> None:
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)
+    return get_payment_for(signed_in_user(request), payment_id, case_id=case_id)
 
 
 def _rights(user: User, case: Case) -> dict[str, bool]:
@@ -90,7 +72,7 @@ def _rights(user: User, case: Case) -> dict[str, bool]:
 def overview(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     """The judge's page: balance, limits and their use, movements as the bank reported them, alerts,
     payment requests. The live part refreshes itself (htmx poll of ``live``)."""
-    user = _user(request)
+    user = signed_in_user(request)
     case = _account_case(request, case_id)
     # The bank sees its account and movements; payment requests and alerts are the court's and administrator's.
     case_work = policies.can_see_funds(user, case)
@@ -106,7 +88,7 @@ def overview(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 def live(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     case = _account_case(request, case_id)
     context = {
         "case": case,
@@ -120,7 +102,7 @@ def live(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 @login_required
 def account(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     """Open or register the account (when there is none) or change its limits."""
-    user = _user(request)
+    user = signed_in_user(request)
     case = _case(request, case_id)
     if not policies.can_manage_account(user, case):
         raise Forbidden(_("Only the judge of the case or the court administrator manages its account"))
@@ -161,7 +143,7 @@ def account(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
                 messages.success(request, _("The limits are changed, at the bank too."))
             return redirect("funds:overview", case.pk)
         except DomainError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
     return render(request, "funds/account.html", {"case": case, "form": form, "current": current})
 
 
@@ -181,7 +163,7 @@ def _initial(fen: int | None) -> str:
 
 @login_required
 def new_payment(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     case = _case(request, case_id)
     if not policies.can_request(user, case):
         raise Forbidden(_("Only the appointed administrator requests payments"))
@@ -194,7 +176,7 @@ def new_payment(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
                 actor=user, case_id=case.pk, details=PaymentDetails(**data), attachments=attachments
             )
         except DomainError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             if payment.status == PaymentStatus.SUBMITTED:
                 messages.warning(request, _("The payment exceeds a limit: it goes to the court for approval."))
@@ -208,7 +190,7 @@ def new_payment(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 def payment(request: HttpRequest, case_id: uuid.UUID, payment_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     item = _payment(request, case_id, payment_id)
     case = item.case
     context = {
@@ -228,7 +210,7 @@ def payment(request: HttpRequest, case_id: uuid.UUID, payment_id: uuid.UUID) -> 
 
 @login_required
 def edit(request: HttpRequest, case_id: uuid.UUID, payment_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     item = _payment(request, case_id, payment_id)
     if not policies.can_request(user, item.case):
         raise Forbidden(_("Only the appointed administrator edits payment requests"))
@@ -256,7 +238,7 @@ def edit(request: HttpRequest, case_id: uuid.UUID, payment_id: uuid.UUID) -> Htt
                 expected_version=int(request.POST.get("version", "0") or 0) or None,
             )
         except DomainError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("The request is changed; earlier reviews no longer count."))
             return redirect("funds:payment", item.case_id, item.pk)
@@ -271,7 +253,7 @@ def edit(request: HttpRequest, case_id: uuid.UUID, payment_id: uuid.UUID) -> Htt
 @require_POST
 def decide(request: HttpRequest, case_id: uuid.UUID, payment_id: uuid.UUID) -> HttpResponse:
     """One button per decision: review (forward / return), approval (approve / reject / return), withdraw."""
-    user = _user(request)
+    user = signed_in_user(request)
     item = _payment(request, case_id, payment_id)
     form = DecisionForm(request.POST)
     if not form.is_valid():
@@ -310,9 +292,7 @@ def decide(request: HttpRequest, case_id: uuid.UUID, payment_id: uuid.UUID) -> H
         else:
             raise DomainError(_("Unknown step"), field="step")
     except DomainError as exc:
-        if exc.status == 403:
-            raise Forbidden(exc.message) from exc
-        messages.error(request, exc.message)
+        refused(request, exc)
     else:
         messages.success(request, _("Recorded."))
     return redirect("funds:payment", item.case_id, item.pk)
@@ -323,10 +303,9 @@ def decide(request: HttpRequest, case_id: uuid.UUID, payment_id: uuid.UUID) -> H
 def resolve(request: HttpRequest, case_id: uuid.UUID, alert_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id)
     try:
-        resolve_alert(actor=_user(request), alert_id=alert_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+        resolve_alert(actor=signed_in_user(request), alert_id=alert_id)
     except DomainError as exc:
+        raise_if_access_error(exc)
         raise Forbidden(exc.message) from exc
     return redirect("funds:overview", case.pk)
 
@@ -334,7 +313,7 @@ def resolve(request: HttpRequest, case_id: uuid.UUID, alert_id: uuid.UUID) -> Ht
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     """The court's queue: over-limit requests waiting for this assistant's review or this judge's approval."""
-    user = _user(request)
+    user = signed_in_user(request)
     if not user.is_court_staff:
         raise Forbidden(_("Only court staff have a payment queue"))
     return render(request, "funds/queue.html", {"payments": court_queue(user)[:200]})

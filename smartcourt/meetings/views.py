@@ -18,11 +18,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from smartcourt.accounts.models import User
+from smartcourt.accounts.web import signed_in_user
 from smartcourt.cases.models import Case
 from smartcourt.cases.policies import takes_part_in
 from smartcourt.cases.selectors import get_case_for
-from smartcourt.core.errors import DomainError, NotFound, PermissionDenied
+from smartcourt.core.errors import DomainError
+from smartcourt.core.web import form_error, refused
 from smartcourt.dossier.models import DossierEntry
 from smartcourt.meetings import policies
 from smartcourt.meetings.actions import (
@@ -58,37 +59,17 @@ from smartcourt.meetings.selectors import (
 from smartcourt.meetings.voting import weights_for
 
 
-def _user(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]
-    return user
-
-
 def _case(request: HttpRequest, case_id: uuid.UUID) -> Case:
-    try:
-        return get_case_for(_user(request), case_id)
-    except NotFound as exc:
-        raise Http404(_("No such case")) from exc
+    return get_case_for(signed_in_user(request), case_id)
 
 
 def _meeting(request: HttpRequest, meeting_id: uuid.UUID) -> Meeting:
-    try:
-        return get_meeting_for(_user(request), meeting_id)
-    except NotFound as exc:
-        raise Http404(_("No such meeting")) from exc
-
-
-def _refused(request: HttpRequest, exc: DomainError) -> None:
-    """A refusal of an action on the meeting page: 404 and 403 as such, the rest as a message."""
-    if isinstance(exc, NotFound):
-        raise Http404(exc.message) from exc
-    if isinstance(exc, PermissionDenied):
-        raise Forbidden(exc.message) from exc
-    messages.error(request, exc.message)
+    return get_meeting_for(signed_in_user(request), meeting_id)
 
 
 @login_required
 def meeting_list(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     case = _case(request, case_id)
     if not takes_part_in(user, case):
         raise Http404(_("No such case"))  # the supervising bank has no part in the meetings
@@ -102,7 +83,7 @@ def meeting_list(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 def convene(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     case = _case(request, case_id)
     if not policies.can_convene(user, case):
         raise Forbidden(_("Only a judge of the case convenes its creditors' meetings"))
@@ -124,10 +105,8 @@ def convene(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
                     items=[ItemSpec(kind=kind, title=title) for kind, title in form.items()],
                     small_claims_threshold_fen=data["small_claims_threshold"],
                 )
-            except PermissionDenied as exc:
-                raise Forbidden(exc.message) from exc
             except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                form_error(form, exc)
             else:
                 messages.success(request, _("Meeting convened; the notice went to every known creditor."))
                 return redirect("meetings:detail", meeting_id=meeting.pk)
@@ -135,7 +114,7 @@ def convene(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 
 def _room(request: HttpRequest, meeting: Meeting, *, status: int = 200, **extra: Any) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     case = meeting.case
     right = own_right(user, meeting)
     now = timezone.now()
@@ -196,9 +175,9 @@ def detail(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
 def sign_in_view(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
     meeting = _meeting(request, meeting_id)
     try:
-        sign_in(actor=_user(request), meeting_id=meeting.pk)
+        sign_in(actor=signed_in_user(request), meeting_id=meeting.pk)
     except DomainError as exc:
-        _refused(request, exc)
+        refused(request, exc)
     else:
         messages.success(request, _("Signed in."))
     return redirect("meetings:detail", meeting_id=meeting.pk)
@@ -214,9 +193,9 @@ def vote(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
         if key.startswith("vote_") and value and len(key) <= 60
     }
     try:
-        receipt = cast_votes(actor=_user(request), meeting_id=meeting.pk, votes=votes)
+        receipt = cast_votes(actor=signed_in_user(request), meeting_id=meeting.pk, votes=votes)
     except DomainError as exc:
-        _refused(request, exc)
+        refused(request, exc)
         return redirect("meetings:detail", meeting_id=meeting.pk)
     # The salt is shown here, once; it is not stored.
     text = json.dumps(
@@ -243,9 +222,9 @@ def ask(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
     form = QuestionForm(request.POST)
     if form.is_valid():
         try:
-            ask_question(actor=_user(request), meeting_id=meeting.pk, text=form.cleaned_data["text"])
+            ask_question(actor=signed_in_user(request), meeting_id=meeting.pk, text=form.cleaned_data["text"])
         except DomainError as exc:
-            _refused(request, exc)
+            refused(request, exc)
         else:
             messages.success(request, _("Question sent to the administrator."))
         return redirect("meetings:detail", meeting_id=meeting.pk)
@@ -261,9 +240,9 @@ def answer(request: HttpRequest, meeting_id: uuid.UUID, question_id: uuid.UUID) 
         messages.error(request, _("Write an answer of at most 2000 characters."))
     else:
         try:
-            answer_question(actor=_user(request), question_id=question_id, answer=form.cleaned_data["answer"])
+            answer_question(actor=signed_in_user(request), question_id=question_id, answer=form.cleaned_data["answer"])
         except DomainError as exc:
-            _refused(request, exc)
+            refused(request, exc)
         else:
             messages.success(request, _("Answer published."))
     return redirect("meetings:detail", meeting_id=meeting.pk)
@@ -279,13 +258,13 @@ def attach(request: HttpRequest, meeting_id: uuid.UUID, item_id: uuid.UUID) -> H
     else:
         try:
             attach_document(
-                actor=_user(request),
+                actor=signed_in_user(request),
                 item_id=item_id,
                 upload=form.cleaned_data["file"],
                 title=form.cleaned_data["title"],
             )
         except DomainError as exc:
-            _refused(request, exc)
+            refused(request, exc)
         else:
             messages.success(request, _("Document added to the agenda item."))
     return redirect("meetings:detail", meeting_id=meeting.pk)
@@ -301,13 +280,13 @@ def amounts(request: HttpRequest, meeting_id: uuid.UUID, right_id: uuid.UUID) ->
         if not form.errors:
             try:
                 set_voting_amounts(
-                    actor=_user(request),
+                    actor=signed_in_user(request),
                     right_id=right_id,
                     amounts_fen=found,
                     priority_waived=form.cleaned_data["priority_waived"],
                 )
             except DomainError as exc:
-                _refused(request, exc)
+                refused(request, exc)
             else:
                 messages.success(request, _("Voting amounts set."))
                 return redirect("meetings:detail", meeting_id=meeting.pk)
@@ -322,9 +301,9 @@ def amounts(request: HttpRequest, meeting_id: uuid.UUID, right_id: uuid.UUID) ->
 def close(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
     meeting = _meeting(request, meeting_id)
     try:
-        close_meeting(actor=_user(request), meeting_id=meeting.pk)
+        close_meeting(actor=signed_in_user(request), meeting_id=meeting.pk)
     except DomainError as exc:
-        _refused(request, exc)
+        refused(request, exc)
     else:
         messages.success(request, _("Meeting closed; the results, the ballot list and the minutes are published."))
     return redirect("meetings:detail", meeting_id=meeting.pk)
@@ -335,9 +314,11 @@ def close(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
 def cancel(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
     meeting = _meeting(request, meeting_id)
     try:
-        cancel_meeting(actor=_user(request), meeting_id=meeting.pk, reason=request.POST.get("reason", "")[:500])
+        cancel_meeting(
+            actor=signed_in_user(request), meeting_id=meeting.pk, reason=request.POST.get("reason", "")[:500]
+        )
     except DomainError as exc:
-        _refused(request, exc)
+        refused(request, exc)
     else:
         messages.success(request, _("Meeting cancelled."))
     return redirect("meetings:detail", meeting_id=meeting.pk)
@@ -357,10 +338,7 @@ def _file(entry: DossierEntry) -> FileResponse:
 @login_required
 def document(request: HttpRequest, meeting_id: uuid.UUID, document_id: uuid.UUID) -> FileResponse:
     meeting = _meeting(request, meeting_id)
-    try:
-        item = get_agenda_document_for(_user(request), meeting, document_id)
-    except NotFound as exc:
-        raise Http404(_("No such document")) from exc
+    item = get_agenda_document_for(signed_in_user(request), meeting, document_id)
     return _file(item.entry)
 
 
@@ -419,4 +397,4 @@ def verify(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
-    return render(request, "meetings/mine.html", {"meetings": my_meetings(_user(request))[:200]})
+    return render(request, "meetings/mine.html", {"meetings": my_meetings(signed_in_user(request))[:200]})

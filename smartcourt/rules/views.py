@@ -8,7 +8,6 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,7 +16,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from smartcourt.accounts.choices import Role
 from smartcourt.accounts.models import User
-from smartcourt.core.errors import DomainError, PermissionDenied
+from smartcourt.core.errors import DomainError
+from smartcourt.core.web import form_error, refused
 from smartcourt.rules import actions
 from smartcourt.rules.calendar import holiday_calendar_version
 from smartcourt.rules.forms import HolidayForm, PublishYearForm, RemoveHolidayForm
@@ -71,11 +71,6 @@ def holidays(request: HttpRequest, year: int) -> HttpResponse:
     return _page(request, year)
 
 
-def _refused(form: Form, exc: DomainError) -> None:
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)
-
-
 @login_required
 @require_POST
 def set_holiday(request: HttpRequest, year: int) -> HttpResponse:
@@ -88,10 +83,8 @@ def set_holiday(request: HttpRequest, year: int) -> HttpResponse:
             entry = actions.set_holiday(
                 actor=user, date=data["date"], kind=data["kind"], name=data["name"], source=data["source"]
             )
-        except PermissionDenied as exc:
-            raise Forbidden(exc.message) from exc
         except DomainError as exc:
-            _refused(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("%(date)s saved in the holiday table.") % {"date": entry.date.isoformat()})
             return redirect("rules:holidays", year=entry.date.year)
@@ -108,10 +101,8 @@ def remove_holiday(request: HttpRequest, year: int) -> HttpResponse:
         raise Http404(_("No such entry"))
     try:
         actions.remove_holiday(actor=user, date=form.cleaned_data["date"])
-    except PermissionDenied as exc:
-        raise Forbidden(exc.message) from exc
     except DomainError as exc:
-        messages.error(request, exc.message)
+        refused(request, exc)
     else:
         day = form.cleaned_data["date"].isoformat()
         messages.success(request, _("%(date)s removed from the holiday table.") % {"date": day})
@@ -127,10 +118,8 @@ def publish_year(request: HttpRequest, year: int) -> HttpResponse:
     if form.is_valid():
         try:
             actions.publish_holiday_year(actor=user, year=year, source=form.cleaned_data["source"])
-        except PermissionDenied as exc:
-            raise Forbidden(exc.message) from exc
         except DomainError as exc:
-            _refused(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("%(year)s published: deadlines in it now use the table.") % {"year": year})
             return redirect("rules:holidays", year=year)
@@ -144,10 +133,8 @@ def withdraw_year(request: HttpRequest, year: int) -> HttpResponse:
     _check_year(year)
     try:
         actions.withdraw_holiday_year(actor=user, year=year)
-    except PermissionDenied as exc:
-        raise Forbidden(exc.message) from exc
     except DomainError as exc:
-        messages.error(request, exc.message)
+        refused(request, exc)
     else:
         messages.warning(request, _("%(year)s is no longer published by the court.") % {"year": year})
     return redirect("rules:holidays", year=year)
