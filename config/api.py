@@ -80,6 +80,11 @@ class SmartCourtAPI(NinjaAPI):
         urls.append(re_path(r"^.*$", self._unknown_path, name="unknown"))
         return urls
 
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        _document_transport_errors(schema)
+        return schema
+
     def _openapi_json(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         # Rendered like every other answer, so the Chinese in the document stays readable.
         return self.create_response(request, self.get_openapi_schema(path_params=kwargs), status=200)
@@ -91,6 +96,33 @@ class SmartCourtAPI(NinjaAPI):
             code="not_found",
             message=f"No such API endpoint; the endpoints are listed in {reverse('api:openapi-json')}",
         )
+
+
+_ERROR_REF = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
+_TRANSPORT_ERRORS = {
+    400: "The body cannot be read (not JSON, not the declared form).",
+    401: "Not signed in, or the API token is not valid.",
+    413: "The body is larger than the platform accepts.",
+    422: "A parameter or the body does not match this operation's schema.",
+}
+
+
+def _document_transport_errors(schema: Any) -> None:
+    """Add to every operation the error answers it can get before its endpoint runs, so an endpoint only
+    declares its own refusals (core.schemas.ERRORS): 400 and 413 for a body, 401 where a sign-in is required,
+    422 for invalid parameters or body. A malformed path id is one of these 422s (or the endpoint's 404)."""
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            wanted = []
+            if "requestBody" in operation:
+                wanted += [400, 413]
+            if operation.get("security"):
+                wanted.append(401)
+            if "requestBody" in operation or operation.get("parameters"):
+                wanted.append(422)
+            for status in wanted:
+                responses.setdefault(status, {"description": _TRANSPORT_ERRORS[status], **_ERROR_REF})
 
 
 def _json_method_not_allowed(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:

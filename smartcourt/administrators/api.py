@@ -9,22 +9,15 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router
 
-from smartcourt.accounts.models import Organisation, User
+from smartcourt.accounts.models import Organisation
+from smartcourt.accounts.web import signed_in_user
 from smartcourt.administrators.draw import verify_draw
 from smartcourt.administrators.models import Appointment, RosterEntry
 from smartcourt.administrators.schemas import AppointmentOut, RosterOut
 from smartcourt.administrators.selectors import get_appointment_for, roster_court_for, roster_entries
-from smartcourt.cases.schemas import ErrorOut
+from smartcourt.core.schemas import ERRORS
 
 router = Router(tags=["administrators"])
-
-ERRORS: dict[int, Any] = {401: ErrorOut, 404: ErrorOut}
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    assert isinstance(user, User)
-    return user
 
 
 def firm_out(firm: Organisation) -> dict[str, Any]:
@@ -76,7 +69,7 @@ def appointment_out(appointment: Appointment) -> dict[str, Any]:
     operation_id="get_roster",
 )
 def get_roster(request: HttpRequest) -> dict[str, Any]:
-    court = roster_court_for(_user(request))
+    court = roster_court_for(signed_in_user(request))
     return {"court": court.court_code, "entries": [_entry(entry) for entry in roster_entries(court)]}
 
 
@@ -87,4 +80,4 @@ def get_roster(request: HttpRequest) -> dict[str, Any]:
     operation_id="get_appointment",
 )
 def get_appointment(request: HttpRequest, appointment_id: uuid.UUID) -> dict[str, Any]:
-    return appointment_out(get_appointment_for(_user(request), appointment_id))
+    return appointment_out(get_appointment_for(signed_in_user(request), appointment_id))

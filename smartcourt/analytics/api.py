@@ -12,27 +12,19 @@ from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from pydantic import Field
 
-from smartcourt.accounts.models import User
+from smartcourt.accounts.web import signed_in_user
 from smartcourt.analytics.schemas import PanelOut
 from smartcourt.analytics.selectors import PANELS, TYPES, Filters, court_choices
-from smartcourt.cases.schemas import ErrorOut
 from smartcourt.core.errors import NotFound
+from smartcourt.core.schemas import ERRORS
 
 router = Router(tags=["analytics"])
-
-ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 class FiltersIn(Schema):
     court: uuid.UUID | None = None
     year: int | None = Field(default=None, ge=1990, le=2100)
     type: str = Field(default="", max_length=32)
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    assert isinstance(user, User)
-    return user
 
 
 def _cell(value: Any) -> Any:
@@ -47,7 +39,7 @@ def _cell(value: Any) -> Any:
     operation_id="analytics_panel",
 )
 def panel(request: HttpRequest, panel: str, filters: Query[FiltersIn]) -> dict[str, Any]:
-    user = _user(request)
+    user = signed_in_user(request)
     if panel not in PANELS:
         raise NotFound("No such table")
     if filters.type and filters.type not in TYPES:

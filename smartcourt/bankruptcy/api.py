@@ -15,6 +15,7 @@ from ninja import File, Form, Router, UploadedFile
 from ninja.responses import Status
 
 from smartcourt.accounts.models import User
+from smartcourt.accounts.web import signed_in_user
 from smartcourt.bankruptcy import actions
 from smartcourt.bankruptcy import consolidation as merged
 from smartcourt.bankruptcy.models import Consolidation
@@ -24,7 +25,6 @@ from smartcourt.bankruptcy.schemas import (
     ConsolidationOut,
     ConvertIn,
     DateIn,
-    ErrorOut,
     ExtendIn,
     NodeOut,
     ProceedingOut,
@@ -35,23 +35,9 @@ from smartcourt.bankruptcy.schemas import (
 from smartcourt.bankruptcy.selectors import NodeRow, ProceedingView, case_statistics, proceeding_for
 from smartcourt.cases.selectors import get_case_for
 from smartcourt.core.errors import NotFound
+from smartcourt.core.schemas import ERRORS, ErrorOut
 
 router = Router(tags=["bankruptcy"])
-
-WRITE_ERRORS: dict[int, Any] = {
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    409: ErrorOut,
-    413: ErrorOut,
-    422: ErrorOut,
-}
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    assert isinstance(user, User)
-    return user
 
 
 def _case_id(value: str) -> uuid.UUID:
@@ -80,7 +66,7 @@ def rulepack(request: HttpRequest) -> dict[str, Any]:
     operation_id="bankruptcy_statistics",
 )
 def statistics(request: HttpRequest) -> dict[str, Any]:
-    rows = case_statistics(_user(request))
+    rows = case_statistics(signed_in_user(request))
     return {
         "rows": [
             {"court_code": r.court_code, "court": r.court_name, "year": r.year, "counts": r.counts, "total": r.total}
@@ -96,29 +82,29 @@ def statistics(request: HttpRequest) -> dict[str, Any]:
     operation_id="list_nodes",
 )
 def list_nodes(request: HttpRequest, case_id: str) -> dict[str, Any]:
-    return proceeding_out(proceeding_for(_user(request), _case_id(case_id)))
+    return proceeding_out(proceeding_for(signed_in_user(request), _case_id(case_id)))
 
 
 def _node_answer(request: HttpRequest, case_id: uuid.UUID, key: str) -> dict[str, Any]:
-    view = proceeding_for(_user(request), case_id)
+    view = proceeding_for(signed_in_user(request), case_id)
     return next(node_out(row) for row in view.rows if row.record.node_key == key)
 
 
 @router.post(
     "/cases/{case_id}/nodes/{key}/start",
-    response={200: NodeOut, **WRITE_ERRORS},
+    response={200: NodeOut, **ERRORS},
     summary="Start a ready node, or resume one the court returned",
     operation_id="start_node",
 )
 def start(request: HttpRequest, case_id: str, key: str, payload: VersionIn | None = None) -> dict[str, Any]:
     parsed = _case_id(case_id)
-    actions.start_node(actor=_user(request), case_id=parsed, node_key=key, expected_version=_version(payload))
+    actions.start_node(actor=signed_in_user(request), case_id=parsed, node_key=key, expected_version=_version(payload))
     return _node_answer(request, parsed, key)
 
 
 @router.post(
     "/cases/{case_id}/nodes/{key}/outputs",
-    response={200: NodeOut, **WRITE_ERRORS},
+    response={200: NodeOut, **ERRORS},
     summary="Provide one output: a file (multipart `file`) or a value (`value`)",
     description="multipart/form-data with `output_key` and either `file` (document or attachment; checked by "
     "content, filed into the dossier) or `value` (data; dates are YYYY-MM-DD).",
@@ -134,85 +120,93 @@ def outputs(
 ) -> dict[str, Any]:
     parsed = _case_id(case_id)
     actions.provide_output(
-        actor=_user(request), case_id=parsed, node_key=key, output_key=output_key, upload=file, value=value
+        actor=signed_in_user(request), case_id=parsed, node_key=key, output_key=output_key, upload=file, value=value
     )
     return _node_answer(request, parsed, key)
 
 
 @router.post(
     "/cases/{case_id}/nodes/{key}/complete",
-    response={200: NodeOut, **WRITE_ERRORS},
+    response={200: NodeOut, **ERRORS},
     summary="Complete a node (to the judge when the court must confirm it)",
     operation_id="complete_node",
 )
 def complete(request: HttpRequest, case_id: str, key: str, payload: VersionIn | None = None) -> dict[str, Any]:
     parsed = _case_id(case_id)
-    actions.complete_node(actor=_user(request), case_id=parsed, node_key=key, expected_version=_version(payload))
+    actions.complete_node(
+        actor=signed_in_user(request), case_id=parsed, node_key=key, expected_version=_version(payload)
+    )
     return _node_answer(request, parsed, key)
 
 
 @router.post(
     "/cases/{case_id}/nodes/{key}/confirm",
-    response={200: NodeOut, **WRITE_ERRORS},
+    response={200: NodeOut, **ERRORS},
     summary="The judge confirms a node awaiting confirmation",
     operation_id="confirm_node",
 )
 def confirm(request: HttpRequest, case_id: str, key: str, payload: VersionIn | None = None) -> dict[str, Any]:
     parsed = _case_id(case_id)
-    actions.confirm_node(actor=_user(request), case_id=parsed, node_key=key, expected_version=_version(payload))
+    actions.confirm_node(
+        actor=signed_in_user(request), case_id=parsed, node_key=key, expected_version=_version(payload)
+    )
     return _node_answer(request, parsed, key)
 
 
 @router.post(
     "/cases/{case_id}/nodes/{key}/return",
-    response={200: NodeOut, **WRITE_ERRORS},
+    response={200: NodeOut, **ERRORS},
     summary="The judge returns a node to the administrator, with reasons",
     operation_id="return_node",
 )
 def return_(request: HttpRequest, case_id: str, key: str, payload: ReturnIn) -> dict[str, Any]:
     parsed = _case_id(case_id)
     actions.return_node(
-        actor=_user(request), case_id=parsed, node_key=key, reasons=payload.reasons, expected_version=payload.version
+        actor=signed_in_user(request),
+        case_id=parsed,
+        node_key=key,
+        reasons=payload.reasons,
+        expected_version=payload.version,
     )
     return _node_answer(request, parsed, key)
 
 
 @router.post(
     "/cases/{case_id}/nodes/{key}/extend",
-    response={200: NodeOut, **WRITE_ERRORS},
+    response={200: NodeOut, **ERRORS},
     summary="The judge grants a node its statutory extension (reorganisation plan, +3 months)",
     operation_id="extend_deadline",
 )
 def extend(request: HttpRequest, case_id: str, key: str, payload: ExtendIn) -> dict[str, Any]:
     parsed = _case_id(case_id)
-    actions.extend_deadline(actor=_user(request), case_id=parsed, node_key=key, reason=payload.reason)
+    actions.extend_deadline(actor=signed_in_user(request), case_id=parsed, node_key=key, reason=payload.reason)
     return _node_answer(request, parsed, key)
 
 
 @router.post(
     "/cases/{case_id}/dates",
-    response={200: ProceedingOut, **WRITE_ERRORS},
+    response={200: ProceedingOut, **ERRORS},
     summary="The court enters one of the proceeding's dates; open deadlines are recomputed",
     operation_id="set_proceeding_date",
 )
 def set_date(request: HttpRequest, case_id: str, payload: DateIn) -> dict[str, Any]:
     parsed = _case_id(case_id)
-    actions.set_anchor_date(actor=_user(request), case_id=parsed, name=payload.name, value=payload.date)
-    return proceeding_out(proceeding_for(_user(request), parsed))
+    actions.set_anchor_date(actor=signed_in_user(request), case_id=parsed, name=payload.name, value=payload.date)
+    return proceeding_out(proceeding_for(signed_in_user(request), parsed))
 
 
 @router.post(
     "/cases/{case_id}/convert",
-    response={200: ProceedingOut, **WRITE_ERRORS},
+    response={200: ProceedingOut, **ERRORS},
     summary="The judge converts a reorganisation or settlement to liquidation at the declaration (N10)",
     operation_id="convert_procedure",
 )
 def convert(request: HttpRequest, case_id: str, payload: ConvertIn) -> dict[str, Any]:
     parsed = _case_id(case_id)
     actions.convert_procedure(
-        actor=_user(request), case_id=parsed, declared_on=payload.declared_on, reason=payload.reason
+        actor=signed_in_user(request), case_id=parsed, declared_on=payload.declared_on, reason=payload.reason
     )
-    return proceeding_out(proceeding_for(_user(request), parsed))
+    return proceeding_out(proceeding_for(signed_in_user(request), parsed))
 
 
 # --- shaping -----------------------------------------------------------------------------------------------
@@ -329,7 +323,7 @@ def _consolidation_out(consolidation: Consolidation) -> dict[str, Any]:
     operation_id="get_consolidation",
 )
 def get_consolidation(request: HttpRequest, case_id: str) -> dict[str, Any]:
-    case = get_case_for(_user(request), _case_id(case_id))
+    case = get_case_for(signed_in_user(request), _case_id(case_id))
     consolidation = merged.consolidation_of(case)
     if consolidation is None:
         raise NotFound("The case is not consolidated")
@@ -338,13 +332,13 @@ def get_consolidation(request: HttpRequest, case_id: str) -> dict[str, Any]:
 
 @router.post(
     "/cases/{case_id}/consolidation",
-    response={201: ConsolidationOut, **WRITE_ERRORS, 503: ErrorOut},
+    response={201: ConsolidationOut, **ERRORS, 503: ErrorOut},
     summary="Rule that related debtors are consolidated into this case's proceeding (a judge of the case)",
     operation_id="rule_consolidation",
 )
 def post_consolidation(request: HttpRequest, case_id: str, payload: ConsolidationIn) -> Status[dict[str, Any]]:
     consolidation = merged.rule_consolidation(
-        actor=_user(request),
+        actor=signed_in_user(request),
         case_id=_case_id(case_id),
         credit_codes=payload.credit_codes,
         reasons=payload.reasons,
@@ -355,7 +349,7 @@ def post_consolidation(request: HttpRequest, case_id: str, payload: Consolidatio
 
 @router.post(
     "/cases/{case_id}/consolidation/deregistrations",
-    response={200: ConsolidationOut, **WRITE_ERRORS},
+    response={200: ConsolidationOut, **ERRORS},
     summary="Record one consolidated debtor's deregistration with its proof (multipart; the administrator)",
     operation_id="record_deregistration",
 )
@@ -368,8 +362,12 @@ def post_deregistration(
 ) -> dict[str, Any]:
     parsed = _case_id(case_id)
     merged.record_deregistration(
-        actor=_user(request), case_id=parsed, credit_code=credit_code, deregistered_on=deregistered_on, upload=file
+        actor=signed_in_user(request),
+        case_id=parsed,
+        credit_code=credit_code,
+        deregistered_on=deregistered_on,
+        upload=file,
     )
-    consolidation = merged.consolidation_of(get_case_for(_user(request), parsed))
+    consolidation = merged.consolidation_of(get_case_for(signed_in_user(request), parsed))
     assert consolidation is not None
     return _consolidation_out(consolidation)

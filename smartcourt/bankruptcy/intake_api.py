@@ -13,6 +13,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from smartcourt.accounts.models import User
+from smartcourt.accounts.web import signed_in_user
 from smartcourt.administrators.api import appointment_out
 from smartcourt.administrators.schemas import AppointmentOut
 from smartcourt.bankruptcy.acceptance import (
@@ -29,21 +30,13 @@ from smartcourt.bankruptcy.acceptance import (
 )
 from smartcourt.bankruptcy.choices import Procedure
 from smartcourt.cases.choices import PartyKind
-from smartcourt.cases.schemas import ErrorOut
 from smartcourt.cases.selectors import get_case_for
 from smartcourt.core.errors import NotFound
 from smartcourt.core.money import fen_to_yuan
+from smartcourt.core.schemas import ERRORS, ErrorOut
 from smartcourt.registry.client import Company, CompanySummary
 
 router = Router(tags=["application intake"])
-
-ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 503: ErrorOut}
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    assert isinstance(user, User)
-    return user
 
 
 # --- shapes ------------------------------------------------------------------------------------------------
@@ -264,12 +257,12 @@ def _application(application: Application) -> dict[str, Any]:
 
 @router.get(
     "/companies",
-    response={200: LookupOut, **ERRORS},
+    response={200: LookupOut, **ERRORS, 503: ErrorOut},
     summary="Look a company up: registry data, shareholders, pending and enforcement cases (court staff)",
     operation_id="intake_lookup",
 )
 def lookup(request: HttpRequest, params: Query[LookupQuery]) -> dict[str, Any]:
-    result = intake_lookup(_user(request), params.q)
+    result = intake_lookup(signed_in_user(request), params.q)
     if result.unavailable is not None:
         raise result.unavailable
     return {
@@ -282,13 +275,13 @@ def lookup(request: HttpRequest, params: Query[LookupQuery]) -> dict[str, Any]:
 
 @router.post(
     "/applications",
-    response={201: ApplicationOut, **ERRORS},
+    response={201: ApplicationOut, **ERRORS, 503: ErrorOut},
     summary="Register a bankruptcy or compulsory liquidation application (a filing clerk)",
     operation_id="register_application",
 )
 def register(request: HttpRequest, payload: ApplicationIn) -> Status[dict[str, Any]]:
     case = register_application(
-        actor=_user(request),
+        actor=signed_in_user(request),
         procedure=payload.procedure.value,
         credit_code=payload.credit_code,
         applicant_type=payload.applicant_type.value,
@@ -311,23 +304,23 @@ def _application_for(user: User, case_id: uuid.UUID) -> Application:
 
 @router.get(
     "/applications/{case_id}",
-    response={200: ApplicationOut, **ERRORS},
+    response={200: ApplicationOut, **ERRORS, 503: ErrorOut},
     summary="An application with its statutory period for the ruling (court staff)",
     operation_id="get_application",
 )
 def get_application(request: HttpRequest, case_id: uuid.UUID) -> dict[str, Any]:
-    return _application(_application_for(_user(request), case_id))
+    return _application(_application_for(signed_in_user(request), case_id))
 
 
 @router.post(
     "/applications/{case_id}/ruling",
-    response={200: IntakeRulingOut, **ERRORS},
+    response={200: IntakeRulingOut, **ERRORS, 503: ErrorOut},
     summary="Rule on an application: accept (opens the 破 or 强清 case) or do not accept (a judge of the case)",
     operation_id="rule_on_application",
 )
 def rule(request: HttpRequest, case_id: uuid.UUID, payload: IntakeRulingIn) -> dict[str, Any]:
     ruling = rule_on_application(
-        actor=_user(request),
+        actor=signed_in_user(request),
         case_id=case_id,
         decision=payload.decision.value,
         reasons=payload.reasons,
@@ -344,13 +337,13 @@ def rule(request: HttpRequest, case_id: uuid.UUID, payload: IntakeRulingIn) -> d
 
 @router.post(
     "/cases/{case_id}/appointment",
-    response={201: AppointmentOut, **ERRORS},
+    response={201: AppointmentOut, **ERRORS, 503: ErrorOut},
     summary="Appoint the administrator of an accepted case from the roster and record node N02 (a judge of the case)",
     operation_id="appoint_administrator",
 )
 def appoint(request: HttpRequest, case_id: uuid.UUID, payload: AppointmentIn) -> Status[dict[str, Any]]:
     appointment = appoint_administrator_for_case(
-        actor=_user(request),
+        actor=signed_in_user(request),
         case_id=case_id,
         method=payload.method,
         firm_id=payload.firm_id,

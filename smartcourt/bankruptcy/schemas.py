@@ -9,10 +9,7 @@ from typing import Any
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from smartcourt.cases.schemas import ErrorOut
 from smartcourt.core.schemas import MAX_VERSION
-
-__all__ = ["ErrorOut"]
 
 
 class VersionIn(Schema):

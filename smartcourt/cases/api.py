@@ -14,6 +14,7 @@ from ninja import Path, Query, Router
 from pydantic import WithJsonSchema
 
 from smartcourt.accounts.models import User
+from smartcourt.accounts.web import signed_in_user
 from smartcourt.cases.actions import reveal_identity_number
 from smartcourt.cases.choices import CASE_TYPE_CODE
 from smartcourt.cases.models import Case, CaseMember, Party
@@ -21,7 +22,6 @@ from smartcourt.cases.schemas import (
     CaseDetailOut,
     CaseListQuery,
     CasePage,
-    ErrorOut,
     IdentityNumberOut,
     StaffingIn,
     StaffingOut,
@@ -30,17 +30,12 @@ from smartcourt.cases.selectors import CaseFilters, case_members, cases_visible_
 from smartcourt.cases.staffing import Staffing, staff_case, staffing_of
 from smartcourt.core.errors import NotFound
 from smartcourt.core.identifiers import mask_identity_number
+from smartcourt.core.schemas import ErrorOut
 
 router = Router(tags=["cases"])
 
 # Newest filing first; on the same day, by case number as people read it (破2号 before 破12号).
 LIST_ORDER = ("-filed_on", "court__court_code", "case_type", "year", "sequence")
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    assert isinstance(user, User)
-    return user
 
 
 @router.get(
@@ -54,7 +49,7 @@ def list_cases(request: HttpRequest, params: Query[CaseListQuery]) -> dict[str, 
         court_code=params.court or "",
         year=params.year,
     )
-    cases = filter_cases(cases_visible_to(_user(request)), filters).order_by(*LIST_ORDER)
+    cases = filter_cases(cases_visible_to(signed_in_user(request)), filters).order_by(*LIST_ORDER)
     count = cases.count()
     start = (params.page - 1) * params.page_size
     items = [_case_summary(case) for case in cases[start : start + params.page_size]] if start < count else []
@@ -79,7 +74,7 @@ def get_case(
         ..., description="The case's UUID."
     ),
 ) -> dict[str, Any]:
-    user = _user(request)
+    user = signed_in_user(request)
     try:
         parsed_id = uuid.UUID(case_id)
     except ValueError as exc:
@@ -96,7 +91,7 @@ def get_case(
     operation_id="reveal_identity_number",
 )
 def reveal_identity(request: HttpRequest, case_id: uuid.UUID, party_id: uuid.UUID) -> dict[str, Any]:
-    number = reveal_identity_number(actor=_user(request), case_id=case_id, party_id=party_id)
+    number = reveal_identity_number(actor=signed_in_user(request), case_id=case_id, party_id=party_id)
     return {"party_id": party_id, "id_number": number}
 
 
@@ -108,7 +103,7 @@ def reveal_identity(request: HttpRequest, case_id: uuid.UUID, party_id: uuid.UUI
 )
 def put_staffing(request: HttpRequest, case_id: uuid.UUID, payload: StaffingIn) -> dict[str, Any]:
     staffing = staff_case(
-        actor=_user(request),
+        actor=signed_in_user(request),
         case_id=case_id,
         composition=payload.composition.value,
         presiding_judge_id=payload.presiding_judge_id,

@@ -10,8 +10,6 @@ from ninja import Field, Schema
 from pydantic import field_validator
 
 from smartcourt.cases.choices import CaseStatus, CaseType, Composition, MemberRole, PartyKind, PartyRole
-from smartcourt.core.schemas import ErrorBody as ErrorBody  # re-exported: the apps import it from here
-from smartcourt.core.schemas import ErrorOut as ErrorOut
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 25

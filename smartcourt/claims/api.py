@@ -10,8 +10,7 @@ from django.utils import timezone
 from ninja import File, Form, Query, Router, UploadedFile
 from ninja.responses import Status
 
-from smartcourt.accounts.models import User
-from smartcourt.cases.schemas import ErrorOut
+from smartcourt.accounts.web import signed_in_user
 from smartcourt.cases.selectors import get_case_for
 from smartcourt.claims import policies
 from smartcourt.claims.actions import (
@@ -56,18 +55,11 @@ from smartcourt.claims.selectors import (
 )
 from smartcourt.core.identifiers import mask_identity_number
 from smartcourt.core.money import fen_to_yuan
-from smartcourt.core.schemas import MAX_OFFSET
+from smartcourt.core.schemas import ERRORS, MAX_OFFSET, ErrorOut
 
 router = Router(tags=["claims"])
 
-ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 MAX_LIST = 500
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    assert isinstance(user, User)
-    return user
 
 
 def _claim(claim: Claim) -> dict[str, Any]:
@@ -131,7 +123,7 @@ def _detail(claim: Claim) -> dict[str, Any]:
 def list_claims(
     request: HttpRequest, case_id: uuid.UUID, offset: int = Query(0, ge=0, le=MAX_OFFSET)
 ) -> list[dict[str, Any]]:
-    user = _user(request)
+    user = signed_in_user(request)
     case = get_case_for(user, case_id)
     return [_claim(claim) for claim in claims_of_case(user, case)[offset : offset + MAX_LIST]]
 
@@ -143,7 +135,7 @@ def list_claims(
     operation_id="declare_claim",
 )
 def declare(request: HttpRequest, case_id: uuid.UUID, payload: DeclarationIn) -> Status[dict[str, Any]]:
-    claim = declare_claim(actor=_user(request), case_id=case_id, declaration=Declaration(**payload.dict()))
+    claim = declare_claim(actor=signed_in_user(request), case_id=case_id, declaration=Declaration(**payload.dict()))
     return Status(201, _detail(claim))
 
 
@@ -154,7 +146,7 @@ def declare(request: HttpRequest, case_id: uuid.UUID, payload: DeclarationIn) ->
     operation_id="claims_table",
 )
 def table(request: HttpRequest, case_id: uuid.UUID) -> dict[str, Any]:
-    summary = claims_table(get_case_for(_user(request), case_id))
+    summary = claims_table(get_case_for(signed_in_user(request), case_id))
     return {
         "classes": [
             {
@@ -178,7 +170,7 @@ def table(request: HttpRequest, case_id: uuid.UUID) -> dict[str, Any]:
     operation_id="confirm_undisputed_claims",
 )
 def confirm(request: HttpRequest, case_id: uuid.UUID, payload: ClaimsRulingIn) -> Status[dict[str, Any]]:
-    ruling = confirm_undisputed(actor=_user(request), case_id=case_id, ruled_on=payload.ruled_on)
+    ruling = confirm_undisputed(actor=signed_in_user(request), case_id=case_id, ruled_on=payload.ruled_on)
     return Status(
         201,
         {
@@ -197,7 +189,7 @@ def confirm(request: HttpRequest, case_id: uuid.UUID, payload: ClaimsRulingIn) -
     operation_id="get_claim",
 )
 def get_claim(request: HttpRequest, claim_id: uuid.UUID) -> dict[str, Any]:
-    return _detail(get_claim_for(_user(request), claim_id))
+    return _detail(get_claim_for(signed_in_user(request), claim_id))
 
 
 @router.post(
@@ -207,7 +199,7 @@ def get_claim(request: HttpRequest, claim_id: uuid.UUID) -> dict[str, Any]:
     operation_id="review_claim",
 )
 def review(request: HttpRequest, claim_id: uuid.UUID, payload: ReviewIn) -> dict[str, Any]:
-    user = _user(request)
+    user = signed_in_user(request)
     decision = ReviewDecision(
         result=payload.result,
         nature=payload.nature,
@@ -228,7 +220,7 @@ def review(request: HttpRequest, claim_id: uuid.UUID, payload: ReviewIn) -> dict
     operation_id="object_to_claim",
 )
 def objection(request: HttpRequest, claim_id: uuid.UUID, payload: ObjectionIn) -> Status[dict[str, Any]]:
-    user = _user(request)
+    user = signed_in_user(request)
     object_to_claim(actor=user, claim_id=claim_id, reasons=payload.reasons, claimed_total=payload.claimed_total)
     return Status(201, _detail(get_claim_for(user, claim_id)))
 
@@ -240,7 +232,7 @@ def objection(request: HttpRequest, claim_id: uuid.UUID, payload: ObjectionIn) -
     operation_id="resolve_claim_objection",
 )
 def resolution(request: HttpRequest, objection_id: uuid.UUID, payload: ResolutionIn) -> dict[str, Any]:
-    user = _user(request)
+    user = signed_in_user(request)
     objection = resolve_objection(
         actor=user,
         objection_id=objection_id,
@@ -273,7 +265,7 @@ def import_list(
     request: HttpRequest, case_id: uuid.UUID, source: Form[CreditorSource], file: File[UploadedFile]
 ) -> Status[dict[str, Any]]:
     try:
-        report = import_creditor_list(actor=_user(request), case_id=case_id, uploaded_file=file, source=source)
+        report = import_creditor_list(actor=signed_in_user(request), case_id=case_id, uploaded_file=file, source=source)
     except ImportRefused as exc:
         problems = [{"line": p.line, "cell": p.cell, "message": p.message} for p in exc.problems]
         error = {"code": exc.code, "message": exc.message, "field": exc.field, "problems": problems}
@@ -318,7 +310,7 @@ def employees(
     offset: int = Query(0, ge=0, le=MAX_OFFSET),
     q: str = Query("", max_length=50),
 ) -> dict[str, Any]:
-    user = _user(request)
+    user = signed_in_user(request)
     case = get_case_for(user, case_id)
     lines = employee_lines_for(user, case)
     if q:
@@ -343,7 +335,7 @@ def employee_objection(
     request: HttpRequest, line_id: uuid.UUID, payload: EmployeeObjectionIn
 ) -> Status[dict[str, Any]]:
     objection = object_to_employee_line(
-        actor=_user(request), creditor_id=line_id, reasons=payload.reasons, claimed=payload.claimed
+        actor=signed_in_user(request), creditor_id=line_id, reasons=payload.reasons, claimed=payload.claimed
     )
     return Status(201, _employee_objection(objection))
 
@@ -356,7 +348,7 @@ def employee_objection(
 )
 def employee_answer(request: HttpRequest, objection_id: uuid.UUID, payload: EmployeeAnswerIn) -> dict[str, Any]:
     objection = answer_employee_objection(
-        actor=_user(request),
+        actor=signed_in_user(request),
         objection_id=objection_id,
         answer=payload.answer,
         corrected_wages=payload.corrected_wages,

@@ -9,7 +9,7 @@ from typing import Any
 from ninja import Field, Schema
 
 from smartcourt.claims.choices import ClaimNature, ClaimStatus, CreditorKind, DayCount, Liability, ResolutionBasis
-from smartcourt.core.schemas import MAX_VERSION
+from smartcourt.core.schemas import MAX_VERSION, ErrorBody
 
 
 class DeclarationIn(Schema):
@@ -120,10 +120,9 @@ class ImportProblemOut(Schema):
     message: str
 
 
-class ImportErrorBody(Schema):
-    code: str
-    message: str
-    field: str | None
+class ImportErrorBody(ErrorBody):
+    """The common error body, with every problem the import found."""
+
     problems: list[ImportProblemOut] = Field(description="Every problem found; nothing was imported.")
 
 

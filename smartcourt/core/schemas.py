@@ -16,6 +16,19 @@ class ErrorOut(Schema):
     error: ErrorBody
 
 
+def errors(*statuses: int) -> dict[int, type[Schema]]:
+    """The error answers ``statuses``, for an endpoint's ``response=`` map."""
+    return dict.fromkeys(statuses, ErrorOut)
+
+
+# The error answers an endpoint declares, one map for every app: what an endpoint for signed-in users may
+# refuse with (not signed in, not allowed, not found or hidden, changed meanwhile, invalid), and what a public
+# one may. Answers any request can get before an endpoint runs (an unreadable or too large body) are added to
+# every operation by config/api.py.
+ERRORS = errors(401, 403, 404, 409, 422)
+PUBLIC_ERRORS = errors(404, 422)
+
+
 # Bounds for integers that arrive in a request. An unbounded integer reaches the database as it came: an offset
 # of 2**63 overflows SQLite's and PostgreSQL's 64-bit integers and answered 500. Every integer a request can
 # carry is bounded in its schema, so the OpenAPI document says the bound and a value beyond it is a 422.

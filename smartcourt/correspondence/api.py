@@ -14,8 +14,9 @@ from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from smartcourt.accounts.models import User
-from smartcourt.cases.schemas import ErrorOut
+from smartcourt.accounts.web import signed_in_user
 from smartcourt.core.errors import DomainError
+from smartcourt.core.schemas import ERRORS
 from smartcourt.core.uploads import CheckedFile, checked_upload
 from smartcourt.correspondence.actions import (
     MAX_ATTACHMENTS,
@@ -33,14 +34,6 @@ from smartcourt.dossier.models import DossierEntry
 
 router = Router(tags=["requests and reports"])
 
-ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 413: ErrorOut, 422: ErrorOut}
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    assert isinstance(user, User)
-    return user
-
 
 def _checked(files: list[UploadedFile] | None) -> list[CheckedFile]:
     files = files or []
@@ -56,7 +49,7 @@ def _checked(files: list[UploadedFile] | None) -> list[CheckedFile]:
     operation_id="list_threads",
 )
 def list_threads(request: HttpRequest, case_id: uuid.UUID) -> list[dict[str, Any]]:
-    return [_thread(thread) for thread in threads_for(_user(request), case_id).threads]
+    return [_thread(thread) for thread in threads_for(signed_in_user(request), case_id).threads]
 
 
 @router.post(
@@ -71,7 +64,7 @@ def submit_thread(
     payload: Form[ThreadIn],
     attachments: File[list[UploadedFile]] = None,  # type: ignore[assignment]
 ) -> Status[dict[str, Any]]:
-    user = _user(request)
+    user = signed_in_user(request)
     action = submit_request if payload.kind == ThreadKind.REQUEST else submit_report
     thread = action(
         actor=user, case_id=case_id, subject=payload.subject, body=payload.body, attachments=_checked(attachments)
@@ -86,7 +79,7 @@ def submit_thread(
     operation_id="get_thread",
 )
 def get_thread(request: HttpRequest, thread_id: uuid.UUID) -> dict[str, Any]:
-    user = _user(request)
+    user = signed_in_user(request)
     return _thread_detail(get_thread_for(user, thread_id), user)
 
 
@@ -97,7 +90,7 @@ def get_thread(request: HttpRequest, thread_id: uuid.UUID) -> dict[str, Any]:
     operation_id="answer_thread",
 )
 def answer(request: HttpRequest, thread_id: uuid.UUID, payload: CorrespondenceAnswerIn) -> dict[str, Any]:
-    user = _user(request)
+    user = signed_in_user(request)
     thread = answer_thread(
         actor=user, thread_id=thread_id, decision=payload.decision, reasons=payload.reasons, version=payload.version
     )
@@ -116,7 +109,7 @@ def resubmit_thread(
     payload: Form[ResubmitIn],
     attachments: File[list[UploadedFile]] = None,  # type: ignore[assignment]
 ) -> dict[str, Any]:
-    user = _user(request)
+    user = signed_in_user(request)
     thread = resubmit(
         actor=user, thread_id=thread_id, body=payload.body, attachments=_checked(attachments), version=payload.version
     )

@@ -8,20 +8,13 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router
 
-from smartcourt.accounts.models import User
-from smartcourt.cases.schemas import ErrorOut
+from smartcourt.accounts.web import signed_in_user
 from smartcourt.core.money import fen_to_yuan
+from smartcourt.core.schemas import ERRORS
 from smartcourt.distributions.schemas import MyDistributionOut, PlanOut
 from smartcourt.distributions.selectors import amounts_for_creditor, fee_cap, get_plan_for, plan_classes
 
 router = Router(tags=["distributions"])
-ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    assert isinstance(user, User)
-    return user
 
 
 @router.get("/mine", response={200: list[MyDistributionOut], **ERRORS}, summary="My distribution amounts")
@@ -37,13 +30,13 @@ def mine(request: HttpRequest) -> list[dict[str, Any]]:
             "paid": fen_to_yuan(a.paid_fen),
             "escrowed": fen_to_yuan(a.escrowed_fen),
         }
-        for a in amounts_for_creditor(_user(request)).values()
+        for a in amounts_for_creditor(signed_in_user(request)).values()
     ]
 
 
 @router.get("/plans/{plan_id}", response={200: PlanOut, **ERRORS}, summary="A distribution plan's totals")
 def plan(request: HttpRequest, plan_id: uuid.UUID) -> dict[str, Any]:
-    found = get_plan_for(_user(request), plan_id)
+    found = get_plan_for(signed_in_user(request), plan_id)
     return {
         "id": found.pk,
         "case_id": found.case_id,

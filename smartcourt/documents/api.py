@@ -11,8 +11,8 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
-from smartcourt.accounts.models import User
-from smartcourt.cases.schemas import ErrorOut
+from smartcourt.accounts.web import signed_in_user
+from smartcourt.core.schemas import ERRORS, ErrorOut
 from smartcourt.documents.actions import generate_document, serve_document, sign_document
 from smartcourt.documents.models import Document
 from smartcourt.documents.verification import verify_pdf
@@ -20,7 +20,6 @@ from smartcourt.documents.verification import verify_pdf
 router = Router(tags=["documents"])
 
 MAX_VERIFY_BYTES = 20 * 1024 * 1024
-ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 class VerifyAnswerOut(Schema):
@@ -122,12 +121,6 @@ def _out(document: Document) -> dict[str, Any]:
     }
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    assert isinstance(user, User)
-    return user
-
-
 @router.post(
     "/verify",
     auth=None,
@@ -149,7 +142,7 @@ def verify(request: HttpRequest, file: File[UploadedFile]) -> dict[str, object]:
 )
 def generate(request: HttpRequest, payload: GenerateIn) -> Status[dict[str, Any]]:
     document = generate_document(
-        actor=_user(request), case_id=payload.case_id, template_key=payload.template_key, draft=payload.draft
+        actor=signed_in_user(request), case_id=payload.case_id, template_key=payload.template_key, draft=payload.draft
     )
     return Status(201, _out(document))
 
@@ -161,7 +154,7 @@ def generate(request: HttpRequest, payload: GenerateIn) -> Status[dict[str, Any]
     operation_id="sign_document",
 )
 def sign(request: HttpRequest, document_id: uuid.UUID) -> dict[str, Any]:
-    return _out(sign_document(actor=_user(request), document_id=document_id))
+    return _out(sign_document(actor=signed_in_user(request), document_id=document_id))
 
 
 class ServeIn(Schema):
@@ -181,5 +174,5 @@ class ServeOut(Schema):
     operation_id="serve_document",
 )
 def serve(request: HttpRequest, document_id: uuid.UUID, payload: ServeIn) -> dict[str, Any]:
-    result = serve_document(actor=_user(request), document_id=document_id, groups=payload.groups)
+    result = serve_document(actor=signed_in_user(request), document_id=document_id, groups=payload.groups)
     return {"new_deliveries": len(result.created), "already_served": result.already_served, "queued": result.queued}

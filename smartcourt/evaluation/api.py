@@ -9,10 +9,9 @@ from django.http import HttpRequest
 from ninja import Query, Router
 from ninja.responses import Status
 
-from smartcourt.accounts.models import User
-from smartcourt.cases.schemas import ErrorOut
+from smartcourt.accounts.web import signed_in_user
 from smartcourt.core.errors import PermissionDenied
-from smartcourt.core.schemas import MAX_OFFSET
+from smartcourt.core.schemas import ERRORS, MAX_OFFSET
 from smartcourt.evaluation.actions import add_assessment, evaluate_firm, respond
 from smartcourt.evaluation.models import Evaluation
 from smartcourt.evaluation.schemas import EvaluationOut, NoteOut, TextIn
@@ -20,14 +19,7 @@ from smartcourt.evaluation.selectors import evaluations_visible_to, get_evaluati
 
 router = Router(tags=["evaluation"])
 
-ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 MAX_LIST = 200
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    assert isinstance(user, User)
-    return user
 
 
 def _out(evaluation: Evaluation) -> dict[str, Any]:
@@ -52,7 +44,7 @@ def _out(evaluation: Evaluation) -> dict[str, Any]:
     operation_id="list_evaluations",
 )
 def list_evaluations(request: HttpRequest, offset: int = Query(0, ge=0, le=MAX_OFFSET)) -> list[dict[str, Any]]:
-    rows = evaluations_visible_to(_user(request)).select_related("firm", "formula")[offset : offset + MAX_LIST]
+    rows = evaluations_visible_to(signed_in_user(request)).select_related("firm", "formula")[offset : offset + MAX_LIST]
     return [_out(evaluation) for evaluation in rows]
 
 
@@ -63,7 +55,7 @@ def list_evaluations(request: HttpRequest, offset: int = Query(0, ge=0, le=MAX_O
     operation_id="get_evaluation",
 )
 def get_evaluation(request: HttpRequest, evaluation_id: uuid.UUID) -> dict[str, Any]:
-    return _out(get_evaluation_for(_user(request), evaluation_id))
+    return _out(get_evaluation_for(signed_in_user(request), evaluation_id))
 
 
 @router.post(
@@ -73,7 +65,7 @@ def get_evaluation(request: HttpRequest, evaluation_id: uuid.UUID) -> dict[str, 
     operation_id="evaluate_firm",
 )
 def evaluate(request: HttpRequest, firm_id: uuid.UUID) -> Status[dict[str, Any]]:
-    user = _user(request)
+    user = signed_in_user(request)
     if not user.is_court_staff or user.organisation_id is None:
         raise PermissionDenied("Only the court's judges and administrators evaluate administrators")
     evaluation = evaluate_firm(actor=user, court_id=user.organisation_id, firm_id=firm_id)
@@ -91,7 +83,9 @@ def _note(note: Any) -> dict[str, Any]:
     operation_id="assess_evaluation",
 )
 def assess(request: HttpRequest, evaluation_id: uuid.UUID, payload: TextIn) -> Status[dict[str, Any]]:
-    return Status(201, _note(add_assessment(actor=_user(request), evaluation_id=evaluation_id, text=payload.text)))
+    return Status(
+        201, _note(add_assessment(actor=signed_in_user(request), evaluation_id=evaluation_id, text=payload.text))
+    )
 
 
 @router.post(
@@ -101,4 +95,4 @@ def assess(request: HttpRequest, evaluation_id: uuid.UUID, payload: TextIn) -> S
     operation_id="respond_to_evaluation",
 )
 def response(request: HttpRequest, evaluation_id: uuid.UUID, payload: TextIn) -> Status[dict[str, Any]]:
-    return Status(201, _note(respond(actor=_user(request), evaluation_id=evaluation_id, text=payload.text)))
+    return Status(201, _note(respond(actor=signed_in_user(request), evaluation_id=evaluation_id, text=payload.text)))

@@ -17,9 +17,9 @@ from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from partnerproto.note import b64encode
-from smartcourt.accounts.models import User
-from smartcourt.cases.schemas import ErrorOut
+from smartcourt.accounts.web import signed_in_user
 from smartcourt.core.errors import DomainError, NotFound
+from smartcourt.core.schemas import ERRORS, PUBLIC_ERRORS, ErrorOut
 from smartcourt.evidence.actions import (
     add_witness,
     deposit_evidence,
@@ -60,15 +60,6 @@ from smartcourt.evidence.selectors import (
 transparency_router = Router(tags=["transparency log"])
 evidence_router = Router(tags=["evidence deposits"])
 
-ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 413: ErrorOut, 422: ErrorOut}
-PUBLIC_ERRORS: dict[int, Any] = {404: ErrorOut, 422: ErrorOut, 503: ErrorOut}
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    assert isinstance(user, User)
-    return user
-
 
 def _verify_url(request: HttpRequest) -> str:
     return request.build_absolute_uri(reverse("evidence:verify"))
@@ -108,7 +99,7 @@ class ConsistencyQuery(Schema):
 @transparency_router.get(
     "/checkpoint",
     auth=None,
-    response={200: CheckpointOut, **PUBLIC_ERRORS},
+    response={200: CheckpointOut, **PUBLIC_ERRORS, 503: ErrorOut},
     summary="The latest signed checkpoint (C2SP format), with the witnesses' cosignatures",
     operation_id="get_checkpoint",
 )
@@ -126,7 +117,7 @@ def get_checkpoint(request: HttpRequest) -> dict[str, Any]:
     operation_id="sign_checkpoint",
 )
 def sign_checkpoint(request: HttpRequest) -> Status[dict[str, Any]]:
-    checkpoint = sign_checkpoint_now(actor=_user(request))
+    checkpoint = sign_checkpoint_now(actor=signed_in_user(request))
     return Status(
         201, checkpoint_out(Checkpoint.objects.prefetch_related("cosignatures__witness").get(pk=checkpoint.pk))
     )
@@ -146,7 +137,7 @@ def get_log_key(request: HttpRequest) -> dict[str, str]:
 @transparency_router.get(
     "/proof/inclusion",
     auth=None,
-    response={200: InclusionProofOut, **PUBLIC_ERRORS},
+    response={200: InclusionProofOut, **PUBLIC_ERRORS, 503: ErrorOut},
     summary="Inclusion proof of a leaf (by its leaf hash, hex) in the tree of tree_size leaves (RFC 9162)",
     operation_id="get_inclusion_proof",
 )
@@ -162,7 +153,7 @@ def get_inclusion_proof(request: HttpRequest, query: Query[InclusionQuery]) -> d
 @transparency_router.get(
     "/proof/consistency",
     auth=None,
-    response={200: ConsistencyProofOut, **PUBLIC_ERRORS},
+    response={200: ConsistencyProofOut, **PUBLIC_ERRORS, 503: ErrorOut},
     summary="Consistency proof between the trees of first and second leaves (RFC 9162)",
     operation_id="get_consistency_proof",
 )
@@ -174,7 +165,7 @@ def get_consistency_proof(request: HttpRequest, query: Query[ConsistencyQuery]) 
 @transparency_router.post(
     "/cosignatures",
     auth=None,
-    response={201: CosignatureAccepted, **PUBLIC_ERRORS, 403: ErrorOut},
+    response={201: CosignatureAccepted, **PUBLIC_ERRORS, 403: ErrorOut, 503: ErrorOut},
     summary="A witness's cosignature on a checkpoint (checked against the registered witness keys)",
     operation_id="post_cosignature",
 )
@@ -205,7 +196,7 @@ def _alarm_out(alarm: Alarm) -> dict[str, Any]:
 @transparency_router.post(
     "/alarms",
     auth=None,
-    response={201: AlarmOut, **PUBLIC_ERRORS, 403: ErrorOut},
+    response={201: AlarmOut, **PUBLIC_ERRORS, 403: ErrorOut, 503: ErrorOut},
     summary="A witness raises an alarm: the log showed it an inconsistent or conflicting checkpoint",
     operation_id="post_alarm",
 )
@@ -228,7 +219,7 @@ def post_alarm(request: HttpRequest, payload: AlarmIn) -> Status[dict[str, Any]]
     operation_id="list_alarms",
 )
 def list_alarms(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_alarm_out(alarm) for alarm in alarms_for(_user(request))[:200]]
+    return [_alarm_out(alarm) for alarm in alarms_for(signed_in_user(request))[:200]]
 
 
 def _witness_out(witness: Witness) -> dict[str, Any]:
@@ -242,7 +233,7 @@ def _witness_out(witness: Witness) -> dict[str, Any]:
     operation_id="list_witnesses",
 )
 def list_witnesses(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_witness_out(witness) for witness in witnesses_for(_user(request))]
+    return [_witness_out(witness) for witness in witnesses_for(signed_in_user(request))]
 
 
 @transparency_router.post(
@@ -252,7 +243,7 @@ def list_witnesses(request: HttpRequest) -> list[dict[str, Any]]:
     operation_id="add_witness",
 )
 def post_witness(request: HttpRequest, payload: WitnessIn) -> Status[dict[str, Any]]:
-    return Status(201, _witness_out(add_witness(actor=_user(request), public_key=payload.public_key)))
+    return Status(201, _witness_out(add_witness(actor=signed_in_user(request), public_key=payload.public_key)))
 
 
 class DepositForm(Schema):
@@ -271,7 +262,7 @@ def post_deposit(
     payload: Form[DepositForm],
     file: File[UploadedFile] = None,  # type: ignore[assignment]
 ) -> Status[dict[str, Any]]:
-    user = _user(request)
+    user = signed_in_user(request)
     given = normalise_sha256(payload.sha256) if payload.sha256 else None
     if file is not None:
         hashed = hash_upload(file)
@@ -294,7 +285,7 @@ def post_deposit(
     operation_id="list_deposits",
 )
 def list_deposits(request: HttpRequest) -> list[Any]:
-    return list(deposits_of(_user(request))[:500])
+    return list(deposits_of(signed_in_user(request))[:500])
 
 
 @evidence_router.get(
@@ -304,7 +295,7 @@ def list_deposits(request: HttpRequest) -> list[Any]:
     operation_id="get_deposit_receipt",
 )
 def get_deposit_receipt(request: HttpRequest, deposit_id: uuid.UUID) -> dict[str, Any]:
-    return deposit_receipt_for(_user(request), deposit_id, verify_url=_verify_url(request))
+    return deposit_receipt_for(signed_in_user(request), deposit_id, verify_url=_verify_url(request))
 
 
 @evidence_router.get(
@@ -314,4 +305,4 @@ def get_deposit_receipt(request: HttpRequest, deposit_id: uuid.UUID) -> dict[str
     operation_id="get_dossier_receipt",
 )
 def get_dossier_receipt(request: HttpRequest, entry_id: uuid.UUID) -> dict[str, Any]:
-    return dossier_receipt_for(_user(request), entry_id, verify_url=_verify_url(request))
+    return dossier_receipt_for(signed_in_user(request), entry_id, verify_url=_verify_url(request))

@@ -13,11 +13,10 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Header, Query, Router
 from ninja.responses import Status
 
-from smartcourt.accounts.models import User
-from smartcourt.cases.schemas import ErrorOut
+from smartcourt.accounts.web import signed_in_user
 from smartcourt.core.errors import DomainError, NotFound
 from smartcourt.core.money import fen_to_yuan
-from smartcourt.core.schemas import MAX_OFFSET
+from smartcourt.core.schemas import ERRORS, MAX_OFFSET, ErrorOut
 from smartcourt.funds import bank
 from smartcourt.funds.actions import (
     PaymentDetails,
@@ -38,7 +37,6 @@ logger = logging.getLogger("smartcourt.funds")
 router = Router(tags=["funds"])
 banking_router = Router(tags=["banking"])
 
-ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 MAX_LIST = 500
 
 
@@ -52,12 +50,6 @@ class Unauthenticated(DomainError):
 class BadNotification(DomainError):
     code = "bad_request"
     status = 400
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    assert isinstance(user, User)
-    return user
 
 
 def _payment(payment: PaymentRequest) -> dict[str, Any]:
@@ -123,7 +115,7 @@ def _limit(limit_fen: int | None, used_fen: int) -> dict[str, Any]:
     operation_id="funds_account",
 )
 def account(request: HttpRequest, case_id: uuid.UUID) -> dict[str, Any]:
-    view = account_view(get_funds_case_for(_user(request), case_id))
+    view = account_view(get_funds_case_for(signed_in_user(request), case_id))
     if view is None:
         raise NotFound("This case has no supervised account")
     a = view.account
@@ -166,7 +158,7 @@ def account(request: HttpRequest, case_id: uuid.UUID) -> dict[str, Any]:
 def list_payments(
     request: HttpRequest, case_id: uuid.UUID, offset: int = Query(0, ge=0, le=MAX_OFFSET)
 ) -> list[dict[str, Any]]:
-    case = get_funds_case_for(_user(request), case_id)
+    case = get_funds_case_for(signed_in_user(request), case_id)
     return [_payment(p) for p in payments_of_case(case)[offset : offset + MAX_LIST]]
 
 
@@ -185,7 +177,7 @@ def create_payment(
     idempotency_key: str = Header("", alias="Idempotency-Key", max_length=100),
 ) -> Status[dict[str, Any]]:
     data = payload.dict()
-    user, digest = _user(request), body_digest({"case_id": str(case_id), **data})
+    user, digest = signed_in_user(request), body_digest({"case_id": str(case_id), **data})
     claim_client_key(actor=user, key=idempotency_key, body_sha256=digest)
     try:
         payment, created = request_payment(
@@ -210,7 +202,7 @@ def create_payment(
     operation_id="get_payment",
 )
 def get_payment(request: HttpRequest, payment_id: uuid.UUID) -> dict[str, Any]:
-    return _detail(get_payment_for(_user(request), payment_id))
+    return _detail(get_payment_for(signed_in_user(request), payment_id))
 
 
 @router.post(
@@ -220,7 +212,7 @@ def get_payment(request: HttpRequest, payment_id: uuid.UUID) -> dict[str, Any]:
     operation_id="review_payment",
 )
 def review(request: HttpRequest, payment_id: uuid.UUID, payload: DecisionIn) -> dict[str, Any]:
-    user = _user(request)
+    user = signed_in_user(request)
     review_payment(
         actor=user,
         payment_id=payment_id,
@@ -239,7 +231,7 @@ def review(request: HttpRequest, payment_id: uuid.UUID, payload: DecisionIn) -> 
     operation_id="decide_payment",
 )
 def decide(request: HttpRequest, payment_id: uuid.UUID, payload: DecisionIn) -> dict[str, Any]:
-    user = _user(request)
+    user = signed_in_user(request)
     decide_payment(
         actor=user,
         payment_id=payment_id,

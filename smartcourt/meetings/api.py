@@ -11,9 +11,10 @@ from ninja import Router
 from ninja.responses import Status
 
 from smartcourt.accounts.models import User
-from smartcourt.cases.schemas import ErrorOut
+from smartcourt.accounts.web import signed_in_user
 from smartcourt.core.errors import NotFound
 from smartcourt.core.money import yuan_to_fen
+from smartcourt.core.schemas import ERRORS, ErrorOut
 from smartcourt.meetings.actions import (
     ItemSpec,
     answer_question,
@@ -47,14 +48,6 @@ from smartcourt.meetings.selectors import (
 )
 
 router = Router(tags=["meetings"])
-
-ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    assert isinstance(user, User)
-    return user
 
 
 def _meeting_out(user: User, meeting: Meeting) -> dict[str, Any]:
@@ -98,7 +91,7 @@ def _meeting_out(user: User, meeting: Meeting) -> dict[str, Any]:
 
 @router.post("/cases/{case_id}", response={201: MeetingOut, **ERRORS}, summary="Convene a meeting (judge)")
 def convene(request: HttpRequest, case_id: uuid.UUID, payload: ConveneIn) -> Status:
-    user = _user(request)
+    user = signed_in_user(request)
     meeting = convene_meeting(
         actor=user,
         case_id=case_id,
@@ -119,13 +112,13 @@ def convene(request: HttpRequest, case_id: uuid.UUID, payload: ConveneIn) -> Sta
 
 @router.get("/{meeting_id}", response={200: MeetingOut, **ERRORS}, summary="A meeting, its agenda and your votes")
 def detail(request: HttpRequest, meeting_id: uuid.UUID) -> dict[str, Any]:
-    user = _user(request)
+    user = signed_in_user(request)
     return _meeting_out(user, get_meeting_for(user, meeting_id))
 
 
 @router.post("/{meeting_id}/sign-in", response={200: MeetingOut, **ERRORS}, summary="Sign in (creditor)")
 def sign_in_endpoint(request: HttpRequest, meeting_id: uuid.UUID) -> dict[str, Any]:
-    user = _user(request)
+    user = signed_in_user(request)
     sign_in(actor=user, meeting_id=meeting_id)
     return _meeting_out(user, get_meeting_for(user, meeting_id))
 
@@ -135,14 +128,14 @@ def sign_in_endpoint(request: HttpRequest, meeting_id: uuid.UUID) -> dict[str, A
 )
 def votes(request: HttpRequest, meeting_id: uuid.UUID, payload: VotesIn) -> Any:
     receipt = cast_votes(
-        actor=_user(request), meeting_id=meeting_id, votes={str(k): str(v) for k, v in payload.votes.items()}
+        actor=signed_in_user(request), meeting_id=meeting_id, votes={str(k): str(v) for k, v in payload.votes.items()}
     )
     return receipt
 
 
 @router.get("/{meeting_id}/questions", response={200: list[QuestionOut], **ERRORS}, summary="Questions and answers")
 def questions(request: HttpRequest, meeting_id: uuid.UUID) -> list[dict[str, Any]]:
-    meeting = get_meeting_for(_user(request), meeting_id)
+    meeting = get_meeting_for(signed_in_user(request), meeting_id)
     return [
         {"id": q.pk, "creditor": q.right.name, "text": q.text, "answer": q.answer, "answered_at": q.answered_at}
         for q in questions_of(meeting)
@@ -151,19 +144,19 @@ def questions(request: HttpRequest, meeting_id: uuid.UUID) -> list[dict[str, Any
 
 @router.post("/{meeting_id}/questions", response={201: QuestionOut, **ERRORS}, summary="Ask (creditor)")
 def ask(request: HttpRequest, meeting_id: uuid.UUID, payload: QuestionIn) -> Status:
-    q = ask_question(actor=_user(request), meeting_id=meeting_id, text=payload.text)
+    q = ask_question(actor=signed_in_user(request), meeting_id=meeting_id, text=payload.text)
     return Status(201, {"id": q.pk, "creditor": q.right.name, "text": q.text, "answer": q.answer, "answered_at": None})
 
 
 @router.post("/questions/{question_id}/answer", response={200: QuestionOut, **ERRORS}, summary="Answer (administrator)")
 def answer(request: HttpRequest, question_id: uuid.UUID, payload: MeetingAnswerIn) -> dict[str, Any]:
-    q = answer_question(actor=_user(request), question_id=question_id, answer=payload.answer)
+    q = answer_question(actor=signed_in_user(request), question_id=question_id, answer=payload.answer)
     return {"id": q.pk, "creditor": q.right.name, "text": q.text, "answer": q.answer, "answered_at": q.answered_at}
 
 
 @router.post("/{meeting_id}/close", response={200: MeetingOut, **ERRORS}, summary="Close and tally (judge)")
 def close(request: HttpRequest, meeting_id: uuid.UUID) -> dict[str, Any]:
-    user = _user(request)
+    user = signed_in_user(request)
     meeting = close_meeting(actor=user, meeting_id=meeting_id)
     return _meeting_out(user, get_meeting_for(user, meeting.pk))
 

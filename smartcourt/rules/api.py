@@ -10,9 +10,10 @@ from django.http import HttpRequest
 from ninja import Router
 
 from smartcourt.core.errors import DomainError
+from smartcourt.core.schemas import ErrorOut
 from smartcourt.rules.calendar import current_calendar
 from smartcourt.rules.deadlines import ALL_ANCHOR_NAMES, Procedure, compute_deadlines
-from smartcourt.rules.schemas import DeadlinesIn, DeadlinesOut, ErrorOut
+from smartcourt.rules.schemas import DeadlinesIn, DeadlinesOut
 
 router = Router(tags=["rules"])
 

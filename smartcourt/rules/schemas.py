@@ -9,8 +9,6 @@ from typing import Annotated, Any
 from ninja import Field, Schema
 from pydantic import BeforeValidator, ConfigDict, WithJsonSchema
 
-from smartcourt.core.schemas import ErrorBody as ErrorBody  # re-exported: the apps import it from here
-from smartcourt.core.schemas import ErrorOut as ErrorOut
 from smartcourt.rules.deadlines import Procedure
 from smartcourt.rules.models import MAX_YEAR, MIN_YEAR
 

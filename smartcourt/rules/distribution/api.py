@@ -10,10 +10,10 @@ from django.http import HttpRequest
 from ninja import Router
 
 from smartcourt.core.money import fen_to_yuan
+from smartcourt.core.schemas import ErrorOut
 from smartcourt.rules.distribution.calculator import ClaimClass, ClaimIn, distribute
 from smartcourt.rules.distribution.schemas import DistributionIn, DistributionOut, FeeIn, FeeOut
 from smartcourt.rules.fees import administrator_fee_cap, rate_text
-from smartcourt.rules.schemas import ErrorOut
 
 router = Router(tags=["rules"])
 

@@ -11,9 +11,9 @@ from django.http import HttpRequest
 from ninja import Router
 
 from smartcourt.core.money import fen_to_yuan
+from smartcourt.core.schemas import ErrorOut
 from smartcourt.rules.litigation_fees.calculator import FeeResult, amount_to_fen, compute_litigation_fee, rate_text
 from smartcourt.rules.litigation_fees.schemas import LitigationFeeIn, LitigationFeeOut
-from smartcourt.rules.schemas import ErrorOut
 
 router = Router(tags=["rules"])
 

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ninja import Router
 
 from smartcourt.core.money import fen_to_yuan, yuan_to_fen
-from smartcourt.rules.schemas import ErrorOut
+from smartcourt.core.schemas import ErrorOut
 from smartcourt.rules.votes.calculator import ItemKind, Voter, tally
 from smartcourt.rules.votes.schemas import VoteTallyIn, VoteTallyOut
 
