@@ -13,9 +13,12 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http.multipartparser import MultiPartParserError
 from django.http.response import HttpResponseBase
 from django.urls import URLPattern, URLResolver, re_path, reverse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
@@ -94,7 +97,8 @@ class SmartCourtAPI(NinjaAPI):
             request,
             status=404,
             code="not_found",
-            message=f"No such API endpoint; the endpoints are listed in {reverse('api:openapi-json')}",
+            message=_("No such API endpoint; the endpoints are listed in %(url)s")
+            % {"url": reverse("api:openapi-json")},
         )
 
 
@@ -137,7 +141,8 @@ def _json_method_not_allowed(view: Callable[..., HttpResponseBase]) -> Callable[
             request,
             status=405,
             code="method_not_allowed",
-            message=f"{request.method} is not allowed here; allowed: {allowed}",
+            message=_("%(method)s is not allowed here; allowed: %(allowed)s")
+            % {"method": request.method, "allowed": allowed},
         )
         reshaped["Allow"] = allowed
         return reshaped
@@ -185,7 +190,7 @@ def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespons
     if location and location[0] == "payload":
         location = location[1:]
     field = ".".join(location) or None
-    message = first.get("msg", "invalid request")
+    message = _validation_message(first)
     return error_response(
         request, status=422, code="invalid", message=f"{field}: {message}" if field else message, field=field
     )
@@ -193,18 +198,97 @@ def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespons
 
 @api.exception_handler(AuthenticationError)
 def _authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return error_response(request, status=401, code="unauthenticated", message="Sign in or send a valid API token")
+    return error_response(request, status=401, code="unauthenticated", message=_("Sign in or send a valid API token"))
 
 
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return error_response(request, status=404, code="not_found", message="Not found")
+    return error_response(request, status=404, code="not_found", message=_("Not found"))
+
+
+def _http_error_message(status: int) -> str:
+    # ninja's own HttpErrors carry English texts ("Cannot parse request body"): the user reads these instead.
+    messages = {
+        400: _("The request body cannot be read: send JSON, or the form this operation declares"),
+        401: _("Sign in or send a valid API token"),
+        403: _("You may not do this"),
+        404: _("Not found"),
+        405: _("This method is not allowed here"),
+        413: _("The request is larger than the platform accepts"),
+        415: _("This content type is not accepted here"),
+        429: _("Too many requests: wait a moment and try again"),
+    }
+    return messages.get(status, _("The request cannot be answered"))
 
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     code = HTTP_ERROR_CODES.get(exc.status_code, "error")
-    return error_response(request, status=exc.status_code, code=code, message=str(exc))
+    return error_response(request, status=exc.status_code, code=code, message=_http_error_message(exc.status_code))
+
+
+@api.exception_handler(RequestDataTooBig)
+@api.exception_handler(TooManyFieldsSent)
+@api.exception_handler(TooManyFilesSent)
+def _too_large(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE (or with too many fields) when it is read; without
+    # this it would leave the API as Django's HTML 400.
+    return error_response(request, status=413, code="too_large", message=_http_error_message(413))
+
+
+@api.exception_handler(MultiPartParserError)
+def _unreadable(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return error_response(request, status=400, code="bad_request", message=_http_error_message(400))
+
+
+def _validation_message(error: dict[str, Any]) -> str:
+    """pydantic's message for one invalid value, in the user's language. The types are pydantic's error
+    types (https://docs.pydantic.dev/latest/errors/validation_errors/); an unlisted one gets a general text."""
+    kind = str(error.get("type", ""))
+    context = error.get("ctx") or {}
+    if kind == "value_error" and "error" in context:
+        # Our own validators raise ValueError with a translated message; pydantic prefixes "Value error, ".
+        return str(context["error"])
+    texts = {
+        "missing": _("This value is required"),
+        "extra_forbidden": _("This field is not part of the request"),
+        "string_type": _("Give text here"),
+        "string_too_short": _("Too short: at least %(min_length)s characters"),
+        "string_too_long": _("Too long: at most %(max_length)s characters"),
+        "string_pattern_mismatch": _("Not in the expected format"),
+        "int_parsing": _("Give a whole number"),
+        "int_type": _("Give a whole number"),
+        "int_from_float": _("Give a whole number"),
+        "float_parsing": _("Give a number"),
+        "decimal_parsing": _("Give a number"),
+        "bool_parsing": _("Give true or false"),
+        "uuid_parsing": _("Not a valid identifier (UUID)"),
+        "uuid_type": _("Not a valid identifier (UUID)"),
+        "date_parsing": _("Give a date as YYYY-MM-DD"),
+        "date_from_datetime_parsing": _("Give a date as YYYY-MM-DD"),
+        "datetime_parsing": _("Give a date and time (ISO 8601)"),
+        "datetime_from_date_parsing": _("Give a date and time (ISO 8601)"),
+        "greater_than": _("Must be greater than %(gt)s"),
+        "greater_than_equal": _("Must be at least %(ge)s"),
+        "less_than": _("Must be less than %(lt)s"),
+        "less_than_equal": _("Must be at most %(le)s"),
+        "enum": _("Must be one of: %(expected)s"),
+        "literal_error": _("Must be one of: %(expected)s"),
+        "list_type": _("Give a list"),
+        "too_short": _("Too few items: at least %(min_length)s"),
+        "too_long": _("Too many items: at most %(max_length)s"),
+        "model_type": _("Give an object"),
+        "dict_type": _("Give an object"),
+        "model_attributes_type": _("Give an object"),
+        "json_invalid": _("The request body cannot be read: send JSON, or the form this operation declares"),
+    }
+    text = texts.get(kind)
+    if text is None:
+        return _("This value is not valid")
+    try:
+        return text % context
+    except (KeyError, TypeError, ValueError):
+        return text
 
 
 # Routers, one per app. The catch-all for unknown paths is added after them by SmartCourtAPI.

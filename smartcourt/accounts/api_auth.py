@@ -8,12 +8,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
+from ninja.utils import check_csrf
 
 from smartcourt.accounts.models import User
 from smartcourt.accounts.tokens import authenticate_token
 from smartcourt.accounts.twofactor import owes_second_factor
+from smartcourt.core.errors import PermissionDenied
 
 
 class TokenAuth(HttpBearer):
@@ -34,6 +37,18 @@ class SessionAuth(NinjaSessionAuth):
 
     This refuses a half-signed-in session by itself rather than relying on the two-factor middleware, so the
     API stays closed even if the middleware is reordered or removed."""
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # Without a signed-in session there is nothing for a forged request to ride on: the caller is simply
+        # not authenticated (401), not refused a CSRF check (403). A session that fails the check is refused
+        # in the user's language, in the API's error shape.
+        if not request.user.is_authenticated:
+            return None
+        if self.csrf and not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request) is not None:
+            raise PermissionDenied(
+                _("The request lacks the page's CSRF token: reload the page and try again"), code="csrf_failed"
+            )
+        return request.COOKIES.get(self.param_name)
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = request.user

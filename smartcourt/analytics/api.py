@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from pydantic import Field
@@ -41,7 +42,7 @@ def _cell(value: Any) -> Any:
 def panel(request: HttpRequest, panel: str, filters: Query[FiltersIn]) -> dict[str, Any]:
     user = signed_in_user(request)
     if panel not in PANELS:
-        raise NotFound("No such table")
+        raise NotFound(_("No such table"))
     if filters.type and filters.type not in TYPES:
         raise HttpError(422, "unknown case type")
     chosen = Filters(court_id=filters.court, year=filters.year, case_type=filters.type)

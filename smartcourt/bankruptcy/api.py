@@ -11,6 +11,7 @@ import uuid
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import File, Form, Router, UploadedFile
 from ninja.responses import Status
 
@@ -45,7 +46,7 @@ def _case_id(value: str) -> uuid.UUID:
         return uuid.UUID(value)
     except ValueError as exc:
         # A malformed id answers exactly like a missing or hidden case.
-        raise NotFound("No such case") from exc
+        raise NotFound(_("No such case")) from exc
 
 
 def _version(payload: VersionIn | None) -> int | None:

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import Annotated, Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Path, Query, Router
 from pydantic import WithJsonSchema
 
@@ -79,7 +80,7 @@ def get_case(
         parsed_id = uuid.UUID(case_id)
     except ValueError as exc:
         # A malformed id answers exactly like a missing or hidden case.
-        raise NotFound("No such case") from exc
+        raise NotFound(_("No such case")) from exc
     case = get_case_for(user, parsed_id)
     return _case_detail(case, parties=case.parties.order_by("role", "name"), members=case_members(case))
 

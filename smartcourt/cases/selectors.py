@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from smartcourt.accounts.choices import COURT_WIDE_ROLES, Role
 from smartcourt.accounts.models import User
@@ -44,7 +45,7 @@ def get_case_for(user: User, case_id: uuid.UUID | str) -> Case:
     try:
         return cases_visible_to(user).select_related("court", "presiding_judge", "origin").get(pk=case_id)
     except (Case.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
-        raise NotFound("No such case") from exc
+        raise NotFound(_("No such case")) from exc
 
 
 @dataclass(frozen=True)

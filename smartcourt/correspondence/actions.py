@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from smartcourt.accounts.models import User
 from smartcourt.audit.actions import record_event
@@ -71,7 +72,7 @@ def _submit(
     if not can_submit(actor, case):
         if can_read_threads(actor, case):
             raise PermissionDenied("Only the administrator appointed on this case submits requests and reports")
-        raise NotFound("No such case")
+        raise NotFound(_("No such case"))
     _require_open(case)
     subject, body = _clean_subject(subject), _clean_body(body, required=True)
     _check_attachments(attachments)

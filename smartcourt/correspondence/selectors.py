@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
 from smartcourt.accounts.models import User
 from smartcourt.cases.models import Case
@@ -27,7 +28,7 @@ def threads_for(user: User, case_id: uuid.UUID | str) -> CaseThreads:
     """The case's threads, newest first, if ``user`` may read them; NotFound otherwise."""
     case = get_case_for(user, case_id)
     if not can_read_threads(user, case):
-        raise NotFound("No such case")
+        raise NotFound(_("No such case"))
     threads = Thread.objects.filter(case=case).select_related("submitted_by", "firm").order_by("-created_at")
     return CaseThreads(case=case, threads=threads)
 

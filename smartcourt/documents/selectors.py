@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from smartcourt.accounts.models import Organisation, User
 from smartcourt.cases.models import Case
@@ -63,7 +64,7 @@ def can_generate_template(user: User, case: Case, template: DocumentTemplate) ->
 def case_documents_for(user: User, case_id: uuid.UUID | str) -> tuple[Case, QuerySet[Document]]:
     case = get_case_for(user, case_id)
     if not can_read_documents(user, case):
-        raise NotFound("No such case")
+        raise NotFound(_("No such case"))
     documents = Document.objects.filter(case=case).select_related("template_version__template", "seal")
     return case, documents
 

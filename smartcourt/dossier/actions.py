@@ -11,6 +11,7 @@ from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
 
 from smartcourt.accounts.models import User
 from smartcourt.audit.actions import record_event
@@ -88,7 +89,7 @@ def file_entry(
     if corrects is not None and corrects.case_id != case.pk:
         raise DomainError("a correction must correct an entry of the same case", field="corrects")
     if not cases_visible_to(actor).filter(pk=case.pk).exists():
-        raise NotFound("No such case")
+        raise NotFound(_("No such case"))
     if content is not None:
         detected = sniff_content_type(content)
         content_type = content_type or detected or "application/octet-stream"

@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from smartcourt.accounts.models import User
 from smartcourt.cases.models import Case
@@ -25,7 +26,7 @@ def dossier_for(user: User, case_id: uuid.UUID | str) -> Dossier:
     """The case's dossier, in number order, if ``user`` may read it; NotFound otherwise (as for a missing case)."""
     case = get_case_for(user, case_id)
     if not can_read_dossier(user, case):
-        raise NotFound("No such case")
+        raise NotFound(_("No such case"))
     entries = DossierEntry.objects.filter(case=case).select_related("filed_by", "corrects").order_by("number")
     return Dossier(case=case, entries=entries)
 

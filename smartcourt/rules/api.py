@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router
 
 from smartcourt.core.errors import DomainError
@@ -34,7 +35,7 @@ def deadlines(request: HttpRequest, payload: DeadlinesIn) -> dict[str, Any]:
     dates = {name: value for name in ALL_ANCHOR_NAMES if (value := getattr(payload, name)) is not None}
     if payload.procedure is not Procedure.CIVIL and payload.accepted_on is None:
         # Worded like the schema's own refusal of a missing field: it was one until civil cases came.
-        raise DomainError("accepted_on: Field required", field="accepted_on")
+        raise DomainError("accepted_on: " + _("This value is required"), field="accepted_on")
     calendar = current_calendar()
     found = compute_deadlines(payload.procedure, dates, calendar=calendar)
     return {

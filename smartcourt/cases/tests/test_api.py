@@ -88,7 +88,7 @@ def test_case_detail_is_shown_or_not_found(personas: Personas, persona: str, whi
         assert _body(response)["number"] == case.number
     else:
         assert response.status_code == 404
-        assert _body(response) == {"error": {"code": "not_found", "message": "No such case", "field": None}}
+        assert _body(response) == {"error": {"code": "not_found", "message": "没有这个案件", "field": None}}
     assert database_state() == before
 
 
@@ -116,7 +116,7 @@ def test_anonymous_gets_401_and_nothing_changes(personas: Personas, path: str) -
     response = Client().get(path.format(id=personas.case.pk))
     assert response.status_code == 401
     assert _body(response) == {
-        "error": {"code": "unauthenticated", "message": "Sign in or send a valid API token", "field": None}
+        "error": {"code": "unauthenticated", "message": "请登录，或提供有效的 API 令牌", "field": None}
     }
     assert database_state() == before
 

@@ -38,7 +38,7 @@ def test_401(db: None) -> None:
     assert response.status_code == 401
     assert _error(response) == {
         "code": "unauthenticated",
-        "message": "Sign in or send a valid API token",
+        "message": "请登录，或提供有效的 API 令牌",
         "field": None,
     }
 
@@ -66,7 +66,7 @@ def test_405_for_methods_a_path_does_not_allow(personas: Personas, method: str, 
         assert response["Allow"] == "GET"
         assert _error(response) == {
             "code": "method_not_allowed",
-            "message": f"{method.upper()} is not allowed here; allowed: GET",
+            "message": f"此处不允许 {method.upper()} 请求；允许的方法：GET",
             "field": None,
         }
     assert (AuditEvent.objects.count(), Case.objects.count()) == before
@@ -84,7 +84,7 @@ def test_422(personas: Personas) -> None:
 def test_404_for_a_hidden_case(personas: Personas) -> None:
     response = _signed_in(personas, "outsider").get(f"/api/v1/cases/{personas.case.pk}")
     assert response.status_code == 404
-    assert _error(response) == {"code": "not_found", "message": "No such case", "field": None}
+    assert _error(response) == {"code": "not_found", "message": "没有这个案件", "field": None}
 
 
 @pytest.mark.parametrize(

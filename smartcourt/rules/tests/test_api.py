@@ -137,7 +137,7 @@ def test_a_reorganisation(db: None) -> None:
 @pytest.mark.parametrize(
     ("change", "field", "message"),
     [
-        ({"procedure": "compulsory_liquidation"}, "procedure", "Input should be 'liquidation'"),
+        ({"procedure": "compulsory_liquidation"}, "procedure", "取值应为以下之一：'liquidation'"),
         ({"accepted_on": "2026-02-30"}, "accepted_on", "2026-02-30 is not a calendar date"),
         ({"accepted_on": "2026-2-3"}, "accepted_on", "must be a date written YYYY-MM-DD"),
         ({"accepted_on": "10/09/2026"}, "accepted_on", "must be a date written YYYY-MM-DD"),
@@ -147,7 +147,7 @@ def test_a_reorganisation(db: None) -> None:
         ({"accepted_on": "2101-01-01"}, "accepted_on", "out of range: years 2007 to 2100"),
         ({"accepted_on": "1990-01-01"}, "accepted_on", "out of range"),
         ({"terminated_on": "9999-12-31"}, "terminated_on", "out of range"),
-        ({"filed_on": "2026-09-01"}, "filed_on", "Extra inputs are not permitted"),
+        ({"filed_on": "2026-09-01"}, "filed_on", "请求中不应包含此字段"),
         ({"announced_on": "2026-09-09"}, "announced_on", "before accepted_on"),
     ],
 )
@@ -161,7 +161,7 @@ def test_bad_input_gets_422_in_the_common_shape(db: None, change: dict[str, Any]
 
 def test_missing_fields_and_a_body_that_is_not_an_object(db: None) -> None:
     error = _error(_post({"procedure": "liquidation"}))
-    assert error["field"] == "accepted_on" and "Field required" in error["message"]
+    assert error["field"] == "accepted_on" and "此项必填" in error["message"]
     error = _error(_post({"accepted_on": "2026-09-10"}))
     assert error["field"] == "procedure"
     assert _error(_post([]))["field"] is None
@@ -178,4 +178,5 @@ def test_the_openapi_document_shows_a_public_endpoint(db: None) -> None:
     operation = schema["paths"][URL]["post"]
     assert operation["operationId"] == "compute_deadlines"
     assert "security" not in operation
-    assert set(operation["responses"]) == {"200", "422"}
+    # 400 and 413 are the answers to an unreadable or oversized body, documented on every operation with one.
+    assert set(operation["responses"]) == {"200", "400", "413", "422"}

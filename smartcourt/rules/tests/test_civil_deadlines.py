@@ -82,7 +82,7 @@ def test_civil_anchors_are_each_optional(db: None) -> None:
             "before filing_received_on",
         ),
         ({"procedure": "civil", "judgment_served_on": "2026-02-30"}, "judgment_served_on", "not a calendar date"),
-        ({"procedure": "reorganisation"}, "accepted_on", "Field required"),
+        ({"procedure": "reorganisation"}, "accepted_on", "此项必填"),
     ],
 )
 def test_civil_refusals(db: None, body: dict[str, Any], field: str, message: str) -> None:
