@@ -18,6 +18,13 @@ DEBUG = env_bool("SMARTCOURT_DEBUG", False)
 ALLOWED_HOSTS = env_list("SMARTCOURT_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("SMARTCOURT_CSRF_TRUSTED_ORIGINS", [])
 
+# The network zone this process serves (issue 18, ADR 0012): "internet", "court", or "single" for both in one
+# process (the laptop install of `make run`). Routes of the other zone answer 404; users of the other zone
+# cannot sign in.
+SMARTCOURT_ZONE = env_str("SMARTCOURT_ZONE", "single")
+if SMARTCOURT_ZONE not in ("single", "internet", "court"):
+    raise ConfigError(f"environment variable SMARTCOURT_ZONE={SMARTCOURT_ZONE!r} is not single, internet or court")
+
 # The demo switch only relaxes what a demo needs (no second factor); it never enables DEBUG.
 DEMO_MODE = env_bool("SMARTCOURT_DEMO", False)
 TWO_FACTOR_REQUIRED = env_bool("SMARTCOURT_TWO_FACTOR", not DEMO_MODE)
@@ -62,6 +69,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A route of the other network zone is not there (issue 18, ADR 0012).
+    "config.zones.ZoneMiddleware",
     "smartcourt.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -142,7 +151,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # Object-level access is decided by plain predicates (smartcourt/cases/policies.py), not by a permission
 # backend: see docs/adr/0009-access-predicates-without-rules.md.
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = ["smartcourt.accounts.backends.ZoneModelBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"

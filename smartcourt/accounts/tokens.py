@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from smartcourt.accounts.models import ApiToken, User
+from smartcourt.accounts.zones import may_sign_in_here
 from smartcourt.audit.actions import record_event
 from smartcourt.core.errors import DomainError, NotFound
 
@@ -96,7 +97,8 @@ def authenticate_token(raw: str) -> User | None:
     now = timezone.now()
     if token.revoked_at is not None or (token.expires_at is not None and token.expires_at <= now):
         return None
-    if not token.user.is_active:
+    # A token of a role the zone does not serve opens nothing here, as a session would not (ADR 0012).
+    if not token.user.is_active or not may_sign_in_here(token.user):
         return None
     # Throttled to one write a minute per token, so reads stay reads.
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
