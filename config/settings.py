@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -24,6 +25,19 @@ CSRF_TRUSTED_ORIGINS = env_list("SMARTCOURT_CSRF_TRUSTED_ORIGINS", [])
 SMARTCOURT_ZONE = env_str("SMARTCOURT_ZONE", "single")
 if SMARTCOURT_ZONE not in ("single", "internet", "court"):
     raise ConfigError(f"environment variable SMARTCOURT_ZONE={SMARTCOURT_ZONE!r} is not single, internet or court")
+
+# Single sign-on from the court's case system (法综), an OpenID Connect provider (issue 18, ADR 0012): set the
+# issuer to offer "sign in through 法综" to court staff. Our client key (private_key_jwt, ES256) is generated
+# into SSO_KEY_FILE; its public half is what the provider registers. FRAME_ORIGIN lets that system show our
+# pages in its frame. STAFF_PASSWORD_SIGN_IN=0 leaves court staff only the provider's sign-in.
+SSO_ISSUER = env_optional("SMARTCOURT_SSO_ISSUER")
+SSO_CLIENT_ID = env_str("SMARTCOURT_SSO_CLIENT_ID", "smartcourt")
+SSO_KEY_FILE = Path(env_str("SMARTCOURT_SSO_KEY", str(VAR_DIR / "sso" / "client_key.pem")))
+SSO_FRAME_ORIGIN = env_optional("SMARTCOURT_SSO_FRAME_ORIGIN")
+if SSO_FRAME_ORIGIN is not None and not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?", SSO_FRAME_ORIGIN):
+    # It goes into the Content-Security-Policy header verbatim: an origin and nothing else.
+    raise ConfigError(f"environment variable SMARTCOURT_SSO_FRAME_ORIGIN={SSO_FRAME_ORIGIN!r} is not an origin")
+STAFF_PASSWORD_SIGN_IN = env_bool("SMARTCOURT_STAFF_PASSWORD_SIGN_IN", True)
 
 # The demo switch only relaxes what a demo needs (no second factor); it never enables DEBUG.
 DEMO_MODE = env_bool("SMARTCOURT_DEMO", False)

@@ -27,6 +27,8 @@ ROUTE_ZONES: dict[str, frozenset[Zone]] = {
     "": BOTH,
     "favicon.ico": BOTH,
     "accounts/": BOTH,
+    # Single sign-on from the court's case system (法综) is for court staff (ADR 0012).
+    "accounts/sso/": COURT_ONLY,
     "i18n/": BOTH,
     # The case and what both sides work on.
     "cases/": BOTH,

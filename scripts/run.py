@@ -5,8 +5,9 @@ on the platform before it starts, by ``manage.py evidence_setup``) and a sandbox
 on 127.0.0.1:8301, keys in var/tsa/) whose RFC 3161 timestamps go into every seal signed while it runs, and the
 platform CA's certificate status service (sandbox/ocsp, OCSP and CRL on 127.0.0.1:8302) whose answers every seal
 embeds (PAdES B-LT), and the sandbox payment service for litigation fees (sandbox/payments, on 127.0.0.1:8103, keys
-in var/payments/). ``make run`` seeds the demo first, with the TSA and the status service started for the seeding
-(smartcourt/demo/signing.py).
+in var/payments/), and the sandbox identity provider standing in for the sign-in of the court's case system
+(sandbox/idp, 法综, on 127.0.0.1:8401, for single sign-on of court staff). ``make run`` seeds the demo first, with
+the TSA and the status service started for the seeding (smartcourt/demo/signing.py).
 
 Ctrl-C (or SIGTERM) stops everything this script started. If one process dies, it alone is started again
 (after a pause that grows while it keeps dying, up to a minute) and the log says so: one crashed request must
@@ -33,6 +34,7 @@ TSA_PORT = 8301
 OCSP_PORT = 8302
 BANK_PORT = 8102
 PAYMENTS_PORT = 8103
+IDP_PORT = 8401
 
 
 def commands(host: str, port: int) -> dict[str, list[str]]:
@@ -78,6 +80,22 @@ def commands(host: str, port: int) -> dict[str, list[str]]:
             str(var_dir / "payments"),
             "--notify-url",
             f"http://127.0.0.1:{port}/api/v1/fees/notifications",
+        ],
+        # The court's case system's sign-in (法综), for single sign-on of court staff (issue 18).
+        "idp": [
+            PYTHON,
+            "-m",
+            "sandbox.idp",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(IDP_PORT),
+            "--staff",
+            str(var_dir / "idp" / "staff.json"),
+            "--clients",
+            str(var_dir / "idp" / "clients.json"),
+            "--key",
+            str(var_dir / "idp" / "signing_key.pem"),
         ],
         "tsa": [*tsa_command(var_dir), "--host", "127.0.0.1", "--port", str(TSA_PORT)],
         "ocsp": [
@@ -183,6 +201,12 @@ def main() -> int:
     env.setdefault("SMARTCOURT_DOCUMENTS_OCSP_URL", f"http://127.0.0.1:{OCSP_PORT}/")
     env.setdefault("SMARTCOURT_OCSP_KEY", ocsp_key(var_dir))
     subprocess.run([*tsa_command(var_dir), "--init"], cwd=ROOT, env=env, check=True)
+    # Court staff may sign in through the sandbox 法综 sign-in, which also shows SmartCourt in its frame.
+    env.setdefault("SMARTCOURT_SSO_ISSUER", f"http://127.0.0.1:{IDP_PORT}")
+    env.setdefault("SMARTCOURT_SSO_FRAME_ORIGIN", f"http://127.0.0.1:{IDP_PORT}")
+    site = f"http://{args.host}:{args.port}"
+    idp_config = [PYTHON, "manage.py", "idp_config", "--dir", str(var_dir / "idp"), "--site", site]
+    subprocess.run(idp_config, cwd=ROOT, env=env, check=True)
     supervisor = Supervisor(commands(args.host, args.port), env=env)
     signal.signal(signal.SIGINT, supervisor.stop)
     signal.signal(signal.SIGTERM, supervisor.stop)

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
+from importlib import import_module
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from smartcourt.accounts import twofactor
-from smartcourt.accounts.choices import ROLE_ORGANISATION_KIND, OrganisationKind, Role
-from smartcourt.accounts.models import LoginAttempt, Organisation, User
+from smartcourt.accounts.choices import COURT_ROLES, ROLE_ORGANISATION_KIND, OrganisationKind, Role
+from smartcourt.accounts.models import ExternalIdentity, LoginAttempt, Organisation, ProviderSession, User
+from smartcourt.accounts.sso import LogoutRequest, ProviderIdentity, SsoError
 from smartcourt.accounts.throttle import normalise_username
 from smartcourt.audit.actions import record_event
 from smartcourt.core.errors import Conflict, DomainError
@@ -250,3 +255,85 @@ def verify_totp(*, actor: User, code: str, ip_address: str | None) -> bool:
         actor=actor, action="accounts.totp_verified", obj=actor, after={"ip": ip_address, "failures_cleared": cleared}
     )
     return True
+
+
+# --- Single sign-on from the court's identity provider (issue 18, ADR 0012) ----------------------------------
+
+
+def _linked_user(identity: ProviderIdentity, court: Organisation) -> User:
+    """The user the provider's subject is linked to; on the first sign-on, the account of the same user name
+    (court staff were registered under their 法综 names) or a new one without a password of its own."""
+    link = ExternalIdentity.objects.select_related("user").filter(issuer=identity.issuer, subject=identity.subject)
+    found = link.first()
+    if found is not None:
+        return found.user
+    user = User.objects.filter(username=identity.username).first()
+    if user is None:
+        user = create_user(
+            actor=None,
+            username=identity.username,
+            password=secrets.token_urlsafe(32),
+            role=identity.role,
+            full_name=identity.name,
+            organisation=court,
+            check_password_strength=False,
+        )
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    elif ExternalIdentity.objects.filter(issuer=identity.issuer, user=user).exists():
+        # The account is linked to another person at the provider: a reused user name must not take it over.
+        raise SsoError(_("This account belongs to another person of the court's sign-in system: ask the court"))
+    ExternalIdentity.objects.create(user=user, issuer=identity.issuer, subject=identity.subject)
+    record_event(
+        actor=user,
+        action="accounts.identity_linked",
+        obj=user,
+        after={"issuer": identity.issuer, "subject": identity.subject},
+    )
+    return user
+
+
+@transaction.atomic
+def sign_in_from_provider(*, identity: ProviderIdentity, ip_address: str | None) -> User:
+    """A court staff member signed in at the provider: his account, with the role and court the provider
+    says he has now (the 法综 system is the source of truth for who works where)."""
+    if identity.role not in COURT_ROLES:
+        raise SsoError(_("The court's sign-in system gives a role SmartCourt does not serve on this network"))
+    court = Organisation.objects.filter(kind=OrganisationKind.COURT, court_code=identity.court).first()
+    if court is None:
+        raise SsoError(_("The court's sign-in system names a court SmartCourt does not know"))
+    user = _linked_user(identity, court)
+    if not user.is_active:
+        raise SsoError(_("This account is switched off: ask the court"))
+    before = {"role": user.role, "organisation": user.organisation_id and str(user.organisation_id)}
+    after = {"role": identity.role, "organisation": str(court.pk)}
+    if before != after:
+        user.role, user.organisation = identity.role, court
+        user.save(update_fields=["role", "organisation"])
+        record_event(actor=user, action="accounts.roles_synced", obj=user, before=before, after=after)
+    record_event(
+        actor=user,
+        action="accounts.signed_in",
+        obj=user,
+        after={"ip": ip_address, "second_factor": "provider", "failures_cleared": _clear_failures(user)},
+    )
+    return user
+
+
+def remember_provider_session(*, user: User, identity: ProviderIdentity, session_key: str) -> None:
+    """Which of our sessions the provider's session opened. Bookkeeping beside Django's own session row (the
+    sign-in itself was audited by ``sign_in_from_provider``), so it has no audit event of its own."""
+    ProviderSession.objects.update_or_create(
+        session_key=session_key, defaults={"issuer": identity.issuer, "sid": identity.sid, "user": user}
+    )
+
+
+@transaction.atomic
+def end_provider_sessions(*, logout: LogoutRequest) -> int:
+    """The provider signed the user out: end every session his provider session opened here."""
+    rows = list(ProviderSession.objects.select_related("user").filter(issuer=logout.issuer, sid=logout.sid))
+    for row in rows:
+        import_module(settings.SESSION_ENGINE).SessionStore(session_key=row.session_key).delete()
+        record_event(actor=row.user, action="accounts.signed_out", obj=row.user, after={"by": "provider", "ip": None})
+    ProviderSession.objects.filter(pk__in=[row.pk for row in rows]).delete()
+    return len(rows)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
+from django.http import HttpRequest
 
+from smartcourt.accounts.choices import COURT_ROLES
 from smartcourt.accounts.models import User
 from smartcourt.accounts.zones import may_sign_in_here
 
@@ -20,3 +23,13 @@ class ZoneModelBackend(ModelBackend):
         if not super().user_can_authenticate(user):
             return False
         return not isinstance(user, User) or may_sign_in_here(user)
+
+    def authenticate(
+        self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
+    ) -> User | None:
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        # Production may leave court staff only the court's own sign-in (法综, single sign-on); the session that
+        # sign-in opens is still this backend's (get_user is not affected).
+        if isinstance(user, User) and user.role in COURT_ROLES and not settings.STAFF_PASSWORD_SIGN_IN:
+            return None
+        return user if isinstance(user, User) else None

@@ -129,3 +129,40 @@ class LoginAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} from {self.ip_address} at {self.attempted_at:%Y-%m-%d %H:%M:%S}"
+
+
+class ExternalIdentity(TimestampedModel):
+    """A user as the court's identity provider (法综) knows him: its issuer and his subject there (issue 18).
+
+    The provider's subject is stable and opaque; a user is matched by it after his first single sign-on, so a
+    later rename of his user name at the provider cannot move him onto another account."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="external_identities")
+    issuer = models.CharField(max_length=200)
+    subject = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="unique_external_identity"),
+            models.UniqueConstraint(fields=["issuer", "user"], name="one_external_identity_per_issuer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issuer} {self.subject}"
+
+
+class ProviderSession(models.Model):
+    """Which of our sessions a provider session (its ``sid``) opened, so the provider's back-channel logout can
+    end exactly those (OpenID Connect Back-Channel Logout 1.0)."""
+
+    issuer = models.CharField(max_length=200)
+    sid = models.CharField(max_length=200)
+    session_key = models.CharField(max_length=40, unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="provider_sessions")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["issuer", "sid"])]
+
+    def __str__(self) -> str:
+        return f"{self.issuer} {self.sid}"

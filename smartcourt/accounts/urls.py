@@ -1,6 +1,6 @@
 from django.urls import path
 
-from smartcourt.accounts import views
+from smartcourt.accounts import sso_views, views
 
 app_name = "accounts"
 
@@ -11,4 +11,7 @@ urlpatterns = [
     path("two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<uuid:token_id>/revoke/", views.revoke_token, name="revoke_token"),
+    path("sso/start/", sso_views.start, name="sso_start"),
+    path("sso/callback/", sso_views.callback, name="sso_callback"),
+    path("sso/backchannel-logout/", sso_views.backchannel_logout, name="sso_backchannel_logout"),
 ]

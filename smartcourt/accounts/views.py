@@ -19,13 +19,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from smartcourt.accounts import actions, throttle, twofactor
+from smartcourt.accounts import actions, sso, throttle, twofactor
 from smartcourt.accounts.auth import safe_next_url, second_factor_url
 from smartcourt.accounts.forms import LoginForm, TokenCreateForm, TotpCodeForm
 from smartcourt.accounts.models import User
 from smartcourt.accounts.tokens import issue_api_token, revoke_api_token, tokens_of
 from smartcourt.accounts.web import signed_in_user
 from smartcourt.core.errors import DomainError
+from smartcourt.core.zones import COURT_ONLY, serves
 
 # 429 while locked: the page still explains itself, and scripts get an unambiguous answer.
 LOCKED_STATUS = 429
@@ -82,7 +83,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
             locked_for = throttle.lockout_seconds(username=username, ip_address=ip_address)
             if locked_for:
                 status, lock_message = LOCKED_STATUS, _lock_message(locked_for)
-    return render(request, "accounts/login.html", {"form": form, "lock_message": lock_message}, status=status)
+    context = {"form": form, "lock_message": lock_message, "sso_enabled": sso.enabled() and serves(COURT_ONLY)}
+    return render(request, "accounts/login.html", context, status=status)
 
 
 @require_POST

@@ -46,6 +46,15 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+def content_security_policy() -> str:
+    """The policy above; when the court's case system shows our pages in its frame (SSO_FRAME_ORIGIN, issue 18),
+    that one origin may frame them, and no other."""
+    origin = settings.SSO_FRAME_ORIGIN
+    if not origin:
+        return CONTENT_SECURITY_POLICY
+    return CONTENT_SECURITY_POLICY.replace("frame-ancestors 'none'", f"frame-ancestors 'self' {origin}")
+
+
 class SecurityHeadersMiddleware:
     """A Content-Security-Policy on every HTML page, and ``Cache-Control: private, no-store`` on every HTML
     page served to a signed-in user (claims, inboxes, case pages carry personal data: no shared cache, no
@@ -58,7 +67,10 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         if not response.get("Content-Type", "").startswith("text/html"):
             return response
-        response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.setdefault("Content-Security-Policy", content_security_policy())
+        if settings.SSO_FRAME_ORIGIN:
+            # X-Frame-Options cannot name an origin; the CSP's frame-ancestors says who may frame us.
+            response.headers.pop("X-Frame-Options", None)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and "no-store" not in response.get("Cache-Control", ""):
             response["Cache-Control"] = "private, no-store"
