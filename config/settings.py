@@ -212,11 +212,30 @@ STATICFILES_DIRS = [
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
 ]
+# Uploaded and generated files: the file system under var/ (one machine, `make run`), or S3-compatible object
+# storage when SMARTCOURT_S3_BUCKET is set, so that several web and worker processes on several machines share
+# them (issue 18, docs/deployment.md). Files are private: read through the platform's own views, never by URL.
+_s3_bucket = env_optional("SMARTCOURT_S3_BUCKET")
+_default_storage: dict[str, object] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(VAR_DIR / "media")},
+}
+if _s3_bucket:
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _s3_bucket,
+            "endpoint_url": env_optional("SMARTCOURT_S3_ENDPOINT_URL"),
+            "region_name": env_str("SMARTCOURT_S3_REGION", "us-east-1"),
+            "access_key": env_optional("SMARTCOURT_S3_ACCESS_KEY"),
+            "secret_key": env_optional("SMARTCOURT_S3_SECRET_KEY"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 STORAGES = {
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(VAR_DIR / "media")},
-    },
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": env_str("SMARTCOURT_STATICFILES_STORAGE", "whitenoise.storage.CompressedManifestStaticFilesStorage"),
     },

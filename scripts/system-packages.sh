@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # System packages the platform and its tests need, installed with apt-get when missing:
 #   gettext (msgfmt, to compile the translations), chromium (browser tests), fonts-noto-cjk (Chinese text
-#   in screenshots and PDFs), poppler-utils (PDF to PNG for looking at documents).
+#   in screenshots and PDFs), poppler-utils (PDF to PNG for looking at documents), redis-server (the background
+#   queue as production runs it, for CI's PostgreSQL pass).
 set -euo pipefail
 
 missing=()
@@ -9,6 +10,7 @@ command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 
 [ ${#missing[@]} -eq 0 ] && exit 0
 

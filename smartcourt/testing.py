@@ -20,6 +20,13 @@ check).
 from __future__ import annotations
 
 import hashlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -183,10 +190,87 @@ def permission_matrix(
     return got
 
 
-@pytest.fixture(autouse=True)
-def _media(settings: Any, tmp_path: Any) -> None:
-    """Every test's uploads, dossier files and generated PDFs go to its own temporary directory."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
+TEST_BUCKET = "smartcourt-test"
+TEST_S3_CREDENTIALS = {"access_key": "test", "secret_key": "test"}
+
+
+@contextmanager
+def s3_server(log_dir: Any) -> Iterator[str]:
+    """A real S3-compatible server (moto's server mode, its own process) on a free loopback port, with the
+    test bucket created; its URL."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with (log_dir / "moto.log").open("wb") as log:
+        process = subprocess.Popen(  # noqa: S603 - our interpreter, moto's own server module
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)], stdout=log, stderr=log
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{url}/moto-api/", timeout=1):  # noqa: S310 - loopback
+                        break
+                except OSError:
+                    if time.monotonic() > deadline or process.poll() is not None:
+                        raise RuntimeError(f"moto did not start; see {log.name}") from None
+                    time.sleep(0.1)
+            s3_client(url).create_bucket(Bucket=TEST_BUCKET)
+            yield url
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+def s3_client(url: str) -> Any:
+    import boto3
+
+    return boto3.client(
+        "s3",
+        endpoint_url=url,
+        region_name="us-east-1",
+        aws_access_key_id=TEST_S3_CREDENTIALS["access_key"],
+        aws_secret_access_key=TEST_S3_CREDENTIALS["secret_key"],
+    )
+
+
+def s3_storage(url: str, location: str) -> dict[str, object]:
+    """The STORAGES entry production uses (config/settings.py), pointed at the test server and a prefix."""
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": TEST_BUCKET,
+            "endpoint_url": url,
+            "region_name": "us-east-1",
+            **TEST_S3_CREDENTIALS,
+            "location": location,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
     }
+
+
+@pytest.fixture(scope="session")
+def object_store(tmp_path_factory: Any) -> Iterator[str | None]:
+    """With SMARTCOURT_TEST_OBJECT_STORE=1 (CI's PostgreSQL pass: the production combination), every test's files
+    go to a real S3-compatible server started for this test process; its URL. Otherwise None: the file system."""
+    if os.environ.get("SMARTCOURT_TEST_OBJECT_STORE") != "1":
+        yield None
+        return
+    with s3_server(tmp_path_factory.mktemp("moto")) as url:
+        yield url
+
+
+@pytest.fixture(autouse=True)
+def _media(settings: Any, tmp_path: Any, object_store: str | None) -> None:
+    """Every test's uploads, dossier files and generated PDFs go to its own temporary directory, or to its own
+    prefix in the test object store."""
+    default: dict[str, object] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(tmp_path)},
+    }
+    if object_store is not None:
+        default = s3_storage(object_store, uuid.uuid4().hex)
+    settings.STORAGES = {**settings.STORAGES, "default": default}
