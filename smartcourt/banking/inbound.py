@@ -17,8 +17,8 @@ from partnerproto import envelope, wire
 from partnerproto.signatures import UNKNOWN_KEY, SignatureError
 from smartcourt.banking.adapter import Movement
 from smartcourt.banking.client import movement_from
-from smartcourt.banking.nonces import DatabaseNonceStore
 from smartcourt.banking.partners import all_partners
+from smartcourt.services.nonces import DatabaseNonceStore
 
 
 class InboundRejected(Exception):

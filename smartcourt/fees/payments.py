@@ -1,7 +1,7 @@
 """The platform's side of the payment service (sandbox/payments; its protocol is documented there): calls
 to it, and the check of what it pushes to us. The partner protocol is the bank's (partnerproto): RFC 9421
 signatures, RFC 9530 digests, encrypted envelopes; nonces are remembered in the database
-(``smartcourt.banking.nonces``) so a replayed notification is refused across processes.
+(``smartcourt.services.nonces``) so a replayed notification is refused across processes.
 
 Settings: PAYMENTS_URL (the sandbox: http://127.0.0.1:8103), PAYMENTS_KEYS_DIR (holds ``platform.json``;
 the demo generates both sides' files on first use), PAYMENTS_TIMEOUT_SECONDS, PAYMENTS_NOTIFICATION_URL
@@ -21,7 +21,7 @@ from django.http import HttpRequest
 
 from partnerproto import envelope, keyfiles, wire
 from partnerproto.signatures import SignatureError
-from smartcourt.banking.nonces import DatabaseNonceStore
+from smartcourt.services.nonces import DatabaseNonceStore
 
 
 class PaymentsUnavailable(Exception):

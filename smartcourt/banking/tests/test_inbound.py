@@ -25,9 +25,9 @@ from smartcourt.banking.inbound import (
     verify_inbound,
     verify_inbound_from,
 )
-from smartcourt.banking.models import SeenNonce
-from smartcourt.banking.nonces import prune_nonces
 from smartcourt.banking.testing import Bank, start_bank, stop_bank
+from smartcourt.services.models import SeenNonce
+from smartcourt.services.nonces import prune_nonces
 
 PATH = "/api/v1/banking/notifications"
 WAN = 1_000_000

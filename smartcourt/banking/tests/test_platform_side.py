@@ -13,9 +13,9 @@ from partnerproto import keyfiles
 from smartcourt.banking import approval
 from smartcourt.banking.adapter import AccountLimits, Payee, RejectReason, TransferInstruction, TransferStatus
 from smartcourt.banking.client import get_bank_adapter
-from smartcourt.banking.models import SeenNonce
-from smartcourt.banking.nonces import DatabaseNonceStore
 from smartcourt.banking.partners import partner
+from smartcourt.services.models import SeenNonce
+from smartcourt.services.nonces import DatabaseNonceStore
 
 CASE = "(2026)苏0623破1号"
 PAYEE = Payee(name="南通市公证处", account_number="10706101040001234", bank_name="中国农业银行南通分行")
