@@ -39,6 +39,15 @@ if SSO_FRAME_ORIGIN is not None and not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:
     raise ConfigError(f"environment variable SMARTCOURT_SSO_FRAME_ORIGIN={SSO_FRAME_ORIGIN!r} is not an origin")
 STAFF_PASSWORD_SIGN_IN = env_bool("SMARTCOURT_STAFF_PASSWORD_SIGN_IN", True)
 
+# The app channel (JSON API with a token) signs its requests with the user's registered app key on the internet
+# zone (RFC 9421, replay-checked; issue 18). PUBLIC_URL: the address clients sign, when a proxy rewrites it.
+# Requests per minute the internet zone answers per client address and per signed-in user; more get 429.
+RATE_LIMITS = env_bool("SMARTCOURT_RATE_LIMITS", SMARTCOURT_ZONE == "internet")
+RATE_LIMIT_PER_ADDRESS = env_int("SMARTCOURT_RATE_LIMIT_PER_ADDRESS", 600, minimum=1)
+RATE_LIMIT_PER_USER = env_int("SMARTCOURT_RATE_LIMIT_PER_USER", 300, minimum=1)
+APP_CHANNEL_SIGNATURES = env_bool("SMARTCOURT_APP_SIGNATURES", SMARTCOURT_ZONE == "internet")
+PUBLIC_URL = env_optional("SMARTCOURT_PUBLIC_URL")
+
 # The demo switch only relaxes what a demo needs (no second factor); it never enables DEBUG.
 DEMO_MODE = env_bool("SMARTCOURT_DEMO", False)
 TWO_FACTOR_REQUIRED = env_bool("SMARTCOURT_TWO_FACTOR", not DEMO_MODE)
@@ -93,6 +102,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "smartcourt.accounts.middleware.TwoFactorMiddleware",
+    # The internet zone's rate limits per address and per user (issue 18).
+    "smartcourt.accounts.ratelimit.RateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -266,6 +277,8 @@ HUEY: dict[str, object] = {
 }
 if _redis_url:
     HUEY.update({"huey_class": "huey.RedisHuey", "url": _redis_url})
+    # Counters shared by every web process (the internet zone's rate limits): Redis when there is one.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}}
 else:
     HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "huey.sqlite3")})
 

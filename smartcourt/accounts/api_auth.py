@@ -13,6 +13,7 @@ from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
 from ninja.utils import check_csrf
 
+from smartcourt.accounts.app_channel import signatures_required, verify_app_request
 from smartcourt.accounts.models import User
 from smartcourt.accounts.tokens import authenticate_token
 from smartcourt.accounts.twofactor import owes_second_factor
@@ -26,6 +27,8 @@ class TokenAuth(HttpBearer):
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
         user = authenticate_token(token)
+        if user is not None and signatures_required():
+            verify_app_request(request, user)  # the internet zone's app channel: a token alone is not enough
         if user is not None:
             # Code below the API reads request.user whichever way the caller signed in.
             request.user = user

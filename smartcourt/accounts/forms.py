@@ -76,3 +76,21 @@ class TokenCreateForm(forms.Form):
     def expires_at(self) -> dt.datetime | None:
         choice = self.cleaned_data["expires"]
         return None if choice == "never" else timezone.now() + dt.timedelta(days=int(choice))
+
+
+class AppKeyForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        help_text=_("The app or system that holds the private key."),
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    alg = forms.ChoiceField(
+        label=_("Algorithm"),
+        choices=[("ed25519", "Ed25519"), ("sm2-sm3", _("SM2 with SM3 (national standard)"))],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    public = forms.CharField(
+        label=_("Public key (base64)"),
+        help_text=_("The raw public key: 32 bytes for Ed25519, 64 bytes (x‖y) for SM2."),
+        widget=forms.TextInput(attrs={"class": "form-control font-monospace", "autocomplete": "off"}),
+    )

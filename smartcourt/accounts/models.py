@@ -166,3 +166,19 @@ class ProviderSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issuer} {self.sid}"
+
+
+class AppKey(TimestampedModel):
+    """A public key a user's app (phone app, mini-program, another system) signs its API requests with, as the
+    internet zone requires of the app channel (issue 18, ADR 0012): RFC 9421 signatures under this key id,
+    each nonce used once. The private half never reaches the platform."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="app_keys")
+    name = models.CharField(max_length=80)
+    keyid = models.CharField(max_length=40, unique=True)
+    alg = models.CharField(max_length=16)
+    public = models.CharField(max_length=100, help_text="The raw public key, base64.")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.keyid

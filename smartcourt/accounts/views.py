@@ -19,13 +19,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from smartcourt.accounts import actions, sso, throttle, twofactor
+from smartcourt.accounts import actions, app_channel, sso, throttle, twofactor
 from smartcourt.accounts.auth import safe_next_url, second_factor_url
-from smartcourt.accounts.forms import LoginForm, TokenCreateForm, TotpCodeForm
+from smartcourt.accounts.forms import AppKeyForm, LoginForm, TokenCreateForm, TotpCodeForm
 from smartcourt.accounts.models import User
 from smartcourt.accounts.tokens import issue_api_token, revoke_api_token, tokens_of
 from smartcourt.accounts.web import signed_in_user
 from smartcourt.core.errors import DomainError
+from smartcourt.core.web import form_error
 from smartcourt.core.zones import COURT_ONLY, serves
 
 # 429 while locked: the page still explains itself, and scripts get an unambiguous answer.
@@ -174,11 +175,51 @@ def tokens(request: HttpRequest) -> HttpResponse:
             status = 201
     if request.method == "POST" and not new_token:
         status = 422
-    context = {"form": form, "tokens": tokens_of(user), "new_token": new_token, "now": timezone.now()}
+    context = {
+        "form": form,
+        "tokens": tokens_of(user),
+        "new_token": new_token,
+        "now": timezone.now(),
+        "key_form": AppKeyForm(),
+        "app_keys": app_channel.app_keys_of(user),
+        "signatures_required": app_channel.signatures_required(),
+    }
     response = render(request, "accounts/tokens.html", context, status=status)
     # The one response that shows a secret must not be kept by the browser or a proxy.
     response["Cache-Control"] = "no-store"
     return response
+
+
+@login_required
+@require_POST
+def add_app_key(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    form = AppKeyForm(request.POST)
+    if form.is_valid():
+        try:
+            key = app_channel.register_app_key(actor=user, **form.cleaned_data)
+        except DomainError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, _("App key %(keyid)s was registered.") % {"keyid": key.keyid})
+            return redirect(reverse("accounts:tokens"))
+    context = {
+        "form": TokenCreateForm(),
+        "tokens": tokens_of(user),
+        "now": timezone.now(),
+        "key_form": form,
+        "app_keys": app_channel.app_keys_of(user),
+        "signatures_required": app_channel.signatures_required(),
+    }
+    return render(request, "accounts/tokens.html", context, status=422)
+
+
+@login_required
+@require_POST
+def revoke_app_key(request: HttpRequest, key_id: uuid.UUID) -> HttpResponse:
+    key = app_channel.revoke_app_key(actor=signed_in_user(request), key_id=key_id)
+    messages.success(request, _("App key %(keyid)s was revoked.") % {"keyid": key.keyid})
+    return redirect(reverse("accounts:tokens"))
 
 
 @login_required

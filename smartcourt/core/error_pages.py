@@ -67,6 +67,15 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
     )
 
 
+def too_many_requests(request: HttpRequest) -> HttpResponse:
+    return _render(
+        request,
+        429,
+        _("Too many requests"),
+        _("Too many requests came from your address or account in the last minute. Wait a moment and try again."),
+    )
+
+
 @requires_csrf_token
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     # "Not found" and "not yours" read the same on purpose (DESIGN §4.4).
