@@ -155,6 +155,22 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     return _code_page(request, template="accounts/two_factor_setup.html", confirm=True, extra=extra)
 
 
+def _tokens_page(
+    request: HttpRequest, user: User, *, form: TokenCreateForm, key_form: AppKeyForm, new_token: str, status: int
+) -> HttpResponse:
+    """The API tokens page: the user's tokens and app keys, with the two forms."""
+    context = {
+        "form": form,
+        "tokens": tokens_of(user),
+        "new_token": new_token,
+        "now": timezone.now(),
+        "key_form": key_form,
+        "app_keys": app_channel.app_keys_of(user),
+        "signatures_required": app_channel.signatures_required(),
+    }
+    return render(request, "accounts/tokens.html", context, status=status)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def tokens(request: HttpRequest) -> HttpResponse:
@@ -175,16 +191,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
             status = 201
     if request.method == "POST" and not new_token:
         status = 422
-    context = {
-        "form": form,
-        "tokens": tokens_of(user),
-        "new_token": new_token,
-        "now": timezone.now(),
-        "key_form": AppKeyForm(),
-        "app_keys": app_channel.app_keys_of(user),
-        "signatures_required": app_channel.signatures_required(),
-    }
-    response = render(request, "accounts/tokens.html", context, status=status)
+    response = _tokens_page(request, user, form=form, key_form=AppKeyForm(), new_token=new_token, status=status)
     # The one response that shows a secret must not be kept by the browser or a proxy.
     response["Cache-Control"] = "no-store"
     return response
@@ -203,15 +210,7 @@ def add_app_key(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("App key %(keyid)s was registered.") % {"keyid": key.keyid})
             return redirect(reverse("accounts:tokens"))
-    context = {
-        "form": TokenCreateForm(),
-        "tokens": tokens_of(user),
-        "now": timezone.now(),
-        "key_form": form,
-        "app_keys": app_channel.app_keys_of(user),
-        "signatures_required": app_channel.signatures_required(),
-    }
-    return render(request, "accounts/tokens.html", context, status=422)
+    return _tokens_page(request, user, form=TokenCreateForm(), key_form=form, new_token="", status=422)
 
 
 @login_required
