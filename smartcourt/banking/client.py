@@ -28,6 +28,7 @@ from smartcourt.banking.adapter import (
     UnknownTransfer,
 )
 from smartcourt.banking.partners import Partner, partner
+from smartcourt.core.zones import Zone, current_zone
 
 
 def _limits_payload(limits: AccountLimits) -> dict[str, int | None]:
@@ -117,6 +118,10 @@ class HttpBankAdapter:
 
     def call(self, path: str, payload: dict[str, Any]) -> dict[str, Any]:
         """POST ``payload`` to ``path``; the decrypted, verified answer. Raises BankUnavailable or BankRefused."""
+        if current_zone() == Zone.INTERNET:
+            # The bank's dedicated line ends in the court zone (issue 18, ADR 0012): a payment requested on the
+            # internet side reaches the bank only after it has crossed the gateway to the court.
+            raise BankUnavailable(f"the internet zone has no line to bank {self.partner.name}: {path} not sent")
         keys = self.partner.keys()
         url = f"{self.partner.url}{path}"
         out = wire.seal_request(keys, method="POST", url=url, payload=payload)

@@ -15,6 +15,7 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -651,3 +652,14 @@ def test_the_clock_cannot_be_set_without_test_clock(own_bank):
     with pytest.raises(BankRefused) as caught:
         bank.set_clock(dt.datetime(2026, 3, 2, tzinfo=dt.UTC))
     assert caught.value.code == "not_found"
+
+
+def test_the_internet_zone_has_no_line_to_the_bank(bank: Bank, settings: Any) -> None:
+    """The bank's dedicated line ends in the court zone (issue 18): from the internet zone nothing is sent."""
+    account = open_account(bank, balance=WAN)
+    before = bank.adapter.statement(account_number=account)
+    settings.SMARTCOURT_ZONE = "internet"
+    with pytest.raises(BankUnavailable, match="the internet zone has no line to bank sandbox"):
+        bank.adapter.transfer(instruction(account, WAN // 2))
+    settings.SMARTCOURT_ZONE = "court"
+    assert bank.adapter.statement(account_number=account) == before  # nothing reached the bank
