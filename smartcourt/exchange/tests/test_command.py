@@ -1,0 +1,59 @@
+"""manage.py exchange: the operator's keys, ping, pack, apply and status."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from partnerproto import exchange as px
+
+
+def _run(*args: str) -> str:
+    out = io.StringIO()
+    call_command("exchange", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_keys_are_written_once(tmp_path):
+    _run("keys", str(tmp_path))
+    names = sorted(path.name for path in tmp_path.iterdir())
+    assert names == sorted([px.INTERNET_KEYS, px.COURT_KEYS, px.INTERNET_PUBLIC, px.COURT_PUBLIC])
+    before = {name: (tmp_path / name).read_bytes() for name in names}
+    with pytest.raises(CommandError, match="has zone keys already"):
+        _run("keys", str(tmp_path))
+    assert {name: (tmp_path / name).read_bytes() for name in names} == before
+    assert (tmp_path / px.INTERNET_KEYS).stat().st_mode & 0o777 == 0o600
+
+
+def test_single_zone_refuses_to_exchange(db):
+    with pytest.raises(CommandError, match="single zone"):
+        _run("pack")
+
+
+def test_ping_pack_apply_status(personas, two_zones):
+    with two_zones.as_zone("internet"):
+        assert _run("ping", "creditor_a", "连通", "测试") == "queued; it leaves with the next pack\n"
+        assert _run("pack") == "i2c-000000000001.scx: 1\n"
+        status = _run("status")
+    assert "internet->court: last sent #1, 1 not yet acknowledged" in status
+    two_zones.carry("internet")
+    with two_zones.as_zone("court"):
+        assert _run("apply") == "i2c-000000000001.scx: applied\n"
+        assert "internet->court: last applied #1" in _run("status")
+
+
+def test_an_operator_resolves_an_alert_with_a_note(personas, two_zones):
+    from smartcourt.exchange.models import ExchangeAlert
+
+    alert = ExchangeAlert.objects.create(direction=px.INTERNET_TO_COURT, reason="bad_signature", message="i2c-1")
+    with two_zones.as_zone("court"):
+        with pytest.raises(CommandError, match="note is required"):
+            _run("resolve", str(alert.pk), "courtadmin", " ")
+        answer = _run("resolve", str(alert.pk), "courtadmin", "光闸", "日志已核对")
+        assert answer == f"resolved {alert.pk} (bad_signature)\n"
+        alert.refresh_from_db()
+        assert alert.resolved_at is not None
+        with pytest.raises(CommandError, match="resolved already"):
+            _run("resolve", str(alert.pk), "courtadmin", "again")
