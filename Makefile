@@ -8,7 +8,7 @@ STAMPS := var/.stamps
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint bootstrap bootstrap-dev system-packages assets messages migrate demo clean bench
+.PHONY: cluster cluster-check run test lint bootstrap bootstrap-dev system-packages assets messages migrate demo clean bench
 
 $(STAMPS):
 	@mkdir -p $(STAMPS)
@@ -50,6 +50,15 @@ demo: migrate
 run: demo
 	$(PY) manage.py collectstatic --no-input -v 0
 	SMARTCOURT_DEMO=1 $(PY) scripts/run.py --host $(HOST) --port $(PORT)
+
+# Both zones with their gateways behind nginx on one machine (docs/deployment.md): internet :8080, court :8081.
+cluster: bootstrap-dev
+	@scripts/system-packages.sh --cluster
+	$(PY) scripts/cluster.py
+
+# Against a running `make cluster`: sign-ins through nginx per zone, a message across the gateway.
+cluster-check: bootstrap-dev
+	SMARTCOURT_TEST_CLUSTER=1 $(PY) -m pytest -p no:xdist -q tests/test_cluster.py
 
 # The suite runs over every core (pytest-xdist); TEST_WORKERS=0 runs it in one process.
 TEST_WORKERS ?= auto

@@ -11,6 +11,10 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+# make cluster (scripts/cluster.py) puts nginx in front of each zone's web processes.
+if [ "${1:-}" = "--cluster" ]; then
+  command -v nginx >/dev/null 2>&1 || missing+=(nginx)
+fi
 
 [ ${#missing[@]} -eq 0 ] && exit 0
 
