@@ -14,6 +14,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from smartcourt.accounts.actions import create_organisation
 from smartcourt.accounts.choices import OrganisationKind, Role
@@ -27,6 +28,7 @@ from smartcourt.cases.choices import JUDICIAL_MEMBER_ROLES, CaseStatus, CaseType
 from smartcourt.cases.models import Case
 from smartcourt.cases.selectors import get_case_for
 from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from smartcourt.core.lengths import check_text
 
 MAX_SEED = 200
 # Case types that have an administrator (a compulsory liquidation's liquidation group is appointed the same way).
@@ -123,6 +125,8 @@ def update_roster_entry(*, actor: User, entry_id: uuid.UUID, grade: str, active:
 
 
 MAX_DRAW_WEIGHT = 10
+# The reason for a draw weight is read with the roster's history: a paragraph at most.
+MAX_REASON = 500
 
 
 @transaction.atomic
@@ -141,6 +145,7 @@ def set_draw_weight(*, actor: User, entry_id: uuid.UUID, weight: int, reason: st
     reason = reason.strip()
     if not reason:
         raise DomainError("give the reason for the weight", field="reason")
+    reason = check_text(reason, MAX_REASON, label=_("The reason"), field="reason")
     if entry.draw_weight == weight:
         return entry
     before = {"draw_weight": entry.draw_weight}
@@ -151,7 +156,7 @@ def set_draw_weight(*, actor: User, entry_id: uuid.UUID, weight: int, reason: st
         action="administrators.draw_weight_changed",
         obj=entry,
         before=before,
-        after={"draw_weight": weight, "firm": entry.firm.name, "reason": reason[:500]},
+        after={"draw_weight": weight, "firm": entry.firm.name, "reason": reason},
     )
     return entry
 

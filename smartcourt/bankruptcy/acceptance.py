@@ -37,11 +37,12 @@ from smartcourt.bankruptcy.actions import open_proceeding, record_appointment
 from smartcourt.bankruptcy.choices import Procedure
 from smartcourt.cases.actions import add_member, add_party, change_case_status, create_case
 from smartcourt.cases.choices import CaseStatus, CaseType, MemberRole, PartyKind, PartyRole
-from smartcourt.cases.models import Case, Party
+from smartcourt.cases.models import Case, CaseStatusChange, Party
 from smartcourt.cases.policies import is_judge_of
 from smartcourt.cases.selectors import cases_visible_to, get_case_for
 from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from smartcourt.core.identifiers import credit_code_problem, normalise_identifier
+from smartcourt.core.lengths import fit
 from smartcourt.core.money import fen_to_yuan
 from smartcourt.dossier.actions import file_entry
 from smartcourt.dossier.choices import EntryKind
@@ -683,10 +684,13 @@ def rule_on_application(
     deadline = application.deadline()
     late = ruled_on > deadline.rule_by
 
-    # Closing first: the compare-and-set on the status makes a second, concurrent ruling fail here.
+    # Closing first: the compare-and-set on the status makes a second, concurrent ruling fail here. The status
+    # row repeats the reasons as far as its column holds them, ending in "…" when it cannot: the ruling filed
+    # below and its audit event keep them whole.
     verdict = "裁定受理" if decision == Decision.ACCEPT else "裁定不予受理"
+    status_reason = fit(CaseStatusChange, "reason", f"{verdict}：{reasons}")
     review = change_case_status(
-        actor=actor, case_id=review.pk, to_status=CaseStatus.CLOSED, on=ruled_on, reason=f"{verdict}：{reasons}"[:500]
+        actor=actor, case_id=review.pk, to_status=CaseStatus.CLOSED, on=ruled_on, reason=status_reason
     )
     accepted: Case | None = None
     if decision == Decision.ACCEPT:

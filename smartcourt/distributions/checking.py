@@ -19,9 +19,11 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from smartcourt.banking.iso20022.pain001 import MAX_NAME, MAX_PARTY_ID
+from smartcourt.core.lengths import fit
 from smartcourt.core.money import MAX_FEN, fen_to_yuan
 from smartcourt.core.numbers import fold_full_width
 from smartcourt.core.spreadsheets import CellValue
+from smartcourt.distributions.models import BatchLine
 
 HEADER = ["序号", "债权人名称", "证件号码", "收款账号", "开户银行", "开户行行号", "分配金额（元）"]
 COLUMNS = ["seq", "name", "identity", "account", "bank_name", "bank_code", "amount"]
@@ -96,18 +98,19 @@ def _amount(line: CheckedLine, value: CellValue) -> None:
     # A number cell is read through its shortest repr (str(float)), never through binary arithmetic; the
     # text is then split into whole yuan and decimals and turned into fen with integers only.
     text = fold_full_width(value).strip() if isinstance(value, str) else str(value)
-    line.amount_text = text[:40]
+    # Kept and shown back as written; a text too long for its column (then not an amount anyway) shows its cut.
+    line.amount_text = fit(BatchLine, "amount_text", text)
     match = _AMOUNT.match(text)
     if match is None:
-        line.error("amount", "amount_invalid", value=text[:40])
+        line.error("amount", "amount_invalid", value=line.amount_text)
         return
     whole, decimals = match.group(1), match.group(2) or ""
     if len(decimals) > 2 and decimals[2:].strip("0"):
-        line.error("amount", "amount_decimals", value=text[:40])
+        line.error("amount", "amount_decimals", value=line.amount_text)
         return
     fen = int(whole) * 100 + int((decimals[:2] or "0").ljust(2, "0"))
     if fen <= 0 or fen > MAX_FEN:
-        line.error("amount", "amount_range", value=text[:40])
+        line.error("amount", "amount_range", value=line.amount_text)
         return
     line.amount_fen = fen
 
@@ -150,7 +153,7 @@ def check_rows(
             if (index, position) in formulas:
                 line.error(column, "formula")
         # What the bank file (pain.001) carries is bounded by ISO 20022: a longer value is an error on its line,
-        # never cut. (Only the text kept for showing the line is shortened, and that line cannot be paid.)
+        # never cut. (Only the text kept for showing the line is shortened, visibly, and that line cannot be paid.)
         name, identity = _text(cell("name")), _text(cell("identity")).upper()
         account, bank_name = _text(cell("account")).replace(" ", ""), _text(cell("bank_name"))
         bank_code = _text(cell("bank_code"))
@@ -161,10 +164,11 @@ def check_rows(
         ):
             if len(value) > maximum:
                 line.error(column, "too_long", length=len(value), max=maximum)
-        line.name, line.identity, line.account = name[:200], identity[:40], account[:64]
-        line.bank_name, line.bank_code = bank_name[:140], bank_code[:32]
+        line.name, line.identity = fit(BatchLine, "payee_name", name), fit(BatchLine, "payee_identity", identity)
+        line.account, line.bank_code = fit(BatchLine, "account", account), fit(BatchLine, "bank_code", bank_code)
+        line.bank_name = fit(BatchLine, "bank_name", bank_name)
         _amount(line, cell("amount"))
-        payee = by_identity.get(line.identity)
+        payee = by_identity.get(identity)
         if not line.identity:
             line.error("identity", "identity_missing")
         elif payee is None:
@@ -191,11 +195,11 @@ def check_rows(
             line.error("account", "account_as_number")
         elif not line.account:
             line.error("account", "account_missing")
-        elif not _ACCOUNT.match(line.account):
+        elif not _ACCOUNT.match(account):  # the whole value: a shortened one could pass
             line.error("account", "account_malformed", value=line.account)
         if not line.bank_name:
             line.error("bank_name", "bank_missing")
-        if line.bank_code and not _BANK_CODE.match(line.bank_code):
+        if bank_code and not _BANK_CODE.match(bank_code):
             line.error("bank_code", "bank_code_malformed", value=line.bank_code)
         lines.append(line)
     for payee in payees:

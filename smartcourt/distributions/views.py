@@ -387,9 +387,7 @@ def batch_approve(request: HttpRequest, batch_id: uuid.UUID) -> HttpResponse:
 def batch_refuse(request: HttpRequest, batch_id: uuid.UUID) -> HttpResponse:
     batch = _batch(request, batch_id)
     try:
-        actions.refuse_batch(
-            actor=signed_in_user(request), batch_id=batch.pk, reason=request.POST.get("reason", "")[:2000]
-        )
+        actions.refuse_batch(actor=signed_in_user(request), batch_id=batch.pk, reason=request.POST.get("reason", ""))
     except DomainError as exc:
         refused(request, exc)
     else:

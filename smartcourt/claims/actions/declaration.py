@@ -39,10 +39,12 @@ from smartcourt.claims.choices import (
 from smartcourt.claims.interest import RatePeriod, compute_interest
 from smartcourt.claims.models import Claim, ClaimDocument, ClaimTransition, Creditor
 from smartcourt.core.errors import DomainError, PermissionDenied
+from smartcourt.core.lengths import check_length, fit
 from smartcourt.core.money import MAX_FEN
 from smartcourt.core.uploads import JPEG, PDF, PNG, UploadedFileLike, checked_upload
 from smartcourt.dossier.actions import file_entry
 from smartcourt.dossier.choices import EntryKind
+from smartcourt.dossier.models import DossierEntry
 
 MAX_ATTACHMENTS = 10
 
@@ -121,6 +123,9 @@ def declare_claim(
         raise DomainError(_("A secured claim names its collateral"), field="collateral")
     if d.nature != ClaimNature.SECURED:
         collateral = ""
+    collateral = check_length(Claim, "collateral", collateral, label=_("The collateral"))
+    # The number the court's SMS reach the creditor on: cut, it would reach nobody or somebody else.
+    phone = check_length(Creditor, "phone", d.phone.strip(), label=_("The phone number"))
     if d.liability not in Liability.values:
         raise DomainError(_("unknown liability %(liability)s") % {"liability": d.liability}, field="liability")
     co_obligors = d.co_obligors.strip()
@@ -169,7 +174,7 @@ def declare_claim(
             kind=d.creditor_kind,
             name=name,
             identifier=identifier,
-            phone=d.phone.strip()[:20],
+            phone=phone,
             user=_registered_creditor(identifier) if as_agent else actor,
             source=CreditorSource.SELF_DECLARED,
         )
@@ -198,7 +203,7 @@ def declare_claim(
         creditor=creditor,
         number=number,
         nature=d.nature,
-        collateral=collateral[:500],
+        collateral=collateral,
         principal_fen=principal,
         interest_fen=interest,
         penalties_fen=penalties,
@@ -219,7 +224,7 @@ def declare_claim(
             actor=actor,
             case=case,
             kind=EntryKind.ATTACHMENT,
-            title=f"债权申报第{number}号 授权委托书（代理人：{actor.full_name}）"[:200],
+            title=fit(DossierEntry, "title", f"债权申报第{number}号 授权委托书（代理人：{actor.full_name}）"),
             content=poa.content,
             filename=poa.name,
             content_type=poa.content_type,
@@ -235,7 +240,7 @@ def declare_claim(
             actor=actor,
             case=case,
             kind=EntryKind.ATTACHMENT,
-            title=f"债权申报第{number}号 证据{index}：{upload.name}"[:200],
+            title=fit(DossierEntry, "title", f"债权申报第{number}号 证据{index}：{upload.name}"),
             content=upload.content,
             filename=upload.name,
             content_type=upload.content_type,

@@ -19,10 +19,12 @@ from smartcourt.banking.iso20022.pain001 import MAX_NAME
 from smartcourt.cases.choices import Composition
 from smartcourt.core.dates import shanghai_day
 from smartcourt.core.errors import Conflict, DomainError, PermissionDenied
+from smartcourt.core.lengths import fit
 from smartcourt.core.money import MAX_FEN, fen_to_yuan, yuan_to_fen
 from smartcourt.core.uploads import JPEG, PDF, PNG, UploadedFileLike, checked_upload
 from smartcourt.dossier.actions import file_entry
 from smartcourt.dossier.choices import EntryKind
+from smartcourt.dossier.models import DossierEntry
 from smartcourt.funds import bank, policies
 from smartcourt.funds.actions._common import (
     _check_version,
@@ -127,7 +129,7 @@ def _attach(actor: User, payment: PaymentRequest, attachments: list[UploadedFile
             actor=actor,
             case=payment.case,
             kind=EntryKind.ATTACHMENT,
-            title=f"付款申请第{payment.number}号附件：{checked.name}"[:200],
+            title=fit(DossierEntry, "title", f"付款申请第{payment.number}号附件：{checked.name}"),
             content=checked.content,
             filename=checked.name,
             content_type=checked.content_type,
