@@ -133,19 +133,30 @@ def expect_debits(
     return len(new)
 
 
-def _check_lengths(movement: Movement) -> None:
-    """Refuse a movement whose fields the columns cannot hold, before anything is written: a reference or a
-    key cut would no longer match the bank's or our payment's (issue 15.14). The bank's files bound them
-    (ISO 20022 Max35Text references, Max140Text names), so only a faulty report is refused; the gap it
-    leaves in the sequence is alerted and the statement pull asks for it again."""
-    for field, value, label in (
-        ("bank_reference", movement.bank_reference, _("The bank's reference")),
-        ("counterparty_name", movement.counterparty_name, _("The counterparty's name")),
-        ("counterparty_account", movement.counterparty_account, _("The counterparty's account")),
-        ("description", movement.description, _("The description")),
-        ("idempotency_key", movement.idempotency_key, _("The key")),
-    ):
-        check_length(BankMovement, field, value, label=label)
+@dataclass(frozen=True)
+class ReportedMovement:
+    """One movement as the bank reported it, and how the report came (a push notification, a statement)."""
+
+    movement: Movement
+    source: str
+
+    def cleaned(self) -> ReportedMovement:
+        """The report itself when the platform can book it whole; else the DomainError naming the field. A
+        reference or a key cut to fit would no longer match the bank's or our payment's (issue 15.14). The
+        bank's files bound them (ISO 20022 Max35Text references, Max140Text names), so only a faulty report is
+        refused; the gap it leaves in the sequence is alerted and the statement pull asks for it again."""
+        if self.source not in MovementSource.values:
+            raise DomainError(f"unknown movement source {self.source!r}", field="source")
+        movement = self.movement
+        for field, value, label in (
+            ("bank_reference", movement.bank_reference, _("The bank's reference")),
+            ("counterparty_name", movement.counterparty_name, _("The counterparty's name")),
+            ("counterparty_account", movement.counterparty_account, _("The counterparty's account")),
+            ("description", movement.description, _("The description")),
+            ("idempotency_key", movement.idempotency_key, _("The key")),
+        ):
+            check_length(BankMovement, field, value, label=label)
+        return self
 
 
 @transaction.atomic
@@ -153,9 +164,7 @@ def book_movement(*, movement: Movement, source: str, bank_partner: str = "") ->
     """Book one movement the bank reported, exactly once per (account, sequence). Links it to our payment
     request through the idempotency key, journals it, updates the balance, and raises alerts for an unexpected
     debit, a sequence gap, or figures that do not match. Returns (movement, booked now)."""
-    if source not in MovementSource.values:
-        raise DomainError(f"unknown movement source {source!r}", field="source")
-    _check_lengths(movement)
+    ReportedMovement(movement, source).cleaned()
     accounts = SupervisedAccount.objects.select_for_update().filter(account_number=movement.account_number)
     if bank_partner:
         accounts = accounts.filter(bank_partner=bank_partner)
