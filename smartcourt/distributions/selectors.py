@@ -17,9 +17,9 @@ from smartcourt.claims.models import Claim
 from smartcourt.claims.selectors import tracker_for
 from smartcourt.core.errors import NotFound
 from smartcourt.distributions import policies
-from smartcourt.distributions.checking import Payee
 from smartcourt.distributions.choices import LINE_CLASS_ORDER, LineClass, LineStatus, PlanStatus
 from smartcourt.distributions.models import BatchLine, DistributionPlan, Escrow, PaymentBatch, PlanLine
+from smartcourt.distributions.payment_file_check import Payee
 from smartcourt.meetings.choices import AgendaKind, MeetingStatus
 from smartcourt.meetings.models import AgendaItem
 from smartcourt.rules.fees import FeeCap, administrator_fee_cap

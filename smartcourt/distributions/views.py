@@ -26,7 +26,6 @@ from smartcourt.core.errors import DomainError
 from smartcourt.core.money import fen_to_yuan
 from smartcourt.core.web import form_error, refused
 from smartcourt.distributions import actions, policies
-from smartcourt.distributions.checking import error_text
 from smartcourt.distributions.choices import BatchStatus, PlanStatus
 from smartcourt.distributions.export import payment_file_csv, payment_file_xlsx, template_xlsx
 from smartcourt.distributions.forms import (
@@ -39,6 +38,7 @@ from smartcourt.distributions.forms import (
     UploadForm,
 )
 from smartcourt.distributions.models import DistributionPlan, PaymentBatch
+from smartcourt.distributions.payment_file_check import error_text
 from smartcourt.distributions.selectors import (
     amounts_for_creditor,
     batch_lines,

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 if TYPE_CHECKING:
-    from smartcourt.documents.verification import EmbeddedOriginal, ExportReport, Report
+    from smartcourt.documents.signature_check import EmbeddedOriginal, ExportReport, Report
 
 FORMAT = "smartcourt/dossier-export/v1"
 MANIFEST_KEY = "manifest.json"
@@ -109,7 +109,7 @@ def _check_receipt(entry: EmbeddedOriginal, text: bytes, manifest_entry: dict[st
 
 def verify_export(data: bytes, outer: Report, *, verify_original: Callable[[bytes], Report]) -> ExportReport | None:
     """The export part of the report for ``data``; None when ``data`` is not an exported dossier."""
-    from smartcourt.documents.verification import EmbeddedOriginal, ExportReport
+    from smartcourt.documents.signature_check import EmbeddedOriginal, ExportReport
 
     files = embedded_files(data)
     if not files or MANIFEST_KEY not in files:

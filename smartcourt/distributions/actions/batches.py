@@ -26,9 +26,9 @@ from smartcourt.core.spreadsheets import CellValue, Limits, SpreadsheetUnreadabl
 from smartcourt.core.uploads import XLSX, sniff_content_type
 from smartcourt.distributions import policies
 from smartcourt.distributions.actions._common import _bulk_insert, _keyer, _locked_batch, _locked_plan, _move_batch
-from smartcourt.distributions.checking import MAX_LINES, CheckedLine, check_rows
 from smartcourt.distributions.choices import BatchSource, BatchStatus, LineStatus, PlanStatus
 from smartcourt.distributions.models import BatchLine, BatchTransition, PaymentBatch
+from smartcourt.distributions.payment_file_check import MAX_LINES, CheckedLine, check_rows
 from smartcourt.distributions.selectors import compare_batch, payees_of
 
 _ACCOUNT = re.compile(r"^[0-9]{8,32}$", re.ASCII)

@@ -16,7 +16,7 @@ from smartcourt.documents.choices import DocumentStatus
 from smartcourt.documents.models import Document, Seal
 from smartcourt.documents.pades import ca_certificate
 from smartcourt.documents.selectors import documents_for_node
-from smartcourt.documents.verification import verify_pdf
+from smartcourt.documents.signature_check import verify_pdf
 from smartcourt.testing import database_state
 
 
