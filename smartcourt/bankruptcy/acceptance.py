@@ -411,6 +411,31 @@ def registry_text(company: Company, *, fetched_at: dt.datetime) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
+def _check_applicant_type(procedure: str, applicant_type: str) -> None:
+    """Who may apply for which procedure, as ALLOWED_APPLICANTS lists it."""
+    if procedure not in ALLOWED_APPLICANTS:
+        raise DomainError(f"unknown procedure {procedure!r}", field="procedure")
+    if applicant_type not in ApplicantType.values:
+        raise DomainError(f"unknown kind of applicant {applicant_type!r}", field="applicant_type")
+    if applicant_type not in ALLOWED_APPLICANTS[procedure]:
+        allowed = ", ".join(sorted(ALLOWED_APPLICANTS[procedure]))
+        raise DomainError(
+            f"a {applicant_type} cannot apply for {procedure}; who can: {allowed}", field="applicant_type"
+        )
+
+
+def _check_other_applicant(name: str, kind: str, credit_code: str, *, debtor_code: str) -> None:
+    """An applicant other than the debtor: named, of a known kind, and not the debtor under another label."""
+    if not name.strip():
+        raise DomainError("name the applicant", field="applicant_name")
+    if kind not in PartyKind.values:
+        raise DomainError(f"unknown kind of party {kind!r}", field="applicant_kind")
+    if kind == PartyKind.ORGANISATION and normalise_identifier(credit_code) == debtor_code:
+        raise DomainError(
+            "the company itself is the applicant: choose 'the debtor itself'", field="applicant_credit_code"
+        )
+
+
 def register_application(
     *,
     actor: User,
@@ -440,15 +465,7 @@ def register_application(
     if actor.role != Role.FILING_CLERK or actor.organisation is None or not actor.organisation.is_court:
         raise PermissionDenied("Only a filing clerk of the court registers applications")
     court = actor.organisation
-    if procedure not in ALLOWED_APPLICANTS:
-        raise DomainError(f"unknown procedure {procedure!r}", field="procedure")
-    if applicant_type not in ApplicantType.values:
-        raise DomainError(f"unknown kind of applicant {applicant_type!r}", field="applicant_type")
-    if applicant_type not in ALLOWED_APPLICANTS[procedure]:
-        allowed = ", ".join(sorted(ALLOWED_APPLICANTS[procedure]))
-        raise DomainError(
-            f"a {applicant_type} cannot apply for {procedure}; who can: {allowed}", field="applicant_type"
-        )
+    _check_applicant_type(procedure, applicant_type)
     if filed_on > timezone.localdate():
         raise DomainError("the filing date cannot be in the future", field="filed_on")
     duplicate_reason = duplicate_reason.strip()
@@ -465,14 +482,7 @@ def register_application(
     except (User.DoesNotExist, ValueError, TypeError) as exc:
         raise DomainError("choose a judge of this court to preside", field="presiding_judge") from exc
     if applicant_type != ApplicantType.DEBTOR:
-        if not applicant_name.strip():
-            raise DomainError("name the applicant", field="applicant_name")
-        if applicant_kind not in PartyKind.values:
-            raise DomainError(f"unknown kind of party {applicant_kind!r}", field="applicant_kind")
-        if applicant_kind == PartyKind.ORGANISATION and normalise_identifier(applicant_credit_code) == code:
-            raise DomainError(
-                "the company itself is the applicant: choose 'the debtor itself'", field="applicant_credit_code"
-            )
+        _check_other_applicant(applicant_name, applicant_kind, applicant_credit_code, debtor_code=code)
 
     fetched_at = timezone.now()
     company = (registry or get_registry()).company(code)

@@ -153,6 +153,40 @@ def _notify(*, meeting: Meeting, kind: str, entry: DossierEntry, text: str, at: 
     return len(notices)
 
 
+def _check_schedule(*, now: dt.datetime, scheduled_at: dt.datetime, opens: dt.datetime, closes: dt.datetime) -> None:
+    """The notice reaches the creditors in time (art. 63) and voting opens with the meeting or later, for at
+    most MAX_WINDOW."""
+    days = (timezone.localdate(scheduled_at) - timezone.localdate(now)).days
+    if days < NOTICE_DAYS:
+        raise DomainError(
+            _(
+                "the creditors must be notified at least %(notice)d days before the meeting (art. 63); "
+                "the meeting is %(days)d days away"
+            )
+            % {"notice": NOTICE_DAYS, "days": days},
+            field="scheduled_at",
+            code="notice_too_late",
+        )
+    if opens < scheduled_at:
+        raise DomainError(_("voting opens when the meeting opens or later"), field="voting_opens_at")
+    if closes <= opens:
+        raise DomainError(_("voting closes after it opens"), field="voting_closes_at")
+    if closes - opens > MAX_WINDOW:
+        raise DomainError(_("the voting window is at most 30 days"), field="voting_closes_at")
+
+
+def _check_agenda(items: Sequence[ItemSpec]) -> None:
+    if not 1 <= len(items) <= MAX_ITEMS:
+        raise DomainError(_("an agenda has 1 to %(n)d items") % {"n": MAX_ITEMS}, field="items")
+    for spec in items:
+        if spec.kind not in AgendaKind.values:
+            raise DomainError(
+                _("unknown kind of agenda item %(kind)s") % {"kind": shorten(spec.kind, 30)}, field="items"
+            )
+        if not 1 <= len(spec.title.strip()) <= 200 or len(spec.description) > MAX_TEXT:
+            raise DomainError(_("an agenda item needs a title of at most 200 characters"), field="items")
+
+
 @transaction.atomic
 def convene_meeting(
     *,
@@ -179,32 +213,8 @@ def convene_meeting(
     title = title.strip()
     if not 1 <= len(title) <= 200:
         raise DomainError(_("a meeting needs a title of at most 200 characters"), field="title")
-    days = (timezone.localdate(scheduled_at) - timezone.localdate(now)).days
-    if days < NOTICE_DAYS:
-        raise DomainError(
-            _(
-                "the creditors must be notified at least %(notice)d days before the meeting (art. 63); "
-                "the meeting is %(days)d days away"
-            )
-            % {"notice": NOTICE_DAYS, "days": days},
-            field="scheduled_at",
-            code="notice_too_late",
-        )
-    if voting_opens_at < scheduled_at:
-        raise DomainError(_("voting opens when the meeting opens or later"), field="voting_opens_at")
-    if voting_closes_at <= voting_opens_at:
-        raise DomainError(_("voting closes after it opens"), field="voting_closes_at")
-    if voting_closes_at - voting_opens_at > MAX_WINDOW:
-        raise DomainError(_("the voting window is at most 30 days"), field="voting_closes_at")
-    if not 1 <= len(items) <= MAX_ITEMS:
-        raise DomainError(_("an agenda has 1 to %(n)d items") % {"n": MAX_ITEMS}, field="items")
-    for spec in items:
-        if spec.kind not in AgendaKind.values:
-            raise DomainError(
-                _("unknown kind of agenda item %(kind)s") % {"kind": shorten(spec.kind, 30)}, field="items"
-            )
-        if not 1 <= len(spec.title.strip()) <= 200 or len(spec.description) > MAX_TEXT:
-            raise DomainError(_("an agenda item needs a title of at most 200 characters"), field="items")
+    _check_schedule(now=now, scheduled_at=scheduled_at, opens=voting_opens_at, closes=voting_closes_at)
+    _check_agenda(items)
     if small_claims_threshold_fen is not None and not 0 < small_claims_threshold_fen <= MAX_FEN:
         raise DomainError(_("the small-claims threshold is a positive amount"), field="small_claims_threshold")
     if (

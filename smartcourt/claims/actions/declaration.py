@@ -164,6 +164,39 @@ class DeclaredClaim:
     co_obligors: str
 
 
+def _creditor_for(*, actor: User, case: Case, declared: DeclaredClaim, as_agent: bool) -> Creditor:
+    """The creditor the declaration is for, locked: created on his first declaration; a creditor from the
+    debtor's list becomes the declaring user's; an agent never becomes the creditor's user."""
+    creditor = Creditor.objects.select_for_update().filter(case=case, identifier=declared.identifier).first()
+    if creditor is None:
+        creditor = Creditor.objects.create(
+            case=case,
+            kind=declared.creditor_kind,
+            name=declared.name,
+            identifier=declared.identifier,
+            phone=declared.phone,
+            user=_registered_creditor(declared.identifier) if as_agent else actor,
+            source=CreditorSource.SELF_DECLARED,
+        )
+        if creditor.user is not None and as_agent:
+            _ensure_creditor_member(actor=actor, case=case, user=creditor.user)
+    elif as_agent:
+        # The agent acts for the creditor; he never becomes the creditor's user.
+        if creditor.user_id is None:
+            represented = _registered_creditor(declared.identifier)
+            if represented is not None:
+                Creditor.objects.filter(pk=creditor.pk).update(user=represented, updated_at=timezone.now())
+                creditor.user = represented
+                _ensure_creditor_member(actor=actor, case=case, user=represented)
+    elif creditor.user_id is None:
+        # A creditor from the debtor's list who now declares: the list entry becomes his.
+        Creditor.objects.filter(pk=creditor.pk).update(user=actor, updated_at=timezone.now())
+        creditor.user = actor
+    elif creditor.user_id != actor.pk:
+        raise PermissionDenied(_("Another user already declares for this creditor"), field="identifier")
+    return creditor
+
+
 @transaction.atomic
 def declare_claim(
     *,
@@ -208,33 +241,7 @@ def declare_claim(
     )
     as_agent = poa is not None
 
-    creditor = Creditor.objects.select_for_update().filter(case=case, identifier=identifier).first()
-    if creditor is None:
-        creditor = Creditor.objects.create(
-            case=case,
-            kind=d.creditor_kind,
-            name=name,
-            identifier=identifier,
-            phone=d.phone,
-            user=_registered_creditor(identifier) if as_agent else actor,
-            source=CreditorSource.SELF_DECLARED,
-        )
-        if creditor.user is not None and as_agent:
-            _ensure_creditor_member(actor=actor, case=case, user=creditor.user)
-    elif as_agent:
-        # The agent acts for the creditor; he never becomes the creditor's user.
-        if creditor.user_id is None:
-            represented = _registered_creditor(identifier)
-            if represented is not None:
-                Creditor.objects.filter(pk=creditor.pk).update(user=represented, updated_at=timezone.now())
-                creditor.user = represented
-                _ensure_creditor_member(actor=actor, case=case, user=represented)
-    elif creditor.user_id is None:
-        # A creditor from the debtor's list who now declares: the list entry becomes his.
-        Creditor.objects.filter(pk=creditor.pk).update(user=actor, updated_at=timezone.now())
-        creditor.user = actor
-    elif creditor.user_id != actor.pk:
-        raise PermissionDenied(_("Another user already declares for this creditor"), field="identifier")
+    creditor = _creditor_for(actor=actor, case=case, declared=d, as_agent=as_agent)
 
     period_end = _anchor(proceeding, "claims_period_ends_on")
     late = period_end is not None and timezone.localdate(now) > period_end

@@ -159,6 +159,78 @@ class ReportedMovement:
         return self
 
 
+def _advance(account: SupervisedAccount, movement: Movement) -> None:
+    """The account's last sequence and balance (when the movement is the latest), and how far its movements
+    are contiguous: what the statement pull starts after."""
+    update: dict[str, Any] = {"updated_at": timezone.now()}
+    if movement.sequence > account.last_sequence:
+        update.update(last_sequence=movement.sequence, balance_fen=movement.balance_after_fen)
+    contiguous = account.synced_sequence
+    while BankMovement.objects.filter(account=account, sequence=contiguous + 1).exists():
+        contiguous += 1
+    update["synced_sequence"] = contiguous
+    SupervisedAccount.objects.filter(pk=account.pk).update(**update)
+    for name, value in update.items():
+        setattr(account, name, value)
+
+
+def _alert_on(
+    booked: BankMovement,
+    movement: Movement,
+    *,
+    payment: PaymentRequest | None,
+    expected: ExpectedDebit | None,
+    gap_from: int,
+) -> None:
+    """The alerts a booked movement raises: a gap before it, a debit for another amount than announced or
+    asked, a debit nobody asked for."""
+    if movement.sequence > gap_from:
+        raise_alert(
+            account=booked.account,
+            kind=AlertKind.SEQUENCE_GAP,
+            key=f"{gap_from}-{movement.sequence - 1}",
+            message=_("Movements %(first)s to %(last)s were not reported yet; the statement pull fetches them")
+            % {"first": gap_from, "last": movement.sequence - 1},
+            movement=booked,
+        )
+    if expected is not None and movement.amount_fen < 0 and -movement.amount_fen != expected.amount_fen:
+        raise_alert(
+            account=booked.account,
+            kind=AlertKind.UNRECONCILED,
+            key=f"expected:{movement.bank_reference}",
+            message=_("%(reference)s expected a debit of %(asked)s yuan but the bank debited %(debited)s")
+            % {
+                "reference": expected.reference,
+                "asked": fen_to_yuan(expected.amount_fen),
+                "debited": fen_to_yuan(-movement.amount_fen),
+            },
+            movement=booked,
+        )
+    elif movement.amount_fen < 0 and payment is None and expected is None:
+        raise_alert(
+            account=booked.account,
+            kind=AlertKind.UNEXPECTED_DEBIT,
+            key=movement.bank_reference or f"seq:{movement.sequence}",
+            message=_("A debit of %(amount)s yuan to %(payee)s that no payment request asked for")
+            % {"amount": fen_to_yuan(-movement.amount_fen), "payee": movement.counterparty_name or "?"},
+            movement=booked,
+        )
+    elif payment is not None and movement.amount_fen < 0 and -movement.amount_fen != payment.amount_fen:
+        raise_alert(
+            account=booked.account,
+            kind=AlertKind.UNRECONCILED,
+            key=f"amount:{movement.bank_reference}",
+            message=_("Payment request no. %(number)s was for %(asked)s yuan but the bank debited %(debited)s")
+            % {
+                "number": payment.number,
+                "asked": fen_to_yuan(payment.amount_fen),
+                "debited": fen_to_yuan(-movement.amount_fen),
+            },
+            payment=payment,
+            movement=booked,
+        )
+
+
 @transaction.atomic
 def book_movement(*, movement: Movement, source: str, bank_partner: str = "") -> tuple[BankMovement, bool]:
     """Book one movement the bank reported, exactly once per (account, sequence). Links it to our payment
@@ -211,16 +283,7 @@ def book_movement(*, movement: Movement, source: str, bank_partner: str = "") ->
         expected = ExpectedDebit.objects.filter(account=account, idempotency_key=movement.idempotency_key).first()
     _journal(booked, payment, expected.purpose if expected is not None else None)
     gap_from = account.last_sequence + 1
-    update: dict[str, Any] = {"updated_at": timezone.now()}
-    if movement.sequence > account.last_sequence:
-        update.update(last_sequence=movement.sequence, balance_fen=movement.balance_after_fen)
-    contiguous = account.synced_sequence
-    while BankMovement.objects.filter(account=account, sequence=contiguous + 1).exists():
-        contiguous += 1
-    update["synced_sequence"] = contiguous
-    SupervisedAccount.objects.filter(pk=account.pk).update(**update)
-    for name, value in update.items():
-        setattr(account, name, value)
+    _advance(account, movement)
     # The payment's own effects first (they file into the dossier, whose counter is locked before the audit
     # head everywhere), then the events.
     if payment is not None and movement.amount_fen < 0 and payment.status == PaymentStatus.SENT_TO_BANK:
@@ -244,51 +307,7 @@ def book_movement(*, movement: Movement, source: str, bank_partner: str = "") ->
             "source": source,
         },
     )
-    if movement.sequence > gap_from:
-        raise_alert(
-            account=account,
-            kind=AlertKind.SEQUENCE_GAP,
-            key=f"{gap_from}-{movement.sequence - 1}",
-            message=_("Movements %(first)s to %(last)s were not reported yet; the statement pull fetches them")
-            % {"first": gap_from, "last": movement.sequence - 1},
-            movement=booked,
-        )
-    if expected is not None and movement.amount_fen < 0 and -movement.amount_fen != expected.amount_fen:
-        raise_alert(
-            account=account,
-            kind=AlertKind.UNRECONCILED,
-            key=f"expected:{movement.bank_reference}",
-            message=_("%(reference)s expected a debit of %(asked)s yuan but the bank debited %(debited)s")
-            % {
-                "reference": expected.reference,
-                "asked": fen_to_yuan(expected.amount_fen),
-                "debited": fen_to_yuan(-movement.amount_fen),
-            },
-            movement=booked,
-        )
-    elif movement.amount_fen < 0 and payment is None and expected is None:
-        raise_alert(
-            account=account,
-            kind=AlertKind.UNEXPECTED_DEBIT,
-            key=movement.bank_reference or f"seq:{movement.sequence}",
-            message=_("A debit of %(amount)s yuan to %(payee)s that no payment request asked for")
-            % {"amount": fen_to_yuan(-movement.amount_fen), "payee": movement.counterparty_name or "?"},
-            movement=booked,
-        )
-    elif payment is not None and movement.amount_fen < 0 and -movement.amount_fen != payment.amount_fen:
-        raise_alert(
-            account=account,
-            kind=AlertKind.UNRECONCILED,
-            key=f"amount:{movement.bank_reference}",
-            message=_("Payment request no. %(number)s was for %(asked)s yuan but the bank debited %(debited)s")
-            % {
-                "number": payment.number,
-                "asked": fen_to_yuan(payment.amount_fen),
-                "debited": fen_to_yuan(-movement.amount_fen),
-            },
-            payment=payment,
-            movement=booked,
-        )
+    _alert_on(booked, movement, payment=payment, expected=expected, gap_from=gap_from)
     return booked, True
 
 

@@ -395,6 +395,24 @@ def _review_in_passing(*, actor: User, payment: PaymentRequest, note: str) -> No
 _PANEL_DECISIONS: dict[str, str] = {Decision.APPROVE: "同意", Decision.REJECT: "不同意", Decision.RETURN: "退回修改"}
 
 
+def _deciding_panel(actor: User, payment: PaymentRequest, *, for_panel: bool) -> list[str]:
+    """Refuse anyone who may not decide; the panel's names when the assistant records a collegial panel's
+    decision (none otherwise). The requester never decides his own request."""
+    case = payment.case
+    panel: list[str] = []
+    if for_panel:
+        if case.composition != Composition.COLLEGIAL or not policies.can_review(actor, case):
+            raise PermissionDenied(
+                _("Only the judge assistant of a case heard by a collegial panel records its decision")
+            )
+        panel = policies.panel_names(case)
+    elif not policies.can_approve(actor, case):
+        raise PermissionDenied(_("Only a judge sitting on the case approves payment requests"))
+    if actor.pk == payment.requested_by_id:
+        raise PermissionDenied(_("Only a judge sitting on the case approves payment requests"))
+    return panel
+
+
 @transaction.atomic
 def decide_payment(
     *,
@@ -421,17 +439,7 @@ def decide_payment(
     two judges acting at once produce exactly one decision; the other gets a Conflict."""
     payment = _locked_payment(actor, payment_id)
     case = payment.case
-    panel: list[str] = []
-    if for_panel:
-        if case.composition != Composition.COLLEGIAL or not policies.can_review(actor, case):
-            raise PermissionDenied(
-                _("Only the judge assistant of a case heard by a collegial panel records its decision")
-            )
-        panel = policies.panel_names(case)
-    elif not policies.can_approve(actor, case):
-        raise PermissionDenied(_("Only a judge sitting on the case approves payment requests"))
-    if actor.pk == payment.requested_by_id:
-        raise PermissionDenied(_("Only a judge sitting on the case approves payment requests"))
+    panel = _deciding_panel(actor, payment, for_panel=for_panel)
     _check_version(payment, expected_version)
     note = _note(note)
     if decision not in (Decision.APPROVE, Decision.REJECT, Decision.RETURN):
