@@ -24,6 +24,26 @@ from _evidence_bench import bench_database, env_int, machine
 BATCH = 1000
 
 
+def _time_runs(
+    runs: dict[str, Callable[[int, int], None]], *, total: int, box: float, round_size: int
+) -> tuple[int, dict[str, float]]:
+    """Run every variant round by round (so that none profits from a warmer cache) until ``total`` rows or the
+    time box; how many rows each variant wrote and its rate per second."""
+    counters = dict.fromkeys(runs, 0)
+    spent = dict.fromkeys(runs, 0.0)
+    started = time.monotonic()
+    done = 0
+    while done < total and time.monotonic() - started < box:
+        count = min(round_size, total - done)
+        for name, run in runs.items():
+            t = time.perf_counter()
+            run(done, count)
+            spent[name] += time.perf_counter() - t
+            counters[name] += count
+        done += count
+    return done, {name: counters[name] / spent[name] for name in counters}
+
+
 def main() -> None:
     total = env_int("SMARTCOURT_BENCH_LEAVES", 20_000)
     box = env_int("SMARTCOURT_BENCH_SECONDS", 120)
@@ -52,9 +72,6 @@ def main() -> None:
 
         def row(n: int, kind: str) -> tuple[str, str, bytes]:
             return kind, str(n), f"deposit:{n}:{n:064x}".encode()
-
-        counters = {"single": 0, "batch": 0, "plain": 0, "plain_raw": 0, "plain_bulk": 0}
-        spent = dict.fromkeys(counters, 0.0)
 
         def log_single(start: int, count: int) -> None:
             for n in range(start, start + count):
@@ -114,18 +131,7 @@ def main() -> None:
             "batch": log_batch,
             "plain_bulk": plain_bulk,
         }
-        started = time.monotonic()
-        done = 0
-        while done < total and time.monotonic() - started < box:
-            count = min(round_size, total - done)
-            for name, run in runs.items():
-                t = time.perf_counter()
-                run(done, count)
-                spent[name] += time.perf_counter() - t
-                counters[name] += count
-            done += count
-
-        rate = {name: counters[name] / spent[name] for name in counters}
+        done, rate = _time_runs(runs, total=total, box=box, round_size=round_size)
         from smartcourt.evidence.models import Leaf, Node
 
         print("benchmark: evidence log append vs plain autocommit insert")

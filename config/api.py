@@ -28,7 +28,7 @@ from smartcourt.accounts.api_auth import api_auth
 from smartcourt.administrators.api import router as administrators_router
 from smartcourt.analytics.api import router as analytics_router
 from smartcourt.bankruptcy.api import router as bankruptcy_router
-from smartcourt.bankruptcy.intake_api import router as intake_router
+from smartcourt.bankruptcy.intake.api import router as intake_router
 from smartcourt.cases.api import router as cases_router
 from smartcourt.claims.api import router as claims_router
 from smartcourt.core.errors import DomainError

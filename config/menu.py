@@ -52,7 +52,7 @@ def menu(request: HttpRequest) -> dict[str, object]:
         # filing.views.mine: a party files online; filing.views.queue: the court's filing clerks review.
         "filing": user.role == Role.PARTY,
         "filing_queue": court_staff and user.role == Role.FILING_CLERK,
-        # bankruptcy.intake_views: court staff; it is the filing clerk's daily queue.
+        # bankruptcy.intake.views: court staff; it is the filing clerk's daily queue.
         "intake": court_staff and user.role == Role.FILING_CLERK,
         # bankruptcy.views.board: court staff of a court.
         "supervision": court_staff,

@@ -13,7 +13,7 @@ urlpatterns = [
     path("cases/<uuid:case_id>/dossier/", include("smartcourt.dossier.urls")),
     path("cases/<uuid:case_id>/correspondence/", include("smartcourt.correspondence.urls")),
     path("rules/", include("smartcourt.rules.urls")),
-    path("bankruptcy/intake/", include("smartcourt.bankruptcy.intake_urls")),
+    path("bankruptcy/intake/", include("smartcourt.bankruptcy.intake.urls")),
     path("bankruptcy/", include("smartcourt.bankruptcy.urls")),
     path("administrators/", include("smartcourt.administrators.urls")),
     path("evidence/", include("smartcourt.evidence.urls")),

@@ -251,6 +251,20 @@ def verify_consistency(first: int, second: int, first_root: bytes, second_root: 
     _check_hashes([first_root, second_root, *path])
     if first < 0 or second < first:
         raise ProofError(f"a tree of {second} leaves cannot extend one of {first}: a log never shrinks")
+    if _trivially_consistent(first, second, first_root, second_root, path):
+        return
+    first_result, second_result = _roots_from_consistency_proof(first, second, first_root, path)
+    if first_result != first_root:
+        raise ProofError(f"the consistency proof does not lead to the root of the tree of {first}")
+    if second_result != second_root:
+        raise ProofError(f"the consistency proof does not lead to the root of the tree of {second}")
+
+
+def _trivially_consistent(
+    first: int, second: int, first_root: bytes, second_root: bytes, path: Sequence[bytes]
+) -> bool:
+    """The cases the proof must be empty for: the empty tree (every tree extends it) and two trees of the same
+    size. True when one of them holds; ProofError when one applies but does not hold; False otherwise."""
     if first == 0 and first_root != EMPTY_ROOT:
         # RFC 9162 §2.1.1: the tree of no leaves has one root, the hash of the empty string; anything else
         # claimed for size 0 is a forged or corrupt checkpoint, whatever the proof says.
@@ -260,15 +274,22 @@ def verify_consistency(first: int, second: int, first_root: bytes, second_root: 
             raise ProofError("every tree extends the empty tree: the proof must be empty")
         if second == 0 and second_root != EMPTY_ROOT:
             raise ProofError("the root of the empty tree is SHA-256 of the empty string; this one is not")
-        return
+        return True
     if first == second:
         if path:
             raise ProofError("two trees of the same size need an empty consistency proof")
         if first_root != second_root:
             raise ProofError(f"two different roots for the same tree size {first}")
-        return
+        return True
     if not path:
         raise ProofError(f"an empty consistency proof cannot take {first} leaves to {second}")
+    return False
+
+
+def _roots_from_consistency_proof(
+    first: int, second: int, first_root: bytes, path: Sequence[bytes]
+) -> tuple[bytes, bytes]:
+    """The two roots the proof leads to, 0 < first < second (RFC 9162 §2.1.4.2, steps 2-6)."""
     nodes = list(path)
     if first & (first - 1) == 0:
         nodes.insert(0, first_root)
@@ -283,20 +304,16 @@ def verify_consistency(first: int, second: int, first_root: bytes, second_root: 
         if fn & 1 or fn == sn:
             first_result = node_hash(sibling, first_result)
             second_result = node_hash(sibling, second_result)
-            if not fn & 1:
-                while not fn & 1 and fn != 0:
-                    fn >>= 1
-                    sn >>= 1
+            while not fn & 1 and fn != 0:
+                fn >>= 1
+                sn >>= 1
         else:
             second_result = node_hash(second_result, sibling)
         fn >>= 1
         sn >>= 1
     if sn != 0:
         raise ProofError("the consistency proof is shorter than the tree is deep")
-    if first_result != first_root:
-        raise ProofError(f"the consistency proof does not lead to the root of the tree of {first}")
-    if second_result != second_root:
-        raise ProofError(f"the consistency proof does not lead to the root of the tree of {second}")
+    return first_result, second_result
 
 
 def _check_hashes(hashes: Iterable[bytes]) -> None:

@@ -325,33 +325,41 @@ def _derived(message: Message, name: str, params: dict[str, Bare]) -> str:
         if not message.method:
             raise SignatureError(MISSING_COMPONENT, "@method is empty")
         return message.method  # §2.2.1: as sent, case-sensitive ("POST")
-    parts = _url(message)
+    parts = _url(message)  # checked for every URI component, @target-uri too
     if name == "@target-uri":
         return message.target_uri
-    if name == "@authority":
-        return _authority(parts)
-    if name == "@scheme":
-        return parts.scheme.lower()
-    if name == "@path":
-        return parts.path or "/"
-    if name == "@query":
-        return f"?{parts.query}"
+    if name in _URL_COMPONENTS:
+        return _URL_COMPONENTS[name](parts)
     if name == "@request-target":
         if message.request_target:
             return message.request_target
         return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     if name == "@query-param":
-        wanted = params.get("name")
-        if not isinstance(wanted, str) or isinstance(wanted, structured.Token):
-            raise SignatureError(MALFORMED, "@query-param needs a name parameter (a string)")
-        found = [value for key, value in _query_params(parts.query) if key == wanted]
-        if not found:
-            raise SignatureError(MISSING_COMPONENT, f"no query parameter named {wanted!r}")
-        if len(found) > 1:
-            # §2.2.8: a name that occurs more than once cannot be covered (which value would it be?).
-            raise SignatureError(MALFORMED, f"the query parameter {wanted!r} occurs {len(found)} times")
-        return found[0]
+        return _query_param(parts, params)
     raise SignatureError(MALFORMED, f"unknown derived component {name}")
+
+
+# The derived components that are a part of the target URI (RFC 9421 §2.2.3-2.2.7).
+_URL_COMPONENTS: dict[str, Callable[[SplitResult], str]] = {
+    "@authority": lambda parts: _authority(parts),
+    "@scheme": lambda parts: parts.scheme.lower(),
+    "@path": lambda parts: parts.path or "/",
+    "@query": lambda parts: f"?{parts.query}",
+}
+
+
+def _query_param(parts: SplitResult, params: dict[str, Bare]) -> str:
+    """@query-param (§2.2.8): the one value of the parameter the ``name`` parameter names."""
+    wanted = params.get("name")
+    if not isinstance(wanted, str) or isinstance(wanted, structured.Token):
+        raise SignatureError(MALFORMED, "@query-param needs a name parameter (a string)")
+    found = [value for key, value in _query_params(parts.query) if key == wanted]
+    if not found:
+        raise SignatureError(MISSING_COMPONENT, f"no query parameter named {wanted!r}")
+    if len(found) > 1:
+        # §2.2.8: a name that occurs more than once cannot be covered (which value would it be?).
+        raise SignatureError(MALFORMED, f"the query parameter {wanted!r} occurs {len(found)} times")
+    return found[0]
 
 
 def _structured_type(message: Message, name: str) -> str:
@@ -485,20 +493,8 @@ class Verified:
 KeyLookup = Callable[[str], PublicKey | None]
 
 
-def verify(
-    message: Message,
-    body: bytes,
-    *,
-    keys: KeyLookup,
-    nonces: NonceStore | None,
-    now: int | None = None,
-    max_age: int = MAX_AGE_SECONDS,
-) -> Verified:
-    """Check the ``sig1`` signature of ``message`` and the Content-Digest of ``body``; remember the nonce.
-
-    Order matters: nothing is remembered before the signature is proven, so a forger cannot burn nonces;
-    the digest is checked after the signature so a tampered body is reported as a digest mismatch.
-    Raises SignatureError (``reason`` names the failure)."""
+def _signature_of(message: Message) -> tuple[list[Component], Params, bytes]:
+    """The covered components, the parameters and the signature labelled ``sig1``, as the headers carry them."""
     signature_input, signature_field = header_value(message, "signature-input"), header_value(message, "signature")
     if signature_input is None or signature_field is None:
         raise SignatureError(MISSING_SIGNATURE, "no Signature-Input / Signature headers")
@@ -515,6 +511,24 @@ def verify(
         if not isinstance(item, str) or isinstance(item, structured.Token):
             raise SignatureError(MALFORMED, "a covered component is not a string")
         components.append(Component(item, tuple(item_params.items())))
+    return components, params, signature
+
+
+def verify(
+    message: Message,
+    body: bytes,
+    *,
+    keys: KeyLookup,
+    nonces: NonceStore | None,
+    now: int | None = None,
+    max_age: int = MAX_AGE_SECONDS,
+) -> Verified:
+    """Check the ``sig1`` signature of ``message`` and the Content-Digest of ``body``; remember the nonce.
+
+    Order matters: nothing is remembered before the signature is proven, so a forger cannot burn nonces;
+    the digest is checked after the signature so a tampered body is reported as a digest mismatch.
+    Raises SignatureError (``reason`` names the failure)."""
+    components, params, signature = _signature_of(message)
     keyid, alg, created, nonce = params.get("keyid"), params.get("alg"), params.get("created"), params.get("nonce")
     if not isinstance(keyid, str) or not isinstance(nonce, str) or not nonce:
         raise SignatureError(MALFORMED, "keyid and nonce are required string parameters")

@@ -598,6 +598,56 @@ def transfer_status(connection: sqlite3.Connection, data: Mapping[str, Any]) -> 
     return _result(row)
 
 
+def _earlier_batch(connection: sqlite3.Connection, batch_id: str, request_hash: str) -> dict[str, Any] | None:
+    """The answer already given to this batch (the same request sent again); None when it is new or was
+    refused as a whole (then it may be sent again)."""
+    existing = connection.execute("SELECT * FROM batches WHERE batch_id = ?", (batch_id,)).fetchone()
+    if existing is None:
+        return None
+    rows = connection.execute("SELECT * FROM transfers WHERE batch_id = ? ORDER BY position", (batch_id,)).fetchall()
+    if not any(row["status"] != "rejected" for row in rows):
+        return None
+    if existing["request_hash"] != request_hash:
+        raise BankRequestError(409, "idempotency_key_reused", "该批次号已用于另一批指令")
+    return {"batch_id": batch_id, "results": [_result(row) for row in rows]}
+
+
+def _batch_refusal(
+    connection: sqlite3.Connection,
+    number: str,
+    batch_id: str,
+    items: list[dict[str, Any]],
+    *,
+    token: str,
+    court_keys: Mapping[str, PublicKey],
+) -> tuple[str, str] | None:
+    """Why the whole batch is refused (unknown or frozen account, an invalid court token, a limit breached
+    without a token), or None."""
+    account = connection.execute("SELECT * FROM accounts WHERE number = ?", (number,)).fetchone()
+    moment = now(connection)
+    if account is None:
+        return (UNKNOWN_ACCOUNT, f"账户 {number} 不存在")
+    if account["frozen"]:
+        return (ACCOUNT_FROZEN, "账户已冻结")
+    if token:
+        try:
+            approval.verify_batch_approval(
+                token,
+                keys=court_keys,
+                now=int(moment.timestamp()),
+                case_reference=account["case_reference"],
+                account_number=number,
+                batch_id=batch_id,
+                instructions=[(i["idempotency_key"], i["payee_account"], i["amount_fen"]) for i in items],
+            )
+        except approval.ApprovalError as exc:
+            return (APPROVAL_TOKEN_INVALID, f"批量审批令牌无效：{exc.reason} {exc.field}".strip())
+        return None
+    today = debited_on(connection, number, shanghai_day(moment))
+    breached = _limit_breached(account, today, [item["amount_fen"] for item in items])
+    return (breached, LIMIT_MESSAGES[breached]) if breached is not None else None
+
+
 def batch_transfer(
     connection: sqlite3.Connection, data: Mapping[str, Any], court_keys: Mapping[str, PublicKey]
 ) -> dict[str, Any]:
@@ -616,15 +666,9 @@ def batch_transfer(
         raise BankRequestError(422, "invalid_field", "every instruction is an object with its own idempotency key")
     request_hash = _request_hash({"batch": batch_id, "account": number, "items": items})
     with writing(connection):
-        existing = connection.execute("SELECT * FROM batches WHERE batch_id = ?", (batch_id,)).fetchone()
-        if existing is not None:
-            rows = connection.execute(
-                "SELECT * FROM transfers WHERE batch_id = ? ORDER BY position", (batch_id,)
-            ).fetchall()
-            if any(row["status"] != "rejected" for row in rows):
-                if existing["request_hash"] != request_hash:
-                    raise BankRequestError(409, "idempotency_key_reused", "该批次号已用于另一批指令")
-                return {"batch_id": batch_id, "results": [_result(row) for row in rows]}
+        earlier = _earlier_batch(connection, batch_id, request_hash)
+        if earlier is not None:
+            return earlier
         for item in items:
             other = connection.execute(
                 "SELECT batch_id, status FROM transfers WHERE idem = ?", (item["idempotency_key"],)
@@ -635,31 +679,9 @@ def batch_transfer(
             "INSERT OR REPLACE INTO batches (batch_id, request_hash, account) VALUES (?, ?, ?)",
             (batch_id, request_hash, number),
         )
-        account = connection.execute("SELECT * FROM accounts WHERE number = ?", (number,)).fetchone()
-        moment = now(connection)
-        refusal: tuple[str, str] | None = None
-        if account is None:
-            refusal = (UNKNOWN_ACCOUNT, f"账户 {number} 不存在")
-        elif account["frozen"]:
-            refusal = (ACCOUNT_FROZEN, "账户已冻结")
-        elif token:
-            try:
-                approval.verify_batch_approval(
-                    str(token),
-                    keys=court_keys,
-                    now=int(moment.timestamp()),
-                    case_reference=account["case_reference"],
-                    account_number=number,
-                    batch_id=batch_id,
-                    instructions=[(i["idempotency_key"], i["payee_account"], i["amount_fen"]) for i in items],
-                )
-            except approval.ApprovalError as exc:
-                refusal = (APPROVAL_TOKEN_INVALID, f"批量审批令牌无效：{exc.reason} {exc.field}".strip())
-        else:
-            today = debited_on(connection, number, shanghai_day(moment))
-            breached = _limit_breached(account, today, [item["amount_fen"] for item in items])
-            if breached is not None:
-                refusal = (breached, LIMIT_MESSAGES[breached])
+        refusal = _batch_refusal(
+            connection, number, batch_id, items, token=str(token) if token else "", court_keys=court_keys
+        )
         results = []
         for position, item in enumerate(items):
             if refusal is not None:

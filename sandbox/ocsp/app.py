@@ -207,21 +207,26 @@ def make_app(status: CaStatus, key: str) -> WSGIApp:
             return revocation(environ, start_response)
         if path != "/":
             return _error(start_response, HTTPStatus.NOT_FOUND, f"no such endpoint: {path}")
-        if method != "POST":
-            return _error(start_response, HTTPStatus.METHOD_NOT_ALLOWED, f"{method} is not allowed; POST a request")
-        if environ.get("CONTENT_TYPE", "").split(";")[0].strip() != REQUEST_TYPE:
-            return _error(start_response, HTTPStatus.UNSUPPORTED_MEDIA_TYPE, f"send {REQUEST_TYPE}")
-        body = _body(environ)
-        if body is None:
-            return _error(start_response, HTTPStatus.BAD_REQUEST, f"a request is 1 to {MAX_BODY_BYTES} bytes")
-        try:
-            request = ocsp.load_der_ocsp_request(body)
-        except ValueError:
-            malformed = ocsp.OCSPResponseBuilder.build_unsuccessful(ocsp.OCSPResponseStatus.MALFORMED_REQUEST)
-            return _answer(
-                start_response, HTTPStatus.OK, malformed.public_bytes(serialization.Encoding.DER), RESPONSE_TYPE
-            )
-        response = status.ocsp_response(request, now)
-        return _answer(start_response, HTTPStatus.OK, response.public_bytes(serialization.Encoding.DER), RESPONSE_TYPE)
+        return _ocsp(status, environ, start_response, method=method, now=now)
 
     return app
+
+
+def _ocsp(
+    status: CaStatus, environ: dict[str, Any], start_response: StartResponse, *, method: str, now: dt.datetime
+) -> list[bytes]:
+    """An OCSP request POSTed as RFC 6960 Appendix A.1 says; a malformed one answered as OCSP answers it."""
+    if method != "POST":
+        return _error(start_response, HTTPStatus.METHOD_NOT_ALLOWED, f"{method} is not allowed; POST a request")
+    if environ.get("CONTENT_TYPE", "").split(";")[0].strip() != REQUEST_TYPE:
+        return _error(start_response, HTTPStatus.UNSUPPORTED_MEDIA_TYPE, f"send {REQUEST_TYPE}")
+    body = _body(environ)
+    if body is None:
+        return _error(start_response, HTTPStatus.BAD_REQUEST, f"a request is 1 to {MAX_BODY_BYTES} bytes")
+    try:
+        request = ocsp.load_der_ocsp_request(body)
+    except ValueError:
+        malformed = ocsp.OCSPResponseBuilder.build_unsuccessful(ocsp.OCSPResponseStatus.MALFORMED_REQUEST)
+        return _answer(start_response, HTTPStatus.OK, malformed.public_bytes(serialization.Encoding.DER), RESPONSE_TYPE)
+    response = status.ocsp_response(request, now)
+    return _answer(start_response, HTTPStatus.OK, response.public_bytes(serialization.Encoding.DER), RESPONSE_TYPE)

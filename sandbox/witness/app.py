@@ -36,6 +36,34 @@ def _error(start_response: StartResponse, status: HTTPStatus, message: str) -> l
     return _json(start_response, status, {"error": {"code": code, "message": message}})
 
 
+def _checkpoint(witness: Witness, environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
+    """A checkpoint the log pushes: witnessed (cosigned) when it extends the last one, an alarm when not."""
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if not 0 < length <= MAX_BODY:
+        return _error(start_response, HTTPStatus.UNPROCESSABLE_ENTITY, "send a JSON body of at most 256 KiB")
+    try:
+        body = json.loads(environ["wsgi.input"].read(length))
+        encoded = body["checkpoint"]
+        if not isinstance(encoded, str):
+            raise TypeError("checkpoint is a string")
+    except (ValueError, KeyError, TypeError) as exc:
+        return _error(start_response, HTTPStatus.UNPROCESSABLE_ENTITY, f"give {{'checkpoint': note}}: {exc}")
+    try:
+        outcome = witness.observe(encoded, latest=False)
+    except Malformed as exc:
+        return _error(start_response, HTTPStatus.UNPROCESSABLE_ENTITY, str(exc))
+    except Rejected as exc:
+        return _error(start_response, HTTPStatus.FORBIDDEN, str(exc))
+    except LogUnreachable as exc:
+        return _error(start_response, HTTPStatus.BAD_GATEWAY, str(exc))
+    witness.deliver()
+    status = HTTPStatus.CONFLICT if outcome.status == "alarm" else HTTPStatus.OK
+    return _json(start_response, status, outcome.as_dict())
+
+
 def make_app(witness: Witness) -> WSGIApp:
     def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD", "GET")
@@ -51,30 +79,7 @@ def make_app(witness: Witness) -> WSGIApp:
                 return _error(start_response, HTTPStatus.BAD_GATEWAY, str(exc))
             return _json(start_response, HTTPStatus.OK, outcome.as_dict())
         if path == "/checkpoints" and method == "POST":
-            try:
-                length = int(environ.get("CONTENT_LENGTH") or 0)
-            except ValueError:
-                length = 0
-            if not 0 < length <= MAX_BODY:
-                return _error(start_response, HTTPStatus.UNPROCESSABLE_ENTITY, "send a JSON body of at most 256 KiB")
-            try:
-                body = json.loads(environ["wsgi.input"].read(length))
-                encoded = body["checkpoint"]
-                if not isinstance(encoded, str):
-                    raise TypeError("checkpoint is a string")
-            except (ValueError, KeyError, TypeError) as exc:
-                return _error(start_response, HTTPStatus.UNPROCESSABLE_ENTITY, f"give {{'checkpoint': note}}: {exc}")
-            try:
-                outcome = witness.observe(encoded, latest=False)
-            except Malformed as exc:
-                return _error(start_response, HTTPStatus.UNPROCESSABLE_ENTITY, str(exc))
-            except Rejected as exc:
-                return _error(start_response, HTTPStatus.FORBIDDEN, str(exc))
-            except LogUnreachable as exc:
-                return _error(start_response, HTTPStatus.BAD_GATEWAY, str(exc))
-            witness.deliver()
-            status = HTTPStatus.CONFLICT if outcome.status == "alarm" else HTTPStatus.OK
-            return _json(start_response, status, outcome.as_dict())
+            return _checkpoint(witness, environ, start_response)
         if path in ("/state", "/poll", "/checkpoints"):
             return _error(start_response, HTTPStatus.METHOD_NOT_ALLOWED, f"{method} is not allowed on {path}")
         return _error(start_response, HTTPStatus.NOT_FOUND, f"no such endpoint: {path}")

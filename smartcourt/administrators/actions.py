@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from smartcourt.accounts.actions import create_organisation
 from smartcourt.accounts.choices import OrganisationKind, Role
@@ -27,6 +29,7 @@ from smartcourt.cases.choices import JUDICIAL_MEMBER_ROLES, CaseStatus, CaseType
 from smartcourt.cases.models import Case
 from smartcourt.cases.selectors import get_case_for
 from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from smartcourt.core.lengths import check_text
 
 MAX_SEED = 200
 # Case types that have an administrator (a compulsory liquidation's liquidation group is appointed the same way).
@@ -123,6 +126,8 @@ def update_roster_entry(*, actor: User, entry_id: uuid.UUID, grade: str, active:
 
 
 MAX_DRAW_WEIGHT = 10
+# The reason for a draw weight is read with the roster's history: a paragraph at most.
+MAX_REASON = 500
 
 
 @transaction.atomic
@@ -141,6 +146,7 @@ def set_draw_weight(*, actor: User, entry_id: uuid.UUID, weight: int, reason: st
     reason = reason.strip()
     if not reason:
         raise DomainError("give the reason for the weight", field="reason")
+    reason = check_text(reason, MAX_REASON, label=_("The reason"), field="reason")
     if entry.draw_weight == weight:
         return entry
     before = {"draw_weight": entry.draw_weight}
@@ -151,7 +157,7 @@ def set_draw_weight(*, actor: User, entry_id: uuid.UUID, weight: int, reason: st
         action="administrators.draw_weight_changed",
         obj=entry,
         before=before,
-        after={"draw_weight": weight, "firm": entry.firm.name, "reason": reason[:500]},
+        after={"draw_weight": weight, "firm": entry.firm.name, "reason": reason},
     )
     return entry
 
@@ -195,6 +201,42 @@ def _require_presiding(actor: User, case: Case) -> None:
         raise PermissionDenied("Only a judge of the case's panel appoints its administrator")
 
 
+@dataclass(frozen=True)
+class AppointmentChoice:
+    """How the judge asks for the administrator to be chosen: ``firm`` for the judge's choice, ``grade`` (any
+    if None) and for a draw a ``seed`` (a fresh one if None) otherwise."""
+
+    method: str
+    firm: Organisation | None = None
+    seed: str | None = None
+    grade: str | None = None
+    appointed_on: dt.date | None = None
+
+    def cleaned(self, *, accepted_on: dt.date | None) -> AppointmentChoice:
+        """The choice checked, with the date (today if none), the grade as text ("" for the judge's choice or
+        any grade) and the draw's seed filled in; or the DomainError naming the field at fault. What needs the
+        roster (is the firm on it, is anyone of the grade) is the action's to check."""
+        if self.method not in AppointmentMethod.values:
+            raise DomainError(f"unknown appointment method {self.method!r}", field="method")
+        if self.grade:
+            _check_grade(self.grade)
+        appointed_on = self.appointed_on or timezone.localdate()
+        if appointed_on > timezone.localdate() or (accepted_on and appointed_on < accepted_on):
+            raise DomainError("the appointment date must lie between the acceptance and today", field="appointed_on")
+        if self.method == AppointmentMethod.JUDGE_CHOICE:
+            if self.firm is None:
+                raise DomainError("choose the firm to appoint", field="firm")
+            return replace(self, grade="", seed="", appointed_on=appointed_on)
+        if self.firm is not None:
+            raise DomainError("rotation and draws choose the firm themselves; do not name one", field="firm")
+        seed = ""
+        if self.method == AppointmentMethod.RANDOM_DRAW:
+            seed = (self.seed or "").strip() or new_seed()
+            if len(seed) > MAX_SEED:
+                raise DomainError(f"the seed is longer than {MAX_SEED} characters", field="seed")
+        return replace(self, grade=str(self.grade or ""), seed=seed, appointed_on=appointed_on)
+
+
 @transaction.atomic
 def appoint_administrator(
     *,
@@ -215,14 +257,10 @@ def appoint_administrator(
     _require_presiding(actor, case)
     if case.case_type not in APPOINTABLE_CASE_TYPES or case.status != CaseStatus.OPEN:
         raise DomainError(f"{case.number} is not an accepted bankruptcy or liquidation case", field="case")
-    if method not in AppointmentMethod.values:
-        raise DomainError(f"unknown appointment method {method!r}", field="method")
-    if grade:
-        _check_grade(grade)
-        grade = str(grade)
-    appointed_on = appointed_on or timezone.localdate()
-    if appointed_on > timezone.localdate() or (case.accepted_on and appointed_on < case.accepted_on):
-        raise DomainError("the appointment date must lie between the acceptance and today", field="appointed_on")
+    choice = AppointmentChoice(method=method, firm=firm, seed=seed, grade=grade, appointed_on=appointed_on).cleaned(
+        accepted_on=case.accepted_on
+    )
+    grade, appointed_on = choice.grade or "", choice.appointed_on or timezone.localdate()
     if case.members.filter(role=MemberRole.ADMINISTRATOR).exists() or Appointment.objects.filter(case=case).exists():
         raise Conflict(f"{case.number} already has an administrator")
 
@@ -233,18 +271,14 @@ def appoint_administrator(
         .select_related("firm")
         .order_by("position")
     )
-    seed_used, digest, index = "", "", None
-    if method == AppointmentMethod.JUDGE_CHOICE:
-        if firm is None:
-            raise DomainError("choose the firm to appoint", field="firm")
+    seed_used, digest, index = choice.seed or "", "", None
+    if choice.firm is not None:
+        firm = choice.firm
         entry = next((entry for entry in roster if entry.firm_id == firm.pk), None)
         if entry is None:
             raise DomainError(f"{firm.name} is not an active firm on the roster of this court", field="firm")
         candidates = [_candidate(entry)]
-        grade = ""
     else:
-        if firm is not None:
-            raise DomainError("rotation and draws choose the firm themselves; do not name one", field="firm")
         pool = [entry for entry in roster if not grade or entry.grade == grade]
         if not pool:
             label = f"grade {grade!r}" if grade else "any grade"
@@ -256,14 +290,10 @@ def appoint_administrator(
             ]
             entry, index = order[0][0], 0
         else:
-            seed_used = (seed or "").strip() or new_seed()
-            if len(seed_used) > MAX_SEED:
-                raise DomainError(f"the seed is longer than {MAX_SEED} characters", field="seed")
             candidates = [_candidate(entry) for entry in pool]
             digest = draw_digest(seed_used, candidates)
             index = draw_index(digest, candidates)
             entry = pool[index]
-        grade = grade or ""
 
     try:
         with transaction.atomic():

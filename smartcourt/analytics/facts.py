@@ -43,6 +43,35 @@ def _event_counts(action: str) -> dict[uuid.UUID, int]:
     return {row["case_id"]: row["n"] for row in rows.order_by()}
 
 
+def _node_facts(
+    node_rows: list[tuple[uuid.UUID, str, str, int | None, bool]],
+    case_dims: dict[uuid.UUID, tuple[uuid.UUID, int, str, Any]],
+    current: dict[uuid.UUID, tuple[int, str]],
+) -> dict[NodeKey, NodeFact]:
+    """Node records summed per (court, year, case type, judge, node): current, completed (and in how many
+    days), overdue."""
+    nodes: dict[NodeKey, NodeFact] = {}
+    for case_id, node_key, _status, days, late in node_rows:
+        dims = case_dims.get(case_id)
+        if dims is None:
+            continue
+        key = (*dims, node_key)
+        fact = nodes.get(key)
+        if fact is None:
+            court_id, year, case_type, judge_id = dims
+            fact = nodes[key] = NodeFact(
+                court_id=court_id, year=year, case_type=case_type, judge_id=judge_id, node_key=node_key
+            )
+        if current.get(case_id, (0, ""))[1] == node_key:
+            fact.current += 1
+        if days is not None:
+            fact.completed += 1
+            fact.completed_days += days
+        if late:
+            fact.overdue += 1
+    return nodes
+
+
 def refresh_facts(*, today: dt.date | None = None) -> Refresh:
     """Rebuild CaseFact and NodeFact from the live tables and the audit log."""
     started = time.perf_counter()
@@ -140,25 +169,7 @@ def refresh_facts(*, today: dt.date | None = None) -> Refresh:
                 meeting_sign_ins=sign_ins.get(pk, 0),
             )
         )
-    nodes: dict[NodeKey, NodeFact] = {}
-    for case_id, node_key, _status, days, late in node_rows:
-        dims = case_dims.get(case_id)
-        if dims is None:
-            continue
-        key = (*dims, node_key)
-        fact = nodes.get(key)
-        if fact is None:
-            court_id, year, case_type, judge_id = dims
-            fact = nodes[key] = NodeFact(
-                court_id=court_id, year=year, case_type=case_type, judge_id=judge_id, node_key=node_key
-            )
-        if current.get(case_id, (0, ""))[1] == node_key:
-            fact.current += 1
-        if days is not None:
-            fact.completed += 1
-            fact.completed_days += days
-        if late:
-            fact.overdue += 1
+    nodes = _node_facts(node_rows, case_dims, current)
     with transaction.atomic():
         CaseFact.objects.all().delete()
         NodeFact.objects.all().delete()

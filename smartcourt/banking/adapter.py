@@ -74,6 +74,11 @@ class Payee:
     identity_number: str = ""  # payee's identity or credit code, where the bank checks it
 
 
+# The purpose line's length as the bank shows it on statements: a longer purpose is shortened visibly
+# (core.lengths.shorten) by whoever composes it; the whole text stays on the platform's own record.
+PURPOSE_LENGTH = 60
+
+
 @dataclass(frozen=True)
 class TransferInstruction:
     """One payment from a supervised account. ``idempotency_key`` is unique per platform: sending the same

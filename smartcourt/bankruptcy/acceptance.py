@@ -37,11 +37,12 @@ from smartcourt.bankruptcy.actions import open_proceeding, record_appointment
 from smartcourt.bankruptcy.choices import Procedure
 from smartcourt.cases.actions import add_member, add_party, change_case_status, create_case
 from smartcourt.cases.choices import CaseStatus, CaseType, MemberRole, PartyKind, PartyRole
-from smartcourt.cases.models import Case, Party
+from smartcourt.cases.models import Case, CaseStatusChange, Party
 from smartcourt.cases.policies import is_judge_of
 from smartcourt.cases.selectors import cases_visible_to, get_case_for
 from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from smartcourt.core.identifiers import credit_code_problem, normalise_identifier
+from smartcourt.core.lengths import fit
 from smartcourt.core.money import fen_to_yuan
 from smartcourt.dossier.actions import file_entry
 from smartcourt.dossier.choices import EntryKind
@@ -410,6 +411,31 @@ def registry_text(company: Company, *, fetched_at: dt.datetime) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
+def _check_applicant_type(procedure: str, applicant_type: str) -> None:
+    """Who may apply for which procedure, as ALLOWED_APPLICANTS lists it."""
+    if procedure not in ALLOWED_APPLICANTS:
+        raise DomainError(f"unknown procedure {procedure!r}", field="procedure")
+    if applicant_type not in ApplicantType.values:
+        raise DomainError(f"unknown kind of applicant {applicant_type!r}", field="applicant_type")
+    if applicant_type not in ALLOWED_APPLICANTS[procedure]:
+        allowed = ", ".join(sorted(ALLOWED_APPLICANTS[procedure]))
+        raise DomainError(
+            f"a {applicant_type} cannot apply for {procedure}; who can: {allowed}", field="applicant_type"
+        )
+
+
+def _check_other_applicant(name: str, kind: str, credit_code: str, *, debtor_code: str) -> None:
+    """An applicant other than the debtor: named, of a known kind, and not the debtor under another label."""
+    if not name.strip():
+        raise DomainError("name the applicant", field="applicant_name")
+    if kind not in PartyKind.values:
+        raise DomainError(f"unknown kind of party {kind!r}", field="applicant_kind")
+    if kind == PartyKind.ORGANISATION and normalise_identifier(credit_code) == debtor_code:
+        raise DomainError(
+            "the company itself is the applicant: choose 'the debtor itself'", field="applicant_credit_code"
+        )
+
+
 def register_application(
     *,
     actor: User,
@@ -439,15 +465,7 @@ def register_application(
     if actor.role != Role.FILING_CLERK or actor.organisation is None or not actor.organisation.is_court:
         raise PermissionDenied("Only a filing clerk of the court registers applications")
     court = actor.organisation
-    if procedure not in ALLOWED_APPLICANTS:
-        raise DomainError(f"unknown procedure {procedure!r}", field="procedure")
-    if applicant_type not in ApplicantType.values:
-        raise DomainError(f"unknown kind of applicant {applicant_type!r}", field="applicant_type")
-    if applicant_type not in ALLOWED_APPLICANTS[procedure]:
-        allowed = ", ".join(sorted(ALLOWED_APPLICANTS[procedure]))
-        raise DomainError(
-            f"a {applicant_type} cannot apply for {procedure}; who can: {allowed}", field="applicant_type"
-        )
+    _check_applicant_type(procedure, applicant_type)
     if filed_on > timezone.localdate():
         raise DomainError("the filing date cannot be in the future", field="filed_on")
     duplicate_reason = duplicate_reason.strip()
@@ -464,14 +482,7 @@ def register_application(
     except (User.DoesNotExist, ValueError, TypeError) as exc:
         raise DomainError("choose a judge of this court to preside", field="presiding_judge") from exc
     if applicant_type != ApplicantType.DEBTOR:
-        if not applicant_name.strip():
-            raise DomainError("name the applicant", field="applicant_name")
-        if applicant_kind not in PartyKind.values:
-            raise DomainError(f"unknown kind of party {applicant_kind!r}", field="applicant_kind")
-        if applicant_kind == PartyKind.ORGANISATION and normalise_identifier(applicant_credit_code) == code:
-            raise DomainError(
-                "the company itself is the applicant: choose 'the debtor itself'", field="applicant_credit_code"
-            )
+        _check_other_applicant(applicant_name, applicant_kind, applicant_credit_code, debtor_code=code)
 
     fetched_at = timezone.now()
     company = (registry or get_registry()).company(code)
@@ -683,10 +694,13 @@ def rule_on_application(
     deadline = application.deadline()
     late = ruled_on > deadline.rule_by
 
-    # Closing first: the compare-and-set on the status makes a second, concurrent ruling fail here.
+    # Closing first: the compare-and-set on the status makes a second, concurrent ruling fail here. The status
+    # row repeats the reasons as far as its column holds them, ending in "…" when it cannot: the ruling filed
+    # below and its audit event keep them whole.
     verdict = "裁定受理" if decision == Decision.ACCEPT else "裁定不予受理"
+    status_reason = fit(CaseStatusChange, "reason", f"{verdict}：{reasons}")
     review = change_case_status(
-        actor=actor, case_id=review.pk, to_status=CaseStatus.CLOSED, on=ruled_on, reason=f"{verdict}：{reasons}"[:500]
+        actor=actor, case_id=review.pk, to_status=CaseStatus.CLOSED, on=ruled_on, reason=status_reason
     )
     accepted: Case | None = None
     if decision == Decision.ACCEPT:

@@ -40,9 +40,11 @@ from smartcourt.cases.policies import is_appointed_administrator, is_judge_of
 from smartcourt.cases.selectors import get_case_for
 from smartcourt.core.errors import Conflict, DomainError, PermissionDenied
 from smartcourt.core.identifiers import credit_code_problem, normalise_identifier
+from smartcourt.core.lengths import fit
 from smartcourt.core.uploads import UploadedFileLike, checked_upload
 from smartcourt.dossier.actions import file_entry
 from smartcourt.dossier.choices import EntryKind
+from smartcourt.dossier.models import DossierEntry
 from smartcourt.registry.client import Company, RegistryClient, get_registry
 
 MAX_REASONS = 4000
@@ -267,7 +269,7 @@ def record_deregistration(
         actor=actor,
         case=case,
         kind=EntryKind.ATTACHMENT,
-        title=f"注销登记证明：{debtor.name}"[:200],
+        title=fit(DossierEntry, "title", f"注销登记证明：{debtor.name}"),
         content=checked.content,
         filename=checked.name,
         content_type=checked.content_type,

@@ -1063,70 +1063,101 @@ def pack_problems(procedures: tuple[ProcedureDef, ...] = PROCEDURE_DEFS) -> list
     problems: list[str] = []
     by_key = {proc.key.value: proc for proc in procedures}
     for proc in procedures:
-        keys = [node.key for node in proc.nodes]
-        if len(keys) != len(set(keys)):
-            problems.append(f"{proc.key}: duplicate node keys")
-        try:
-            proc.topological_order()
-        except ValueError as exc:
-            problems.append(str(exc))
+        problems.extend(_procedure_problems(proc))
         settable = set(proc.opening_anchors) | set(proc.anchors_set_by_outputs())
-        for anchor in proc.opening_anchors:
-            if anchor not in ANCHOR_NAMES:
-                problems.append(f"{proc.key}: unknown opening anchor {anchor!r}")
-        for key in (*proc.opening_nodes, proc.appointment_node):
-            if not proc.has_node(key):
-                problems.append(f"{proc.key}: opening or appointment node {key} does not exist")
         for node in proc.nodes:
-            where = f"{proc.key} {node.key}"
-            problems.extend(
-                f"{where}: predecessor {p} does not exist" for p in node.predecessors if not proc.has_node(p)
-            )
-            if node.key in node.predecessors:
-                problems.append(f"{where}: is its own predecessor")
-            if node.conversion_only and proc.successors(node.key):
-                problems.append(f"{where}: a conversion-only node cannot be a predecessor")
-            output_keys = [output.key for output in node.outputs]
-            if len(output_keys) != len(set(output_keys)):
-                problems.append(f"{where}: duplicate output keys")
-            for output in node.outputs:
-                if output.anchor and output.anchor not in ANCHOR_NAMES:
-                    problems.append(f"{where}: output {output.key} sets unknown anchor {output.anchor!r}")
-                if output.anchor and output.value_type != "date":
-                    problems.append(f"{where}: output {output.key} sets an anchor but is not a date")
-                if output.kind == OutputKind.DATA and output.value_type not in {"date", "text"}:
-                    problems.append(f"{where}: data output {output.key} needs a value type")
-            for deadline_key in filter(None, (node.deadline_key, node.extended_deadline_key)):
-                rule = RULES_BY_KEY.get(deadline_key)
-                if rule is None:
-                    problems.append(f"{where}: deadline {deadline_key!r} is not in smartcourt.rules.deadlines")
-                    continue
-                if proc.key.value not in {p.value for p in rule.procedures}:
-                    problems.append(f"{where}: deadline {deadline_key} does not apply to {proc.key}")
-                if rule.anchor not in settable:
-                    problems.append(f"{where}: nothing in {proc.key} sets {rule.anchor}, which {deadline_key} needs")
-        if proc.conversion is not None:
-            conversion = proc.conversion
-            target = by_key.get(conversion.to_procedure.value)
-            if target is None:
-                problems.append(f"{proc.key}: converts to unknown procedure {conversion.to_procedure}")
-            elif not target.has_node(conversion.entry_node):
-                problems.append(f"{proc.key}: conversion entry {conversion.entry_node} is not in {target.key}")
-            if conversion.recorded_node is not None and not (
-                proc.has_node(conversion.recorded_node) and proc.node(conversion.recorded_node).conversion_only
-            ):
-                problems.append(
-                    f"{proc.key}: conversion records {conversion.recorded_node}, not a conversion-only node"
-                )
-            if conversion.sets_anchor not in ANCHOR_NAMES:
-                problems.append(f"{proc.key}: conversion sets unknown anchor {conversion.sets_anchor!r}")
-        for node in proc.nodes:
-            if node.conversion_only and (proc.conversion is None or proc.conversion.recorded_node != node.key):
-                problems.append(f"{proc.key} {node.key}: conversion-only but no conversion records it")
+            problems.extend(_node_problems(proc, node, settable))
+        problems.extend(_conversion_problems(proc, by_key))
     for bound in ANCHOR_BOUNDS:
         for key in (bound.earliest_key, bound.latest_key):
             if key not in RULES_BY_KEY:
                 problems.append(f"anchor bound of {bound.anchor}: {key!r} is not in smartcourt.rules.deadlines")
+    return problems
+
+
+def _procedure_problems(proc: ProcedureDef) -> list[str]:
+    """The procedure as a whole: unique node keys, no cycle, known opening anchors, existing opening nodes."""
+    problems: list[str] = []
+    keys = [node.key for node in proc.nodes]
+    if len(keys) != len(set(keys)):
+        problems.append(f"{proc.key}: duplicate node keys")
+    try:
+        proc.topological_order()
+    except ValueError as exc:
+        problems.append(str(exc))
+    problems.extend(
+        f"{proc.key}: unknown opening anchor {anchor!r}"
+        for anchor in proc.opening_anchors
+        if anchor not in ANCHOR_NAMES
+    )
+    problems.extend(
+        f"{proc.key}: opening or appointment node {key} does not exist"
+        for key in (*proc.opening_nodes, proc.appointment_node)
+        if not proc.has_node(key)
+    )
+    return problems
+
+
+def _node_problems(proc: ProcedureDef, node: Node, settable: set[str]) -> list[str]:
+    """One node: its predecessors, its outputs and its deadlines."""
+    where = f"{proc.key} {node.key}"
+    problems = [f"{where}: predecessor {p} does not exist" for p in node.predecessors if not proc.has_node(p)]
+    if node.key in node.predecessors:
+        problems.append(f"{where}: is its own predecessor")
+    if node.conversion_only and proc.successors(node.key):
+        problems.append(f"{where}: a conversion-only node cannot be a predecessor")
+    if node.conversion_only and (proc.conversion is None or proc.conversion.recorded_node != node.key):
+        problems.append(f"{where}: conversion-only but no conversion records it")
+    output_keys = [output.key for output in node.outputs]
+    if len(output_keys) != len(set(output_keys)):
+        problems.append(f"{where}: duplicate output keys")
+    for output in node.outputs:
+        problems.extend(f"{where}: {problem}" for problem in _output_problems(output))
+    for deadline_key in filter(None, (node.deadline_key, node.extended_deadline_key)):
+        problems.extend(f"{where}: {problem}" for problem in _deadline_problems(proc, deadline_key, settable))
+    return problems
+
+
+def _output_problems(output: Output) -> list[str]:
+    problems = []
+    if output.anchor and output.anchor not in ANCHOR_NAMES:
+        problems.append(f"output {output.key} sets unknown anchor {output.anchor!r}")
+    if output.anchor and output.value_type != "date":
+        problems.append(f"output {output.key} sets an anchor but is not a date")
+    if output.kind == OutputKind.DATA and output.value_type not in {"date", "text"}:
+        problems.append(f"data output {output.key} needs a value type")
+    return problems
+
+
+def _deadline_problems(proc: ProcedureDef, deadline_key: str, settable: set[str]) -> list[str]:
+    rule = RULES_BY_KEY.get(deadline_key)
+    if rule is None:
+        return [f"deadline {deadline_key!r} is not in smartcourt.rules.deadlines"]
+    problems = []
+    if proc.key.value not in {p.value for p in rule.procedures}:
+        problems.append(f"deadline {deadline_key} does not apply to {proc.key}")
+    if rule.anchor not in settable:
+        problems.append(f"nothing in {proc.key} sets {rule.anchor}, which {deadline_key} needs")
+    return problems
+
+
+def _conversion_problems(proc: ProcedureDef, by_key: dict[str, ProcedureDef]) -> list[str]:
+    """Where the procedure converts to: an existing procedure and entry node, a conversion-only record node."""
+    conversion = proc.conversion
+    if conversion is None:
+        return []
+    problems = []
+    target = by_key.get(conversion.to_procedure.value)
+    if target is None:
+        problems.append(f"{proc.key}: converts to unknown procedure {conversion.to_procedure}")
+    elif not target.has_node(conversion.entry_node):
+        problems.append(f"{proc.key}: conversion entry {conversion.entry_node} is not in {target.key}")
+    if conversion.recorded_node is not None and not (
+        proc.has_node(conversion.recorded_node) and proc.node(conversion.recorded_node).conversion_only
+    ):
+        problems.append(f"{proc.key}: conversion records {conversion.recorded_node}, not a conversion-only node")
+    if conversion.sets_anchor not in ANCHOR_NAMES:
+        problems.append(f"{proc.key}: conversion sets unknown anchor {conversion.sets_anchor!r}")
     return problems
 
 

@@ -91,6 +91,31 @@ def _summary(staffing: Staffing) -> dict[str, object]:
     }
 
 
+def _panel(case: Case, composition: str, presiding: User, judge_ids: Sequence[uuid.UUID | str]) -> list[User]:
+    """The judges beside the presiding one, each a judge of the court named once; none for a sole judge, and
+    for a collegial panel an odd number of at least MIN_PANEL and at most MAX_PANEL in all."""
+    panel: list[User] = []
+    for user_id in judge_ids:
+        judge = _court_user(case, user_id, frozenset({Role.JUDGE}), field="panel_judges")
+        if judge is None:
+            continue
+        if judge.pk == presiding.pk or judge in panel:
+            raise DomainError(
+                _("%(name)s is named twice on the panel") % {"name": judge.full_name}, field="panel_judges"
+            )
+        panel.append(judge)
+    if composition == Composition.SOLE and panel:
+        raise DomainError(_("A sole judge sits without a panel"), field="panel_judges")
+    size = len(panel) + 1
+    if composition == Composition.COLLEGIAL and (size < MIN_PANEL or size > MAX_PANEL or size % 2 == 0):
+        raise DomainError(
+            _("A collegial panel has %(min)s or more judges, an odd number (at most %(max)s); %(size)s named")
+            % {"min": MIN_PANEL, "max": MAX_PANEL, "size": size},
+            field="panel_judges",
+        )
+    return panel
+
+
 @transaction.atomic
 def staff_case(
     *,
@@ -117,36 +142,16 @@ def staff_case(
     presiding = _court_user(case, presiding_judge_id, frozenset({Role.JUDGE}), field="presiding_judge")
     if presiding is None:
         raise DomainError(_("Name the presiding judge"), field="presiding_judge")
-    panel: list[User] = []
-    for user_id in panel_judge_ids:
-        judge = _court_user(case, user_id, frozenset({Role.JUDGE}), field="panel_judges")
-        if judge is None:
-            continue
-        if judge.pk == presiding.pk or judge in panel:
-            raise DomainError(
-                _("%(name)s is named twice on the panel") % {"name": judge.full_name}, field="panel_judges"
-            )
-        panel.append(judge)
-    if composition == Composition.SOLE and panel:
-        raise DomainError(_("A sole judge sits without a panel"), field="panel_judges")
-    if composition == Composition.COLLEGIAL:
-        size = len(panel) + 1
-        if size < MIN_PANEL or size > MAX_PANEL or size % 2 == 0:
-            raise DomainError(
-                _("A collegial panel has %(min)s or more judges, an odd number (at most %(max)s); %(size)s named")
-                % {"min": MIN_PANEL, "max": MAX_PANEL, "size": size},
-                field="panel_judges",
-            )
+    panel = _panel(case, composition, presiding, panel_judge_ids)
     assistant = _court_user(case, assistant_id, frozenset({Role.JUDGE_ASSISTANT}), field="assistant")
     clerk = _court_user(case, clerk_id, CLERK_ROLES, field="clerk")
 
     before = staffing_of(case)
     wanted: set[tuple[str, uuid.UUID]] = {(MemberRole.PRESIDING_JUDGE, presiding.pk)}
     wanted |= {(MemberRole.PANEL_JUDGE, judge.pk) for judge in panel}
-    if assistant is not None:
-        wanted.add((MemberRole.JUDGE_ASSISTANT, assistant.pk))
-    if clerk is not None:
-        wanted.add((MemberRole.CLERK, clerk.pk))
+    wanted |= {
+        (role, user.pk) for role, user in ((MemberRole.JUDGE_ASSISTANT, assistant), (MemberRole.CLERK, clerk)) if user
+    }
     current = {
         (member.role, member.user_id): member
         for member in CaseMember.objects.filter(case=case, role__in=STAFF_MEMBER_ROLES, user__isnull=False)

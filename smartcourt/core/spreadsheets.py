@@ -42,6 +42,8 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
 from django.utils.translation import gettext as _
 
+from smartcourt.core.lengths import shorten
+
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # Characters XML 1.0 cannot carry at all.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -308,7 +310,7 @@ def _cell_column(reference: str | None, previous: int, row_number: int) -> int:
     if match is None or int(match.group(2)) != row_number:
         raise SpreadsheetUnreadable(
             _("not a readable xlsx workbook (a cell reference %(ref)s is not in row %(row)s)")
-            % {"ref": reference[:20], "row": row_number}
+            % {"ref": shorten(reference, 20), "row": row_number}
         )
     return column_index(match.group(1))
 
@@ -390,7 +392,8 @@ def write_xlsx(rows: Sequence[Sequence[str | int | Decimal | None]], *, sheet_na
         '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
         f"<sheetData>{''.join(lines)}</sheetData></worksheet>"
     )
-    name = escape(safe_text(sheet_name))[:31]
+    # Excel opens no workbook whose sheet name is longer than 31 characters; the name is a label of ours.
+    name = escape(shorten(safe_text(sheet_name), 31))
     files = {
         "[Content_Types].xml": (
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'

@@ -20,6 +20,7 @@ from smartcourt.cases.choices import CaseStatus
 from smartcourt.cases.models import Case
 from smartcourt.cases.selectors import get_case_for
 from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from smartcourt.core.lengths import fit
 from smartcourt.core.pdf import template_to_pdf
 from smartcourt.core.uploads import CheckedFile
 from smartcourt.correspondence.choices import (
@@ -39,6 +40,7 @@ from smartcourt.correspondence.policies import can_answer, can_read_threads, can
 from smartcourt.correspondence.selectors import get_thread_for
 from smartcourt.dossier.actions import file_entry
 from smartcourt.dossier.choices import EntryKind
+from smartcourt.dossier.models import DossierEntry
 
 MAX_SUBJECT = 150
 MAX_BODY = 10_000
@@ -196,7 +198,7 @@ def _move(thread: Thread, *, to_status: str) -> None:
 def _add_message(*, actor: User, thread: Thread, kind: str, body: str, attachments: Sequence[CheckedFile]) -> Message:
     """Write the message and file it into the dossier at once: its PDF first, then each attachment."""
     message = Message.objects.create(thread=thread, author=actor, kind=kind, body=body, created_at=timezone.now())
-    title = DOSSIER_TITLES[(thread.kind, kind)].format(subject=thread.subject)[:200]
+    title = fit(DossierEntry, "title", DOSSIER_TITLES[(thread.kind, kind)].format(subject=thread.subject))
     if kind not in (MessageKind.SUBMISSION, MessageKind.RESUBMISSION):
         entry_kind = EntryKind.APPROVAL
     else:
@@ -229,7 +231,7 @@ def _add_message(*, actor: User, thread: Thread, kind: str, body: str, attachmen
             actor=actor,
             case=thread.case,
             kind=EntryKind.ATTACHMENT,
-            title=f"{thread.subject} 附件{index}：{attachment.name}"[:200],
+            title=fit(DossierEntry, "title", f"{thread.subject} 附件{index}：{attachment.name}"),
             content=attachment.content,
             filename=attachment.name,
             content_type=attachment.content_type,

@@ -8,8 +8,8 @@ import io
 from decimal import Decimal
 
 from smartcourt.core.spreadsheets import safe_text, write_xlsx
-from smartcourt.distributions.checking import HEADER
 from smartcourt.distributions.models import DistributionPlan
+from smartcourt.distributions.payment_file_check import HEADER
 from smartcourt.distributions.selectors import payee_accounts, payees_of
 
 

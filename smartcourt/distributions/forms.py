@@ -10,11 +10,15 @@ from django.utils.translation import gettext_lazy as _
 
 from smartcourt.claims.models import Claim
 from smartcourt.core.errors import DomainError
+from smartcourt.core.lengths import max_length
 from smartcourt.core.money import yuan_to_fen
 from smartcourt.distributions.choices import LineClass, PlanKind
+from smartcourt.distributions.models import PlanLine
 from smartcourt.distributions.planning import Expense
 
 MAX_EXPENSE_LINES = 200
+# What an expense is, as the plan's line shows it (PlanLine.label).
+MAX_LABEL = max_length(PlanLine, "label")
 
 
 def _fen(value: str, field: str) -> int:
@@ -36,7 +40,11 @@ def _expenses(text: str, line_class: LineClass, field: str) -> list[Expense]:
         label, sep, amount = line.replace("，", ",").rpartition(",")
         if not sep or not label.strip():
             raise forms.ValidationError(_("Line %(n)d: write “what it is, amount in yuan”") % {"n": number})
-        found.append(Expense(label=label.strip()[:200], line_class=line_class, amount_fen=_fen(amount, field)))
+        if len(label.strip()) > MAX_LABEL:
+            raise forms.ValidationError(
+                _("Line %(n)d: at most %(max)d characters before the amount") % {"n": number, "max": MAX_LABEL}
+            )
+        found.append(Expense(label=label.strip(), line_class=line_class, amount_fen=_fen(amount, field)))
     return found
 
 

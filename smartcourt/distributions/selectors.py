@@ -17,9 +17,9 @@ from smartcourt.claims.models import Claim
 from smartcourt.claims.selectors import tracker_for
 from smartcourt.core.errors import NotFound
 from smartcourt.distributions import policies
-from smartcourt.distributions.checking import Payee
 from smartcourt.distributions.choices import LINE_CLASS_ORDER, LineClass, LineStatus, PlanStatus
 from smartcourt.distributions.models import BatchLine, DistributionPlan, Escrow, PaymentBatch, PlanLine
+from smartcourt.distributions.payment_file_check import Payee
 from smartcourt.meetings.choices import AgendaKind, MeetingStatus
 from smartcourt.meetings.models import AgendaItem
 from smartcourt.rules.fees import FeeCap, administrator_fee_cap
@@ -307,7 +307,8 @@ class Reconciliation:
         return not (self.missing or self.amount_differs or self.not_ours_paid)
 
 
-def reconcile_batch(batch: PaymentBatch, statements: list[Statement]) -> Reconciliation:
+def _booked_by_line(batch: PaymentBatch, statements: list[Statement]) -> tuple[dict[str, int], dict[str, int]]:
+    """What the paying account's statements debited and credited back, per EndToEndId."""
     debits: dict[str, int] = defaultdict(int)
     credits: dict[str, int] = defaultdict(int)
     for statement in statements:
@@ -320,25 +321,26 @@ def reconcile_batch(batch: PaymentBatch, statements: list[Statement]) -> Reconci
                 debits[entry.end_to_end_id] += -entry.amount_fen
             else:
                 credits[entry.end_to_end_id] += entry.amount_fen
-    matched, missing, differs, unexpected = [], [], [], []
+    return debits, credits
+
+
+def reconcile_batch(batch: PaymentBatch, statements: list[Statement]) -> Reconciliation:
+    debits, credits = _booked_by_line(batch, statements)
+    found: dict[str, list[str]] = {"matched": [], "missing": [], "amount_differs": [], "not_ours_paid": []}
     for line in batch.lines.order_by("row"):
         key = line.end_to_end_id
-        amount = line.amount_fen or 0
+        net = debits.get(key, 0) - credits.get(key, 0)
         if line.status == LineStatus.PAID:
-            if key not in debits:
-                missing.append(key)
-            elif debits[key] - credits.get(key, 0) != amount:
-                differs.append(key)
-            else:
-                matched.append(key)
+            outcome = (
+                "missing" if key not in debits else "matched" if net == (line.amount_fen or 0) else "amount_differs"
+            )
         elif line.status == LineStatus.ESCROWED:
-            if debits.get(key, 0) - credits.get(key, 0) != 0:
-                differs.append(key)
-            else:
-                matched.append(key)
-        elif key in debits:
-            unexpected.append(key)
-    return Reconciliation(matched=matched, missing=missing, amount_differs=differs, not_ours_paid=unexpected)
+            outcome = "matched" if net == 0 else "amount_differs"
+        else:
+            outcome = "not_ours_paid" if key in debits else ""
+        if outcome:
+            found[outcome].append(key)
+    return Reconciliation(**found)
 
 
 def meeting_votes(case: Case) -> QuerySet[AgendaItem]:

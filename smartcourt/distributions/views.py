@@ -26,7 +26,6 @@ from smartcourt.core.errors import DomainError
 from smartcourt.core.money import fen_to_yuan
 from smartcourt.core.web import form_error, refused
 from smartcourt.distributions import actions, policies
-from smartcourt.distributions.checking import error_text
 from smartcourt.distributions.choices import BatchStatus, PlanStatus
 from smartcourt.distributions.export import payment_file_csv, payment_file_xlsx, template_xlsx
 from smartcourt.distributions.forms import (
@@ -39,6 +38,7 @@ from smartcourt.distributions.forms import (
     UploadForm,
 )
 from smartcourt.distributions.models import DistributionPlan, PaymentBatch
+from smartcourt.distributions.payment_file_check import error_text
 from smartcourt.distributions.selectors import (
     amounts_for_creditor,
     batch_lines,
@@ -387,9 +387,7 @@ def batch_approve(request: HttpRequest, batch_id: uuid.UUID) -> HttpResponse:
 def batch_refuse(request: HttpRequest, batch_id: uuid.UUID) -> HttpResponse:
     batch = _batch(request, batch_id)
     try:
-        actions.refuse_batch(
-            actor=signed_in_user(request), batch_id=batch.pk, reason=request.POST.get("reason", "")[:2000]
-        )
+        actions.refuse_batch(actor=signed_in_user(request), batch_id=batch.pk, reason=request.POST.get("reason", ""))
     except DomainError as exc:
         refused(request, exc)
     else:

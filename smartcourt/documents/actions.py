@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from smartcourt.accounts.models import Organisation, User
@@ -18,6 +19,7 @@ from smartcourt.audit.actions import record_event
 from smartcourt.bankruptcy.generated import provide_sealed_document
 from smartcourt.cases.selectors import get_case_for
 from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from smartcourt.core.lengths import check_length, fit
 from smartcourt.documents import pades
 from smartcourt.documents.ca import issue_seal_certificate
 from smartcourt.documents.choices import Channel, DeliveryStatus, DocumentStatus, Issuer
@@ -31,6 +33,7 @@ from smartcourt.documents.selectors import active_seal, get_document_for, get_te
 from smartcourt.documents.service import GROUPS, proof_pdf, recipients_for
 from smartcourt.dossier.actions import file_entry
 from smartcourt.dossier.choices import EntryKind
+from smartcourt.dossier.models import DossierEntry
 from smartcourt.services.sms import sms_adapter
 
 MAX_BODY = 50_000
@@ -82,10 +85,11 @@ def save_template_version(*, actor: User, template_key: str, body: str, note: st
         raise PermissionDenied("Only a court administrator edits the template library")
     template = get_template(template_key)
     _checked_body(body)
+    note = check_length(TemplateVersion, "note", note, label=_("The note on the version"))
     template = DocumentTemplate.objects.select_for_update().get(pk=template.pk)
     last = template.versions.order_by("-number").values_list("number", flat=True).first() or 0
     version = TemplateVersion.objects.create(
-        template=template, number=last + 1, body=body, note=note[:200], created_by=actor, created_at=timezone.now()
+        template=template, number=last + 1, body=body, note=note, created_by=actor, created_at=timezone.now()
     )
     previous = template.current_version_id
     template.current_version = version
@@ -123,7 +127,7 @@ def generate_document(*, actor: User, case_id: uuid.UUID | str, template_key: st
     document = Document(
         case=case,
         template_version=version,
-        title=title[:200],
+        title=fit(Document, "title", title),
         sha256=_sha(rendered.pdf),
         seal_box={"page": rendered.seal_page, "box": list(rendered.seal_box)},
         created_by=actor,
@@ -188,8 +192,11 @@ def revoke_seal(*, actor: User, seal_id: uuid.UUID | str, reason: str) -> Seal:
         raise PermissionDenied("Only the court administrator of the seal's court revokes it")
     if seal.revoked_at is not None:
         raise Conflict("the seal is already revoked")
+    reason = check_length(
+        Seal, "revoked_reason", reason, label=_("The reason for the revocation"), input_field="reason"
+    )
     seal.revoked_at = timezone.now()
-    seal.revoked_reason = reason[:200]
+    seal.revoked_reason = reason
     seal.save(update_fields=["revoked_at", "revoked_reason", "updated_at"])
     record_event(actor=actor, action="documents.seal_revoked", obj=seal, after={"reason": seal.revoked_reason})
     # The CA's status service learns of it too, so that a validator asking the CA (OCSP, CRL) hears "revoked".
@@ -398,9 +405,9 @@ def deliver(*, delivery_id: uuid.UUID | str) -> Delivery:
         _send_once(delivery_id=delivery_id, channel=Channel.SMS)
         return _deliver(delivery_id=delivery_id)
     except DomainError as exc:
-        return _record_failure(delivery_id=delivery_id, error=exc.message[:300])
+        return _record_failure(delivery_id=delivery_id, error=exc.message)
     except Exception as exc:
-        return _record_failure(delivery_id=delivery_id, error=f"{type(exc).__name__}: {exc}"[:300])
+        return _record_failure(delivery_id=delivery_id, error=f"{type(exc).__name__}: {exc}")
 
 
 @transaction.atomic
@@ -487,7 +494,9 @@ def _deliver(*, delivery_id: uuid.UUID | str) -> Delivery:
         actor=delivery.requested_by,
         case=document.case,
         kind=EntryKind.DOCUMENT,
-        title=f"送达回证（{document.template_version.template.name}，{delivery.recipient_name}）"[:200],
+        title=fit(
+            DossierEntry, "title", f"送达回证（{document.template_version.template.name}，{delivery.recipient_name}）"
+        ),
         content=signed,
         filename=f"送达回证-{delivery.recipient_name}.pdf",
         content_type="application/pdf",
@@ -509,7 +518,8 @@ def _record_failure(*, delivery_id: uuid.UUID | str, error: str) -> Delivery:
     delivery = Delivery.objects.select_for_update().get(pk=delivery_id)
     delivery.attempts += 1
     delivery.status = DeliveryStatus.FAILED
-    delivery.last_error = error
+    # The column keeps what fits, visibly shortened; the audit event below keeps the whole text.
+    delivery.last_error = fit(Delivery, "last_error", error)
     delivery.save(update_fields=["attempts", "status", "last_error", "updated_at"])
     record_event(
         actor=None,

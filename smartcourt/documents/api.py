@@ -15,7 +15,7 @@ from smartcourt.accounts.web import signed_in_user
 from smartcourt.core.schemas import ERRORS, ErrorOut
 from smartcourt.documents.actions import generate_document, serve_document, sign_document
 from smartcourt.documents.models import Document
-from smartcourt.documents.verification import verify_pdf
+from smartcourt.documents.signature_check import verify_pdf
 
 router = Router(tags=["documents"])
 

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 if TYPE_CHECKING:
-    from smartcourt.documents.verification import EmbeddedOriginal, ExportReport, Report
+    from smartcourt.documents.signature_check import EmbeddedOriginal, ExportReport, Report
 
 FORMAT = "smartcourt/dossier-export/v1"
 MANIFEST_KEY = "manifest.json"
@@ -107,9 +107,26 @@ def _check_receipt(entry: EmbeddedOriginal, text: bytes, manifest_entry: dict[st
             entry.problems.append(_("receipt check failed: %(check)s") % {"check": label})
 
 
+def _check_original(
+    entry: EmbeddedOriginal, content: bytes | None, *, verify_original: Callable[[bytes], Report]
+) -> None:
+    """One embedded original: present, the bytes the court certified, and (a PDF) its own signatures."""
+    if content is None:
+        entry.problems.append(_("the original is missing from the export"))
+        return
+    entry.present = True
+    entry.sha256 = hashlib.sha256(content).hexdigest()
+    if entry.sha256 != entry.expected_sha256:
+        entry.problems.append(_("the original's SHA-256 differs from the one the court certified"))
+    if content.startswith(b"%PDF-"):
+        original = verify_original(content)
+        if original.signatures:
+            entry.signed_report = original
+
+
 def verify_export(data: bytes, outer: Report, *, verify_original: Callable[[bytes], Report]) -> ExportReport | None:
     """The export part of the report for ``data``; None when ``data`` is not an exported dossier."""
-    from smartcourt.documents.verification import EmbeddedOriginal, ExportReport
+    from smartcourt.documents.signature_check import EmbeddedOriginal, ExportReport
 
     files = embedded_files(data)
     if not files or MANIFEST_KEY not in files:
@@ -139,18 +156,7 @@ def verify_export(data: bytes, outer: Report, *, verify_original: Callable[[byte
         report.entries.append(entry)
         if key:
             listed.add(key)
-            content = files.get(key)
-            if content is None:
-                entry.problems.append(_("the original is missing from the export"))
-            else:
-                entry.present = True
-                entry.sha256 = hashlib.sha256(content).hexdigest()
-                if entry.sha256 != entry.expected_sha256:
-                    entry.problems.append(_("the original's SHA-256 differs from the one the court certified"))
-                if content.startswith(b"%PDF-"):
-                    original = verify_original(content)
-                    if original.signatures:
-                        entry.signed_report = original
+            _check_original(entry, files.get(key), verify_original=verify_original)
         receipt = str(item.get("receipt") or "")
         if receipt:
             listed.add(receipt)

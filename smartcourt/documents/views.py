@@ -48,7 +48,7 @@ from smartcourt.documents.selectors import (
     service_progress,
     templates,
 )
-from smartcourt.documents.verification import verify_pdf
+from smartcourt.documents.signature_check import verify_pdf
 
 MAX_VERIFY_BYTES = 20 * 1024 * 1024
 DELIVERIES_PER_PAGE = 50

@@ -18,6 +18,7 @@ from smartcourt.audit.actions import record_event
 from smartcourt.cases.models import Case
 from smartcourt.cases.selectors import cases_visible_to
 from smartcourt.core.errors import DomainError, NotFound, PermissionDenied
+from smartcourt.core.lengths import check_length
 from smartcourt.core.uploads import EXTENSIONS, CheckedFile, sniff_content_type
 from smartcourt.dossier.choices import EntryKind
 from smartcourt.dossier.models import DossierCounter, DossierEntry
@@ -82,6 +83,9 @@ def file_entry(
         raise DomainError("a dossier entry needs a title", field="title")
     if len(title) > 200:
         raise DomainError("a dossier entry title is at most 200 characters", field="title")
+    # The name the file was given, shown and offered on download: kept whole or refused (uploads are
+    # already cleaned to fit: core.uploads.clean_filename).
+    check_length(DossierEntry, "file_name", filename, label=_("The file name"), input_field="file")
     if len(note) > 500:
         raise DomainError("a dossier entry note is at most 500 characters", field="note")
     if (kind == EntryKind.CORRECTION) != (corrects is not None):
@@ -107,7 +111,7 @@ def file_entry(
         corrects=corrects,
     )
     if content is not None:
-        entry.file_name = filename[:200]
+        entry.file_name = filename
         entry.file_sha256 = hashlib.sha256(content).hexdigest()
         entry.content_type = content_type
         entry.size = len(content)

@@ -15,10 +15,12 @@ from django.utils.translation import gettext as _
 
 from smartcourt.accounts.web import signed_in_user
 from smartcourt.core.errors import DomainError
+from smartcourt.core.lengths import fit
 from smartcourt.core.uploads import JPEG, PDF, PNG
 from smartcourt.core.web import form_error
 from smartcourt.dossier.actions import file_correction
 from smartcourt.dossier.forms import CorrectionForm
+from smartcourt.dossier.models import DossierEntry
 from smartcourt.dossier.policies import can_file_correction
 from smartcourt.dossier.selectors import Dossier, dossier_for, get_entry_for
 
@@ -67,7 +69,7 @@ def correct(request: HttpRequest, case_id: uuid.UUID, number: int) -> HttpRespon
                 return redirect(f"{reverse('dossier:catalogue', args=[case_id])}#entry-{correction.number}")
         status = 422
     else:
-        form = CorrectionForm(initial={"title": f"更正：{entry.title}"[:200]})
+        form = CorrectionForm(initial={"title": fit(DossierEntry, "title", f"更正：{entry.title}")})
     return render(request, "dossier/correct.html", {"case": entry.case, "entry": entry, "form": form}, status=status)
 
 

@@ -32,6 +32,7 @@ from smartcourt.audit.actions import record_event
 from smartcourt.audit.leaf_sources import leaf_sources
 from smartcourt.audit.models import AuditEvent
 from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from smartcourt.core.lengths import check_length
 from smartcourt.evidence.choices import AlarmKind, LeafSource
 from smartcourt.evidence.keys import log_origin, log_signing_key
 from smartcourt.evidence.models import Alarm, Checkpoint, Cosignature, Deposit, LogHead, Witness
@@ -341,10 +342,12 @@ def record_alarm(
     existing = Alarm.objects.filter(signature=signature).first()
     if existing is not None:
         return existing
+    # Signed as a whole: a stored copy cut short could no longer be checked against its signature.
+    check_length(Alarm, "message", message, label=_("The alarm's message"))
     alarm = Alarm.objects.create(
         witness=witness,
         kind=kind,
-        message=message[:1000],
+        message=message,
         evidence=evidence,
         raised_at=dt.datetime.fromtimestamp(timestamp, tz=dt.UTC),
         received_at=timezone.now(),

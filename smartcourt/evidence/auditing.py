@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from partnerproto import merkle
 from smartcourt.audit.leaf_sources import leaf_sources
@@ -61,6 +62,33 @@ def _sources(batch: list[Leaf]) -> dict[tuple[str, str], bytes]:
     return data
 
 
+def _leaf_problem(leaf: Leaf, sources: dict[tuple[str, str], bytes], *, size: int, last_audit_seq: int) -> str | None:
+    """What is wrong with the next leaf, if anything: missing, standing for a record that is gone or was
+    edited, or an audit event out of order."""
+    if leaf.index != size:
+        return f"leaf {size} is missing (the next stored leaf is {leaf.index})"
+    expected = sources.get((leaf.source_type, leaf.source_id))
+    if expected is None:
+        return f"leaf {leaf.index} stands for {leaf.source_type} {leaf.source_id}, which is gone"
+    if merkle.leaf_hash(expected) != bytes(leaf.leaf_hash):
+        return f"leaf {leaf.index} does not match its {leaf.source_type} {leaf.source_id}: it was edited"
+    if leaf.source_type == LeafSource.AUDIT and int(leaf.source_id) != last_audit_seq + 1:
+        return (
+            f"leaf {leaf.index} is audit event #{leaf.source_id}, but #{last_audit_seq + 1} comes next: "
+            "leaves were reordered, inserted or removed"
+        )
+    return None
+
+
+def _stored_subtrees_problem(completed: list[tuple[int, int, bytes]]) -> str | None:
+    """The first subtree completed by a batch whose stored hash is missing or differs from the recomputed one."""
+    stored = dict(Node.objects.filter(key__in=[node_key(lv, ix) for lv, ix, _ in completed]).values_list("key", "hash"))
+    for level, index, value in completed:
+        if bytes(stored.get(node_key(level, index), b"")) != value:
+            return f"the stored hash of subtree {level}/{index} is missing or wrong"
+    return None
+
+
 def verify_log(*, batch_size: int = 5000) -> LogReport:
     """Walk every leaf in order; stop at the first thing that does not match."""
     checkpoints = list(Checkpoint.objects.order_by("tree_size", "id").values_list("tree_size", "root_hash"))
@@ -76,24 +104,10 @@ def verify_log(*, batch_size: int = 5000) -> LogReport:
         sources = _sources(batch)
         completed: list[tuple[int, int, bytes]] = []
         for leaf in batch:
-            if leaf.index != frontier.size:
-                return LogReport(checked, f"leaf {frontier.size} is missing (the next stored leaf is {leaf.index})")
-            expected = sources.get((leaf.source_type, leaf.source_id))
-            if expected is None:
-                return LogReport(
-                    checked, f"leaf {leaf.index} stands for {leaf.source_type} {leaf.source_id}, which is gone"
-                )
-            if merkle.leaf_hash(expected) != bytes(leaf.leaf_hash):
-                return LogReport(
-                    checked, f"leaf {leaf.index} does not match its {leaf.source_type} {leaf.source_id}: it was edited"
-                )
+            problem = _leaf_problem(leaf, sources, size=frontier.size, last_audit_seq=last_audit_seq)
+            if problem:
+                return LogReport(checked, problem)
             if leaf.source_type == LeafSource.AUDIT:
-                if int(leaf.source_id) != last_audit_seq + 1:
-                    return LogReport(
-                        checked,
-                        f"leaf {leaf.index} is audit event #{leaf.source_id}, but #{last_audit_seq + 1} comes next: "
-                        "leaves were reordered, inserted or removed",
-                    )
                 last_audit_seq += 1
             completed += frontier.append(bytes(leaf.leaf_hash))
             checked += 1
@@ -101,26 +115,24 @@ def verify_log(*, batch_size: int = 5000) -> LogReport:
                 if bytes(checkpoints[next_checkpoint][1]) != frontier.root():
                     return LogReport(checked, f"the checkpoint of {frontier.size} leaves does not match the log")
                 next_checkpoint += 1
-        stored = dict(
-            Node.objects.filter(key__in=[node_key(lv, ix) for lv, ix, _ in completed]).values_list("key", "hash")
-        )
-        for level, index, value in completed:
-            if bytes(stored.get(node_key(level, index), b"")) != value:
-                return LogReport(checked, f"the stored hash of subtree {level}/{index} is missing or wrong")
+        problem = _stored_subtrees_problem(completed)
+        if problem:
+            return LogReport(checked, problem)
         last_index = batch[-1].index
-    while next_checkpoint < len(checkpoints) and checkpoints[next_checkpoint][0] == 0:
-        next_checkpoint += 1
-    if next_checkpoint < len(checkpoints):
-        return LogReport(
-            checked,
-            f"the court signed a checkpoint of {checkpoints[next_checkpoint][0]} leaves, but the log has only "
-            f"{frontier.size}: leaves were removed from the end",
+    return LogReport(checked, _end_problem(checkpoints[next_checkpoint:], frontier, last_audit_seq))
+
+
+def _end_problem(unmatched: list[tuple[int, Any]], frontier: merkle.Frontier, last_audit_seq: int) -> str | None:
+    """After the last leaf: no signed checkpoint left unmatched (but of the empty tree), and the head agrees."""
+    beyond = [size for size, _root in unmatched if size != 0]
+    if beyond:
+        return (
+            f"the court signed a checkpoint of {beyond[0]} leaves, but the log has only "
+            f"{frontier.size}: leaves were removed from the end"
         )
     head = read_head()
     if head.size != frontier.size or bytes(head.frontier) != frontier.to_bytes():
-        return LogReport(checked, f"the log's head records {head.size} leaves, but {frontier.size} are stored")
+        return f"the log's head records {head.size} leaves, but {frontier.size} are stored"
     if head.audit_seq != last_audit_seq:
-        return LogReport(
-            checked, f"the head has read audit events to #{head.audit_seq}, the leaves to #{last_audit_seq}"
-        )
-    return LogReport(checked, None)
+        return f"the head has read audit events to #{head.audit_seq}, the leaves to #{last_audit_seq}"
+    return None

@@ -65,6 +65,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         "checks": labelled(report) if report else [],
         "receipt": receipt,
         "error": error,
+        # Only pre-fills the form's search box: a leaf hash has 64 hex digits, and nothing is stored.
         "leaf": request.GET.get("leaf", "")[:64],
         "log": log_identity(),
         "latest": latest,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from smartcourt.accounts.models import User
 from smartcourt.audit.actions import record_event
 from smartcourt.core.errors import Conflict, DomainError
+from smartcourt.core.lengths import check_length, fit
 from smartcourt.dossier.selectors import dossier_for
 from smartcourt.exports.choices import EXPORT_TRANSITIONS, UNFINISHED, ExportKind, ExportStatus
 from smartcourt.exports.models import ExportJob
@@ -45,12 +46,14 @@ def request_export(*, actor: User, case_id: uuid.UUID | str, kind: str, verify_u
             _("You already have %(count)d exports being built; ask again when one is ready.") % {"count": unfinished}
         )
     entries = dossier.entries.count()
+    # The address printed on the export for checking it: cut, it would lead nowhere.
+    verify_url = check_length(ExportJob, "verify_url", verify_url, label=_("The verification address"))
     job = ExportJob.objects.create(
         case=dossier.case,
         kind=kind,
         requested_by=actor,
         requested_at=timezone.now(),
-        verify_url=verify_url[:300],
+        verify_url=verify_url,
         # Steps: a receipt per entry, then each entry laid out (PDF) or copied (zip), then signing.
         progress_total=2 * entries + 1,
     )
@@ -110,12 +113,10 @@ def _finish(job_id: uuid.UUID, *, name: str, content: File[bytes], sha256: str, 
 def _fail(job_id: uuid.UUID, error: str) -> ExportJob:
     job = ExportJob.objects.select_for_update().get(pk=job_id)
     _transition(job, ExportStatus.FAILED)
-    job.error = error[:300]
+    job.error = fit(ExportJob, "error", error)
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "error", "finished_at"])
-    record_event(
-        actor=job.requested_by, action="exports.failed", case_id=job.case_id, obj=job, after={"error": job.error}
-    )
+    record_event(actor=job.requested_by, action="exports.failed", case_id=job.case_id, obj=job, after={"error": error})
     return job
 
 

@@ -18,6 +18,7 @@ from smartcourt.audit.actions import record_event
 from smartcourt.cases.models import Case
 from smartcourt.cases.policies import is_court_staff_of_case
 from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from smartcourt.core.lengths import check_length
 from smartcourt.fees import payments
 from smartcourt.fees.choices import (
     FEE_TRANSITIONS,
@@ -396,7 +397,7 @@ def execute_refund(*, refund_id: uuid.UUID) -> FeeRefund:
                 "amount_fen": refund.amount_fen,
                 "account_name": refund.account_name,
                 "account_number": refund.account_number,
-                "reason": refund.get_reason_display()[:200],
+                "reason": str(refund.get_reason_display()),
             },
         )
     except (payments.PaymentsUnavailable, payments.PaymentsRefused):
@@ -513,6 +514,7 @@ def decide_relief(
         raise PermissionDenied(_("The case's presiding judge decides on relief"))
     if relief.status != ReliefStatus.PENDING:
         raise Conflict(_("The application has been decided"))
+    note = check_length(FeeRelief, "decision_note", note.strip(), label=_("The note"), input_field="note")
     updates: dict[str, Any] = {}
     if grant:
         if relief.kind == ReliefKind.WAIVER:
@@ -534,7 +536,7 @@ def decide_relief(
         fee.save(update_fields=[*updates, "updated_at"])
         _transition(fee, FeeStatus.RELIEVED, note=relief.kind)
     relief.status = ReliefStatus.GRANTED if grant else ReliefStatus.REFUSED
-    relief.decided_by, relief.decided_at, relief.decision_note = actor, timezone.now(), note.strip()[:500]
+    relief.decided_by, relief.decided_at, relief.decision_note = actor, timezone.now(), note
     relief.reduced_to_fen = reduced_to_fen if grant else None
     relief.deferred_until = deferred_until if grant and relief.kind == ReliefKind.DEFERRAL else None
     relief.save()

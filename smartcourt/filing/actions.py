@@ -22,12 +22,14 @@ from smartcourt.accounts.models import Organisation, User
 from smartcourt.audit.actions import record_event
 from smartcourt.cases import actions as case_actions
 from smartcourt.cases.choices import CaseStatus, CaseType, MemberRole, PartyKind, PartyRole
+from smartcourt.cases.models import Case
 from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from smartcourt.core.identifiers import (
     credit_code_message,
     identity_number_message,
     normalise_identifier,
 )
+from smartcourt.core.lengths import fit
 from smartcourt.documents import actions as document_actions
 from smartcourt.fees import actions as fee_actions
 from smartcourt.filing.choices import EDITABLE, FILING_TRANSITIONS, FilingPartyRole, FilingStatus
@@ -393,7 +395,7 @@ def docket(*, actor: User, filing_id: uuid.UUID | str, presiding_judge_id: uuid.
         actor=actor,
         court=filing.court,
         case_type=CaseType.CIVIL_FIRST_INSTANCE,
-        title=f"{plaintiffs[0].name}诉{defendants[0].name}{cause.name}案"[:200],
+        title=fit(Case, "title", f"{plaintiffs[0].name}诉{defendants[0].name}{cause.name}案"),
         filed_on=(filing.first_submitted_at or timezone.now()).astimezone(timezone.get_current_timezone()).date(),
         cause=cause.name,
         presiding_judge=judge,

@@ -17,6 +17,7 @@ from smartcourt.accounts.models import User
 from smartcourt.accounts.web import signed_in_user
 from smartcourt.cases.models import Case
 from smartcourt.core.errors import DomainError
+from smartcourt.core.lengths import fit
 from smartcourt.core.web import form_error, raise_if_access_error, refused
 from smartcourt.funds import policies
 from smartcourt.funds.actions import (
@@ -34,7 +35,7 @@ from smartcourt.funds.actions import (
 from smartcourt.funds.actions.notices import next_step
 from smartcourt.funds.choices import EDITABLE, PaymentStatus
 from smartcourt.funds.forms import AccountForm, DecisionForm, LimitsForm, PaymentForm
-from smartcourt.funds.models import PaymentRequest
+from smartcourt.funds.models import PaymentRequest, SupervisedAccount
 from smartcourt.funds.selectors import (
     account_of,
     account_view,
@@ -109,7 +110,10 @@ def account(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     current = account_of(case)
     form: AccountForm | LimitsForm
     if current is None:
-        form = AccountForm(request.POST or None, initial={"account_name": f"{_debtor(case)}管理人"[:200]})
+        form = AccountForm(
+            request.POST or None,
+            initial={"account_name": fit(SupervisedAccount, "account_name", f"{_debtor(case)}管理人")},
+        )
     else:
         form = LimitsForm(
             request.POST or None,

@@ -24,6 +24,7 @@ from smartcourt.accounts.models import User
 from smartcourt.audit.actions import record_event
 from smartcourt.cases.selectors import get_case_for
 from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from smartcourt.core.lengths import check_length, fit, shorten
 from smartcourt.core.money import MAX_FEN
 from smartcourt.core.uploads import PDF, UploadedFileLike, checked_upload
 from smartcourt.dossier.actions import file_entry
@@ -152,6 +153,40 @@ def _notify(*, meeting: Meeting, kind: str, entry: DossierEntry, text: str, at: 
     return len(notices)
 
 
+def _check_schedule(*, now: dt.datetime, scheduled_at: dt.datetime, opens: dt.datetime, closes: dt.datetime) -> None:
+    """The notice reaches the creditors in time (art. 63) and voting opens with the meeting or later, for at
+    most MAX_WINDOW."""
+    days = (timezone.localdate(scheduled_at) - timezone.localdate(now)).days
+    if days < NOTICE_DAYS:
+        raise DomainError(
+            _(
+                "the creditors must be notified at least %(notice)d days before the meeting (art. 63); "
+                "the meeting is %(days)d days away"
+            )
+            % {"notice": NOTICE_DAYS, "days": days},
+            field="scheduled_at",
+            code="notice_too_late",
+        )
+    if opens < scheduled_at:
+        raise DomainError(_("voting opens when the meeting opens or later"), field="voting_opens_at")
+    if closes <= opens:
+        raise DomainError(_("voting closes after it opens"), field="voting_closes_at")
+    if closes - opens > MAX_WINDOW:
+        raise DomainError(_("the voting window is at most 30 days"), field="voting_closes_at")
+
+
+def _check_agenda(items: Sequence[ItemSpec]) -> None:
+    if not 1 <= len(items) <= MAX_ITEMS:
+        raise DomainError(_("an agenda has 1 to %(n)d items") % {"n": MAX_ITEMS}, field="items")
+    for spec in items:
+        if spec.kind not in AgendaKind.values:
+            raise DomainError(
+                _("unknown kind of agenda item %(kind)s") % {"kind": shorten(spec.kind, 30)}, field="items"
+            )
+        if not 1 <= len(spec.title.strip()) <= 200 or len(spec.description) > MAX_TEXT:
+            raise DomainError(_("an agenda item needs a title of at most 200 characters"), field="items")
+
+
 @transaction.atomic
 def convene_meeting(
     *,
@@ -178,30 +213,8 @@ def convene_meeting(
     title = title.strip()
     if not 1 <= len(title) <= 200:
         raise DomainError(_("a meeting needs a title of at most 200 characters"), field="title")
-    days = (timezone.localdate(scheduled_at) - timezone.localdate(now)).days
-    if days < NOTICE_DAYS:
-        raise DomainError(
-            _(
-                "the creditors must be notified at least %(notice)d days before the meeting (art. 63); "
-                "the meeting is %(days)d days away"
-            )
-            % {"notice": NOTICE_DAYS, "days": days},
-            field="scheduled_at",
-            code="notice_too_late",
-        )
-    if voting_opens_at < scheduled_at:
-        raise DomainError(_("voting opens when the meeting opens or later"), field="voting_opens_at")
-    if voting_closes_at <= voting_opens_at:
-        raise DomainError(_("voting closes after it opens"), field="voting_closes_at")
-    if voting_closes_at - voting_opens_at > MAX_WINDOW:
-        raise DomainError(_("the voting window is at most 30 days"), field="voting_closes_at")
-    if not 1 <= len(items) <= MAX_ITEMS:
-        raise DomainError(_("an agenda has 1 to %(n)d items") % {"n": MAX_ITEMS}, field="items")
-    for spec in items:
-        if spec.kind not in AgendaKind.values:
-            raise DomainError(_("unknown kind of agenda item %(kind)s") % {"kind": spec.kind[:30]}, field="items")
-        if not 1 <= len(spec.title.strip()) <= 200 or len(spec.description) > MAX_TEXT:
-            raise DomainError(_("an agenda item needs a title of at most 200 characters"), field="items")
+    _check_schedule(now=now, scheduled_at=scheduled_at, opens=voting_opens_at, closes=voting_closes_at)
+    _check_agenda(items)
     if small_claims_threshold_fen is not None and not 0 < small_claims_threshold_fen <= MAX_FEN:
         raise DomainError(_("the small-claims threshold is a positive amount"), field="small_claims_threshold")
     if (
@@ -258,7 +271,7 @@ def convene_meeting(
         actor=actor,
         case=case,
         kind=EntryKind.NOTICE,
-        title=f"债权人会议通知（{meeting.title}）"[:200],
+        title=fit(DossierEntry, "title", f"债权人会议通知（{meeting.title}）"),
         content=pdf,
         filename="债权人会议通知.pdf",
         content_type="application/pdf",
@@ -324,11 +337,12 @@ def attach_document(
         raise DomainError(_("give either a PDF or a dossier entry"), field="file")
     if upload is not None:
         checked = checked_upload(upload, allowed=DOCUMENT_TYPES, field="file")
+        title = title.strip() and check_length(DossierEntry, "title", title.strip(), label=_("The title"))
         entry = file_entry(
             actor=actor,
             case=meeting.case,
             kind=EntryKind.ATTACHMENT,
-            title=(title.strip() or f"{item.title}（会议材料）")[:200],
+            title=title or fit(DossierEntry, "title", f"{item.title}（会议材料）"),
             content=checked.content,
             filename=checked.name,
             content_type=checked.content_type,
@@ -622,7 +636,7 @@ def close_meeting(*, actor: User, meeting_id: uuid.UUID | str, now: dt.datetime 
         actor=actor,
         case=meeting.case,
         kind=EntryKind.NOTICE,
-        title=f"债权人会议表决结果通知（{meeting.title}）"[:200],
+        title=fit(DossierEntry, "title", f"债权人会议表决结果通知（{meeting.title}）"),
         content=results,
         filename="债权人会议表决结果通知.pdf",
         content_type="application/pdf",
@@ -633,7 +647,7 @@ def close_meeting(*, actor: User, meeting_id: uuid.UUID | str, now: dt.datetime 
         actor=actor,
         case=meeting.case,
         kind=EntryKind.NODE_RECORD,
-        title=f"债权人会议记录（{meeting.title}）"[:200],
+        title=fit(DossierEntry, "title", f"债权人会议记录（{meeting.title}）"),
         content=sealed.pdf,
         filename="债权人会议记录.pdf",
         content_type="application/pdf",

@@ -314,9 +314,7 @@ def close(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
 def cancel(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
     meeting = _meeting(request, meeting_id)
     try:
-        cancel_meeting(
-            actor=signed_in_user(request), meeting_id=meeting.pk, reason=request.POST.get("reason", "")[:500]
-        )
+        cancel_meeting(actor=signed_in_user(request), meeting_id=meeting.pk, reason=request.POST.get("reason", ""))
     except DomainError as exc:
         refused(request, exc)
     else:

@@ -252,20 +252,17 @@ def tally_item(item: AgendaItem, meeting: Meeting, rights: Iterable[RightLike]) 
         if ballot is not None:
             vote = _VOTES[ballot[0]]
             published.append([ballot[1], ballot[0], weights])
-        elif right.signed_in_at is not None:
-            vote = vote_abstain
+            counted = against if vote is vote_against else abstain if vote is vote_abstain else None
         else:
-            vote = vote_absent
+            # Present without a ballot counts as abstaining (the working says which); absent as absent.
+            vote = vote_abstain if right.signed_in_at is not None else vote_absent
+            counted = present_without if vote is vote_abstain else absent
         for name, amount in weights.items():
             group = name if by_class else "all"
             if by_class:
                 class_totals[name] = class_totals.get(name, 0) + amount
-            if ballot is None:
-                (present_without if vote is vote_abstain else absent)[group] += 1
-            elif vote is vote_against:
-                against[group] += 1
-            elif vote is vote_abstain:
-                abstain[group] += 1
+            if counted is not None:
+                counted[group] += 1
             voters.append(
                 Voter(
                     id=f"{right.pk}:{name}",

@@ -22,7 +22,7 @@ from smartcourt.banking.iso20022._xml import (
     read_datetime,
     text_fen,
 )
-from smartcourt.banking.iso20022.pain001 import MAX_NAME, FieldTooLong
+from smartcourt.banking.iso20022.pain001 import MAX_ADDITIONAL_INFO, MAX_ENTRY_INFO, MAX_NAME, FieldTooLong, bounded
 from smartcourt.banking.iso20022.safe_xml import XmlRefused, parse_untrusted
 from smartcourt.banking.iso20022.schemas import CAMT_053, CAMT_054, namespace, validate
 
@@ -177,6 +177,7 @@ def read_camt053(data: bytes) -> list[Statement]:
 
 
 def _write_entry(b: Builder, parent: etree._Element, entry: Entry) -> None:
+    where = f"entry {entry.bank_reference or entry.end_to_end_id}"
     node = b.sub(parent, "Ntry")
     b.sub(node, "Amt", text=fen_text(abs(entry.amount_fen)), Ccy=CURRENCY)
     b.sub(node, "CdtDbtInd", text="DBIT" if entry.amount_fen < 0 else "CRDT")
@@ -195,7 +196,7 @@ def _write_entry(b: Builder, parent: etree._Element, entry: Entry) -> None:
         if entry.counterparty_name:
             if len(entry.counterparty_name) > MAX_NAME:
                 raise FieldTooLong(
-                    f"entry {entry.bank_reference or entry.end_to_end_id}",
+                    where,
                     "Pty/Nm",
                     len(entry.counterparty_name),
                     MAX_NAME,
@@ -207,9 +208,10 @@ def _write_entry(b: Builder, parent: etree._Element, entry: Entry) -> None:
         info = b.sub(tx, "RtrInf")
         b.sub(info, "Rsn", "Cd", text=entry.return_reason)
         if entry.return_text:
-            b.sub(info, "AddtlInf", text=entry.return_text[:105])
+            text = bounded(where, "RtrInf/AddtlInf", entry.return_text, MAX_ADDITIONAL_INFO)
+            b.sub(info, "AddtlInf", text=text)
     if entry.description:
-        b.sub(node, "AddtlNtryInf", text=entry.description[:500])
+        b.sub(node, "AddtlNtryInf", text=bounded(where, "AddtlNtryInf", entry.description, MAX_ENTRY_INFO))
 
 
 def build_camt054(*, message_id: str, created_at: dt.datetime, account_number: str, entries: Sequence[Entry]) -> bytes:

@@ -28,6 +28,8 @@ MAX_ACCOUNT = 34  # GenericAccountIdentification1/Id: Max34Text
 MAX_PARTY_ID = 35  # GenericPersonIdentification1/Id, GenericOrganisationIdentification1/Id: Max35Text
 MAX_MEMBER_ID = 35  # ClearingSystemMemberIdentification2/MmbId: Max35Text
 MAX_REMITTANCE_LINE = 140  # Ustrd: Max140Text, repeated
+MAX_ADDITIONAL_INFO = 105  # StsRsnInf/AddtlInf, RtrInf/AddtlInf: Max105Text
+MAX_ENTRY_INFO = 500  # camt Ntry/AddtlNtryInf: Max500Text
 
 
 class FieldTooLong(ValueError):
@@ -72,9 +74,11 @@ class PaymentBatch:
         return sum(t.amount_fen for t in self.transfers)
 
 
-def _bounded(where: str, element: str, value: str, maximum: int) -> None:
+def bounded(where: str, element: str, value: str, maximum: int) -> str:
+    """``value`` if the element can carry it, else FieldTooLong: a bank file never cuts a value."""
     if len(value) > maximum:
         raise FieldTooLong(where, element, len(value), maximum)
+    return value
 
 
 def remittance_lines(text: str) -> list[str]:
@@ -85,11 +89,11 @@ def remittance_lines(text: str) -> list[str]:
 def _check(batch: PaymentBatch) -> None:
     if not batch.transfers:
         raise ValueError("a batch needs at least one transfer")
-    _bounded("group header", "InitgPty/Nm", batch.initiating_party, MAX_NAME)
-    _bounded("payment information", "Dbtr/Nm", batch.debtor_name, MAX_NAME)
-    _bounded("payment information", "DbtrAcct/Id/Othr/Id", batch.debtor_account, MAX_ACCOUNT)
-    _bounded("payment information", "DbtrAgt/FinInstnId/Nm", batch.debtor_bank_name, MAX_NAME)
-    _bounded("payment information", "DbtrAgt/FinInstnId/ClrSysMmbId/MmbId", batch.debtor_bank_code, MAX_MEMBER_ID)
+    bounded("group header", "InitgPty/Nm", batch.initiating_party, MAX_NAME)
+    bounded("payment information", "Dbtr/Nm", batch.debtor_name, MAX_NAME)
+    bounded("payment information", "DbtrAcct/Id/Othr/Id", batch.debtor_account, MAX_ACCOUNT)
+    bounded("payment information", "DbtrAgt/FinInstnId/Nm", batch.debtor_bank_name, MAX_NAME)
+    bounded("payment information", "DbtrAgt/FinInstnId/ClrSysMmbId/MmbId", batch.debtor_bank_code, MAX_MEMBER_ID)
     for name in ("message_id", "payment_info_id"):
         if not 1 <= len(getattr(batch, name)) <= MAX_ID:
             raise ValueError(f"{name} must be 1 to {MAX_ID} characters")
@@ -103,11 +107,11 @@ def _check(batch: PaymentBatch) -> None:
         if transfer.amount_fen <= 0:
             raise ValueError(f"line {transfer.end_to_end_id}: the amount must be positive")
         where = f"line {transfer.end_to_end_id}"
-        _bounded(where, "Cdtr/Nm", transfer.payee_name, MAX_NAME)
-        _bounded(where, "CdtrAcct/Id/Othr/Id", transfer.payee_account, MAX_ACCOUNT)
-        _bounded(where, "CdtrAgt/FinInstnId/Nm", transfer.payee_bank_name, MAX_NAME)
-        _bounded(where, "CdtrAgt/FinInstnId/ClrSysMmbId/MmbId", transfer.payee_bank_code, MAX_MEMBER_ID)
-        _bounded(where, "Cdtr/Id/Othr/Id", transfer.payee_identity, MAX_PARTY_ID)
+        bounded(where, "Cdtr/Nm", transfer.payee_name, MAX_NAME)
+        bounded(where, "CdtrAcct/Id/Othr/Id", transfer.payee_account, MAX_ACCOUNT)
+        bounded(where, "CdtrAgt/FinInstnId/Nm", transfer.payee_bank_name, MAX_NAME)
+        bounded(where, "CdtrAgt/FinInstnId/ClrSysMmbId/MmbId", transfer.payee_bank_code, MAX_MEMBER_ID)
+        bounded(where, "Cdtr/Id/Othr/Id", transfer.payee_identity, MAX_PARTY_ID)
 
 
 def _agent(b: Builder, parent: etree._Element, name: str, bank_name: str, bank_code: str) -> None:

@@ -15,6 +15,7 @@ from lxml import etree  # type: ignore[import-untyped,unused-ignore]
 
 from smartcourt.banking.adapter import TransferStatus
 from smartcourt.banking.iso20022._xml import Builder, Reader, iso_datetime, read_datetime
+from smartcourt.banking.iso20022.pain001 import MAX_ADDITIONAL_INFO, bounded
 from smartcourt.banking.iso20022.safe_xml import XmlRefused, parse_untrusted
 from smartcourt.banking.iso20022.schemas import PAIN_001, PAIN_002, namespace, validate
 
@@ -121,7 +122,8 @@ def build_pain002(
             if t.reason_code:
                 b.sub(reason, "Rsn", "Cd", text=t.reason_code)
             if t.reason_text:
-                b.sub(reason, "AddtlInf", text=t.reason_text[:105])
+                text = bounded(f"transaction {t.end_to_end_id}", "AddtlInf", t.reason_text, MAX_ADDITIONAL_INFO)
+                b.sub(reason, "AddtlInf", text=text)
         if t.bank_reference:
             b.sub(tx, "AcctSvcrRef", text=t.bank_reference)
     validate(doc, PAIN_002)

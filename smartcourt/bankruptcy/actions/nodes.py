@@ -30,9 +30,11 @@ from smartcourt.bankruptcy.policies import can_operate, is_judge_of
 from smartcourt.bankruptcy.rulepack import Node
 from smartcourt.cases.models import Case
 from smartcourt.core.errors import Conflict, DomainError, PermissionDenied
+from smartcourt.core.lengths import fit
 from smartcourt.core.uploads import UploadedFileLike, checked_upload
 from smartcourt.dossier.actions import file_entry
 from smartcourt.dossier.choices import EntryKind
+from smartcourt.dossier.models import DossierEntry
 from smartcourt.rules.calendar import current_calendar
 
 MAX_REASONS = 4000
@@ -140,11 +142,13 @@ def provide_output(
         provided = NodeOutput.objects.create(
             record=record, output_key=output_key, data={"value": stored}, provided_by=actor, provided_at=now
         )
+        # The catalogue title repeats the value as far as it fits, visibly shortened beyond: the value itself
+        # is kept whole in the output above and in the audit event.
         file_entry(
             actor=actor,
             case=case,
             kind=EntryKind.NODE_RECORD,
-            title=f"{node.key} {node.name_zh}：{output.name_zh} {stored}"[:200],
+            title=fit(DossierEntry, "title", f"{node.key} {node.name_zh}：{output.name_zh} {stored}"),
             source=record,
         )
         shown: dict[str, Any] = {"value": stored}
@@ -156,7 +160,7 @@ def provide_output(
             actor=actor,
             case=case,
             kind=_OUTPUT_ENTRY_KIND[output.kind],
-            title=f"{node.key} {node.name_zh}：{output.name_zh}"[:200],
+            title=fit(DossierEntry, "title", f"{node.key} {node.name_zh}：{output.name_zh}"),
             content=checked.content,
             filename=checked.name,
             content_type=checked.content_type,

@@ -692,3 +692,21 @@ def test_a_refused_appointment_shows_the_reason(personas: Personas, accepted: Ca
     assert response.status_code == 422
     assert "no active firm of grade" in response.content.decode()
     assert database_state() == before
+
+
+def test_long_reasons_are_kept_whole_and_the_status_row_shows_its_shortening(
+    personas: Personas, registry: RegistryServer, nothing_changed: Any
+) -> None:
+    p = personas
+    review = creditor_application(p)
+    with nothing_changed(), pytest.raises(DomainError) as refused:
+        rule_on_application(actor=p.judge, case_id=review.pk, decision="reject", reasons="理" * 2001, ruled_on=FILED)
+    assert refused.value.field == "reasons"
+    reasons = "理" * 2000
+    rule_on_application(actor=p.judge, case_id=review.pk, decision="reject", reasons=reasons, ruled_on=FILED)
+    change = review.status_changes.last()
+    assert change is not None and change.reason == "裁定不予受理：" + "理" * 492 + "…"
+    event = AuditEvent.objects.get(action="bankruptcy.application_ruled")
+    assert event.after is not None and event.after["reasons"] == reasons
+    entry = DossierEntry.objects.get(case=review, kind="ruling")
+    assert f"理由：{reasons}\n" in entry.file.read().decode()

@@ -569,3 +569,21 @@ def test_node_work_on_an_unknown_node_or_case(personas: Personas, proceeding: Pr
     with pytest.raises(NotFound, match="has no bankruptcy proceeding"):
         start_node(actor=personas.outsider, case_id=personas.other_court_case.pk, node_key="N04")
     assert counts() == before
+
+
+def test_a_long_text_value_is_kept_whole_and_its_title_shows_the_shortening(
+    personas: Personas, proceeding: Proceeding
+) -> None:
+    start_node(actor=personas.administrator, case_id=personas.case.pk, node_key="N04")
+    value = "合" * 1000
+    provided = provide_output(
+        actor=personas.administrator,
+        case_id=personas.case.pk,
+        node_key="N04",
+        output_key="executory_contracts",
+        value=value,
+    )
+    assert provided.data == {"value": value}
+    entry = DossierEntry.objects.filter(case=personas.case).latest("number")
+    prefix = "N04 接管：双方均未履行完毕合同的处理决定 "
+    assert entry.title == prefix + "合" * (199 - len(prefix)) + "…"

@@ -20,11 +20,13 @@ from smartcourt.claims.models import Claim, ClaimDocument, ClaimTransition, Cred
 from smartcourt.claims.selectors import get_claim_for
 from smartcourt.core.errors import Conflict, DomainError
 from smartcourt.core.identifiers import validate_credit_code, validate_identity_number
+from smartcourt.core.lengths import FILE_STEM, fit, shorten
 from smartcourt.core.money import yuan_to_fen
 from smartcourt.core.pdf import template_to_pdf
 from smartcourt.core.uploads import PDF
 from smartcourt.dossier.actions import file_entry
 from smartcourt.dossier.choices import EntryKind
+from smartcourt.dossier.models import DossierEntry
 
 MAX_REASON = 1000
 
@@ -101,9 +103,9 @@ def _file_pdf(
         actor=actor,
         case=claim.case,
         kind=entry_kind,
-        title=title[:200],
+        title=fit(DossierEntry, "title", title),
         content=pdf,
-        filename=f"{title[:80]}.pdf",
+        filename=f"{shorten(title, FILE_STEM)}.pdf",
         content_type=PDF,
         source=claim,
     )

@@ -17,10 +17,12 @@ from smartcourt.claims.choices import CreditorSource
 from smartcourt.claims.imports import COLUMNS, MAX_ROWS, Problem, parse_list
 from smartcourt.claims.models import Creditor
 from smartcourt.core.errors import DomainError, PermissionDenied
+from smartcourt.core.lengths import fit
 from smartcourt.core.spreadsheets import Limits, SpreadsheetUnreadable, read_sheet
 from smartcourt.core.uploads import XLSX, UploadedFileLike, clean_filename, sniff_content_type
 from smartcourt.dossier.actions import file_entry
 from smartcourt.dossier.choices import EntryKind
+from smartcourt.dossier.models import DossierEntry
 
 
 class ImportRefused(DomainError):
@@ -108,7 +110,7 @@ def import_creditor_list(
         actor=actor,
         case=case,
         kind=EntryKind.ATTACHMENT,
-        title=f"{label}（导入 {len(parsed.rows)} 名）：{name}"[:200],
+        title=fit(DossierEntry, "title", f"{label}（导入 {len(parsed.rows)} 名）：{name}"),
         content=content,
         filename=name,
     )

@@ -39,10 +39,12 @@ from smartcourt.claims.choices import (
 from smartcourt.claims.interest import RatePeriod, compute_interest
 from smartcourt.claims.models import Claim, ClaimDocument, ClaimTransition, Creditor
 from smartcourt.core.errors import DomainError, PermissionDenied
+from smartcourt.core.lengths import check_length, fit
 from smartcourt.core.money import MAX_FEN
 from smartcourt.core.uploads import JPEG, PDF, PNG, UploadedFileLike, checked_upload
 from smartcourt.dossier.actions import file_entry
 from smartcourt.dossier.choices import EntryKind
+from smartcourt.dossier.models import DossierEntry
 
 MAX_ATTACHMENTS = 10
 
@@ -76,6 +78,124 @@ class Declaration:
     liability: str = Liability.SOLE
     co_obligors: str = ""
 
+    def cleaned(self, *, accepted_on: dt.date) -> DeclaredClaim:
+        """The declaration checked and in the platform's units (fen, the interest computed up to
+        ``accepted_on``, EBL art. 46), or the DomainError naming the first field at fault."""
+        from smartcourt.claims.interest import parse_rate
+
+        name = self.creditor_name.strip()
+        if not name or len(name) > 200:
+            raise DomainError(_("The creditor's name is required (at most 200 characters)"), field="creditor_name")
+        identifier = validate_identifier(self.creditor_kind, self.identifier)
+        if self.nature not in ClaimNature.values:
+            raise DomainError(_("unknown claim nature %(nature)s") % {"nature": self.nature}, field="nature")
+        collateral = self.collateral.strip()
+        if self.nature == ClaimNature.SECURED and not collateral:
+            raise DomainError(_("A secured claim names its collateral"), field="collateral")
+        if self.nature != ClaimNature.SECURED:
+            collateral = ""
+        collateral = check_length(Claim, "collateral", collateral, label=_("The collateral"))
+        # The number the court's SMS reach the creditor on: cut, it would reach nobody or somebody else.
+        phone = check_length(Creditor, "phone", self.phone.strip(), label=_("The phone number"))
+        if self.liability not in Liability.values:
+            raise DomainError(_("unknown liability %(liability)s") % {"liability": self.liability}, field="liability")
+        co_obligors = self.co_obligors.strip()
+        if self.liability != Liability.SOLE and not co_obligors:
+            raise DomainError(
+                _("A joint or guarantee claim names the other debtors or the principal debtor"), field="co_obligors"
+            )
+        if len(co_obligors) > 500:
+            raise DomainError(_("At most 500 characters"), field="co_obligors")
+        principal = _amount(self.principal, field="principal")
+        if principal == 0:
+            raise DomainError(_("The principal must be more than zero"), field="principal")
+        penalties = _amount(self.penalties, field="penalties")
+        costs = _amount(self.costs, field="costs")
+        interest_detail: dict[str, object] = {}
+        interest = 0
+        if self.interest_from is not None or self.interest_rate_percent.strip():
+            if self.interest_from is None or not self.interest_rate_percent.strip():
+                raise DomainError(_("Interest needs both its start date and its rate"), field="interest_from")
+            computation = compute_interest(
+                principal_fen=principal,
+                periods=[RatePeriod(self.interest_from, parse_rate(self.interest_rate_percent, field="interest_rate"))],
+                accepted_on=accepted_on,
+                day_count=self.day_count,
+            )
+            interest = computation.total_fen
+            interest_detail = computation.as_dict()
+        if principal + interest + penalties + costs > MAX_FEN:
+            raise DomainError(_("The total is out of range"), field="principal")
+        return DeclaredClaim(
+            creditor_kind=self.creditor_kind,
+            name=name,
+            identifier=identifier,
+            phone=phone,
+            nature=self.nature,
+            collateral=collateral,
+            principal_fen=principal,
+            interest_fen=interest,
+            penalties_fen=penalties,
+            costs_fen=costs,
+            interest_detail=interest_detail,
+            basis=_reason(self.basis, field="basis"),
+            liability=self.liability,
+            co_obligors=co_obligors if self.liability != Liability.SOLE else "",
+        )
+
+
+@dataclass(frozen=True)
+class DeclaredClaim:
+    """A declaration as ``Declaration.cleaned`` checked it: what the claim and its creditor are written with."""
+
+    creditor_kind: str
+    name: str
+    identifier: str
+    phone: str
+    nature: str
+    collateral: str
+    principal_fen: int
+    interest_fen: int
+    penalties_fen: int
+    costs_fen: int
+    interest_detail: dict[str, object]
+    basis: str
+    liability: str
+    co_obligors: str
+
+
+def _creditor_for(*, actor: User, case: Case, declared: DeclaredClaim, as_agent: bool) -> Creditor:
+    """The creditor the declaration is for, locked: created on his first declaration; a creditor from the
+    debtor's list becomes the declaring user's; an agent never becomes the creditor's user."""
+    creditor = Creditor.objects.select_for_update().filter(case=case, identifier=declared.identifier).first()
+    if creditor is None:
+        creditor = Creditor.objects.create(
+            case=case,
+            kind=declared.creditor_kind,
+            name=declared.name,
+            identifier=declared.identifier,
+            phone=declared.phone,
+            user=_registered_creditor(declared.identifier) if as_agent else actor,
+            source=CreditorSource.SELF_DECLARED,
+        )
+        if creditor.user is not None and as_agent:
+            _ensure_creditor_member(actor=actor, case=case, user=creditor.user)
+    elif as_agent:
+        # The agent acts for the creditor; he never becomes the creditor's user.
+        if creditor.user_id is None:
+            represented = _registered_creditor(declared.identifier)
+            if represented is not None:
+                Creditor.objects.filter(pk=creditor.pk).update(user=represented, updated_at=timezone.now())
+                creditor.user = represented
+                _ensure_creditor_member(actor=actor, case=case, user=represented)
+    elif creditor.user_id is None:
+        # A creditor from the debtor's list who now declares: the list entry becomes his.
+        Creditor.objects.filter(pk=creditor.pk).update(user=actor, updated_at=timezone.now())
+        creditor.user = actor
+    elif creditor.user_id != actor.pk:
+        raise PermissionDenied(_("Another user already declares for this creditor"), field="identifier")
+    return creditor
+
 
 @transaction.atomic
 def declare_claim(
@@ -92,19 +212,14 @@ def declare_claim(
     With ``power_of_attorney`` the actor declares as the creditor's agent (a lawyer): the claim records him and
     his power of attorney, which the administrator checks before reviewing; the creditor, once registered with
     the same identity number or credit code, sees the claim too."""
-    from smartcourt.claims.interest import parse_rate
-
     case = get_case_for(actor, case_id)
     if not policies.can_declare(actor, case):
         raise PermissionDenied(_("Only a creditor or his agent declares a claim"))
     proceeding = _proceeding(case)
     case = Case.objects.select_for_update().get(pk=case.pk)
     now = now or timezone.now()
-    d = declaration
-    name = d.creditor_name.strip()
-    if not name or len(name) > 200:
-        raise DomainError(_("The creditor's name is required (at most 200 characters)"), field="creditor_name")
-    identifier = validate_identifier(d.creditor_kind, d.identifier)
+    d = declaration.cleaned(accepted_on=proceeding.opened_on)
+    name, identifier = d.name, d.identifier
     if ConsolidatedDebtor.objects.filter(consolidation__case=case, credit_code=identifier).exists():
         # In a merged bankruptcy the consolidated debtors' claims against one another are extinguished (SPC
         # Minutes of the National Courts' Bankruptcy Trial Work Conference, 法〔2018〕53号, para. 36).
@@ -114,42 +229,6 @@ def declare_claim(
             field="identifier",
             code="consolidated_debtor",
         )
-    if d.nature not in ClaimNature.values:
-        raise DomainError(_("unknown claim nature %(nature)s") % {"nature": d.nature}, field="nature")
-    collateral = d.collateral.strip()
-    if d.nature == ClaimNature.SECURED and not collateral:
-        raise DomainError(_("A secured claim names its collateral"), field="collateral")
-    if d.nature != ClaimNature.SECURED:
-        collateral = ""
-    if d.liability not in Liability.values:
-        raise DomainError(_("unknown liability %(liability)s") % {"liability": d.liability}, field="liability")
-    co_obligors = d.co_obligors.strip()
-    if d.liability != Liability.SOLE and not co_obligors:
-        raise DomainError(
-            _("A joint or guarantee claim names the other debtors or the principal debtor"), field="co_obligors"
-        )
-    if len(co_obligors) > 500:
-        raise DomainError(_("At most 500 characters"), field="co_obligors")
-    principal = _amount(d.principal, field="principal")
-    if principal == 0:
-        raise DomainError(_("The principal must be more than zero"), field="principal")
-    penalties = _amount(d.penalties, field="penalties")
-    costs = _amount(d.costs, field="costs")
-    interest_detail: dict[str, object] = {}
-    interest = 0
-    if d.interest_from is not None or d.interest_rate_percent.strip():
-        if d.interest_from is None or not d.interest_rate_percent.strip():
-            raise DomainError(_("Interest needs both its start date and its rate"), field="interest_from")
-        computation = compute_interest(
-            principal_fen=principal,
-            periods=[RatePeriod(d.interest_from, parse_rate(d.interest_rate_percent, field="interest_rate"))],
-            accepted_on=proceeding.opened_on,
-            day_count=d.day_count,
-        )
-        interest = computation.total_fen
-        interest_detail = computation.as_dict()
-    if principal + interest + penalties + costs > MAX_FEN:
-        raise DomainError(_("The total is out of range"), field="principal")
     files = [checked_upload(upload, allowed=EVIDENCE_TYPES, field="attachments") for upload in attachments or []]
     if len(files) > MAX_ATTACHMENTS:
         raise DomainError(
@@ -162,33 +241,7 @@ def declare_claim(
     )
     as_agent = poa is not None
 
-    creditor = Creditor.objects.select_for_update().filter(case=case, identifier=identifier).first()
-    if creditor is None:
-        creditor = Creditor.objects.create(
-            case=case,
-            kind=d.creditor_kind,
-            name=name,
-            identifier=identifier,
-            phone=d.phone.strip()[:20],
-            user=_registered_creditor(identifier) if as_agent else actor,
-            source=CreditorSource.SELF_DECLARED,
-        )
-        if creditor.user is not None and as_agent:
-            _ensure_creditor_member(actor=actor, case=case, user=creditor.user)
-    elif as_agent:
-        # The agent acts for the creditor; he never becomes the creditor's user.
-        if creditor.user_id is None:
-            represented = _registered_creditor(identifier)
-            if represented is not None:
-                Creditor.objects.filter(pk=creditor.pk).update(user=represented, updated_at=timezone.now())
-                creditor.user = represented
-                _ensure_creditor_member(actor=actor, case=case, user=represented)
-    elif creditor.user_id is None:
-        # A creditor from the debtor's list who now declares: the list entry becomes his.
-        Creditor.objects.filter(pk=creditor.pk).update(user=actor, updated_at=timezone.now())
-        creditor.user = actor
-    elif creditor.user_id != actor.pk:
-        raise PermissionDenied(_("Another user already declares for this creditor"), field="identifier")
+    creditor = _creditor_for(actor=actor, case=case, declared=d, as_agent=as_agent)
 
     period_end = _anchor(proceeding, "claims_period_ends_on")
     late = period_end is not None and timezone.localdate(now) > period_end
@@ -198,15 +251,15 @@ def declare_claim(
         creditor=creditor,
         number=number,
         nature=d.nature,
-        collateral=collateral[:500],
-        principal_fen=principal,
-        interest_fen=interest,
-        penalties_fen=penalties,
-        costs_fen=costs,
-        interest_detail=interest_detail,
-        basis=_reason(d.basis, field="basis"),
+        collateral=d.collateral,
+        principal_fen=d.principal_fen,
+        interest_fen=d.interest_fen,
+        penalties_fen=d.penalties_fen,
+        costs_fen=d.costs_fen,
+        interest_detail=d.interest_detail,
+        basis=d.basis,
         liability=d.liability,
-        co_obligors=co_obligors if d.liability != Liability.SOLE else "",
+        co_obligors=d.co_obligors,
         declared_at=now,
         declared_by=actor,
         late=late,
@@ -219,7 +272,7 @@ def declare_claim(
             actor=actor,
             case=case,
             kind=EntryKind.ATTACHMENT,
-            title=f"债权申报第{number}号 授权委托书（代理人：{actor.full_name}）"[:200],
+            title=fit(DossierEntry, "title", f"债权申报第{number}号 授权委托书（代理人：{actor.full_name}）"),
             content=poa.content,
             filename=poa.name,
             content_type=poa.content_type,
@@ -235,7 +288,7 @@ def declare_claim(
             actor=actor,
             case=case,
             kind=EntryKind.ATTACHMENT,
-            title=f"债权申报第{number}号 证据{index}：{upload.name}"[:200],
+            title=fit(DossierEntry, "title", f"债权申报第{number}号 证据{index}：{upload.name}"),
             content=upload.content,
             filename=upload.name,
             content_type=upload.content_type,
@@ -251,10 +304,10 @@ def declare_claim(
             "number": number,
             "creditor": creditor.name,
             "nature": d.nature,
-            "principal_fen": principal,
-            "interest_fen": interest,
-            "penalties_fen": penalties,
-            "costs_fen": costs,
+            "principal_fen": d.principal_fen,
+            "interest_fen": d.interest_fen,
+            "penalties_fen": d.penalties_fen,
+            "costs_fen": d.costs_fen,
             "late": late,
             "liability": d.liability,
             "attachments": len(files),

@@ -19,9 +19,11 @@ from smartcourt.claims.models import Creditor, EmployeeListPublication, Employee
 from smartcourt.claims.selectors import employee_lines_of, get_employee_line_for
 from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from smartcourt.core.identifiers import normalise_identifier
+from smartcourt.core.lengths import fit
 from smartcourt.core.pdf import template_to_pdf
 from smartcourt.dossier.actions import file_entry
 from smartcourt.dossier.choices import EntryKind
+from smartcourt.dossier.models import DossierEntry
 
 
 @transaction.atomic
@@ -164,7 +166,7 @@ def answer_employee_objection(
     pdf = template_to_pdf(
         "claims/pdf/employee_answer.html", {"case": line.case, "line": line, "objection": objection, "before": before}
     )
-    title = f"通知书（回复职工债权异议用）{line.name}"[:200]
+    title = fit(DossierEntry, "title", f"通知书（回复职工债权异议用）{line.name}")
     entry = file_entry(
         actor=actor,
         case=line.case,

@@ -34,6 +34,7 @@ from smartcourt.claims.choices import (
 from smartcourt.claims.models import Claim, ClaimDocument, ClaimTransition, ConfirmationRuling, Objection
 from smartcourt.claims.selectors import claim_deadlines
 from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from smartcourt.core.lengths import check_length
 from smartcourt.core.money import fen_to_yuan
 from smartcourt.core.pdf import template_to_pdf
 from smartcourt.dossier.actions import file_entry
@@ -98,11 +99,14 @@ def resolve_objection(
     reference = reference.strip()
     if not reference:
         raise DomainError(_("Give the case number of the ruling or judgment"), field="reference")
+    reference = check_length(
+        Objection, "resolution_reference", reference, label=_("The case number"), input_field="reference"
+    )
     if objection.status != ObjectionStatus.OPEN:
         raise Conflict(_("This objection is already resolved"), code="bad_transition")
     nature = decision.nature or claim.confirmed_nature or claim.nature
     amounts = {item: _amount(getattr(decision, item), field=item) for item in REVIEW_ITEMS}
-    _transition(claim, ClaimStatus.RESOLVED, actor=actor, note=reference[:500])
+    _transition(claim, ClaimStatus.RESOLVED, actor=actor, note=reference)
     Claim.objects.filter(pk=claim.pk).update(
         confirmed_nature=nature,
         confirmed_principal_fen=amounts["principal"],
@@ -113,7 +117,7 @@ def resolve_objection(
     Objection.objects.filter(pk=objection.pk).update(
         status=ObjectionStatus.RESOLVED,
         resolution_basis=basis,
-        resolution_reference=reference[:100],
+        resolution_reference=reference,
         resolved_on=resolved_on,
         resolved_by=actor,
         updated_at=timezone.now(),

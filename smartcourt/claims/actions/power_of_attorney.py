@@ -15,6 +15,7 @@ from smartcourt.claims.actions._common import _locked_claim, _reason
 from smartcourt.claims.choices import PowerOfAttorneyStatus
 from smartcourt.claims.models import Claim
 from smartcourt.core.errors import Conflict, DomainError, PermissionDenied
+from smartcourt.core.lengths import check_length
 
 
 @transaction.atomic
@@ -25,16 +26,16 @@ def check_power_of_attorney(*, actor: User, claim_id: uuid.UUID | str, accepted:
         raise PermissionDenied(_("Only the administrator appointed on this case checks powers of attorney"))
     if claim.poa_status != PowerOfAttorneyStatus.PENDING:
         raise Conflict(_("This claim has no power of attorney awaiting a check"), code="bad_transition")
-    text = _reason(note, field="note")
+    text = check_length(Claim, "poa_note", _reason(note, field="note"), label=_("The note"), input_field="note")
     if not accepted and not text:
         raise DomainError(_("Give the reason for rejecting the power of attorney"), field="note")
     status = PowerOfAttorneyStatus.ACCEPTED if accepted else PowerOfAttorneyStatus.REJECTED
     updated = Claim.objects.filter(pk=claim.pk, poa_status=PowerOfAttorneyStatus.PENDING).update(
-        poa_status=status, poa_note=text[:500], updated_at=timezone.now()
+        poa_status=status, poa_note=text, updated_at=timezone.now()
     )
     if updated != 1:
         raise Conflict(_("Somebody else changed this claim first; reload it"), code="stale")
-    claim.poa_status, claim.poa_note = status, text[:500]
+    claim.poa_status, claim.poa_note = status, text
     record_event(
         actor=actor,
         action="claims.power_of_attorney_checked",

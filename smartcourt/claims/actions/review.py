@@ -21,10 +21,12 @@ from smartcourt.claims.models import Claim, ClaimDocument, ClaimReview, Creditor
 from smartcourt.claims.sealing import sealed_pdf
 from smartcourt.claims.selectors import claim_deadlines
 from smartcourt.core.errors import Conflict, DomainError, PermissionDenied
+from smartcourt.core.lengths import FILE_STEM, fit, shorten
 from smartcourt.core.money import fen_to_yuan
 from smartcourt.core.uploads import PDF
 from smartcourt.dossier.actions import file_entry
 from smartcourt.dossier.choices import EntryKind
+from smartcourt.dossier.models import DossierEntry
 from smartcourt.services.sms import sms_adapter
 
 MAX_BATCH = 200
@@ -245,9 +247,9 @@ def _serve_review_notice(*, actor: User, case: Case, creditor: Creditor, reviews
         actor=actor,
         case=case,
         kind=EntryKind.NOTICE,
-        title=title[:200],
+        title=fit(DossierEntry, "title", title),
         content=sealed.pdf,
-        filename=f"{title[:80]}.pdf",
+        filename=f"{shorten(title, FILE_STEM)}.pdf",
         content_type=PDF,
         source=creditor,
     )

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from django.utils import translation
 
 from smartcourt.audit.models import AuditEvent
 from smartcourt.claims.actions import (
@@ -307,3 +308,16 @@ def test_batch_is_bounded(p: Personas) -> None:
     with pytest.raises(DomainError, match="At most 200 claims at a time"):
         review_batch(actor=p.administrator, case_id=p.case.pk, claim_ids=[uuid.uuid4() for _ in range(201)])
     assert counts() == before
+
+
+def test_an_overlong_phone_or_collateral_is_refused_never_cut(p: Personas, nothing_changed: Any) -> None:
+    # The number the court's SMS reach the creditor on, cut, reaches nobody (issue 14.4, issue 15.14).
+    with nothing_changed(), translation.override("zh-hans"), pytest.raises(DomainError) as refused:
+        declare(p, phone="1" * 21)
+    assert (refused.value.code, refused.value.field) == ("too_long", "phone")
+    assert refused.value.message == "手机号码最多 20 个字符，此处有 21 个"
+    with nothing_changed(), pytest.raises(DomainError) as refused:
+        declare(p, nature="secured", collateral="房" * 501)
+    assert (refused.value.code, refused.value.field) == ("too_long", "collateral")
+    claim = declare(p, phone="1" * 20, nature="secured", collateral="房" * 500)
+    assert (claim.creditor.phone, claim.collateral) == ("1" * 20, "房" * 500)

@@ -23,7 +23,7 @@ from smartcourt.claims.choices import ClaimStatus, DocumentKind
 from smartcourt.claims.models import Claim, ClaimDocument, SignedTable
 from smartcourt.claims.tests.helpers import CREDITOR_A_ID, declare, open_proceeding
 from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
-from smartcourt.documents.verification import verify_pdf
+from smartcourt.documents.signature_check import verify_pdf
 from smartcourt.dossier.models import DossierEntry
 
 if TYPE_CHECKING:

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from smartcourt.accounts.models import User
 from smartcourt.audit.actions import record_event
@@ -20,13 +21,14 @@ from smartcourt.cases.choices import PartyRole
 from smartcourt.cases.models import Case
 from smartcourt.claims.choices import CreditorKind
 from smartcourt.core.errors import Conflict, DomainError, PermissionDenied
+from smartcourt.core.lengths import check_length, check_text
 from smartcourt.core.spreadsheets import CellValue, Limits, SpreadsheetUnreadable, read_sheet
 from smartcourt.core.uploads import XLSX, sniff_content_type
 from smartcourt.distributions import policies
 from smartcourt.distributions.actions._common import _bulk_insert, _keyer, _locked_batch, _locked_plan, _move_batch
-from smartcourt.distributions.checking import MAX_LINES, CheckedLine, check_rows
 from smartcourt.distributions.choices import BatchSource, BatchStatus, LineStatus, PlanStatus
 from smartcourt.distributions.models import BatchLine, BatchTransition, PaymentBatch
+from smartcourt.distributions.payment_file_check import MAX_LINES, CheckedLine, check_rows
 from smartcourt.distributions.selectors import compare_batch, payees_of
 
 _ACCOUNT = re.compile(r"^[0-9]{8,32}$", re.ASCII)
@@ -37,6 +39,8 @@ _BANK_CODE = re.compile(r"^[0-9]{12}$", re.ASCII)
 
 # MAX_LINES lines, the header and room for a title above it, and one line more so that check_rows can say the
 # file is too long; anything beyond is refused by the reader before it is read.
+# A judge's reasons for refusing a batch: a page, not a brief.
+MAX_REFUSAL = 2000
 PAYMENT_FILE_LIMITS = Limits(max_rows=MAX_LINES + 101, max_columns=32)
 
 
@@ -89,6 +93,7 @@ def upload_batch(
     if plan.status != PlanStatus.RULED:
         raise Conflict("Only a plan approved by the court's ruling can be paid", code="plan_not_ruled")
     account, bank_name, bank_code = _paying_account(paying_account, paying_bank_name, paying_bank_code)
+    check_length(PaymentBatch, "filename", filename, label=_("The file name"), input_field="file")
     digest = hashlib.sha256(content).hexdigest()
     existing = PaymentBatch.objects.filter(plan=plan, content_sha256=digest).exclude(status=BatchStatus.REFUSED)
     if (found := existing.first()) is not None:
@@ -102,7 +107,7 @@ def upload_batch(
                 plan=plan,
                 source=BatchSource.UPLOADED,
                 status=status,
-                filename=filename[:200],
+                filename=filename,
                 content_sha256=digest,
                 uploaded_by=actor,
                 paying_account=account,
@@ -242,6 +247,7 @@ def build_batch_file(batch: PaymentBatch, *, requested_on: dt.date, created_at: 
             message_id=batch.pk.hex,
             created_at=created_at,
             initiating_party=f"{debtor}管理人" if organisation is None else organisation.name,
+            # PmtInfId is Max35Text: 30 of the batch id's 32 hex digits (120 random bits) keep it unique.
             payment_info_id=f"{batch.pk.hex[:30]}-P1",
             requested_on=requested_on,
             debtor_name=f"{debtor}管理人",
@@ -304,9 +310,10 @@ def refuse_batch(*, actor: User, batch_id: uuid.UUID | str, reason: str) -> Paym
     reason = reason.strip()
     if not reason:
         raise DomainError("Give the reason for refusing the batch", field="reason")
+    reason = check_text(reason, MAX_REFUSAL, label=_("The reason"), field="reason")
     before = {"status": batch.status}
-    _move_batch(batch, BatchStatus.REFUSED, actor=actor, note=reason[:2000])
-    PaymentBatch.objects.filter(pk=batch.pk).update(refusal_reason=reason[:2000])
+    _move_batch(batch, BatchStatus.REFUSED, actor=actor, note=reason)
+    PaymentBatch.objects.filter(pk=batch.pk).update(refusal_reason=reason)
     batch.refresh_from_db()
     record_event(
         actor=actor,
@@ -314,6 +321,6 @@ def refuse_batch(*, actor: User, batch_id: uuid.UUID | str, reason: str) -> Paym
         case_id=batch.plan.case_id,
         obj=batch,
         before=before,
-        after={"status": batch.status, "reason": reason[:2000]},
+        after={"status": batch.status, "reason": reason},
     )
     return batch

@@ -9,15 +9,24 @@ from collections.abc import Sequence
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from smartcourt.accounts.models import User
 from smartcourt.audit.actions import record_event
-from smartcourt.banking.adapter import BankUnavailable, Payee, TransferInstruction, TransferResult, TransferStatus
+from smartcourt.banking.adapter import (
+    PURPOSE_LENGTH,
+    BankUnavailable,
+    Payee,
+    TransferInstruction,
+    TransferResult,
+    TransferStatus,
+)
 from smartcourt.banking.approval import issue_batch_approval_token
 from smartcourt.banking.iso20022.camt import read_camt053, read_camt054
 from smartcourt.banking.iso20022.pain002 import read_pain002
 from smartcourt.banking.iso20022.safe_xml import XmlRefused
 from smartcourt.core.errors import Conflict, DomainError, PermissionDenied
+from smartcourt.core.lengths import check_length, fit, shorten
 from smartcourt.distributions import policies
 from smartcourt.distributions.actions._common import _locked_batch, _move_batch
 from smartcourt.distributions.choices import BatchStatus, LineStatus
@@ -86,7 +95,7 @@ def _instructions(batch: PaymentBatch, account_number: str, lines: Sequence[Batc
                 identity_number=line.payee_identity,
             ),
             amount_fen=line.amount_fen or 0,
-            purpose=f"{batch.plan.case.number} 破产财产分配"[:60],
+            purpose=shorten(f"{batch.plan.case.number} 破产财产分配", PURPOSE_LENGTH),
         )
         for line in lines
     ]
@@ -143,6 +152,13 @@ def send_batch(*, actor: User, batch_id: uuid.UUID | str) -> str:
     return batch.status
 
 
+def _reason_code(result: TransferResult, reason_codes: dict[str, str] | None) -> str:
+    """The bank's reason for a line it refused or returned: the file's ISO code, else the adapter's."""
+    return (reason_codes or {}).get(result.idempotency_key) or (
+        str(result.reason.value) if result.reason else result.status.value
+    )
+
+
 @transaction.atomic
 def record_bank_results(
     *, batch_id: uuid.UUID | str, results: Sequence[TransferResult], reason_codes: dict[str, str] | None = None
@@ -154,27 +170,29 @@ def record_bank_results(
     batch = PaymentBatch.objects.select_for_update().select_related("plan", "plan__case").get(pk=batch_id)
     lines = {line.end_to_end_id: line for line in batch.lines.all()}
     changed = {"paid": 0, "escrowed": 0, "accepted": 0}
+    # A reference or a reason code the columns cannot hold makes the whole answer refused before anything is
+    # written, like an answer about a line not in the batch: cut, the reference would no longer be the bank's
+    # (ISO 20022 bounds it: Max35Text). The bank's words for people are shortened visibly.
+    for result in results:
+        check_length(BatchLine, "bank_reference", result.bank_reference, label=_("The bank's reference"))
+        check_length(BatchLine, "failure_code", _reason_code(result, reason_codes), label=_("The bank's reason code"))
     for result in results:
         line = lines.get(result.idempotency_key)
         if line is None:
             raise DomainError("the bank answered about a line not in this batch", code="bank_mismatch")
         final = line.status in (LineStatus.PAID, LineStatus.ESCROWED)
         if result.status == TransferStatus.EXECUTED and not final:
-            BatchLine.objects.filter(pk=line.pk).update(
-                status=LineStatus.PAID, bank_reference=result.bank_reference[:35]
-            )
+            BatchLine.objects.filter(pk=line.pk).update(status=LineStatus.PAID, bank_reference=result.bank_reference)
             changed["paid"] += 1
         elif result.status in (TransferStatus.REJECTED, TransferStatus.RETURNED) and (
             not final or (line.status == LineStatus.PAID and result.status == TransferStatus.RETURNED)
         ):
-            reason = (reason_codes or {}).get(result.idempotency_key) or (
-                str(result.reason.value) if result.reason else result.status.value
-            )
+            reason = _reason_code(result, reason_codes)
             BatchLine.objects.filter(pk=line.pk).update(
                 status=LineStatus.ESCROWED,
-                bank_reference=(result.bank_reference or line.bank_reference)[:35],
-                failure_code=reason[:40],
-                failure_text=(result.message or reason)[:300],
+                bank_reference=result.bank_reference or line.bank_reference,
+                failure_code=reason,
+                failure_text=fit(BatchLine, "failure_text", result.message or reason),
             )
             Escrow.objects.get_or_create(
                 batch_line=line,
@@ -182,8 +200,8 @@ def record_bank_results(
                     "case": batch.plan.case,
                     "creditor_id": line.creditor_id,
                     "amount_fen": line.amount_fen or 0,
-                    "reason_code": reason[:40],
-                    "reason": (result.message or reason)[:300],
+                    "reason_code": reason,
+                    "reason": fit(Escrow, "reason", result.message or reason),
                 },
             )
             changed["escrowed"] += 1

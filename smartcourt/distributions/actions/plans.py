@@ -20,6 +20,7 @@ from smartcourt.cases.models import Case
 from smartcourt.cases.selectors import get_case_for
 from smartcourt.claims.choices import ClaimNature, ClaimStatus
 from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from smartcourt.core.lengths import fit
 from smartcourt.core.money import fen_to_yuan
 from smartcourt.distributions import policies
 from smartcourt.distributions.actions._common import _bulk_insert, _keyer, _locked_plan, _move_plan
@@ -104,7 +105,7 @@ def adopt_meeting_vote(*, actor: User, plan_id: uuid.UUID | str, agenda_item_id:
     if DistributionPlan.objects.filter(meeting_item=item).exclude(pk=plan.pk).exists():
         raise Conflict("That vote already decided another version of the plan", code="vote_used")
     closed = item.meeting.closed_at or timezone.now()
-    reference = f"{item.meeting.title} 第{item.position}项：{item.title}"[:200]
+    reference = fit(DistributionPlan, "meeting_reference", f"{item.meeting.title} 第{item.position}项：{item.title}")
     before = {"status": plan.status}
     _move_plan(plan, PlanStatus.APPROVED if item.passed else PlanStatus.REJECTED, actor=actor, reference=reference)
     DistributionPlan.objects.filter(pk=plan.pk).update(
@@ -321,7 +322,7 @@ def create_plan(*, actor: User, case_id: uuid.UUID | str, plan_input: PlanInput)
                 str(line.line_class),
                 _key(line.claim_id) if line.claim_id else None,
                 _key(line.creditor_id) if line.creditor_id else None,
-                line.label[:200],
+                fit(PlanLine, "label", line.label),  # a creditor's name, stored whole in claims
                 line.owed_fen,
                 line.collateral_proceeds_fen,
                 line.share_fen,

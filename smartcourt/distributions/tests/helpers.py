@@ -102,7 +102,7 @@ def counts() -> dict[str, int]:
 
 
 def csv_file(rows: list[list[str]]) -> bytes:
-    from smartcourt.distributions.checking import HEADER
+    from smartcourt.distributions.payment_file_check import HEADER
 
     lines = [",".join(HEADER)] + [",".join(row) for row in rows]
     return ("\n".join(lines) + "\n").encode("utf-8")

@@ -14,9 +14,9 @@ from smartcourt.claims.choices import ClaimNature, CreditorKind
 from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from smartcourt.core.spreadsheets import write_xlsx
 from smartcourt.distributions import actions
-from smartcourt.distributions.checking import HEADER, error_text
 from smartcourt.distributions.choices import BatchStatus
 from smartcourt.distributions.models import DistributionPlan, PaymentBatch
+from smartcourt.distributions.payment_file_check import HEADER, error_text
 from smartcourt.distributions.selectors import batch_lines, compare_batch
 
 from .helpers import PAYING_ACCOUNT, PAYING_BANK, counts, csv_file, make_claim, ruled_plan

@@ -4,14 +4,16 @@ sending again, or after a crash between the bank's answer and our record, never 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.db.models import Sum
 
+from smartcourt.banking.adapter import TransferResult, TransferStatus
 from smartcourt.banking.testing import Bank
 from smartcourt.claims.choices import ClaimNature, CreditorKind
-from smartcourt.core.errors import Conflict, NotFound, PermissionDenied
+from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from smartcourt.distributions import actions
 from smartcourt.distributions.actions import execution
 from smartcourt.distributions.choices import BatchStatus, LineStatus
@@ -168,3 +170,18 @@ def test_report_from_the_batch_page(personas: Personas, bank: Bank) -> None:
     assert batch.report_entry is not None
     page = admin.get(f"/distributions/batches/{batch.pk}/").content.decode()
     assert 'data-testid="report-filed"' in page and 'data-testid="report-form"' not in page
+
+
+def test_a_bank_reference_too_long_for_its_column_refuses_the_answer_never_cut(
+    personas: Personas, bank: Bank, nothing_changed: Any
+) -> None:
+    # ISO 20022 references are Max35Text; cut, a longer one would no longer be the bank's (issue 15.14).
+    batch, _ = _setup(personas, bank)
+    line = batch_lines(batch)[0]
+    answer = TransferResult(line.end_to_end_id, TransferStatus.EXECUTED, bank_reference="R" * 36)
+    with nothing_changed(), pytest.raises(DomainError) as refused:
+        execution.record_bank_results(batch_id=batch.pk, results=[answer])
+    assert (refused.value.code, refused.value.field) == ("too_long", "bank_reference")
+    execution.record_bank_results(batch_id=batch.pk, results=[replace(answer, bank_reference="R" * 35)])
+    line.refresh_from_db()
+    assert (line.status, line.bank_reference) == (LineStatus.PAID, "R" * 35)

@@ -10,13 +10,13 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
 from smartcourt.audit.models import AuditEvent
-from smartcourt.core.errors import Conflict, NotFound, PermissionDenied
+from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from smartcourt.documents.actions import create_seal, generate_document, revoke_seal, sign_document
 from smartcourt.documents.choices import DocumentStatus
 from smartcourt.documents.models import Document, Seal
 from smartcourt.documents.pades import ca_certificate
 from smartcourt.documents.selectors import documents_for_node
-from smartcourt.documents.verification import verify_pdf
+from smartcourt.documents.signature_check import verify_pdf
 from smartcourt.testing import database_state
 
 
@@ -223,3 +223,15 @@ def test_documents_for_node(personas: Any) -> None:
     generate_document(actor=personas.judge, case_id=personas.case.pk, template_key="acceptance_ruling", draft=True)
     (acceptance, rejection) = documents_for_node(personas.case, "N01")
     assert len(acceptance.documents) == 1 and rejection.documents == []
+
+
+@pytest.mark.django_db
+def test_an_overlong_revocation_reason_is_refused_never_cut(personas: Any) -> None:
+    seal = create_seal(actor=None, organisation=personas.rudong)
+    before = database_state()
+    with pytest.raises(DomainError) as refused:
+        revoke_seal(actor=personas.court_admin, seal_id=seal.pk, reason="失" * 201)
+    assert (refused.value.code, refused.value.field) == ("too_long", "reason")
+    assert database_state() == before
+    revoked = revoke_seal(actor=personas.court_admin, seal_id=seal.pk, reason="失" * 200)
+    assert Seal.objects.get(pk=revoked.pk).revoked_reason == "失" * 200

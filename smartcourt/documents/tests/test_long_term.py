@@ -36,7 +36,7 @@ from smartcourt.documents.actions import generate_document, revoke_seal, sign_do
 from smartcourt.documents.archiving import renew_archive_timestamps
 from smartcourt.documents.models import Document
 from smartcourt.documents.pades import archive_timestamps, ca_certificate, check_signatures, tsa_roots
-from smartcourt.documents.verification import verify_pdf
+from smartcourt.documents.signature_check import verify_pdf
 
 PDFSIG = shutil.which("pdfsig")
 

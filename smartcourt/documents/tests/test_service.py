@@ -16,7 +16,7 @@ from smartcourt.documents import actions
 from smartcourt.documents.actions import generate_document, open_delivery, serve_document, sign_document
 from smartcourt.documents.models import Delivery, Document
 from smartcourt.documents.selectors import inbox_for
-from smartcourt.documents.verification import verify_pdf
+from smartcourt.documents.signature_check import verify_pdf
 from smartcourt.dossier.models import DossierEntry
 
 

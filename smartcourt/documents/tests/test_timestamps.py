@@ -12,7 +12,7 @@ from sandbox.process import SandboxProcess
 from smartcourt.documents.actions import generate_document, sign_document
 from smartcourt.documents.models import Document
 from smartcourt.documents.pades import check_signatures
-from smartcourt.documents.verification import verify_pdf
+from smartcourt.documents.signature_check import verify_pdf
 
 
 def _signed_pdf(personas: Any) -> bytes:

@@ -24,7 +24,7 @@ from pyhanko.sign import fields, signers
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from smartcourt.documents.actions import generate_document, sign_document
-from smartcourt.documents.verification import verify_pdf
+from smartcourt.documents.signature_check import verify_pdf
 
 INVALID = "signature invalid: the signature value does not verify with the signer's certificate"
 NOT_INTACT = "not intact: the signed content was changed after signing"

@@ -26,7 +26,7 @@ from smartcourt.audit.models import AuditEvent
 from smartcourt.documents.actions import generate_document, sign_document
 from smartcourt.documents.dossier_export import MANIFEST_KEY, embedded_files
 from smartcourt.documents.models import Document
-from smartcourt.documents.verification import verify_pdf
+from smartcourt.documents.signature_check import verify_pdf
 from smartcourt.dossier.models import DossierEntry
 from smartcourt.dossier.tests.helpers import fill_dossier
 from smartcourt.exports import actions, builder, tasks

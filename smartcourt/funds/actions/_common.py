@@ -14,11 +14,13 @@ from smartcourt.accounts.models import User
 from smartcourt.audit.actions import record_event
 from smartcourt.banking.adapter import AccountLimits
 from smartcourt.core.errors import Conflict, DomainError, NotFound
+from smartcourt.core.lengths import FILE_STEM, check_length, fit, shorten
 from smartcourt.core.money import yuan_to_fen
 from smartcourt.core.pdf import html_to_pdf
 from smartcourt.core.uploads import PDF
 from smartcourt.dossier.actions import file_entry
 from smartcourt.dossier.choices import EntryKind
+from smartcourt.dossier.models import DossierEntry
 from smartcourt.funds.choices import PAYMENT_TRANSITIONS, AlertKind, PaymentStatus
 from smartcourt.funds.models import BankMovement, FundAlert, PaymentRequest, PaymentTransition, SupervisedAccount
 from smartcourt.funds.selectors import get_funds_case_for
@@ -73,7 +75,11 @@ def _transition(payment: PaymentRequest, to_status: str, *, actor: User | None, 
     if updated != 1:
         raise Conflict(_("Somebody else changed this payment request first; reload it"), code="stale")
     PaymentTransition.objects.create(
-        payment=payment, from_status=payment.status, to_status=to_status, actor=actor, note=note[:MAX_NOTE]
+        payment=payment,
+        from_status=payment.status,
+        to_status=to_status,
+        actor=actor,
+        note=fit(PaymentTransition, "note", note),
     )
     payment.status = to_status
     payment.version += 1
@@ -129,7 +135,10 @@ def raise_alert(
 ) -> FundAlert | None:
     """Raise an alert once per (account, kind, key); record ``funds.alert_raised``. Runs in the caller's
     transaction. Returns None when the same alert was already raised."""
-    if FundAlert.objects.filter(account=account, kind=kind, key=key[:100]).exists():
+    # The key is what makes the alert unique: cut, two findings would share one. The platform composes it
+    # from checked values, so a key too long is a bug and fails loudly.
+    key = check_length(FundAlert, "key", key, label=_("The alert's key"))
+    if FundAlert.objects.filter(account=account, kind=kind, key=key).exists():
         return None
     try:
         with transaction.atomic():
@@ -137,8 +146,8 @@ def raise_alert(
                 case_id=account.case_id,
                 account=account,
                 kind=kind,
-                key=key[:100],
-                message=message[:1000],
+                key=key,
+                message=fit(FundAlert, "message", message),
                 payment=payment,
                 movement=movement,
             )
@@ -177,9 +186,9 @@ def _file_pdf(
         actor=actor,
         case=payment.case,
         kind=kind,
-        title=title[:200],
+        title=fit(DossierEntry, "title", title),
         content=html_to_pdf(html),
-        filename=f"{title[:80]}.pdf",
+        filename=f"{shorten(title, FILE_STEM)}.pdf",
         content_type=PDF,
         source=payment,
     )

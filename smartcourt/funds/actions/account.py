@@ -14,6 +14,7 @@ from smartcourt.audit.actions import record_event
 from smartcourt.banking.adapter import AccountLimits, BankRefused, BankUnavailable
 from smartcourt.cases.models import Case
 from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from smartcourt.core.lengths import check_length
 from smartcourt.funds import bank, policies
 from smartcourt.funds.actions._common import _limit_value, _limits_dict, _note
 from smartcourt.funds.choices import AccountOrigin
@@ -69,6 +70,8 @@ def open_account(
     if SupervisedAccount.objects.filter(case=case, active=True).exists():
         raise Conflict(_("This case already has a supervised account"), code="account_exists")
     reason = _note(reason, field="reason")
+    # Refused before the bank is asked: the account would otherwise exist at the bank and not here.
+    check_length(SupervisedAccount, "bank_name", bank_name.strip(), label=_("The bank's name"))
     adapter = bank.adapter_for(bank_partner)
     reference = case.number or str(case.pk)
     try:
@@ -124,7 +127,7 @@ def _store_account(
             account = SupervisedAccount.objects.create(
                 case=case,
                 bank_partner=bank_partner,
-                bank_name=bank_name.strip()[:200] or bank_partner,
+                bank_name=bank_name.strip() or bank_partner,
                 account_number=info_number,
                 account_name=info_name,
                 origin=origin,

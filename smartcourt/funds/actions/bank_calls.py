@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from smartcourt.audit.actions import record_event
 from smartcourt.banking.adapter import (
+    PURPOSE_LENGTH,
     BankRefused,
     BankUnavailable,
     Payee,
@@ -21,10 +22,11 @@ from smartcourt.banking.adapter import (
 )
 from smartcourt.core.dates import SHANGHAI
 from smartcourt.core.errors import DomainError
+from smartcourt.core.lengths import check_length, fit, shorten
 from smartcourt.core.money import fen_to_yuan
 from smartcourt.dossier.choices import EntryKind
 from smartcourt.funds import bank
-from smartcourt.funds.actions._common import MAX_NOTE, _file_pdf, _transition, raise_alert
+from smartcourt.funds.actions._common import _file_pdf, _transition, raise_alert
 from smartcourt.funds.choices import AlertKind, PaymentStatus
 from smartcourt.funds.models import PaymentRequest
 
@@ -66,7 +68,8 @@ def send_payment(*, payment_id: uuid.UUID | str) -> str:
         account_number=payment.account.account_number,
         payee=_payee(payment),
         amount_fen=payment.amount_fen,
-        purpose=f"{_purpose_zh(payment)} {payment.description}"[:60],
+        # A line on both sides' statements: the description is on the request whole, the line shows where it ends.
+        purpose=shorten(f"{_purpose_zh(payment)} {payment.description}", PURPOSE_LENGTH),
         approval_token=payment.approval_token,
     )
     try:
@@ -76,7 +79,7 @@ def send_payment(*, payment_id: uuid.UUID | str) -> str:
         return PaymentStatus.SENT_TO_BANK
     except BankRefused as exc:
         # An authentic refusal that retrying will not change (a field the bank will not take): recorded as such.
-        result = TransferResult(payment.idempotency_key, TransferStatus.REJECTED, message=f"{exc.code}: {exc}"[:500])
+        result = TransferResult(payment.idempotency_key, TransferStatus.REJECTED, message=f"{exc.code}: {exc}")
     return record_transfer_result(payment_id=payment.pk, result=result)
 
 
@@ -107,13 +110,17 @@ def record_transfer_result(*, payment_id: uuid.UUID | str, result: TransferResul
     )
     if result.idempotency_key and result.idempotency_key != payment.idempotency_key:
         raise DomainError("the bank answered about another instruction", code="bank_mismatch")
+    # A reference or a reason code the columns cannot hold is refused whole, before anything is written: cut,
+    # it would no longer match the bank's. (The bank's words for people are shortened visibly below.)
+    check_length(PaymentRequest, "bank_reference", result.bank_reference, label=_("The bank's reference"))
+    check_length(PaymentRequest, "bank_reason", str(result.reason or ""), label=_("The bank's reason code"))
     if payment.status != PaymentStatus.SENT_TO_BANK:
         if result.status == TransferStatus.RETURNED and payment.status == PaymentStatus.EXECUTED:
             _mark_bounced(payment, message=result.message)
         return payment.status
     if result.bank_reference and not payment.bank_reference:
-        PaymentRequest.objects.filter(pk=payment.pk).update(bank_reference=result.bank_reference[:64])
-        payment.bank_reference = result.bank_reference[:64]
+        PaymentRequest.objects.filter(pk=payment.pk).update(bank_reference=result.bank_reference)
+        payment.bank_reference = result.bank_reference
     if result.status in (TransferStatus.EXECUTED, TransferStatus.RETURNED):
         _mark_executed(payment, executed_at=result.executed_at or timezone.now())
         if result.status == TransferStatus.RETURNED:
@@ -124,23 +131,23 @@ def record_transfer_result(*, payment_id: uuid.UUID | str, result: TransferResul
             payment,
             PaymentStatus.REJECTED_BY_BANK,
             actor=None,
-            note=result.message[:MAX_NOTE],
-            bank_reason=reason[:40],
-            bank_message=result.message[:500],
+            note=result.message,
+            bank_reason=reason,
+            bank_message=fit(PaymentRequest, "bank_message", result.message),
         )
         record_event(
             actor=None,
             action="funds.payment_failed",
             case_id=payment.case_id,
             obj=payment,
-            after={"status": payment.status, "reason": reason, "message": result.message[:500]},
+            after={"status": payment.status, "reason": reason, "message": result.message},
         )
         raise_alert(
             account=payment.account,
             kind=AlertKind.BANK_REJECTED,
             key=str(payment.pk),
             message=_("The bank refused payment request no. %(number)s: %(reason)s %(message)s")
-            % {"number": payment.number, "reason": reason, "message": result.message[:300]},
+            % {"number": payment.number, "reason": reason, "message": result.message},
             payment=payment,
         )
     return payment.status
@@ -183,11 +190,12 @@ def _mark_executed(payment: PaymentRequest, *, executed_at: dt.datetime) -> None
 def _mark_bounced(payment: PaymentRequest, *, message: str) -> None:
     if payment.status != PaymentStatus.EXECUTED:
         return
-    _transition(payment, PaymentStatus.BOUNCED, actor=None, note=message[:MAX_NOTE], bank_message=message[:500])
+    bank_message = fit(PaymentRequest, "bank_message", message)
+    _transition(payment, PaymentStatus.BOUNCED, actor=None, note=message, bank_message=bank_message)
     record_event(
         actor=None,
         action="funds.payment_failed",
         case_id=payment.case_id,
         obj=payment,
-        after={"status": payment.status, "message": message[:500]},
+        after={"status": payment.status, "message": message},
     )

@@ -17,6 +17,7 @@ from smartcourt.audit.actions import record_event
 from smartcourt.banking.adapter import Movement
 from smartcourt.cases.selectors import get_case_for
 from smartcourt.core.errors import DomainError, NotFound, PermissionDenied
+from smartcourt.core.lengths import check_length
 from smartcourt.core.money import MAX_FEN, fen_to_yuan
 from smartcourt.funds import bank, policies
 from smartcourt.funds.actions._common import raise_alert
@@ -93,6 +94,11 @@ def expect_debits(
         raise DomainError(f"unknown purpose {purpose!r}", field="purpose")
     if any(d.amount_fen <= 0 or d.amount_fen > MAX_FEN or not d.idempotency_key for d in debits):
         raise DomainError("each expected debit needs a key and a positive amount", field="debits")
+    # Each is matched later against what the bank reports: a key or an account cut would match nothing.
+    reference = check_length(ExpectedDebit, "reference", reference, label=_("The reference"))
+    for d in debits:
+        check_length(ExpectedDebit, "idempotency_key", d.idempotency_key, label=_("The key"), input_field="debits")
+        check_length(ExpectedDebit, "payee_account", d.payee_account, label=_("The account"), input_field="debits")
     known = set(
         ExpectedDebit.objects.filter(
             account=account, idempotency_key__in=[d.idempotency_key for d in debits]
@@ -101,11 +107,11 @@ def expect_debits(
     new = [
         ExpectedDebit(
             account=account,
-            idempotency_key=d.idempotency_key[:64],
+            idempotency_key=d.idempotency_key,
             amount_fen=d.amount_fen,
-            payee_account=d.payee_account[:40],
+            payee_account=d.payee_account,
             purpose=purpose,
-            reference=reference[:100],
+            reference=reference,
         )
         for d in debits
         if d.idempotency_key not in known
@@ -127,13 +133,110 @@ def expect_debits(
     return len(new)
 
 
+@dataclass(frozen=True)
+class ReportedMovement:
+    """One movement as the bank reported it, and how the report came (a push notification, a statement)."""
+
+    movement: Movement
+    source: str
+
+    def cleaned(self) -> ReportedMovement:
+        """The report itself when the platform can book it whole; else the DomainError naming the field. A
+        reference or a key cut to fit would no longer match the bank's or our payment's (issue 15.14). The
+        bank's files bound them (ISO 20022 Max35Text references, Max140Text names), so only a faulty report is
+        refused; the gap it leaves in the sequence is alerted and the statement pull asks for it again."""
+        if self.source not in MovementSource.values:
+            raise DomainError(f"unknown movement source {self.source!r}", field="source")
+        movement = self.movement
+        for field, value, label in (
+            ("bank_reference", movement.bank_reference, _("The bank's reference")),
+            ("counterparty_name", movement.counterparty_name, _("The counterparty's name")),
+            ("counterparty_account", movement.counterparty_account, _("The counterparty's account")),
+            ("description", movement.description, _("The description")),
+            ("idempotency_key", movement.idempotency_key, _("The key")),
+        ):
+            check_length(BankMovement, field, value, label=label)
+        return self
+
+
+def _advance(account: SupervisedAccount, movement: Movement) -> None:
+    """The account's last sequence and balance (when the movement is the latest), and how far its movements
+    are contiguous: what the statement pull starts after."""
+    update: dict[str, Any] = {"updated_at": timezone.now()}
+    if movement.sequence > account.last_sequence:
+        update.update(last_sequence=movement.sequence, balance_fen=movement.balance_after_fen)
+    contiguous = account.synced_sequence
+    while BankMovement.objects.filter(account=account, sequence=contiguous + 1).exists():
+        contiguous += 1
+    update["synced_sequence"] = contiguous
+    SupervisedAccount.objects.filter(pk=account.pk).update(**update)
+    for name, value in update.items():
+        setattr(account, name, value)
+
+
+def _alert_on(
+    booked: BankMovement,
+    movement: Movement,
+    *,
+    payment: PaymentRequest | None,
+    expected: ExpectedDebit | None,
+    gap_from: int,
+) -> None:
+    """The alerts a booked movement raises: a gap before it, a debit for another amount than announced or
+    asked, a debit nobody asked for."""
+    if movement.sequence > gap_from:
+        raise_alert(
+            account=booked.account,
+            kind=AlertKind.SEQUENCE_GAP,
+            key=f"{gap_from}-{movement.sequence - 1}",
+            message=_("Movements %(first)s to %(last)s were not reported yet; the statement pull fetches them")
+            % {"first": gap_from, "last": movement.sequence - 1},
+            movement=booked,
+        )
+    if expected is not None and movement.amount_fen < 0 and -movement.amount_fen != expected.amount_fen:
+        raise_alert(
+            account=booked.account,
+            kind=AlertKind.UNRECONCILED,
+            key=f"expected:{movement.bank_reference}",
+            message=_("%(reference)s expected a debit of %(asked)s yuan but the bank debited %(debited)s")
+            % {
+                "reference": expected.reference,
+                "asked": fen_to_yuan(expected.amount_fen),
+                "debited": fen_to_yuan(-movement.amount_fen),
+            },
+            movement=booked,
+        )
+    elif movement.amount_fen < 0 and payment is None and expected is None:
+        raise_alert(
+            account=booked.account,
+            kind=AlertKind.UNEXPECTED_DEBIT,
+            key=movement.bank_reference or f"seq:{movement.sequence}",
+            message=_("A debit of %(amount)s yuan to %(payee)s that no payment request asked for")
+            % {"amount": fen_to_yuan(-movement.amount_fen), "payee": movement.counterparty_name or "?"},
+            movement=booked,
+        )
+    elif payment is not None and movement.amount_fen < 0 and -movement.amount_fen != payment.amount_fen:
+        raise_alert(
+            account=booked.account,
+            kind=AlertKind.UNRECONCILED,
+            key=f"amount:{movement.bank_reference}",
+            message=_("Payment request no. %(number)s was for %(asked)s yuan but the bank debited %(debited)s")
+            % {
+                "number": payment.number,
+                "asked": fen_to_yuan(payment.amount_fen),
+                "debited": fen_to_yuan(-movement.amount_fen),
+            },
+            payment=payment,
+            movement=booked,
+        )
+
+
 @transaction.atomic
 def book_movement(*, movement: Movement, source: str, bank_partner: str = "") -> tuple[BankMovement, bool]:
     """Book one movement the bank reported, exactly once per (account, sequence). Links it to our payment
     request through the idempotency key, journals it, updates the balance, and raises alerts for an unexpected
     debit, a sequence gap, or figures that do not match. Returns (movement, booked now)."""
-    if source not in MovementSource.values:
-        raise DomainError(f"unknown movement source {source!r}", field="source")
+    ReportedMovement(movement, source).cleaned()
     accounts = SupervisedAccount.objects.select_for_update().filter(account_number=movement.account_number)
     if bank_partner:
         accounts = accounts.filter(bank_partner=bank_partner)
@@ -146,7 +249,7 @@ def book_movement(*, movement: Movement, source: str, bank_partner: str = "") ->
             raise_alert(
                 account=account,
                 kind=AlertKind.UNRECONCILED,
-                key=f"seq:{movement.sequence}:{movement.bank_reference}"[:100],
+                key=f"seq:{movement.sequence}:{movement.bank_reference}",
                 message=_("The bank reported sequence %(seq)s twice with different contents")
                 % {"seq": movement.sequence},
                 movement=existing,
@@ -162,14 +265,14 @@ def book_movement(*, movement: Movement, source: str, bank_partner: str = "") ->
     booked = BankMovement.objects.create(
         account=account,
         sequence=movement.sequence,
-        bank_reference=movement.bank_reference[:64],
+        bank_reference=movement.bank_reference,
         booked_at=movement.booked_at,
         amount_fen=movement.amount_fen,
         balance_after_fen=movement.balance_after_fen,
-        counterparty_name=movement.counterparty_name[:200],
-        counterparty_account=movement.counterparty_account[:40],
-        description=movement.description[:500],
-        idempotency_key=movement.idempotency_key[:64],
+        counterparty_name=movement.counterparty_name,
+        counterparty_account=movement.counterparty_account,
+        description=movement.description,
+        idempotency_key=movement.idempotency_key,
         payment=payment,
         source=source,
     )
@@ -180,22 +283,13 @@ def book_movement(*, movement: Movement, source: str, bank_partner: str = "") ->
         expected = ExpectedDebit.objects.filter(account=account, idempotency_key=movement.idempotency_key).first()
     _journal(booked, payment, expected.purpose if expected is not None else None)
     gap_from = account.last_sequence + 1
-    update: dict[str, Any] = {"updated_at": timezone.now()}
-    if movement.sequence > account.last_sequence:
-        update.update(last_sequence=movement.sequence, balance_fen=movement.balance_after_fen)
-    contiguous = account.synced_sequence
-    while BankMovement.objects.filter(account=account, sequence=contiguous + 1).exists():
-        contiguous += 1
-    update["synced_sequence"] = contiguous
-    SupervisedAccount.objects.filter(pk=account.pk).update(**update)
-    for name, value in update.items():
-        setattr(account, name, value)
+    _advance(account, movement)
     # The payment's own effects first (they file into the dossier, whose counter is locked before the audit
     # head everywhere), then the events.
     if payment is not None and movement.amount_fen < 0 and payment.status == PaymentStatus.SENT_TO_BANK:
         if not payment.bank_reference:
-            PaymentRequest.objects.filter(pk=payment.pk).update(bank_reference=movement.bank_reference[:64])
-            payment.bank_reference = movement.bank_reference[:64]
+            PaymentRequest.objects.filter(pk=payment.pk).update(bank_reference=movement.bank_reference)
+            payment.bank_reference = movement.bank_reference
         _mark_executed(payment, executed_at=movement.booked_at)
     elif payment is not None and movement.amount_fen > 0:
         _mark_bounced(payment, message=movement.description)
@@ -213,51 +307,7 @@ def book_movement(*, movement: Movement, source: str, bank_partner: str = "") ->
             "source": source,
         },
     )
-    if movement.sequence > gap_from:
-        raise_alert(
-            account=account,
-            kind=AlertKind.SEQUENCE_GAP,
-            key=f"{gap_from}-{movement.sequence - 1}",
-            message=_("Movements %(first)s to %(last)s were not reported yet; the statement pull fetches them")
-            % {"first": gap_from, "last": movement.sequence - 1},
-            movement=booked,
-        )
-    if expected is not None and movement.amount_fen < 0 and -movement.amount_fen != expected.amount_fen:
-        raise_alert(
-            account=account,
-            kind=AlertKind.UNRECONCILED,
-            key=f"expected:{movement.bank_reference}"[:100],
-            message=_("%(reference)s expected a debit of %(asked)s yuan but the bank debited %(debited)s")
-            % {
-                "reference": expected.reference,
-                "asked": fen_to_yuan(expected.amount_fen),
-                "debited": fen_to_yuan(-movement.amount_fen),
-            },
-            movement=booked,
-        )
-    elif movement.amount_fen < 0 and payment is None and expected is None:
-        raise_alert(
-            account=account,
-            kind=AlertKind.UNEXPECTED_DEBIT,
-            key=movement.bank_reference[:100] or f"seq:{movement.sequence}",
-            message=_("A debit of %(amount)s yuan to %(payee)s that no payment request asked for")
-            % {"amount": fen_to_yuan(-movement.amount_fen), "payee": movement.counterparty_name or "?"},
-            movement=booked,
-        )
-    elif payment is not None and movement.amount_fen < 0 and -movement.amount_fen != payment.amount_fen:
-        raise_alert(
-            account=account,
-            kind=AlertKind.UNRECONCILED,
-            key=f"amount:{movement.bank_reference}"[:100],
-            message=_("Payment request no. %(number)s was for %(asked)s yuan but the bank debited %(debited)s")
-            % {
-                "number": payment.number,
-                "asked": fen_to_yuan(payment.amount_fen),
-                "debited": fen_to_yuan(-movement.amount_fen),
-            },
-            payment=payment,
-            movement=booked,
-        )
+    _alert_on(booked, movement, payment=payment, expected=expected, gap_from=gap_from)
     return booked, True
 
 

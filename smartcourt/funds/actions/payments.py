@@ -19,10 +19,12 @@ from smartcourt.banking.iso20022.pain001 import MAX_NAME
 from smartcourt.cases.choices import Composition
 from smartcourt.core.dates import shanghai_day
 from smartcourt.core.errors import Conflict, DomainError, PermissionDenied
+from smartcourt.core.lengths import fit
 from smartcourt.core.money import MAX_FEN, fen_to_yuan, yuan_to_fen
 from smartcourt.core.uploads import JPEG, PDF, PNG, UploadedFileLike, checked_upload
 from smartcourt.dossier.actions import file_entry
 from smartcourt.dossier.choices import EntryKind
+from smartcourt.dossier.models import DossierEntry
 from smartcourt.funds import bank, policies
 from smartcourt.funds.actions._common import (
     _check_version,
@@ -127,7 +129,7 @@ def _attach(actor: User, payment: PaymentRequest, attachments: list[UploadedFile
             actor=actor,
             case=payment.case,
             kind=EntryKind.ATTACHMENT,
-            title=f"付款申请第{payment.number}号附件：{checked.name}"[:200],
+            title=fit(DossierEntry, "title", f"付款申请第{payment.number}号附件：{checked.name}"),
             content=checked.content,
             filename=checked.name,
             content_type=checked.content_type,
@@ -393,6 +395,24 @@ def _review_in_passing(*, actor: User, payment: PaymentRequest, note: str) -> No
 _PANEL_DECISIONS: dict[str, str] = {Decision.APPROVE: "同意", Decision.REJECT: "不同意", Decision.RETURN: "退回修改"}
 
 
+def _deciding_panel(actor: User, payment: PaymentRequest, *, for_panel: bool) -> list[str]:
+    """Refuse anyone who may not decide; the panel's names when the assistant records a collegial panel's
+    decision (none otherwise). The requester never decides his own request."""
+    case = payment.case
+    panel: list[str] = []
+    if for_panel:
+        if case.composition != Composition.COLLEGIAL or not policies.can_review(actor, case):
+            raise PermissionDenied(
+                _("Only the judge assistant of a case heard by a collegial panel records its decision")
+            )
+        panel = policies.panel_names(case)
+    elif not policies.can_approve(actor, case):
+        raise PermissionDenied(_("Only a judge sitting on the case approves payment requests"))
+    if actor.pk == payment.requested_by_id:
+        raise PermissionDenied(_("Only a judge sitting on the case approves payment requests"))
+    return panel
+
+
 @transaction.atomic
 def decide_payment(
     *,
@@ -419,17 +439,7 @@ def decide_payment(
     two judges acting at once produce exactly one decision; the other gets a Conflict."""
     payment = _locked_payment(actor, payment_id)
     case = payment.case
-    panel: list[str] = []
-    if for_panel:
-        if case.composition != Composition.COLLEGIAL or not policies.can_review(actor, case):
-            raise PermissionDenied(
-                _("Only the judge assistant of a case heard by a collegial panel records its decision")
-            )
-        panel = policies.panel_names(case)
-    elif not policies.can_approve(actor, case):
-        raise PermissionDenied(_("Only a judge sitting on the case approves payment requests"))
-    if actor.pk == payment.requested_by_id:
-        raise PermissionDenied(_("Only a judge sitting on the case approves payment requests"))
+    panel = _deciding_panel(actor, payment, for_panel=for_panel)
     _check_version(payment, expected_version)
     note = _note(note)
     if decision not in (Decision.APPROVE, Decision.REJECT, Decision.RETURN):

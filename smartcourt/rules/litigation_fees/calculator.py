@@ -407,17 +407,11 @@ def _check_kind(kind: FeeKind | str | None) -> FeeKind:
         ) from None
 
 
-def compute_litigation_fee(
-    kind: FeeKind | str | None,
-    amount_fen: int | None = None,
-    *,
-    procedure: FeeProcedure | str = FeeProcedure.ORDINARY,
-    closed_by: ClosedBy | str = ClosedBy.JUDGMENT,
-    schedule: FeeSchedule | None = None,
-) -> FeeResult:
-    """The fee for one case or application, with its basis and every step of the calculation."""
-    schedule = schedule or fee_schedule()
-    chosen = _check_kind(kind)
+def _checked_terms(
+    rule: KindRule, amount_fen: int | None, *, procedure: FeeProcedure | str, closed_by: ClosedBy | str
+) -> tuple[FeeProcedure, ClosedBy, bool]:
+    """The procedure and how the case closed, checked against the kind of fee and the amount; and whether the
+    fee is halved (arts. 15 and 16)."""
     try:
         procedure = FeeProcedure(procedure)
     except ValueError:
@@ -426,7 +420,6 @@ def compute_litigation_fee(
         closed_by = ClosedBy(closed_by)
     except ValueError:
         raise DomainError(_("The case is closed by judgment, mediation or withdrawal"), field="closed_by") from None
-    rule = schedule.kinds[chosen]
     if amount_fen is not None and amount_fen < 0:
         raise DomainError(_("The amount cannot be negative"), field="amount")
     if amount_fen is not None and amount_fen > MAX_FEN:
@@ -447,6 +440,63 @@ def compute_litigation_fee(
             % {"label": _label(rule)},
             field=bad_field,
         )
+    return procedure, closed_by, halvings
+
+
+def _scaled(
+    schedule: FeeSchedule,
+    rule: KindRule,
+    branch: Branch,
+    scale: Scale,
+    amount_fen: int,
+    *,
+    steps: list[Step],
+    basis: list[str],
+    basis_en: list[str],
+) -> int:
+    """The part of the fee computed from the amount on a scale (then divided or capped where the rule says),
+    with its steps and, where the scale is another article's, that article in the basis."""
+    scaled, scale_steps = _scale_steps(scale, amount_fen)
+    steps.extend(scale_steps)
+    if scale.article != rule.article:
+        basis.append(schedule.basis_text(scale.article_zh, scale.item))
+        basis_en.append(f"{schedule.law_en} art. {scale.article}{_item_en(scale.item)}")
+    if branch.divide_by != 1:
+        scaled = _round_div(scaled, branch.divide_by)
+        steps.append(
+            Step(
+                description=("按照财产案件受理费标准的三分之一交纳")
+                if branch.divide_by == 3
+                else ("按照财产案件受理费标准减半交纳"),
+                description_en=f"one {'third' if branch.divide_by == 3 else 'half'} of the property-case fee",
+                amount_fen=scaled,
+            )
+        )
+    if branch.cap_fen is not None and scaled > branch.cap_fen:
+        scaled = branch.cap_fen
+        steps.append(
+            Step(
+                description=(f"最高不超过{_y(branch.cap_fen)}元"),
+                description_en=f"capped at {_y(branch.cap_fen)} yuan",
+                amount_fen=scaled,
+            )
+        )
+    return scaled
+
+
+def compute_litigation_fee(
+    kind: FeeKind | str | None,
+    amount_fen: int | None = None,
+    *,
+    procedure: FeeProcedure | str = FeeProcedure.ORDINARY,
+    closed_by: ClosedBy | str = ClosedBy.JUDGMENT,
+    schedule: FeeSchedule | None = None,
+) -> FeeResult:
+    """The fee for one case or application, with its basis and every step of the calculation."""
+    schedule = schedule or fee_schedule()
+    chosen = _check_kind(kind)
+    rule = schedule.kinds[chosen]
+    procedure, closed_by, halvings = _checked_terms(rule, amount_fen, procedure=procedure, closed_by=closed_by)
 
     branch = rule.with_amount if amount_fen is not None else rule.without_amount
     assert branch is not None  # parse_schedule checked the branches against the amount's use
@@ -480,33 +530,16 @@ def compute_litigation_fee(
         )
     if branch.scale is not None:
         assert amount_fen is not None
-        scale = schedule.scales[branch.scale]
-        scaled, scale_steps = _scale_steps(scale, amount_fen)
-        steps.extend(scale_steps)
-        if scale.article != rule.article:
-            basis.append(schedule.basis_text(scale.article_zh, scale.item))
-            basis_en.append(f"{schedule.law_en} art. {scale.article}{_item_en(scale.item)}")
-        if branch.divide_by != 1:
-            scaled = _round_div(scaled, branch.divide_by)
-            steps.append(
-                Step(
-                    description=("按照财产案件受理费标准的三分之一交纳")
-                    if branch.divide_by == 3
-                    else ("按照财产案件受理费标准减半交纳"),
-                    description_en=f"one {'third' if branch.divide_by == 3 else 'half'} of the property-case fee",
-                    amount_fen=scaled,
-                )
-            )
-        if branch.cap_fen is not None and scaled > branch.cap_fen:
-            scaled = branch.cap_fen
-            steps.append(
-                Step(
-                    description=(f"最高不超过{_y(branch.cap_fen)}元"),
-                    description_en=f"capped at {_y(branch.cap_fen)} yuan",
-                    amount_fen=scaled,
-                )
-            )
-        fixed += scaled
+        fixed += _scaled(
+            schedule,
+            rule,
+            branch,
+            schedule.scales[branch.scale],
+            amount_fen,
+            steps=steps,
+            basis=basis,
+            basis_en=basis_en,
+        )
 
     if low_high is not None:
         fee_min, fee_max = low_high[0] + fixed, low_high[1] + fixed

@@ -79,30 +79,38 @@ class VoteTallyIn(Schema):
     @model_validator(mode="after")
     def _consistent(self) -> VoteTallyIn:
         if self.rule == Rule.ART84:
-            if self.item is not None:
-                raise ValueError("item is for art64 only")
-            if self.total_unsecured_claims is not None:
-                raise ValueError("art84 takes class_totals, not total_unsecured_claims")
-            if not self.class_totals:
-                raise ValueError("art84 needs class_totals with at least one class")
-            for voter in self.voters:
-                if voter.voter_class is None:
-                    raise ValueError(f"voter {voter.id} has no class")
-                if voter.voter_class not in self.class_totals:
-                    raise ValueError(f"voter {voter.id} is in class {voter.voter_class}, missing from class_totals")
+            self._check_by_class()
         else:
-            if self.rule == Rule.ART97 and self.item is not None:
-                raise ValueError("item is for art64 only")
-            if self.total_unsecured_claims is None:
-                raise ValueError(f"{self.rule} needs total_unsecured_claims")
-            if self.class_totals is not None:
-                raise ValueError(f"{self.rule} takes total_unsecured_claims, not class_totals")
+            self._check_by_amount()
         seen: set[str] = set()
         for voter in self.voters:
             if voter.id in seen:
                 raise ValueError(f"voter id {voter.id} appears twice")
             seen.add(voter.id)
         return self
+
+    def _check_by_class(self) -> None:
+        """art84 tallies by class: the totals of each class, and every voter in one of them."""
+        if self.item is not None:
+            raise ValueError("item is for art64 only")
+        if self.total_unsecured_claims is not None:
+            raise ValueError("art84 takes class_totals, not total_unsecured_claims")
+        if not self.class_totals:
+            raise ValueError("art84 needs class_totals with at least one class")
+        for voter in self.voters:
+            if voter.voter_class is None:
+                raise ValueError(f"voter {voter.id} has no class")
+            if voter.voter_class not in self.class_totals:
+                raise ValueError(f"voter {voter.id} is in class {voter.voter_class}, missing from class_totals")
+
+    def _check_by_amount(self) -> None:
+        """art64 and art97 tally against the total of the unsecured claims."""
+        if self.rule == Rule.ART97 and self.item is not None:
+            raise ValueError("item is for art64 only")
+        if self.total_unsecured_claims is None:
+            raise ValueError(f"{self.rule} needs total_unsecured_claims")
+        if self.class_totals is not None:
+            raise ValueError(f"{self.rule} takes total_unsecured_claims, not class_totals")
 
 
 class ClassTallyOut(Schema):

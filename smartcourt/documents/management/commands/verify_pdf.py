@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from smartcourt.documents.verification import verify_pdf
+from smartcourt.documents.signature_check import verify_pdf
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from smartcourt.bankruptcy import intake_views as views
+from smartcourt.bankruptcy.intake import views
 
 app_name = "intake"
 

@@ -19,9 +19,11 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from smartcourt.banking.iso20022.pain001 import MAX_NAME, MAX_PARTY_ID
+from smartcourt.core.lengths import fit
 from smartcourt.core.money import MAX_FEN, fen_to_yuan
 from smartcourt.core.numbers import fold_full_width
 from smartcourt.core.spreadsheets import CellValue
+from smartcourt.distributions.models import BatchLine
 
 HEADER = ["序号", "债权人名称", "证件号码", "收款账号", "开户银行", "开户行行号", "分配金额（元）"]
 COLUMNS = ["seq", "name", "identity", "account", "bank_name", "bank_code", "amount"]
@@ -96,18 +98,19 @@ def _amount(line: CheckedLine, value: CellValue) -> None:
     # A number cell is read through its shortest repr (str(float)), never through binary arithmetic; the
     # text is then split into whole yuan and decimals and turned into fen with integers only.
     text = fold_full_width(value).strip() if isinstance(value, str) else str(value)
-    line.amount_text = text[:40]
+    # Kept and shown back as written; a text too long for its column (then not an amount anyway) shows its cut.
+    line.amount_text = fit(BatchLine, "amount_text", text)
     match = _AMOUNT.match(text)
     if match is None:
-        line.error("amount", "amount_invalid", value=text[:40])
+        line.error("amount", "amount_invalid", value=line.amount_text)
         return
     whole, decimals = match.group(1), match.group(2) or ""
     if len(decimals) > 2 and decimals[2:].strip("0"):
-        line.error("amount", "amount_decimals", value=text[:40])
+        line.error("amount", "amount_decimals", value=line.amount_text)
         return
     fen = int(whole) * 100 + int((decimals[:2] or "0").ljust(2, "0"))
     if fen <= 0 or fen > MAX_FEN:
-        line.error("amount", "amount_range", value=text[:40])
+        line.error("amount", "amount_range", value=line.amount_text)
         return
     line.amount_fen = fen
 
@@ -122,81 +125,151 @@ def _header_map(row: Sequence[CellValue]) -> dict[str, int] | None:
     return found
 
 
+@dataclass(frozen=True)
+class PaymentRow:
+    """One line of a payment file as written: every value whole, so that a value is checked before anything
+    shortens it for showing."""
+
+    row: int
+    name: str
+    identity: str
+    account: str
+    bank_name: str
+    bank_code: str
+    amount: CellValue
+    account_is_number: bool
+    formula_columns: tuple[str, ...]
+
+    @classmethod
+    def read(
+        cls,
+        index: int,
+        row: Sequence[CellValue],
+        *,
+        columns: dict[str, int],
+        formulas: frozenset[tuple[int, int]],
+    ) -> PaymentRow:
+        def cell(column: str) -> CellValue:
+            position = columns[column]
+            return row[position] if position < len(row) else None
+
+        return cls(
+            row=index + 1,
+            name=_text(cell("name")),
+            identity=_text(cell("identity")).upper(),
+            account=_text(cell("account")).replace(" ", ""),
+            bank_name=_text(cell("bank_name")),
+            bank_code=_text(cell("bank_code")),
+            amount=cell("amount"),
+            account_is_number=isinstance(cell("account"), int | float),
+            formula_columns=tuple(column for column, position in columns.items() if (index, position) in formulas),
+        )
+
+    def cleaned(self) -> CheckedLine:
+        """The line to keep and show, with the problems of its own form: formulas, lengths, the amount."""
+        line = CheckedLine(row=self.row)
+        for column in self.formula_columns:
+            line.error(column, "formula")
+        # What the bank file (pain.001) carries is bounded by ISO 20022: a longer value is an error on its line,
+        # never cut. (Only the text kept for showing the line is shortened, visibly, and that line cannot be paid.)
+        for column, value, maximum in (
+            ("name", self.name, MAX_NAME),
+            ("identity", self.identity, MAX_PARTY_ID),
+            ("bank_name", self.bank_name, MAX_NAME),
+        ):
+            if len(value) > maximum:
+                line.error(column, "too_long", length=len(value), max=maximum)
+        line.name = fit(BatchLine, "payee_name", self.name)
+        line.identity = fit(BatchLine, "payee_identity", self.identity)
+        line.account, line.bank_code = (
+            fit(BatchLine, "account", self.account),
+            fit(BatchLine, "bank_code", self.bank_code),
+        )
+        line.bank_name = fit(BatchLine, "bank_name", self.bank_name)
+        _amount(line, self.amount)
+        return line
+
+    def check_transfer_fields(self, line: CheckedLine) -> None:
+        """What the bank needs to pay the line: a name, an account of digits, a bank, a well-formed CNAPS code."""
+        if not line.name:
+            line.error("name", "name_missing")
+        if self.account_is_number:
+            line.error("account", "account_as_number")
+        elif not line.account:
+            line.error("account", "account_missing")
+        elif not _ACCOUNT.match(self.account):  # the whole value: a shortened one could pass
+            line.error("account", "account_malformed", value=line.account)
+        if not line.bank_name:
+            line.error("bank_name", "bank_missing")
+        if self.bank_code and not _BANK_CODE.match(self.bank_code):
+            line.error("bank_code", "bank_code_malformed", value=line.bank_code)
+
+
+def _match_payee(line: CheckedLine, payee: Payee | None, seen: dict[str, int]) -> None:
+    """The line against the plan: a known payee, under his name, for his amount, once."""
+    if not line.identity:
+        line.error("identity", "identity_missing")
+        return
+    if payee is None:
+        line.error("identity", "identity_unknown", identity=line.identity)
+        return
+    line.creditor_id = payee.creditor_id
+    line.planned_fen = payee.amount_fen
+    if line.name != payee.name:
+        line.error("name", "name_mismatch", expected=payee.name, given=line.name)
+    if line.amount_fen is not None and line.amount_fen != payee.amount_fen:
+        line.error(
+            "amount",
+            "amount_mismatch",
+            given=fen_to_yuan(line.amount_fen),
+            planned=fen_to_yuan(payee.amount_fen),
+        )
+    if line.identity in seen:
+        line.error("identity", "duplicate_payee", first_row=seen[line.identity])
+    else:
+        seen[line.identity] = line.row
+
+
+def _data_rows(rows: Sequence[Sequence[CellValue]]) -> tuple[dict[str, int], list[tuple[int, Sequence[CellValue]]]]:
+    """The header's columns and the non-empty rows below it; _FileRefused when there is nothing to check."""
+    start = next((i for i, row in enumerate(rows) if any(_text(c) for c in row)), None)
+    columns = _header_map(rows[start]) if start is not None else None
+    if start is None or columns is None:
+        raise _FileRefused("header_missing", {"header": " | ".join(HEADER)})
+    data = [(index, row) for index, row in enumerate(rows) if index > start and any(_text(c) for c in row)]
+    if not data:
+        raise _FileRefused("no_lines", {})
+    if len(data) > MAX_LINES:
+        raise _FileRefused("too_many_lines", {"max": MAX_LINES})
+    return columns, data
+
+
+class _FileRefused(Exception):
+    """A payment file with nothing to check line by line: its one file error."""
+
+    def __init__(self, code: str, params: dict[str, Any]) -> None:
+        super().__init__(code)
+        self.code, self.params = code, params
+
+
 def check_rows(
     rows: Sequence[Sequence[CellValue]], *, formulas: frozenset[tuple[int, int]], payees: Sequence[Payee]
 ) -> CheckResult:
     """Check the rows of a payment file (first non-empty row: the header, as in the template)."""
     file_errors: list[dict[str, Any]] = []
-    start = next((i for i, row in enumerate(rows) if any(_text(c) for c in row)), None)
-    columns = _header_map(rows[start]) if start is not None else None
-    if start is None or columns is None:
-        return CheckResult(lines=[], file_errors=[{"code": "header_missing", "params": {"header": " | ".join(HEADER)}}])
-    data = [(index, row) for index, row in enumerate(rows) if index > start and any(_text(c) for c in row)]
-    if not data:
-        return CheckResult(lines=[], file_errors=[{"code": "no_lines", "params": {}}])
-    if len(data) > MAX_LINES:
-        return CheckResult(lines=[], file_errors=[{"code": "too_many_lines", "params": {"max": MAX_LINES}}])
+    try:
+        columns, data = _data_rows(rows)
+    except _FileRefused as refused:
+        return CheckResult(lines=[], file_errors=[{"code": refused.code, "params": refused.params}])
     by_identity = {payee.identity.upper(): payee for payee in payees}
     seen: dict[str, int] = {}
     lines: list[CheckedLine] = []
     for index, row in data:
-        line = CheckedLine(row=index + 1)
-
-        def cell(column: str, row: Sequence[CellValue] = row) -> CellValue:
-            position = columns[column]
-            return row[position] if position < len(row) else None
-
-        for column, position in columns.items():
-            if (index, position) in formulas:
-                line.error(column, "formula")
-        # What the bank file (pain.001) carries is bounded by ISO 20022: a longer value is an error on its line,
-        # never cut. (Only the text kept for showing the line is shortened, and that line cannot be paid.)
-        name, identity = _text(cell("name")), _text(cell("identity")).upper()
-        account, bank_name = _text(cell("account")).replace(" ", ""), _text(cell("bank_name"))
-        bank_code = _text(cell("bank_code"))
-        for column, value, maximum in (
-            ("name", name, MAX_NAME),
-            ("identity", identity, MAX_PARTY_ID),
-            ("bank_name", bank_name, MAX_NAME),
-        ):
-            if len(value) > maximum:
-                line.error(column, "too_long", length=len(value), max=maximum)
-        line.name, line.identity, line.account = name[:200], identity[:40], account[:64]
-        line.bank_name, line.bank_code = bank_name[:140], bank_code[:32]
-        _amount(line, cell("amount"))
-        payee = by_identity.get(line.identity)
-        if not line.identity:
-            line.error("identity", "identity_missing")
-        elif payee is None:
-            line.error("identity", "identity_unknown", identity=line.identity)
-        else:
-            line.creditor_id = payee.creditor_id
-            line.planned_fen = payee.amount_fen
-            if line.name != payee.name:
-                line.error("name", "name_mismatch", expected=payee.name, given=line.name)
-            if line.amount_fen is not None and line.amount_fen != payee.amount_fen:
-                line.error(
-                    "amount",
-                    "amount_mismatch",
-                    given=fen_to_yuan(line.amount_fen),
-                    planned=fen_to_yuan(payee.amount_fen),
-                )
-            if line.identity in seen:
-                line.error("identity", "duplicate_payee", first_row=seen[line.identity])
-            else:
-                seen[line.identity] = line.row
-        if not line.name:
-            line.error("name", "name_missing")
-        if isinstance(cell("account"), int | float):
-            line.error("account", "account_as_number")
-        elif not line.account:
-            line.error("account", "account_missing")
-        elif not _ACCOUNT.match(line.account):
-            line.error("account", "account_malformed", value=line.account)
-        if not line.bank_name:
-            line.error("bank_name", "bank_missing")
-        if line.bank_code and not _BANK_CODE.match(line.bank_code):
-            line.error("bank_code", "bank_code_malformed", value=line.bank_code)
+        values = PaymentRow.read(index, row, columns=columns, formulas=formulas)
+        line = values.cleaned()
+        # Matched on the whole identity: a shortened one could match another payee.
+        _match_payee(line, by_identity.get(values.identity), seen)
+        values.check_transfer_fields(line)
         lines.append(line)
     for payee in payees:
         if payee.identity.upper() not in seen:

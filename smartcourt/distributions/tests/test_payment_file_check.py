@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from smartcourt.distributions.checking import CheckedLine, _amount
+from smartcourt.distributions.payment_file_check import CheckedLine, _amount
 
 
 @pytest.mark.parametrize(
@@ -40,7 +40,7 @@ def test_amounts(value: object, fen: int | None, error: str | None) -> None:
 from django.utils import translation  # noqa: E402
 
 from smartcourt.core.spreadsheets import CellValue  # noqa: E402
-from smartcourt.distributions.checking import HEADER, Payee, check_rows, error_text  # noqa: E402
+from smartcourt.distributions.payment_file_check import HEADER, Payee, check_rows, error_text  # noqa: E402
 
 
 def _check(name: str, identity: str = "32062319800101001X", bank: str = "中国银行如东支行") -> list[dict[str, object]]:
