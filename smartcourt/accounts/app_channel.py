@@ -23,6 +23,7 @@ from partnerproto.signatures import ED25519, SM2_SM3, Message, PublicKey, Signat
 from smartcourt.accounts.models import AppKey, User
 from smartcourt.audit.actions import record_event
 from smartcourt.core.errors import DomainError, NotFound
+from smartcourt.core.lengths import check_length
 from smartcourt.services.nonces import DatabaseNonceStore
 
 
@@ -71,9 +72,7 @@ def register_app_key(*, actor: User, name: str, alg: str, public: str) -> AppKey
     name = name.strip()
     if not name:
         raise DomainError(_("Give the key a name, e.g. the app that holds it"), field="name")
-    limit = AppKey._meta.get_field("name").max_length or 0
-    if len(name) > limit:
-        raise DomainError(_("A key name has at most %(limit)d characters") % {"limit": limit}, field="name")
+    check_length(AppKey, "name", name, label=_("The key's name"))
     if alg not in PUBLIC_KEY_BYTES:
         raise DomainError(_("Choose Ed25519 or SM2"), field="alg")
     try:

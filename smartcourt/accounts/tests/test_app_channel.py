@@ -100,6 +100,17 @@ def test_bad_keys_are_refused_and_nothing_is_stored(
     assert database_state() == before
 
 
+def test_an_over_long_key_name_is_refused_whole(personas: Personas) -> None:
+    public = base64.b64encode(SigningKey.generate("x").public).decode()
+    before = database_state()
+    with pytest.raises(DomainError) as refused:
+        app_channel.register_app_key(actor=personas.creditor_a, name="应" * 81, alg="ed25519", public=public)
+    assert (refused.value.field, refused.value.message) == ("name", "密钥名称最多 80 个字符，此处有 81 个")
+    assert database_state() == before
+    key = app_channel.register_app_key(actor=personas.creditor_a, name="应" * 80, alg="ed25519", public=public)
+    assert key.name == "应" * 80
+
+
 def test_keys_are_registered_and_revoked_on_the_tokens_page(personas: Personas) -> None:
     client = client_for(personas.creditor_a)
     public = base64.b64encode(SigningKey.generate("x").public).decode()
