@@ -43,6 +43,8 @@ ZONES: dict[str, dict[str, Any]] = {
     "court": {"db": "smartcourt_court", "redis": 5, "web": (9011, 9012), "public": 8081},
 }
 DIRECTIONS = {"internet->court": ("internet", "court"), "court->internet": ("court", "internet")}
+# What the gateways let through: the exchange's own messages and the domain kinds apps registered so far.
+CROSSING_KINDS = ("exchange.ack", "exchange.digest", "exchange.ping", "filing.state")
 
 
 def _run_module() -> Any:
@@ -113,19 +115,44 @@ def _psql(sql: str) -> str:
     return result.stdout.strip()
 
 
-def prepare_databases(reset: bool) -> list[str]:
-    """The zones whose database is new (and so still to be migrated and seeded)."""
-    fresh = []
-    for zone, settings in ZONES.items():
-        name = settings["db"]
-        exists = _psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'") == "1"  # noqa: S608 - our constants
-        if exists and reset:
-            _psql(f'DROP DATABASE "{name}" WITH (FORCE)')
-            exists = False
-        if not exists:
-            _psql(f'CREATE DATABASE "{name}"')
-            fresh.append(zone)
-    return fresh
+def _exists(name: str) -> bool:
+    return _psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'") == "1"  # noqa: S608 - our constants
+
+
+def prepare_databases(reset: bool) -> None:
+    """Both zones' databases, seeded once. The demo is seeded into the court zone's database and the internet
+    zone's is a copy of it (PostgreSQL's template copy): the same people, cases and ids on both sides, as if the
+    zones had exchanged everything up to now, so that records crossing later find their counterparts."""
+    court, internet = ZONES["court"]["db"], ZONES["internet"]["db"]
+    if reset:
+        for name in (internet, court):
+            _psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    if not _exists(court):
+        _psql(f'CREATE DATABASE "{court}"')
+        _manage("court", "migrate", "--no-input", "-v", "0")
+        # Seeding is an installation step, not the zone's running: it runs as the single zone, with its own
+        # timestamp authority and status service (demo/signing.py), and reaches the demo's bank.
+        _manage("court", "seed_demo", without=SIGNING_SERVICES, SMARTCOURT_ZONE="single")
+        _psql(f'DROP DATABASE IF EXISTS "{internet}" WITH (FORCE)')
+    if not _exists(internet):
+        _psql(f'CREATE DATABASE "{internet}" TEMPLATE "{court}"')
+        copy_files("court", "internet")
+
+
+def copy_files(source: str, target: str) -> None:
+    """The seeded files into the other zone's bucket, and the seal CA and timestamp root its pages verify with."""
+    client = _s3()
+    paginator = client.get_paginator("list_objects_v2")
+    for page in paginator.paginate(Bucket=f"smartcourt-{source}"):
+        for item in page.get("Contents", []):
+            client.copy_object(
+                Bucket=f"smartcourt-{target}",
+                Key=item["Key"],
+                CopySource={"Bucket": f"smartcourt-{source}", "Key": item["Key"]},
+            )
+    for part in ("documents_ca", "tsa"):
+        if (CLUSTER / source / part).exists():
+            shutil.copytree(CLUSTER / source / part, CLUSTER / target / part, dirs_exist_ok=True)
 
 
 def nginx_conf() -> Path:
@@ -182,16 +209,20 @@ def wait_for(url: str, seconds: float = 60) -> None:
             time.sleep(0.3)
 
 
-def create_buckets() -> None:
+def _s3() -> Any:
     import boto3
 
-    client = boto3.client(
+    return boto3.client(
         "s3",
         endpoint_url=f"http://127.0.0.1:{S3_PORT}",
         region_name="us-east-1",
         aws_access_key_id="cluster",
         aws_secret_access_key="cluster-secret",  # noqa: S106 - the local object store accepts any key
     )
+
+
+def create_buckets() -> None:
+    client = _s3()
     existing = {bucket["Name"] for bucket in client.list_buckets().get("Buckets", [])}
     for zone in ZONES:
         if f"smartcourt-{zone}" not in existing:
@@ -287,17 +318,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         wait_for(f"http://127.0.0.1:{S3_PORT}/moto-api/")
         create_buckets()
-        fresh = prepare_databases(args.reset)
         keys_dir = CLUSTER / "exchange" / "keys"
         if not (keys_dir / "internet.json").exists():
             _manage("court", "exchange", "keys", str(keys_dir))
+        prepare_databases(args.reset)
         subprocess.run([*run.tsa_command(CLUSTER / "court"), "--init"], cwd=ROOT, env=zone_env("court"), check=True)
         for zone in ZONES:
             _manage(zone, "migrate", "--no-input", "-v", "0")
-            if zone in fresh:
-                # Seeding is an installation step, not a zone's running: it runs as the single zone, so the
-                # demo's bank and signing sandboxes are reached from both databases' seeding.
-                _manage(zone, "seed_demo", without=SIGNING_SERVICES, SMARTCOURT_ZONE="single")
             _manage(zone, "collectstatic", "--no-input", "-v", "0")
         court_site = f"http://127.0.0.1:{ZONES['court']['public']}"
         _manage("court", "idp_config", "--dir", str(CLUSTER / "court" / "idp"), "--site", court_site)

@@ -87,6 +87,55 @@ def test_each_zone_serves_its_own_users_through_nginx() -> None:
     assert Browser().sign_in(COURT, "lawyer") == 200
 
 
+def _last_line(output: str) -> str:
+    lines = output.strip().splitlines()  # the shell may print a line of its own first
+    return lines[-1] if lines else ""
+
+
+def _until(zone: str, check: str, apply_zone: str, seconds: float = 180) -> float:
+    """Apply ``apply_zone``'s inbox until ``check`` (Python printing 1) holds there; the seconds it took."""
+    started = time.monotonic()
+    while time.monotonic() - started < seconds:
+        _manage(apply_zone, "exchange", "apply")
+        if _last_line(_manage(zone, "shell", "-c", check)) == "1":
+            return time.monotonic() - started
+        time.sleep(1)
+    pytest.fail(f"not true in the {zone} zone within {seconds} s: {check}")
+
+
+def test_a_filing_submitted_on_the_internet_reaches_the_court_and_its_review_comes_back() -> None:
+    submit = (
+        "from smartcourt.filing import actions; from smartcourt.filing.tests.helpers import PLAINTIFF, DEFENDANT; "
+        "from smartcourt.accounts.models import User, Organisation; "
+        "u = User.objects.get(username='lawyer'); c = Organisation.objects.get(court_code='苏0623'); "
+        "f = actions.save_draft(actor=u, filing_id=None, court_id=c.pk, cause_code='CA062', "
+        "claims='1. 判令被告偿还借款本金100,000元。', amount='100000.00', "
+        "facts='被告借款100,000元到期未还。', consent_online=True, parties=[PLAINTIFF, DEFENDANT], "
+        "practice_number='13206202010123456'); "
+        "print(actions.submit(actor=u, filing_id=f.pk).pk)"
+    )
+    filing_id = _last_line(_manage("internet", "shell", "-c", submit))
+    _manage("internet", "exchange", "pack")
+    arrived = (
+        "from smartcourt.filing.models import Filing; "
+        f"print(Filing.objects.filter(pk='{filing_id}', status='submitted').count())"
+    )
+    lag = _until("court", arrived, "court")
+    print(f"filing internet -> court: {lag:.1f} s")  # noqa: T201 - the lag, for the note
+    review = (
+        "from smartcourt.filing import actions; from smartcourt.accounts.models import User; "
+        f"actions.start_review(actor=User.objects.get(username='clerk'), filing_id='{filing_id}'); print(1)"
+    )
+    _manage("court", "shell", "-c", review)
+    _manage("court", "exchange", "pack")
+    back = (
+        "from smartcourt.filing.models import Filing; "
+        f"print(Filing.objects.filter(pk='{filing_id}', status='under_review').count())"
+    )
+    lag = _until("internet", back, "internet")
+    print(f"review court -> internet: {lag:.1f} s")  # noqa: T201
+
+
 def test_a_message_from_the_internet_zone_is_applied_in_the_court_zone() -> None:
     note = f"cluster check {uuid.uuid4().hex[:8]}"
     started = time.monotonic()
@@ -105,7 +154,7 @@ def test_a_message_from_the_internet_zone_is_applied_in_the_court_zone() -> None
                 f"print(AuditEvent.objects.filter(action='exchange.ping_received', after__note={note!r}).count())"
             ),
         )
-        if received.strip().splitlines()[-1:] == ["1"]:  # the shell may print a line of its own first
+        if _last_line(received) == "1":
             break
         time.sleep(1)
     else:

@@ -32,6 +32,7 @@ from smartcourt.core.identifiers import (
 from smartcourt.core.lengths import fit
 from smartcourt.documents import actions as document_actions
 from smartcourt.fees import actions as fee_actions
+from smartcourt.filing import crossing
 from smartcourt.filing.choices import EDITABLE, FILING_TRANSITIONS, FilingPartyRole, FilingStatus
 from smartcourt.filing.models import Filing, FilingParty, FilingStatusChange
 from smartcourt.filing.selectors import get_filing_for
@@ -132,6 +133,8 @@ def _transition(filing: Filing, to_status: str, *, actor: User, note: str = "", 
         note=note,
     )
     filing.refresh_from_db()
+    # The other zone learns every change of status, in this transaction (nothing crosses in the single zone).
+    crossing.send_state(actor=actor, filing=filing)
 
 
 @transaction.atomic
