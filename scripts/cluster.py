@@ -282,6 +282,7 @@ def commands() -> dict[str, tuple[list[str], dict[str, str]]]:
                 str(CLUSTER / f"gateway-{sender}-{receiver}"),
                 "--sender-keys",
                 str(exchange / "keys" / f"{sender}.public.json"),
+                *(argument for kind in CROSSING_KINDS for argument in ("--allow-kind", kind)),
             ],
             court,
         )
