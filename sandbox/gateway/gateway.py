@@ -1,0 +1,177 @@
+"""The gateway's work, apart from its process: one scan of the outbox (``Gateway.scan``).
+
+The gateway holds the sending zone's public keys only, so it cannot decrypt a package; it checks what the signed
+clear header states and what it can hash: size, signature, the envelope's digest, the message kinds and the
+declared file types against its allow-lists. It only reads the sending side: deleting or renaming there would be a
+signal back to the sender, which a one-way gateway must not be able to give. What it has handled it remembers in
+its own state directory, so a restart forwards again only the package it was killed while forwarding (the
+receiving zone ignores such a duplicate).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import threading
+import time
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from partnerproto import exchange
+from partnerproto.signatures import PublicKey
+
+TEMP_PREFIX = ".gateway-"
+HANDLED_LOG = "handled.log"
+STALLED_MARKER = "stalled"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    name: str
+    forwarded: bool
+    reason: str = ""
+    message: str = ""
+
+    def as_dict(self) -> dict[str, object]:
+        return {"name": self.name, "forwarded": self.forwarded, "reason": self.reason, "message": self.message}
+
+
+class Refused(Exception):
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+def fsync_directory(directory: Path) -> None:
+    """Make a rename in ``directory`` durable (POSIX: the entry lives in the directory, not in the file)."""
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_atomically(
+    directory: Path, name: str, data: bytes, *, stall_after: int | None = None, stall_marker: Path | None = None
+) -> None:
+    """``directory/name`` appears whole or not at all: written under a hidden temporary name, fsynced, renamed.
+    ``stall_after`` (tests only): write that many bytes, touch ``stall_marker``, then hang until killed."""
+    temp = directory / f"{TEMP_PREFIX}{name}.tmp"
+    with temp.open("wb") as handle:
+        if stall_after is not None:
+            handle.write(data[:stall_after])
+            handle.flush()
+            os.fsync(handle.fileno())
+            if stall_marker is not None:
+                stall_marker.touch()
+            time.sleep(3600)  # the test kills the process here, mid-transfer
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    temp.replace(directory / name)
+    fsync_directory(directory)
+
+
+@dataclass
+class Gateway:
+    direction: str
+    outbox: Path
+    inbox: Path
+    state: Path
+    sender_keys: Mapping[str, PublicKey]
+    max_bytes: int
+    allowed_kinds: Collection[str]
+    allowed_types: Collection[str]
+    stall_after: int | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _handled: set[str] = field(default_factory=set)
+    forwarded: int = 0
+    rejected: int = 0
+
+    def __post_init__(self) -> None:
+        self.rejected_dir.mkdir(parents=True, exist_ok=True)
+        self.inbox.mkdir(parents=True, exist_ok=True)
+        log = self.state / HANDLED_LOG
+        if log.exists():
+            for line in log.read_text(encoding="utf-8").splitlines():
+                verdict, key = line.split(" ", 1)
+                self._handled.add(key)
+                if verdict == "forwarded":
+                    self.forwarded += 1
+                else:
+                    self.rejected += 1
+        # A temporary file of ours in the inbox is a transfer we were killed in: it is redone from the outbox.
+        for stale in self.inbox.glob(f"{TEMP_PREFIX}*.tmp"):
+            stale.unlink()
+
+    @property
+    def rejected_dir(self) -> Path:
+        return self.state / "rejected"
+
+    def _remember(self, verdict: str, key: str) -> None:
+        with (self.state / HANDLED_LOG).open("a", encoding="utf-8") as log:
+            log.write(f"{verdict} {key}\n")
+            log.flush()
+            os.fsync(log.fileno())
+        self._handled.add(key)
+
+    def _inspect(self, path: Path, size: int) -> bytes:
+        if size > self.max_bytes:
+            raise Refused("too_large", f"{size} bytes, the gateway passes at most {self.max_bytes}")
+        data = path.read_bytes()
+        try:
+            parts = exchange.check_outer(data, direction=self.direction, sender_keys=self.sender_keys)
+        except exchange.PackageError as exc:
+            raise Refused(exc.reason, str(exc)) from exc
+        header = parts.header
+        if path.name != exchange.file_name(header.direction, header.sequence):
+            raise Refused("misnamed", f"the header says sequence {header.sequence}")
+        kinds = sorted(set(header.kinds) - set(self.allowed_kinds))
+        if kinds:
+            raise Refused("kind_not_allowed", f"message kinds not allowed through this gateway: {', '.join(kinds)}")
+        types = sorted({media for _sha, _size, media in header.files} - set(self.allowed_types))
+        if types:
+            raise Refused("type_not_allowed", f"file types not allowed through this gateway: {', '.join(types)}")
+        return data
+
+    def _reject(self, path: Path, refused: Refused) -> None:
+        with contextlib.suppress(OSError):  # gone meanwhile: the reason file below still says what happened
+            write_atomically(self.rejected_dir, path.name, path.read_bytes())
+        reason = {"reason": refused.reason, "message": str(refused), "at": dt.datetime.now(dt.UTC).isoformat()}
+        write_atomically(self.rejected_dir, f"{path.name}.reason", json.dumps(reason, ensure_ascii=False).encode())
+
+    def scan(self) -> list[Outcome]:
+        """Handle every package in the outbox not handled before, in sequence order (the names sort so)."""
+        outcomes = []
+        with self._lock:
+            for path in sorted(self.outbox.glob(f"*{exchange.SUFFIX}")):
+                try:
+                    stat = path.stat()
+                except FileNotFoundError:
+                    continue  # acknowledged and cleared by the sender meanwhile
+                key = f"{path.name} {stat.st_size} {stat.st_mtime_ns}"
+                if key in self._handled:
+                    continue
+                try:
+                    data = self._inspect(path, stat.st_size)
+                except Refused as refused:
+                    self._reject(path, refused)
+                    self._remember("rejected", key)
+                    self.rejected += 1
+                    outcomes.append(Outcome(path.name, False, refused.reason, str(refused)))
+                    continue
+                except FileNotFoundError:
+                    continue
+                write_atomically(
+                    self.inbox, path.name, data, stall_after=self.stall_after, stall_marker=self.state / STALLED_MARKER
+                )
+                self._remember("forwarded", key)
+                self.forwarded += 1
+                outcomes.append(Outcome(path.name, True))
+        return outcomes
+
+    def status(self) -> dict[str, object]:
+        return {"direction": self.direction, "forwarded": self.forwarded, "rejected": self.rejected}
