@@ -18,10 +18,11 @@ import datetime as dt
 import hashlib
 import io
 import json
+import os
 import re
 import struct
 import tarfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -451,6 +452,39 @@ def open_package(
         if not sniff_matches(media, content):
             raise FileMismatch(f"file {sha[:12]}… is declared {media} and does not look like one")
     return Package(header=header, messages=_messages(manifest, header, files), files=files)
+
+
+# --- files: a package appears in a directory whole or not at all ------------------------------------------------
+
+
+def fsync_directory(directory: Path) -> None:
+    """Make a rename in ``directory`` durable (POSIX: the entry lives in the directory, not in the file)."""
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_atomically(
+    directory: Path, name: str, data: bytes, *, temp_prefix: str = ".", partial: Callable[[int], None] | None = None
+) -> None:
+    """Write ``directory/name`` under a hidden temporary name (``temp_prefix`` + name + ``.tmp``, which no reader
+    of ``*.scx`` picks up), fsync it, rename it, fsync the directory. ``partial`` (the gateway's test hook) is
+    called after the first half is on disk, with its size."""
+    directory.mkdir(parents=True, exist_ok=True)
+    temp = directory / f"{temp_prefix}{name}.tmp"
+    with temp.open("wb") as handle:
+        if partial is not None:
+            handle.write(data[: len(data) // 2])
+            handle.flush()
+            os.fsync(handle.fileno())
+            partial(len(data) // 2)
+        handle.write(data[len(data) // 2 :] if partial is not None else data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    temp.replace(directory / name)
+    fsync_directory(directory)
 
 
 # --- the zones' keys ---------------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from sandbox.gateway.app import make_app
 from sandbox.gateway.gateway import Gateway
 from sandbox.serving import announce, make_sandbox_server, serve_until_stopped
 
-DEFAULT_KINDS = ("exchange.ack", "exchange.ping", "filing.submitted")
+DEFAULT_KINDS = ("exchange.ack", "exchange.ping")
 logger = logging.getLogger("sandbox.gateway")
 
 
@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--allow-kind", action="append", help="a message kind let through (repeat)")
     parser.add_argument("--allow-type", action="append", help="a file media type let through (repeat)")
     parser.add_argument("--interval", type=float, default=1.0, help="seconds between scans; 0: POST /scan only")
-    parser.add_argument("--test-stall-after-bytes", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--test-stall-mid-transfer", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s gateway %(levelname)s %(message)s")
 
@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
         max_bytes=args.max_bytes,
         allowed_kinds=tuple(args.allow_kind or DEFAULT_KINDS),
         allowed_types=tuple(args.allow_type or exchange.SNIFFERS),
-        stall_after=args.test_stall_after_bytes,
+        stall=args.test_stall_mid_transfer,
     )
     server = make_sandbox_server("gateway", args.host, args.port, make_app(gateway))
     announce(server, "gateway", args.direction)

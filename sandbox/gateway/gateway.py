@@ -45,36 +45,6 @@ class Refused(Exception):
         self.reason = reason
 
 
-def fsync_directory(directory: Path) -> None:
-    """Make a rename in ``directory`` durable (POSIX: the entry lives in the directory, not in the file)."""
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def write_atomically(
-    directory: Path, name: str, data: bytes, *, stall_after: int | None = None, stall_marker: Path | None = None
-) -> None:
-    """``directory/name`` appears whole or not at all: written under a hidden temporary name, fsynced, renamed.
-    ``stall_after`` (tests only): write that many bytes, touch ``stall_marker``, then hang until killed."""
-    temp = directory / f"{TEMP_PREFIX}{name}.tmp"
-    with temp.open("wb") as handle:
-        if stall_after is not None:
-            handle.write(data[:stall_after])
-            handle.flush()
-            os.fsync(handle.fileno())
-            if stall_marker is not None:
-                stall_marker.touch()
-            time.sleep(3600)  # the test kills the process here, mid-transfer
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    temp.replace(directory / name)
-    fsync_directory(directory)
-
-
 @dataclass
 class Gateway:
     direction: str
@@ -85,7 +55,7 @@ class Gateway:
     max_bytes: int
     allowed_kinds: Collection[str]
     allowed_types: Collection[str]
-    stall_after: int | None = None
+    stall: bool = False
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _handled: set[str] = field(default_factory=set)
     forwarded: int = 0
@@ -137,11 +107,18 @@ class Gateway:
             raise Refused("type_not_allowed", f"file types not allowed through this gateway: {', '.join(types)}")
         return data
 
+    def _stall(self, written: int) -> None:
+        """The test hook: half the package is in the inbox under its temporary name; hang there until killed."""
+        if self.stall:
+            (self.state / STALLED_MARKER).write_text(str(written))
+            time.sleep(3600)
+
     def _reject(self, path: Path, refused: Refused) -> None:
         with contextlib.suppress(OSError):  # gone meanwhile: the reason file below still says what happened
-            write_atomically(self.rejected_dir, path.name, path.read_bytes())
+            exchange.write_atomically(self.rejected_dir, path.name, path.read_bytes())
         reason = {"reason": refused.reason, "message": str(refused), "at": dt.datetime.now(dt.UTC).isoformat()}
-        write_atomically(self.rejected_dir, f"{path.name}.reason", json.dumps(reason, ensure_ascii=False).encode())
+        text = json.dumps(reason, ensure_ascii=False).encode()
+        exchange.write_atomically(self.rejected_dir, f"{path.name}.reason", text)
 
     def scan(self) -> list[Outcome]:
         """Handle every package in the outbox not handled before, in sequence order (the names sort so)."""
@@ -165,9 +142,7 @@ class Gateway:
                     continue
                 except FileNotFoundError:
                     continue
-                write_atomically(
-                    self.inbox, path.name, data, stall_after=self.stall_after, stall_marker=self.state / STALLED_MARKER
-                )
+                exchange.write_atomically(self.inbox, path.name, data, temp_prefix=TEMP_PREFIX, partial=self._stall)
                 self._remember("forwarded", key)
                 self.forwarded += 1
                 outcomes.append(Outcome(path.name, True))

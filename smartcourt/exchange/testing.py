@@ -4,10 +4,16 @@
 from __future__ import annotations
 
 import json
+import shutil
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import pytest
+from django.test import override_settings
 
 from partnerproto import exchange
 from sandbox.process import SandboxProcess, start_sandbox
@@ -67,3 +73,61 @@ def zone_keys(directory: Path) -> tuple[exchange.PartyKeys, exchange.PartyKeys]:
         exchange.PartyKeys.from_dict(json.loads((directory / exchange.INTERNET_KEYS).read_text())),
         exchange.PartyKeys.from_dict(json.loads((directory / exchange.COURT_KEYS).read_text())),
     )
+
+
+class TwoZones:
+    """Both zones' sides against the test's one database: each zone has its own exchange directory and key file,
+    and ``as_zone`` switches the settings the exchange reads. Every exchange row names its direction, so the two
+    sides do not see each other's rows (models.py)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.keys_dir = root / "keys"
+        self.internet_keys, self.court_keys = zone_keys(self.keys_dir)
+
+    def dir(self, zone: str) -> Path:
+        return self.root / zone
+
+    @contextmanager
+    def as_zone(self, zone: str) -> Iterator[None]:
+        with override_settings(
+            EXCHANGE_ZONE=zone, EXCHANGE_DIR=self.dir(zone), EXCHANGE_KEYS_FILE=str(self.keys_dir / f"{zone}.json")
+        ):
+            yield
+
+    def outbox(self, zone: str) -> Path:
+        return self.dir(zone) / "outbox"
+
+    def inbox(self, zone: str) -> Path:
+        return self.dir(zone) / "inbox"
+
+    def carry(self, from_zone: str) -> list[str]:
+        """What a perfect gateway does, in process: copy the sender's outbox into the other zone's inbox."""
+        to_zone = "court" if from_zone == "internet" else "internet"
+        names = []
+        self.inbox(to_zone).mkdir(parents=True, exist_ok=True)
+        for path in sorted(self.outbox(from_zone).glob(f"*{exchange.SUFFIX}")):
+            shutil.copyfile(path, self.inbox(to_zone) / path.name)
+            names.append(path.name)
+        return names
+
+    def gateway(self, from_zone: str, state: Path, kinds: tuple[str, ...] = ()) -> GatewayProcess:
+        """A real gateway process for the direction ``from_zone`` sends in, letting through the exchange's own
+        kinds and ``kinds``."""
+        to_zone = "court" if from_zone == "internet" else "internet"
+        return start_gateway(
+            direction=exchange.INTERNET_TO_COURT if from_zone == "internet" else exchange.COURT_TO_INTERNET,
+            outbox=self.outbox(from_zone),
+            inbox=self.inbox(to_zone),
+            state=state,
+            sender_keys=self.keys_dir
+            / (exchange.INTERNET_PUBLIC if from_zone == "internet" else exchange.COURT_PUBLIC),
+            extra=[
+                argument for kind in ("exchange.ack", "exchange.ping", *kinds) for argument in ("--allow-kind", kind)
+            ],
+        )
+
+
+@pytest.fixture
+def two_zones(tmp_path: Path) -> TwoZones:
+    return TwoZones(tmp_path / "zones")

@@ -118,7 +118,7 @@ def test_refuses_oversized_unsigned_wrong_way_and_disallowed_kinds(world):
 
 def test_killed_mid_transfer_leaves_no_partial_file_and_resumes(world):
     data = _put(world, 1, files=[px.CarriedFile(PDF, "application/pdf")])
-    gateway = _gateway(world, extra=["--test-stall-after-bytes", "1000", "--interval", "0.01"])
+    gateway = _gateway(world, extra=["--test-stall-mid-transfer", "--interval", "0.01"])
     marker = world["tmp"] / "gw" / "stalled"
     deadline = time.monotonic() + 30
     try:
@@ -132,7 +132,8 @@ def test_killed_mid_transfer_leaves_no_partial_file_and_resumes(world):
     # Half a file is there, under a hidden temporary name that no zone reads; the package itself is not.
     assert [name for name in _listing(world["inbox"]) if name.endswith(px.SUFFIX)] == []
     (partial,) = _listing(world["inbox"])
-    assert partial.startswith(".gateway-") and (world["inbox"] / partial).stat().st_size == 1000
+    assert partial.startswith(".gateway-")
+    assert (world["inbox"] / partial).stat().st_size == len(data) // 2 == int(marker.read_text())
 
     gateway = _gateway(world)
     try:

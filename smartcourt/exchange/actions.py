@@ -1,0 +1,391 @@
+"""Sending and applying exchange packages (docs/adr/0011-zones-and-gateway.md).
+
+- ``emit``: a domain action that the other zone must know of calls it inside its own transaction; the message
+  exists if and only if the domain write committed.
+- ``pack_outbox``: the next package(s) from the unsent messages, stored, then written to the outbox.
+- ``apply_inbox``: the inbox in sequence order; each package verified, then applied in one transaction
+  (exactly once, by message id), or recorded as a duplicate, or quarantined with an alert; a gap waits.
+- ``apply_ack`` / ``apply_ping``: the exchange's own message kinds.
+
+The jobs run as the system (``actor=None``); the person who acted is in the message's payload.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from partnerproto import exchange as px
+from smartcourt.audit.actions import Actor, actor_label, record_event
+from smartcourt.exchange import zones
+from smartcourt.exchange.choices import OUTGOING_TRANSITIONS, IncomingState, OutgoingState
+from smartcourt.exchange.handlers import IncomingMessage, handler_for
+from smartcourt.exchange.models import (
+    AppliedMessage,
+    ExchangeAlert,
+    ExchangeHead,
+    IncomingPackage,
+    OutboxMessage,
+    OutgoingPackage,
+)
+
+ACK = "exchange.ack"
+PING = "exchange.ping"
+logger = logging.getLogger("smartcourt.exchange")
+
+
+# --- sending -------------------------------------------------------------------------------------------------
+
+
+def emit(
+    *, actor: Actor | None, kind: str, payload: Mapping[str, Any], files: Mapping[str, px.CarriedFile] | None = None
+) -> OutboxMessage | None:
+    """Queue a message for the other zone, inside the caller's transaction. In the single zone nothing crosses
+    and nothing is stored (None)."""
+    direction = zones.outbound()
+    if direction is None:
+        return None
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("emit must be called inside the domain action's transaction")
+    if handler_for(kind) is None and not kind.startswith("exchange."):
+        # The same codebase runs both zones: a kind nobody handles would be quarantined on arrival.
+        raise ValueError(f"no handler is registered for message kind {kind!r}")
+    px.canonical_json(dict(payload))  # refuses what is not JSON now, not when packing
+    described = []
+    for name, item in (files or {}).items():
+        if not px.sniff_matches(item.media_type, item.content):
+            raise ValueError(f"file {name!r} is declared {item.media_type} and does not look like one")
+        blob = zones.blobs_dir() / item.sha256
+        if not blob.exists():  # content-addressed: an orphan left by a rolled-back emit is harmless
+            px.write_atomically(blob.parent, blob.name, item.content)
+        described.append({"name": name, "sha256": item.sha256, "size": len(item.content), "type": item.media_type})
+    message = OutboxMessage.objects.create(direction=direction, kind=kind, payload=dict(payload), files=described)
+    record_event(
+        actor=actor,
+        action="exchange.message_queued",
+        obj=message,
+        after={"kind": kind, "direction": direction, "files": len(described)},
+    )
+    return message
+
+
+def send_ping(*, actor: Actor, note: str = "") -> OutboxMessage | None:
+    """A connectivity check an operator sends to the other zone; it is applied there and acknowledged back."""
+    with transaction.atomic():
+        return emit(
+            actor=actor,
+            kind=PING,
+            payload={"note": note[:200], "from": actor_label(actor), "sent_at": timezone.now().isoformat()},
+        )
+
+
+def _head(direction: str, *, lock: bool) -> ExchangeHead:
+    ExchangeHead.objects.get_or_create(direction=direction)
+    rows = ExchangeHead.objects.select_for_update() if lock else ExchangeHead.objects
+    return rows.get(direction=direction)
+
+
+def _set_state(package: OutgoingPackage, to_state: str, **updates: Any) -> bool:
+    """Compare-and-set along OUTGOING_TRANSITIONS; False if another worker moved it first."""
+    allowed_from = [state for state, targets in OUTGOING_TRANSITIONS.items() if to_state in targets]
+    changed = OutgoingPackage.objects.filter(pk=package.pk, state__in=allowed_from).update(state=to_state, **updates)
+    return changed == 1
+
+
+def _build_next(actor: Actor | None, direction: str, keys: px.PartyKeys, limit: int) -> OutgoingPackage | None:
+    with transaction.atomic():
+        head = _head(direction, lock=True)  # sequences are gap-free: one builder at a time per direction
+        messages = list(
+            OutboxMessage.objects.filter(direction=direction, package__isnull=True).order_by("created_at", "id")[:limit]
+        )
+        if not messages:
+            return None
+        carried = {
+            item["sha256"]: px.CarriedFile((zones.blobs_dir() / item["sha256"]).read_bytes(), item["type"])
+            for message in messages
+            for item in message.files
+        }
+        data, header = px.build_package(
+            direction=direction,
+            sequence=head.sent_sequence + 1,
+            previous=head.sent_hash,
+            messages=[
+                px.Message(
+                    id=str(message.pk),
+                    kind=message.kind,
+                    payload=message.payload,
+                    files={item["name"]: item["sha256"] for item in message.files},
+                )
+                for message in messages
+            ],
+            files=list(carried.values()),
+            signing_key=keys.signing_key(),
+            keyring=keys.envelope,
+            created=timezone.now(),
+        )
+        package = OutgoingPackage.objects.create(
+            direction=direction,
+            sequence=header.sequence,
+            package_hash=header.hash,
+            previous_hash=header.previous,
+            content=data,
+            message_count=len(messages),
+            created_at=header.created_at,
+        )
+        OutboxMessage.objects.filter(pk__in=[message.pk for message in messages]).update(package=package)
+        ExchangeHead.objects.filter(pk=direction).update(sent_sequence=header.sequence, sent_hash=header.hash)
+        record_event(
+            actor=actor,
+            action="exchange.package_built",
+            obj=package,
+            after={"direction": direction, "sequence": header.sequence, "hash": header.hash, "messages": len(messages)},
+        )
+    return package
+
+
+def _send(actor: Actor | None, package: OutgoingPackage) -> None:
+    """Write the stored package into the outbox (again, after a crash: same bytes), then mark it sent."""
+    name = px.file_name(package.direction, package.sequence)
+    px.write_atomically(zones.outbox_dir(), name, bytes(package.content))
+    with transaction.atomic():
+        if _set_state(package, OutgoingState.SENT, sent_at=timezone.now()):
+            record_event(actor=actor, action="exchange.package_sent", obj=package, after={"file": name})
+
+
+def pack_outbox(*, actor: Actor | None, limit: int | None = None) -> list[OutgoingPackage]:
+    """Build packages from every unsent message (at most ``limit`` messages each, EXCHANGE_MAX_MESSAGES by
+    default) and put them in the outbox; first rewrite any package built but not yet written."""
+    from django.conf import settings
+
+    direction = zones.outbound()
+    if direction is None:
+        return []
+    for unwritten in OutgoingPackage.objects.filter(direction=direction, state=OutgoingState.BUILT).order_by(
+        "sequence"
+    ):
+        _send(actor, unwritten)
+    keys = zones.keys()
+    built: list[OutgoingPackage] = []
+    while (package := _build_next(actor, direction, keys, limit or settings.EXCHANGE_MAX_MESSAGES)) is not None:
+        _send(actor, package)
+        package.refresh_from_db()
+        built.append(package)
+    return built
+
+
+# --- receiving -----------------------------------------------------------------------------------------------
+
+
+def _quarantine(
+    actor: Actor | None, direction: str, path: Path, data: bytes, reason: str, detail: str
+) -> IncomingPackage:
+    """Record and alert first, then move the file aside: a crash in between quarantines it again, never
+    applies it."""
+    try:
+        header: px.Header | None = px.split(data).header
+    except px.PackageError:
+        header = None
+    with transaction.atomic():
+        incoming = IncomingPackage.objects.create(
+            direction=direction,
+            sequence=header.sequence if header else None,
+            package_hash=header.hash if header else hashlib.sha256(data).hexdigest(),
+            state=IncomingState.QUARANTINED,
+            reason=reason,
+            detail=detail[:2000],
+            file_name=path.name,
+            created_at=header.created_at if header else None,
+        )
+        ExchangeAlert.objects.create(
+            direction=direction, reason=reason, message=f"{path.name}: {detail}"[:2000], package=incoming
+        )
+        record_event(
+            actor=actor,
+            action="exchange.package_quarantined",
+            obj=incoming,
+            after={"file": path.name, "sequence": incoming.sequence, "reason": reason},
+        )
+    logger.error("exchange package %s quarantined: %s (%s)", path.name, reason, detail)
+    px.write_atomically(zones.quarantine_dir(), f"{path.name}.{incoming.pk}", data)
+    path.unlink(missing_ok=True)
+    return incoming
+
+
+def _old_sequence(actor: Actor | None, direction: str, path: Path, data: bytes, header: px.Header) -> IncomingPackage:
+    applied = IncomingPackage.objects.filter(
+        direction=direction, sequence=header.sequence, state=IncomingState.APPLIED
+    ).first()
+    if applied is None or applied.package_hash != header.hash:
+        # Signed by the sender and yet not what was applied under that number: a forked stream.
+        return _quarantine(actor, direction, path, data, "conflicting_sequence", f"sequence {header.sequence}")
+    with transaction.atomic():
+        incoming = IncomingPackage.objects.create(
+            direction=direction,
+            sequence=header.sequence,
+            package_hash=header.hash,
+            state=IncomingState.DUPLICATE,
+            file_name=path.name,
+            created_at=header.created_at,
+        )
+        record_event(
+            actor=actor,
+            action="exchange.duplicate_ignored",
+            obj=incoming,
+            after={"file": path.name, "sequence": header.sequence},
+        )
+    path.unlink(missing_ok=True)
+    return incoming
+
+
+def _apply(
+    actor: Actor | None, direction: str, path: Path, data: bytes, keys: px.PartyKeys, previous: str
+) -> IncomingPackage | None:
+    sender_keys = {key.keyid: key for key in keys.peer_keys}
+    try:
+        package = px.open_package(
+            data, direction=direction, sender_keys=sender_keys, keyring=keys.envelope, previous=previous
+        )
+    except px.PackageError as exc:
+        return _quarantine(actor, direction, path, data, exc.reason, str(exc))
+    header = package.header
+    unknown = sorted(kind for kind in header.kinds if handler_for(kind) is None)
+    if unknown:
+        return _quarantine(actor, direction, path, data, "unknown_kind", f"no handler for {', '.join(unknown)}")
+    media = {sha: media_type for sha, _size, media_type in header.files}
+    with transaction.atomic():
+        head = _head(direction, lock=True)
+        if head.applied_sequence != header.sequence - 1:
+            return None  # another worker applied it meanwhile; its file is a duplicate next time
+        incoming = IncomingPackage.objects.create(
+            direction=direction,
+            sequence=header.sequence,
+            package_hash=header.hash,
+            state=IncomingState.APPLIED,
+            file_name=path.name,
+            created_at=header.created_at,
+        )
+        applied = 0
+        for message in package.messages:
+            if AppliedMessage.objects.filter(message_id=message.id).exists():
+                continue  # carried again by a later package (a resend): applied once already
+            AppliedMessage.objects.create(message_id=message.id, kind=message.kind, package=incoming)
+            handler = handler_for(message.kind)
+            assert handler is not None  # checked above
+            files = {name: px.CarriedFile(package.files[sha], media[sha]) for name, sha in message.files.items()}
+            handler(
+                IncomingMessage(
+                    id=message.id,
+                    kind=message.kind,
+                    payload=message.payload,
+                    files=files,
+                    direction=direction,
+                    sequence=header.sequence,
+                )
+            )
+            applied += 1
+        ExchangeHead.objects.filter(pk=direction).update(applied_sequence=header.sequence, applied_hash=header.hash)
+        record_event(
+            actor=actor,
+            action="exchange.package_applied",
+            obj=incoming,
+            after={"direction": direction, "sequence": header.sequence, "hash": header.hash, "messages": applied},
+        )
+        if set(header.kinds) != {ACK}:
+            # Acknowledged in the other direction's stream; a package of acks only is not acknowledged (that
+            # would never end): the next cumulative ack covers it.
+            emit(
+                actor=actor, kind=ACK, payload={"direction": direction, "through": header.sequence, "hash": header.hash}
+            )
+    path.unlink(missing_ok=True)
+    return incoming
+
+
+def apply_inbox(*, actor: Actor | None) -> list[IncomingPackage]:
+    """Judge every package in the inbox, in sequence order; stop at a gap (the rest wait for it)."""
+    direction = zones.inbound()
+    if direction is None:
+        return []
+    keys = zones.keys()
+    sender_keys = {key.keyid: key for key in keys.peer_keys}
+    inbox = zones.inbox_dir()
+    inbox.mkdir(parents=True, exist_ok=True)
+    judged: list[IncomingPackage] = []
+    arrivals: list[tuple[int, str, Path, bytes, px.Header]] = []
+    for path in sorted(inbox.glob(f"*{px.SUFFIX}")):
+        data = path.read_bytes()
+        try:
+            # Unsigned or tampered packages go at once, so only authentic ones can wait on a gap.
+            parts = px.check_outer(data, direction=direction, sender_keys=sender_keys)
+        except px.PackageError as exc:
+            judged.append(_quarantine(actor, direction, path, data, exc.reason, str(exc)))
+            continue
+        arrivals.append((parts.header.sequence, path.name, path, data, parts.header))
+    for sequence, _name, path, data, header in sorted(arrivals, key=lambda arrival: arrival[:2]):
+        head = _head(direction, lock=False)
+        if sequence <= head.applied_sequence:
+            judged.append(_old_sequence(actor, direction, path, data, header))
+        elif sequence == head.applied_sequence + 1:
+            outcome = _apply(actor, direction, path, data, keys, head.applied_hash)
+            if outcome is not None:
+                judged.append(outcome)
+        else:
+            break
+    return judged
+
+
+# --- the exchange's own message kinds ----------------------------------------------------------------------------
+
+
+def apply_ack(message: IncomingMessage) -> None:
+    """The other zone applied our packages up to ``through``: mark them acknowledged, clear them from the outbox."""
+    direction, through, digest = (message.payload.get(name) for name in ("direction", "through", "hash"))
+    sent = None
+    if isinstance(through, int) and direction == zones.outbound():
+        sent = OutgoingPackage.objects.filter(direction=direction, sequence=through).first()
+    if sent is None or sent.package_hash != digest:
+        detail = f"acknowledgment of {direction} #{through} ({digest}) matches no package sent"
+        ExchangeAlert.objects.create(direction=message.direction, reason="ack_mismatch", message=detail)
+        logger.error("exchange: %s", detail)
+        return
+    acknowledged = list(
+        OutgoingPackage.objects.filter(
+            direction=direction, sequence__lte=through, state__in=[OutgoingState.BUILT, OutgoingState.SENT]
+        ).order_by("sequence")
+    )
+    if not acknowledged:
+        return
+    OutgoingPackage.objects.filter(pk__in=[package.pk for package in acknowledged]).update(
+        state=OutgoingState.ACKNOWLEDGED, acknowledged_at=timezone.now()
+    )
+    record_event(
+        actor=None,
+        action="exchange.packages_acknowledged",
+        obj=sent,
+        after={"direction": direction, "through": through, "sequences": [p.sequence for p in acknowledged]},
+    )
+    names = [px.file_name(package.direction, package.sequence) for package in acknowledged]
+    outbox = zones.outbox_dir()
+
+    def clear() -> None:
+        for name in names:
+            (outbox / name).unlink(missing_ok=True)
+
+    transaction.on_commit(clear)
+
+
+def apply_ping(message: IncomingMessage) -> None:
+    record_event(
+        actor=None,
+        action="exchange.ping_received",
+        after={
+            "message": message.id,
+            "note": str(message.payload.get("note", "")),
+            "from": message.payload.get("from"),
+        },
+    )

@@ -1,0 +1,310 @@
+"""Exactly once, in order, through one-way gateways (issue 18, ADR 0011): a message emitted in the internet zone
+is applied once in the court zone and acknowledged back through the other gateway; a truncated, duplicated,
+reordered, replayed or altered package is applied once in order or quarantined with an alert, never half-applied;
+the sender keeps a package until it is acknowledged; a zone that was down applies what waited on its return."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+
+import pytest
+import time_machine
+from django.db import transaction
+from django.test import TestCase
+
+from partnerproto import exchange as px
+from smartcourt.audit.models import AuditEvent
+from smartcourt.exchange import actions
+from smartcourt.exchange.choices import IncomingState, OutgoingState
+from smartcourt.exchange.handlers import IncomingMessage, register_handler
+from smartcourt.exchange.models import (
+    AppliedMessage,
+    ExchangeAlert,
+    ExchangeHead,
+    IncomingPackage,
+    OutboxMessage,
+    OutgoingPackage,
+)
+from smartcourt.testing import unchanged_database
+
+I2C, C2I = px.INTERNET_TO_COURT, px.COURT_TO_INTERNET
+# What judging a refused or repeated arrival may write: its own row, the alert, and their audit events.
+JUDGEMENT = frozenset(
+    {
+        "exchange_incomingpackage",
+        "exchange_exchangealert",
+        "audit_auditevent",
+        "audit_audithead",
+        "exchange_exchangehead",
+    }
+)
+PDF = b"%PDF-1.7\n" + b"statement of claim " * 50 + b"\n%%EOF\n"
+received: list[IncomingMessage] = []
+
+
+def _record(message: IncomingMessage) -> None:
+    received.append(message)
+
+
+register_handler("testing.filed", _record)
+
+
+@pytest.fixture(autouse=True)
+def _clear_received():
+    received.clear()
+
+
+def _send(two_zones, actor, *notes: str) -> list[OutgoingPackage]:
+    """Each note is one ping in its own package, from the internet zone."""
+    packages = []
+    with two_zones.as_zone("internet"):
+        for note in notes:
+            actions.send_ping(actor=actor, note=note)
+            packages += actions.pack_outbox(actor=None)
+    return packages
+
+
+def _apply(two_zones, zone: str = "court") -> list[IncomingPackage]:
+    # The test's transaction never commits: run what the job runs after its commit (clearing acknowledged files).
+    with two_zones.as_zone(zone), TestCase.captureOnCommitCallbacks(execute=True):
+        return actions.apply_inbox(actor=None)
+
+
+def _pings_applied() -> list[str]:
+    return list(
+        AuditEvent.objects.filter(action="exchange.ping_received").order_by("seq").values_list("after__note", flat=True)
+    )
+
+
+def test_single_zone_exchanges_nothing(personas, nothing_changed):
+    with nothing_changed():
+        with transaction.atomic():
+            assert actions.emit(actor=personas.clerk, kind=actions.PING, payload={}) is None
+        assert actions.pack_outbox(actor=None) == []
+        assert actions.apply_inbox(actor=None) == []
+
+
+def test_a_message_crosses_both_gateways_and_its_package_is_acknowledged(personas, two_zones, tmp_path):
+    """The real gateway processes, one per direction; the internet zone's outbox keeps the package until the
+    court zone's acknowledgment comes back through the other gateway."""
+    with two_zones.as_zone("internet"), transaction.atomic():
+        actions.emit(
+            actor=personas.creditor_a,
+            kind="testing.filed",
+            payload={"案由": "民间借贷纠纷", "amount_fen": 1_234_500},
+            files={"起诉状.pdf": px.CarriedFile(PDF, "application/pdf")},
+        )
+    with two_zones.as_zone("internet"):
+        (package,) = actions.pack_outbox(actor=None)
+    assert (package.sequence, package.state, package.previous_hash) == (1, OutgoingState.SENT, px.GENESIS)
+    assert [p.name for p in two_zones.outbox("internet").iterdir()] == ["i2c-000000000001.scx"]
+
+    to_court = two_zones.gateway("internet", tmp_path / "gw-i2c", kinds=("testing.filed",))
+    to_internet = two_zones.gateway("court", tmp_path / "gw-c2i")
+    try:
+        assert [o["forwarded"] for o in to_court.scan()["outcomes"]] == [True]
+        (applied,) = _apply(two_zones)
+        assert (applied.sequence, applied.state, applied.package_hash) == (
+            1,
+            IncomingState.APPLIED,
+            package.package_hash,
+        )
+        (message,) = received
+        assert message.payload == {"案由": "民间借贷纠纷", "amount_fen": 1_234_500}
+        assert message.files["起诉状.pdf"].content == PDF
+        assert (message.direction, message.sequence) == (I2C, 1)
+        # The outbox still holds it: nothing has come back yet.
+        assert OutgoingPackage.objects.get(pk=package.pk).state == OutgoingState.SENT
+        assert (two_zones.outbox("internet") / "i2c-000000000001.scx").exists()
+
+        with two_zones.as_zone("court"):
+            (ack_package,) = actions.pack_outbox(actor=None)
+        assert ack_package.direction == C2I
+        assert [o["forwarded"] for o in to_internet.scan()["outcomes"]] == [True]
+        (ack_applied,) = _apply(two_zones, "internet")
+        assert ack_applied.state == IncomingState.APPLIED
+    finally:
+        to_court.stop()
+        to_internet.stop()
+    package.refresh_from_db()
+    assert package.state == OutgoingState.ACKNOWLEDGED
+    assert list(two_zones.outbox("internet").iterdir()) == []
+    # A package of acknowledgments only is not itself acknowledged (it would never end): no ack goes back.
+    with two_zones.as_zone("internet"):
+        assert actions.pack_outbox(actor=None) == []
+    assert ExchangeAlert.objects.count() == 0
+
+
+def test_applied_exactly_once_in_order_when_reordered_and_duplicated(personas, two_zones):
+    _send(two_zones, personas.creditor_a, "一", "二", "三")
+    two_zones.carry("internet")
+    inbox = two_zones.inbox("court")
+    # Hold back 1 and 2: package 3 alone waits for them.
+    held = tmp = inbox.parent / "held"
+    tmp.mkdir()
+    for n in (1, 2):
+        shutil.move(inbox / px.file_name(I2C, n), held)
+    with unchanged_database():
+        assert _apply(two_zones) == []
+    assert _pings_applied() == []
+    # 2 arrives before 1: still waiting. Then 1: all three, in order.
+    shutil.move(held / px.file_name(I2C, 2), inbox)
+    with unchanged_database():
+        assert _apply(two_zones) == []
+    shutil.move(held / px.file_name(I2C, 1), inbox)
+    assert [(p.sequence, p.state) for p in _apply(two_zones)] == [(n, IncomingState.APPLIED) for n in (1, 2, 3)]
+    assert _pings_applied() == ["一", "二", "三"]
+    assert list(inbox.iterdir()) == []
+
+    # Delivered again (the gateway killed after copying, before remembering it): ignored and recorded.
+    two_zones.carry("internet")
+    with unchanged_database(ignore=JUDGEMENT):
+        judged = _apply(two_zones)
+    assert [(p.sequence, p.state) for p in judged] == [(n, IncomingState.DUPLICATE) for n in (1, 2, 3)]
+    assert _pings_applied() == ["一", "二", "三"]
+    assert ExchangeAlert.objects.count() == 0
+    assert AppliedMessage.objects.count() == 3
+
+
+def test_replayed_a_week_later_is_ignored(personas, two_zones):
+    with time_machine.travel(dt.datetime(2026, 11, 28, 9, 0, tzinfo=dt.UTC), tick=False):
+        (old,) = _send(two_zones, personas.creditor_a, "上周")
+        two_zones.carry("internet")
+        _apply(two_zones)
+    replay = bytes(old.content)
+    _send(two_zones, personas.creditor_a, "今天")
+    two_zones.carry("internet")
+    _apply(two_zones)
+    (two_zones.inbox("court") / px.file_name(I2C, 1)).write_bytes(replay)
+    with unchanged_database(ignore=JUDGEMENT):
+        (judged,) = _apply(two_zones)
+    assert (judged.sequence, judged.state) == (1, IncomingState.DUPLICATE)
+    assert _pings_applied() == ["上周", "今天"]
+
+
+@pytest.mark.parametrize(
+    ("damage", "reason"),
+    [
+        (lambda data: data[: len(data) - 100], "truncated"),
+        (lambda data: data[:-40] + bytes([data[-40] ^ 1]) + data[-39:], "sealed_mismatch"),
+        (lambda data: data[:30] + bytes([data[30] ^ 1]) + data[31:], "malformed"),
+        (lambda data: data.replace(b'"sequence":1', b'"sequence":2', 1), "bad_signature"),
+    ],
+    ids=["truncated", "one-byte-in-envelope", "one-byte-in-header", "resequenced"],
+)
+def test_a_damaged_package_is_quarantined_with_an_alert_and_the_genuine_one_still_applies(
+    personas, two_zones, damage, reason
+):
+    (package,) = _send(two_zones, personas.creditor_a, "原件")
+    inbox = two_zones.inbox("court")
+    inbox.mkdir(parents=True)
+    (inbox / px.file_name(I2C, 1)).write_bytes(damage(bytes(package.content)))
+    with unchanged_database(ignore=JUDGEMENT - {"exchange_exchangehead"}):
+        (judged,) = _apply(two_zones)
+    assert (judged.state, judged.reason) == (IncomingState.QUARANTINED, reason)
+    alert = ExchangeAlert.objects.get()
+    assert (alert.reason, alert.package_id, alert.direction) == (reason, judged.pk, I2C)
+    assert list(inbox.iterdir()) == []
+    assert [p.name.split(".")[0] for p in two_zones.dir("court").joinpath("quarantine").iterdir()] == [
+        "i2c-000000000001"
+    ]
+    assert _pings_applied() == []
+    assert AuditEvent.objects.filter(action="exchange.package_quarantined", object_id=str(judged.pk)).count() == 1
+    # Not acknowledged, so still in the sender's outbox: the gateway (or an operator) delivers it again.
+    assert OutgoingPackage.objects.get(pk=package.pk).state == OutgoingState.SENT
+    two_zones.carry("internet")
+    (applied,) = _apply(two_zones)
+    assert (applied.sequence, applied.state) == (1, IncomingState.APPLIED)
+    assert _pings_applied() == ["原件"]
+
+
+def test_a_forked_sequence_signed_by_the_sender_is_quarantined(personas, two_zones):
+    """Package 1 applied; another package 1 (same key, other content) arrives: quarantined, not applied."""
+    (_package,) = _send(two_zones, personas.creditor_a, "甲")
+    two_zones.carry("internet")
+    _apply(two_zones)
+    fork, _header = px.build_package(
+        direction=I2C,
+        sequence=1,
+        previous=px.GENESIS,
+        messages=[px.Message(id="fork-1", kind=actions.PING, payload={"note": "乙"})],
+        signing_key=two_zones.internet_keys.signing_key(),
+        keyring=two_zones.internet_keys.envelope,
+    )
+    (two_zones.inbox("court") / px.file_name(I2C, 1)).write_bytes(fork)
+    with unchanged_database(ignore=JUDGEMENT - {"exchange_exchangehead"}):
+        (judged,) = _apply(two_zones)
+    assert (judged.state, judged.reason) == (IncomingState.QUARANTINED, "conflicting_sequence")
+    assert _pings_applied() == ["甲"]
+
+
+def test_a_package_is_never_half_applied(personas, two_zones):
+    """The second message's handler fails: the first message's effects roll back with it, and the package
+    applies whole once the fault is gone."""
+    with two_zones.as_zone("internet"), transaction.atomic():
+        actions.emit(actor=personas.creditor_a, kind="testing.filed", payload={"n": 1})
+        actions.emit(actor=personas.creditor_a, kind="testing.filed", payload={"n": 2, "fail": True})
+    _send(two_zones, personas.creditor_a)
+    with two_zones.as_zone("internet"):
+        actions.pack_outbox(actor=None)
+    two_zones.carry("internet")
+
+    def failing(message: IncomingMessage) -> None:
+        if message.payload.get("fail"):
+            raise RuntimeError("the court's database went away")
+        actions.record_event(actor=None, action="testing.filed", after=dict(message.payload))
+
+    from smartcourt.exchange import handlers
+
+    handlers._handlers["testing.filed"] = failing
+    try:
+        with unchanged_database(), pytest.raises(RuntimeError):
+            _apply(two_zones)
+    finally:
+        handlers._handlers["testing.filed"] = _record
+    assert (two_zones.inbox("court") / px.file_name(I2C, 1)).exists()  # still there, for the next run
+    (applied,) = _apply(two_zones)
+    assert applied.state == IncomingState.APPLIED
+    assert [m.payload["n"] for m in received] == [1, 2]
+
+
+def test_the_court_zone_down_packages_wait_and_apply_on_return(personas, two_zones):
+    """While the court zone is down the internet zone goes on taking messages; the gateway has put them in the
+    court's inbox; when the court zone returns it applies them all, in order, and acknowledges the last."""
+    _send(two_zones, personas.creditor_a, *[f"第{n}件" for n in range(1, 6)])
+    two_zones.carry("internet")
+    assert len(list(two_zones.inbox("court").iterdir())) == 5
+    judged = _apply(two_zones)
+    assert [p.sequence for p in judged] == [1, 2, 3, 4, 5]
+    assert _pings_applied() == [f"第{n}件" for n in range(1, 6)]
+    with two_zones.as_zone("court"):
+        (acks,) = actions.pack_outbox(actor=None)
+    assert acks.message_count == 5
+    two_zones.carry("court")
+    _apply(two_zones, "internet")
+    assert set(OutgoingPackage.objects.filter(direction=I2C).values_list("state", flat=True)) == {
+        OutgoingState.ACKNOWLEDGED
+    }
+    assert list(two_zones.outbox("internet").iterdir()) == []
+    assert ExchangeHead.objects.get(direction=I2C).applied_sequence == 5
+
+
+def test_a_crash_between_building_and_writing_is_repaired_with_the_same_bytes(personas, two_zones, monkeypatch):
+    with two_zones.as_zone("internet"):
+        actions.send_ping(actor=personas.creditor_a, note="崩溃")
+
+        def crash(*args, **kwargs):
+            raise OSError("disk full")
+
+        monkeypatch.setattr(actions.px, "write_atomically", crash)
+        with pytest.raises(OSError):
+            actions.pack_outbox(actor=None)
+        monkeypatch.undo()
+        package = OutgoingPackage.objects.get()
+        assert package.state == OutgoingState.BUILT
+        assert OutboxMessage.objects.get().package_id == package.pk
+        assert actions.pack_outbox(actor=None) == []  # nothing new; the built one is written
+    package.refresh_from_db()
+    assert package.state == OutgoingState.SENT
+    assert (two_zones.outbox("internet") / "i2c-000000000001.scx").read_bytes() == bytes(package.content)

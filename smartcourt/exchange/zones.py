@@ -1,0 +1,62 @@
+"""Which zone this process is, which directions it sends and receives, where its exchange directory and keys
+are. Read from the settings at each call, so a test can run both zones' sides against one database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from partnerproto import keyfiles
+from partnerproto.keyfiles import PartyKeys
+from smartcourt.exchange.choices import Direction, Zone
+
+OUTBOUND = {Zone.INTERNET: Direction.INTERNET_TO_COURT, Zone.COURT: Direction.COURT_TO_INTERNET}
+INBOUND = {Zone.INTERNET: Direction.COURT_TO_INTERNET, Zone.COURT: Direction.INTERNET_TO_COURT}
+
+
+def current_zone() -> Zone:
+    value = settings.EXCHANGE_ZONE
+    if value not in Zone.values:
+        raise ImproperlyConfigured(f"SMARTCOURT_ZONE is {value!r}: single, internet or court")
+    return Zone(value)
+
+
+def outbound() -> Direction | None:
+    """The direction this zone sends in; None in the single zone, which exchanges nothing."""
+    return OUTBOUND.get(current_zone())
+
+
+def inbound() -> Direction | None:
+    return INBOUND.get(current_zone())
+
+
+def exchange_dir() -> Path:
+    return Path(settings.EXCHANGE_DIR)
+
+
+def outbox_dir() -> Path:
+    return exchange_dir() / "outbox"
+
+
+def inbox_dir() -> Path:
+    return exchange_dir() / "inbox"
+
+
+def quarantine_dir() -> Path:
+    return exchange_dir() / "quarantine"
+
+
+def blobs_dir() -> Path:
+    return exchange_dir() / "blobs"
+
+
+def keys() -> PartyKeys:
+    """This zone's key file (partnerproto.keyfiles): its signing key, the other zone's public keys, the shared
+    envelope keyring. ``manage.py exchange keys`` writes both zones' files."""
+    configured = settings.EXCHANGE_KEYS_FILE
+    path = Path(configured) if configured else exchange_dir() / "keys" / f"{current_zone().value}.json"
+    if not path.exists():
+        raise ImproperlyConfigured(f"no exchange key file at {path}: run manage.py exchange keys")
+    return keyfiles.read(path)
