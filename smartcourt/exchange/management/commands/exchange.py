@@ -1,0 +1,61 @@
+"""Operate this zone's side of the exchange (docs/adr/0011-zones-and-gateway.md).
+
+manage.py exchange keys DIR              # both zones' key files and the gateways' public key files, once
+manage.py exchange pack                  # build packages from waiting messages into the outbox
+manage.py exchange apply                 # apply the inbox in sequence; quarantine what fails
+manage.py exchange ping USERNAME [NOTE]  # a connectivity check to the other zone, sent as USERNAME
+manage.py exchange status                # sequences, unacknowledged packages, open alerts
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from partnerproto import exchange as px
+from smartcourt.accounts.models import User
+from smartcourt.exchange import actions, selectors, zones
+
+
+class Command(BaseCommand):
+    help = "Keys, packing, applying and status of this zone's exchange with the other zone."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("step", choices=["keys", "pack", "apply", "ping", "status"])
+        parser.add_argument("values", nargs="*", help="keys: DIR; ping: USERNAME [NOTE]")
+
+    def handle(self, *args: Any, step: str, values: list[str], **options: Any) -> None:
+        if step == "keys":
+            if len(values) != 1:
+                raise CommandError("give the directory: manage.py exchange keys DIR")
+            directory = Path(values[0])
+            if (directory / px.INTERNET_KEYS).exists() or (directory / px.COURT_KEYS).exists():
+                raise CommandError(f"{directory} has zone keys already; rotate them, do not overwrite them")
+            px.write_zone_keys(directory)
+            self.stdout.write(
+                f"wrote {px.INTERNET_KEYS} (internet zone), {px.COURT_KEYS} (court zone), and the gateways' "
+                f"{px.INTERNET_PUBLIC} and {px.COURT_PUBLIC} in {directory}"
+            )
+            return
+        if zones.outbound() is None:
+            raise CommandError("this is the single zone (SMARTCOURT_ZONE=single): nothing is exchanged")
+        if step == "pack":
+            for package in actions.pack_outbox(actor=None):
+                self.stdout.write(f"{px.file_name(package.direction, package.sequence)}: {package.message_count}")
+        elif step == "apply":
+            for incoming in actions.apply_inbox(actor=None):
+                self.stdout.write(f"{incoming.file_name}: {incoming.state} {incoming.reason}".rstrip())
+        elif step == "ping":
+            if not values:
+                raise CommandError("give the username the ping is sent as")
+            try:
+                user = User.objects.get(username=values[0])
+            except User.DoesNotExist as exc:
+                raise CommandError(f"no user {values[0]!r}") from exc
+            actions.send_ping(actor=user, note=" ".join(values[1:]))
+            self.stdout.write("queued; it leaves with the next pack")
+        else:
+            for line in selectors.status_lines():
+                self.stdout.write(line)

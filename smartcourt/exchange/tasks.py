@@ -1,0 +1,22 @@
+"""The exchange's jobs: pack what waits and apply what arrived, every minute, in the internet and court zones
+(the single zone exchanges nothing and the jobs return at once). Both are idempotent: a run killed halfway is
+finished by the next."""
+
+from __future__ import annotations
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, lock_task
+
+from smartcourt.exchange import actions
+
+
+@db_periodic_task(crontab(minute="*"))
+@lock_task("exchange-pack")
+def pack_outbox() -> int:
+    return len(actions.pack_outbox(actor=None))
+
+
+@db_periodic_task(crontab(minute="*"))
+@lock_task("exchange-apply")
+def apply_inbox() -> int:
+    return len(actions.apply_inbox(actor=None))
