@@ -318,6 +318,10 @@ EXCHANGE_ZONE = env_str("SMARTCOURT_ZONE", "single")
 EXCHANGE_DIR = Path(env_str("SMARTCOURT_EXCHANGE_DIR", str(VAR_DIR / "exchange")))
 EXCHANGE_KEYS_FILE = env_optional("SMARTCOURT_EXCHANGE_KEYS")
 EXCHANGE_MAX_MESSAGES = env_int("SMARTCOURT_EXCHANGE_MAX_MESSAGES", 200, minimum=1)
+# A digest goes out after this many quiet seconds (the receiver's proof that nothing after it was lost); a package
+# not acknowledged after EXCHANGE_RESEND_SECONDS is offered to the gateway again.
+EXCHANGE_HEARTBEAT_SECONDS = env_int("SMARTCOURT_EXCHANGE_HEARTBEAT", 600, minimum=10)
+EXCHANGE_RESEND_SECONDS = env_int("SMARTCOURT_EXCHANGE_RESEND", 600, minimum=10)
 
 # The transparency log (smartcourt/evidence): the origin line of its checkpoints, its Ed25519 signing key (a PEM,
 # generated there on first use if missing), how long a checkpoint may stand before a fresh one is signed, and

@@ -20,7 +20,7 @@ from sandbox.gateway.app import make_app
 from sandbox.gateway.gateway import Gateway
 from sandbox.serving import announce, make_sandbox_server, serve_until_stopped
 
-DEFAULT_KINDS = ("exchange.ack", "exchange.ping")
+DEFAULT_KINDS = ("exchange.ack", "exchange.digest", "exchange.ping")
 logger = logging.getLogger("sandbox.gateway")
 
 

@@ -12,12 +12,14 @@ The jobs run as the system (``actor=None``); the person who acted is in the mess
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -37,6 +39,7 @@ from smartcourt.exchange.models import (
 
 ACK = "exchange.ack"
 PING = "exchange.ping"
+DIGEST = "exchange.digest"
 logger = logging.getLogger("smartcourt.exchange")
 
 
@@ -158,14 +161,36 @@ def _send(actor: Actor | None, package: OutgoingPackage) -> None:
             record_event(actor=actor, action="exchange.package_sent", obj=package, after={"file": name})
 
 
+def _heartbeat(actor: Actor | None, direction: str) -> None:
+    """When nothing has been sent for EXCHANGE_HEARTBEAT_SECONDS, a digest of the stream so far (last sequence,
+    its hash, messages sent): the receiving zone, which cannot ask, learns that nothing after it was lost, and
+    notices on its own when heartbeats stop (``check_inbound``)."""
+    quiet_since = timezone.now() - dt.timedelta(seconds=settings.EXCHANGE_HEARTBEAT_SECONDS)
+    if OutgoingPackage.objects.filter(direction=direction, created_at__gt=quiet_since).exists():
+        return
+    if OutboxMessage.objects.filter(direction=direction, package__isnull=True).exists():
+        return  # a package is about to leave anyway
+    with transaction.atomic():
+        head = _head(direction, lock=True)
+        emit(
+            actor=actor,
+            kind=DIGEST,
+            payload={
+                "through": head.sent_sequence,
+                "hash": head.sent_hash,
+                "messages": OutboxMessage.objects.filter(direction=direction, package__isnull=False).count(),
+            },
+        )
+
+
 def pack_outbox(*, actor: Actor | None, limit: int | None = None) -> list[OutgoingPackage]:
     """Build packages from every unsent message (at most ``limit`` messages each, EXCHANGE_MAX_MESSAGES by
-    default) and put them in the outbox; first rewrite any package built but not yet written."""
-    from django.conf import settings
-
+    default) and put them in the outbox; first rewrite any package built but not yet written; after a quiet
+    spell, send a digest (the heartbeat)."""
     direction = zones.outbound()
     if direction is None:
         return []
+    _heartbeat(actor, direction)
     for unwritten in OutgoingPackage.objects.filter(direction=direction, state=OutgoingState.BUILT).order_by(
         "sequence"
     ):
@@ -177,6 +202,29 @@ def pack_outbox(*, actor: Actor | None, limit: int | None = None) -> list[Outgoi
         package.refresh_from_db()
         built.append(package)
     return built
+
+
+def resend_unacknowledged(*, actor: Actor | None, older_than: dt.timedelta) -> list[OutgoingPackage]:
+    """Offer again every package sent longer ago than ``older_than`` and not yet acknowledged: the same bytes,
+    written anew, which the gateway takes for a new file. The sender cannot know whether a package or its
+    acknowledgment was lost on the way (the gateways answer nothing); the receiver ignores a package it has, and
+    acknowledges again."""
+    direction = zones.outbound()
+    if direction is None:
+        return []
+    due = OutgoingPackage.objects.filter(
+        direction=direction, state=OutgoingState.SENT, sent_at__lte=timezone.now() - older_than
+    ).order_by("sequence")
+    resent = []
+    for package in due:
+        px.write_atomically(zones.outbox_dir(), px.file_name(direction, package.sequence), bytes(package.content))
+        with transaction.atomic():
+            if OutgoingPackage.objects.filter(pk=package.pk, state=OutgoingState.SENT).update(sent_at=timezone.now()):
+                record_event(
+                    actor=actor, action="exchange.package_resent", obj=package, after={"sequence": package.sequence}
+                )
+                resent.append(package)
+    return resent
 
 
 # --- receiving -----------------------------------------------------------------------------------------------
@@ -326,17 +374,51 @@ def apply_inbox(*, actor: Actor | None) -> list[IncomingPackage]:
             judged.append(_quarantine(actor, direction, path, data, exc.reason, str(exc)))
             continue
         arrivals.append((parts.header.sequence, path.name, path, data, parts.header))
+    acknowledge_again = False
     for sequence, _name, path, data, header in sorted(arrivals, key=lambda arrival: arrival[:2]):
         head = _head(direction, lock=False)
         if sequence <= head.applied_sequence:
             judged.append(_old_sequence(actor, direction, path, data, header))
+            # Sent again: our acknowledgment may have been lost. Acknowledge (cumulatively) once more.
+            acknowledge_again |= judged[-1].state == IncomingState.DUPLICATE and set(header.kinds) != {ACK}
         elif sequence == head.applied_sequence + 1:
             outcome = _apply(actor, direction, path, data, keys, head.applied_hash)
             if outcome is not None:
                 judged.append(outcome)
         else:
             break
+    if acknowledge_again:
+        with transaction.atomic():
+            head = _head(direction, lock=True)
+            ack = {"direction": direction, "through": head.applied_sequence, "hash": head.applied_hash}
+            emit(actor=actor, kind=ACK, payload=ack)
     return judged
+
+
+def check_inbound(*, actor: Actor | None) -> ExchangeAlert | None:
+    """Alert when nothing has been applied from the other zone for two heartbeats and a resend: the stream is
+    cut (a gateway down, a package lost with nothing after it, a gap nobody fills). One open alert at a time."""
+    direction = zones.inbound()
+    if direction is None:
+        return None
+    limit = dt.timedelta(seconds=2 * settings.EXCHANGE_HEARTBEAT_SECONDS + settings.EXCHANGE_RESEND_SECONDS)
+    last = (
+        IncomingPackage.objects.filter(direction=direction, state=IncomingState.APPLIED)
+        .order_by("-sequence")
+        .values_list("received_at", flat=True)
+        .first()
+    )
+    if last is not None and timezone.now() - last <= limit:
+        return None
+    if ExchangeAlert.objects.filter(direction=direction, reason="stream_silent", resolved_at__isnull=True).exists():
+        return None
+    waiting = sorted(path.name for path in zones.inbox_dir().glob(f"*{px.SUFFIX}"))
+    message = f"nothing applied from {direction} since {last or 'the start'}; waiting in the inbox: {waiting[:5]}"
+    with transaction.atomic():
+        alert = ExchangeAlert.objects.create(direction=direction, reason="stream_silent", message=message)
+        record_event(actor=actor, action="exchange.stream_silent", obj=alert, after={"message": message})
+    logger.error("exchange: %s", message)
+    return alert
 
 
 # --- the exchange's own message kinds ----------------------------------------------------------------------------
@@ -377,6 +459,23 @@ def apply_ack(message: IncomingMessage) -> None:
             (outbox / name).unlink(missing_ok=True)
 
     transaction.on_commit(clear)
+
+
+def apply_digest(message: IncomingMessage) -> None:
+    """The sender's heartbeat: its stream up to ``through`` is what this zone applied (the hash chain already
+    guarantees it; a mismatch here means the two zones' records of the stream disagree)."""
+    through, digest = message.payload.get("through"), message.payload.get("hash")
+    if through == 0 and digest == px.GENESIS:
+        return
+    applied = IncomingPackage.objects.filter(
+        direction=message.direction, sequence=through, state=IncomingState.APPLIED
+    ).first()
+    if applied is None or applied.package_hash != digest:
+        detail = (
+            f"the sender's digest says #{through} is {digest}; this zone applied {applied and applied.package_hash}"
+        )
+        ExchangeAlert.objects.create(direction=message.direction, reason="digest_mismatch", message=detail)
+        logger.error("exchange: %s", detail)
 
 
 def apply_ping(message: IncomingMessage) -> None:

@@ -57,3 +57,4 @@ def register_own_handlers() -> None:
 
     register_handler(actions.ACK, actions.apply_ack)
     register_handler(actions.PING, actions.apply_ping)
+    register_handler(actions.DIGEST, actions.apply_digest)

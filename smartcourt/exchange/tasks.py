@@ -4,6 +4,9 @@ finished by the next."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, lock_task
 
@@ -20,3 +23,15 @@ def pack_outbox() -> int:
 @lock_task("exchange-apply")
 def apply_inbox() -> int:
     return len(actions.apply_inbox(actor=None))
+
+
+@db_periodic_task(crontab(minute="*/5"))
+@lock_task("exchange-resend")
+def resend_unacknowledged() -> int:
+    older_than = dt.timedelta(seconds=settings.EXCHANGE_RESEND_SECONDS)
+    return len(actions.resend_unacknowledged(actor=None, older_than=older_than))
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def check_inbound() -> bool:
+    return actions.check_inbound(actor=None) is not None

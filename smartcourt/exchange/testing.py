@@ -123,7 +123,9 @@ class TwoZones:
             sender_keys=self.keys_dir
             / (exchange.INTERNET_PUBLIC if from_zone == "internet" else exchange.COURT_PUBLIC),
             extra=[
-                argument for kind in ("exchange.ack", "exchange.ping", *kinds) for argument in ("--allow-kind", kind)
+                argument
+                for kind in ("exchange.ack", "exchange.digest", "exchange.ping", *kinds)
+                for argument in ("--allow-kind", kind)
             ],
         )
 

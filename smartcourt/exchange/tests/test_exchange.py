@@ -39,6 +39,8 @@ JUDGEMENT = frozenset(
         "exchange_exchangehead",
     }
 )
+# A duplicate also queues one acknowledgment again (the first may have been lost on the way back).
+DUPLICATE_JUDGEMENT = JUDGEMENT | {"exchange_outboxmessage"}
 PDF = b"%PDF-1.7\n" + b"statement of claim " * 50 + b"\n%%EOF\n"
 received: list[IncomingMessage] = []
 
@@ -159,9 +161,14 @@ def test_applied_exactly_once_in_order_when_reordered_and_duplicated(personas, t
 
     # Delivered again (the gateway killed after copying, before remembering it): ignored and recorded.
     two_zones.carry("internet")
-    with unchanged_database(ignore=JUDGEMENT):
+    acks_before = OutboxMessage.objects.filter(kind=actions.ACK).count()
+    with unchanged_database(ignore=DUPLICATE_JUDGEMENT):
         judged = _apply(two_zones)
     assert [(p.sequence, p.state) for p in judged] == [(n, IncomingState.DUPLICATE) for n in (1, 2, 3)]
+    reack = OutboxMessage.objects.filter(kind=actions.ACK).order_by("created_at").last()
+    assert OutboxMessage.objects.filter(kind=actions.ACK).count() == acks_before + 1
+    assert reack is not None
+    assert (reack.direction, reack.payload["through"]) == (C2I, 3)
     assert _pings_applied() == ["一", "二", "三"]
     assert ExchangeAlert.objects.count() == 0
     assert AppliedMessage.objects.count() == 3
@@ -177,7 +184,7 @@ def test_replayed_a_week_later_is_ignored(personas, two_zones):
     two_zones.carry("internet")
     _apply(two_zones)
     (two_zones.inbox("court") / px.file_name(I2C, 1)).write_bytes(replay)
-    with unchanged_database(ignore=JUDGEMENT):
+    with unchanged_database(ignore=DUPLICATE_JUDGEMENT):
         (judged,) = _apply(two_zones)
     assert (judged.sequence, judged.state) == (1, IncomingState.DUPLICATE)
     assert _pings_applied() == ["上周", "今天"]
@@ -308,3 +315,90 @@ def test_a_crash_between_building_and_writing_is_repaired_with_the_same_bytes(pe
     package.refresh_from_db()
     assert package.state == OutgoingState.SENT
     assert (two_zones.outbox("internet") / "i2c-000000000001.scx").read_bytes() == bytes(package.content)
+
+
+def test_damaged_in_transit_then_resent_through_the_gateway(personas, two_zones, tmp_path):
+    """The gateway copied a package and the copy arrived damaged: quarantined. The sender, without any answer,
+    offers it again after the resend delay; the gateway takes the rewritten file for a new one; it applies."""
+    (package,) = _send(two_zones, personas.creditor_a, "重发")
+    gateway = two_zones.gateway("internet", tmp_path / "gw")
+    try:
+        gateway.scan()
+        arrived = two_zones.inbox("court") / px.file_name(I2C, 1)
+        arrived.write_bytes(arrived.read_bytes()[:-1] + b"!")
+        (quarantined,) = _apply(two_zones)
+        assert (quarantined.state, quarantined.reason) == (IncomingState.QUARANTINED, "sealed_mismatch")
+        assert gateway.scan()["outcomes"] == []  # nothing new in the outbox: the gateway never re-reads a file
+        with two_zones.as_zone("internet"):
+            assert actions.resend_unacknowledged(actor=None, older_than=dt.timedelta(hours=1)) == []  # not yet due
+            (resent,) = actions.resend_unacknowledged(actor=None, older_than=dt.timedelta(0))
+        assert resent.pk == package.pk
+        assert [o["forwarded"] for o in gateway.scan()["outcomes"]] == [True]
+    finally:
+        gateway.stop()
+    (applied,) = _apply(two_zones)
+    assert (applied.sequence, applied.state, applied.package_hash) == (1, IncomingState.APPLIED, package.package_hash)
+    assert _pings_applied() == ["重发"]
+
+
+def test_a_lost_acknowledgment_is_repaired_by_resending(personas, two_zones):
+    """The court zone's acknowledgment is lost on the way back. The internet zone resends; the court zone
+    ignores the duplicate and acknowledges again; resending its own first package fills the gap; both converge."""
+    (package,) = _send(two_zones, personas.creditor_a, "确认")
+    two_zones.carry("internet")
+    _apply(two_zones)
+    with two_zones.as_zone("court"):
+        (_first_ack,) = actions.pack_outbox(actor=None)
+    two_zones.carry("court")
+    (two_zones.inbox("internet") / px.file_name(C2I, 1)).unlink()  # lost
+    assert _apply(two_zones, "internet") == []
+    package.refresh_from_db()
+    assert package.state == OutgoingState.SENT
+
+    with two_zones.as_zone("internet"):
+        actions.resend_unacknowledged(actor=None, older_than=dt.timedelta(0))
+    two_zones.carry("internet")
+    (duplicate,) = _apply(two_zones)
+    assert duplicate.state == IncomingState.DUPLICATE
+    with two_zones.as_zone("court"):
+        (_second_ack,) = actions.pack_outbox(actor=None)
+        actions.resend_unacknowledged(actor=None, older_than=dt.timedelta(0))  # its first package, never acked
+    two_zones.carry("court")
+    assert [(p.sequence, p.state) for p in _apply(two_zones, "internet")] == [
+        (1, IncomingState.APPLIED),
+        (2, IncomingState.APPLIED),
+    ]
+    package.refresh_from_db()
+    assert package.state == OutgoingState.ACKNOWLEDGED
+    assert _pings_applied() == ["确认"]
+    assert ExchangeAlert.objects.count() == 0
+
+
+def test_heartbeat_digests_and_a_silent_stream_alerts(personas, two_zones, settings):
+    """After a quiet spell the sender sends a digest of its stream; the receiver checks it against what it applied.
+    When nothing arrives for two heartbeats and a resend delay, the receiver raises one alert on its own."""
+    settings.EXCHANGE_HEARTBEAT_SECONDS = 600
+    settings.EXCHANGE_RESEND_SECONDS = 600
+    start = dt.datetime(2026, 12, 7, 1, 0, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False):
+        (first,) = _send(two_zones, personas.creditor_a, "早")
+        two_zones.carry("internet")
+        _apply(two_zones)
+        with two_zones.as_zone("internet"):
+            assert actions.pack_outbox(actor=None) == []  # not quiet yet
+    with time_machine.travel(start + dt.timedelta(minutes=11), tick=False):
+        with two_zones.as_zone("internet"):
+            (digest,) = actions.pack_outbox(actor=None)
+        assert digest.messages.get().payload == {"through": 1, "hash": first.package_hash, "messages": 1}
+        two_zones.carry("internet")
+        (applied,) = [p for p in _apply(two_zones) if p.sequence == 2]
+        assert applied.state == IncomingState.APPLIED
+        with two_zones.as_zone("court"):
+            assert actions.check_inbound(actor=None) is None
+    assert ExchangeAlert.objects.count() == 0
+    with time_machine.travel(start + dt.timedelta(minutes=11 + 31), tick=False), two_zones.as_zone("court"):
+        alert = actions.check_inbound(actor=None)
+        assert alert is not None
+        assert (alert.reason, alert.direction) == ("stream_silent", I2C)
+        assert actions.check_inbound(actor=None) is None  # one open alert, not one per check
+    assert ExchangeAlert.objects.count() == 1
