@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import uuid
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -60,15 +61,21 @@ def emit(
         # The same codebase runs both zones: a kind nobody handles would be quarantined on arrival.
         raise ValueError(f"no handler is registered for message kind {kind!r}")
     px.canonical_json(dict(payload))  # refuses what is not JSON now, not when packing
+    message_id = uuid.uuid4()
     described = []
-    for name, item in (files or {}).items():
+    for index, (name, item) in enumerate((files or {}).items()):
         if not px.sniff_matches(item.media_type, item.content):
             raise ValueError(f"file {name!r} is declared {item.media_type} and does not look like one")
-        blob = zones.blobs_dir() / item.sha256
-        if not blob.exists():  # content-addressed: an orphan left by a rolled-back emit is harmless
-            px.write_atomically(blob.parent, blob.name, item.content)
-        described.append({"name": name, "sha256": item.sha256, "size": len(item.content), "type": item.media_type})
-    message = OutboxMessage.objects.create(direction=direction, kind=kind, payload=dict(payload), files=described)
+        # One blob per message and file, so dropping it once packed cannot race another message's (a blob left by
+        # a rolled-back emit is an orphan no message names).
+        blob = f"{message_id}.{index}"
+        px.write_atomically(zones.blobs_dir(), blob, item.content)
+        described.append(
+            {"name": name, "sha256": item.sha256, "size": len(item.content), "type": item.media_type, "blob": blob}
+        )
+    message = OutboxMessage.objects.create(
+        id=message_id, direction=direction, kind=kind, payload=dict(payload), files=described
+    )
     record_event(
         actor=actor,
         action="exchange.message_queued",
@@ -110,7 +117,7 @@ def _build_next(actor: Actor | None, direction: str, keys: px.PartyKeys, limit: 
         if not messages:
             return None
         carried = {
-            item["sha256"]: px.CarriedFile((zones.blobs_dir() / item["sha256"]).read_bytes(), item["type"])
+            item["sha256"]: px.CarriedFile((zones.blobs_dir() / item["blob"]).read_bytes(), item["type"])
             for message in messages
             for item in message.files
         }
@@ -143,6 +150,9 @@ def _build_next(actor: Actor | None, direction: str, keys: px.PartyKeys, limit: 
         )
         OutboxMessage.objects.filter(pk__in=[message.pk for message in messages]).update(package=package)
         ExchangeHead.objects.filter(pk=direction).update(sent_sequence=header.sequence, sent_hash=header.hash)
+        # The package holds the files now (and is stored until acknowledged): the blobs go once this commits.
+        packed = [item["blob"] for message in messages for item in message.files]
+        transaction.on_commit(lambda: _drop_blobs(packed))
         record_event(
             actor=actor,
             action="exchange.package_built",
@@ -150,6 +160,11 @@ def _build_next(actor: Actor | None, direction: str, keys: px.PartyKeys, limit: 
             after={"direction": direction, "sequence": header.sequence, "hash": header.hash, "messages": len(messages)},
         )
     return package
+
+
+def _drop_blobs(names: list[str]) -> None:
+    for name in names:
+        (zones.blobs_dir() / name).unlink(missing_ok=True)
 
 
 def _send(actor: Actor | None, package: OutgoingPackage) -> None:
@@ -442,8 +457,9 @@ def apply_ack(message: IncomingMessage) -> None:
     )
     if not acknowledged:
         return
+    # Applied over there: the bytes are no longer needed here (the hash, the messages and the audit events stay).
     OutgoingPackage.objects.filter(pk__in=[package.pk for package in acknowledged]).update(
-        state=OutgoingState.ACKNOWLEDGED, acknowledged_at=timezone.now()
+        state=OutgoingState.ACKNOWLEDGED, acknowledged_at=timezone.now(), content=b""
     )
     record_event(
         actor=None,

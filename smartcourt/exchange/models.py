@@ -55,7 +55,9 @@ class OutboxMessage(UUIDModel):
     direction = models.CharField(max_length=20, choices=Direction.choices)
     kind = models.CharField(max_length=64, help_text="app.name, e.g. exchange.ping")
     payload = models.JSONField()
-    files = models.JSONField(default=list, help_text="[{name, sha256, size, type}]; the bytes are in blobs/.")
+    files = models.JSONField(
+        default=list, help_text="[{name, sha256, size, type, blob}]; the bytes are in blobs/<blob> until packed."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     package = models.ForeignKey(
         OutgoingPackage, null=True, blank=True, on_delete=models.PROTECT, related_name="messages"

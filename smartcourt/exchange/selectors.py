@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import NamedTuple
+
+from django.utils.translation import gettext_lazy as _
 
 from smartcourt.exchange import zones
-from smartcourt.exchange.choices import IncomingState, OutgoingState
-from smartcourt.exchange.models import ExchangeAlert, ExchangeHead, IncomingPackage, OutgoingPackage
+from smartcourt.exchange.choices import Direction, IncomingState, OutgoingState
+from smartcourt.exchange.models import ExchangeAlert, ExchangeHead, IncomingPackage, OutboxMessage, OutgoingPackage
 
 
 def applied_lags(direction: str) -> list[dt.timedelta]:
@@ -30,3 +33,39 @@ def status_lines() -> list[str]:
         f"open alerts: {alerts.count()}",
         *(f"  {alert.created_at:%Y-%m-%d %H:%M} {alert.reason}: {alert.message}" for alert in alerts[:20]),
     ]
+
+
+class Delivery(NamedTuple):
+    """Where one emitted message is, in words a user reads on his page, with the times behind them."""
+
+    state: str  # "waiting" | "sent" | "received"
+    label: str
+    sent_at: dt.datetime | None
+    received_at: dt.datetime | None
+
+
+_LABELS = {
+    (Direction.INTERNET_TO_COURT, "waiting"): _("Waiting to be sent to the court"),
+    (Direction.INTERNET_TO_COURT, "sent"): _("Sent to the court"),
+    (Direction.INTERNET_TO_COURT, "received"): _("The court has received it"),
+    (Direction.COURT_TO_INTERNET, "waiting"): _("Waiting to be sent to the internet service"),
+    (Direction.COURT_TO_INTERNET, "sent"): _("Sent to the internet service"),
+    (Direction.COURT_TO_INTERNET, "received"): _("The internet service has received it"),
+}
+
+
+def delivery_of(message: OutboxMessage) -> Delivery:
+    """The honest state of ``message``: received only once the other zone's acknowledgment came back."""
+    package = message.package
+    if package is None or package.state == OutgoingState.BUILT:
+        state = "waiting"
+    elif package.state == OutgoingState.SENT:
+        state = "sent"
+    else:
+        state = "received"
+    return Delivery(
+        state=state,
+        label=str(_LABELS[(Direction(message.direction), state)]),
+        sent_at=package.sent_at if package is not None else None,
+        received_at=package.acknowledged_at if package is not None else None,
+    )

@@ -15,7 +15,7 @@ from django.test import TestCase
 
 from partnerproto import exchange as px
 from smartcourt.audit.models import AuditEvent
-from smartcourt.exchange import actions
+from smartcourt.exchange import actions, selectors
 from smartcourt.exchange.choices import IncomingState, OutgoingState
 from smartcourt.exchange.handlers import IncomingMessage, register_handler
 from smartcourt.exchange.models import (
@@ -91,14 +91,20 @@ def test_a_message_crosses_both_gateways_and_its_package_is_acknowledged(persona
     """The real gateway processes, one per direction; the internet zone's outbox keeps the package until the
     court zone's acknowledgment comes back through the other gateway."""
     with two_zones.as_zone("internet"), transaction.atomic():
-        actions.emit(
+        emitted = actions.emit(
             actor=personas.creditor_a,
             kind="testing.filed",
             payload={"案由": "民间借贷纠纷", "amount_fen": 1_234_500},
             files={"起诉状.pdf": px.CarriedFile(PDF, "application/pdf")},
         )
-    with two_zones.as_zone("internet"):
+    assert emitted is not None
+    assert selectors.delivery_of(emitted)[:2] == ("waiting", "等待发送至法院")
+    assert len(list((two_zones.dir("internet") / "blobs").iterdir())) == 1
+    with two_zones.as_zone("internet"), TestCase.captureOnCommitCallbacks(execute=True):
         (package,) = actions.pack_outbox(actor=None)
+    emitted.refresh_from_db()
+    assert selectors.delivery_of(emitted)[:2] == ("sent", "已发送至法院")
+    assert list((two_zones.dir("internet") / "blobs").iterdir()) == []  # the package holds the file now
     assert (package.sequence, package.state, package.previous_hash) == (1, OutgoingState.SENT, px.GENESIS)
     assert [p.name for p in two_zones.outbox("internet").iterdir()] == ["i2c-000000000001.scx"]
 
@@ -131,6 +137,11 @@ def test_a_message_crosses_both_gateways_and_its_package_is_acknowledged(persona
         to_internet.stop()
     package.refresh_from_db()
     assert package.state == OutgoingState.ACKNOWLEDGED
+    assert bytes(package.content) == b""  # applied over there: the bytes are no longer kept here
+    emitted.refresh_from_db()
+    delivery = selectors.delivery_of(emitted)
+    assert delivery[:2] == ("received", "法院已收到")
+    assert delivery.sent_at is not None and delivery.received_at is not None
     assert list(two_zones.outbox("internet").iterdir()) == []
     # A package of acknowledgments only is not itself acknowledged (it would never end): no ack goes back.
     with two_zones.as_zone("internet"):
