@@ -381,7 +381,10 @@ def apply_inbox(*, actor: Actor | None) -> list[IncomingPackage]:
     judged: list[IncomingPackage] = []
     arrivals: list[tuple[int, str, Path, bytes, px.Header]] = []
     for path in sorted(inbox.glob(f"*{px.SUFFIX}")):
-        data = path.read_bytes()
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            continue  # judged by another worker meanwhile
         try:
             # Unsigned or tampered packages go at once, so only authentic ones can wait on a gap.
             parts = px.check_outer(data, direction=direction, sender_keys=sender_keys)

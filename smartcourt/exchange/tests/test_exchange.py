@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import threading
 
 import pytest
 import time_machine
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import TestCase
 
 from partnerproto import exchange as px
+from smartcourt.audit.chain_check import verify_chain
 from smartcourt.audit.models import AuditEvent
 from smartcourt.exchange import actions, selectors
 from smartcourt.exchange.choices import IncomingState, OutgoingState
@@ -147,6 +149,7 @@ def test_a_message_crosses_both_gateways_and_its_package_is_acknowledged(persona
     with two_zones.as_zone("internet"):
         assert actions.pack_outbox(actor=None) == []
     assert ExchangeAlert.objects.count() == 0
+    assert verify_chain().ok  # both zones' events, one chain here (two in a deployment), verifiable
 
 
 def test_applied_exactly_once_in_order_when_reordered_and_duplicated(personas, two_zones):
@@ -413,3 +416,44 @@ def test_heartbeat_digests_and_a_silent_stream_alerts(personas, two_zones, setti
         assert (alert.reason, alert.direction) == ("stream_silent", I2C)
         assert actions.check_inbound(actor=None) is None  # one open alert, not one per check
     assert ExchangeAlert.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_applying_at_once_apply_each_package_once(two_zones):
+    """The periodic job and an operator's manage.py exchange apply, at the same moment: the direction's head row
+    is the lock, so each package is applied once, in order, and the audit chain stays one chain."""
+    from smartcourt.audit.actions import ensure_head
+
+    ensure_head()
+    with two_zones.as_zone("internet"):
+        for n in range(1, 7):
+            with transaction.atomic():
+                actions.emit(actor=None, kind=actions.PING, payload={"note": f"并发{n}"})
+            actions.pack_outbox(actor=None)
+    two_zones.carry("internet")
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(2)
+
+    def work() -> None:
+        try:
+            barrier.wait()
+            actions.apply_inbox(actor=None)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    with two_zones.as_zone("court"):
+        threads = [threading.Thread(target=work) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        actions.apply_inbox(actor=None)  # whatever a worker left for the next run
+    assert errors == []
+    applied = IncomingPackage.objects.filter(direction=I2C, state=IncomingState.APPLIED).order_by("sequence")
+    assert list(applied.values_list("sequence", flat=True)) == [1, 2, 3, 4, 5, 6]
+    assert not IncomingPackage.objects.filter(state=IncomingState.QUARANTINED).exists()
+    assert _pings_applied() == [f"并发{n}" for n in range(1, 7)]
+    assert list(two_zones.inbox("court").iterdir()) == []
+    assert verify_chain().ok
