@@ -58,7 +58,7 @@ class Gateway:
     stall: bool = False
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _handled: set[str] = field(default_factory=set)
-    forwarded: int = 0
+    forwarded: int = 0  # since the process started
     rejected: int = 0
 
     def __post_init__(self) -> None:
@@ -66,13 +66,14 @@ class Gateway:
         self.inbox.mkdir(parents=True, exist_ok=True)
         log = self.state / HANDLED_LOG
         if log.exists():
-            for line in log.read_text(encoding="utf-8").splitlines():
-                verdict, key = line.split(" ", 1)
-                self._handled.add(key)
-                if verdict == "forwarded":
-                    self.forwarded += 1
-                else:
-                    self.rejected += 1
+            # Only what is still in the outbox can come up again; the rest (acknowledged and cleared by the
+            # sender) is forgotten, so the record does not grow with every package ever sent.
+            present = {path.name for path in self.outbox.glob(f"*{exchange.SUFFIX}")}
+            lines = log.read_text(encoding="utf-8").splitlines()
+            kept = [line for line in lines if line.split(" ", 2)[1] in present]
+            if len(kept) != len(lines):
+                exchange.write_atomically(self.state, HANDLED_LOG, "".join(f"{line}\n" for line in kept).encode())
+            self._handled = {line.split(" ", 1)[1] for line in kept}
         # A temporary file of ours in the inbox is a transfer we were killed in: it is redone from the outbox.
         for stale in self.inbox.glob(f"{TEMP_PREFIX}*.tmp"):
             stale.unlink()

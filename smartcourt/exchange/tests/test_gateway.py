@@ -83,6 +83,18 @@ def test_moves_packages_in_order_and_leaves_the_outbox_alone(world):
         assert [o["name"] for o in gateway.scan()["outcomes"]] == [px.file_name(px.INTERNET_TO_COURT, 4)]
     finally:
         gateway.stop()
+    # Restarted after the sender cleared 1 and 2 (acknowledged): it forgets them, forwards nothing again.
+    for n in (1, 2):
+        (world["outbox"] / px.file_name(px.INTERNET_TO_COURT, n)).unlink()
+    gateway = _gateway(world)
+    try:
+        assert gateway.scan()["outcomes"] == []
+    finally:
+        gateway.stop()
+    handled = (world["tmp"] / "gw" / "handled.log").read_text().splitlines()
+    assert [line.split()[:2] for line in handled] == [
+        ["forwarded", px.file_name(px.INTERNET_TO_COURT, n)] for n in (3, 4)
+    ]
 
 
 def test_refuses_oversized_unsigned_wrong_way_and_disallowed_kinds(world):
