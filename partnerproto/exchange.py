@@ -361,18 +361,47 @@ def split(data: bytes) -> Parts:
     return Parts(header=_header(sections[0]), signature=sections[1], sealed=sections[2])
 
 
-def check_outer(data: bytes, *, direction: str, sender_keys: Mapping[str, PublicKey]) -> Parts:
-    """What can be checked without the envelope key (the gateway's check): structure, direction, signer,
-    signature, and the envelope's size and digest against the signed header."""
-    parts = split(data)
-    header = parts.header
+def _verify_header(header: Header, signature: bytes, direction: str, sender_keys: Mapping[str, PublicKey]) -> None:
     if header.direction != direction:
         raise WrongDirection(f"the package goes {header.direction}, this side receives {direction}")
     key = sender_keys.get(header.signer)
     if key is None:
         raise UnknownSigner(f"unknown signing key {header.signer!r}")
-    if not key.verify(parts.signature, header.raw):
+    if not key.verify(signature, header.raw):
         raise BadSignature(f"the header's signature does not verify with {header.signer}")
+
+
+def peek_header(path: Path, *, direction: str, sender_keys: Mapping[str, PublicKey]) -> Header:
+    """The signed header of the package file at ``path``, read without the envelope: enough to order an inbox
+    and to refuse an unsigned or misdirected package at once. The envelope is checked when it is opened."""
+    with path.open("rb") as handle:
+        start = handle.read(len(MAGIC) + _U32.size)
+        if not start.startswith(MAGIC):
+            if MAGIC.startswith(start):
+                raise Truncated("the package ends inside its magic line")
+            raise Malformed("not an exchange package (magic line)")
+        sections = []
+        length_bytes = start[len(MAGIC) :]
+        for name in ("header", "signature"):
+            if len(length_bytes) < _U32.size:
+                raise Truncated(f"the package ends before its {name}")
+            (length,) = _U32.unpack(length_bytes)
+            section = handle.read(length)
+            if len(section) < length:
+                raise Truncated(f"the package ends inside its {name}")
+            sections.append(section)
+            length_bytes = handle.read(_U32.size)
+    header = _header(sections[0])
+    _verify_header(header, sections[1], direction, sender_keys)
+    return header
+
+
+def check_outer(data: bytes, *, direction: str, sender_keys: Mapping[str, PublicKey]) -> Parts:
+    """What can be checked without the envelope key (the gateway's check): structure, direction, signer,
+    signature, and the envelope's size and digest against the signed header."""
+    parts = split(data)
+    header = parts.header
+    _verify_header(header, parts.signature, direction, sender_keys)
     if len(parts.sealed) != header.sealed_size or hashlib.sha256(parts.sealed).hexdigest() != header.sealed_sha256:
         raise SealedMismatch("the envelope is not the one the header signs")
     return parts

@@ -280,12 +280,22 @@ def _quarantine(
     return incoming
 
 
-def _old_sequence(actor: Actor | None, direction: str, path: Path, data: bytes, header: px.Header) -> IncomingPackage:
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None  # judged by another worker meanwhile
+
+
+def _old_sequence(actor: Actor | None, direction: str, path: Path, header: px.Header) -> IncomingPackage | None:
     applied = IncomingPackage.objects.filter(
         direction=direction, sequence=header.sequence, state=IncomingState.APPLIED
     ).first()
     if applied is None or applied.package_hash != header.hash:
         # Signed by the sender and yet not what was applied under that number: a forked stream.
+        data = _read(path)
+        if data is None:
+            return None
         return _quarantine(actor, direction, path, data, "conflicting_sequence", f"sequence {header.sequence}")
     with transaction.atomic():
         incoming = IncomingPackage.objects.create(
@@ -307,9 +317,12 @@ def _old_sequence(actor: Actor | None, direction: str, path: Path, data: bytes, 
 
 
 def _apply(
-    actor: Actor | None, direction: str, path: Path, data: bytes, keys: px.PartyKeys, previous: str
+    actor: Actor | None, direction: str, path: Path, keys: px.PartyKeys, previous: str
 ) -> IncomingPackage | None:
     sender_keys = {key.keyid: key for key in keys.peer_keys}
+    data = _read(path)
+    if data is None:
+        return None
     try:
         package = px.open_package(
             data, direction=direction, sender_keys=sender_keys, keyring=keys.envelope, previous=previous
@@ -379,32 +392,35 @@ def apply_inbox(*, actor: Actor | None) -> list[IncomingPackage]:
     inbox = zones.inbox_dir()
     inbox.mkdir(parents=True, exist_ok=True)
     judged: list[IncomingPackage] = []
-    arrivals: list[tuple[int, str, Path, bytes, px.Header]] = []
+    # Only the signed headers are read to order the inbox (a zone back after a long outage may find thousands of
+    # packages); each package is read whole when its turn comes.
+    arrivals: list[tuple[int, str, Path, px.Header]] = []
     for path in sorted(inbox.glob(f"*{px.SUFFIX}")):
         try:
-            data = path.read_bytes()
+            # Unsigned or misdirected packages go at once, so only authentic ones can wait on a gap.
+            header = px.peek_header(path, direction=direction, sender_keys=sender_keys)
         except FileNotFoundError:
             continue  # judged by another worker meanwhile
-        try:
-            # Unsigned or tampered packages go at once, so only authentic ones can wait on a gap.
-            parts = px.check_outer(data, direction=direction, sender_keys=sender_keys)
         except px.PackageError as exc:
-            judged.append(_quarantine(actor, direction, path, data, exc.reason, str(exc)))
+            data = _read(path)
+            if data is not None:
+                judged.append(_quarantine(actor, direction, path, data, exc.reason, str(exc)))
             continue
-        arrivals.append((parts.header.sequence, path.name, path, data, parts.header))
+        arrivals.append((header.sequence, path.name, path, header))
     acknowledge_again = False
-    for sequence, _name, path, data, header in sorted(arrivals, key=lambda arrival: arrival[:2]):
+    for sequence, _name, path, header in sorted(arrivals, key=lambda arrival: arrival[:2]):
         head = _head(direction, lock=False)
         if sequence <= head.applied_sequence:
-            judged.append(_old_sequence(actor, direction, path, data, header))
+            outcome = _old_sequence(actor, direction, path, header)
             # Sent again: our acknowledgment may have been lost. Acknowledge (cumulatively) once more.
-            acknowledge_again |= judged[-1].state == IncomingState.DUPLICATE and set(header.kinds) != {ACK}
+            if outcome is not None and outcome.state == IncomingState.DUPLICATE and set(header.kinds) != {ACK}:
+                acknowledge_again = True
         elif sequence == head.applied_sequence + 1:
-            outcome = _apply(actor, direction, path, data, keys, head.applied_hash)
-            if outcome is not None:
-                judged.append(outcome)
+            outcome = _apply(actor, direction, path, keys, head.applied_hash)
         else:
             break
+        if outcome is not None:
+            judged.append(outcome)
     if acknowledge_again:
         with transaction.atomic():
             head = _head(direction, lock=True)
@@ -426,12 +442,17 @@ def check_inbound(*, actor: Actor | None) -> ExchangeAlert | None:
         .values_list("received_at", flat=True)
         .first()
     )
-    if last is not None and timezone.now() - last <= limit:
+    if last is None:
+        # Nothing ever applied: silent since this zone started exchanging (its first package), if it has.
+        last = OutgoingPackage.objects.order_by("created_at").values_list("created_at", flat=True).first()
+        if last is None:
+            return None
+    if timezone.now() - last <= limit:
         return None
     if ExchangeAlert.objects.filter(direction=direction, reason="stream_silent", resolved_at__isnull=True).exists():
         return None
     waiting = sorted(path.name for path in zones.inbox_dir().glob(f"*{px.SUFFIX}"))
-    message = f"nothing applied from {direction} since {last or 'the start'}; waiting in the inbox: {waiting[:5]}"
+    message = f"nothing applied from {direction} since {last:%Y-%m-%d %H:%M:%S %Z}; waiting in the inbox: {waiting[:5]}"
     with transaction.atomic():
         alert = ExchangeAlert.objects.create(direction=direction, reason="stream_silent", message=message)
         record_event(actor=actor, action="exchange.stream_silent", obj=alert, after={"message": message})

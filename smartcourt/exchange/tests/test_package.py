@@ -194,3 +194,23 @@ def test_a_file_hash_mismatch_is_refused(zones, monkeypatch):
     monkeypatch.undo()
     with pytest.raises(px.FileMismatch):
         _open(court, data)
+
+
+def test_peek_header_reads_and_checks_only_the_signed_header(zones, tmp_path):
+    """How a receiving zone orders its inbox without reading every envelope: the header and its signature only."""
+    internet, court = zones
+    data = _build(internet)
+    path = tmp_path / "p.scx"
+    sender_keys = {key.keyid: key for key in court.peer_keys}
+    path.write_bytes(data[: len(data) - 500])  # the envelope cut short: found when the package is opened
+    header = px.peek_header(path, direction=px.INTERNET_TO_COURT, sender_keys=sender_keys)
+    assert header == px.split(data).header
+    path.write_bytes(data[:60])
+    with pytest.raises(px.Truncated):
+        px.peek_header(path, direction=px.INTERNET_TO_COURT, sender_keys=sender_keys)
+    with pytest.raises(px.WrongDirection):
+        path.write_bytes(data)
+        px.peek_header(path, direction=px.COURT_TO_INTERNET, sender_keys=sender_keys)
+    path.write_bytes(data[:30] + bytes([data[30] ^ 1]) + data[31:])
+    with pytest.raises(px.PackageError):
+        px.peek_header(path, direction=px.INTERNET_TO_COURT, sender_keys=sender_keys)
