@@ -97,7 +97,7 @@ def test_moves_packages_in_order_and_leaves_the_outbox_alone(world):
     ]
 
 
-def test_refuses_oversized_unsigned_wrong_way_and_disallowed_kinds(world):
+def test_refuses_oversized_unsigned_wrong_way_and_disallowed_kinds_and_types(world):
     _put(world, 1, files=[px.CarriedFile(PDF, "application/pdf")])  # about 55 KB sealed
     stranger, _ = px.generate_zone_keys(suffix="x")
     _put(world, 2, signer=stranger.signing_key())
@@ -107,7 +107,9 @@ def test_refuses_oversized_unsigned_wrong_way_and_disallowed_kinds(world):
     _put(world, 5, direction=px.COURT_TO_INTERNET)
     (world["outbox"] / px.file_name(px.COURT_TO_INTERNET, 5)).rename(world["outbox"] / "i2c-000000000005.scx")
     (world["outbox"] / "i2c-000000000006.scx").write_bytes(b"not a package")
-    gateway = _gateway(world, extra=["--max-bytes", "40000"])
+    _put(world, 7, files=[px.CarriedFile(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "image/png")])
+    _put(world, 8, files=[px.CarriedFile(b"%PDF-1.7\n%%EOF\n", "application/pdf")])
+    gateway = _gateway(world, extra=["--max-bytes", "40000", "--allow-type", "application/pdf"])
     try:
         outcomes = gateway.scan()["outcomes"]
     finally:
@@ -119,8 +121,10 @@ def test_refuses_oversized_unsigned_wrong_way_and_disallowed_kinds(world):
         ("004", False, "kind_not_allowed"),
         ("005", False, "wrong_direction"),
         ("006", False, "malformed"),
+        ("007", False, "type_not_allowed"),
+        ("008", True, ""),
     ]
-    assert _listing(world["inbox"]) == []
+    assert _listing(world["inbox"]) == ["i2c-000000000008.scx"]
     rejected = world["tmp"] / "gw" / "rejected"
     reason = json.loads((rejected / "i2c-000000000004.scx.reason").read_text())
     assert reason["reason"] == "kind_not_allowed"
