@@ -9,7 +9,8 @@ The header is clear text and signed: direction, sequence, the previous package's
 message counts per kind, each carried file's SHA-256, size and declared type, and the digests of the plaintext
 archive and of the envelope. The package hash is the SHA-256 of the header bytes, which therefore commits to
 everything. The plaintext archive is a deterministic tar (``manifest.json``, then ``files/<sha256>``) sealed
-with partnerproto's AES-256-GCM envelope, the associated data naming direction and sequence.
+with partnerproto's AES-256-GCM envelope in its binary form (envelope.seal), the associated data naming direction
+and sequence.
 """
 
 from __future__ import annotations
@@ -39,7 +40,13 @@ DIRECTION_TAGS = {INTERNET_TO_COURT: "i2c", COURT_TO_INTERNET: "c2i"}
 GENESIS = "0" * 64  # the "previous" of sequence 1
 SUFFIX = ".scx"
 MANIFEST = "manifest.json"
-ENVELOPE_METHOD = "EXCHANGE"  # the envelope's associated data: "EXCHANGE internet->court#<sequence>"
+
+
+def _context(direction: str, sequence: int) -> str:
+    """What the envelope's associated data names: a ciphertext moved to another sequence or direction fails."""
+    return f"EXCHANGE {direction}#{sequence}"
+
+
 _KIND = re.compile(r"^[a-z][a-z_]*\.[a-z][a-z_]*$")
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _U32 = struct.Struct(">I")
@@ -282,7 +289,7 @@ def build_package(
         if not sniff_matches(item.media_type, item.content):
             raise ValueError(f"a file declared {item.media_type} does not look like one")
     archive = _archive(_manifest(direction, sequence, messages), {sha: item.content for sha, item in carried.items()})
-    sealed = envelope.encrypt(keyring, archive, method=ENVELOPE_METHOD, target_uri=f"{direction}#{sequence}")
+    sealed = envelope.seal(keyring, archive, context=_context(direction, sequence))
     kinds: dict[str, int] = {}
     for message in messages:
         kinds[message.kind] = kinds.get(message.kind, 0) + 1
@@ -466,9 +473,7 @@ def open_package(
     if previous is not None and header.previous != previous:
         raise ChainBroken(f"package {header.sequence} follows {header.previous[:12]}…, expected {previous[:12]}…")
     try:
-        archive = envelope.decrypt(
-            keyring, parts.sealed, method=ENVELOPE_METHOD, target_uri=f"{header.direction}#{header.sequence}"
-        )
+        archive = envelope.unseal(keyring, parts.sealed, context=_context(header.direction, header.sequence))
     except EnvelopeError as exc:
         raise DecryptFailed(f"the envelope does not open: {exc.reason}") from exc
     if len(archive) != header.archive_size or hashlib.sha256(archive).hexdigest() != header.archive_sha256:

@@ -214,3 +214,28 @@ def test_peek_header_reads_and_checks_only_the_signed_header(zones, tmp_path):
     path.write_bytes(data[:30] + bytes([data[30] ^ 1]) + data[31:])
     with pytest.raises(px.PackageError):
         px.peek_header(path, direction=px.INTERNET_TO_COURT, sender_keys=sender_keys)
+
+
+def test_the_binary_envelope_binds_its_context_and_key():
+    from partnerproto import envelope
+
+    ring = Keyring.of(EnvelopeKey.generate("k1"))
+    sealed = envelope.seal(ring, b"archive", context="EXCHANGE internet->court#3")
+    assert len(sealed) == len(b"archive") + 4 + 1 + 2 + 1 + 7 + 12 + 16  # no base64: the overhead is fixed
+    assert envelope.unseal(ring, sealed, context="EXCHANGE internet->court#3") == b"archive"
+    refusals = {}
+    for label, data, context in [
+        ("other sequence", sealed, "EXCHANGE internet->court#4"),
+        ("other key id", sealed.replace(b"k1", b"k2"), "EXCHANGE internet->court#3"),
+        ("relabelled algorithm", sealed.replace(b"A256GCM", b"SM4GCMx"), "EXCHANGE internet->court#3"),
+        ("not sealed", b"SCE1", "EXCHANGE internet->court#3"),
+    ]:
+        with pytest.raises(envelope.EnvelopeError) as refused:
+            envelope.unseal(ring, data, context=context)
+        refusals[label] = refused.value.reason
+    assert refusals == {
+        "other sequence": "envelope_decrypt_failed",
+        "other key id": "envelope_unknown_key",
+        "relabelled algorithm": "envelope_algorithm_mismatch",
+        "not sealed": "envelope_malformed",
+    }
