@@ -111,7 +111,9 @@ class TwoZones:
             names.append(path.name)
         return names
 
-    def gateway(self, from_zone: str, state: Path, kinds: tuple[str, ...] = ()) -> GatewayProcess:
+    def gateway(
+        self, from_zone: str, state: Path, kinds: tuple[str, ...] = (), extra: tuple[str, ...] = ()
+    ) -> GatewayProcess:
         """A real gateway process for the direction ``from_zone`` sends in, letting through the exchange's own
         kinds and ``kinds``."""
         to_zone = "court" if from_zone == "internet" else "internet"
@@ -123,9 +125,12 @@ class TwoZones:
             sender_keys=self.keys_dir
             / (exchange.INTERNET_PUBLIC if from_zone == "internet" else exchange.COURT_PUBLIC),
             extra=[
-                argument
-                for kind in ("exchange.ack", "exchange.digest", "exchange.ping", *kinds)
-                for argument in ("--allow-kind", kind)
+                *(
+                    argument
+                    for kind in ("exchange.ack", "exchange.digest", "exchange.ping", *kinds)
+                    for argument in ("--allow-kind", kind)
+                ),
+                *extra,
             ],
         )
 

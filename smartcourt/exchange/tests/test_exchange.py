@@ -6,8 +6,11 @@ the sender keeps a package until it is acknowledged; a zone that was down applie
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
+import signal
 import threading
+import time
 
 import pytest
 import time_machine
@@ -457,3 +460,41 @@ def test_two_workers_applying_at_once_apply_each_package_once(two_zones):
     assert _pings_applied() == [f"并发{n}" for n in range(1, 7)]
     assert list(two_zones.inbox("court").iterdir()) == []
     assert verify_chain().ok
+
+
+def test_the_gateway_killed_mid_transfer_then_restarted_applies_once(personas, two_zones, tmp_path):
+    """Killed with half a package written: the court zone sees nothing (the half has a hidden temporary name).
+    Restarted: the package arrives whole and applies. Restarted again having lost its record of what it
+    forwarded: the package arrives a second time and is ignored as a duplicate."""
+    _send(two_zones, personas.creditor_a, "断电")
+    state = tmp_path / "gw"
+    gateway = two_zones.gateway("internet", state, extra=("--test-stall-mid-transfer", "--interval", "0.01"))
+    deadline = time.monotonic() + 30
+    try:
+        while not (state / "stalled").exists():  # waiting for the stall, not timing it
+            assert time.monotonic() < deadline, "the gateway never started the transfer"
+            time.sleep(0.01)
+        os.kill(gateway.process.process.pid, signal.SIGKILL)
+        gateway.process.process.wait()
+    finally:
+        gateway.stop()
+    with unchanged_database():
+        assert _apply(two_zones) == []
+
+    gateway = two_zones.gateway("internet", state)
+    try:
+        assert [o["forwarded"] for o in gateway.scan()["outcomes"]] == [True]
+    finally:
+        gateway.stop()
+    (applied,) = _apply(two_zones)
+    assert (applied.sequence, applied.state) == (1, IncomingState.APPLIED)
+
+    (state / "handled.log").write_text("")  # as if killed after the rename, before writing its record
+    gateway = two_zones.gateway("internet", state)
+    try:
+        assert [o["forwarded"] for o in gateway.scan()["outcomes"]] == [True]
+    finally:
+        gateway.stop()
+    (again,) = _apply(two_zones)
+    assert (again.sequence, again.state) == (1, IncomingState.DUPLICATE)
+    assert _pings_applied() == ["断电"]
