@@ -366,6 +366,10 @@ def _apply(
             )
             applied += 1
         ExchangeHead.objects.filter(pk=direction).update(applied_sequence=header.sequence, applied_hash=header.hash)
+        # The stream flows again: a silence alert is over (a later silence raises a new one).
+        silent = ExchangeAlert.objects.filter(direction=direction, reason="stream_silent", resolved_at__isnull=True)
+        for alert in silent:
+            _resolve(actor, alert, note=f"package {header.sequence} applied")
         record_event(
             actor=actor,
             action="exchange.package_applied",
@@ -457,6 +461,25 @@ def check_inbound(*, actor: Actor | None) -> ExchangeAlert | None:
         alert = ExchangeAlert.objects.create(direction=direction, reason="stream_silent", message=message)
         record_event(actor=actor, action="exchange.stream_silent", obj=alert, after={"message": message})
     logger.error("exchange: %s", message)
+    return alert
+
+
+def _resolve(actor: Actor | None, alert: ExchangeAlert, *, note: str) -> bool:
+    if not ExchangeAlert.objects.filter(pk=alert.pk, resolved_at__isnull=True).update(resolved_at=timezone.now()):
+        return False
+    record_event(actor=actor, action="exchange.alert_resolved", obj=alert, after={"reason": alert.reason, "note": note})
+    return True
+
+
+def resolve_alert(*, actor: Actor, alert_id: str, note: str) -> ExchangeAlert:
+    """An operator closes an alert after looking into it (a quarantined package explained, a gateway repaired)."""
+    if not note.strip():
+        raise ValueError("say what was found: the note is required")
+    with transaction.atomic():
+        alert = ExchangeAlert.objects.select_for_update().get(pk=alert_id)
+        if not _resolve(actor, alert, note=note.strip()[:500]):
+            raise ValueError(f"alert {alert_id} is resolved already")
+    alert.refresh_from_db()
     return alert
 
 

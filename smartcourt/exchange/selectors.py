@@ -31,7 +31,7 @@ def status_lines() -> list[str]:
         f"{outbound}: last sent #{sent.sent_sequence if sent else 0}, {waiting.count()} not yet acknowledged",
         f"{inbound}: last applied #{applied.applied_sequence if applied else 0}",
         f"open alerts: {alerts.count()}",
-        *(f"  {alert.created_at:%Y-%m-%d %H:%M} {alert.reason}: {alert.message}" for alert in alerts[:20]),
+        *(f"  {alert.pk} {alert.created_at:%Y-%m-%d %H:%M} {alert.reason}: {alert.message}" for alert in alerts[:20]),
     ]
 
 

@@ -42,3 +42,18 @@ def test_ping_pack_apply_status(personas, two_zones):
     with two_zones.as_zone("court"):
         assert _run("apply") == "i2c-000000000001.scx: applied\n"
         assert "internet->court: last applied #1" in _run("status")
+
+
+def test_an_operator_resolves_an_alert_with_a_note(personas, two_zones):
+    from smartcourt.exchange.models import ExchangeAlert
+
+    alert = ExchangeAlert.objects.create(direction=px.INTERNET_TO_COURT, reason="bad_signature", message="i2c-1")
+    with two_zones.as_zone("court"):
+        with pytest.raises(CommandError, match="note is required"):
+            _run("resolve", str(alert.pk), "courtadmin", " ")
+        answer = _run("resolve", str(alert.pk), "courtadmin", "光闸", "日志已核对")
+        assert answer == f"resolved {alert.pk} (bad_signature)\n"
+        alert.refresh_from_db()
+        assert alert.resolved_at is not None
+        with pytest.raises(CommandError, match="resolved already"):
+            _run("resolve", str(alert.pk), "courtadmin", "again")

@@ -419,6 +419,17 @@ def test_heartbeat_digests_and_a_silent_stream_alerts(personas, two_zones, setti
         assert (alert.reason, alert.direction) == ("stream_silent", I2C)
         assert actions.check_inbound(actor=None) is None  # one open alert, not one per check
     assert ExchangeAlert.objects.count() == 1
+    # The stream flows again: the alert closes itself, and a later silence raises a new one.
+    with time_machine.travel(start + dt.timedelta(minutes=50), tick=False):
+        _send(two_zones, personas.creditor_a, "恢复")
+        two_zones.carry("internet")
+        _apply(two_zones)
+    alert.refresh_from_db()
+    assert alert.resolved_at is not None
+    assert AuditEvent.objects.filter(action="exchange.alert_resolved", object_id=str(alert.pk)).count() == 1
+    with time_machine.travel(start + dt.timedelta(minutes=50 + 31), tick=False), two_zones.as_zone("court"):
+        assert actions.check_inbound(actor=None) is not None
+    assert ExchangeAlert.objects.filter(resolved_at__isnull=True).count() == 1
 
 
 @pytest.mark.django_db(transaction=True)

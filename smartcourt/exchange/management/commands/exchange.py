@@ -5,6 +5,7 @@ manage.py exchange pack                  # build packages from waiting messages 
 manage.py exchange apply                 # apply the inbox in sequence; quarantine what fails
 manage.py exchange ping USERNAME [NOTE]  # a connectivity check to the other zone, sent as USERNAME
 manage.py exchange status                # sequences, unacknowledged packages, open alerts
+manage.py exchange resolve ALERT USERNAME NOTE   # close an alert after looking into it
 """
 
 from __future__ import annotations
@@ -12,19 +13,27 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from partnerproto import exchange as px
 from smartcourt.accounts.models import User
 from smartcourt.exchange import actions, selectors, zones
+from smartcourt.exchange.models import ExchangeAlert
 
 
 class Command(BaseCommand):
     help = "Keys, packing, applying and status of this zone's exchange with the other zone."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("step", choices=["keys", "pack", "apply", "ping", "status"])
-        parser.add_argument("values", nargs="*", help="keys: DIR; ping: USERNAME [NOTE]")
+        parser.add_argument("step", choices=["keys", "pack", "apply", "ping", "status", "resolve"])
+        parser.add_argument("values", nargs="*", help="keys: DIR; ping: USERNAME [NOTE]; resolve: ALERT USERNAME NOTE")
+
+    def _user(self, username: str) -> User:
+        try:
+            return User.objects.get(username=username)
+        except User.DoesNotExist as exc:
+            raise CommandError(f"no user {username!r}") from exc
 
     def handle(self, *args: Any, step: str, values: list[str], **options: Any) -> None:
         if step == "keys":
@@ -50,12 +59,18 @@ class Command(BaseCommand):
         elif step == "ping":
             if not values:
                 raise CommandError("give the username the ping is sent as")
-            try:
-                user = User.objects.get(username=values[0])
-            except User.DoesNotExist as exc:
-                raise CommandError(f"no user {values[0]!r}") from exc
-            actions.send_ping(actor=user, note=" ".join(values[1:]))
+            actions.send_ping(actor=self._user(values[0]), note=" ".join(values[1:]))
             self.stdout.write("queued; it leaves with the next pack")
+        elif step == "resolve":
+            if len(values) < 3:
+                raise CommandError("give the alert, the username of whoever resolves it and a note")
+            try:
+                alert = actions.resolve_alert(
+                    actor=self._user(values[1]), alert_id=values[0], note=" ".join(values[2:])
+                )
+            except (ValueError, ValidationError, ExchangeAlert.DoesNotExist) as exc:
+                raise CommandError(str(exc)) from exc
+            self.stdout.write(f"resolved {alert.pk} ({alert.reason})")
         else:
             for line in selectors.status_lines():
                 self.stdout.write(line)
