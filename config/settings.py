@@ -310,11 +310,10 @@ PAYMENTS_KEYS_DIR = Path(env_str("SMARTCOURT_PAYMENTS_KEYS_DIR", str(VAR_DIR / "
 PAYMENTS_TIMEOUT_SECONDS = env_int("SMARTCOURT_PAYMENTS_TIMEOUT", 10, minimum=1)
 PAYMENTS_NOTIFICATION_URL = env_str("SMARTCOURT_PAYMENTS_NOTIFICATION_URL", "")
 
-# The exchange between the internet and court zones (smartcourt/exchange, docs/adr/0011-zones-and-gateway.md): the
-# zone this process is (single: one database for both, nothing exchanged), its directory (outbox/ read by the
-# gateway, inbox/ written by the other gateway, quarantine/, blobs/, keys/<zone>.json unless
-# SMARTCOURT_EXCHANGE_KEYS names the key file) and the most messages one package carries.
-EXCHANGE_ZONE = env_str("SMARTCOURT_ZONE", "single")
+# The exchange between the internet and court zones (smartcourt/exchange, docs/adr/0011-zones-and-gateway.md), in
+# the zone SMARTCOURT_ZONE names (single: nothing is exchanged): its directory (outbox/ read by the gateway, inbox/
+# written by the other gateway, quarantine/, blobs/, keys/<zone>.json unless SMARTCOURT_EXCHANGE_KEYS names the key
+# file) and the most messages one package carries.
 EXCHANGE_DIR = Path(env_str("SMARTCOURT_EXCHANGE_DIR", str(VAR_DIR / "exchange")))
 EXCHANGE_KEYS_FILE = env_optional("SMARTCOURT_EXCHANGE_KEYS")
 EXCHANGE_MAX_MESSAGES = env_int("SMARTCOURT_EXCHANGE_MAX_MESSAGES", 200, minimum=1)

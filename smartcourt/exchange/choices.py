@@ -6,15 +6,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class Zone(models.TextChoices):
-    # One process and one database for everything: nothing crosses, nothing is exchanged (make run).
-    SINGLE = "single", _("Single zone")
-    # The public and outside users, on the internet.
-    INTERNET = "internet", _("Internet zone")
-    # Court staff, on the court's private network.
-    COURT = "court", _("Court zone")
-
-
 class Direction(models.TextChoices):
     INTERNET_TO_COURT = "internet->court", _("Internet zone to court zone")
     COURT_TO_INTERNET = "court->internet", _("Court zone to internet zone")

@@ -7,6 +7,7 @@ from typing import NamedTuple
 
 from django.utils.translation import gettext_lazy as _
 
+from smartcourt.core.zones import current_zone
 from smartcourt.exchange import zones
 from smartcourt.exchange.choices import Direction, IncomingState, OutgoingState
 from smartcourt.exchange.models import ExchangeAlert, ExchangeHead, IncomingPackage, OutboxMessage, OutgoingPackage
@@ -19,15 +20,15 @@ def applied_lags(direction: str) -> list[dt.timedelta]:
 
 
 def status_lines() -> list[str]:
-    outbound, inbound = zones.outbound(), zones.inbound()
-    if outbound is None or inbound is None:
+    zone, outbound, inbound = current_zone(), zones.outbound(), zones.inbound()
+    if zone is None or outbound is None or inbound is None:
         return ["single zone: nothing is exchanged"]
     sent = ExchangeHead.objects.filter(direction=outbound).first()
     applied = ExchangeHead.objects.filter(direction=inbound).first()
     waiting = OutgoingPackage.objects.filter(direction=outbound).exclude(state=OutgoingState.ACKNOWLEDGED)
     alerts = ExchangeAlert.objects.filter(resolved_at__isnull=True)
     return [
-        f"zone {zones.current_zone().value}",
+        f"zone {zone.value}",
         f"{outbound}: last sent #{sent.sent_sequence if sent else 0}, {waiting.count()} not yet acknowledged",
         f"{inbound}: last applied #{applied.applied_sequence if applied else 0}",
         f"open alerts: {alerts.count()}",

@@ -91,7 +91,7 @@ class TwoZones:
     @contextmanager
     def as_zone(self, zone: str) -> Iterator[None]:
         with override_settings(
-            EXCHANGE_ZONE=zone, EXCHANGE_DIR=self.dir(zone), EXCHANGE_KEYS_FILE=str(self.keys_dir / f"{zone}.json")
+            SMARTCOURT_ZONE=zone, EXCHANGE_DIR=self.dir(zone), EXCHANGE_KEYS_FILE=str(self.keys_dir / f"{zone}.json")
         ):
             yield
 

@@ -10,26 +10,23 @@ from django.core.exceptions import ImproperlyConfigured
 
 from partnerproto import keyfiles
 from partnerproto.keyfiles import PartyKeys
-from smartcourt.exchange.choices import Direction, Zone
+from smartcourt.core.zones import Zone, current_zone
+from smartcourt.exchange.choices import Direction
 
 OUTBOUND = {Zone.INTERNET: Direction.INTERNET_TO_COURT, Zone.COURT: Direction.COURT_TO_INTERNET}
 INBOUND = {Zone.INTERNET: Direction.COURT_TO_INTERNET, Zone.COURT: Direction.INTERNET_TO_COURT}
 
 
-def current_zone() -> Zone:
-    value = settings.EXCHANGE_ZONE
-    if value not in Zone.values:
-        raise ImproperlyConfigured(f"SMARTCOURT_ZONE is {value!r}: single, internet or court")
-    return Zone(value)
-
-
 def outbound() -> Direction | None:
-    """The direction this zone sends in; None in the single zone, which exchanges nothing."""
-    return OUTBOUND.get(current_zone())
+    """The direction this zone sends in; None in the single zone (SMARTCOURT_ZONE=single), which exchanges
+    nothing."""
+    zone = current_zone()
+    return None if zone is None else OUTBOUND[zone]
 
 
 def inbound() -> Direction | None:
-    return INBOUND.get(current_zone())
+    zone = current_zone()
+    return None if zone is None else INBOUND[zone]
 
 
 def exchange_dir() -> Path:
@@ -55,8 +52,11 @@ def blobs_dir() -> Path:
 def keys() -> PartyKeys:
     """This zone's key file (partnerproto.keyfiles): its signing key, the other zone's public keys, the shared
     envelope keyring. ``manage.py exchange keys`` writes both zones' files."""
+    zone = current_zone()
+    if zone is None:
+        raise ImproperlyConfigured("the single zone exchanges nothing and has no exchange keys")
     configured = settings.EXCHANGE_KEYS_FILE
-    path = Path(configured) if configured else exchange_dir() / "keys" / f"{current_zone().value}.json"
+    path = Path(configured) if configured else exchange_dir() / "keys" / f"{zone.value}.json"
     if not path.exists():
         raise ImproperlyConfigured(f"no exchange key file at {path}: run manage.py exchange keys")
     return keyfiles.read(path)
