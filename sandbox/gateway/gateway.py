@@ -51,13 +51,14 @@ class Gateway:
     outbox: Path
     inbox: Path
     state: Path
-    sender_keys: Mapping[str, PublicKey]
+    sender_keys_file: Path
     max_bytes: int
     allowed_kinds: Collection[str]
     allowed_types: Collection[str]
     stall: bool = False
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _handled: set[str] = field(default_factory=set)
+    _keys: tuple[int, Mapping[str, PublicKey]] = (-1, {})
     forwarded: int = 0  # since the process started
     rejected: int = 0
 
@@ -78,6 +79,14 @@ class Gateway:
         for stale in self.inbox.glob(f"{TEMP_PREFIX}*.tmp"):
             stale.unlink()
 
+    def sender_keys(self) -> Mapping[str, PublicKey]:
+        """The sending zone's public keys, read again whenever the file changes: a key rotation (ADR 0005's three
+        steps) needs no restart of the gateway."""
+        mtime = self.sender_keys_file.stat().st_mtime_ns
+        if mtime != self._keys[0]:
+            self._keys = (mtime, exchange.read_public_keys(self.sender_keys_file))
+        return self._keys[1]
+
     @property
     def rejected_dir(self) -> Path:
         return self.state / "rejected"
@@ -94,7 +103,7 @@ class Gateway:
             raise Refused("too_large", f"{size} bytes, the gateway passes at most {self.max_bytes}")
         data = path.read_bytes()
         try:
-            parts = exchange.check_outer(data, direction=self.direction, sender_keys=self.sender_keys)
+            parts = exchange.check_outer(data, direction=self.direction, sender_keys=self.sender_keys())
         except exchange.PackageError as exc:
             raise Refused(exc.reason, str(exc)) from exc
         header = parts.header

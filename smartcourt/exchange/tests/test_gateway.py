@@ -158,3 +158,21 @@ def test_killed_mid_transfer_leaves_no_partial_file_and_resumes(world):
         gateway.stop()
     assert _listing(world["inbox"]) == ["i2c-000000000001.scx"]
     assert (world["inbox"] / "i2c-000000000001.scx").read_bytes() == data
+
+
+def test_a_rotated_key_is_taken_without_a_restart(world):
+    """The sending zone adds a new signing key: refused until the gateway's public key file lists it, then
+    forwarded by the same process."""
+    new_key = px.SigningKey.generate("internet-ed25519-2")
+    _put(world, 1, signer=new_key)
+    gateway = _gateway(world)
+    try:
+        assert [o["reason"] for o in gateway.scan()["outcomes"]] == ["unknown_key"]
+        public = world["keys"] / px.INTERNET_PUBLIC
+        keys = [*px.read_public_keys(public).values(), new_key.public_key()]
+        px.write_public_keys(public, keys)
+        os.utime(public, ns=(time.time_ns(), time.time_ns() + 1))  # a change the gateway cannot miss
+        _put(world, 2, signer=new_key)
+        assert [(o["name"][-7:-4], o["forwarded"]) for o in gateway.scan()["outcomes"]] == [("002", True)]
+    finally:
+        gateway.stop()
