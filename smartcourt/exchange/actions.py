@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-import uuid
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -34,6 +33,7 @@ from smartcourt.exchange.models import (
     ExchangeAlert,
     ExchangeHead,
     IncomingPackage,
+    OutboxFile,
     OutboxMessage,
     OutgoingPackage,
 )
@@ -61,26 +61,27 @@ def emit(
         # The same codebase runs both zones: a kind nobody handles would be quarantined on arrival.
         raise ValueError(f"no handler is registered for message kind {kind!r}")
     px.canonical_json(dict(payload))  # refuses what is not JSON now, not when packing
-    message_id = uuid.uuid4()
-    described = []
-    for index, (name, item) in enumerate((files or {}).items()):
+    attachments = dict(files or {})
+    for name, item in attachments.items():
         if not px.sniff_matches(item.media_type, item.content):
             raise ValueError(f"file {name!r} is declared {item.media_type} and does not look like one")
-        # One blob per message and file, so dropping it once packed cannot race another message's (a blob left by
-        # a rolled-back emit is an orphan no message names).
-        blob = f"{message_id}.{index}"
-        px.write_atomically(zones.blobs_dir(), blob, item.content)
-        described.append(
-            {"name": name, "sha256": item.sha256, "size": len(item.content), "type": item.media_type, "blob": blob}
+    message = OutboxMessage.objects.create(direction=direction, kind=kind, payload=dict(payload))
+    OutboxFile.objects.bulk_create(
+        OutboxFile(
+            message=message,
+            name=name,
+            sha256=item.sha256,
+            size=len(item.content),
+            media_type=item.media_type,
+            content=item.content,
         )
-    message = OutboxMessage.objects.create(
-        id=message_id, direction=direction, kind=kind, payload=dict(payload), files=described
+        for name, item in attachments.items()
     )
     record_event(
         actor=actor,
         action="exchange.message_queued",
         obj=message,
-        after={"kind": kind, "direction": direction, "files": len(described)},
+        after={"kind": kind, "direction": direction, "files": len(attachments)},
     )
     return message
 
@@ -112,14 +113,16 @@ def _build_next(actor: Actor | None, direction: str, keys: px.PartyKeys, limit: 
     with transaction.atomic():
         head = _head(direction, lock=True)  # sequences are gap-free: one builder at a time per direction
         messages = list(
-            OutboxMessage.objects.filter(direction=direction, package__isnull=True).order_by("created_at", "id")[:limit]
+            OutboxMessage.objects.filter(direction=direction, package__isnull=True)
+            .order_by("created_at", "id")
+            .prefetch_related("attachments")[:limit]
         )
         if not messages:
             return None
         carried = {
-            item["sha256"]: px.CarriedFile((zones.blobs_dir() / item["blob"]).read_bytes(), item["type"])
+            item.sha256: px.CarriedFile(bytes(item.content), item.media_type)
             for message in messages
-            for item in message.files
+            for item in message.attachments.all()
         }
         data, header = px.build_package(
             direction=direction,
@@ -130,7 +133,7 @@ def _build_next(actor: Actor | None, direction: str, keys: px.PartyKeys, limit: 
                     id=str(message.pk),
                     kind=message.kind,
                     payload=message.payload,
-                    files={item["name"]: item["sha256"] for item in message.files},
+                    files={item.name: item.sha256 for item in message.attachments.all()},
                 )
                 for message in messages
             ],
@@ -150,9 +153,8 @@ def _build_next(actor: Actor | None, direction: str, keys: px.PartyKeys, limit: 
         )
         OutboxMessage.objects.filter(pk__in=[message.pk for message in messages]).update(package=package)
         ExchangeHead.objects.filter(pk=direction).update(sent_sequence=header.sequence, sent_hash=header.hash)
-        # The package holds the files now (and is stored until acknowledged): the blobs go once this commits.
-        packed = [item["blob"] for message in messages for item in message.files]
-        transaction.on_commit(lambda: _drop_blobs(packed))
+        # The package holds the files now (and is stored until acknowledged).
+        OutboxFile.objects.filter(message__in=messages).update(content=b"")
         record_event(
             actor=actor,
             action="exchange.package_built",
@@ -160,11 +162,6 @@ def _build_next(actor: Actor | None, direction: str, keys: px.PartyKeys, limit: 
             after={"direction": direction, "sequence": header.sequence, "hash": header.hash, "messages": len(messages)},
         )
     return package
-
-
-def _drop_blobs(names: list[str]) -> None:
-    for name in names:
-        (zones.blobs_dir() / name).unlink(missing_ok=True)
 
 
 def _send(actor: Actor | None, package: OutgoingPackage) -> None:

@@ -45,10 +45,6 @@ def quarantine_dir() -> Path:
     return exchange_dir() / "quarantine"
 
 
-def blobs_dir() -> Path:
-    return exchange_dir() / "blobs"
-
-
 def keys() -> PartyKeys:
     """This zone's key file (partnerproto.keyfiles): its signing key, the other zone's public keys, the shared
     envelope keyring. ``manage.py exchange keys`` writes both zones' files."""

@@ -28,6 +28,7 @@ from smartcourt.exchange.models import (
     ExchangeAlert,
     ExchangeHead,
     IncomingPackage,
+    OutboxFile,
     OutboxMessage,
     OutgoingPackage,
 )
@@ -104,12 +105,14 @@ def test_a_message_crosses_both_gateways_and_its_package_is_acknowledged(persona
         )
     assert emitted is not None
     assert selectors.delivery_of(emitted)[:2] == ("waiting", "等待发送至法院")
-    assert len(list((two_zones.dir("internet") / "blobs").iterdir())) == 1
+    attachment = OutboxFile.objects.get(message=emitted)
+    assert (attachment.name, bytes(attachment.content), attachment.size) == ("起诉状.pdf", PDF, len(PDF))
     with two_zones.as_zone("internet"), TestCase.captureOnCommitCallbacks(execute=True):
         (package,) = actions.pack_outbox(actor=None)
     emitted.refresh_from_db()
     assert selectors.delivery_of(emitted)[:2] == ("sent", "已发送至法院")
-    assert list((two_zones.dir("internet") / "blobs").iterdir()) == []  # the package holds the file now
+    attachment.refresh_from_db()
+    assert bytes(attachment.content) == b""  # the package holds the file now
     assert (package.sequence, package.state, package.previous_hash) == (1, OutgoingState.SENT, px.GENESIS)
     assert [p.name for p in two_zones.outbox("internet").iterdir()] == ["i2c-000000000001.scx"]
 
