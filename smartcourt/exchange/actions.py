@@ -417,7 +417,13 @@ def apply_inbox(*, actor: Actor | None) -> list[IncomingPackage]:
             if outcome is not None and outcome.state == IncomingState.DUPLICATE and set(header.kinds) != {ACK}:
                 acknowledge_again = True
         elif sequence == head.applied_sequence + 1:
-            outcome = _apply(actor, direction, path, keys, head.applied_hash)
+            try:
+                outcome = _apply(actor, direction, path, keys, head.applied_hash)
+            except Exception as exc:
+                # A handler failed: the package's transaction rolled back whole and its file stays for the next
+                # run. The operators hear of it once, not every minute.
+                _alert_once(direction, "apply_failed", f"{path.name}: {type(exc).__name__}: {exc}")
+                raise
         else:
             break
         if outcome is not None:
@@ -428,6 +434,13 @@ def apply_inbox(*, actor: Actor | None) -> list[IncomingPackage]:
             ack = {"direction": direction, "through": head.applied_sequence, "hash": head.applied_hash}
             emit(actor=actor, kind=ACK, payload=ack)
     return judged
+
+
+def _alert_once(direction: str, reason: str, message: str) -> None:
+    with transaction.atomic():
+        if not ExchangeAlert.objects.filter(direction=direction, reason=reason, resolved_at__isnull=True).exists():
+            ExchangeAlert.objects.create(direction=direction, reason=reason, message=message[:2000])
+    logger.error("exchange: %s", message)
 
 
 def check_inbound(*, actor: Actor | None) -> ExchangeAlert | None:
