@@ -57,3 +57,24 @@ def test_an_operator_resolves_an_alert_with_a_note(personas, two_zones):
         assert alert.resolved_at is not None
         with pytest.raises(CommandError, match="resolved already"):
             _run("resolve", str(alert.pk), "courtadmin", "again")
+
+
+def test_run_once_packs_applies_and_acknowledges(personas, two_zones):
+    """The zone's exchange process, one round in each zone: the ping leaves, is applied, and its acknowledgment
+    is packed in the same round."""
+    from django.test import TestCase
+
+    with two_zones.as_zone("internet"):
+        _run("ping", "creditor_a", "循环")
+        assert _run("run", "--once") == "sent 1, judged 0\n"
+    two_zones.carry("internet")
+    with two_zones.as_zone("court"), TestCase.captureOnCommitCallbacks(execute=True):
+        # The court zone's first round also starts its own stream with a digest (nothing sent yet), then applies
+        # the ping and packs its acknowledgment.
+        assert _run("run", "--once") == "sent 2, judged 1\n"
+    two_zones.carry("court")
+    with two_zones.as_zone("internet"), TestCase.captureOnCommitCallbacks(execute=True):
+        assert _run("run", "--once") == "sent 1, judged 2\n"  # the digest is acknowledged in turn
+        # The ping is acknowledged; the package of that acknowledgment only is not (it waits for the next
+        # cumulative acknowledgment).
+        assert "internet->court: last sent #2, 1 not yet acknowledged" in _run("status")

@@ -6,13 +6,22 @@ manage.py exchange apply                 # apply the inbox in sequence; quaranti
 manage.py exchange ping USERNAME [NOTE]  # a connectivity check to the other zone, sent as USERNAME
 manage.py exchange status                # sequences, unacknowledged packages, open alerts
 manage.py exchange resolve ALERT USERNAME NOTE   # close an alert after looking into it
+manage.py exchange run [--interval 2] [--once]   # the zone's exchange process: pack and apply every few seconds
+
+``run`` is what keeps the lag to seconds (the worker's periodic jobs run once a minute and remain as a backstop;
+both may run at once: the direction's head row serialises them).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import signal
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -21,12 +30,16 @@ from smartcourt.accounts.models import User
 from smartcourt.exchange import actions, selectors, zones
 from smartcourt.exchange.models import ExchangeAlert
 
+UPKEEP_SECONDS = 300  # resends and the silence check, as often as the worker's jobs would
+
 
 class Command(BaseCommand):
     help = "Keys, packing, applying and status of this zone's exchange with the other zone."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("step", choices=["keys", "pack", "apply", "ping", "status", "resolve"])
+        parser.add_argument("step", choices=["keys", "pack", "apply", "ping", "status", "resolve", "run"])
+        parser.add_argument("--interval", type=float, default=2.0, help="run: seconds between rounds")
+        parser.add_argument("--once", action="store_true", help="run: one round, then exit")
         parser.add_argument("values", nargs="*", help="keys: DIR; ping: USERNAME [NOTE]; resolve: ALERT USERNAME NOTE")
 
     def _user(self, username: str) -> User:
@@ -71,6 +84,27 @@ class Command(BaseCommand):
             except (ValueError, ValidationError, ExchangeAlert.DoesNotExist) as exc:
                 raise CommandError(str(exc)) from exc
             self.stdout.write(f"resolved {alert.pk} ({alert.reason})")
+        elif step == "run":
+            self._run(interval=options["interval"], once=options["once"])
         else:
             for line in selectors.status_lines():
                 self.stdout.write(line)
+
+    def _run(self, *, interval: float, once: bool) -> None:
+        stop = threading.Event()
+        if not once:  # a process of its own: SIGTERM ends it after the round in progress
+            signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
+        last_upkeep = 0.0
+        while True:
+            sent = len(actions.pack_outbox(actor=None))
+            judged = actions.apply_inbox(actor=None)
+            sent += len(actions.pack_outbox(actor=None))  # the acknowledgments of what was just applied
+            if time.monotonic() - last_upkeep >= UPKEEP_SECONDS:
+                older_than = dt.timedelta(seconds=settings.EXCHANGE_RESEND_SECONDS)
+                sent += len(actions.resend_unacknowledged(actor=None, older_than=older_than))
+                actions.check_inbound(actor=None)
+                last_upkeep = time.monotonic()
+            if sent or judged:
+                self.stdout.write(f"sent {sent}, judged {len(judged)}")
+            if once or stop.wait(interval):
+                return
