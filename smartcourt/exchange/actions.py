@@ -229,13 +229,17 @@ def resend_unacknowledged(*, actor: Actor | None, older_than: dt.timedelta) -> l
     ).order_by("sequence")
     resent = []
     for package in due:
-        px.write_atomically(zones.outbox_dir(), px.file_name(direction, package.sequence), bytes(package.content))
+        name = px.file_name(direction, package.sequence)
+        px.write_atomically(zones.outbox_dir(), name, bytes(package.content))
         with transaction.atomic():
             if OutgoingPackage.objects.filter(pk=package.pk, state=OutgoingState.SENT).update(sent_at=timezone.now()):
                 record_event(
                     actor=actor, action="exchange.package_resent", obj=package, after={"sequence": package.sequence}
                 )
                 resent.append(package)
+                continue
+        # Acknowledged meanwhile (its file cleared before we wrote it again): do not leave it in the outbox.
+        (zones.outbox_dir() / name).unlink(missing_ok=True)
     return resent
 
 

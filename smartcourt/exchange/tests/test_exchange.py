@@ -516,3 +516,20 @@ def test_the_gateway_killed_mid_transfer_then_restarted_applies_once(personas, t
     (again,) = _apply(two_zones)
     assert (again.sequence, again.state) == (1, IncomingState.DUPLICATE)
     assert _pings_applied() == ["断电"]
+
+
+def test_a_package_acknowledged_while_being_resent_does_not_come_back(personas, two_zones, monkeypatch):
+    (package,) = _send(two_zones, personas.creditor_a, "并发确认")
+    write = actions.px.write_atomically
+
+    def acknowledged_first(directory, name, data, **kwargs):
+        # The other worker applies the acknowledgment right now: state, bytes and file go.
+        OutgoingPackage.objects.filter(pk=package.pk).update(state=OutgoingState.ACKNOWLEDGED, content=b"")
+        (directory / name).unlink(missing_ok=True)
+        write(directory, name, data, **kwargs)
+
+    monkeypatch.setattr(actions.px, "write_atomically", acknowledged_first)
+    with two_zones.as_zone("internet"):
+        assert actions.resend_unacknowledged(actor=None, older_than=dt.timedelta(0)) == []
+    assert list(two_zones.outbox("internet").iterdir()) == []
+    assert not AuditEvent.objects.filter(action="exchange.package_resent").exists()
