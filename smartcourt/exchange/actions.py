@@ -171,6 +171,10 @@ def _send(actor: Actor | None, package: OutgoingPackage) -> None:
     with transaction.atomic():
         if _set_state(package, OutgoingState.SENT, sent_at=timezone.now()):
             record_event(actor=actor, action="exchange.package_sent", obj=package, after={"file": name})
+            return
+    if OutgoingPackage.objects.filter(pk=package.pk, state=OutgoingState.ACKNOWLEDGED).exists():
+        # Acknowledged meanwhile (a repair of a package the other zone had already applied): not left behind.
+        (zones.outbox_dir() / name).unlink(missing_ok=True)
 
 
 def _heartbeat(actor: Actor | None, direction: str) -> None:
