@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from partnerproto import exchange as px
+from partnerproto import keyfiles
 from smartcourt.audit.actions import Actor, actor_label, record_event
 from smartcourt.exchange import zones
 from smartcourt.exchange.choices import OUTGOING_TRANSITIONS, IncomingState, OutgoingState
@@ -245,6 +246,27 @@ def resend_unacknowledged(*, actor: Actor | None, older_than: dt.timedelta) -> l
         # Acknowledged meanwhile (its file cleared before we wrote it again): do not leave it in the outbox.
         (zones.outbox_dir() / name).unlink(missing_ok=True)
     return resent
+
+
+def _key_summary(keys: px.PartyKeys) -> dict[str, object]:
+    return {
+        "signing_keys": [key.keyid for key in keys.signing_keys],
+        "signing_current": keys.signing_current,
+        "peer_keys": [key.keyid for key in keys.peer_keys],
+        "envelope_keys": sorted(keys.envelope.keys),
+        "envelope_current": keys.envelope.current,
+    }
+
+
+@transaction.atomic
+def rotate_keys(*, actor: Actor | None, step: str, change: Callable[[px.PartyKeys], px.PartyKeys]) -> px.PartyKeys:
+    """One rotation step on this zone's key file (ADR 0005's steps: add, activate, retire), recorded with key
+    ids only. The event is written first and the file replaced atomically, so the record and the file agree."""
+    before = zones.keys()
+    after = change(before)
+    record_event(actor=actor, action=f"exchange.keys_{step}", before=_key_summary(before), after=_key_summary(after))
+    keyfiles.write_private(zones.key_file(), after.to_dict())
+    return after
 
 
 # --- receiving -----------------------------------------------------------------------------------------------
