@@ -12,6 +12,7 @@ The jobs run as the system (``actor=None``); the person who acted is in the mess
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import logging
@@ -407,7 +408,14 @@ def _apply(
             # Acknowledged in the other direction's stream; a package of acks only is not acknowledged (that
             # would never end): the next cumulative ack covers it.
             emit(
-                actor=actor, kind=ACK, payload={"direction": direction, "through": header.sequence, "hash": header.hash}
+                actor=actor,
+                kind=ACK,
+                payload={
+                    "direction": direction,
+                    "through": header.sequence,
+                    "hash": header.hash,
+                    "applied_at": timezone.now().isoformat(),
+                },
             )
     path.unlink(missing_ok=True)
     return incoming
@@ -461,7 +469,19 @@ def apply_inbox(*, actor: Actor | None) -> list[IncomingPackage]:
     if acknowledge_again:
         with transaction.atomic():
             head = _head(direction, lock=True)
-            ack = {"direction": direction, "through": head.applied_sequence, "hash": head.applied_hash}
+            applied_at = (
+                IncomingPackage.objects.filter(
+                    direction=direction, sequence=head.applied_sequence, state=IncomingState.APPLIED
+                )
+                .values_list("received_at", flat=True)
+                .first()
+            )
+            ack = {
+                "direction": direction,
+                "through": head.applied_sequence,
+                "hash": head.applied_hash,
+                "applied_at": applied_at.isoformat() if applied_at else None,
+            }
             emit(actor=actor, kind=ACK, payload=ack)
     return judged
 
@@ -537,6 +557,11 @@ def apply_ack(message: IncomingMessage) -> None:
         ExchangeAlert.objects.create(direction=message.direction, reason="ack_mismatch", message=detail)
         logger.error("exchange: %s", detail)
         return
+    # When the other zone applied ``through`` (its own clock): the time a user is shown as "received". For the
+    # earlier packages a cumulative ack covers, it is an upper bound (they were applied no later).
+    applied_at = None
+    with contextlib.suppress(KeyError, TypeError, ValueError):
+        applied_at = dt.datetime.fromisoformat(str(message.payload["applied_at"]))
     acknowledged = list(
         OutgoingPackage.objects.filter(
             direction=direction, sequence__lte=through, state__in=[OutgoingState.BUILT, OutgoingState.SENT]
@@ -546,7 +571,7 @@ def apply_ack(message: IncomingMessage) -> None:
         return
     # Applied over there: the bytes are no longer needed here (the hash, the messages and the audit events stay).
     OutgoingPackage.objects.filter(pk__in=[package.pk for package in acknowledged]).update(
-        state=OutgoingState.ACKNOWLEDGED, acknowledged_at=timezone.now(), content=b""
+        state=OutgoingState.ACKNOWLEDGED, acknowledged_at=timezone.now(), content=b"", applied_elsewhere_at=applied_at
     )
     record_event(
         actor=None,

@@ -40,7 +40,10 @@ class OutgoingPackage(UUIDModel):
     message_count = models.PositiveIntegerField()
     created_at = models.DateTimeField(help_text="The package's creation time, as its header states it.")
     sent_at = models.DateTimeField(null=True, blank=True)
-    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True, help_text="When its acknowledgment came back.")
+    applied_elsewhere_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the other zone applied it, as its acknowledgment states."
+    )
 
     class Meta:
         constraints = [

@@ -150,6 +150,10 @@ def test_a_message_crosses_both_gateways_and_its_package_is_acknowledged(persona
     delivery = selectors.delivery_of(emitted)
     assert delivery[:2] == ("received", "法院已收到")
     assert delivery.sent_at is not None and delivery.received_at is not None
+    assert delivery.received_at == package.applied_elsewhere_at  # the court zone's own time of applying it
+    assert package.acknowledged_at is not None
+    assert applied.received_at <= delivery.received_at <= package.acknowledged_at
+    assert delivery.lag == delivery.received_at - emitted.created_at
     assert list(two_zones.outbox("internet").iterdir()) == []
     # A package of acknowledgments only is not itself acknowledged (it would never end): no ack goes back.
     with two_zones.as_zone("internet"):
