@@ -8,7 +8,8 @@ and the court zone verifies, decrypts and applies each package in its own transa
 one throw-away test database (SQLite, or PostgreSQL with DATABASE_URL): each row names its direction.
 
 The lag measured is the machinery's (emit, pack, gateway, apply, one message per package, back to back); in a
-deployment add the scheduling: the pack and apply jobs run every minute and the gateway scans every second.
+deployment add the scheduling: ``manage.py exchange run`` packs and applies every 2 seconds in each zone and the
+gateway scans every second (the worker's once-a-minute jobs are only the backstop).
 
     .venv/bin/python benchmarks/gateway.py      # SMARTCOURT_BENCH_GATEWAY_PACKAGES=200, ..._FILE_KIB=100
 """
@@ -135,8 +136,8 @@ def main() -> None:
                 lags.append(time.perf_counter() - start)
             print(
                 f"  end-to-end lag over {len(lags)} messages: median {statistics.median(lags) * 1000:.1f} ms, "
-                f"p99 {percentile(lags, 0.99) * 1000:.1f} ms (machinery only; add up to 60 s + 60 s + 1 s of "
-                "job and gateway scheduling in a deployment)"
+                f"p99 {percentile(lags, 0.99) * 1000:.1f} ms (machinery only; add up to 2 s + 1 s + 2 s of "
+                "scheduling with manage.py exchange run and the gateway's timer)"
             )
         finally:
             gateway.stop()

@@ -312,7 +312,7 @@ PAYMENTS_NOTIFICATION_URL = env_str("SMARTCOURT_PAYMENTS_NOTIFICATION_URL", "")
 
 # The exchange between the internet and court zones (smartcourt/exchange, docs/adr/0011-zones-and-gateway.md), in
 # the zone SMARTCOURT_ZONE names (single: nothing is exchanged): its directory (outbox/ read by the gateway, inbox/
-# written by the other gateway, quarantine/, blobs/, keys/<zone>.json unless SMARTCOURT_EXCHANGE_KEYS names the key
+# written by the other gateway, quarantine/, keys/<zone>.json unless SMARTCOURT_EXCHANGE_KEYS names the key
 # file) and the most messages one package carries.
 EXCHANGE_DIR = Path(env_str("SMARTCOURT_EXCHANGE_DIR", str(VAR_DIR / "exchange")))
 EXCHANGE_KEYS_FILE = env_optional("SMARTCOURT_EXCHANGE_KEYS")

@@ -14,6 +14,7 @@ import contextlib
 import datetime as dt
 import json
 import os
+import stat
 import threading
 import time
 from collections.abc import Collection, Mapping
@@ -98,10 +99,17 @@ class Gateway:
             os.fsync(log.fileno())
         self._handled.add(key)
 
-    def _inspect(self, path: Path, size: int) -> bytes:
+    def _inspect(self, path: Path, size: int, mode: int) -> bytes:
+        if not stat.S_ISREG(mode):
+            # A link or a device could make the gateway read something of its own machine.
+            raise Refused("not_a_file", "only regular files pass")
         if size > self.max_bytes:
             raise Refused("too_large", f"{size} bytes, the gateway passes at most {self.max_bytes}")
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)  # swapped for a link since lstat: refused by the kernel
+        with os.fdopen(fd, "rb") as handle:
+            data = handle.read(self.max_bytes + 1)
+        if len(data) > self.max_bytes:
+            raise Refused("too_large", f"grew past {self.max_bytes} bytes while being read")
         try:
             parts = exchange.check_outer(data, direction=self.direction, sender_keys=self.sender_keys())
         except exchange.PackageError as exc:
@@ -124,8 +132,13 @@ class Gateway:
             time.sleep(3600)
 
     def _reject(self, path: Path, refused: Refused) -> None:
-        with contextlib.suppress(OSError):  # gone meanwhile: the reason file below still says what happened
-            exchange.write_atomically(self.rejected_dir, path.name, path.read_bytes())
+        # A copy for the operators, of a regular file only and at most the size limit (a link, gone meanwhile or
+        # too large: the reason file alone says what happened).
+        with contextlib.suppress(OSError):
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+            with os.fdopen(fd, "rb") as handle:
+                if stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                    exchange.write_atomically(self.rejected_dir, path.name, handle.read(self.max_bytes))
         reason = {"reason": refused.reason, "message": str(refused), "at": dt.datetime.now(dt.UTC).isoformat()}
         text = json.dumps(reason, ensure_ascii=False).encode()
         exchange.write_atomically(self.rejected_dir, f"{path.name}.reason", text)
@@ -136,14 +149,14 @@ class Gateway:
         with self._lock:
             for path in sorted(self.outbox.glob(f"*{exchange.SUFFIX}")):
                 try:
-                    stat = path.stat()
+                    status = path.lstat()  # a link is judged as a link, never followed
                 except FileNotFoundError:
                     continue  # acknowledged and cleared by the sender meanwhile
-                key = f"{path.name} {stat.st_size} {stat.st_mtime_ns}"
+                key = f"{path.name} {status.st_size} {status.st_mtime_ns}"
                 if key in self._handled:
                     continue
                 try:
-                    data = self._inspect(path, stat.st_size)
+                    data = self._inspect(path, status.st_size, status.st_mode)
                 except Refused as refused:
                     self._reject(path, refused)
                     self._remember("rejected", key)

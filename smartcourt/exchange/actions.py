@@ -12,11 +12,11 @@ The jobs run as the system (``actor=None``); the person who acted is in the mess
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import logging
-import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from partnerproto import exchange as px
+from partnerproto import keyfiles
 from smartcourt.audit.actions import Actor, actor_label, record_event
 from smartcourt.exchange import zones
 from smartcourt.exchange.choices import OUTGOING_TRANSITIONS, IncomingState, OutgoingState
@@ -34,6 +35,7 @@ from smartcourt.exchange.models import (
     ExchangeAlert,
     ExchangeHead,
     IncomingPackage,
+    OutboxFile,
     OutboxMessage,
     OutgoingPackage,
 )
@@ -61,26 +63,27 @@ def emit(
         # The same codebase runs both zones: a kind nobody handles would be quarantined on arrival.
         raise ValueError(f"no handler is registered for message kind {kind!r}")
     px.canonical_json(dict(payload))  # refuses what is not JSON now, not when packing
-    message_id = uuid.uuid4()
-    described = []
-    for index, (name, item) in enumerate((files or {}).items()):
+    attachments = dict(files or {})
+    for name, item in attachments.items():
         if not px.sniff_matches(item.media_type, item.content):
             raise ValueError(f"file {name!r} is declared {item.media_type} and does not look like one")
-        # One blob per message and file, so dropping it once packed cannot race another message's (a blob left by
-        # a rolled-back emit is an orphan no message names).
-        blob = f"{message_id}.{index}"
-        px.write_atomically(zones.blobs_dir(), blob, item.content)
-        described.append(
-            {"name": name, "sha256": item.sha256, "size": len(item.content), "type": item.media_type, "blob": blob}
+    message = OutboxMessage.objects.create(direction=direction, kind=kind, payload=dict(payload))
+    OutboxFile.objects.bulk_create(
+        OutboxFile(
+            message=message,
+            name=name,
+            sha256=item.sha256,
+            size=len(item.content),
+            media_type=item.media_type,
+            content=item.content,
         )
-    message = OutboxMessage.objects.create(
-        id=message_id, direction=direction, kind=kind, payload=dict(payload), files=described
+        for name, item in attachments.items()
     )
     record_event(
         actor=actor,
         action="exchange.message_queued",
         obj=message,
-        after={"kind": kind, "direction": direction, "files": len(described)},
+        after={"kind": kind, "direction": direction, "files": len(attachments)},
     )
     return message
 
@@ -112,14 +115,16 @@ def _build_next(actor: Actor | None, direction: str, keys: px.PartyKeys, limit: 
     with transaction.atomic():
         head = _head(direction, lock=True)  # sequences are gap-free: one builder at a time per direction
         messages = list(
-            OutboxMessage.objects.filter(direction=direction, package__isnull=True).order_by("created_at", "id")[:limit]
+            OutboxMessage.objects.filter(direction=direction, package__isnull=True)
+            .order_by("created_at", "id")
+            .prefetch_related("attachments")[:limit]
         )
         if not messages:
             return None
         carried = {
-            item["sha256"]: px.CarriedFile((zones.blobs_dir() / item["blob"]).read_bytes(), item["type"])
+            item.sha256: px.CarriedFile(bytes(item.content), item.media_type)
             for message in messages
-            for item in message.files
+            for item in message.attachments.all()
         }
         data, header = px.build_package(
             direction=direction,
@@ -130,7 +135,7 @@ def _build_next(actor: Actor | None, direction: str, keys: px.PartyKeys, limit: 
                     id=str(message.pk),
                     kind=message.kind,
                     payload=message.payload,
-                    files={item["name"]: item["sha256"] for item in message.files},
+                    files={item.name: item.sha256 for item in message.attachments.all()},
                 )
                 for message in messages
             ],
@@ -150,9 +155,8 @@ def _build_next(actor: Actor | None, direction: str, keys: px.PartyKeys, limit: 
         )
         OutboxMessage.objects.filter(pk__in=[message.pk for message in messages]).update(package=package)
         ExchangeHead.objects.filter(pk=direction).update(sent_sequence=header.sequence, sent_hash=header.hash)
-        # The package holds the files now (and is stored until acknowledged): the blobs go once this commits.
-        packed = [item["blob"] for message in messages for item in message.files]
-        transaction.on_commit(lambda: _drop_blobs(packed))
+        # The package holds the files now (and is stored until acknowledged).
+        OutboxFile.objects.filter(message__in=messages).update(content=b"")
         record_event(
             actor=actor,
             action="exchange.package_built",
@@ -162,11 +166,6 @@ def _build_next(actor: Actor | None, direction: str, keys: px.PartyKeys, limit: 
     return package
 
 
-def _drop_blobs(names: list[str]) -> None:
-    for name in names:
-        (zones.blobs_dir() / name).unlink(missing_ok=True)
-
-
 def _send(actor: Actor | None, package: OutgoingPackage) -> None:
     """Write the stored package into the outbox (again, after a crash: same bytes), then mark it sent."""
     name = px.file_name(package.direction, package.sequence)
@@ -174,6 +173,10 @@ def _send(actor: Actor | None, package: OutgoingPackage) -> None:
     with transaction.atomic():
         if _set_state(package, OutgoingState.SENT, sent_at=timezone.now()):
             record_event(actor=actor, action="exchange.package_sent", obj=package, after={"file": name})
+            return
+    if OutgoingPackage.objects.filter(pk=package.pk, state=OutgoingState.ACKNOWLEDGED).exists():
+        # Acknowledged meanwhile (a repair of a package the other zone had already applied): not left behind.
+        (zones.outbox_dir() / name).unlink(missing_ok=True)
 
 
 def _heartbeat(actor: Actor | None, direction: str) -> None:
@@ -232,14 +235,39 @@ def resend_unacknowledged(*, actor: Actor | None, older_than: dt.timedelta) -> l
     ).order_by("sequence")
     resent = []
     for package in due:
-        px.write_atomically(zones.outbox_dir(), px.file_name(direction, package.sequence), bytes(package.content))
+        name = px.file_name(direction, package.sequence)
+        px.write_atomically(zones.outbox_dir(), name, bytes(package.content))
         with transaction.atomic():
             if OutgoingPackage.objects.filter(pk=package.pk, state=OutgoingState.SENT).update(sent_at=timezone.now()):
                 record_event(
                     actor=actor, action="exchange.package_resent", obj=package, after={"sequence": package.sequence}
                 )
                 resent.append(package)
+                continue
+        # Acknowledged meanwhile (its file cleared before we wrote it again): do not leave it in the outbox.
+        (zones.outbox_dir() / name).unlink(missing_ok=True)
     return resent
+
+
+def _key_summary(keys: px.PartyKeys) -> dict[str, object]:
+    return {
+        "signing_keys": [key.keyid for key in keys.signing_keys],
+        "signing_current": keys.signing_current,
+        "peer_keys": [key.keyid for key in keys.peer_keys],
+        "envelope_keys": sorted(keys.envelope.keys),
+        "envelope_current": keys.envelope.current,
+    }
+
+
+@transaction.atomic
+def rotate_keys(*, actor: Actor | None, step: str, change: Callable[[px.PartyKeys], px.PartyKeys]) -> px.PartyKeys:
+    """One rotation step on this zone's key file (ADR 0005's steps: add, activate, retire), recorded with key
+    ids only. The event is written first and the file replaced atomically, so the record and the file agree."""
+    before = zones.keys()
+    after = change(before)
+    record_event(actor=actor, action=f"exchange.keys_{step}", before=_key_summary(before), after=_key_summary(after))
+    keyfiles.write_private(zones.key_file(), after.to_dict())
+    return after
 
 
 # --- receiving -----------------------------------------------------------------------------------------------
@@ -380,7 +408,14 @@ def _apply(
             # Acknowledged in the other direction's stream; a package of acks only is not acknowledged (that
             # would never end): the next cumulative ack covers it.
             emit(
-                actor=actor, kind=ACK, payload={"direction": direction, "through": header.sequence, "hash": header.hash}
+                actor=actor,
+                kind=ACK,
+                payload={
+                    "direction": direction,
+                    "through": header.sequence,
+                    "hash": header.hash,
+                    "applied_at": timezone.now().isoformat(),
+                },
             )
     path.unlink(missing_ok=True)
     return incoming
@@ -420,7 +455,13 @@ def apply_inbox(*, actor: Actor | None) -> list[IncomingPackage]:
             if outcome is not None and outcome.state == IncomingState.DUPLICATE and set(header.kinds) != {ACK}:
                 acknowledge_again = True
         elif sequence == head.applied_sequence + 1:
-            outcome = _apply(actor, direction, path, keys, head.applied_hash)
+            try:
+                outcome = _apply(actor, direction, path, keys, head.applied_hash)
+            except Exception as exc:
+                # A handler failed: the package's transaction rolled back whole and its file stays for the next
+                # run. The operators hear of it once, not every minute.
+                _alert_once(direction, "apply_failed", f"{path.name}: {type(exc).__name__}: {exc}")
+                raise
         else:
             break
         if outcome is not None:
@@ -428,9 +469,28 @@ def apply_inbox(*, actor: Actor | None) -> list[IncomingPackage]:
     if acknowledge_again:
         with transaction.atomic():
             head = _head(direction, lock=True)
-            ack = {"direction": direction, "through": head.applied_sequence, "hash": head.applied_hash}
+            applied_at = (
+                IncomingPackage.objects.filter(
+                    direction=direction, sequence=head.applied_sequence, state=IncomingState.APPLIED
+                )
+                .values_list("received_at", flat=True)
+                .first()
+            )
+            ack = {
+                "direction": direction,
+                "through": head.applied_sequence,
+                "hash": head.applied_hash,
+                "applied_at": applied_at.isoformat() if applied_at else None,
+            }
             emit(actor=actor, kind=ACK, payload=ack)
     return judged
+
+
+def _alert_once(direction: str, reason: str, message: str) -> None:
+    with transaction.atomic():
+        if not ExchangeAlert.objects.filter(direction=direction, reason=reason, resolved_at__isnull=True).exists():
+            ExchangeAlert.objects.create(direction=direction, reason=reason, message=message[:2000])
+    logger.error("exchange: %s", message)
 
 
 def check_inbound(*, actor: Actor | None) -> ExchangeAlert | None:
@@ -497,6 +557,11 @@ def apply_ack(message: IncomingMessage) -> None:
         ExchangeAlert.objects.create(direction=message.direction, reason="ack_mismatch", message=detail)
         logger.error("exchange: %s", detail)
         return
+    # When the other zone applied ``through`` (its own clock): the time a user is shown as "received". For the
+    # earlier packages a cumulative ack covers, it is an upper bound (they were applied no later).
+    applied_at = None
+    with contextlib.suppress(KeyError, TypeError, ValueError):
+        applied_at = dt.datetime.fromisoformat(str(message.payload["applied_at"]))
     acknowledged = list(
         OutgoingPackage.objects.filter(
             direction=direction, sequence__lte=through, state__in=[OutgoingState.BUILT, OutgoingState.SENT]
@@ -506,7 +571,7 @@ def apply_ack(message: IncomingMessage) -> None:
         return
     # Applied over there: the bytes are no longer needed here (the hash, the messages and the audit events stay).
     OutgoingPackage.objects.filter(pk__in=[package.pk for package in acknowledged]).update(
-        state=OutgoingState.ACKNOWLEDGED, acknowledged_at=timezone.now(), content=b""
+        state=OutgoingState.ACKNOWLEDGED, acknowledged_at=timezone.now(), content=b"", applied_elsewhere_at=applied_at
     )
     record_event(
         actor=None,

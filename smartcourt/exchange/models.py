@@ -40,7 +40,10 @@ class OutgoingPackage(UUIDModel):
     message_count = models.PositiveIntegerField()
     created_at = models.DateTimeField(help_text="The package's creation time, as its header states it.")
     sent_at = models.DateTimeField(null=True, blank=True)
-    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True, help_text="When its acknowledgment came back.")
+    applied_elsewhere_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the other zone applied it, as its acknowledgment states."
+    )
 
     class Meta:
         constraints = [
@@ -55,9 +58,6 @@ class OutboxMessage(UUIDModel):
     direction = models.CharField(max_length=20, choices=Direction.choices)
     kind = models.CharField(max_length=64, help_text="app.name, e.g. exchange.ping")
     payload = models.JSONField()
-    files = models.JSONField(
-        default=list, help_text="[{name, sha256, size, type, blob}]; the bytes are in blobs/<blob> until packed."
-    )
     created_at = models.DateTimeField(auto_now_add=True)
     package = models.ForeignKey(
         OutgoingPackage, null=True, blank=True, on_delete=models.PROTECT, related_name="messages"
@@ -65,6 +65,24 @@ class OutboxMessage(UUIDModel):
 
     class Meta:
         indexes = [models.Index(fields=["direction", "package", "created_at"], name="exchange_unsent")]
+
+
+class OutboxFile(UUIDModel):
+    """A file an outbox message carries, stored with it in the domain write's transaction (no file on disk to
+    orphan or fsync in the user's request); its bytes are dropped once a package holds them."""
+
+    message = models.ForeignKey(OutboxMessage, on_delete=models.PROTECT, related_name="attachments")
+    name = models.CharField(max_length=255, help_text="The name the sender gave it, as the receiver sees it.")
+    sha256 = models.CharField(max_length=64)
+    size = models.BigIntegerField()
+    media_type = models.CharField(max_length=100)
+    content = models.BinaryField(help_text="Emptied once the message is packed (the package holds the bytes).")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["message", "name"], name="exchange_one_file_per_name")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.size} bytes)"
 
 
 class IncomingPackage(UUIDModel):

@@ -42,7 +42,8 @@ class Delivery(NamedTuple):
     state: str  # "waiting" | "sent" | "received"
     label: str
     sent_at: dt.datetime | None
-    received_at: dt.datetime | None
+    received_at: dt.datetime | None  # when the other zone applied it (its acknowledgment says so)
+    lag: dt.timedelta | None  # from the message to its application over there: what the user waited
 
 
 _LABELS = {
@@ -64,9 +65,11 @@ def delivery_of(message: OutboxMessage) -> Delivery:
         state = "sent"
     else:
         state = "received"
+    received_at = (package.applied_elsewhere_at or package.acknowledged_at) if package is not None else None
     return Delivery(
         state=state,
         label=str(_LABELS[(Direction(message.direction), state)]),
         sent_at=package.sent_at if package is not None else None,
-        received_at=package.acknowledged_at if package is not None else None,
+        received_at=received_at,
+        lag=received_at - message.created_at if received_at is not None else None,
     )

@@ -1,6 +1,7 @@
-"""The exchange's jobs: pack what waits and apply what arrived, every minute, in the internet and court zones
-(the single zone exchanges nothing and the jobs return at once). Both are idempotent: a run killed halfway is
-finished by the next."""
+"""The exchange's jobs in the internet and court zones (the single zone exchanges nothing and they return at once):
+pack what waits and apply what arrived every minute, the backstop of ``manage.py exchange run`` which does it
+every few seconds; resend what is unacknowledged and check the inbound stream every five minutes. All are
+idempotent: a run killed halfway is finished by the next."""
 
 from __future__ import annotations
 

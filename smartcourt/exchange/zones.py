@@ -29,6 +29,13 @@ def inbound() -> Direction | None:
     return None if zone is None else INBOUND[zone]
 
 
+def current_zone_name() -> str:
+    zone = current_zone()
+    if zone is None:
+        raise ImproperlyConfigured("the single zone exchanges nothing")
+    return zone.value
+
+
 def exchange_dir() -> Path:
     return Path(settings.EXCHANGE_DIR)
 
@@ -45,18 +52,19 @@ def quarantine_dir() -> Path:
     return exchange_dir() / "quarantine"
 
 
-def blobs_dir() -> Path:
-    return exchange_dir() / "blobs"
-
-
-def keys() -> PartyKeys:
-    """This zone's key file (partnerproto.keyfiles): its signing key, the other zone's public keys, the shared
-    envelope keyring. ``manage.py exchange keys`` writes both zones' files."""
+def key_file() -> Path:
     zone = current_zone()
     if zone is None:
         raise ImproperlyConfigured("the single zone exchanges nothing and has no exchange keys")
     configured = settings.EXCHANGE_KEYS_FILE
-    path = Path(configured) if configured else exchange_dir() / "keys" / f"{zone.value}.json"
+    return Path(configured) if configured else exchange_dir() / "keys" / f"{zone.value}.json"
+
+
+def keys() -> PartyKeys:
+    """This zone's key file (partnerproto.keyfiles): its signing key, the other zone's public keys, the shared
+    envelope keyring. ``manage.py exchange keys`` writes both zones' files; read at each use, so a rotation step
+    (``manage.py exchange new-signing-key`` ...) takes effect without a restart."""
+    path = key_file()
     if not path.exists():
         raise ImproperlyConfigured(f"no exchange key file at {path}: run manage.py exchange keys")
     return keyfiles.read(path)

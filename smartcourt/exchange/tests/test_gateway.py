@@ -109,6 +109,9 @@ def test_refuses_oversized_unsigned_wrong_way_and_disallowed_kinds_and_types(wor
     (world["outbox"] / "i2c-000000000006.scx").write_bytes(b"not a package")
     _put(world, 7, files=[px.CarriedFile(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "image/png")])
     _put(world, 8, files=[px.CarriedFile(b"%PDF-1.7\n%%EOF\n", "application/pdf")])
+    secret = world["tmp"] / "gateway-secret"
+    secret.write_text("the gateway machine's own file")
+    (world["outbox"] / "i2c-000000000009.scx").symlink_to(secret)
     gateway = _gateway(world, extra=["--max-bytes", "40000", "--allow-type", "application/pdf"])
     try:
         outcomes = gateway.scan()["outcomes"]
@@ -123,6 +126,7 @@ def test_refuses_oversized_unsigned_wrong_way_and_disallowed_kinds_and_types(wor
         ("006", False, "malformed"),
         ("007", False, "type_not_allowed"),
         ("008", True, ""),
+        ("009", False, "not_a_file"),
     ]
     assert _listing(world["inbox"]) == ["i2c-000000000008.scx"]
     rejected = world["tmp"] / "gw" / "rejected"
@@ -130,6 +134,7 @@ def test_refuses_oversized_unsigned_wrong_way_and_disallowed_kinds_and_types(wor
     assert reason["reason"] == "kind_not_allowed"
     assert "funds.transfer" in reason["message"]
     assert (rejected / "i2c-000000000004.scx").read_bytes() == (world["outbox"] / "i2c-000000000004.scx").read_bytes()
+    assert not (rejected / "i2c-000000000009.scx").exists()  # the link is not followed, not even for a copy
 
 
 def test_killed_mid_transfer_leaves_no_partial_file_and_resumes(world):
