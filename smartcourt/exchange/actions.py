@@ -421,6 +421,32 @@ def _apply(
     return incoming
 
 
+def _arrivals(
+    actor: Actor | None,
+    direction: str,
+    inbox: Path,
+    sender_keys: dict[str, Any],
+    judged: list[IncomingPackage],
+) -> list[tuple[int, str, Path, px.Header]]:
+    """The inbox's authentic packages in sequence order. Only the signed headers are read to order the inbox (a
+    zone back after a long outage may find thousands of packages); each package is read whole when its turn
+    comes. Unsigned or misdirected packages are quarantined at once (into ``judged``), so only authentic ones
+    can wait on a gap."""
+    arrivals: list[tuple[int, str, Path, px.Header]] = []
+    for path in sorted(inbox.glob(f"*{px.SUFFIX}")):
+        try:
+            header = px.peek_header(path, direction=direction, sender_keys=sender_keys)
+        except FileNotFoundError:
+            continue  # judged by another worker meanwhile
+        except px.PackageError as exc:
+            data = _read(path)
+            if data is not None:
+                judged.append(_quarantine(actor, direction, path, data, exc.reason, str(exc)))
+            continue
+        arrivals.append((header.sequence, path.name, path, header))
+    return sorted(arrivals, key=lambda arrival: arrival[:2])
+
+
 def apply_inbox(*, actor: Actor | None) -> list[IncomingPackage]:
     """Judge every package in the inbox, in sequence order; stop at a gap (the rest wait for it)."""
     direction = zones.inbound()
@@ -431,23 +457,9 @@ def apply_inbox(*, actor: Actor | None) -> list[IncomingPackage]:
     inbox = zones.inbox_dir()
     inbox.mkdir(parents=True, exist_ok=True)
     judged: list[IncomingPackage] = []
-    # Only the signed headers are read to order the inbox (a zone back after a long outage may find thousands of
-    # packages); each package is read whole when its turn comes.
-    arrivals: list[tuple[int, str, Path, px.Header]] = []
-    for path in sorted(inbox.glob(f"*{px.SUFFIX}")):
-        try:
-            # Unsigned or misdirected packages go at once, so only authentic ones can wait on a gap.
-            header = px.peek_header(path, direction=direction, sender_keys=sender_keys)
-        except FileNotFoundError:
-            continue  # judged by another worker meanwhile
-        except px.PackageError as exc:
-            data = _read(path)
-            if data is not None:
-                judged.append(_quarantine(actor, direction, path, data, exc.reason, str(exc)))
-            continue
-        arrivals.append((header.sequence, path.name, path, header))
+    arrivals = _arrivals(actor, direction, inbox, sender_keys, judged)
     acknowledge_again = False
-    for sequence, _name, path, header in sorted(arrivals, key=lambda arrival: arrival[:2]):
+    for sequence, _name, path, header in arrivals:
         head = _head(direction, lock=False)
         if sequence <= head.applied_sequence:
             outcome = _old_sequence(actor, direction, path, header)

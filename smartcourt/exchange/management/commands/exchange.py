@@ -75,47 +75,57 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, step: str, values: list[str], **options: Any) -> None:
         if step == "keys":
-            if len(values) != 1:
-                raise CommandError("give the directory: manage.py exchange keys DIR")
-            directory = Path(values[0])
-            if (directory / px.INTERNET_KEYS).exists() or (directory / px.COURT_KEYS).exists():
-                raise CommandError(f"{directory} has zone keys already; rotate them, do not overwrite them")
-            px.write_zone_keys(directory)
-            self.stdout.write(
-                f"wrote {px.INTERNET_KEYS} (internet zone), {px.COURT_KEYS} (court zone), and the gateways' "
-                f"{px.INTERNET_PUBLIC} and {px.COURT_PUBLIC} in {directory}"
-            )
+            self._keys(values)
             return
         if zones.outbound() is None:
             raise CommandError("this is the single zone (SMARTCOURT_ZONE=single): nothing is exchanged")
-        if step == "pack":
-            for package in actions.pack_outbox(actor=None):
-                self.stdout.write(f"{px.file_name(package.direction, package.sequence)}: {package.message_count}")
-        elif step == "apply":
-            for incoming in actions.apply_inbox(actor=None):
-                self.stdout.write(f"{incoming.file_name}: {incoming.state} {incoming.reason}".rstrip())
-        elif step == "ping":
-            if not values:
-                raise CommandError("give the username the ping is sent as")
-            actions.send_ping(actor=self._user(values[0]), note=" ".join(values[1:]))
-            self.stdout.write("queued; it leaves with the next pack")
-        elif step == "resolve":
-            if len(values) < 3:
-                raise CommandError("give the alert, the username of whoever resolves it and a note")
-            try:
-                alert = actions.resolve_alert(
-                    actor=self._user(values[1]), alert_id=values[0], note=" ".join(values[2:])
-                )
-            except (ValueError, ValidationError, ExchangeAlert.DoesNotExist) as exc:
-                raise CommandError(str(exc)) from exc
-            self.stdout.write(f"resolved {alert.pk} ({alert.reason})")
-        elif step in ROTATION:
+        if step in ROTATION:
             self._rotate(step, " ".join(values))
         elif step == "run":
             self._run(interval=options["interval"], once=options["once"])
         else:
-            for line in selectors.status_lines():
-                self.stdout.write(line)
+            {"pack": self._pack, "apply": self._apply, "ping": self._ping, "resolve": self._resolve}.get(
+                step, self._status
+            )(values)
+
+    def _keys(self, values: list[str]) -> None:
+        if len(values) != 1:
+            raise CommandError("give the directory: manage.py exchange keys DIR")
+        directory = Path(values[0])
+        if (directory / px.INTERNET_KEYS).exists() or (directory / px.COURT_KEYS).exists():
+            raise CommandError(f"{directory} has zone keys already; rotate them, do not overwrite them")
+        px.write_zone_keys(directory)
+        self.stdout.write(
+            f"wrote {px.INTERNET_KEYS} (internet zone), {px.COURT_KEYS} (court zone), and the gateways' "
+            f"{px.INTERNET_PUBLIC} and {px.COURT_PUBLIC} in {directory}"
+        )
+
+    def _pack(self, values: list[str]) -> None:
+        for package in actions.pack_outbox(actor=None):
+            self.stdout.write(f"{px.file_name(package.direction, package.sequence)}: {package.message_count}")
+
+    def _apply(self, values: list[str]) -> None:
+        for incoming in actions.apply_inbox(actor=None):
+            self.stdout.write(f"{incoming.file_name}: {incoming.state} {incoming.reason}".rstrip())
+
+    def _ping(self, values: list[str]) -> None:
+        if not values:
+            raise CommandError("give the username the ping is sent as")
+        actions.send_ping(actor=self._user(values[0]), note=" ".join(values[1:]))
+        self.stdout.write("queued; it leaves with the next pack")
+
+    def _resolve(self, values: list[str]) -> None:
+        if len(values) < 3:
+            raise CommandError("give the alert, the username of whoever resolves it and a note")
+        try:
+            alert = actions.resolve_alert(actor=self._user(values[1]), alert_id=values[0], note=" ".join(values[2:]))
+        except (ValueError, ValidationError, ExchangeAlert.DoesNotExist) as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(f"resolved {alert.pk} ({alert.reason})")
+
+    def _status(self, values: list[str]) -> None:
+        for line in selectors.status_lines():
+            self.stdout.write(line)
 
     def _rotate(self, step: str, value: str) -> None:
         zone = zones.current_zone_name()
