@@ -12,6 +12,10 @@ from smartcourt.accounts.choices import COURT_ROLES
 from smartcourt.accounts.models import User
 from smartcourt.accounts.zones import may_sign_in_here
 
+# The path sessions record for users signed in by the platform itself (registration, single sign-on): the one
+# backend in AUTHENTICATION_BACKENDS, so a session's user is looked up with the zone's rule.
+BACKEND_PATH = "smartcourt.accounts.backends.ZoneModelBackend"
+
 
 class ZoneModelBackend(ModelBackend):
     """Django's model backend, refusing users whose role belongs to the other zone.

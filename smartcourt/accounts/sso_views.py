@@ -14,8 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from smartcourt.accounts import actions, sso, throttle, twofactor
 from smartcourt.accounts.auth import safe_next_url
-
-BACKEND = "smartcourt.accounts.backends.ZoneModelBackend"
+from smartcourt.accounts.backends import BACKEND_PATH
 
 
 def _enabled() -> None:
@@ -48,7 +47,7 @@ def callback(request: HttpRequest) -> HttpResponse:
     except sso.SsoError as exc:
         messages.error(request, exc.message)
         return redirect("accounts:login")
-    login(request, user, backend=BACKEND)  # a new session key: none seen before the sign-in is worth anything
+    login(request, user, backend=BACKEND_PATH)  # a new session key: none seen before the sign-in is worth anything
     # The provider authenticated the user with its own factors; our TOTP is not asked again.
     request.session[twofactor.VERIFIED_KEY] = True
     request.session.save()

@@ -22,6 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from smartcourt.accounts.backends import BACKEND_PATH
 from smartcourt.accounts.web import signed_in_user
 from smartcourt.cases.models import Case
 from smartcourt.cases.selectors import cases_visible_to, get_case_for
@@ -658,7 +659,7 @@ def register(request: HttpRequest) -> HttpResponse:
             except DomainError as exc:
                 form_error(form, exc)
             else:
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                login(request, user, backend=BACKEND_PATH)
                 messages.success(request, _("Welcome. Your account is ready."))
                 return redirect("claims:portal")
         status = 422
