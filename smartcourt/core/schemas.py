@@ -3,7 +3,12 @@ one name make django-ninja document whichever it met last."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from ninja import Field, Schema
+from pydantic import PlainSerializer, Strict, WithJsonSchema
+
+from smartcourt.core.money import fen_to_yuan
 
 
 class ErrorBody(Schema):
@@ -34,3 +39,15 @@ PUBLIC_ERRORS = errors(404, 422)
 # carry is bounded in its schema, so the OpenAPI document says the bound and a value beyond it is a 422.
 MAX_OFFSET = 1_000_000  # far beyond any list a person pages through, cheap for OFFSET to skip
 MAX_VERSION = 2**31 - 1  # a row's version counter (PositiveIntegerField on every database)
+
+
+# Money in an answer: the schema reads the integer fen the model holds and writes the yuan string the API has
+# always sent ("1234.56", fen_to_yuan), so an endpoint returns its objects and never formats an amount. Strict: a
+# yuan string or a float where fen belong is a programming error, not something to coerce. Read the fen
+# attribute under the wire name with ``Field(validation_alias="..._fen")``.
+Yuan = Annotated[
+    int,
+    Strict(),
+    PlainSerializer(fen_to_yuan, return_type=str),
+    WithJsonSchema({"type": "string", "pattern": r"^-?\d+\.\d{2}$", "examples": ["1234.56"]}, mode="serialization"),
+]
