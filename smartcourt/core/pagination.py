@@ -3,21 +3,24 @@
 ninja's LimitOffsetPagination would wrap every list in ``{"items", "count"}`` and add a ``limit`` parameter:
 that changes what every client reads. ``OffsetPagination`` keeps the answer a bare JSON list of at most
 ``page_size`` items from ``offset`` (bounded by MAX_OFFSET, so the bound is in the OpenAPI document and a
-larger value is a 422). An endpoint that nests its page inside a larger answer calls ``page`` itself."""
+larger value is a 422). Endpoints use ``@paginated(page_size=...)``; one that nests its page inside a larger
+answer calls ``page`` itself."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import typing
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field
-from ninja.pagination import PaginationBase
+from ninja.pagination import PaginationBase, paginate
 
 from smartcourt.core.schemas import MAX_OFFSET
 
 T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class OffsetPagination(PaginationBase):
@@ -45,3 +48,15 @@ PageIn = OffsetPagination.Input
 def page(items: QuerySet[Any] | Sequence[T], pagination: PageIn, *, size: int) -> list[Any]:
     """At most ``size`` items from ``pagination.offset``, fetched (one query for a queryset)."""
     return list(items[pagination.offset : pagination.offset + size])
+
+
+def paginated(*, page_size: int) -> Callable[[F], F]:
+    """``@paginate(OffsetPagination, page_size=...)`` for endpoints in modules with ``from __future__ import
+    annotations``: ninja reads the parameter types off its wrapper in its own module's namespace, where the
+    endpoint's names (``uuid``, its schemas) are unknown, so the endpoint's annotations are resolved first."""
+
+    def decorator(func: F) -> F:
+        func.__annotations__ = typing.get_type_hints(func, include_extras=True)
+        return typing.cast(F, paginate(OffsetPagination, page_size=page_size)(func))
+
+    return decorator

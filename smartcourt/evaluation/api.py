@@ -7,12 +7,11 @@ import uuid
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router
-from ninja.pagination import paginate
 from ninja.responses import Status
 
 from smartcourt.accounts.web import signed_in_user
 from smartcourt.core.errors import PermissionDenied
-from smartcourt.core.pagination import OffsetPagination
+from smartcourt.core.pagination import paginated
 from smartcourt.core.schemas import ERRORS
 from smartcourt.evaluation.actions import add_assessment, evaluate_firm, respond
 from smartcourt.evaluation.models import Assessment, Evaluation, FirmResponse
@@ -30,7 +29,7 @@ MAX_LIST = 200
     summary="Evaluations: the court's (court staff) or the firm's own (its administrators), newest first",
     operation_id="list_evaluations",
 )
-@paginate(OffsetPagination, page_size=MAX_LIST)
+@paginated(page_size=MAX_LIST)
 def list_evaluations(request: HttpRequest) -> QuerySet[Evaluation]:
     return evaluations_visible_to(signed_in_user(request)).select_related("firm", "formula")
 
