@@ -14,7 +14,7 @@ from ninja.responses import Status
 
 from smartcourt.accounts.models import User
 from smartcourt.accounts.web import signed_in_user
-from smartcourt.administrators.api import appointment_out
+from smartcourt.administrators.models import Appointment
 from smartcourt.administrators.schemas import AppointmentOut
 from smartcourt.bankruptcy.acceptance import (
     ApplicantType,
@@ -341,7 +341,7 @@ def rule(request: HttpRequest, case_id: uuid.UUID, payload: IntakeRulingIn) -> d
     summary="Appoint the administrator of an accepted case from the roster and record node N02 (a judge of the case)",
     operation_id="appoint_administrator",
 )
-def appoint(request: HttpRequest, case_id: uuid.UUID, payload: AppointmentIn) -> Status[dict[str, Any]]:
+def appoint(request: HttpRequest, case_id: uuid.UUID, payload: AppointmentIn) -> Status[Appointment]:
     appointment = appoint_administrator_for_case(
         actor=signed_in_user(request),
         case_id=case_id,
@@ -351,4 +351,4 @@ def appoint(request: HttpRequest, case_id: uuid.UUID, payload: AppointmentIn) ->
         seed=payload.seed,
         appointed_on=payload.appointed_on,
     )
-    return Status(201, appointment_out(appointment))
+    return Status(201, appointment)
