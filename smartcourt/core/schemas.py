@@ -3,16 +3,28 @@ one name make django-ninja document whichever it met last."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from ninja import Field, Schema
 from pydantic import PlainSerializer, Strict, WithJsonSchema
 
+from smartcourt.core.errors import error_code_enums
 from smartcourt.core.money import fen_to_yuan
 
 
+def _list_error_codes(schema: dict[str, Any]) -> None:
+    # Called when the OpenAPI document is generated, once every app's errors module is loaded.
+    enums = error_code_enums()
+    schema["enum"] = sorted({code.value for enum in enums for code in enum})
+    schema["x-error-codes"] = {enum.__name__: [code.value for code in enum] for enum in enums}
+
+
 class ErrorBody(Schema):
-    code: str = Field(description="Stable, machine-readable: unauthenticated, not_found, invalid, …")
+    code: str = Field(
+        description="Stable, machine-readable: one of the listed codes. x-error-codes groups them by the enum "
+        "(CoreError for every app and the transport, one per app) that defines them.",
+        json_schema_extra=_list_error_codes,
+    )
     message: str
     field: str | None = Field(description="The request field at fault, when there is one.")
 

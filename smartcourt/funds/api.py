@@ -14,7 +14,7 @@ from ninja import Header, Router
 from ninja.responses import Status
 
 from smartcourt.accounts.web import signed_in_user
-from smartcourt.core.errors import DomainError, NotFound
+from smartcourt.core.errors import CoreError, DomainError, NotFound
 from smartcourt.core.pagination import paginated
 from smartcourt.core.schemas import ERRORS, ErrorOut
 from smartcourt.funds import bank
@@ -42,12 +42,12 @@ MAX_LIST = 500
 class Unauthenticated(DomainError):
     """A bank request that failed verification: 401 in the common error shape."""
 
-    code = "unauthenticated"
+    code = CoreError.UNAUTHENTICATED
     status = 401
 
 
 class BadNotification(DomainError):
-    code = "bad_request"
+    code = CoreError.BAD_REQUEST
     status = 400
 
 
@@ -183,7 +183,7 @@ def notifications(request: HttpRequest) -> dict[str, int] | HttpResponse:
                 duplicates += int(not created)
     except bank.NotificationRefused as exc:
         logger.warning("bank notification refused: %s", exc.reason)
-        raise Unauthenticated("The request's signature could not be verified", code="unauthenticated") from exc
+        raise Unauthenticated("The request's signature could not be verified", code=CoreError.UNAUTHENTICATED) from exc
     except bank.NotificationUnreadable as exc:
         raise BadNotification(str(exc)) from exc
     return {"booked": booked, "duplicates": duplicates, "ignored": ignored}
