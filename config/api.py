@@ -166,7 +166,7 @@ api = SmartCourtAPI(
 
 
 def error_response(
-    request: HttpRequest, *, status: int, code: ErrorCode | str, message: str, field: str | None = None
+    request: HttpRequest, *, status: int, code: ErrorCode, message: str, field: str | None = None
 ) -> HttpResponse:
     return api.create_response(request, {"error": {"code": code, "message": message, "field": field}}, status=status)
 

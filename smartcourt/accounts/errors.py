@@ -14,3 +14,4 @@ class AccountError(ErrorCode):
     NOT_ENROLLING = "not_enrolling"
     SSO_REFUSED = "sso_refused"
     TOO_MANY_REQUESTS = "too_many_requests"  # the rate limits (accounts.ratelimit), before any endpoint
+    TWO_FACTOR_REQUIRED = "two_factor_required"  # signed in with a password, the second factor still to come

@@ -51,11 +51,10 @@ def error_code_enums() -> list[type[ErrorCode]]:
 class DomainError(Exception):
     """A request that the rules refuse. ``code`` is stable and machine-readable; ``message`` is for people."""
 
-    # ``| str`` only until the claims, funds and distributions actions packages have their enums too.
-    code: ErrorCode | str = CoreError.INVALID
+    code: ErrorCode = CoreError.INVALID
     status = 422
 
-    def __init__(self, message: str, *, field: str | None = None, code: ErrorCode | str | None = None) -> None:
+    def __init__(self, message: str, *, field: str | None = None, code: ErrorCode | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
@@ -66,19 +65,19 @@ class DomainError(Exception):
 class NotFound(DomainError):
     """The object does not exist *or* the user may not see it: the two look the same on purpose."""
 
-    code: ErrorCode | str = CoreError.NOT_FOUND
+    code: ErrorCode = CoreError.NOT_FOUND
     status = 404
 
 
 class PermissionDenied(DomainError):
     """The user may see the object but not do this to it."""
 
-    code: ErrorCode | str = CoreError.FORBIDDEN
+    code: ErrorCode = CoreError.FORBIDDEN
     status = 403
 
 
 class Conflict(DomainError):
     """Somebody else changed the object first; the request was not applied."""
 
-    code: ErrorCode | str = CoreError.CONFLICT
+    code: ErrorCode = CoreError.CONFLICT
     status = 409

@@ -26,6 +26,7 @@ from smartcourt.dossier.choices import EntryKind
 from smartcourt.funds import bank
 from smartcourt.funds.actions._common import MAX_NOTE, _file_pdf, _transition, raise_alert
 from smartcourt.funds.choices import AlertKind, PaymentStatus
+from smartcourt.funds.errors import FundsError
 from smartcourt.funds.models import PaymentRequest
 
 logger = logging.getLogger("smartcourt.funds")
@@ -106,7 +107,7 @@ def record_transfer_result(*, payment_id: uuid.UUID | str, result: TransferResul
         PaymentRequest.objects.select_for_update(of=("self",)).select_related("case", "account").get(pk=payment_id)
     )
     if result.idempotency_key and result.idempotency_key != payment.idempotency_key:
-        raise DomainError("the bank answered about another instruction", code="bank_mismatch")
+        raise DomainError("the bank answered about another instruction", code=FundsError.BANK_MISMATCH)
     if payment.status != PaymentStatus.SENT_TO_BANK:
         if result.status == TransferStatus.RETURNED and payment.status == PaymentStatus.EXECUTED:
             _mark_bounced(payment, message=result.message)
