@@ -189,9 +189,8 @@ def import_list(
     try:
         report = import_creditor_list(actor=signed_in_user(request), case_id=case_id, uploaded_file=file, source=source)
     except ImportRefused as exc:
-        problems = [{"line": p.line, "cell": p.cell, "message": p.message} for p in exc.problems]
-        error = {"code": exc.code, "message": exc.message, "field": exc.field, "problems": problems}
-        return Status(422, {"error": error})
+        # The common error body read from the refusal itself, with every problem it found (ImportErrorBody).
+        return Status(422, {"error": exc})
     return Status(201, report)
 
 
