@@ -31,7 +31,7 @@ from smartcourt.bankruptcy.api import router as bankruptcy_router
 from smartcourt.bankruptcy.intake.api import router as intake_router
 from smartcourt.cases.api import router as cases_router
 from smartcourt.claims.api import router as claims_router
-from smartcourt.core.errors import DomainError
+from smartcourt.core.errors import CoreError, DomainError, ErrorCode
 from smartcourt.correspondence.api import router as correspondence_router
 from smartcourt.distributions.api import router as distributions_router
 from smartcourt.documents.api import router as documents_router
@@ -44,16 +44,16 @@ from smartcourt.meetings.api import router as meetings_router
 from smartcourt.rules.api import router as rules_router
 
 HTTP_ERROR_CODES = {
-    400: "bad_request",
-    401: "unauthenticated",
-    403: "forbidden",
-    404: "not_found",
-    405: "method_not_allowed",
-    409: "conflict",
-    413: "too_large",
-    415: "unsupported_media_type",
-    422: "invalid",
-    429: "throttled",
+    400: CoreError.BAD_REQUEST,
+    401: CoreError.UNAUTHENTICATED,
+    403: CoreError.FORBIDDEN,
+    404: CoreError.NOT_FOUND,
+    405: CoreError.METHOD_NOT_ALLOWED,
+    409: CoreError.CONFLICT,
+    413: CoreError.TOO_LARGE,
+    415: CoreError.UNSUPPORTED_MEDIA_TYPE,
+    422: CoreError.INVALID,
+    429: CoreError.THROTTLED,
 }
 
 
@@ -96,7 +96,7 @@ class SmartCourtAPI(NinjaAPI):
         return error_response(
             request,
             status=404,
-            code="not_found",
+            code=CoreError.NOT_FOUND,
             message=_("No such API endpoint; the endpoints are listed in %(url)s")
             % {"url": reverse("api:openapi-json")},
         )
@@ -140,7 +140,7 @@ def _json_method_not_allowed(view: Callable[..., HttpResponseBase]) -> Callable[
         reshaped = error_response(
             request,
             status=405,
-            code="method_not_allowed",
+            code=CoreError.METHOD_NOT_ALLOWED,
             message=_("%(method)s is not allowed here; allowed: %(allowed)s")
             % {"method": request.method, "allowed": allowed},
         )
@@ -166,7 +166,7 @@ api = SmartCourtAPI(
 
 
 def error_response(
-    request: HttpRequest, *, status: int, code: str, message: str, field: str | None = None
+    request: HttpRequest, *, status: int, code: ErrorCode, message: str, field: str | None = None
 ) -> HttpResponse:
     return api.create_response(request, {"error": {"code": code, "message": message, "field": field}}, status=status)
 
@@ -192,18 +192,20 @@ def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespons
     field = ".".join(location) or None
     message = _validation_message(first)
     return error_response(
-        request, status=422, code="invalid", message=f"{field}: {message}" if field else message, field=field
+        request, status=422, code=CoreError.INVALID, message=f"{field}: {message}" if field else message, field=field
     )
 
 
 @api.exception_handler(AuthenticationError)
 def _authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return error_response(request, status=401, code="unauthenticated", message=_("Sign in or send a valid API token"))
+    return error_response(
+        request, status=401, code=CoreError.UNAUTHENTICATED, message=_("Sign in or send a valid API token")
+    )
 
 
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return error_response(request, status=404, code="not_found", message=_("Not found"))
+    return error_response(request, status=404, code=CoreError.NOT_FOUND, message=_("Not found"))
 
 
 def _http_error_message(status: int) -> str:
@@ -223,7 +225,7 @@ def _http_error_message(status: int) -> str:
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    code = HTTP_ERROR_CODES.get(exc.status_code, "error")
+    code = HTTP_ERROR_CODES.get(exc.status_code, CoreError.ERROR)
     return error_response(request, status=exc.status_code, code=code, message=_http_error_message(exc.status_code))
 
 
@@ -233,12 +235,12 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _too_large(request: HttpRequest, exc: Exception) -> HttpResponse:
     # Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE (or with too many fields) when it is read; without
     # this it would leave the API as Django's HTML 400.
-    return error_response(request, status=413, code="too_large", message=_http_error_message(413))
+    return error_response(request, status=413, code=CoreError.TOO_LARGE, message=_http_error_message(413))
 
 
 @api.exception_handler(MultiPartParserError)
 def _unreadable(request: HttpRequest, exc: Exception) -> HttpResponse:
-    return error_response(request, status=400, code="bad_request", message=_http_error_message(400))
+    return error_response(request, status=400, code=CoreError.BAD_REQUEST, message=_http_error_message(400))
 
 
 def _validation_message(error: dict[str, Any]) -> str:

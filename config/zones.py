@@ -20,6 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from config.api import error_response
+from smartcourt.core.errors import CoreError
 from smartcourt.core.zones import BOTH, COURT_ONLY, INTERNET_ONLY, Zone, serves
 
 ROUTE_ZONES: dict[str, frozenset[Zone]] = {
@@ -157,5 +158,5 @@ class ZoneMiddleware:
             return None
         if match.route.startswith("api/"):
             # The API's one error shape (config/api.py), as for any other missing resource.
-            return error_response(request, status=404, code="not_found", message=_("Not found"))
+            return error_response(request, status=404, code=CoreError.NOT_FOUND, message=_("Not found"))
         raise Http404(_("This page is not served on this network"))

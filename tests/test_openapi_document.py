@@ -13,6 +13,9 @@ from typing import Any
 import pydantic
 from django.test import Client
 
+from smartcourt.core.errors import error_code_enums
+from smartcourt.meetings.errors import MeetingError
+
 
 def _platform_models() -> list[type[pydantic.BaseModel]]:
     found: list[type[pydantic.BaseModel]] = []
@@ -97,3 +100,14 @@ def test_huge_integers_are_refused_not_server_errors(personas: Any) -> None:
     ):
         response = client.get(url)
         assert (response.status_code, response.json()["error"]["code"]) == (422, "invalid"), url
+
+
+def test_the_error_body_lists_every_error_code(db: None) -> None:
+    # A client can switch on `code`: the document names every code an answer may carry, by the enum defining it.
+    document = json.loads(Client().get("/api/v1/openapi.json").content)
+    code = document["components"]["schemas"]["ErrorBody"]["properties"]["code"]
+    enums = error_code_enums()
+    assert {"CoreError", "ClaimError", "MeetingError", "ServiceError"} <= {enum.__name__ for enum in enums}
+    assert code["enum"] == sorted({member.value for enum in enums for member in enum})
+    assert code["x-error-codes"]["MeetingError"] == [member.value for member in MeetingError]
+    assert {"not_found", "invalid", "unauthenticated", "voting_closed", "rate_limited"} <= set(code["enum"])

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from smartcourt.accounts import twofactor
 from smartcourt.accounts.choices import COURT_ROLES, ROLE_ORGANISATION_KIND, OrganisationKind, Role
+from smartcourt.accounts.errors import AccountError
 from smartcourt.accounts.models import ExternalIdentity, LoginAttempt, Organisation, ProviderSession, User
 from smartcourt.accounts.sso import LogoutRequest, ProviderIdentity, SsoError
 from smartcourt.accounts.throttle import normalise_username
@@ -190,7 +191,7 @@ def begin_totp_enrolment(*, actor: User) -> str:
     replace the second factor."""
     row = User.objects.select_for_update().values("totp_secret", "totp_confirmed_at").get(pk=actor.pk)
     if row["totp_confirmed_at"] is not None:
-        raise Conflict("The second factor is already set up for this account", code="already_enrolled")
+        raise Conflict("The second factor is already set up for this account", code=AccountError.ALREADY_ENROLLED)
     if row["totp_secret"]:
         actor.totp_secret = row["totp_secret"]
         return twofactor.open_secret(row["totp_secret"], user_id=actor.pk)
@@ -209,9 +210,9 @@ def confirm_totp_enrolment(*, actor: User, code: str, ip_address: str | None) ->
     sign-in); False was a wrong or reused code and counts as a failed sign-in."""
     row = User.objects.values("totp_secret", "totp_confirmed_at").get(pk=actor.pk)
     if row["totp_confirmed_at"] is not None:
-        raise Conflict("The second factor is already set up for this account", code="already_enrolled")
+        raise Conflict("The second factor is already set up for this account", code=AccountError.ALREADY_ENROLLED)
     if not row["totp_secret"]:
-        raise DomainError("Start the set-up first: there is no secret to confirm", code="not_enrolling")
+        raise DomainError("Start the set-up first: there is no secret to confirm", code=AccountError.NOT_ENROLLING)
     now = timezone.now()
     step = twofactor.matching_step(twofactor.open_secret(row["totp_secret"], user_id=actor.pk), code, at=now)
     accepted = step is not None and bool(
@@ -240,7 +241,7 @@ def verify_totp(*, actor: User, code: str, ip_address: str | None) -> bool:
     reused code and counts as a failed sign-in."""
     row = User.objects.values("totp_secret", "totp_confirmed_at").get(pk=actor.pk)
     if row["totp_confirmed_at"] is None or not row["totp_secret"]:
-        raise DomainError("The second factor is not set up for this account", code="not_enrolled")
+        raise DomainError("The second factor is not set up for this account", code=AccountError.NOT_ENROLLED)
     step = twofactor.matching_step(twofactor.open_secret(row["totp_secret"], user_id=actor.pk), code)
     accepted = step is not None and bool(
         User.objects.filter(pk=actor.pk, totp_last_step__lt=step).update(totp_last_step=step)

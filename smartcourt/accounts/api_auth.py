@@ -14,6 +14,7 @@ from ninja.security import SessionAuth as NinjaSessionAuth
 from ninja.utils import check_csrf
 
 from smartcourt.accounts.app_channel import signatures_required, verify_app_request
+from smartcourt.accounts.errors import AccountError
 from smartcourt.accounts.models import User
 from smartcourt.accounts.tokens import authenticate_token
 from smartcourt.accounts.twofactor import owes_second_factor
@@ -49,7 +50,8 @@ class SessionAuth(NinjaSessionAuth):
             return None
         if self.csrf and not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request) is not None:
             raise PermissionDenied(
-                _("The request lacks the page's CSRF token: reload the page and try again"), code="csrf_failed"
+                _("The request lacks the page's CSRF token: reload the page and try again"),
+                code=AccountError.CSRF_FAILED,
             )
         return request.COOKIES.get(self.param_name)
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partnerproto.signatures import ED25519, SM2_SM3, Message, PublicKey, SignatureError, verify
+from smartcourt.accounts.errors import AccountError
 from smartcourt.accounts.models import AppKey, User
 from smartcourt.audit.actions import record_event
 from smartcourt.core.errors import DomainError, NotFound
@@ -28,7 +29,7 @@ from smartcourt.services.nonces import DatabaseNonceStore
 
 
 class UnsignedAppRequest(DomainError):
-    code = "bad_signature"
+    code = AccountError.BAD_SIGNATURE
     status = 401
 
 

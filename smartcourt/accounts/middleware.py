@@ -12,6 +12,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from smartcourt.accounts import twofactor
 from smartcourt.accounts.auth import second_factor_url
+from smartcourt.accounts.errors import AccountError
 from smartcourt.accounts.models import User
 
 # Reachable while the code is owed (besides the 2FA pages and sign-out, resolved at request time).
@@ -43,7 +44,7 @@ class TwoFactorMiddleware:
         if request.path_info.startswith("/api/"):
             body = {
                 "error": {
-                    "code": "two_factor_required",
+                    "code": AccountError.TWO_FACTOR_REQUIRED,
                     "message": _("Finish signing in with the code from your authenticator app first."),
                     "field": None,
                 }

@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
+from smartcourt.accounts.errors import AccountError
 from smartcourt.accounts.throttle import client_ip
 from smartcourt.core.error_pages import too_many_requests
 
@@ -62,7 +63,7 @@ class RateLimitMiddleware:
         if request.path.startswith("/api/"):
             message = _("Too many requests: wait a moment and try again")
             response: HttpResponse = JsonResponse(
-                {"error": {"code": "too_many_requests", "message": message, "field": None}},
+                {"error": {"code": AccountError.TOO_MANY_REQUESTS, "message": message, "field": None}},
                 status=429,
                 json_dumps_params={"ensure_ascii": False},
             )

@@ -26,6 +26,7 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import ECKey, KeySet
 
+from smartcourt.accounts.errors import AccountError
 from smartcourt.core.errors import DomainError
 
 SESSION_KEY = "sso_request"
@@ -40,7 +41,7 @@ class SsoError(DomainError):
     """The provider's answer cannot be trusted or used; nobody is signed in."""
 
     def __init__(self, message: str) -> None:
-        super().__init__(message, code="sso_refused")
+        super().__init__(message, code=AccountError.SSO_REFUSED)
 
 
 def UNREACHABLE() -> str:

@@ -9,6 +9,8 @@ from typing import Any
 from ninja import Field, Schema
 
 from smartcourt.administrators.choices import AppointmentMethod, Grade
+from smartcourt.administrators.draw import DrawCheck, verify_draw
+from smartcourt.administrators.models import Appointment
 
 
 class FirmOut(Schema):
@@ -43,7 +45,7 @@ class DrawCheckOut(Schema):
 class AppointmentOut(Schema):
     id: uuid.UUID
     case_id: uuid.UUID
-    case_number: str
+    case_number: str = Field(validation_alias="case.number")
     firm: FirmOut
     method: AppointmentMethod
     grade: str = Field(description="Grade the case required (rotation, draw); empty: any grade.")
@@ -53,5 +55,10 @@ class AppointmentOut(Schema):
     drawn_index: int | None
     appointed_on: dt.date
     appointed_at: dt.datetime
-    appointed_by: str
+    appointed_by: str = Field(validation_alias="appointed_by.full_name")
     verification: DrawCheckOut
+
+    @staticmethod
+    def resolve_verification(appointment: Appointment) -> DrawCheck:
+        # Recomputed on every read, so a tampered draw shows here.
+        return verify_draw(appointment)

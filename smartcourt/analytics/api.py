@@ -4,8 +4,6 @@
 from __future__ import annotations
 
 import uuid
-from decimal import Decimal
-from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -15,7 +13,7 @@ from pydantic import Field
 
 from smartcourt.accounts.web import signed_in_user
 from smartcourt.analytics.schemas import PanelOut
-from smartcourt.analytics.selectors import PANELS, TYPES, Filters, court_choices
+from smartcourt.analytics.selectors import PANELS, TYPES, Filters, Panel, court_choices
 from smartcourt.core.errors import NotFound
 from smartcourt.core.schemas import ERRORS
 
@@ -28,18 +26,13 @@ class FiltersIn(Schema):
     type: str = Field(default="", max_length=32)
 
 
-def _cell(value: Any) -> Any:
-    # Money and means as decimal strings at the API edge, never floats.
-    return str(value) if isinstance(value, Decimal) else value
-
-
 @router.get(
     "/panels/{panel}",
     response={200: PanelOut, **ERRORS},
     summary="One dashboard table (months, nodes, judges, firms, money, claims) for the caller's cases",
     operation_id="analytics_panel",
 )
-def panel(request: HttpRequest, panel: str, filters: Query[FiltersIn]) -> dict[str, Any]:
+def panel(request: HttpRequest, panel: str, filters: Query[FiltersIn]) -> Panel:
     user = signed_in_user(request)
     if panel not in PANELS:
         raise NotFound(_("No such table"))
@@ -48,10 +41,4 @@ def panel(request: HttpRequest, panel: str, filters: Query[FiltersIn]) -> dict[s
     chosen = Filters(court_id=filters.court, year=filters.year, case_type=filters.type)
     if chosen.court_id and chosen.court_id not in {court.pk for court in court_choices(user)}:
         raise NotFound("No such court")
-    table = PANELS[panel](user, chosen)
-    return {
-        "key": table.key,
-        "title": table.title,
-        "header": table.header,
-        "rows": [[_cell(value) for value in row] for row in table.rows],
-    }
+    return PANELS[panel](user, chosen)

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from ninja import Schema
+
+from smartcourt.analytics.selectors import Panel
+
+
+def _cell(value: Any) -> Any:
+    # Money and means as decimal strings at the API edge, never floats.
+    return str(value) if isinstance(value, Decimal) else value
 
 
 class PanelOut(Schema):
@@ -12,3 +20,7 @@ class PanelOut(Schema):
     title: str
     header: list[str]
     rows: list[list[Any]]
+
+    @staticmethod
+    def resolve_rows(table: Panel) -> list[list[Any]]:
+        return [[_cell(value) for value in row] for row in table.rows]

@@ -35,6 +35,7 @@ from smartcourt.administrators.models import Appointment
 from smartcourt.audit.actions import record_event
 from smartcourt.bankruptcy.actions import open_proceeding, record_appointment
 from smartcourt.bankruptcy.choices import Procedure
+from smartcourt.bankruptcy.errors import BankruptcyError
 from smartcourt.cases.actions import add_member, add_party, change_case_status, create_case
 from smartcourt.cases.choices import CaseStatus, CaseType, MemberRole, PartyKind, PartyRole
 from smartcourt.cases.models import Case, CaseStatusChange, Party
@@ -537,7 +538,7 @@ def _register(
             )
             % {"company": company.name, "numbers": "、".join(case.number for case in already)},
             field="duplicate_reason",
-            code="duplicate_application",
+            code=BankruptcyError.DUPLICATE_APPLICATION,
         )
     known = Organisation.objects.filter(credit_code=company.credit_code).first()
     case = create_case(

@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Router, UploadedFile
 from ninja.responses import Status
 
-from smartcourt.accounts.models import User
 from smartcourt.accounts.web import signed_in_user
 from smartcourt.bankruptcy import actions
 from smartcourt.bankruptcy import consolidation as merged
@@ -66,14 +65,8 @@ def rulepack(request: HttpRequest) -> dict[str, Any]:
     summary="破申, 破, 强清申 and 强清 cases per court and year, among the cases you see",
     operation_id="bankruptcy_statistics",
 )
-def statistics(request: HttpRequest) -> dict[str, Any]:
-    rows = case_statistics(signed_in_user(request))
-    return {
-        "rows": [
-            {"court_code": r.court_code, "court": r.court_name, "year": r.year, "counts": r.counts, "total": r.total}
-            for r in rows
-        ]
-    }
+def statistics(request: HttpRequest) -> dict[str, object]:
+    return {"rows": case_statistics(signed_in_user(request))}
 
 
 @router.get(
@@ -82,13 +75,13 @@ def statistics(request: HttpRequest) -> dict[str, Any]:
     summary="A case's proceeding and every node against its deadline",
     operation_id="list_nodes",
 )
-def list_nodes(request: HttpRequest, case_id: str) -> dict[str, Any]:
-    return proceeding_out(proceeding_for(signed_in_user(request), _case_id(case_id)))
+def list_nodes(request: HttpRequest, case_id: str) -> ProceedingView:
+    return proceeding_for(signed_in_user(request), _case_id(case_id))
 
 
-def _node_answer(request: HttpRequest, case_id: uuid.UUID, key: str) -> dict[str, Any]:
+def _node_answer(request: HttpRequest, case_id: uuid.UUID, key: str) -> NodeRow:
     view = proceeding_for(signed_in_user(request), case_id)
-    return next(node_out(row) for row in view.rows if row.record.node_key == key)
+    return next(row for row in view.rows if row.record.node_key == key)
 
 
 @router.post(
@@ -97,7 +90,7 @@ def _node_answer(request: HttpRequest, case_id: uuid.UUID, key: str) -> dict[str
     summary="Start a ready node, or resume one the court returned",
     operation_id="start_node",
 )
-def start(request: HttpRequest, case_id: str, key: str, payload: VersionIn | None = None) -> dict[str, Any]:
+def start(request: HttpRequest, case_id: str, key: str, payload: VersionIn | None = None) -> NodeRow:
     parsed = _case_id(case_id)
     actions.start_node(actor=signed_in_user(request), case_id=parsed, node_key=key, expected_version=_version(payload))
     return _node_answer(request, parsed, key)
@@ -118,7 +111,7 @@ def outputs(
     output_key: Form[str],
     value: Form[str | None] = None,
     file: File[UploadedFile] = None,  # type: ignore[assignment]
-) -> dict[str, Any]:
+) -> NodeRow:
     parsed = _case_id(case_id)
     actions.provide_output(
         actor=signed_in_user(request), case_id=parsed, node_key=key, output_key=output_key, upload=file, value=value
@@ -132,7 +125,7 @@ def outputs(
     summary="Complete a node (to the judge when the court must confirm it)",
     operation_id="complete_node",
 )
-def complete(request: HttpRequest, case_id: str, key: str, payload: VersionIn | None = None) -> dict[str, Any]:
+def complete(request: HttpRequest, case_id: str, key: str, payload: VersionIn | None = None) -> NodeRow:
     parsed = _case_id(case_id)
     actions.complete_node(
         actor=signed_in_user(request), case_id=parsed, node_key=key, expected_version=_version(payload)
@@ -146,7 +139,7 @@ def complete(request: HttpRequest, case_id: str, key: str, payload: VersionIn | 
     summary="The judge confirms a node awaiting confirmation",
     operation_id="confirm_node",
 )
-def confirm(request: HttpRequest, case_id: str, key: str, payload: VersionIn | None = None) -> dict[str, Any]:
+def confirm(request: HttpRequest, case_id: str, key: str, payload: VersionIn | None = None) -> NodeRow:
     parsed = _case_id(case_id)
     actions.confirm_node(
         actor=signed_in_user(request), case_id=parsed, node_key=key, expected_version=_version(payload)
@@ -160,7 +153,7 @@ def confirm(request: HttpRequest, case_id: str, key: str, payload: VersionIn | N
     summary="The judge returns a node to the administrator, with reasons",
     operation_id="return_node",
 )
-def return_(request: HttpRequest, case_id: str, key: str, payload: ReturnIn) -> dict[str, Any]:
+def return_(request: HttpRequest, case_id: str, key: str, payload: ReturnIn) -> NodeRow:
     parsed = _case_id(case_id)
     actions.return_node(
         actor=signed_in_user(request),
@@ -178,7 +171,7 @@ def return_(request: HttpRequest, case_id: str, key: str, payload: ReturnIn) -> 
     summary="The judge grants a node its statutory extension (reorganisation plan, +3 months)",
     operation_id="extend_deadline",
 )
-def extend(request: HttpRequest, case_id: str, key: str, payload: ExtendIn) -> dict[str, Any]:
+def extend(request: HttpRequest, case_id: str, key: str, payload: ExtendIn) -> NodeRow:
     parsed = _case_id(case_id)
     actions.extend_deadline(actor=signed_in_user(request), case_id=parsed, node_key=key, reason=payload.reason)
     return _node_answer(request, parsed, key)
@@ -190,10 +183,10 @@ def extend(request: HttpRequest, case_id: str, key: str, payload: ExtendIn) -> d
     summary="The court enters one of the proceeding's dates; open deadlines are recomputed",
     operation_id="set_proceeding_date",
 )
-def set_date(request: HttpRequest, case_id: str, payload: DateIn) -> dict[str, Any]:
+def set_date(request: HttpRequest, case_id: str, payload: DateIn) -> ProceedingView:
     parsed = _case_id(case_id)
     actions.set_anchor_date(actor=signed_in_user(request), case_id=parsed, name=payload.name, value=payload.date)
-    return proceeding_out(proceeding_for(signed_in_user(request), parsed))
+    return proceeding_for(signed_in_user(request), parsed)
 
 
 @router.post(
@@ -202,119 +195,15 @@ def set_date(request: HttpRequest, case_id: str, payload: DateIn) -> dict[str, A
     summary="The judge converts a reorganisation or settlement to liquidation at the declaration (N10)",
     operation_id="convert_procedure",
 )
-def convert(request: HttpRequest, case_id: str, payload: ConvertIn) -> dict[str, Any]:
+def convert(request: HttpRequest, case_id: str, payload: ConvertIn) -> ProceedingView:
     parsed = _case_id(case_id)
     actions.convert_procedure(
         actor=signed_in_user(request), case_id=parsed, declared_on=payload.declared_on, reason=payload.reason
     )
-    return proceeding_out(proceeding_for(signed_in_user(request), parsed))
-
-
-# --- shaping -----------------------------------------------------------------------------------------------
-
-
-def _person(user: User | None) -> dict[str, Any] | None:
-    return {"id": user.pk, "full_name": user.full_name} if user is not None else None
-
-
-def node_out(row: NodeRow) -> dict[str, Any]:
-    record, node = row.record, row.node
-    return {
-        "key": node.key,
-        "name": node.name_zh,
-        "name_en": node.name_en,
-        "procedure": record.procedure,
-        "status": record.status,
-        "version": record.version,
-        "actor": node.actor.value,
-        "operator": node.operator.value,
-        "court_confirms": node.court_confirms,
-        "deadline_key": record.deadline_key or None,
-        "due_on": record.due_on,
-        "holiday_data": record.holiday_data,
-        "calendar_version": record.calendar_version,
-        "due_basis": record.due_basis,
-        "colour": row.colour.value,
-        "started_at": record.started_at,
-        "started_by": _person(record.started_by),
-        "submitted_at": record.submitted_at,
-        "completed_at": record.completed_at,
-        "completed_by": _person(record.completed_by),
-        "outputs": [
-            {
-                "key": item.output.key,
-                "kind": item.output.kind.value,
-                "name": item.output.name_zh,
-                "name_en": item.output.name_en,
-                "required": item.output.required,
-                "value_type": item.output.value_type or None,
-                "provided": [
-                    {
-                        "id": provided.pk,
-                        "provided_at": provided.provided_at,
-                        "provided_by": _person(provided.provided_by),
-                        "value": (provided.data or {}).get("value"),
-                        "dossier_entry": provided.dossier_entry.number if provided.dossier_entry else None,
-                        "file_name": provided.dossier_entry.file_name if provided.dossier_entry else None,
-                    }
-                    for provided in item.provided
-                ],
-            }
-            for item in row.outputs
-        ],
-        "missing_outputs": [output.key for output in row.missing],
-        "transitions": [
-            {
-                "from_status": transition.from_status,
-                "to_status": transition.to_status,
-                "action": transition.action,
-                "actor": _person(transition.actor),
-                "at": transition.at,
-                "reason": transition.reason,
-            }
-            for transition in row.transitions
-        ],
-    }
-
-
-def proceeding_out(view: ProceedingView) -> dict[str, Any]:
-    proceeding = view.proceeding
-    return {
-        "case": {"id": view.case.pk, "number": view.case.number},
-        "procedure": proceeding.procedure,
-        "branch": proceeding.branch,
-        "status": proceeding.status,
-        "opened_on": proceeding.opened_on,
-        "converted_on": proceeding.converted_on,
-        "closed_on": proceeding.closed_on,
-        "anchor_dates": {anchor.name: anchor.value for anchor in view.anchors if anchor.value is not None},
-        "nodes": [node_out(row) for row in view.rows],
-    }
+    return proceeding_for(signed_in_user(request), parsed)
 
 
 # --- merged bankruptcy (合并破产, issue 15.20) ----------------------------------------------------------------
-
-
-def _consolidation_out(consolidation: Consolidation) -> dict[str, Any]:
-    return {
-        "case_id": consolidation.case_id,
-        "ruled_on": consolidation.ruled_on,
-        "reasons": consolidation.reasons,
-        "ruling_entry": consolidation.ruling_entry.number,
-        "debtors": [
-            {
-                "position": debtor.position,
-                "name": debtor.name,
-                "credit_code": debtor.credit_code,
-                "address": debtor.address,
-                "registration_authority": debtor.registration_authority,
-                "registry_entry": debtor.registry_entry.number,
-                "merged_case": debtor.merged_case.number if debtor.merged_case else None,
-                "deregistered_on": debtor.deregistered_on,
-            }
-            for debtor in consolidation.debtors.select_related("registry_entry", "merged_case").order_by("position")
-        ],
-    }
 
 
 @router.get(
@@ -323,12 +212,12 @@ def _consolidation_out(consolidation: Consolidation) -> dict[str, Any]:
     summary="The substantive consolidation of related debtors in this case (404 if there is none)",
     operation_id="get_consolidation",
 )
-def get_consolidation(request: HttpRequest, case_id: str) -> dict[str, Any]:
+def get_consolidation(request: HttpRequest, case_id: str) -> Consolidation:
     case = get_case_for(signed_in_user(request), _case_id(case_id))
     consolidation = merged.consolidation_of(case)
     if consolidation is None:
         raise NotFound("The case is not consolidated")
-    return _consolidation_out(consolidation)
+    return consolidation
 
 
 @router.post(
@@ -337,7 +226,7 @@ def get_consolidation(request: HttpRequest, case_id: str) -> dict[str, Any]:
     summary="Rule that related debtors are consolidated into this case's proceeding (a judge of the case)",
     operation_id="rule_consolidation",
 )
-def post_consolidation(request: HttpRequest, case_id: str, payload: ConsolidationIn) -> Status[dict[str, Any]]:
+def post_consolidation(request: HttpRequest, case_id: str, payload: ConsolidationIn) -> Status[Consolidation]:
     consolidation = merged.rule_consolidation(
         actor=signed_in_user(request),
         case_id=_case_id(case_id),
@@ -345,7 +234,7 @@ def post_consolidation(request: HttpRequest, case_id: str, payload: Consolidatio
         reasons=payload.reasons,
         ruled_on=payload.ruled_on,
     )
-    return Status(201, _consolidation_out(consolidation))
+    return Status(201, consolidation)
 
 
 @router.post(
@@ -360,7 +249,7 @@ def post_deregistration(
     credit_code: Form[str],
     deregistered_on: Form[dt.date],
     file: File[UploadedFile],
-) -> dict[str, Any]:
+) -> Consolidation:
     parsed = _case_id(case_id)
     merged.record_deregistration(
         actor=signed_in_user(request),
@@ -371,4 +260,4 @@ def post_deregistration(
     )
     consolidation = merged.consolidation_of(get_case_for(signed_in_user(request), parsed))
     assert consolidation is not None
-    return _consolidation_out(consolidation)
+    return consolidation

@@ -32,6 +32,7 @@ from smartcourt.accounts.models import Organisation, User
 from smartcourt.audit.actions import record_event
 from smartcourt.bankruptcy.acceptance import registry_text
 from smartcourt.bankruptcy.choices import ProceedingStatus
+from smartcourt.bankruptcy.errors import BankruptcyError
 from smartcourt.bankruptcy.models import ConsolidatedDebtor, Consolidation, Proceeding
 from smartcourt.cases.actions import add_party
 from smartcourt.cases.choices import CaseStatus, CaseType, PartyKind, PartyRole
@@ -146,7 +147,7 @@ def _consolidate(*, actor: User, case: Case, fetched: list[_Fetched], reasons: s
     if proceeding is None or proceeding.status != ProceedingStatus.OPEN:
         raise Conflict(_("The case has no open proceeding to consolidate into"), field="case")
     if Consolidation.objects.filter(case=case).exists():
-        raise Conflict(_("The case is consolidated already"), code="already_consolidated")
+        raise Conflict(_("The case is consolidated already"), code=BankruptcyError.ALREADY_CONSOLIDATED)
     names = "、".join(item.company.name for item in fetched)
     text = (
         f"{case.number}\n实质合并审理裁定\n裁定日期：{ruled_on.isoformat()}\n"

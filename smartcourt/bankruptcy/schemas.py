@@ -1,4 +1,5 @@
-"""Shapes of the bankruptcy API: requests and answers. No rules live here."""
+"""Shapes of the bankruptcy API: requests and answers. No rules live here: the answers read the selectors'
+views and the models."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from typing import Any
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from smartcourt.bankruptcy.models import ConsolidatedDebtor, Consolidation, NodeOutput
+from smartcourt.bankruptcy.selectors import NodeRow, OutputRow, ProceedingView
 from smartcourt.core.schemas import MAX_VERSION
 
 
@@ -54,18 +57,34 @@ class ProvidedOut(Schema):
     provided_at: dt.datetime
     provided_by: PersonRef
     value: Any = Field(None, description="A data output's value.")
-    dossier_entry: int | None = Field(None, description="Number of the dossier entry holding the file.")
-    file_name: str | None = None
+    dossier_entry: int | None = Field(
+        None, validation_alias="dossier_entry.number", description="Number of the dossier entry holding the file."
+    )
+    file_name: str | None = Field(None, validation_alias="dossier_entry.file_name")
+
+    @staticmethod
+    def resolve_value(provided: NodeOutput) -> Any:
+        return (provided.data or {}).get("value")
 
 
 class NodeOutputOut(Schema):
-    key: str
+    """Reads a selectors.OutputRow: the output as defined, with what was provided for it."""
+
+    key: str = Field(validation_alias="output.key")
     kind: str
-    name: str
-    name_en: str
-    required: bool
+    name: str = Field(validation_alias="output.name_zh")
+    name_en: str = Field(validation_alias="output.name_en")
+    required: bool = Field(validation_alias="output.required")
     value_type: str | None
     provided: list[ProvidedOut]
+
+    @staticmethod
+    def resolve_kind(row: OutputRow) -> str:
+        return row.output.kind.value
+
+    @staticmethod
+    def resolve_value_type(row: OutputRow) -> str | None:
+        return row.output.value_type or None
 
 
 class NodeTransitionOut(Schema):
@@ -78,29 +97,55 @@ class NodeTransitionOut(Schema):
 
 
 class NodeOut(Schema):
-    key: str
-    name: str
-    name_en: str
-    procedure: str
-    status: str
-    version: int = Field(description="Send it back as `version` to guard against concurrent changes.")
+    """Reads a selectors.NodeRow: the node as the rule pack defines it and its record in this case."""
+
+    key: str = Field(validation_alias="node.key")
+    name: str = Field(validation_alias="node.name_zh")
+    name_en: str = Field(validation_alias="node.name_en")
+    procedure: str = Field(validation_alias="record.procedure")
+    status: str = Field(validation_alias="record.status")
+    version: int = Field(
+        validation_alias="record.version", description="Send it back as `version` to guard against concurrent changes."
+    )
     actor: str
     operator: str
-    court_confirms: bool
+    court_confirms: bool = Field(validation_alias="node.court_confirms")
     deadline_key: str | None
-    due_on: dt.date | None
-    holiday_data: bool | None = Field(description="False when a year involved had no published holiday data.")
-    calendar_version: int | None
-    due_basis: str
+    due_on: dt.date | None = Field(validation_alias="record.due_on")
+    holiday_data: bool | None = Field(
+        validation_alias="record.holiday_data", description="False when a year involved had no published holiday data."
+    )
+    calendar_version: int | None = Field(validation_alias="record.calendar_version")
+    due_basis: str = Field(validation_alias="record.due_basis")
     colour: str = Field(description="none, green, yellow (due within 3 working days) or red (overdue).")
-    started_at: dt.datetime | None
-    started_by: PersonRef | None
-    submitted_at: dt.datetime | None
-    completed_at: dt.datetime | None
-    completed_by: PersonRef | None
+    started_at: dt.datetime | None = Field(validation_alias="record.started_at")
+    started_by: PersonRef | None = Field(validation_alias="record.started_by")
+    submitted_at: dt.datetime | None = Field(validation_alias="record.submitted_at")
+    completed_at: dt.datetime | None = Field(validation_alias="record.completed_at")
+    completed_by: PersonRef | None = Field(validation_alias="record.completed_by")
     outputs: list[NodeOutputOut]
     missing_outputs: list[str]
     transitions: list[NodeTransitionOut]
+
+    @staticmethod
+    def resolve_actor(row: NodeRow) -> str:
+        return row.node.actor.value
+
+    @staticmethod
+    def resolve_operator(row: NodeRow) -> str:
+        return row.node.operator.value
+
+    @staticmethod
+    def resolve_deadline_key(row: NodeRow) -> str | None:
+        return row.record.deadline_key or None
+
+    @staticmethod
+    def resolve_colour(row: NodeRow) -> str:
+        return row.colour.value
+
+    @staticmethod
+    def resolve_missing_outputs(row: NodeRow) -> list[str]:
+        return [output.key for output in row.missing]
 
 
 class CaseRefOut(Schema):
@@ -109,20 +154,26 @@ class CaseRefOut(Schema):
 
 
 class ProceedingOut(Schema):
+    """Reads a selectors.ProceedingView."""
+
     case: CaseRefOut
-    procedure: str
-    branch: str
-    status: str
-    opened_on: dt.date
-    converted_on: dt.date | None
-    closed_on: dt.date | None
+    procedure: str = Field(validation_alias="proceeding.procedure")
+    branch: str = Field(validation_alias="proceeding.branch")
+    status: str = Field(validation_alias="proceeding.status")
+    opened_on: dt.date = Field(validation_alias="proceeding.opened_on")
+    converted_on: dt.date | None = Field(validation_alias="proceeding.converted_on")
+    closed_on: dt.date | None = Field(validation_alias="proceeding.closed_on")
     anchor_dates: dict[str, dt.date]
-    nodes: list[NodeOut]
+    nodes: list[NodeOut] = Field(validation_alias="rows")
+
+    @staticmethod
+    def resolve_anchor_dates(view: ProceedingView) -> dict[str, dt.date]:
+        return {anchor.name: anchor.value for anchor in view.anchors if anchor.value is not None}
 
 
 class StatisticsRowOut(Schema):
     court_code: str
-    court: str
+    court: str = Field(validation_alias="court_name")
     year: int
     counts: dict[str, int] = Field(description="破申, 破, 强清申 and 强清 cases.")
     total: int
@@ -146,8 +197,14 @@ class ConsolidatedDebtorOut(Schema):
     credit_code: str
     address: str
     registration_authority: str
-    registry_entry: int = Field(description="Number of the dossier entry holding its registry record.")
-    merged_case: str | None = Field(description="Its own bankruptcy case, administered in the lead case.")
+    registry_entry: int = Field(
+        validation_alias="registry_entry.number", description="Number of the dossier entry holding its registry record."
+    )
+    merged_case: str | None = Field(
+        None,
+        validation_alias="merged_case.number",
+        description="Its own bankruptcy case, administered in the lead case.",
+    )
     deregistered_on: dt.date | None
 
 
@@ -155,5 +212,9 @@ class ConsolidationOut(Schema):
     case_id: uuid.UUID
     ruled_on: dt.date
     reasons: str
-    ruling_entry: int
+    ruling_entry: int = Field(validation_alias="ruling_entry.number")
     debtors: list[ConsolidatedDebtorOut]
+
+    @staticmethod
+    def resolve_debtors(consolidation: Consolidation) -> list[ConsolidatedDebtor]:
+        return list(consolidation.debtors.select_related("registry_entry", "merged_case").order_by("position"))

@@ -1,4 +1,5 @@
-"""Shapes of the cases API: what a request may ask and what an answer contains. No rules live here."""
+"""Shapes of the cases API: what a request may ask and what an answer contains. No rules live here: the output
+schemas read the objects, their resolvers only format or fetch what the answer shows."""
 
 from __future__ import annotations
 
@@ -9,7 +10,19 @@ from typing import Any
 from ninja import Field, Schema
 from pydantic import field_validator
 
-from smartcourt.cases.choices import CaseStatus, CaseType, Composition, MemberRole, PartyKind, PartyRole
+from smartcourt.cases.choices import (
+    CASE_TYPE_CODE,
+    CaseStatus,
+    CaseType,
+    Composition,
+    MemberRole,
+    PartyKind,
+    PartyRole,
+)
+from smartcourt.cases.models import Case, CaseMember, Party
+from smartcourt.cases.selectors import case_members
+from smartcourt.cases.staffing import Staffing, staffing_of
+from smartcourt.core.identifiers import mask_identity_number
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 25
@@ -73,6 +86,10 @@ class CaseOut(Schema):
     closed_on: dt.date | None
     presiding_judge: PersonOut | None
 
+    @staticmethod
+    def resolve_case_type_code(case: Case) -> str:
+        return CASE_TYPE_CODE[case.case_type]
+
 
 class CasePage(Schema):
     items: list[CaseOut]
@@ -92,6 +109,11 @@ class PartyOut(Schema):
         "reveal_identity_number."
     )
     credit_code: str = Field(description="Organisations: unified social credit code.")
+
+    @staticmethod
+    def resolve_id_number(party: Party) -> str:
+        # Masked for everybody; court staff reveal a number through reveal_identity, which is audited.
+        return mask_identity_number(party.id_number) if party.id_number else ""
 
 
 class MemberOut(Schema):
@@ -125,6 +147,18 @@ class CaseDetailOut(CaseOut):
     parties: list[PartyOut]
     members: list[MemberOut]
     staffing: StaffingOut
+
+    @staticmethod
+    def resolve_parties(case: Case) -> list[Party]:
+        return list(case.parties.order_by("role", "name"))
+
+    @staticmethod
+    def resolve_members(case: Case) -> list[CaseMember]:
+        return list(case_members(case))
+
+    @staticmethod
+    def resolve_staffing(case: Case) -> Staffing:
+        return staffing_of(case)
 
 
 class IdentityNumberOut(Schema):

@@ -1,4 +1,5 @@
-"""Shapes of the claims API. Amounts are yuan strings with two decimals. No rules live here."""
+"""Shapes of the claims API. Amounts are yuan strings with two decimals (core.schemas.Yuan reads the fen).
+No rules live here."""
 
 from __future__ import annotations
 
@@ -6,10 +7,13 @@ import datetime as dt
 import uuid
 from typing import Any
 
+from django.utils import timezone
 from ninja import Field, Schema
 
 from smartcourt.claims.choices import ClaimNature, ClaimStatus, CreditorKind, DayCount, Liability, ResolutionBasis
-from smartcourt.core.schemas import MAX_VERSION, ErrorBody
+from smartcourt.claims.models import Claim, ClaimReview, ConfirmationRuling, Objection
+from smartcourt.claims.selectors import claim_deadlines
+from smartcourt.core.schemas import MAX_VERSION, ErrorBody, Yuan
 
 
 class DeclarationIn(Schema):
@@ -56,7 +60,7 @@ class ObjectionOut(Schema):
     id: uuid.UUID
     status: str
     reasons: str
-    claimed_total: str | None
+    claimed_total: Yuan | None = Field(validation_alias="claimed_total_fen")
     resolution_basis: str
     resolution_reference: str
     resolved_on: dt.date | None
@@ -66,46 +70,75 @@ class ClaimOut(Schema):
     id: uuid.UUID
     case_id: uuid.UUID
     number: int
-    creditor: str
+    creditor: str = Field(validation_alias="creditor.name")
     nature: ClaimNature
     status: ClaimStatus
     version: int
     late: bool
-    declared_total: str
-    confirmed_total: str
+    declared_total: Yuan = Field(validation_alias="declared_total_fen")
+    confirmed_total: Yuan = Field(validation_alias="confirmed_total_fen")
     confirmed_nature: str
 
 
+class ReviewOut(Schema):
+    result: str
+    nature: str
+    total: Yuan = Field(validation_alias="total_fen")
+    reasons: dict[str, Any]
+    reviewed_at: str = Field(description="ISO 8601, as Python writes it (microseconds and offset).")
+
+    @staticmethod
+    def resolve_reviewed_at(review: ClaimReview) -> str:
+        # Kept as the API first wrote it (datetime.isoformat), not as the JSON encoder writes datetimes.
+        return review.reviewed_at.isoformat()
+
+
 class ClaimDetailOut(ClaimOut):
-    principal: str
-    interest: str
-    penalties: str
-    costs: str
+    principal: Yuan = Field(validation_alias="principal_fen")
+    interest: Yuan = Field(validation_alias="interest_fen")
+    penalties: Yuan = Field(validation_alias="penalties_fen")
+    costs: Yuan = Field(validation_alias="costs_fen")
     interest_detail: dict[str, Any]
     deadlines: dict[str, dt.date]
-    reviews: list[dict[str, Any]]
+    reviews: list[ReviewOut]
     objections: list[ObjectionOut] = Field(default_factory=list)
+
+    @staticmethod
+    def resolve_deadlines(claim: Claim) -> dict[str, dt.date]:
+        return {key: d.on for key, d in claim_deadlines(claim, today=timezone.localdate()).items()}
+
+    @staticmethod
+    def resolve_reviews(claim: Claim) -> list[ClaimReview]:
+        return list(claim.reviews.order_by("reviewed_at"))
+
+    @staticmethod
+    def resolve_objections(claim: Claim) -> list[Objection]:
+        return list(claim.objections.order_by("created_at"))
 
 
 class TableClassOut(Schema):
     nature: str
     count: int
-    declared: str
-    confirmed: str
+    declared: Yuan = Field(validation_alias="declared_fen")
+    confirmed: Yuan = Field(validation_alias="confirmed_fen")
 
 
 class TableOut(Schema):
     classes: list[TableClassOut]
     count: int
-    declared: str
-    confirmed: str
+    declared: Yuan = Field(validation_alias="declared_fen")
+    confirmed: Yuan = Field(validation_alias="confirmed_fen")
 
 
 class ClaimsRulingOut(Schema):
     id: uuid.UUID
     ruled_on: dt.date
     claims: int
-    total: str
+    total: Yuan = Field(validation_alias="total_fen")
+
+    @staticmethod
+    def resolve_claims(ruling: ConfirmationRuling) -> int:
+        return ruling.claims.count()
 
 
 class ImportOut(Schema):
@@ -134,7 +167,7 @@ class EmployeeObjectionOut(Schema):
     id: uuid.UUID
     status: str
     reasons: str
-    claimed: str | None
+    claimed: Yuan | None = Field(validation_alias="claimed_fen")
     answer: str
     corrected: bool
     version: int
@@ -142,12 +175,14 @@ class EmployeeObjectionOut(Schema):
 
 
 class EmployeeLineOut(Schema):
-    id: uuid.UUID
-    name: str
+    """Reads a selectors.EmployeeLineForReader: the line, with the identifier this reader may see."""
+
+    id: uuid.UUID = Field(validation_alias="line.pk")
+    name: str = Field(validation_alias="line.name")
     identifier: str = Field(description="Masked unless the reader sees every line (court, administrator).")
-    wages: str
-    other: str
-    objections: list[EmployeeObjectionOut]
+    wages: Yuan = Field(validation_alias="line.listed_principal_fen")
+    other: Yuan = Field(validation_alias="line.listed_other_fen")
+    objections: list[EmployeeObjectionOut] = Field(validation_alias="line.employee_objections")
 
 
 class EmployeeListOut(Schema):

@@ -20,6 +20,7 @@ from smartcourt.accounts.models import Organisation, User
 from smartcourt.administrators.models import Appointment
 from smartcourt.cases.choices import MemberRole
 from smartcourt.cases.models import Case
+from smartcourt.claims.errors import ClaimError
 from smartcourt.core.errors import DomainError, PermissionDenied
 from smartcourt.documents import chinese, pades
 from smartcourt.documents.actions import FIRM_SEAL_PURPOSE, create_seal
@@ -43,7 +44,7 @@ def administrator_firm(case: Case) -> Organisation:
         return appointment.firm
     member = case.members.filter(role=MemberRole.ADMINISTRATOR, organisation__isnull=False).first()
     if member is None or member.organisation is None:
-        raise DomainError(_("No administrator firm is appointed on the case"), code="no_firm")
+        raise DomainError(_("No administrator firm is appointed on the case"), code=ClaimError.NO_FIRM)
     return member.organisation
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -26,6 +27,7 @@ from smartcourt.claims.models import (
 )
 from smartcourt.claims.policies import can_see_all_claims
 from smartcourt.core.errors import NotFound
+from smartcourt.core.identifiers import mask_identity_number
 
 # Objections are open for this many days after the review-result notice (or until the verification at the
 # first creditors' meeting, if that is later); a suit may follow within 15 days (Interp. III art. 8).
@@ -229,6 +231,20 @@ def employee_lines_for(user: User, case: Case) -> QuerySet[Creditor]:
     if latest_publication(case) is None:
         return Creditor.objects.none()
     return employee_lines_of(case).filter(user=user)
+
+
+@dataclass(frozen=True)
+class EmployeeLineForReader:
+    line: Creditor
+    identifier: str  # in full for whoever sees every line (court, administrator), masked for the employee
+
+
+def employee_lines_for_reader(user: User, case: Case, lines: Iterable[Creditor]) -> list[EmployeeLineForReader]:
+    full = can_see_all_claims(user, case)
+    return [
+        EmployeeLineForReader(line=line, identifier=line.identifier if full else mask_identity_number(line.identifier))
+        for line in lines
+    ]
 
 
 def get_employee_line_for(user: User, creditor_id: uuid.UUID | str) -> Creditor:

@@ -89,6 +89,7 @@ from smartcourt.core.errors import DomainError, PermissionDenied
 from smartcourt.core.money import fen_to_yuan
 from smartcourt.core.uploads import XLSX
 from smartcourt.core.web import form_error, refused
+from smartcourt.services.errors import ServiceError
 
 PAGE_SIZE = 50
 REVIEWABLE = frozenset({ClaimStatus.DECLARED, ClaimStatus.UNDER_REVIEW, ClaimStatus.PENDING})
@@ -633,7 +634,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 challenge = request_phone_code(phone=phone_form.cleaned_data["phone"])
             except DomainError as exc:
                 form_error(phone_form, exc)
-                status = 429 if exc.code == "rate_limited" else 422
+                status = 429 if exc.code == ServiceError.RATE_LIMITED else 422
             else:
                 form = RegistrationForm(initial={"phone": challenge.phone, "challenge": challenge.pk})
         else:

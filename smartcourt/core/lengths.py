@@ -16,7 +16,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext as _
 
-from smartcourt.core.errors import DomainError
+from smartcourt.core.errors import CoreError, DomainError
 
 ELLIPSIS = "…"
 
@@ -58,7 +58,7 @@ def check_text(value: str, limit: int, *, label: str, field: str) -> str:
             _("%(label)s: at most %(max)s characters; this one has %(length)s")
             % {"label": label, "max": max(limit, 0), "length": len(value)},
             field=field,
-            code="too_long",
+            code=CoreError.TOO_LONG,
         )
     return value
 

@@ -20,7 +20,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from smartcourt.core.errors import DomainError
+from smartcourt.core.errors import CoreError, DomainError, ErrorCode
 
 PDF = "application/pdf"
 PNG = "image/png"
@@ -70,11 +70,11 @@ class UploadedFileLike(Protocol):
 class UploadRefused(DomainError):
     """An uploaded file that is not kept. ``code`` says why: empty, too_large, unsupported_type, type_mismatch."""
 
-    code = "upload_refused"
+    code = CoreError.UPLOAD_REFUSED
 
-    def __init__(self, message: str, *, code: str, field: str | None = None) -> None:
+    def __init__(self, message: str, *, code: ErrorCode, field: str | None = None) -> None:
         super().__init__(message, field=field, code=code)
-        if code == "too_large":
+        if code == CoreError.TOO_LARGE:
             self.status = 413
 
 
@@ -157,19 +157,19 @@ def checked_upload(
         raise UploadRefused(
             _("%(name)s: files of type %(extension)s are not accepted; accepted: %(accepted)s")
             % {"name": shown, "extension": extension or _("(no extension)"), "accepted": accepted},
-            code="unsupported_type",
+            code=CoreError.UNSUPPORTED_TYPE,
             field=field,
         )
     content = _read(uploaded_file, limit=limit, shown=shown, field=field)
     if not content:
-        raise UploadRefused(_("%(name)s: file is empty") % {"name": shown}, code="empty", field=field)
+        raise UploadRefused(_("%(name)s: file is empty") % {"name": shown}, code=CoreError.EMPTY, field=field)
     actual = sniff_content_type(content)
     if actual != expected:
         what = LABELS[actual] if actual else _("not a type this platform accepts")
         raise UploadRefused(
             _("%(name)s: the name says %(expected)s but the content is %(actual)s")
             % {"name": shown, "expected": LABELS[expected], "actual": what},
-            code="type_mismatch",
+            code=CoreError.TYPE_MISMATCH,
             field=field,
         )
     return CheckedFile(
@@ -193,7 +193,7 @@ def _read(uploaded_file: UploadedFileLike, *, limit: int, shown: str, field: str
 
 def _too_large(shown: str, limit: int, field: str) -> UploadRefused:
     message = _("%(name)s: file is larger than %(limit)s") % {"name": shown, "limit": _megabytes(limit)}
-    return UploadRefused(message, code="too_large", field=field)
+    return UploadRefused(message, code=CoreError.TOO_LARGE, field=field)
 
 
 def _megabytes(limit: int) -> str:

@@ -1,16 +1,22 @@
-"""Shapes of the requests-and-reports API. No rules live here."""
+"""Shapes of the requests-and-reports API. No rules live here: the answers read the threads (the reader's
+open decisions from policies.decisions_open_to)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
 from ninja import Field, Schema
 
+from smartcourt.accounts.web import signed_in_user
 from smartcourt.cases.schemas import PersonOut
 from smartcourt.core.schemas import MAX_VERSION
 from smartcourt.correspondence.actions import MAX_BODY, MAX_SUBJECT
 from smartcourt.correspondence.choices import Decision, MessageKind, ThreadKind, ThreadStatus
+from smartcourt.correspondence.models import Message, Thread
+from smartcourt.correspondence.policies import decisions_open_to
+from smartcourt.correspondence.selectors import thread_messages
 
 
 class ThreadIn(Schema):
@@ -45,7 +51,7 @@ class EntryOut(Schema):
     file_name: str
     content_type: str
     size: int
-    sha256: str
+    sha256: str = Field(validation_alias="file_sha256")
 
 
 class MessageOut(Schema):
@@ -66,7 +72,7 @@ class ThreadOut(Schema):
     status: ThreadStatus
     version: int
     submitted_by: PersonOut
-    firm: str | None
+    firm: str | None = Field(None, validation_alias="firm.name")
     created_at: dt.datetime
     updated_at: dt.datetime
 
@@ -74,3 +80,12 @@ class ThreadOut(Schema):
 class ThreadDetailOut(ThreadOut):
     messages: list[MessageOut]
     your_decisions: list[Decision] = Field(description="What you may answer now; empty if you may not answer.")
+
+    @staticmethod
+    def resolve_messages(thread: Thread) -> list[Message]:
+        return list(thread_messages(thread))
+
+    @staticmethod
+    def resolve_your_decisions(thread: Thread, context: dict[str, Any]) -> list[str]:
+        # The reader's own: ninja passes the request in the serialisation context.
+        return list(decisions_open_to(signed_in_user(context["request"]), thread))

@@ -25,6 +25,7 @@ from smartcourt.documents.ca import issue_seal_certificate
 from smartcourt.documents.choices import Channel, DeliveryStatus, DocumentStatus, Issuer
 from smartcourt.documents.context import document_context
 from smartcourt.documents.engine import TemplateProblem, check_template
+from smartcourt.documents.errors import DocumentError
 from smartcourt.documents.models import Delivery, Document, DocumentTemplate, Seal, TemplateVersion
 from smartcourt.documents.policies import can_edit_templates, can_generate, can_sign_with
 from smartcourt.documents.rendering import document_html, render_pdf
@@ -49,7 +50,7 @@ def _checked_body(body: str) -> str:
     try:
         check_template(body)
     except TemplateProblem as problem:
-        raise DomainError(str(problem), field="body", code="template_invalid") from problem
+        raise DomainError(str(problem), field="body", code=DocumentError.TEMPLATE_INVALID) from problem
     return body
 
 

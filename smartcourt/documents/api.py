@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, File, Router, Schema
@@ -13,7 +12,7 @@ from ninja.responses import Status
 
 from smartcourt.accounts.web import signed_in_user
 from smartcourt.core.schemas import ERRORS, ErrorOut
-from smartcourt.documents.actions import generate_document, serve_document, sign_document
+from smartcourt.documents.actions import ServiceRequest, generate_document, serve_document, sign_document
 from smartcourt.documents.models import Document
 from smartcourt.documents.signature_check import verify_pdf
 
@@ -102,23 +101,10 @@ class DocumentOut(Schema):
     case_id: uuid.UUID
     title: str
     status: str
-    template_key: str
-    template_version: int
+    template_key: str = Field(validation_alias="template_version.template.key")
+    template_version: int = Field(validation_alias="template_version.number")
     sha256: str
     signed_sha256: str
-
-
-def _out(document: Document) -> dict[str, Any]:
-    return {
-        "id": document.pk,
-        "case_id": document.case_id,
-        "title": document.title,
-        "status": document.status,
-        "template_key": document.template_version.template.key,
-        "template_version": document.template_version.number,
-        "sha256": document.sha256,
-        "signed_sha256": document.signed_sha256,
-    }
 
 
 @router.post(
@@ -140,11 +126,11 @@ def verify(request: HttpRequest, file: File[UploadedFile]) -> dict[str, object]:
     summary="Generate a document from a template (sealed at once where the template is always sealed)",
     operation_id="generate_document",
 )
-def generate(request: HttpRequest, payload: GenerateIn) -> Status[dict[str, Any]]:
+def generate(request: HttpRequest, payload: GenerateIn) -> Status[Document]:
     document = generate_document(
         actor=signed_in_user(request), case_id=payload.case_id, template_key=payload.template_key, draft=payload.draft
     )
-    return Status(201, _out(document))
+    return Status(201, document)
 
 
 @router.post(
@@ -153,8 +139,8 @@ def generate(request: HttpRequest, payload: GenerateIn) -> Status[dict[str, Any]
     summary="Seal and sign a draft",
     operation_id="sign_document",
 )
-def sign(request: HttpRequest, document_id: uuid.UUID) -> dict[str, Any]:
-    return _out(sign_document(actor=signed_in_user(request), document_id=document_id))
+def sign(request: HttpRequest, document_id: uuid.UUID) -> Document:
+    return sign_document(actor=signed_in_user(request), document_id=document_id)
 
 
 class ServeIn(Schema):
@@ -166,6 +152,10 @@ class ServeOut(Schema):
     already_served: int
     queued: bool
 
+    @staticmethod
+    def resolve_new_deliveries(result: ServiceRequest) -> int:
+        return len(result.created)
+
 
 @router.post(
     "/{document_id}/serve",
@@ -173,6 +163,5 @@ class ServeOut(Schema):
     summary="Serve a signed document on creditors, debtor and/or parties (idempotent per recipient)",
     operation_id="serve_document",
 )
-def serve(request: HttpRequest, document_id: uuid.UUID, payload: ServeIn) -> dict[str, Any]:
-    result = serve_document(actor=signed_in_user(request), document_id=document_id, groups=payload.groups)
-    return {"new_deliveries": len(result.created), "already_served": result.already_served, "queued": result.queued}
+def serve(request: HttpRequest, document_id: uuid.UUID, payload: ServeIn) -> ServiceRequest:
+    return serve_document(actor=signed_in_user(request), document_id=document_id, groups=payload.groups)

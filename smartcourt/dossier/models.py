@@ -11,12 +11,13 @@ from smartcourt.cases.models import Case
 from smartcourt.core.errors import Conflict
 from smartcourt.core.models import UUIDModel
 from smartcourt.dossier.choices import EntryKind
+from smartcourt.dossier.errors import DossierError
 
 
 class EntryImmutable(Conflict):
     """A filed entry is never changed or removed; a mistake is put right by a correction entry."""
 
-    code = "immutable"
+    code = DossierError.IMMUTABLE
 
 
 def _refuse(what: str) -> EntryImmutable:

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Router
 from ninja.responses import Status
 
 from smartcourt.accounts.web import signed_in_user
 from smartcourt.core.errors import PermissionDenied
-from smartcourt.core.schemas import ERRORS, MAX_OFFSET
+from smartcourt.core.pagination import paginated
+from smartcourt.core.schemas import ERRORS
 from smartcourt.evaluation.actions import add_assessment, evaluate_firm, respond
-from smartcourt.evaluation.models import Evaluation
+from smartcourt.evaluation.models import Assessment, Evaluation, FirmResponse
 from smartcourt.evaluation.schemas import EvaluationOut, NoteOut, TextIn
 from smartcourt.evaluation.selectors import evaluations_visible_to, get_evaluation_for
 
@@ -22,30 +23,15 @@ router = Router(tags=["evaluation"])
 MAX_LIST = 200
 
 
-def _out(evaluation: Evaluation) -> dict[str, Any]:
-    return {
-        "id": evaluation.pk,
-        "court_id": evaluation.court_id,
-        "firm_id": evaluation.firm_id,
-        "firm": evaluation.firm.name,
-        "formula_version": evaluation.formula.version,
-        "score": str(evaluation.score),
-        "suggested_grade": evaluation.suggested_grade,
-        "computed_at": evaluation.computed_at,
-        "measures": evaluation.measures,
-        "cases": evaluation.cases,
-    }
-
-
 @router.get(
     "/evaluations",
     response={200: list[EvaluationOut], **ERRORS},
     summary="Evaluations: the court's (court staff) or the firm's own (its administrators), newest first",
     operation_id="list_evaluations",
 )
-def list_evaluations(request: HttpRequest, offset: int = Query(0, ge=0, le=MAX_OFFSET)) -> list[dict[str, Any]]:
-    rows = evaluations_visible_to(signed_in_user(request)).select_related("firm", "formula")[offset : offset + MAX_LIST]
-    return [_out(evaluation) for evaluation in rows]
+@paginated(page_size=MAX_LIST)
+def list_evaluations(request: HttpRequest) -> QuerySet[Evaluation]:
+    return evaluations_visible_to(signed_in_user(request)).select_related("firm", "formula")
 
 
 @router.get(
@@ -54,8 +40,8 @@ def list_evaluations(request: HttpRequest, offset: int = Query(0, ge=0, le=MAX_O
     summary="One evaluation with its measures, the audit event numbers behind each, and its cases",
     operation_id="get_evaluation",
 )
-def get_evaluation(request: HttpRequest, evaluation_id: uuid.UUID) -> dict[str, Any]:
-    return _out(get_evaluation_for(signed_in_user(request), evaluation_id))
+def get_evaluation(request: HttpRequest, evaluation_id: uuid.UUID) -> Evaluation:
+    return get_evaluation_for(signed_in_user(request), evaluation_id)
 
 
 @router.post(
@@ -64,16 +50,12 @@ def get_evaluation(request: HttpRequest, evaluation_id: uuid.UUID) -> dict[str, 
     summary="Compute the firm's evaluation at the caller's court now (a judge or the court administrator)",
     operation_id="evaluate_firm",
 )
-def evaluate(request: HttpRequest, firm_id: uuid.UUID) -> Status[dict[str, Any]]:
+def evaluate(request: HttpRequest, firm_id: uuid.UUID) -> Status[Evaluation]:
     user = signed_in_user(request)
     if not user.is_court_staff or user.organisation_id is None:
         raise PermissionDenied("Only the court's judges and administrators evaluate administrators")
     evaluation = evaluate_firm(actor=user, court_id=user.organisation_id, firm_id=firm_id)
-    return Status(201, _out(evaluation))
-
-
-def _note(note: Any) -> dict[str, Any]:
-    return {"id": note.pk, "evaluation_id": note.evaluation_id, "text": note.text, "created_at": note.created_at}
+    return Status(201, evaluation)
 
 
 @router.post(
@@ -82,10 +64,8 @@ def _note(note: Any) -> dict[str, Any]:
     summary="A judge's reasoned assessment of an evaluation",
     operation_id="assess_evaluation",
 )
-def assess(request: HttpRequest, evaluation_id: uuid.UUID, payload: TextIn) -> Status[dict[str, Any]]:
-    return Status(
-        201, _note(add_assessment(actor=signed_in_user(request), evaluation_id=evaluation_id, text=payload.text))
-    )
+def assess(request: HttpRequest, evaluation_id: uuid.UUID, payload: TextIn) -> Status[Assessment]:
+    return Status(201, add_assessment(actor=signed_in_user(request), evaluation_id=evaluation_id, text=payload.text))
 
 
 @router.post(
@@ -94,5 +74,5 @@ def assess(request: HttpRequest, evaluation_id: uuid.UUID, payload: TextIn) -> S
     summary="The evaluated firm's response",
     operation_id="respond_to_evaluation",
 )
-def response(request: HttpRequest, evaluation_id: uuid.UUID, payload: TextIn) -> Status[dict[str, Any]]:
-    return Status(201, _note(respond(actor=signed_in_user(request), evaluation_id=evaluation_id, text=payload.text)))
+def response(request: HttpRequest, evaluation_id: uuid.UUID, payload: TextIn) -> Status[FirmResponse]:
+    return Status(201, respond(actor=signed_in_user(request), evaluation_id=evaluation_id, text=payload.text))

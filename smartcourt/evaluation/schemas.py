@@ -8,18 +8,24 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from smartcourt.evaluation.models import Evaluation
+
 
 class EvaluationOut(Schema):
     id: uuid.UUID
     court_id: uuid.UUID
     firm_id: uuid.UUID
-    firm: str
-    formula_version: int
+    firm: str = Field(validation_alias="firm.name")
+    formula_version: int = Field(validation_alias="formula.version")
     score: str
     suggested_grade: str
     computed_at: dt.datetime
     measures: dict[str, Any]
     cases: list[dict[str, Any]]
+
+    @staticmethod
+    def resolve_score(evaluation: Evaluation) -> str:
+        return str(evaluation.score)  # the Decimal as it is stored, never a float
 
 
 class TextIn(Schema):

@@ -29,7 +29,7 @@ from smartcourt.evidence.actions import (
     sign_checkpoint_now,
 )
 from smartcourt.evidence.hashing import hash_upload
-from smartcourt.evidence.models import Alarm, Checkpoint, Witness
+from smartcourt.evidence.models import Alarm, Checkpoint, Cosignature, Witness
 from smartcourt.evidence.receipts import deposit_receipt, deposit_receipt_for, dossier_receipt_for
 from smartcourt.evidence.schemas import (
     AlarmIn,
@@ -47,7 +47,6 @@ from smartcourt.evidence.schemas import (
 )
 from smartcourt.evidence.selectors import (
     alarms_for,
-    checkpoint_note,
     consistency_proof,
     deposits_of,
     inclusion_proof,
@@ -63,22 +62,6 @@ evidence_router = Router(tags=["evidence deposits"])
 
 def _verify_url(request: HttpRequest) -> str:
     return request.build_absolute_uri(reverse("evidence:verify"))
-
-
-def checkpoint_out(checkpoint: Checkpoint) -> dict[str, Any]:
-    return {
-        "origin": checkpoint.text.split("\n", 1)[0],
-        "tree_size": checkpoint.tree_size,
-        "root_hash": b64encode(bytes(checkpoint.root_hash)),
-        "timestamp": int(checkpoint.signed_at.timestamp()),
-        "signed_at": checkpoint.signed_at,
-        "key_id": checkpoint.key_id,
-        "note": checkpoint_note(checkpoint),
-        "cosignatures": [
-            {"witness": c.witness.name, "timestamp": c.timestamp, "line": c.line}
-            for c in sorted(checkpoint.cosignatures.all(), key=lambda c: c.pk)
-        ],
-    }
 
 
 # A tree size is bounded in the schema (a 64-bit overflow answered 500) and then checked against the log's
@@ -103,11 +86,11 @@ class ConsistencyQuery(Schema):
     summary="The latest signed checkpoint (C2SP format), with the witnesses' cosignatures",
     operation_id="get_checkpoint",
 )
-def get_checkpoint(request: HttpRequest) -> dict[str, Any]:
+def get_checkpoint(request: HttpRequest) -> Checkpoint:
     checkpoint = latest_checkpoint()
     if checkpoint is None:
         raise NotFound(_("The court has not signed a checkpoint yet"))
-    return checkpoint_out(checkpoint)
+    return checkpoint
 
 
 @transparency_router.post(
@@ -116,11 +99,9 @@ def get_checkpoint(request: HttpRequest) -> dict[str, Any]:
     summary="Sign a checkpoint now (court administrators)",
     operation_id="sign_checkpoint",
 )
-def sign_checkpoint(request: HttpRequest) -> Status[dict[str, Any]]:
+def sign_checkpoint(request: HttpRequest) -> Status[Checkpoint]:
     checkpoint = sign_checkpoint_now(actor=signed_in_user(request))
-    return Status(
-        201, checkpoint_out(Checkpoint.objects.prefetch_related("cosignatures__witness").get(pk=checkpoint.pk))
-    )
+    return Status(201, Checkpoint.objects.prefetch_related("cosignatures__witness").get(pk=checkpoint.pk))
 
 
 @transparency_router.get(
@@ -169,28 +150,8 @@ def get_consistency_proof(request: HttpRequest, query: Query[ConsistencyQuery]) 
     summary="A witness's cosignature on a checkpoint (checked against the registered witness keys)",
     operation_id="post_cosignature",
 )
-def post_cosignature(request: HttpRequest, payload: CosignatureIn) -> Status[dict[str, Any]]:
-    cosignature = record_cosignature(checkpoint_note=payload.checkpoint, line=payload.cosignature)
-    return Status(
-        201,
-        {
-            "witness": cosignature.witness.name,
-            "tree_size": cosignature.checkpoint.tree_size,
-            "timestamp": cosignature.timestamp,
-        },
-    )
-
-
-def _alarm_out(alarm: Alarm) -> dict[str, Any]:
-    return {
-        "id": alarm.pk,
-        "witness": alarm.witness.name,
-        "kind": alarm.kind,
-        "message": alarm.message,
-        "evidence": alarm.evidence,
-        "raised_at": alarm.raised_at,
-        "received_at": alarm.received_at,
-    }
+def post_cosignature(request: HttpRequest, payload: CosignatureIn) -> Status[Cosignature]:
+    return Status(201, record_cosignature(checkpoint_note=payload.checkpoint, line=payload.cosignature))
 
 
 @transparency_router.post(
@@ -200,7 +161,7 @@ def _alarm_out(alarm: Alarm) -> dict[str, Any]:
     summary="A witness raises an alarm: the log showed it an inconsistent or conflicting checkpoint",
     operation_id="post_alarm",
 )
-def post_alarm(request: HttpRequest, payload: AlarmIn) -> Status[dict[str, Any]]:
+def post_alarm(request: HttpRequest, payload: AlarmIn) -> Status[Alarm]:
     alarm = record_alarm(
         witness_name=payload.witness,
         kind=payload.kind,
@@ -209,7 +170,7 @@ def post_alarm(request: HttpRequest, payload: AlarmIn) -> Status[dict[str, Any]]
         timestamp=payload.timestamp,
         signature=payload.signature,
     )
-    return Status(201, _alarm_out(alarm))
+    return Status(201, alarm)
 
 
 @transparency_router.get(
@@ -218,12 +179,8 @@ def post_alarm(request: HttpRequest, payload: AlarmIn) -> Status[dict[str, Any]]
     summary="Alarms raised by witnesses (court administrators)",
     operation_id="list_alarms",
 )
-def list_alarms(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_alarm_out(alarm) for alarm in alarms_for(signed_in_user(request))[:200]]
-
-
-def _witness_out(witness: Witness) -> dict[str, Any]:
-    return {"id": witness.pk, "name": witness.name, "public_key": witness.public_key, "active": witness.active}
+def list_alarms(request: HttpRequest) -> list[Alarm]:
+    return list(alarms_for(signed_in_user(request))[:200])
 
 
 @transparency_router.get(
@@ -232,8 +189,8 @@ def _witness_out(witness: Witness) -> dict[str, Any]:
     summary="Registered witnesses (court administrators)",
     operation_id="list_witnesses",
 )
-def list_witnesses(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_witness_out(witness) for witness in witnesses_for(signed_in_user(request))]
+def list_witnesses(request: HttpRequest) -> list[Witness]:
+    return list(witnesses_for(signed_in_user(request)))
 
 
 @transparency_router.post(
@@ -242,8 +199,8 @@ def list_witnesses(request: HttpRequest) -> list[dict[str, Any]]:
     summary="Register a witness by its verifier key (court administrators)",
     operation_id="add_witness",
 )
-def post_witness(request: HttpRequest, payload: WitnessIn) -> Status[dict[str, Any]]:
-    return Status(201, _witness_out(add_witness(actor=signed_in_user(request), public_key=payload.public_key)))
+def post_witness(request: HttpRequest, payload: WitnessIn) -> Status[Witness]:
+    return Status(201, add_witness(actor=signed_in_user(request), public_key=payload.public_key))
 
 
 class DepositForm(Schema):

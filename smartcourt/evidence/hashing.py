@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from smartcourt.core.errors import CoreError
 from smartcourt.core.uploads import UploadedFileLike, UploadRefused, clean_filename
 
 
@@ -29,10 +30,12 @@ def hash_upload(upload: UploadedFileLike, *, field: str = "file") -> HashedFile:
         if size > limit:
             raise UploadRefused(
                 _("%(name)s: file is larger than %(limit)d bytes") % {"name": name or _("the file"), "limit": limit},
-                code="too_large",
+                code=CoreError.TOO_LARGE,
                 field=field,
             )
         digest.update(chunk)
     if size == 0:
-        raise UploadRefused(_("%(name)s: file is empty") % {"name": name or _("the file")}, code="empty", field=field)
+        raise UploadRefused(
+            _("%(name)s: file is empty") % {"name": name or _("the file")}, code=CoreError.EMPTY, field=field
+        )
     return HashedFile(name=name, size=size, sha256=digest.hexdigest())

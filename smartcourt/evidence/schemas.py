@@ -8,9 +8,13 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from partnerproto.note import b64encode
+from smartcourt.evidence.models import Checkpoint, Cosignature
+from smartcourt.evidence.selectors import checkpoint_note
+
 
 class CosignatureOut(Schema):
-    witness: str
+    witness: str = Field(validation_alias="witness.name")
     timestamp: int = Field(description="When the witness cosigned (POSIX seconds).")
     line: str = Field(description="The signature line, as in the note.")
 
@@ -24,6 +28,27 @@ class CheckpointOut(Schema):
     key_id: str
     note: str = Field(description="The signed note (C2SP checkpoint): text, blank line, court and witness signatures.")
     cosignatures: list[CosignatureOut]
+
+    @staticmethod
+    def resolve_origin(checkpoint: Checkpoint) -> str:
+        return checkpoint.text.split("\n", 1)[0]
+
+    @staticmethod
+    def resolve_root_hash(checkpoint: Checkpoint) -> str:
+        return b64encode(bytes(checkpoint.root_hash))
+
+    @staticmethod
+    def resolve_timestamp(checkpoint: Checkpoint) -> int:
+        return int(checkpoint.signed_at.timestamp())
+
+    @staticmethod
+    def resolve_note(checkpoint: Checkpoint) -> str:
+        return checkpoint_note(checkpoint)
+
+    @staticmethod
+    def resolve_cosignatures(checkpoint: Checkpoint) -> list[Cosignature]:
+        # In the order they arrived; prefetched by the caller.
+        return sorted(checkpoint.cosignatures.all(), key=lambda c: c.pk)
 
 
 class LogKeyOut(Schema):
@@ -51,8 +76,8 @@ class CosignatureIn(Schema):
 
 
 class CosignatureAccepted(Schema):
-    witness: str
-    tree_size: int
+    witness: str = Field(validation_alias="witness.name")
+    tree_size: int = Field(validation_alias="checkpoint.tree_size")
     timestamp: int
 
 
@@ -69,7 +94,7 @@ class AlarmIn(Schema):
 
 class AlarmOut(Schema):
     id: uuid.UUID
-    witness: str
+    witness: str = Field(validation_alias="witness.name")
     kind: str
     message: str
     evidence: dict[str, Any]

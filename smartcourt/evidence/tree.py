@@ -20,6 +20,7 @@ from django.db import connection
 
 from partnerproto import merkle
 from smartcourt.core.errors import DomainError
+from smartcourt.evidence.errors import EvidenceError
 from smartcourt.evidence.models import LogHead, node_key
 
 
@@ -27,7 +28,7 @@ class LogDamaged(DomainError):
     """The stored log lacks rows it must have, or no longer extends what the court signed: it was changed
     outside the platform. Nothing is appended or signed until it is repaired."""
 
-    code = "log_damaged"
+    code = EvidenceError.LOG_DAMAGED
     status = 503
 
 

@@ -29,6 +29,7 @@ from smartcourt.fees.choices import (
     ReliefKind,
     ReliefStatus,
 )
+from smartcourt.fees.errors import FeeError
 from smartcourt.fees.models import (
     FeePayment,
     FeeReconciliation,
@@ -158,7 +159,9 @@ def start_payment(*, actor: User, fee_id: uuid.UUID | str, return_url: str) -> s
             },
         )
     except payments.PaymentsUnavailable as exc:
-        raise DomainError(_("The payment service cannot be reached; try again later"), code="unavailable") from exc
+        raise DomainError(
+            _("The payment service cannot be reached; try again later"), code=FeeError.UNAVAILABLE
+        ) from exc
     except payments.PaymentsRefused as exc:
         raise Conflict(_("The payment service refused the order: %(code)s") % {"code": exc.code}) from exc
     _record_notice(actor=actor, fee_id=fee.pk, notice_number=str(order["notice_number"]))

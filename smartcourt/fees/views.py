@@ -10,38 +10,26 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as Forbidden
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from smartcourt.accounts.choices import Role
 from smartcourt.accounts.models import User
-from smartcourt.core.errors import DomainError, NotFound, PermissionDenied
+from smartcourt.accounts.web import signed_in_user
+from smartcourt.core.errors import DomainError
+from smartcourt.core.web import refused
 from smartcourt.fees import actions
 from smartcourt.fees.choices import RefundReason, ReliefKind
-from smartcourt.fees.models import LitigationFee
 from smartcourt.rules.litigation_fees.calculator import amount_to_fen
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
-def _fee(user: User, fee_id: uuid.UUID) -> LitigationFee:
-    try:
-        return actions.get_fee_for(user, fee_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
 
 
 @login_required
 @require_GET
 def fee_page(request: HttpRequest, fee_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
-    fee = _fee(user, fee_id)
+    user = signed_in_user(request)
+    fee = actions.get_fee_for(user, fee_id)  # NotFound: DomainErrorMiddleware answers 404
     context = {
         "fee": fee,
         "payments": fee.payments.order_by("paid_at"),
@@ -57,16 +45,12 @@ def fee_page(request: HttpRequest, fee_id: uuid.UUID) -> HttpResponse:
 
 
 def _act(request: HttpRequest, fee_id: uuid.UUID, run: Callable[[User], object], done: str) -> HttpResponse:
-    user = _user(request)
-    _fee(user, fee_id)
+    user = signed_in_user(request)
+    actions.get_fee_for(user, fee_id)
     try:
         run(user)
-    except PermissionDenied as exc:
-        raise Forbidden(exc.message) from exc
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
     except DomainError as exc:
-        messages.error(request, exc.message)
+        refused(request, exc)  # a 404 or 403 refusal goes on to DomainErrorMiddleware
     else:
         messages.success(request, done)
     return redirect("fees:fee", fee_id=fee_id)

@@ -1,13 +1,19 @@
-"""Shapes of the funds API. Amounts are yuan strings with two decimals. No rules live here."""
+"""Shapes of the funds API. Amounts are yuan strings with two decimals (core.schemas.Yuan reads the fen).
+No rules live here."""
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
+from dataclasses import dataclass
 
 from ninja import Field, Schema
 
+from smartcourt.core.schemas import Yuan
+from smartcourt.funds.actions.notices import next_step
 from smartcourt.funds.choices import Decision, PaymentStatus, Purpose
+from smartcourt.funds.models import PaymentApproval, PaymentRequest, PaymentTransition
+from smartcourt.funds.selectors import AccountView
 
 
 class PaymentIn(Schema):
@@ -35,7 +41,7 @@ class DecisionIn(Schema):
 class PaymentTransitionOut(Schema):
     from_status: str
     to_status: str
-    actor: str | None
+    actor: str | None = Field(None, validation_alias="actor.full_name")
     at: dt.datetime
     note: str
 
@@ -43,11 +49,15 @@ class PaymentTransitionOut(Schema):
 class ApprovalOut(Schema):
     step: str
     decision: str
-    decided_by: str
+    decided_by: str = Field(validation_alias="decided_by.full_name")
     decided_at: dt.datetime
     note: str
     edition: int
     current: bool = Field(description="False once the request was edited after this decision.")
+
+    @staticmethod
+    def resolve_current(approval: PaymentApproval) -> bool:
+        return approval.edition == approval.payment.edition
 
 
 class PaymentOut(Schema):
@@ -60,11 +70,11 @@ class PaymentOut(Schema):
     payee_name: str
     payee_account: str
     payee_bank: str
-    amount: str
+    amount: Yuan = Field(validation_alias="amount_fen")
     purpose: Purpose
     description: str
     over_limits: list[str]
-    requested_by: str
+    requested_by: str = Field(validation_alias="requested_by.full_name")
     created_at: dt.datetime
     executed_at: dt.datetime | None
     bank_reference: str
@@ -80,10 +90,28 @@ class PaymentDetailOut(PaymentOut):
         "undecided.",
     )
 
+    @staticmethod
+    def resolve_next_step(payment: PaymentRequest) -> str:
+        return next_step(payment)
+
+    @staticmethod
+    def resolve_transitions(payment: PaymentRequest) -> list[PaymentTransition]:
+        return list(payment.transitions.select_related("actor").order_by("at"))
+
+    @staticmethod
+    def resolve_approvals(payment: PaymentRequest) -> list[PaymentApproval]:
+        return list(payment.approvals.select_related("decided_by").order_by("decided_at"))
+
+
+@dataclass(frozen=True)
+class Limit:
+    limit_fen: int | None
+    used_fen: int
+
 
 class LimitOut(Schema):
-    limit: str | None = Field(description="Yuan; null: no limit of this kind.")
-    used: str
+    limit: Yuan | None = Field(validation_alias="limit_fen", description="Yuan; null: no limit of this kind.")
+    used: Yuan = Field(validation_alias="used_fen")
 
 
 class AlertOut(Schema):
@@ -96,26 +124,40 @@ class AlertOut(Schema):
 class MovementOut(Schema):
     sequence: int
     booked_at: dt.datetime
-    amount: str
-    balance_after: str
+    amount: Yuan = Field(validation_alias="amount_fen")
+    balance_after: Yuan = Field(validation_alias="balance_after_fen")
     counterparty_name: str
     description: str
-    payment_number: int | None
+    payment_number: int | None = Field(None, validation_alias="payment.number")
 
 
 class AccountOut(Schema):
-    id: uuid.UUID
-    bank_name: str
-    account_number: str
-    account_name: str
-    balance: str
-    last_sequence: int
-    synced_sequence: int
+    """Reads a selectors.AccountView."""
+
+    id: uuid.UUID = Field(validation_alias="account.pk")
+    bank_name: str = Field(validation_alias="account.bank_name")
+    account_number: str = Field(validation_alias="account.account_number")
+    account_name: str = Field(validation_alias="account.account_name")
+    balance: Yuan = Field(validation_alias="account.balance_fen")
+    last_sequence: int = Field(validation_alias="account.last_sequence")
+    synced_sequence: int = Field(validation_alias="account.synced_sequence")
     per_transaction: LimitOut
     daily: LimitOut
     cumulative: LimitOut
     movements: list[MovementOut]
     alerts: list[AlertOut]
+
+    @staticmethod
+    def resolve_per_transaction(view: AccountView) -> Limit:
+        return Limit(limit_fen=view.account.per_transaction_limit_fen, used_fen=0)
+
+    @staticmethod
+    def resolve_daily(view: AccountView) -> Limit:
+        return Limit(limit_fen=view.account.daily_limit_fen, used_fen=view.use.today_fen)
+
+    @staticmethod
+    def resolve_cumulative(view: AccountView) -> Limit:
+        return Limit(limit_fen=view.account.cumulative_limit_fen, used_fen=view.use.total_fen)
 
 
 class NotificationOut(Schema):

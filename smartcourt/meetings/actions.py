@@ -41,6 +41,7 @@ from smartcourt.meetings.choices import (
     MeetingStatus,
     NoticeKind,
 )
+from smartcourt.meetings.errors import MeetingError
 from smartcourt.meetings.models import (
     AgendaDocument,
     AgendaItem,
@@ -165,7 +166,7 @@ def _check_schedule(*, now: dt.datetime, scheduled_at: dt.datetime, opens: dt.da
             )
             % {"notice": NOTICE_DAYS, "days": days},
             field="scheduled_at",
-            code="notice_too_late",
+            code=MeetingError.NOTICE_TOO_LATE,
         )
     if opens < scheduled_at:
         raise DomainError(_("voting opens when the meeting opens or later"), field="voting_opens_at")
@@ -424,9 +425,9 @@ def _participating(actor: User, meeting_id: uuid.UUID | str, *, lock: bool = Fal
 
 def _in_session(meeting: Meeting, now: dt.datetime) -> None:
     if meeting.status != MeetingStatus.CONVENED or now >= meeting.voting_closes_at:
-        raise Conflict(_("the meeting is closed"), code="meeting_closed")
+        raise Conflict(_("the meeting is closed"), code=MeetingError.MEETING_CLOSED)
     if now < meeting.scheduled_at:
-        raise Conflict(_("the meeting has not opened yet"), code="meeting_not_open")
+        raise Conflict(_("the meeting has not opened yet"), code=MeetingError.MEETING_NOT_OPEN)
 
 
 def _sign_in(*, actor: User, meeting: Meeting, right: VotingRight, now: dt.datetime) -> bool:
@@ -485,7 +486,7 @@ def answer_question(
     if not policies.can_answer(actor, meeting.case):
         raise PermissionDenied(_("Only the administrator appointed on the case answers"))
     if meeting.status != MeetingStatus.CONVENED:
-        raise Conflict(_("the meeting is closed"), code="meeting_closed")
+        raise Conflict(_("the meeting is closed"), code=MeetingError.MEETING_CLOSED)
     answer = answer.strip()
     if not 1 <= len(answer) <= MAX_TEXT:
         raise DomainError(_("an answer has 1 to 2000 characters"), field="answer")
@@ -536,9 +537,9 @@ def cast_votes(
     now = _now(now)
     meeting, right = _participating(actor, meeting_id, lock=True)
     if meeting.status != MeetingStatus.CONVENED or now >= meeting.voting_closes_at:
-        raise Conflict(_("voting is closed"), code="voting_closed")
+        raise Conflict(_("voting is closed"), code=MeetingError.VOTING_CLOSED)
     if now < meeting.voting_opens_at:
-        raise Conflict(_("voting has not opened yet"), code="voting_not_open")
+        raise Conflict(_("voting has not opened yet"), code=MeetingError.VOTING_NOT_OPEN)
     if not votes:
         raise DomainError(_("choose a vote on at least one item"), field="votes")
     items = {str(item.pk): item for item in AgendaItem.objects.filter(meeting=meeting)}
@@ -610,9 +611,9 @@ def close_meeting(*, actor: User, meeting_id: uuid.UUID | str, now: dt.datetime 
     meeting = _managed_meeting(actor, meeting_id)
     meeting = Meeting.objects.select_for_update().select_related("case__court").get(pk=meeting.pk)
     if meeting.status != MeetingStatus.CONVENED:
-        raise Conflict(_("the meeting is not open"), code="not_open")
+        raise Conflict(_("the meeting is not open"), code=MeetingError.NOT_OPEN)
     if now < meeting.voting_closes_at:
-        raise Conflict(_("the voting window is still open"), code="voting_open")
+        raise Conflict(_("the voting window is still open"), code=MeetingError.VOTING_OPEN)
     rights = rights_for_tally(meeting)
     all_commitments: list[str] = []
     outcome: dict[str, Any] = {}

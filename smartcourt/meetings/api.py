@@ -10,7 +10,6 @@ from django.http import HttpRequest
 from ninja import Router
 from ninja.responses import Status
 
-from smartcourt.accounts.models import User
 from smartcourt.accounts.web import signed_in_user
 from smartcourt.core.errors import NotFound
 from smartcourt.core.money import yuan_to_fen
@@ -25,7 +24,7 @@ from smartcourt.meetings.actions import (
     sign_in,
 )
 from smartcourt.meetings.choices import AgendaKind, MeetingStatus
-from smartcourt.meetings.models import Meeting
+from smartcourt.meetings.models import Meeting, Question
 from smartcourt.meetings.schemas import (
     BallotReceiptOut,
     ConveneIn,
@@ -38,59 +37,19 @@ from smartcourt.meetings.schemas import (
     VotesIn,
 )
 from smartcourt.meetings.selectors import (
+    MeetingForReader,
     agenda,
     check_receipt,
-    documents_of,
     get_meeting_for,
-    my_ballots,
-    own_right,
+    meeting_for_reader,
     questions_of,
 )
 
 router = Router(tags=["meetings"])
 
 
-def _meeting_out(user: User, meeting: Meeting) -> dict[str, Any]:
-    closed = meeting.status == MeetingStatus.CLOSED
-    right = own_right(user, meeting)
-    mine = my_ballots(user, meeting) if right is not None else {}
-    documents = documents_of(meeting)
-    return {
-        "id": meeting.pk,
-        "case_id": meeting.case_id,
-        "kind": meeting.kind,
-        "title": meeting.title,
-        "status": meeting.status,
-        "scheduled_at": meeting.scheduled_at,
-        "voting_opens_at": meeting.voting_opens_at,
-        "voting_closes_at": meeting.voting_closes_at,
-        "merkle_root": meeting.merkle_root,
-        "ballot_count": meeting.ballot_count,
-        "signed_in": (right.signed_in_at is not None) if right is not None else None,
-        "items": [
-            {
-                "id": item.pk,
-                "position": item.position,
-                "kind": item.kind,
-                "title": item.title,
-                "description": item.description,
-                "documents": [
-                    {"id": str(d.pk), "title": d.entry.title, "entry_id": str(d.entry_id)}
-                    for d in documents.get(item.pk, [])
-                ],
-                "my_vote": mine[item.pk].vote if item.pk in mine else None,
-                "my_commitment": mine[item.pk].commitment if item.pk in mine else None,
-                "passed": item.passed if closed else None,
-                "needs_court_ruling": item.needs_court_ruling,
-                "result": item.result if closed and item.kind != AgendaKind.REPORT else None,
-            }
-            for item in agenda(meeting)
-        ],
-    }
-
-
 @router.post("/cases/{case_id}", response={201: MeetingOut, **ERRORS}, summary="Convene a meeting (judge)")
-def convene(request: HttpRequest, case_id: uuid.UUID, payload: ConveneIn) -> Status:
+def convene(request: HttpRequest, case_id: uuid.UUID, payload: ConveneIn) -> Status[MeetingForReader]:
     user = signed_in_user(request)
     meeting = convene_meeting(
         actor=user,
@@ -107,20 +66,20 @@ def convene(request: HttpRequest, case_id: uuid.UUID, payload: ConveneIn) -> Sta
             else None
         ),
     )
-    return Status(201, _meeting_out(user, meeting))
+    return Status(201, meeting_for_reader(user, meeting))
 
 
 @router.get("/{meeting_id}", response={200: MeetingOut, **ERRORS}, summary="A meeting, its agenda and your votes")
-def detail(request: HttpRequest, meeting_id: uuid.UUID) -> dict[str, Any]:
+def detail(request: HttpRequest, meeting_id: uuid.UUID) -> MeetingForReader:
     user = signed_in_user(request)
-    return _meeting_out(user, get_meeting_for(user, meeting_id))
+    return meeting_for_reader(user, get_meeting_for(user, meeting_id))
 
 
 @router.post("/{meeting_id}/sign-in", response={200: MeetingOut, **ERRORS}, summary="Sign in (creditor)")
-def sign_in_endpoint(request: HttpRequest, meeting_id: uuid.UUID) -> dict[str, Any]:
+def sign_in_endpoint(request: HttpRequest, meeting_id: uuid.UUID) -> MeetingForReader:
     user = signed_in_user(request)
     sign_in(actor=user, meeting_id=meeting_id)
-    return _meeting_out(user, get_meeting_for(user, meeting_id))
+    return meeting_for_reader(user, get_meeting_for(user, meeting_id))
 
 
 @router.post(
@@ -134,31 +93,25 @@ def votes(request: HttpRequest, meeting_id: uuid.UUID, payload: VotesIn) -> Any:
 
 
 @router.get("/{meeting_id}/questions", response={200: list[QuestionOut], **ERRORS}, summary="Questions and answers")
-def questions(request: HttpRequest, meeting_id: uuid.UUID) -> list[dict[str, Any]]:
-    meeting = get_meeting_for(signed_in_user(request), meeting_id)
-    return [
-        {"id": q.pk, "creditor": q.right.name, "text": q.text, "answer": q.answer, "answered_at": q.answered_at}
-        for q in questions_of(meeting)
-    ]
+def questions(request: HttpRequest, meeting_id: uuid.UUID) -> list[Question]:
+    return list(questions_of(get_meeting_for(signed_in_user(request), meeting_id)))
 
 
 @router.post("/{meeting_id}/questions", response={201: QuestionOut, **ERRORS}, summary="Ask (creditor)")
-def ask(request: HttpRequest, meeting_id: uuid.UUID, payload: QuestionIn) -> Status:
-    q = ask_question(actor=signed_in_user(request), meeting_id=meeting_id, text=payload.text)
-    return Status(201, {"id": q.pk, "creditor": q.right.name, "text": q.text, "answer": q.answer, "answered_at": None})
+def ask(request: HttpRequest, meeting_id: uuid.UUID, payload: QuestionIn) -> Status[Question]:
+    return Status(201, ask_question(actor=signed_in_user(request), meeting_id=meeting_id, text=payload.text))
 
 
 @router.post("/questions/{question_id}/answer", response={200: QuestionOut, **ERRORS}, summary="Answer (administrator)")
-def answer(request: HttpRequest, question_id: uuid.UUID, payload: MeetingAnswerIn) -> dict[str, Any]:
-    q = answer_question(actor=signed_in_user(request), question_id=question_id, answer=payload.answer)
-    return {"id": q.pk, "creditor": q.right.name, "text": q.text, "answer": q.answer, "answered_at": q.answered_at}
+def answer(request: HttpRequest, question_id: uuid.UUID, payload: MeetingAnswerIn) -> Question:
+    return answer_question(actor=signed_in_user(request), question_id=question_id, answer=payload.answer)
 
 
 @router.post("/{meeting_id}/close", response={200: MeetingOut, **ERRORS}, summary="Close and tally (judge)")
-def close(request: HttpRequest, meeting_id: uuid.UUID) -> dict[str, Any]:
+def close(request: HttpRequest, meeting_id: uuid.UUID) -> MeetingForReader:
     user = signed_in_user(request)
     meeting = close_meeting(actor=user, meeting_id=meeting_id)
-    return _meeting_out(user, get_meeting_for(user, meeting.pk))
+    return meeting_for_reader(user, get_meeting_for(user, meeting.pk))
 
 
 @router.get(

@@ -50,31 +50,45 @@ class ReceiptCheckIn(Schema):
     commitment: str = Field(min_length=64, max_length=64, pattern=r"^[0-9a-fA-F]{64}$")
 
 
-class ItemOut(Schema):
+class AgendaDocumentOut(Schema):
     id: uuid.UUID
-    position: int
-    kind: str
-    title: str
-    description: str
-    documents: list[dict[str, Any]]
-    my_vote: str | None = Field(None, description="Your own current vote; nobody sees others' before the close.")
-    my_commitment: str | None = None
+    title: str = Field(validation_alias="entry.title")
+    entry_id: uuid.UUID
+
+
+class ItemOut(Schema):
+    """Reads a selectors.AgendaLine: the item, and what this reader may see of votes and outcome."""
+
+    id: uuid.UUID = Field(validation_alias="item.pk")
+    position: int = Field(validation_alias="item.position")
+    kind: str = Field(validation_alias="item.kind")
+    title: str = Field(validation_alias="item.title")
+    description: str = Field(validation_alias="item.description")
+    documents: list[AgendaDocumentOut]
+    my_vote: str | None = Field(
+        None,
+        validation_alias="my_ballot.vote",
+        description="Your own current vote; nobody sees others' before the close.",
+    )
+    my_commitment: str | None = Field(None, validation_alias="my_ballot.commitment")
     passed: bool | None = None
-    needs_court_ruling: bool = False
+    needs_court_ruling: bool = Field(False, validation_alias="item.needs_court_ruling")
     result: dict[str, Any] | None = Field(None, description="After the close: the tally with its working.")
 
 
 class MeetingOut(Schema):
-    id: uuid.UUID
-    case_id: uuid.UUID
-    kind: str
-    title: str
-    status: str
-    scheduled_at: dt.datetime
-    voting_opens_at: dt.datetime
-    voting_closes_at: dt.datetime
-    merkle_root: str
-    ballot_count: int
+    """Reads a selectors.MeetingForReader."""
+
+    id: uuid.UUID = Field(validation_alias="meeting.pk")
+    case_id: uuid.UUID = Field(validation_alias="meeting.case_id")
+    kind: str = Field(validation_alias="meeting.kind")
+    title: str = Field(validation_alias="meeting.title")
+    status: str = Field(validation_alias="meeting.status")
+    scheduled_at: dt.datetime = Field(validation_alias="meeting.scheduled_at")
+    voting_opens_at: dt.datetime = Field(validation_alias="meeting.voting_opens_at")
+    voting_closes_at: dt.datetime = Field(validation_alias="meeting.voting_closes_at")
+    merkle_root: str = Field(validation_alias="meeting.merkle_root")
+    ballot_count: int = Field(validation_alias="meeting.ballot_count")
     signed_in: bool | None = Field(None, description="Whether you signed in (creditors).")
     items: list[ItemOut]
 
@@ -97,7 +111,7 @@ class BallotReceiptOut(Schema):
 
 class QuestionOut(Schema):
     id: uuid.UUID
-    creditor: str
+    creditor: str = Field(validation_alias="right.name")
     text: str
     answer: str
     answered_at: dt.datetime | None

@@ -16,7 +16,7 @@ from smartcourt.cases.selectors import cases_visible_to, get_case_for
 from smartcourt.core.errors import NotFound
 from smartcourt.meetings import policies
 from smartcourt.meetings.ballots import audit_path
-from smartcourt.meetings.choices import MeetingStatus
+from smartcourt.meetings.choices import AgendaKind, MeetingStatus
 from smartcourt.meetings.models import AgendaDocument, AgendaItem, Ballot, Meeting, Notice, Question, VotingRight
 
 
@@ -88,6 +88,46 @@ def questions_of(meeting: Meeting) -> QuerySet[Question]:
 def my_ballots(user: User, meeting: Meeting) -> dict[uuid.UUID, Ballot]:
     """The user's own current ballots, by item: a creditor sees his own vote, nobody else's."""
     return {b.item_id: b for b in Ballot.objects.filter(item__meeting=meeting, right__user=user)}
+
+
+@dataclass(frozen=True)
+class AgendaLine:
+    """One agenda item as a reader may see it: his own ballot, the outcome only once the meeting is closed."""
+
+    item: AgendaItem
+    documents: list[AgendaDocument]
+    my_ballot: Ballot | None
+    passed: bool | None
+    result: dict[str, object] | None
+
+
+@dataclass(frozen=True)
+class MeetingForReader:
+    meeting: Meeting
+    signed_in: bool | None  # None: the reader has no voting right
+    items: list[AgendaLine]
+
+
+def meeting_for_reader(user: User, meeting: Meeting) -> MeetingForReader:
+    """``meeting`` (already fetched with get_meeting_for) as ``user`` reads it."""
+    closed = meeting.status == MeetingStatus.CLOSED
+    right = own_right(user, meeting)
+    mine = my_ballots(user, meeting) if right is not None else {}
+    documents = documents_of(meeting)
+    return MeetingForReader(
+        meeting=meeting,
+        signed_in=(right.signed_in_at is not None) if right is not None else None,
+        items=[
+            AgendaLine(
+                item=item,
+                documents=documents.get(item.pk, []),
+                my_ballot=mine.get(item.pk),
+                passed=item.passed if closed else None,
+                result=item.result if closed and item.kind != AgendaKind.REPORT else None,
+            )
+            for item in agenda(meeting)
+        ],
+    )
 
 
 @dataclass(frozen=True)

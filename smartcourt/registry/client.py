@@ -22,6 +22,7 @@ from django.conf import settings
 from django.utils.translation import gettext
 
 from smartcourt.core.errors import DomainError
+from smartcourt.registry.errors import RegistryError
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +37,7 @@ STATUS_DEREGISTERED = "注销"
 class RegistryUnavailable(DomainError):
     """The registry could not answer. ``reason`` says why, for the log; people see a fixed message."""
 
-    code = "registry_unavailable"
+    code = RegistryError.REGISTRY_UNAVAILABLE
     status = 503
 
     def __init__(self, reason: str) -> None:

@@ -95,13 +95,21 @@ class DeadlineOut(Schema):
     holiday_data: bool = Field(
         ..., description="False when a year involved has no published holiday data: only weekends were counted."
     )
-    basis: str = Field(..., description="Legal basis, e.g. 《中华人民共和国企业破产法》第十四条.")
-    basis_en: str
-    description: str = Field(..., description="What must happen by then (Chinese).")
-    description_en: str
-    anchor: str = Field(..., description="The date the period runs from.")
+    basis: str = Field(
+        ..., validation_alias="rule.basis.text", description="Legal basis, e.g. 《中华人民共和国企业破产法》第十四条."
+    )
+    basis_en: str = Field(..., validation_alias="rule.basis.text_en")
+    description: str = Field(
+        ..., validation_alias="rule.description_zh", description="What must happen by then (Chinese)."
+    )
+    description_en: str = Field(..., validation_alias="rule.description_en")
+    anchor: str = Field(..., validation_alias="rule.anchor", description="The date the period runs from.")
     anchor_on: dt.date
-    period: str = Field(..., description="The period, e.g. '25 days after' or '15 days before'.")
+    period: str = Field(
+        ...,
+        validation_alias="rule.period.label_en",
+        description="The period, e.g. '25 days after' or '15 days before'.",
+    )
     calculation: str = Field(..., description="How the date was computed (Chinese).")
     calculation_en: str
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smartcourt.core.errors import Conflict, DomainError
+from smartcourt.services.errors import ServiceError
 from smartcourt.services.models import ClientKey
 
 # A claim older than this is taken to be abandoned (a worker that died mid-request) and may be taken over.
@@ -52,13 +53,13 @@ def claim_client_key(*, actor: AbstractBaseUser, key: str, body_sha256: str) -> 
         if claimed.body_sha256 != body_sha256:
             raise DomainError(
                 _("This Idempotency-Key was used with a different request"),
-                code="idempotency_key_reused",
+                code=ServiceError.IDEMPOTENCY_KEY_REUSED,
                 field="Idempotency-Key",
             )
         if not claimed.done and now - claimed.claimed_at < CLIENT_KEY_LEASE:
             raise Conflict(
                 _("A request with this Idempotency-Key is still being handled; try again shortly"),
-                code="idempotency_key_in_flight",
+                code=ServiceError.IDEMPOTENCY_KEY_IN_FLIGHT,
                 field="Idempotency-Key",
             )
         if not claimed.done:

@@ -19,6 +19,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from smartcourt.core.errors import Conflict, DomainError
+from smartcourt.services.errors import ServiceError
 from smartcourt.services.models import PhoneChallenge
 from smartcourt.services.sms import sms_adapter
 
@@ -56,9 +57,11 @@ def send_code(*, phone: str, message: str, now: dt.datetime) -> PhoneChallenge:
         .values_list("created_at", flat=True)
     )
     if len(recent) >= CODES_PER_HOUR:
-        raise Conflict(_("Too many codes were sent to this number; try again in an hour"), code="rate_limited")
+        raise Conflict(
+            _("Too many codes were sent to this number; try again in an hour"), code=ServiceError.RATE_LIMITED
+        )
     if recent and max(recent) > now - CODE_INTERVAL:
-        raise Conflict(_("A code was just sent; wait a minute before asking again"), code="rate_limited")
+        raise Conflict(_("A code was just sent; wait a minute before asking again"), code=ServiceError.RATE_LIMITED)
     code = f"{secrets.randbelow(1_000_000):06d}"
     challenge = PhoneChallenge(phone=phone, expires_at=now + CODE_TTL)
     challenge.code_hash = _code_hash(challenge.pk, code)

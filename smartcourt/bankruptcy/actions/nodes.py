@@ -25,6 +25,7 @@ from smartcourt.bankruptcy.actions._common import (
 )
 from smartcourt.bankruptcy.actions.deadlines import _set_anchor
 from smartcourt.bankruptcy.choices import NodeStatus, OutputKind, ProceedingStatus, TransitionAction
+from smartcourt.bankruptcy.errors import BankruptcyError
 from smartcourt.bankruptcy.models import ConsolidatedDebtor, NodeOutput, NodeRecord, Proceeding
 from smartcourt.bankruptcy.policies import can_operate, is_judge_of
 from smartcourt.bankruptcy.rulepack import Node
@@ -209,7 +210,9 @@ def complete_node(
     missing = missing_outputs(record, node)
     if missing:
         names = "; ".join(f"{node.output(key).name_en} ({key})" for key in missing)
-        raise DomainError(f"{node_key} cannot be completed without: {names}", field="outputs", code="missing_outputs")
+        raise DomainError(
+            f"{node_key} cannot be completed without: {names}", field="outputs", code=BankruptcyError.MISSING_OUTPUTS
+        )
     if node.deregisters_debtor:
         # A merged bankruptcy deregisters every consolidated debtor, not only the lead (Minutes para. 37).
         pending = list(
@@ -222,7 +225,7 @@ def complete_node(
                 gettext("%(node)s cannot be completed before the deregistration of: %(names)s")
                 % {"node": node_key, "names": "、".join(pending)},
                 field="outputs",
-                code="debtors_not_deregistered",
+                code=BankruptcyError.DEBTORS_NOT_DEREGISTERED,
             )
     now = timezone.now()
     if node.court_confirms and not is_judge_of(actor, case):

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
+from decimal import Decimal
+from typing import NamedTuple
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
@@ -14,14 +15,16 @@ from ninja.responses import Status
 
 from smartcourt.accounts.models import User
 from smartcourt.accounts.web import signed_in_user
-from smartcourt.administrators.api import appointment_out
+from smartcourt.administrators.models import Appointment
 from smartcourt.administrators.schemas import AppointmentOut
 from smartcourt.bankruptcy.acceptance import (
     ApplicantType,
     Application,
-    CompanyCases,
     Decision,
+    IntakeResult,
     RelatedCase,
+    ReviewStep,
+    Ruling,
     application_of,
     appoint_administrator_for_case,
     intake_lookup,
@@ -32,9 +35,8 @@ from smartcourt.bankruptcy.choices import Procedure
 from smartcourt.cases.choices import PartyKind
 from smartcourt.cases.selectors import get_case_for
 from smartcourt.core.errors import NotFound
-from smartcourt.core.money import fen_to_yuan
-from smartcourt.core.schemas import ERRORS, ErrorOut
-from smartcourt.registry.client import Company, CompanySummary
+from smartcourt.core.schemas import ERRORS, ErrorOut, Yuan
+from smartcourt.registry.client import Company, Shareholder
 
 router = Router(tags=["application intake"])
 
@@ -42,12 +44,25 @@ router = Router(tags=["application intake"])
 # --- shapes ------------------------------------------------------------------------------------------------
 
 
+class Holding(NamedTuple):
+    holder: Shareholder
+    share_percent: Decimal
+
+
 class ShareholderOut(Schema):
-    name: str
-    kind: str
-    subscribed: str = Field(description="Subscribed contribution (认缴), yuan.")
-    paid: str = Field(description="Paid-in contribution (实缴), yuan.")
+    """Reads a Holding: the registry's shareholder and its share of the subscribed capital."""
+
+    name: str = Field(validation_alias="holder.name")
+    kind: str = Field(validation_alias="holder.kind")
+    subscribed: Yuan = Field(
+        validation_alias="holder.subscribed_fen", description="Subscribed contribution (认缴), yuan."
+    )
+    paid: Yuan = Field(validation_alias="holder.paid_fen", description="Paid-in contribution (实缴), yuan.")
     share_percent: str
+
+    @staticmethod
+    def resolve_share_percent(holding: Holding) -> str:
+        return str(holding.share_percent)
 
 
 class CompanyOut(Schema):
@@ -55,13 +70,17 @@ class CompanyOut(Schema):
     name: str
     company_type: str
     legal_representative: str
-    registered_capital: str = Field(description="Yuan.")
+    registered_capital: Yuan = Field(validation_alias="registered_capital_fen", description="Yuan.")
     established_on: dt.date
     address: str
     business_scope: str
     status: str = Field(description="存续, 吊销 or 注销.")
     registration_authority: str
     shareholders: list[ShareholderOut]
+
+    @staticmethod
+    def resolve_shareholders(company: Company) -> list[Holding]:
+        return [Holding(holder, share) for holder, share in company.holdings]
 
 
 class CompanySummaryOut(Schema):
@@ -79,12 +98,18 @@ class CountOut(Schema):
 
 
 class RelatedCaseOut(Schema):
-    number: str
-    court: str
-    case_type: str
-    status: str
+    """Reads an acceptance.RelatedCase."""
+
+    number: str = Field(validation_alias="case.number")
+    court: str = Field(validation_alias="case.court.court_code")
+    case_type: str = Field(validation_alias="case.case_type")
+    status: str = Field(validation_alias="case.status")
     roles: list[str]
     case_id: uuid.UUID | None = Field(description="Only for cases you may open.")
+
+    @staticmethod
+    def resolve_case_id(item: RelatedCase) -> uuid.UUID | None:
+        return item.case.pk if item.visible else None
 
 
 class CompanyCasesOut(Schema):
@@ -102,8 +127,9 @@ class LookupOut(Schema):
     matches: list[CompanySummaryOut]
     cases: CompanyCasesOut | None
     open_insolvency_cases: list[RelatedCaseOut] = Field(
+        validation_alias="insolvency",
         description="The company's open bankruptcy or compulsory liquidation cases and applications, in every "
-        "court: a further application is registered only with duplicate_reason."
+        "court: a further application is registered only with duplicate_reason.",
     )
 
 
@@ -126,25 +152,48 @@ class ApplicationIn(Schema):
 
 
 class DeadlineStepOut(Schema):
-    label: str
+    label: str = Field(validation_alias="label_zh")
     label_en: str
     due_on: dt.date
     basis: str
     holiday_data: bool
 
+    @staticmethod
+    def resolve_basis(step: ReviewStep) -> str:
+        return f"{step.basis.text} {step.calculation}"
+
 
 class ApplicationOut(Schema):
-    case_id: uuid.UUID
-    number: str
-    status: str
+    """Reads an acceptance.Application."""
+
+    case_id: uuid.UUID = Field(validation_alias="case.pk")
+    number: str = Field(validation_alias="case.number")
+    status: str = Field(validation_alias="case.status")
     procedure: Procedure
-    company: str
-    company_credit_code: str
+    company: str = Field(validation_alias="company.name")
+    company_credit_code: str = Field(validation_alias="company.credit_code")
     applicant: str
-    filed_on: dt.date
+    filed_on: dt.date = Field(validation_alias="case.filed_on")
     rule_by: dt.date
     steps: list[DeadlineStepOut]
     accepted_case_id: uuid.UUID | None
+
+    @staticmethod
+    def resolve_applicant(application: Application) -> str:
+        return application.applicant.name if application.applicant else application.company.name
+
+    @staticmethod
+    def resolve_rule_by(application: Application) -> dt.date:
+        return application.deadline().rule_by
+
+    @staticmethod
+    def resolve_steps(application: Application) -> tuple[ReviewStep, ...]:
+        return application.deadline().steps
+
+    @staticmethod
+    def resolve_accepted_case_id(application: Application) -> uuid.UUID | None:
+        accepted = application.case.successors.order_by("created_at").first()
+        return accepted.pk if accepted else None
 
 
 class IntakeRulingIn(Schema):
@@ -154,11 +203,13 @@ class IntakeRulingIn(Schema):
 
 
 class IntakeRulingOut(Schema):
-    review_case_id: uuid.UUID
+    """Reads an acceptance.Ruling."""
+
+    review_case_id: uuid.UUID = Field(validation_alias="review.pk")
     decision: Decision
     late: bool
-    accepted_case_id: uuid.UUID | None
-    accepted_case_number: str | None
+    accepted_case_id: uuid.UUID | None = Field(None, validation_alias="accepted.pk")
+    accepted_case_number: str | None = Field(None, validation_alias="accepted.number")
 
 
 class AppointmentIn(Schema):
@@ -167,89 +218,6 @@ class AppointmentIn(Schema):
     grade: str | None = Field(None, description="first, second or third; none: any grade.")
     seed: str | None = Field(None, max_length=200)
     appointed_on: dt.date | None = None
-
-
-def _company(company: Company) -> dict[str, Any]:
-    return {
-        "credit_code": company.credit_code,
-        "name": company.name,
-        "company_type": company.company_type,
-        "legal_representative": company.legal_representative,
-        "registered_capital": fen_to_yuan(company.registered_capital_fen),
-        "established_on": company.established_on,
-        "address": company.address,
-        "business_scope": company.business_scope,
-        "status": company.status,
-        "registration_authority": company.registration_authority,
-        "shareholders": [
-            {
-                "name": holder.name,
-                "kind": holder.kind,
-                "subscribed": fen_to_yuan(holder.subscribed_fen),
-                "paid": fen_to_yuan(holder.paid_fen),
-                "share_percent": str(share),
-            }
-            for holder, share in company.holdings
-        ],
-    }
-
-
-def _summary(match: CompanySummary) -> dict[str, Any]:
-    return {
-        "credit_code": match.credit_code,
-        "name": match.name,
-        "legal_representative": match.legal_representative,
-        "status": match.status,
-        "established_on": match.established_on,
-        "address": match.address,
-    }
-
-
-def _related(item: RelatedCase) -> dict[str, Any]:
-    return {
-        "number": item.case.number,
-        "court": item.case.court.court_code,
-        "case_type": item.case.case_type,
-        "status": item.case.status,
-        "roles": list(item.roles),
-        "case_id": item.case.pk if item.visible else None,
-    }
-
-
-def _cases(cases: CompanyCases) -> dict[str, Any]:
-    return {
-        "pending": {"count": cases.pending.count, "label": cases.pending.label},
-        "enforcement": {"count": cases.enforcement.count, "label": cases.enforcement.label},
-        "latest": [_related(item) for item in cases.latest],
-    }
-
-
-def _application(application: Application) -> dict[str, Any]:
-    case = application.case
-    deadline = application.deadline()
-    accepted = case.successors.order_by("created_at").first()
-    return {
-        "case_id": case.pk,
-        "number": case.number,
-        "status": case.status,
-        "procedure": application.procedure,
-        "company": application.company.name,
-        "company_credit_code": application.company.credit_code,
-        "applicant": application.applicant.name if application.applicant else application.company.name,
-        "filed_on": case.filed_on,
-        "rule_by": deadline.rule_by,
-        "steps": [
-            {
-                "label": step.label_zh,
-                "label_en": step.label_en,
-                "due_on": step.due_on,
-                "basis": f"{step.basis.text} {step.calculation}",
-                "holiday_data": step.holiday_data,
-            }
-            for step in deadline.steps
-        ],
-        "accepted_case_id": accepted.pk if accepted else None,
-    }
 
 
 # --- endpoints ---------------------------------------------------------------------------------------------
@@ -261,16 +229,11 @@ def _application(application: Application) -> dict[str, Any]:
     summary="Look a company up: registry data, shareholders, pending and enforcement cases (court staff)",
     operation_id="intake_lookup",
 )
-def lookup(request: HttpRequest, params: Query[LookupQuery]) -> dict[str, Any]:
+def lookup(request: HttpRequest, params: Query[LookupQuery]) -> IntakeResult:
     result = intake_lookup(signed_in_user(request), params.q)
     if result.unavailable is not None:
         raise result.unavailable
-    return {
-        "company": _company(result.company) if result.company else None,
-        "matches": [_summary(match) for match in result.matches],
-        "cases": _cases(result.cases) if result.cases else None,
-        "open_insolvency_cases": [_related(item) for item in result.insolvency],
-    }
+    return result
 
 
 @router.post(
@@ -279,7 +242,7 @@ def lookup(request: HttpRequest, params: Query[LookupQuery]) -> dict[str, Any]:
     summary="Register a bankruptcy or compulsory liquidation application (a filing clerk)",
     operation_id="register_application",
 )
-def register(request: HttpRequest, payload: ApplicationIn) -> Status[dict[str, Any]]:
+def register(request: HttpRequest, payload: ApplicationIn) -> Status[Application]:
     case = register_application(
         actor=signed_in_user(request),
         procedure=payload.procedure.value,
@@ -293,7 +256,7 @@ def register(request: HttpRequest, payload: ApplicationIn) -> Status[dict[str, A
         presiding_judge_id=payload.presiding_judge_id,
         duplicate_reason=payload.duplicate_reason,
     )
-    return Status(201, _application(application_of(case)))
+    return Status(201, application_of(case))
 
 
 def _application_for(user: User, case_id: uuid.UUID) -> Application:
@@ -308,8 +271,8 @@ def _application_for(user: User, case_id: uuid.UUID) -> Application:
     summary="An application with its statutory period for the ruling (court staff)",
     operation_id="get_application",
 )
-def get_application(request: HttpRequest, case_id: uuid.UUID) -> dict[str, Any]:
-    return _application(_application_for(signed_in_user(request), case_id))
+def get_application(request: HttpRequest, case_id: uuid.UUID) -> Application:
+    return _application_for(signed_in_user(request), case_id)
 
 
 @router.post(
@@ -318,21 +281,14 @@ def get_application(request: HttpRequest, case_id: uuid.UUID) -> dict[str, Any]:
     summary="Rule on an application: accept (opens the 破 or 强清 case) or do not accept (a judge of the case)",
     operation_id="rule_on_application",
 )
-def rule(request: HttpRequest, case_id: uuid.UUID, payload: IntakeRulingIn) -> dict[str, Any]:
-    ruling = rule_on_application(
+def rule(request: HttpRequest, case_id: uuid.UUID, payload: IntakeRulingIn) -> Ruling:
+    return rule_on_application(
         actor=signed_in_user(request),
         case_id=case_id,
         decision=payload.decision.value,
         reasons=payload.reasons,
         ruled_on=payload.ruled_on,
     )
-    return {
-        "review_case_id": ruling.review.pk,
-        "decision": ruling.decision,
-        "late": ruling.late,
-        "accepted_case_id": ruling.accepted.pk if ruling.accepted else None,
-        "accepted_case_number": ruling.accepted.number if ruling.accepted else None,
-    }
 
 
 @router.post(
@@ -341,7 +297,7 @@ def rule(request: HttpRequest, case_id: uuid.UUID, payload: IntakeRulingIn) -> d
     summary="Appoint the administrator of an accepted case from the roster and record node N02 (a judge of the case)",
     operation_id="appoint_administrator",
 )
-def appoint(request: HttpRequest, case_id: uuid.UUID, payload: AppointmentIn) -> Status[dict[str, Any]]:
+def appoint(request: HttpRequest, case_id: uuid.UUID, payload: AppointmentIn) -> Status[Appointment]:
     appointment = appoint_administrator_for_case(
         actor=signed_in_user(request),
         case_id=case_id,
@@ -351,4 +307,4 @@ def appoint(request: HttpRequest, case_id: uuid.UUID, payload: AppointmentIn) ->
         seed=payload.seed,
         appointed_on=payload.appointed_on,
     )
-    return Status(201, appointment_out(appointment))
+    return Status(201, appointment)

@@ -11,6 +11,7 @@ from django.test import Client
 from conftest import Personas
 from smartcourt.accounts import twofactor
 from smartcourt.audit.models import AuditEvent
+from smartcourt.bankruptcy.errors import BankruptcyError
 from smartcourt.cases.models import Case
 from smartcourt.core.errors import Conflict, DomainError, PermissionDenied
 
@@ -105,7 +106,11 @@ def test_404_for_a_hidden_case(personas: Personas) -> None:
             422,
             {"code": "invalid", "message": "金额格式不正确", "field": "amount"},
         ),
-        (DomainError("重复申报", code="duplicate"), 422, {"code": "duplicate", "message": "重复申报", "field": None}),
+        (
+            DomainError("重复申请", code=BankruptcyError.DUPLICATE_APPLICATION),
+            422,
+            {"code": "duplicate_application", "message": "重复申请", "field": None},
+        ),
     ],
 )
 def test_domain_errors_keep_their_status_code_and_field(

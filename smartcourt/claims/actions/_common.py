@@ -16,6 +16,7 @@ from smartcourt.cases.actions import add_member
 from smartcourt.cases.choices import MemberRole
 from smartcourt.cases.models import Case
 from smartcourt.claims.choices import CLAIM_TRANSITIONS, ClaimStatus, CreditorKind, DocumentKind, PowerOfAttorneyStatus
+from smartcourt.claims.errors import ClaimError
 from smartcourt.claims.models import Claim, ClaimDocument, ClaimTransition, CreditorIdentity
 from smartcourt.claims.selectors import get_claim_for
 from smartcourt.core.errors import Conflict, DomainError
@@ -39,7 +40,7 @@ def _proceeding(case: Case) -> Proceeding:
         return Proceeding.objects.get(case=case)
     except Proceeding.DoesNotExist as exc:
         raise DomainError(
-            _("Claims are declared only once the court has accepted the case"), code="no_proceeding"
+            _("Claims are declared only once the court has accepted the case"), code=ClaimError.NO_PROCEEDING
         ) from exc
 
 
@@ -72,13 +73,13 @@ def _transition(claim: Claim, to_status: str, *, actor: User | None, note: str =
         raise Conflict(
             _("A claim that is %(status)s cannot become %(to_status)s")
             % {"status": ClaimStatus(claim.status).label, "to_status": ClaimStatus(to_status).label},
-            code="bad_transition",
+            code=ClaimError.BAD_TRANSITION,
         )
     updated = Claim.objects.filter(pk=claim.pk, version=claim.version).update(
         status=to_status, version=claim.version + 1, updated_at=timezone.now()
     )
     if updated != 1:
-        raise Conflict(_("Somebody else changed this claim first; reload it"), code="stale")
+        raise Conflict(_("Somebody else changed this claim first; reload it"), code=ClaimError.STALE)
     ClaimTransition.objects.create(claim=claim, from_status=claim.status, to_status=to_status, actor=actor, note=note)
     claim.status = to_status
     claim.version += 1
@@ -91,7 +92,7 @@ def _locked_claim(actor: User, claim_id: uuid.UUID | str, *, case_id: uuid.UUID 
 
 def _check_version(claim: Claim, expected_version: int | None) -> None:
     if expected_version is not None and expected_version != claim.version:
-        raise Conflict(_("Somebody else changed this claim first; reload it"), code="stale")
+        raise Conflict(_("Somebody else changed this claim first; reload it"), code=ClaimError.STALE)
 
 
 def _file_pdf(

@@ -14,6 +14,7 @@ from smartcourt.audit.actions import record_event
 from smartcourt.cases.selectors import get_case_for
 from smartcourt.claims import policies
 from smartcourt.claims.choices import CreditorSource
+from smartcourt.claims.errors import ClaimError
 from smartcourt.claims.imports import COLUMNS, MAX_ROWS, Problem, parse_list
 from smartcourt.claims.models import Creditor
 from smartcourt.core.errors import DomainError, PermissionDenied
@@ -28,7 +29,7 @@ from smartcourt.dossier.models import DossierEntry
 class ImportRefused(DomainError):
     """An import with problems: nothing was imported; ``problems`` names each line and cell."""
 
-    code = "import_refused"
+    code = ClaimError.IMPORT_REFUSED
 
     def __init__(self, message: str, *, problems: list[Problem]) -> None:
         super().__init__(message, field="file")

@@ -15,6 +15,7 @@ from smartcourt.audit.actions import record_event
 from smartcourt.cases.models import Case
 from smartcourt.cases.selectors import get_case_for
 from smartcourt.claims import policies
+from smartcourt.claims.errors import ClaimError
 from smartcourt.claims.models import Claim, SignedTable
 from smartcourt.claims.sealing import sealed_pdf
 from smartcourt.core.errors import Conflict, DomainError, PermissionDenied
@@ -45,12 +46,12 @@ def _checked_table_request(actor: User, case_id: uuid.UUID | str) -> tuple[Case,
         raise PermissionDenied(_("Only the administrator appointed on this case signs the claims table"))
     count = Claim.objects.filter(case=case).count()
     if count == 0:
-        raise Conflict(_("There is no claim on the table yet"), code="empty_table")
+        raise Conflict(_("There is no claim on the table yet"), code=ClaimError.EMPTY_TABLE)
     if count > MAX_SIGNED_TABLE_ROWS:
         raise DomainError(
             _("A signed table holds at most %(max_signed_table_rows)s claims; use the xlsx export")
             % {"max_signed_table_rows": MAX_SIGNED_TABLE_ROWS},
-            code="table_too_large",
+            code=ClaimError.TABLE_TOO_LARGE,
         )
     return case, count
 

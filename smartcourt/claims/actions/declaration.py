@@ -36,6 +36,7 @@ from smartcourt.claims.choices import (
     Liability,
     PowerOfAttorneyStatus,
 )
+from smartcourt.claims.errors import ClaimError
 from smartcourt.claims.interest import RatePeriod, compute_interest
 from smartcourt.claims.models import Claim, ClaimDocument, ClaimTransition, Creditor
 from smartcourt.core.errors import DomainError, PermissionDenied
@@ -227,7 +228,7 @@ def declare_claim(
             _("%(name)s is one of the consolidated debtors: its claims against the others are extinguished")
             % {"name": name},
             field="identifier",
-            code="consolidated_debtor",
+            code=ClaimError.CONSOLIDATED_DEBTOR,
         )
     files = [checked_upload(upload, allowed=EVIDENCE_TYPES, field="attachments") for upload in attachments or []]
     if len(files) > MAX_ATTACHMENTS:

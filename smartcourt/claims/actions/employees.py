@@ -15,6 +15,7 @@ from smartcourt.cases.selectors import get_case_for
 from smartcourt.claims import policies
 from smartcourt.claims.actions._common import _amount, _reason
 from smartcourt.claims.choices import CreditorSource, EmployeeObjectionStatus
+from smartcourt.claims.errors import ClaimError
 from smartcourt.claims.models import Creditor, EmployeeListPublication, EmployeeObjection
 from smartcourt.claims.selectors import employee_lines_of, get_employee_line_for
 from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
@@ -34,7 +35,7 @@ def publish_employee_list(*, actor: User, case_id: uuid.UUID | str) -> EmployeeL
         raise PermissionDenied(_("Only the administrator appointed on this case publishes the employee list"))
     lines = list(employee_lines_of(case))
     if not lines:
-        raise Conflict(_("Import the employee list before publishing it"), code="no_employee_list")
+        raise Conflict(_("Import the employee list before publishing it"), code=ClaimError.NO_EMPLOYEE_LIST)
     total = sum(line.listed_principal_fen + line.listed_other_fen for line in lines)
     publication = EmployeeListPublication.objects.create(
         case=case, published_by=actor, lines=len(lines), total_fen=total
@@ -99,7 +100,7 @@ def object_to_employee_line(
         raise PermissionDenied(_("Only the employee objects to his own line"))
     line = Creditor.objects.select_for_update().get(pk=line.pk)
     if EmployeeObjection.objects.filter(creditor=line, status=EmployeeObjectionStatus.OPEN).exists():
-        raise Conflict(_("Your previous objection is still awaiting its answer"), code="objection_open")
+        raise Conflict(_("Your previous objection is still awaiting its answer"), code=ClaimError.OBJECTION_OPEN)
     text = _reason(reasons, field="reasons")
     if not text:
         raise DomainError(_("Give the reasons of the objection"), field="reasons")
@@ -134,7 +135,7 @@ def answer_employee_objection(
     if not policies.can_review(actor, line.case):
         raise PermissionDenied(_("Only the administrator appointed on this case answers objections"))
     if expected_version is not None and expected_version != objection.version:
-        raise Conflict(_("Somebody else changed this objection first; reload it"), code="stale")
+        raise Conflict(_("Somebody else changed this objection first; reload it"), code=ClaimError.STALE)
     text = _reason(answer, field="answer")
     if not text:
         raise DomainError(_("Give the reasons of the answer"), field="answer")
@@ -152,7 +153,7 @@ def answer_employee_objection(
         updated_at=timezone.now(),
     )
     if updated != 1:
-        raise Conflict(_("This objection was already answered"), code="bad_transition")
+        raise Conflict(_("This objection was already answered"), code=ClaimError.BAD_TRANSITION)
     if corrected:
         wages = (
             _amount(corrected_wages, field="corrected_wages") if corrected_wages.strip() else line.listed_principal_fen

@@ -31,6 +31,7 @@ from smartcourt.claims.choices import (
     ObjectionStatus,
     ResolutionBasis,
 )
+from smartcourt.claims.errors import ClaimError
 from smartcourt.claims.models import Claim, ClaimDocument, ClaimTransition, ConfirmationRuling, Objection
 from smartcourt.claims.selectors import claim_deadlines
 from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
@@ -52,13 +53,13 @@ def object_to_claim(
     if claim.status not in OBJECTABLE:
         raise Conflict(
             _("A claim that is %(status)s cannot be objected to") % {"status": ClaimStatus(claim.status).label},
-            code="bad_transition",
+            code=ClaimError.BAD_TRANSITION,
         )
     today = today or timezone.localdate()
     deadline = claim_deadlines(claim, today=today).get("objection")
     if deadline is not None and today > deadline.on:
         raise Conflict(
-            _("The objection period ended on %(date)s") % {"date": deadline.on.isoformat()}, code="period_over"
+            _("The objection period ended on %(date)s") % {"date": deadline.on.isoformat()}, code=ClaimError.PERIOD_OVER
         )
     text = _reason(reasons, field="reasons")
     if not text:
@@ -103,7 +104,7 @@ def resolve_objection(
         Objection, "resolution_reference", reference, label=_("The case number"), input_field="reference"
     )
     if objection.status != ObjectionStatus.OPEN:
-        raise Conflict(_("This objection is already resolved"), code="bad_transition")
+        raise Conflict(_("This objection is already resolved"), code=ClaimError.BAD_TRANSITION)
     nature = decision.nature or claim.confirmed_nature or claim.nature
     amounts = {item: _amount(getattr(decision, item), field=item) for item in REVIEW_ITEMS}
     _transition(claim, ClaimStatus.RESOLVED, actor=actor, note=reference)
@@ -146,7 +147,7 @@ def confirm_undisputed(*, actor: User, case_id: uuid.UUID | str, ruled_on: dt.da
         .order_by("number")
     )
     if not claims:
-        raise Conflict(_("There is no undisputed claim to confirm"), code="nothing_to_confirm")
+        raise Conflict(_("There is no undisputed claim to confirm"), code=ClaimError.NOTHING_TO_CONFIRM)
     total = sum(claim.confirmed_total_fen for claim in claims)
     ruling = ConfirmationRuling.objects.create(case=case, ruled_on=ruled_on, judge=actor, total_fen=total)
     now = timezone.now()
@@ -158,7 +159,7 @@ def confirm_undisputed(*, actor: User, case_id: uuid.UUID | str, ruled_on: dt.da
             status=ClaimStatus.COURT_CONFIRMED, ruling=ruling, updated_at=now
         )
     if updated != len(ids):
-        raise Conflict(_("Somebody else changed these claims first; try again"), code="stale")
+        raise Conflict(_("Somebody else changed these claims first; try again"), code=ClaimError.STALE)
     Claim.objects.filter(pk__in=ids).update(version=F("version") + 1)
     ClaimTransition.objects.bulk_create(
         [

@@ -18,6 +18,7 @@ from smartcourt.audit.actions import record_event
 from smartcourt.cases.models import Case
 from smartcourt.claims import policies
 from smartcourt.claims.actions._common import _ensure_creditor_member, validate_identifier
+from smartcourt.claims.errors import ClaimError
 from smartcourt.claims.models import Creditor, CreditorIdentity
 from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from smartcourt.core.identifiers import mask_identity_number, mask_phone
@@ -136,6 +137,8 @@ def join_case_to_declare(*, actor: User, case_id: uuid.UUID | str) -> Case:
     if not (actor.is_active and actor.role in policies.DECLARING_ROLES):
         raise PermissionDenied(_("Only a creditor or his agent declares a claim"))
     if actor.role == Role.CREDITOR and not CreditorIdentity.objects.filter(user=actor).exists():
-        raise PermissionDenied(_("Register with a verified identity before declaring"), code="identity_required")
+        raise PermissionDenied(
+            _("Register with a verified identity before declaring"), code=ClaimError.IDENTITY_REQUIRED
+        )
     _ensure_creditor_member(actor=actor, case=case, user=actor)
     return case

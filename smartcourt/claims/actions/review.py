@@ -17,6 +17,7 @@ from smartcourt.cases.selectors import get_case_for
 from smartcourt.claims import policies
 from smartcourt.claims.actions._common import REVIEW_ITEMS, _amount, _check_version, _locked_claim, _reason, _transition
 from smartcourt.claims.choices import REVIEW_RESULTS, ClaimNature, ClaimStatus, DocumentKind, PowerOfAttorneyStatus
+from smartcourt.claims.errors import ClaimError
 from smartcourt.claims.models import Claim, ClaimDocument, ClaimReview, Creditor
 from smartcourt.claims.sealing import sealed_pdf
 from smartcourt.claims.selectors import claim_deadlines
@@ -119,7 +120,9 @@ def review_claim(
     _check_version(claim, expected_version)
     if claim.poa_status in {PowerOfAttorneyStatus.PENDING, PowerOfAttorneyStatus.REJECTED}:
         # A declaration by an agent stands only on an accepted power of attorney.
-        raise Conflict(_("Check the agent's power of attorney before reviewing the claim"), code="poa_unchecked")
+        raise Conflict(
+            _("Check the agent's power of attorney before reviewing the claim"), code=ClaimError.POA_UNCHECKED
+        )
     if decision.result not in REVIEW_RESULTS:
         raise DomainError(_("unknown review result %(result)s") % {"result": decision.result}, field="result")
     nature = decision.nature or claim.nature

@@ -11,6 +11,7 @@ from django.utils import timezone
 from smartcourt.accounts.models import User
 from smartcourt.core.errors import Conflict
 from smartcourt.distributions.choices import BATCH_TRANSITIONS, PLAN_TRANSITIONS, BatchStatus, PlanStatus
+from smartcourt.distributions.errors import DistributionError
 from smartcourt.distributions.models import BatchTransition, DistributionPlan, PaymentBatch, PlanTransition
 
 
@@ -25,13 +26,13 @@ def _move_plan(plan: DistributionPlan, to_status: str, *, actor: User, reference
     if to_status not in PLAN_TRANSITIONS[PlanStatus(plan.status)]:
         raise Conflict(
             f"A plan that is {PlanStatus(plan.status).label} cannot become {PlanStatus(to_status).label}",
-            code="bad_transition",
+            code=DistributionError.BAD_TRANSITION,
         )
     updated = DistributionPlan.objects.filter(pk=plan.pk, row_version=plan.row_version).update(
         status=to_status, row_version=plan.row_version + 1, updated_at=timezone.now()
     )
     if updated != 1:
-        raise Conflict("Somebody else changed this plan first; reload it", code="stale")
+        raise Conflict("Somebody else changed this plan first; reload it", code=DistributionError.STALE)
     PlanTransition.objects.create(
         plan=plan, from_status=plan.status, to_status=to_status, actor=actor, reference=reference, note=note
     )
@@ -85,13 +86,13 @@ def _move_batch(batch: PaymentBatch, to_status: str, *, actor: User, note: str =
     if to_status not in BATCH_TRANSITIONS[BatchStatus(batch.status)]:
         raise Conflict(
             f"A batch that is {BatchStatus(batch.status).label} cannot become {BatchStatus(to_status).label}",
-            code="bad_transition",
+            code=DistributionError.BAD_TRANSITION,
         )
     updated = PaymentBatch.objects.filter(pk=batch.pk, row_version=batch.row_version).update(
         status=to_status, row_version=batch.row_version + 1, updated_at=timezone.now()
     )
     if updated != 1:
-        raise Conflict("Somebody else changed this batch first; reload it", code="stale")
+        raise Conflict("Somebody else changed this batch first; reload it", code=DistributionError.STALE)
     BatchTransition.objects.create(batch=batch, from_status=batch.status, to_status=to_status, actor=actor, note=note)
     batch.status = to_status
     batch.row_version += 1

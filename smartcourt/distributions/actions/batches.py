@@ -20,13 +20,14 @@ from smartcourt.banking.iso20022.pain001 import PaymentBatch as Pain001Batch
 from smartcourt.cases.choices import PartyRole
 from smartcourt.cases.models import Case
 from smartcourt.claims.choices import CreditorKind
-from smartcourt.core.errors import Conflict, DomainError, PermissionDenied
+from smartcourt.core.errors import Conflict, CoreError, DomainError, PermissionDenied
 from smartcourt.core.lengths import check_length, check_text
 from smartcourt.core.spreadsheets import CellValue, Limits, SpreadsheetUnreadable, read_sheet
 from smartcourt.core.uploads import XLSX, sniff_content_type
 from smartcourt.distributions import policies
 from smartcourt.distributions.actions._common import _bulk_insert, _keyer, _locked_batch, _locked_plan, _move_batch
 from smartcourt.distributions.choices import BatchSource, BatchStatus, LineStatus, PlanStatus
+from smartcourt.distributions.errors import DistributionError
 from smartcourt.distributions.models import BatchLine, BatchTransition, PaymentBatch
 from smartcourt.distributions.payment_file_check import MAX_LINES, CheckedLine, check_rows
 from smartcourt.distributions.selectors import compare_batch, payees_of
@@ -47,7 +48,9 @@ PAYMENT_FILE_LIMITS = Limits(max_rows=MAX_LINES + 101, max_columns=32)
 def _read_payment_file(filename: str, content: bytes) -> tuple[list[list[CellValue]], frozenset[tuple[int, int]]]:
     name = filename.lower()
     if not name.endswith((".xlsx", ".csv")):
-        raise DomainError("Only .xlsx and .csv payment files are accepted", field="file", code="unsupported_type")
+        raise DomainError(
+            "Only .xlsx and .csv payment files are accepted", field="file", code=CoreError.UNSUPPORTED_TYPE
+        )
     if not content:
         raise DomainError("The file is empty", field="file")
     if name.endswith(".xlsx") and sniff_content_type(content) != XLSX:
@@ -56,7 +59,7 @@ def _read_payment_file(filename: str, content: bytes) -> tuple[list[list[CellVal
         # core.spreadsheets checks the archive (zip bombs), the declared extent and every cell before reading.
         sheet = read_sheet(content, filename, limits=PAYMENT_FILE_LIMITS)
     except SpreadsheetUnreadable as exc:
-        raise DomainError(f"{filename}: {exc}", field="file", code="unreadable") from exc
+        raise DomainError(f"{filename}: {exc}", field="file", code=DistributionError.UNREADABLE) from exc
     return [list(row) for row in sheet.rows], sheet.formulas
 
 
@@ -91,7 +94,7 @@ def upload_batch(
     if not policies.can_prepare(actor, plan.case):
         raise PermissionDenied("Only the administrator appointed on this case uploads payment files")
     if plan.status != PlanStatus.RULED:
-        raise Conflict("Only a plan approved by the court's ruling can be paid", code="plan_not_ruled")
+        raise Conflict("Only a plan approved by the court's ruling can be paid", code=DistributionError.PLAN_NOT_RULED)
     account, bank_name, bank_code = _paying_account(paying_account, paying_bank_name, paying_bank_code)
     check_length(PaymentBatch, "filename", filename, label=_("The file name"), input_field="file")
     digest = hashlib.sha256(content).hexdigest()
@@ -121,7 +124,9 @@ def upload_batch(
     except IntegrityError:
         if (found := existing.first()) is not None:
             return found, False
-        raise Conflict("Another payment batch of this plan is already in progress", code="batch_in_progress") from None
+        raise Conflict(
+            "Another payment batch of this plan is already in progress", code=DistributionError.BATCH_IN_PROGRESS
+        ) from None
     _journal_lines(batch, result.lines)
     BatchTransition.objects.create(batch=batch, from_status="", to_status=status, actor=actor)
     record_event(
@@ -202,7 +207,9 @@ def submit_batch(*, actor: User, batch_id: uuid.UUID | str) -> PaymentBatch:
     if not policies.can_prepare(actor, batch.plan.case):
         raise PermissionDenied("Only the administrator appointed on this case submits payment batches")
     if batch.status == BatchStatus.INVALID:
-        raise Conflict("A batch with errors cannot be submitted; correct the file and upload it again", code="invalid")
+        raise Conflict(
+            "A batch with errors cannot be submitted; correct the file and upload it again", code=CoreError.INVALID
+        )
     before = {"status": batch.status}
     _move_batch(batch, BatchStatus.SUBMITTED, actor=actor)
     PaymentBatch.objects.filter(pk=batch.pk).update(submitted_at=timezone.now())
@@ -270,10 +277,12 @@ def approve_batch(*, actor: User, batch_id: uuid.UUID | str) -> PaymentBatch:
     if batch.uploaded_by_id == actor.pk:
         raise PermissionDenied("The person who uploaded a batch cannot approve it (maker-checker)")
     if batch.plan.status != PlanStatus.RULED:
-        raise Conflict("The plan is no longer approved by the court", code="plan_not_ruled")
+        raise Conflict("The plan is no longer approved by the court", code=DistributionError.PLAN_NOT_RULED)
     comparison = compare_batch(batch)
     if not comparison.matches:
-        raise Conflict("The batch differs from the plan; it cannot be approved", code="differs_from_plan")
+        raise Conflict(
+            "The batch differs from the plan; it cannot be approved", code=DistributionError.DIFFERS_FROM_PLAN
+        )
     before = {"status": batch.status}
     _move_batch(batch, BatchStatus.APPROVED, actor=actor)
     now = timezone.now()

@@ -30,6 +30,7 @@ from smartcourt.core.lengths import check_length, fit, shorten
 from smartcourt.distributions import policies
 from smartcourt.distributions.actions._common import _locked_batch, _move_batch
 from smartcourt.distributions.choices import BatchStatus, LineStatus
+from smartcourt.distributions.errors import DistributionError
 from smartcourt.distributions.models import BatchLine, BatchTransition, Escrow, PaymentBatch
 from smartcourt.distributions.selectors import line_totals, plan_classes, reconcile_batch
 from smartcourt.dossier.choices import EntryKind
@@ -50,10 +51,11 @@ APPROVAL_VALIDITY = dt.timedelta(days=3)
 def _account_for(batch: PaymentBatch) -> SupervisedAccount:
     account = account_of(batch.plan.case)
     if account is None:
-        raise Conflict("The case has no supervised account to pay from", code="no_account")
+        raise Conflict("The case has no supervised account to pay from", code=DistributionError.NO_ACCOUNT)
     if account.account_number != batch.paying_account:
         raise Conflict(
-            "The batch is paid from an account that is not the case's supervised account", code="account_mismatch"
+            "The batch is paid from an account that is not the case's supervised account",
+            code=DistributionError.ACCOUNT_MISMATCH,
         )
     return account
 
@@ -179,7 +181,7 @@ def record_bank_results(
     for result in results:
         line = lines.get(result.idempotency_key)
         if line is None:
-            raise DomainError("the bank answered about a line not in this batch", code="bank_mismatch")
+            raise DomainError("the bank answered about a line not in this batch", code=DistributionError.BANK_MISMATCH)
         final = line.status in (LineStatus.PAID, LineStatus.ESCROWED)
         if result.status == TransferStatus.EXECUTED and not final:
             BatchLine.objects.filter(pk=line.pk).update(status=LineStatus.PAID, bank_reference=result.bank_reference)
@@ -231,7 +233,7 @@ def record_bank_results(
 def _sent_batch(batch_id: uuid.UUID | str) -> PaymentBatch:
     batch = PaymentBatch.objects.select_related("plan", "plan__case").get(pk=batch_id)
     if batch.status not in (BatchStatus.SENT, BatchStatus.COMPLETED):
-        raise Conflict("The bank's files concern a batch that was sent", code="not_sent")
+        raise Conflict("The bank's files concern a batch that was sent", code=DistributionError.NOT_SENT)
     return batch
 
 
@@ -244,7 +246,9 @@ def apply_status_report(*, batch_id: uuid.UUID | str, data: bytes) -> PaymentBat
     except XmlRefused as exc:
         raise DomainError(f"pain.002 refused: {exc}", field="file") from exc
     if report.original_message_id != batch.message_id:
-        raise DomainError("The status report is about another payment file", field="file", code="bank_mismatch")
+        raise DomainError(
+            "The status report is about another payment file", field="file", code=DistributionError.BANK_MISMATCH
+        )
     results = [
         TransferResult(
             idempotency_key=t.end_to_end_id,
@@ -311,9 +315,11 @@ def file_execution_report(*, actor: User, batch_id: uuid.UUID | str, statement: 
     if not policies.can_prepare(actor, case):
         raise PermissionDenied("Only the administrator appointed on this case reports on the distribution")
     if batch.status != BatchStatus.COMPLETED:
-        raise Conflict("The report is filed once the bank has answered every line", code="not_completed")
+        raise Conflict(
+            "The report is filed once the bank has answered every line", code=DistributionError.NOT_COMPLETED
+        )
     if batch.report_entry_id is not None:
-        raise Conflict("The execution report of this batch is already filed", code="already_filed")
+        raise Conflict("The execution report of this batch is already filed", code=DistributionError.ALREADY_FILED)
     reconciliation = None
     if statement is not None:
         try:
@@ -326,7 +332,7 @@ def file_execution_report(*, actor: User, batch_id: uuid.UUID | str, statement: 
                 "The batch does not reconcile with the statement: "
                 f"{len(reconciliation.missing)} missing, {len(reconciliation.amount_differs)} amounts differ, "
                 f"{len(reconciliation.not_ours_paid)} debited but not paid here",
-                code="unreconciled",
+                code=DistributionError.UNRECONCILED,
             )
     pdf = template_to_pdf(
         "distributions/pdf/execution_report.html",

@@ -25,6 +25,7 @@ from smartcourt.core.money import fen_to_yuan
 from smartcourt.distributions import policies
 from smartcourt.distributions.actions._common import _bulk_insert, _keyer, _locked_plan, _move_plan
 from smartcourt.distributions.choices import LineClass, PlanKind, PlanStatus, ReserveReason
+from smartcourt.distributions.errors import DistributionError
 from smartcourt.distributions.models import DistributionPlan, Escrow, PlanLine, PlanTransition
 from smartcourt.distributions.planning import ClaimRow, Expense, compute_plan
 from smartcourt.distributions.selectors import claims_owed
@@ -101,9 +102,9 @@ def adopt_meeting_vote(*, actor: User, plan_id: uuid.UUID | str, agenda_item_id:
     if item.kind != AgendaKind.DISTRIBUTION_PLAN:
         raise DomainError("That agenda item is not a vote on a distribution plan", field="agenda_item")
     if item.meeting.status != MeetingStatus.CLOSED or item.passed is None:
-        raise Conflict("The meeting has not closed its vote yet", code="vote_open")
+        raise Conflict("The meeting has not closed its vote yet", code=DistributionError.VOTE_OPEN)
     if DistributionPlan.objects.filter(meeting_item=item).exclude(pk=plan.pk).exists():
-        raise Conflict("That vote already decided another version of the plan", code="vote_used")
+        raise Conflict("That vote already decided another version of the plan", code=DistributionError.VOTE_USED)
     closed = item.meeting.closed_at or timezone.now()
     reference = fit(DistributionPlan, "meeting_reference", f"{item.meeting.title} 第{item.position}项：{item.title}")
     before = {"status": plan.status}

@@ -23,6 +23,7 @@ from smartcourt.core.errors import Conflict, DomainError, PermissionDenied
 from smartcourt.distributions import policies
 from smartcourt.distributions.actions._common import _locked_plan
 from smartcourt.distributions.choices import PlanKind, PlanStatus, ReserveReason
+from smartcourt.distributions.errors import DistributionError
 from smartcourt.distributions.models import DistributionPlan, Escrow, PlanLine
 from smartcourt.rules.calendar import current_calendar
 from smartcourt.rules.periods import add_months, next_working_day
@@ -38,9 +39,9 @@ def record_announcement(*, actor: User, plan_id: uuid.UUID | str, announced_on: 
     if not policies.can_prepare(actor, plan.case):
         raise PermissionDenied("Only the administrator appointed on this case announces the distribution")
     if plan.status != PlanStatus.RULED:
-        raise Conflict("Only a plan approved by the court's ruling is announced", code="plan_not_ruled")
+        raise Conflict("Only a plan approved by the court's ruling is announced", code=DistributionError.PLAN_NOT_RULED)
     if plan.announced_on is not None:
-        raise Conflict("The announcement of this plan is already recorded", code="already_announced")
+        raise Conflict("The announcement of this plan is already recorded", code=DistributionError.ALREADY_ANNOUNCED)
     if plan.ruled_on is not None and announced_on < plan.ruled_on:
         raise DomainError("The announcement cannot come before the court's ruling", field="announced_on")
     DistributionPlan.objects.filter(pk=plan.pk).update(announced_on=announced_on)

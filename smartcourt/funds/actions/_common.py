@@ -22,6 +22,7 @@ from smartcourt.dossier.actions import file_entry
 from smartcourt.dossier.choices import EntryKind
 from smartcourt.dossier.models import DossierEntry
 from smartcourt.funds.choices import PAYMENT_TRANSITIONS, AlertKind, PaymentStatus
+from smartcourt.funds.errors import FundsError
 from smartcourt.funds.models import BankMovement, FundAlert, PaymentRequest, PaymentTransition, SupervisedAccount
 from smartcourt.funds.selectors import get_funds_case_for
 
@@ -67,13 +68,13 @@ def _transition(payment: PaymentRequest, to_status: str, *, actor: User | None, 
         raise Conflict(
             _("A payment request that is %(from)s cannot become %(to)s")
             % {"from": PaymentStatus(payment.status).label, "to": PaymentStatus(to_status).label},
-            code="bad_transition",
+            code=FundsError.BAD_TRANSITION,
         )
     updated = PaymentRequest.objects.filter(pk=payment.pk, version=payment.version).update(
         status=to_status, version=payment.version + 1, updated_at=timezone.now(), **fields
     )
     if updated != 1:
-        raise Conflict(_("Somebody else changed this payment request first; reload it"), code="stale")
+        raise Conflict(_("Somebody else changed this payment request first; reload it"), code=FundsError.STALE)
     PaymentTransition.objects.create(
         payment=payment,
         from_status=payment.status,
@@ -89,7 +90,7 @@ def _transition(payment: PaymentRequest, to_status: str, *, actor: User | None, 
 
 def _check_version(payment: PaymentRequest, expected_version: int | None) -> None:
     if expected_version is not None and expected_version != payment.version:
-        raise Conflict(_("Somebody else changed this payment request first; reload it"), code="stale")
+        raise Conflict(_("Somebody else changed this payment request first; reload it"), code=FundsError.STALE)
 
 
 def _locked_payment(actor: User, payment_id: uuid.UUID | str, *, lock_account: bool = False) -> PaymentRequest:

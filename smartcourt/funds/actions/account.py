@@ -18,6 +18,7 @@ from smartcourt.core.lengths import check_length
 from smartcourt.funds import bank, policies
 from smartcourt.funds.actions._common import _limit_value, _limits_dict, _note
 from smartcourt.funds.choices import AccountOrigin
+from smartcourt.funds.errors import FundsError
 from smartcourt.funds.models import LimitChange, SupervisedAccount
 from smartcourt.funds.selectors import get_funds_case_for
 
@@ -68,7 +69,7 @@ def open_account(
     if not bank_partner:
         raise DomainError(_("Choose the bank"), field="bank_partner")
     if SupervisedAccount.objects.filter(case=case, active=True).exists():
-        raise Conflict(_("This case already has a supervised account"), code="account_exists")
+        raise Conflict(_("This case already has a supervised account"), code=FundsError.ACCOUNT_EXISTS)
     reason = _note(reason, field="reason")
     # Refused before the bank is asked: the account would otherwise exist at the bank and not here.
     check_length(SupervisedAccount, "bank_name", bank_name.strip(), label=_("The bank's name"))
@@ -91,9 +92,11 @@ def open_account(
             )
             origin = AccountOrigin.OPENED
     except BankUnavailable as exc:
-        raise DomainError(_("The bank cannot be reached; try again later"), code="bank_unavailable") from exc
+        raise DomainError(_("The bank cannot be reached; try again later"), code=FundsError.BANK_UNAVAILABLE) from exc
     except BankRefused as exc:
-        raise DomainError(_("The bank refused: %(reason)s") % {"reason": str(exc)}, code="bank_refused") from exc
+        raise DomainError(
+            _("The bank refused: %(reason)s") % {"reason": str(exc)}, code=FundsError.BANK_REFUSED
+        ) from exc
     return _store_account(
         actor=actor,
         case=case,
@@ -138,7 +141,9 @@ def _store_account(
                 opened_by=actor,
             )
     except IntegrityError as exc:
-        raise Conflict(_("This case or this bank account is already supervised"), code="account_exists") from exc
+        raise Conflict(
+            _("This case or this bank account is already supervised"), code=FundsError.ACCOUNT_EXISTS
+        ) from exc
     LimitChange.objects.create(
         account=account,
         per_transaction_limit_fen=limits.per_transaction_fen,
@@ -178,9 +183,11 @@ def change_limits(
     try:
         bank.adapter_for(account.bank_partner).set_limits(account_number=account.account_number, limits=fen_limits)
     except BankUnavailable as exc:
-        raise DomainError(_("The bank cannot be reached; try again later"), code="bank_unavailable") from exc
+        raise DomainError(_("The bank cannot be reached; try again later"), code=FundsError.BANK_UNAVAILABLE) from exc
     except BankRefused as exc:
-        raise DomainError(_("The bank refused: %(reason)s") % {"reason": str(exc)}, code="bank_refused") from exc
+        raise DomainError(
+            _("The bank refused: %(reason)s") % {"reason": str(exc)}, code=FundsError.BANK_REFUSED
+        ) from exc
     with transaction.atomic():
         account = SupervisedAccount.objects.select_for_update().get(pk=account.pk)
         before = _limits_dict(account)

@@ -28,6 +28,7 @@ from smartcourt.dossier.choices import EntryKind
 from smartcourt.funds import bank
 from smartcourt.funds.actions._common import _file_pdf, _transition, raise_alert
 from smartcourt.funds.choices import AlertKind, PaymentStatus
+from smartcourt.funds.errors import FundsError
 from smartcourt.funds.models import PaymentRequest
 
 logger = logging.getLogger("smartcourt.funds")
@@ -109,7 +110,7 @@ def record_transfer_result(*, payment_id: uuid.UUID | str, result: TransferResul
         PaymentRequest.objects.select_for_update(of=("self",)).select_related("case", "account").get(pk=payment_id)
     )
     if result.idempotency_key and result.idempotency_key != payment.idempotency_key:
-        raise DomainError("the bank answered about another instruction", code="bank_mismatch")
+        raise DomainError("the bank answered about another instruction", code=FundsError.BANK_MISMATCH)
     # A reference or a reason code the columns cannot hold is refused whole, before anything is written: cut,
     # it would no longer match the bank's. (The bank's words for people are shortened visibly below.)
     check_length(PaymentRequest, "bank_reference", result.bank_reference, label=_("The bank's reference"))

@@ -39,6 +39,7 @@ from smartcourt.funds.actions._common import (
 from smartcourt.funds.actions.bank_calls import _payee, _purpose_zh
 from smartcourt.funds.actions.notices import tell_administrator
 from smartcourt.funds.choices import EDITABLE, AlertKind, Decision, Limit, PaymentStatus, Purpose, Step
+from smartcourt.funds.errors import FundsError
 from smartcourt.funds.models import (
     PaymentApproval,
     PaymentAttachment,
@@ -162,14 +163,16 @@ def request_payment(
     # The account lock serialises every payment decision of the case: limit checks, numbers, retried keys.
     account = SupervisedAccount.objects.select_for_update().filter(case=case, active=True).first()
     if account is None:
-        raise DomainError(_("The court has not opened a supervised account for this case yet"), code="no_account")
+        raise DomainError(
+            _("The court has not opened a supervised account for this case yet"), code=FundsError.NO_ACCOUNT
+        )
     if client_key:
         earlier = PaymentRequest.objects.filter(requested_by=actor, client_key=client_key).first()
         if earlier is not None:
             if earlier.client_body_sha256 != client_body_sha256:
                 raise DomainError(
                     _("This Idempotency-Key was used with a different request"),
-                    code="idempotency_key_reused",
+                    code=FundsError.IDEMPOTENCY_KEY_REUSED,
                     field="Idempotency-Key",
                 )
             return earlier, False
@@ -271,7 +274,9 @@ def edit_payment(
         raise PermissionDenied(_("Only the appointed administrator edits payment requests"))
     _check_version(payment, expected_version)
     if payment.status not in EDITABLE:
-        raise Conflict(_("A payment request the court has passed on can no longer be edited"), code="not_editable")
+        raise Conflict(
+            _("A payment request the court has passed on can no longer be edited"), code=FundsError.NOT_EDITABLE
+        )
     fields = details.cleaned()
     account = payment.account
     before = _payment_state(payment)
@@ -279,7 +284,7 @@ def edit_payment(
         **fields, edition=payment.edition + 1, version=payment.version + 1, updated_at=timezone.now()
     )
     if updated != 1:
-        raise Conflict(_("Somebody else changed this payment request first; reload it"), code="stale")
+        raise Conflict(_("Somebody else changed this payment request first; reload it"), code=FundsError.STALE)
     payment.refresh_from_db()
     _attach(actor, payment, attachments)
     if payment.status == PaymentStatus.RETURNED:
@@ -332,7 +337,9 @@ def _decide(*, actor: User, payment: PaymentRequest, step: str, decision: str, n
                 note=note,
             )
     except IntegrityError as exc:
-        raise Conflict(_("Somebody else decided on this payment request first"), code="already_decided") from exc
+        raise Conflict(
+            _("Somebody else decided on this payment request first"), code=FundsError.ALREADY_DECIDED
+        ) from exc
 
 
 @transaction.atomic
@@ -356,7 +363,7 @@ def review_payment(
     if decision == Decision.RETURN and not note:
         raise DomainError(_("Say what the administrator should change"), field="note")
     if payment.status != PaymentStatus.SUBMITTED:
-        raise Conflict(_("Only a submitted payment request can be reviewed"), code="bad_transition")
+        raise Conflict(_("Only a submitted payment request can be reviewed"), code=FundsError.BAD_TRANSITION)
     _decide(actor=actor, payment=payment, step=Step.REVIEW, decision=decision, note=note)
     before = payment.status
     if decision == Decision.FORWARD:
@@ -452,12 +459,12 @@ def decide_payment(
             actor=actor, payment=payment, note="报合议庭评议" if for_panel else "独任审理，承办法官直接审批"
         )
     if payment.status != PaymentStatus.REVIEWED:
-        raise Conflict(_("Only a reviewed payment request can be decided"), code="bad_transition")
+        raise Conflict(_("Only a reviewed payment request can be decided"), code=FundsError.BAD_TRANSITION)
     reviewed = PaymentApproval.objects.filter(
         payment=payment, edition=payment.edition, step=Step.REVIEW, decision=Decision.FORWARD
     ).exists()
     if not reviewed:
-        raise Conflict(_("This edition of the request has not been reviewed"), code="not_reviewed")
+        raise Conflict(_("This edition of the request has not been reviewed"), code=FundsError.NOT_REVIEWED)
     if for_panel:
         # The decision is the panel's; the assistant records it, naming the panel.
         note = f"合议庭（{'、'.join(panel)}）评议{_PANEL_DECISIONS[decision]}" + (f"：{note}" if note else "")

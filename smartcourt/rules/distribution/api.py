@@ -1,19 +1,17 @@
 """Public distribution and fee calculators over the JSON API (no sign-in), mounted under /api/v1/rules.
 
-Glue only: the schemas parse and bound the body, ``distribute`` and ``administrator_fee_cap`` compute."""
+Glue only: the schemas parse and bound the body, ``distribute`` and ``administrator_fee_cap`` compute, the
+output schemas read their results."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router
 
-from smartcourt.core.money import fen_to_yuan
 from smartcourt.core.schemas import ErrorOut
-from smartcourt.rules.distribution.calculator import ClaimClass, ClaimIn, distribute
+from smartcourt.rules.distribution.calculator import ClaimClass, ClaimIn, DistributionResult, distribute
 from smartcourt.rules.distribution.schemas import DistributionIn, DistributionOut, FeeIn, FeeOut
-from smartcourt.rules.fees import administrator_fee_cap, rate_text
+from smartcourt.rules.fees import FeeCap, administrator_fee_cap
 
 router = Router(tags=["rules"])
 
@@ -32,19 +30,11 @@ router = Router(tags=["rules"])
     ),
     operation_id="compute_distribution",
 )
-def distribution(request: HttpRequest, payload: DistributionIn) -> dict[str, Any]:
-    result = distribute(
+def distribution(request: HttpRequest, payload: DistributionIn) -> DistributionResult:
+    return distribute(
         payload.available,
         [ClaimIn(id=c.id, claim_class=ClaimClass(c.claim_class), amount_fen=c.amount) for c in payload.claims],
     )
-    return {
-        "payouts": [{"id": line.id, "amount": fen_to_yuan(line.paid_fen)} for line in result.payouts],
-        "classes": [
-            {"class": c.claim_class.value, "claimed": fen_to_yuan(c.claimed_fen), "paid": fen_to_yuan(c.paid_fen)}
-            for c in result.classes
-        ],
-        "undistributed": fen_to_yuan(result.undistributed_fen),
-    }
 
 
 @router.post(
@@ -59,17 +49,5 @@ def distribution(request: HttpRequest, payload: DistributionIn) -> dict[str, Any
     ),
     operation_id="compute_administrator_fee",
 )
-def administrator_fee(request: HttpRequest, payload: FeeIn) -> dict[str, Any]:
-    cap = administrator_fee_cap(payload.distributed_value)
-    return {
-        "cap": fen_to_yuan(cap.cap_fen),
-        "brackets": [
-            {
-                "from": fen_to_yuan(b.from_fen),
-                "to": None if b.to_fen is None else fen_to_yuan(b.to_fen),
-                "rate": rate_text(b.rate_per_mille),
-                "amount": fen_to_yuan(b.amount_fen),
-            }
-            for b in cap.brackets
-        ],
-    }
+def administrator_fee(request: HttpRequest, payload: FeeIn) -> FeeCap:
+    return administrator_fee_cap(payload.distributed_value)

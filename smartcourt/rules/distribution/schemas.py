@@ -14,7 +14,9 @@ from pydantic import AfterValidator, BeforeValidator, ConfigDict, WithJsonSchema
 
 from smartcourt.core.money import MAX_FEN, yuan_to_fen
 from smartcourt.core.numbers import fold_full_width
+from smartcourt.core.schemas import Yuan
 from smartcourt.rules.distribution.calculator import ClaimClass
+from smartcourt.rules.fees import Bracket, rate_text
 
 # Claims in one calculation: above the largest distribution seen in Nantong (14,673 payments over 124 cases).
 MAX_CLAIMS = 20_000
@@ -85,19 +87,21 @@ class DistributionIn(Schema):
 
 class PayoutOut(Schema):
     id: str
-    amount: str = Field(..., description="Amount paid on the claim, yuan string.")
+    amount: Yuan = Field(..., validation_alias="paid_fen", description="Amount paid on the claim, yuan string.")
 
 
 class DistributionClassOut(Schema):
-    claim_class: str = Field(..., alias="class")
-    claimed: str
-    paid: str
+    claim_class: str = Field(..., serialization_alias="class")
+    claimed: Yuan = Field(..., validation_alias="claimed_fen")
+    paid: Yuan = Field(..., validation_alias="paid_fen")
 
 
 class DistributionOut(Schema):
     payouts: list[PayoutOut] = Field(..., description="One per claim, in the order given.")
     classes: list[DistributionClassOut] = Field(..., description="Every class, in the order they are paid.")
-    undistributed: str = Field(..., description="What is left once every claim is paid in full.")
+    undistributed: Yuan = Field(
+        ..., validation_alias="undistributed_fen", description="What is left once every claim is paid in full."
+    )
 
 
 class FeeIn(Schema):
@@ -107,12 +111,22 @@ class FeeIn(Schema):
 
 
 class BracketOut(Schema):
-    from_: str = Field(..., alias="from", description="Lower bound of the bracket, yuan.")
-    to: str | None = Field(..., description="Upper bound, yuan; null for the open top bracket.")
+    from_: Yuan = Field(
+        ..., validation_alias="from_fen", serialization_alias="from", description="Lower bound of the bracket, yuan."
+    )
+    to: Yuan | None = Field(
+        ..., validation_alias="to_fen", description="Upper bound, yuan; null for the open top bracket."
+    )
     rate: str = Field(..., description="Marginal rate as a decimal fraction, e.g. 0.12.")
-    amount: str = Field(..., description="Cap earned in this bracket, yuan (fractions of a fen dropped).")
+    amount: Yuan = Field(
+        ..., validation_alias="amount_fen", description="Cap earned in this bracket, yuan (fractions of a fen dropped)."
+    )
+
+    @staticmethod
+    def resolve_rate(bracket: Bracket) -> str:
+        return rate_text(bracket.rate_per_mille)
 
 
 class FeeOut(Schema):
-    cap: str = Field(..., description="Cap on the administrator's remuneration, yuan.")
+    cap: Yuan = Field(..., validation_alias="cap_fen", description="Cap on the administrator's remuneration, yuan.")
     brackets: list[BracketOut]

@@ -1,55 +1,19 @@
 """Public litigation-fee calculator over the JSON API (no sign-in), mounted under /api/v1/rules.
 
-Glue only: parse, call ``compute_litigation_fee``, shape the answer."""
+Glue only: parse, call ``compute_litigation_fee``; the output schema reads its result."""
 
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router
 
-from smartcourt.core.money import fen_to_yuan
 from smartcourt.core.schemas import ErrorOut
-from smartcourt.rules.litigation_fees.calculator import FeeResult, amount_to_fen, compute_litigation_fee, rate_text
+from smartcourt.rules.litigation_fees.calculator import FeeResult, amount_to_fen, compute_litigation_fee
 from smartcourt.rules.litigation_fees.schemas import LitigationFeeIn, LitigationFeeOut
 
 router = Router(tags=["rules"])
-
-
-def _yuan(fen: int | None) -> str | None:
-    return None if fen is None else fen_to_yuan(fen)
-
-
-def fee_answer(result: FeeResult) -> dict[str, Any]:
-    return {
-        "kind": result.kind.value,
-        "fee_type": result.fee_type.value,
-        "amount": _yuan(result.amount_fen),
-        "procedure": result.procedure.value,
-        "closed_by": result.closed_by.value,
-        "fee": _yuan(result.fee_fen),
-        "fee_min": _yuan(result.fee_min_fen),
-        "fee_max": _yuan(result.fee_max_fen),
-        "basis": result.basis,
-        "basis_en": result.basis_en,
-        "steps": [
-            {
-                "description": step.description,
-                "description_en": step.description_en,
-                "from": _yuan(step.from_fen),
-                "to": _yuan(step.to_fen),
-                "rate": None if step.rate_per_mille is None else rate_text(step.rate_per_mille),
-                "base": _yuan(step.base_fen),
-                "amount": _yuan(step.amount_fen),
-                "min": _yuan(step.min_fen),
-                "max": _yuan(step.max_fen),
-            }
-            for step in result.steps
-        ],
-        "schedule_version": result.schedule_version,
-    }
 
 
 def _text(value: object) -> str:
@@ -75,11 +39,10 @@ def _text(value: object) -> str:
     ),
     operation_id="litigation_fee",
 )
-def litigation_fee(request: HttpRequest, payload: LitigationFeeIn) -> dict[str, Any]:
-    result = compute_litigation_fee(
+def litigation_fee(request: HttpRequest, payload: LitigationFeeIn) -> FeeResult:
+    return compute_litigation_fee(
         _text(payload.kind),
         amount_to_fen(payload.amount),
         procedure=_text(payload.procedure),
         closed_by=_text(payload.closed_by),
     )
-    return fee_answer(result)

@@ -11,7 +11,8 @@ from typing import Annotated, Any
 from ninja import Field, Schema
 from pydantic import ConfigDict, WithJsonSchema
 
-from smartcourt.rules.litigation_fees.calculator import ClosedBy, FeeKind, FeeProcedure
+from smartcourt.core.schemas import Yuan
+from smartcourt.rules.litigation_fees.calculator import ClosedBy, FeeKind, FeeProcedure, Step, rate_text
 
 _YUAN_SCHEMA = {"type": "string", "pattern": r"^\d{1,13}(\.\d{1,2})?$", "example": "100000.00"}
 
@@ -39,24 +40,40 @@ class LitigationFeeIn(Schema):
 class FeeStepOut(Schema):
     description: str = Field(..., description="The step in Chinese, e.g. 超过10,000元至100,000元的部分，按照2.5%交纳.")
     description_en: str
-    from_: str | None = Field(None, alias="from", description="Lower bound of a band, yuan.")
-    to: str | None = Field(None, description="Upper bound of a band (null: none), yuan.")
+    from_: Yuan | None = Field(
+        None, validation_alias="from_fen", serialization_alias="from", description="Lower bound of a band, yuan."
+    )
+    to: Yuan | None = Field(None, validation_alias="to_fen", description="Upper bound of a band (null: none), yuan.")
     rate: str | None = Field(None, description="A band's rate as an exact decimal, e.g. 0.025.")
-    base: str | None = Field(None, description="The part of the amount in the band, yuan.")
-    amount: str | None = Field(None, description="The band's fee, a flat fee, or the fee after an adjustment.")
-    min: str | None = Field(None, description="Low end of a range the province sets (after this step).")
-    max: str | None = Field(None, description="High end of a range the province sets (after this step).")
+    base: Yuan | None = Field(
+        None, validation_alias="base_fen", description="The part of the amount in the band, yuan."
+    )
+    amount: Yuan | None = Field(
+        None, validation_alias="amount_fen", description="The band's fee, a flat fee, or the fee after an adjustment."
+    )
+    min: Yuan | None = Field(
+        None, validation_alias="min_fen", description="Low end of a range the province sets (after this step)."
+    )
+    max: Yuan | None = Field(
+        None, validation_alias="max_fen", description="High end of a range the province sets (after this step)."
+    )
+
+    @staticmethod
+    def resolve_rate(step: Step) -> str | None:
+        return None if step.rate_per_mille is None else rate_text(step.rate_per_mille)
 
 
 class LitigationFeeOut(Schema):
     kind: str
     fee_type: str = Field(..., description="acceptance (案件受理费), application (申请费) or none (art. 8).")
-    amount: str | None
+    amount: Yuan | None = Field(..., validation_alias="amount_fen")
     procedure: str
     closed_by: str
-    fee: str | None = Field(..., description="The fee in yuan, or null where the Measures give a range.")
-    fee_min: str | None
-    fee_max: str | None
+    fee: Yuan | None = Field(
+        ..., validation_alias="fee_fen", description="The fee in yuan, or null where the Measures give a range."
+    )
+    fee_min: Yuan | None = Field(..., validation_alias="fee_min_fen")
+    fee_max: Yuan | None = Field(..., validation_alias="fee_max_fen")
     basis: list[str] = Field(..., description="The articles applied, e.g. 《诉讼费用交纳办法》第十三条第（一）项.")
     basis_en: list[str]
     steps: list[FeeStepOut]

@@ -1,17 +1,15 @@
 """Public vote-tally calculator over the JSON API (no sign-in), mounted under /api/v1/rules.
 
-Glue only: parse the yuan strings into fen, call ``votes.tally``, shape the answer."""
+Glue only: parse the yuan strings into fen, call ``votes.tally``; the output schema reads its result."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router
 
-from smartcourt.core.money import fen_to_yuan, yuan_to_fen
+from smartcourt.core.money import yuan_to_fen
 from smartcourt.core.schemas import ErrorOut
-from smartcourt.rules.votes.calculator import ItemKind, Voter, tally
+from smartcourt.rules.votes.calculator import ItemKind, TallyResult, Voter, tally
 from smartcourt.rules.votes.schemas import VoteTallyIn, VoteTallyOut
 
 router = Router(tags=["rules"])
@@ -32,7 +30,7 @@ router = Router(tags=["rules"])
     ),
     operation_id="vote_tally",
 )
-def vote_tally(request: HttpRequest, payload: VoteTallyIn) -> dict[str, Any]:
+def vote_tally(request: HttpRequest, payload: VoteTallyIn) -> TallyResult:
     voters = [
         Voter(
             id=v.id,
@@ -43,7 +41,7 @@ def vote_tally(request: HttpRequest, payload: VoteTallyIn) -> dict[str, Any]:
         )
         for v in payload.voters
     ]
-    result = tally(
+    return tally(
         payload.rule,
         voters,
         item=payload.item or ItemKind.GENERAL,
@@ -58,17 +56,3 @@ def vote_tally(request: HttpRequest, payload: VoteTallyIn) -> dict[str, Any]:
             else None
         ),
     )
-    return {
-        "passed": result.passed,
-        "classes": [
-            {
-                "class": c.name,
-                "passed": c.passed,
-                "present_count": c.present_count,
-                "for_count": c.for_count,
-                "for_amount": fen_to_yuan(c.for_amount_fen),
-                "total_amount": fen_to_yuan(c.total_amount_fen),
-            }
-            for c in result.classes
-        ],
-    }

@@ -12,6 +12,7 @@ from ninja import Field, Schema
 from pydantic import BeforeValidator, ConfigDict, WithJsonSchema, model_validator
 
 from smartcourt.core.numbers import fold_full_width
+from smartcourt.core.schemas import Yuan
 from smartcourt.rules.votes.calculator import ItemKind, Rule, Vote
 
 MAX_VOTERS = 20_000
@@ -114,12 +115,21 @@ class VoteTallyIn(Schema):
 
 
 class ClassTallyOut(Schema):
-    voter_class: str = Field(..., alias="class", description="The class, or 'all' for art64 and art97.")
+    voter_class: str = Field(
+        ...,
+        validation_alias="name",
+        serialization_alias="class",
+        description="The class, or 'all' for art64 and art97.",
+    )
     passed: bool
     present_count: int = Field(..., description="Voters present (for, against, abstain) who have a vote.")
     for_count: int
-    for_amount: str = Field(..., description="Yuan, two decimals.")
-    total_amount: str = Field(..., description="The total the amount is measured against, yuan, two decimals.")
+    for_amount: Yuan = Field(..., validation_alias="for_amount_fen", description="Yuan, two decimals.")
+    total_amount: Yuan = Field(
+        ...,
+        validation_alias="total_amount_fen",
+        description="The total the amount is measured against, yuan, two decimals.",
+    )
 
 
 class VoteTallyOut(Schema):
