@@ -75,6 +75,8 @@ ALLOWED_WORDS = frozenset(
         "CA",
         "TSA",
         "X.509",
+        # The encoding a public key is pasted in (the API tokens page's app keys).
+        "base64",
         "PNG",
         "JPEG",
         "JPG",
