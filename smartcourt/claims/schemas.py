@@ -123,7 +123,13 @@ class ImportProblemOut(Schema):
 class ImportErrorBody(ErrorBody):
     """The common error body, with every problem the import found."""
 
-    problems: list[ImportProblemOut] = Field(description="Every problem found; nothing was imported.")
+    # Not required: a request refused before the file is read (no source, no file) answers the common 422 of
+    # every endpoint, which has no list; the OpenAPI document must say so or a client validating it fails.
+    problems: list[ImportProblemOut] = Field(
+        default_factory=list,
+        description="Every problem found in the file; nothing was imported. Absent when the request itself was "
+        "refused before the file was read (a missing source or file).",
+    )
 
 
 class ImportErrorOut(Schema):
