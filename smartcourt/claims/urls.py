@@ -14,7 +14,6 @@ urlpatterns = [
     path("cases/<uuid:case_id>/claims/batch-review/", views.batch_review, name="batch_review"),
     path("cases/<uuid:case_id>/claims/confirm/", views.confirm, name="confirm"),
     path("cases/<uuid:case_id>/claims/table/", views.table, name="table"),
-    path("cases/<uuid:case_id>/claims/table.xlsx", views.table_xlsx, name="table_xlsx"),
     path("cases/<uuid:case_id>/claims/table/sign/", views.table_sign, name="table_sign"),
     path("cases/<uuid:case_id>/claims/table/signed/<uuid:table_id>.pdf", views.table_pdf, name="table_pdf"),
     path("cases/<uuid:case_id>/claims/import/", views.import_list, name="import"),

@@ -16,7 +16,6 @@ from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -50,7 +49,6 @@ from smartcourt.claims.actions import (
     review_claim,
 )
 from smartcourt.claims.choices import OBJECTABLE, ClaimStatus, EmployeeObjectionStatus, PowerOfAttorneyStatus
-from smartcourt.claims.export import claims_table_xlsx
 from smartcourt.claims.forms import (
     DeclarationForm,
     EmployeeAnswerForm,
@@ -86,7 +84,6 @@ from smartcourt.claims.selectors import (
 )
 from smartcourt.core.errors import DomainError, PermissionDenied
 from smartcourt.core.money import fen_to_yuan
-from smartcourt.core.uploads import XLSX
 from smartcourt.core.web import form_error, refused
 
 PAGE_SIZE = 50
@@ -411,14 +408,6 @@ def table_pdf(request: HttpRequest, case_id: uuid.UUID, table_id: uuid.UUID) -> 
         content_type="application/pdf",
     )
     response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-@login_required
-def table_xlsx(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id)
-    response = HttpResponse(claims_table_xlsx(case), content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(True, f"债权表-{case.number}.xlsx") or ""
     return response
 
 
