@@ -33,6 +33,8 @@ ROUTE_ZONES: dict[str, frozenset[Zone]] = {
     # The case and what both sides work on.
     "cases/": BOTH,
     "cases/<uuid:case_id>/staffing/": COURT_ONLY,
+    # Merged bankruptcy: the judge moves a consolidated debtor's own case's claims into the lead case.
+    "cases/<uuid:case_id>/claims/take-over/": COURT_ONLY,
     # Public rules and calculators; the holiday calendar is kept by the court administrator.
     "rules/": BOTH,
     "rules/holidays/": COURT_ONLY,

@@ -311,6 +311,7 @@ def _consolidation_out(consolidation: Consolidation) -> dict[str, Any]:
                 "registry_entry": debtor.registry_entry.number,
                 "merged_case": debtor.merged_case.number if debtor.merged_case else None,
                 "deregistered_on": debtor.deregistered_on,
+                "claims_taken_over_on": debtor.claims_taken_over_on,
             }
             for debtor in consolidation.debtors.select_related("registry_entry", "merged_case").order_by("position")
         ],

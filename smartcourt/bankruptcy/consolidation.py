@@ -7,7 +7,8 @@ No statute governs it; the SPC's Minutes of the National Courts' Bankruptcy Tria
   personalities are highly mixed, where telling their property apart costs too much and would seriously harm
   the creditors' fair payment;
 - para. 33: the court hears the interested parties and rules on consolidation (with its reasons);
-- para. 34: an interested party may ask the court at the next level up to reconsider within 15 days;
+- para. 34: an interested party may ask the court at the next level up to reconsider within 15 days of the
+  ruling's service;
 - para. 36: the members' claims against one another are extinguished, their property is one estate, and all
   their creditors are paid from it in one proceeding in the statutory order;
 - para. 37: after a consolidated liquidation ends, every member is deregistered.
@@ -15,7 +16,9 @@ No statute governs it; the SPC's Minutes of the National Courts' Bankruptcy Tria
 Here: ``rule_consolidation`` (the judge of the lead case) consolidates the lead debtor with related debtors
 into the lead case's proceeding, with reasons, fetching and filing each debtor's registry record and adding
 each member as a debtor of the lead case, so that the claims table and the distributions of the lead case are
-the combined ones; ``record_deregistration`` records each debtor's deregistration (the administrator)."""
+the combined ones; ``end_member_case`` ends a member's own bankruptcy case once its claims are moved into the
+lead case (claims.actions.take_over_member_claims moves them and calls it, in one transaction: para. 36's one
+proceeding); ``record_deregistration`` records each debtor's deregistration (the administrator)."""
 
 from __future__ import annotations
 
@@ -285,6 +288,50 @@ def record_deregistration(
         after={"name": debtor.name, "credit_code": debtor.credit_code, "deregistered_on": deregistered_on},
     )
     return debtor
+
+
+def end_member_case(
+    *, actor: User, member: ConsolidatedDebtor, lead: Case, claims: int, creditors: int
+) -> ConsolidatedDebtor:
+    """End the member debtor's own bankruptcy case, whose claims (``claims`` of ``creditors`` creditors) have
+    just been moved into the lead case: its open nodes are cancelled, its proceeding ends and the case is closed,
+    each with its own audit event, and the lead case records the take-over. Called inside the transaction of
+    claims.actions.take_over_member_claims, which has locked ``member``."""
+    from smartcourt.bankruptcy.actions._common import _close
+    from smartcourt.cases.actions import change_case_status
+
+    merged = member.merged_case
+    if merged is None:
+        raise DomainError(_("%(name)s has no bankruptcy case of its own") % {"name": member.name}, field="member")
+    today = timezone.localdate()
+    proceeding = Proceeding.objects.select_for_update().filter(case=merged).first()
+    if proceeding is not None and proceeding.status == ProceedingStatus.OPEN:
+        _close(proceeding, case=merged, actor=actor, closed_by=None, taken_over_by=lead.number)
+    if merged.status != CaseStatus.CLOSED:
+        change_case_status(
+            actor=actor,
+            case_id=merged.pk,
+            to_status=CaseStatus.CLOSED,
+            on=today,
+            reason=f"实质合并审理：债权已移入{lead.number}，依{MINUTES}第36条在同一程序中审理",
+        )
+    ConsolidatedDebtor.objects.filter(pk=member.pk).update(claims_taken_over_on=today, updated_at=timezone.now())
+    member.refresh_from_db()
+    record_event(
+        actor=actor,
+        action="bankruptcy.member_case_taken_over",
+        case_id=lead.pk,
+        obj=member,
+        after={
+            "name": member.name,
+            "credit_code": member.credit_code,
+            "merged_case": merged.number,
+            "claims": claims,
+            "creditors": creditors,
+            "taken_over_on": today,
+        },
+    )
+    return member
 
 
 def consolidation_of(case: Case) -> Consolidation | None:

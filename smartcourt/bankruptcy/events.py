@@ -66,4 +66,15 @@ declare(
 declare(
     EventType("bankruptcy.consolidated", _("Debtors consolidated into one proceeding"), Audience.CASE),
     EventType("bankruptcy.debtor_deregistered", _("Consolidated debtor deregistered"), Audience.CASE),
+    EventType(
+        "bankruptcy.member_case_taken_over",
+        _("A consolidated debtor's own case taken over: its claims moved in, the case closed"),
+        Audience.CASE,
+        labels={
+            "merged_case": _("Its own case"),
+            "claims": _("Claims moved in"),
+            "creditors": _("Creditors moved in"),
+            "taken_over_on": _("Taken over on"),
+        },
+    ),
 )

@@ -222,6 +222,11 @@ class ConsolidatedDebtor(TimestampedModel):
         related_name="+",
         help_text="The member's own bankruptcy case, administered from now on in the lead case.",
     )
+    claims_taken_over_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When the claims of its own case were moved into the lead case and that case closed.",
+    )
     deregistered_on = models.DateField(null=True, blank=True)
     deregistration_entry = models.ForeignKey(
         "dossier.DossierEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -149,6 +149,9 @@ class ConsolidatedDebtorOut(Schema):
     registry_entry: int = Field(description="Number of the dossier entry holding its registry record.")
     merged_case: str | None = Field(description="Its own bankruptcy case, administered in the lead case.")
     deregistered_on: dt.date | None
+    claims_taken_over_on: dt.date | None = Field(
+        default=None, description="When its own case's claims were moved into this case and that case closed."
+    )
 
 
 class ConsolidationOut(Schema):

@@ -25,6 +25,7 @@ from smartcourt.claims.actions import (
     object_to_employee_line,
     resolve_objection,
     review_claim,
+    take_over_member_claims,
 )
 from smartcourt.claims.choices import ClaimStatus, CreditorSource
 from smartcourt.claims.models import Claim, Creditor, EmployeeObjection
@@ -44,6 +45,7 @@ from smartcourt.claims.schemas import (
     ResolutionIn,
     ReviewIn,
     TableOut,
+    TakeOverOut,
 )
 from smartcourt.claims.selectors import (
     claim_deadlines,
@@ -75,6 +77,8 @@ def _claim(claim: Claim) -> dict[str, Any]:
         "declared_total": fen_to_yuan(claim.declared_total_fen),
         "confirmed_total": fen_to_yuan(claim.confirmed_total_fen),
         "confirmed_nature": claim.confirmed_nature,
+        "owed_by": claim.owed_by.name if claim.owed_by_id and claim.owed_by else None,
+        "original_number": claim.original_number,
     }
 
 
@@ -356,3 +360,26 @@ def employee_answer(request: HttpRequest, objection_id: uuid.UUID, payload: Empl
         expected_version=payload.version,
     )
     return _employee_objection(objection)
+
+
+# --- merged bankruptcy (合并破产, issue 15.20) ----------------------------------------------------------------
+
+
+@router.post(
+    "/cases/{case_id}/take-overs/{member_case_id}",
+    response={200: TakeOverOut, **ERRORS},
+    summary="Move a consolidated debtor's own case's creditors and claims into this case and close that case "
+    "(a judge of the case; SPC Minutes 法〔2018〕53号 para. 36)",
+    operation_id="take_over_member_claims",
+)
+def take_over(request: HttpRequest, case_id: uuid.UUID, member_case_id: uuid.UUID) -> dict[str, Any]:
+    done = take_over_member_claims(actor=signed_in_user(request), case_id=case_id, member_case_id=member_case_id)
+    merged = done.member.merged_case
+    return {
+        "debtor": done.member.name,
+        "credit_code": done.member.credit_code,
+        "merged_case": merged.number if merged else "",
+        "claims": done.claims,
+        "creditors": done.creditors,
+        "taken_over_on": done.member.claims_taken_over_on,
+    }

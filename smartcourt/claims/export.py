@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from smartcourt.cases.models import Case
 from smartcourt.claims.choices import ClaimNature, ClaimStatus
-from smartcourt.claims.selectors import claims_table, table_rows
+from smartcourt.claims.selectors import claims_table, lead_debtor_name, table_rows
 from smartcourt.core.identifiers import mask_identity_number
 from smartcourt.core.spreadsheets import write_xlsx
 
@@ -32,10 +32,17 @@ def _yuan(fen: int) -> Decimal:
 def claims_table_xlsx(case: Case, *, step: Callable[[], None] | None = None, rows_per_step: int = 500) -> bytes:
     """The workbook; ``step`` is called every ``rows_per_step`` claims and once at the end (the background
     worker's progress bar, smartcourt.exports)."""
-    rows: list[list[str | int | Decimal | None]] = [[f"{case.number} {case.title} 债权表"], list(HEADER)]
+    # A merged bankruptcy's combined table names, last, the debtor that owed each claim and, for a claim moved in
+    # from that debtor's own case, its number there (SPC Minutes 法〔2018〕53号 para. 36).
+    lead = lead_debtor_name(case)
+    header: list[str | int | Decimal | None] = [*HEADER, "债务人", "原案登记号"] if lead else list(HEADER)
+    rows: list[list[str | int | Decimal | None]] = [[f"{case.number} {case.title} 债权表"], header]
     for index, claim in enumerate(table_rows(case).iterator(chunk_size=2000), start=1):
         if step is not None and index % rows_per_step == 0:
             step()
+        owed: list[str | int | Decimal | None] = []
+        if lead:
+            owed = [claim.owed_by.name if claim.owed_by else lead, claim.original_number]
         rows.append(
             [
                 claim.number,
@@ -48,6 +55,7 @@ def claims_table_xlsx(case: Case, *, step: Callable[[], None] | None = None, row
                 _yuan(claim.confirmed_total_fen),
                 str(ClaimStatus(claim.status).label),
                 "是" if claim.late else "",
+                *owed,
             ]
         )
     table = claims_table(case)

@@ -74,6 +74,13 @@ class ClaimOut(Schema):
     declared_total: str
     confirmed_total: str
     confirmed_nature: str
+    owed_by: str | None = Field(
+        default=None,
+        description="Merged bankruptcy: the consolidated debtor that owed the claim; null: the case's own debtor.",
+    )
+    original_number: int | None = Field(
+        default=None, description="For a claim moved in from a consolidated debtor's own case: its number there."
+    )
 
 
 class ClaimDetailOut(ClaimOut):
@@ -106,6 +113,15 @@ class ClaimsRulingOut(Schema):
     ruled_on: dt.date
     claims: int
     total: str
+
+
+class TakeOverOut(Schema):
+    debtor: str = Field(description="The consolidated debtor whose own case was taken over.")
+    credit_code: str
+    merged_case: str = Field(description="Its own case's number, now closed.")
+    claims: int = Field(description="Claims moved into this case.")
+    creditors: int = Field(description="Creditors of its case.")
+    taken_over_on: dt.date
 
 
 class ImportOut(Schema):

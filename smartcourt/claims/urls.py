@@ -17,6 +17,7 @@ urlpatterns = [
     path("cases/<uuid:case_id>/claims/table/sign/", views.table_sign, name="table_sign"),
     path("cases/<uuid:case_id>/claims/table/signed/<uuid:table_id>.pdf", views.table_pdf, name="table_pdf"),
     path("cases/<uuid:case_id>/claims/import/", views.import_list, name="import"),
+    path("cases/<uuid:case_id>/claims/take-over/<uuid:member_case_id>/", views.take_over, name="take_over"),
     path("cases/<uuid:case_id>/claims/employees/", views.employees, name="employees"),
     path("cases/<uuid:case_id>/claims/employees/publish/", views.employees_publish, name="employees_publish"),
     path("cases/<uuid:case_id>/claims/employees/link/", views.employees_link, name="employees_link"),

@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -47,6 +48,7 @@ from smartcourt.claims.actions import (
     resolve_objection,
     review_batch,
     review_claim,
+    take_over_member_claims,
 )
 from smartcourt.claims.choices import OBJECTABLE, ClaimStatus, EmployeeObjectionStatus, PowerOfAttorneyStatus
 from smartcourt.claims.forms import (
@@ -76,6 +78,7 @@ from smartcourt.claims.selectors import (
     get_signed_table,
     known_creditor_records,
     latest_publication,
+    lead_debtor_name,
     listed_entry_for,
     open_for_declaration,
     signed_tables,
@@ -375,8 +378,27 @@ def table(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         "query": query,
         "signed": signed_tables(case)[:5],
         "can_sign": policies.can_review(signed_in_user(request), case),
+        # Merged bankruptcy: the combined table names the debtor that owed each claim.
+        "lead_debtor": lead_debtor_name(case),
     }
     return render(request, "claims/table.html", context)
+
+
+@login_required
+@require_POST
+def take_over(request: HttpRequest, case_id: uuid.UUID, member_case_id: uuid.UUID) -> HttpResponse:
+    """Merged bankruptcy: the judge moves a consolidated debtor's own case's claims into this case and ends it."""
+    try:
+        done = take_over_member_claims(actor=signed_in_user(request), case_id=case_id, member_case_id=member_case_id)
+    except DomainError as exc:
+        refused(request, exc)
+    else:
+        messages.success(
+            request,
+            _("%(count)d claims of %(name)s moved into this case; its own case is closed.")
+            % {"count": done.claims, "name": done.member.name},
+        )
+    return redirect(reverse("bankruptcy:case_nodes", args=[case_id]) + "#consolidation")
 
 
 @login_required
