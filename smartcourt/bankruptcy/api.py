@@ -29,7 +29,10 @@ from smartcourt.bankruptcy.schemas import (
     ExtendIn,
     NodeOut,
     ProceedingOut,
+    ReconsiderationDecisionIn,
+    ReconsiderationIn,
     ReturnIn,
+    ServiceIn,
     StatisticsOut,
     VersionIn,
 )
@@ -301,6 +304,21 @@ def _consolidation_out(consolidation: Consolidation) -> dict[str, Any]:
         "ruled_on": consolidation.ruled_on,
         "reasons": consolidation.reasons,
         "ruling_entry": consolidation.ruling_entry.number,
+        "served_on": consolidation.served_on,
+        "reconsideration_ends_on": consolidation.reconsideration_ends_on,
+        "revoked": consolidation.revoked,
+        "reconsiderations": [
+            {
+                "id": item.pk,
+                "applicant": item.applicant,
+                "filed_on": item.filed_on,
+                "late": item.late,
+                "outcome": item.outcome,
+                "decided_on": item.decided_on,
+                "reference": item.reference,
+            }
+            for item in consolidation.reconsiderations.all()
+        ],
         "debtors": [
             {
                 "position": debtor.position,
@@ -373,3 +391,59 @@ def post_deregistration(
     consolidation = merged.consolidation_of(get_case_for(signed_in_user(request), parsed))
     assert consolidation is not None
     return _consolidation_out(consolidation)
+
+
+def _consolidation_now(request: HttpRequest, case_id: uuid.UUID) -> dict[str, Any]:
+    consolidation = merged.consolidation_of(get_case_for(signed_in_user(request), case_id))
+    if consolidation is None:  # pragma: no cover - the action refused an unconsolidated case already
+        raise NotFound("The case is not consolidated")
+    return _consolidation_out(consolidation)
+
+
+@router.post(
+    "/cases/{case_id}/consolidation/service",
+    response={200: ConsolidationOut, **ERRORS},
+    summary="Record when the ruling to consolidate was served: the 15 days for reconsideration run from it "
+    "(a judge of the case; SPC Minutes 法〔2018〕53号 para. 34)",
+    operation_id="record_consolidation_service",
+)
+def post_consolidation_service(request: HttpRequest, case_id: str, payload: ServiceIn) -> dict[str, Any]:
+    parsed = _case_id(case_id)
+    merged.record_ruling_service(actor=signed_in_user(request), case_id=parsed, served_on=payload.served_on)
+    return _consolidation_now(request, parsed)
+
+
+@router.post(
+    "/cases/{case_id}/consolidation/reconsiderations",
+    response={201: ConsolidationOut, **ERRORS},
+    summary="Record an interested party's application to the higher court for reconsideration of the ruling "
+    "(a judge of the case; para. 34)",
+    operation_id="record_reconsideration_application",
+)
+def post_reconsideration(request: HttpRequest, case_id: str, payload: ReconsiderationIn) -> Status[dict[str, Any]]:
+    parsed = _case_id(case_id)
+    merged.record_reconsideration_application(
+        actor=signed_in_user(request), case_id=parsed, applicant=payload.applicant, filed_on=payload.filed_on
+    )
+    return Status(201, _consolidation_now(request, parsed))
+
+
+@router.post(
+    "/cases/{case_id}/consolidation/reconsiderations/{reconsideration_id}/decision",
+    response={200: ConsolidationOut, **ERRORS},
+    summary="Record the higher court's decision on an application for reconsideration (a judge of the case)",
+    operation_id="record_reconsideration_decision",
+)
+def post_reconsideration_decision(
+    request: HttpRequest, case_id: str, reconsideration_id: uuid.UUID, payload: ReconsiderationDecisionIn
+) -> dict[str, Any]:
+    parsed = _case_id(case_id)
+    merged.record_reconsideration_decision(
+        actor=signed_in_user(request),
+        case_id=parsed,
+        reconsideration_id=reconsideration_id,
+        outcome=payload.outcome.value,
+        decided_on=payload.decided_on,
+        reference=payload.reference,
+    )
+    return _consolidation_now(request, parsed)

@@ -120,3 +120,22 @@ class ReminderKind(models.TextChoices):
     DUE_SOON = "due_soon", _("Deadline approaching")
     # Raised on each day after a missed deadline while the node is unfinished.
     OVERDUE = "overdue", _("Deadline missed")
+
+
+class ReconsiderationOutcome(models.TextChoices):
+    """An interested party's application to the court at the next level up to reconsider a ruling to
+    consolidate (SPC Minutes 法〔2018〕53号 para. 34)."""
+
+    # Made; the court at the next level up has not decided (the lead court records what it is told).
+    PENDING = "pending", _("Pending before the higher court")
+    # The higher court kept the ruling.
+    UPHELD = "upheld", _("Ruling upheld")
+    # The higher court revoked the ruling: the debtors are no longer administered as one.
+    REVOKED = "revoked", _("Ruling revoked")
+
+
+RECONSIDERATION_TRANSITIONS: dict[str, frozenset[str]] = {
+    ReconsiderationOutcome.PENDING: frozenset({ReconsiderationOutcome.UPHELD, ReconsiderationOutcome.REVOKED}),
+    ReconsiderationOutcome.UPHELD: frozenset(),
+    ReconsiderationOutcome.REVOKED: frozenset(),
+}

@@ -34,19 +34,21 @@ from django.utils.translation import gettext as _
 from smartcourt.accounts.models import Organisation, User
 from smartcourt.audit.actions import record_event
 from smartcourt.bankruptcy.acceptance import registry_text
-from smartcourt.bankruptcy.choices import ProceedingStatus
-from smartcourt.bankruptcy.models import ConsolidatedDebtor, Consolidation, Proceeding
+from smartcourt.bankruptcy.choices import RECONSIDERATION_TRANSITIONS, ProceedingStatus, ReconsiderationOutcome
+from smartcourt.bankruptcy.models import ConsolidatedDebtor, Consolidation, ConsolidationReconsideration, Proceeding
 from smartcourt.cases.actions import add_party
 from smartcourt.cases.choices import CaseStatus, CaseType, PartyKind, PartyRole
 from smartcourt.cases.models import Case, Party
 from smartcourt.cases.policies import is_appointed_administrator, is_judge_of
 from smartcourt.cases.selectors import get_case_for
-from smartcourt.core.errors import Conflict, DomainError, PermissionDenied
+from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from smartcourt.core.identifiers import credit_code_problem, normalise_identifier
 from smartcourt.core.uploads import UploadedFileLike, checked_upload
 from smartcourt.dossier.actions import file_entry
 from smartcourt.dossier.choices import EntryKind
 from smartcourt.registry.client import Company, RegistryClient, get_registry
+from smartcourt.rules.calendar import current_calendar
+from smartcourt.rules.periods import Period, Unit, period_end
 
 MAX_REASONS = 4000
 MAX_MEMBERS = 50
@@ -133,6 +135,13 @@ def rule_consolidation(
     return _consolidate(actor=actor, case=case, fetched=fetched, reasons=reasons, ruled_on=ruled_on)
 
 
+def reconsideration_notice(case: Case) -> str:
+    """The ruling's notice of the right to reconsideration (Minutes para. 34), naming the court at the next level
+    up from the court hierarchy."""
+    higher = case.court.parent.name if case.court.parent_id and case.court.parent else "上一级人民法院"
+    return f"相关利害关系人对本裁定不服的，可以自裁定书送达之日起十五日内向{higher}申请复议（{MINUTES}第34条）。"
+
+
 def _ruling_title(fetched: list[_Fetched]) -> str:
     title = "实质合并审理裁定：" + "、".join(item.company.name for item in fetched)
     # A dossier title holds 200 characters: a long list is named by its lead and its count instead of cut.
@@ -154,6 +163,7 @@ def _consolidate(*, actor: User, case: Case, fetched: list[_Fetched], reasons: s
         f"合并审理的关联企业：{names}\n理由：{reasons}\n"
         f"依据：{MINUTES}第32至37条。各关联企业成员之间的债权债务归于消灭，各成员的财产作为合并后统一的破产财产，"
         "由各成员的债权人在同一程序中按照法定顺序公平受偿。\n"
+        f"{reconsideration_notice(case)}\n"
     )
     ruling = file_entry(
         actor=actor,
@@ -334,8 +344,132 @@ def end_member_case(
     return member
 
 
+# --- reconsideration (Minutes para. 34) ---------------------------------------------------------------------
+
+RECONSIDERATION_PERIOD = Period(15, Unit.DAYS)  # Minutes para. 34: 15 days from the ruling's service
+MAX_APPLICANT = 200
+MAX_REFERENCE = 100
+
+
+def _judged_consolidation(actor: User, case_id: uuid.UUID | str) -> tuple[Case, Consolidation]:
+    case = get_case_for(actor, case_id)
+    if not is_judge_of(actor, case):
+        raise PermissionDenied(_("Only a judge sitting on the case records the consolidation's service and review"))
+    consolidation = Consolidation.objects.select_for_update().filter(case=case).first()
+    if consolidation is None:
+        raise DomainError(_("The case is not consolidated"), field="case")
+    return case, consolidation
+
+
+@transaction.atomic
+def record_ruling_service(*, actor: User, case_id: uuid.UUID | str, served_on: dt.date) -> Consolidation:
+    """The ruling to consolidate was served on the interested parties on ``served_on``: the 15 days in which
+    they may apply to the court at the next level up for reconsideration run from it (Minutes para. 34), the
+    last day moved past rest days as for every period of the Civil Procedure Law (art. 85)."""
+    case, consolidation = _judged_consolidation(actor, case_id)
+    if consolidation.served_on is not None:
+        raise Conflict(_("The ruling's service is recorded already"), code="served_already")
+    if served_on < consolidation.ruled_on or served_on > timezone.localdate():
+        raise DomainError(_("The service date must lie between the ruling and today"), field="served_on")
+    period = period_end(served_on, RECONSIDERATION_PERIOD, current_calendar())
+    Consolidation.objects.filter(pk=consolidation.pk).update(
+        served_on=served_on, reconsideration_ends_on=period.due_on, updated_at=timezone.now()
+    )
+    consolidation.refresh_from_db()
+    record_event(
+        actor=actor,
+        action="bankruptcy.consolidation_served",
+        case_id=case.pk,
+        obj=consolidation,
+        after={"served_on": served_on, "reconsideration_ends_on": period.due_on, "basis": period.basis},
+    )
+    return consolidation
+
+
+@transaction.atomic
+def record_reconsideration_application(
+    *, actor: User, case_id: uuid.UUID | str, applicant: str, filed_on: dt.date
+) -> ConsolidationReconsideration:
+    """An interested party applied to the court at the next level up for reconsideration of the ruling
+    (Minutes para. 34). One made after the 15 days is recorded too, marked late: the higher court decides on it,
+    not the lead court."""
+    case, consolidation = _judged_consolidation(actor, case_id)
+    applicant = applicant.strip()
+    if not applicant:
+        raise DomainError(_("Name the interested party who applied"), field="applicant")
+    if len(applicant) > MAX_APPLICANT:
+        raise DomainError(_("At most %(count)s characters") % {"count": MAX_APPLICANT}, field="applicant")
+    if filed_on < consolidation.ruled_on or filed_on > timezone.localdate():
+        raise DomainError(_("The application date must lie between the ruling and today"), field="filed_on")
+    ends_on = consolidation.reconsideration_ends_on
+    application = ConsolidationReconsideration.objects.create(
+        consolidation=consolidation,
+        applicant=applicant,
+        filed_on=filed_on,
+        late=ends_on is not None and filed_on > ends_on,
+        recorded_by=actor,
+    )
+    record_event(
+        actor=actor,
+        action="bankruptcy.reconsideration_applied",
+        case_id=case.pk,
+        obj=application,
+        after={"applicant": applicant, "filed_on": filed_on, "late": application.late},
+    )
+    return application
+
+
+@transaction.atomic
+def record_reconsideration_decision(
+    *,
+    actor: User,
+    case_id: uuid.UUID | str,
+    reconsideration_id: uuid.UUID | str,
+    outcome: str,
+    decided_on: dt.date,
+    reference: str,
+) -> ConsolidationReconsideration:
+    """The court at the next level up decided the application: the ruling upheld, or revoked (the debtors are
+    then no longer administered as one, and no member's case is taken over)."""
+    case, consolidation = _judged_consolidation(actor, case_id)
+    application = (
+        ConsolidationReconsideration.objects.select_for_update()
+        .filter(pk=reconsideration_id, consolidation=consolidation)
+        .first()
+    )
+    if application is None:
+        raise NotFound(_("No such application for reconsideration"))
+    if outcome not in RECONSIDERATION_TRANSITIONS[application.outcome]:
+        raise Conflict(_("The higher court's decision is recorded already"), code="decided_already")
+    reference = reference.strip()
+    if not reference or len(reference) > MAX_REFERENCE:
+        raise DomainError(_("Give the higher court's decision number"), field="reference")
+    if decided_on < application.filed_on or decided_on > timezone.localdate():
+        raise DomainError(_("The decision date must lie between the application and today"), field="decided_on")
+    changed = ConsolidationReconsideration.objects.filter(pk=application.pk, outcome=application.outcome).update(
+        outcome=outcome, decided_on=decided_on, reference=reference, updated_at=timezone.now()
+    )
+    if changed != 1:  # pragma: no cover - the row is locked above
+        raise Conflict(_("The higher court's decision is recorded already"), code="decided_already")
+    application.refresh_from_db()
+    record_event(
+        actor=actor,
+        action="bankruptcy.reconsideration_decided",
+        case_id=case.pk,
+        obj=application,
+        before={"outcome": ReconsiderationOutcome.PENDING},
+        after={
+            "applicant": application.applicant,
+            "outcome": outcome,
+            "decided_on": decided_on,
+            "reference": reference,
+        },
+    )
+    return application
+
+
 def consolidation_of(case: Case) -> Consolidation | None:
-    return Consolidation.objects.filter(case=case).prefetch_related("debtors__merged_case").first()
+    return Consolidation.objects.filter(case=case).prefetch_related("debtors__merged_case", "reconsiderations").first()
 
 
 def underegistered(case: Case) -> list[str]:

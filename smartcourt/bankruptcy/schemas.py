@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from enum import StrEnum
 from typing import Any
 
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from smartcourt.bankruptcy.choices import ReconsiderationOutcome
 from smartcourt.core.schemas import MAX_VERSION
 
 
@@ -154,9 +156,47 @@ class ConsolidatedDebtorOut(Schema):
     )
 
 
+class ReconsiderationOut(Schema):
+    id: uuid.UUID
+    applicant: str
+    filed_on: dt.date
+    late: bool = Field(description="Made after the 15 days from service had ended.")
+    outcome: ReconsiderationOutcome
+    decided_on: dt.date | None
+    reference: str = Field(description="The higher court's decision number.")
+
+
 class ConsolidationOut(Schema):
     case_id: uuid.UUID
     ruled_on: dt.date
     reasons: str
     ruling_entry: int
+    served_on: dt.date | None = Field(default=None, description="When the ruling was served.")
+    reconsideration_ends_on: dt.date | None = Field(
+        default=None,
+        description="Last day to apply to the court at the next level up for reconsideration: 15 days from "
+        "service, past rest days (SPC Minutes 法〔2018〕53号 para. 34).",
+    )
+    revoked: bool = Field(default=False, description="The higher court revoked the ruling on reconsideration.")
+    reconsiderations: list[ReconsiderationOut] = Field(default_factory=list)
     debtors: list[ConsolidatedDebtorOut]
+
+
+class ServiceIn(Schema):
+    served_on: dt.date
+
+
+class ReconsiderationIn(Schema):
+    applicant: str = Field(..., min_length=1, max_length=200, description="The interested party who applied.")
+    filed_on: dt.date
+
+
+class DecidedOutcome(StrEnum):
+    UPHELD = ReconsiderationOutcome.UPHELD.value
+    REVOKED = ReconsiderationOutcome.REVOKED.value
+
+
+class ReconsiderationDecisionIn(Schema):
+    outcome: DecidedOutcome
+    decided_on: dt.date
+    reference: str = Field(..., min_length=1, max_length=100, description="The higher court's decision number.")

@@ -51,12 +51,15 @@ def take_over_member_claims(*, actor: User, case_id: uuid.UUID | str, member_cas
         raise PermissionDenied(_("Only a judge sitting on the case takes over a consolidated debtor's case"))
     member = (
         ConsolidatedDebtor.objects.select_for_update()
-        .select_related("merged_case")
+        .select_related("merged_case", "consolidation")
         .filter(consolidation__case=lead, merged_case__pk=member_case_id)
         .first()
     )
     if member is None or member.merged_case is None:
         raise NotFound(_("No consolidated debtor of this case has that case of its own"))
+    if member.consolidation.revoked:
+        # The court at the next level up revoked the ruling on reconsideration (Minutes para. 34).
+        raise Conflict(_("The ruling to consolidate was revoked on reconsideration"), code="consolidation_revoked")
     if member.claims_taken_over_on is not None:
         raise Conflict(
             _("The claims of %(name)s's own case were moved in already") % {"name": member.name},
