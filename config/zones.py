@@ -47,6 +47,8 @@ ROUTE_ZONES: dict[str, frozenset[Zone]] = {
     "bankruptcy/cases/<uuid:case_id>/dates/": COURT_ONLY,
     "bankruptcy/cases/<uuid:case_id>/convert/": COURT_ONLY,
     "bankruptcy/cases/<uuid:case_id>/consolidation/": COURT_ONLY,
+    # ... but the administrator records the plan's structure of a consolidated reorganisation from the internet.
+    "bankruptcy/cases/<uuid:case_id>/consolidation/plan-structure/": BOTH,
     "bankruptcy/cases/<uuid:case_id>/nodes/<str:key>/confirm/": COURT_ONLY,
     "bankruptcy/cases/<uuid:case_id>/nodes/<str:key>/return/": COURT_ONLY,
     "bankruptcy/cases/<uuid:case_id>/nodes/<str:key>/extend/": COURT_ONLY,

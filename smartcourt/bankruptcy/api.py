@@ -28,6 +28,7 @@ from smartcourt.bankruptcy.schemas import (
     DateIn,
     ExtendIn,
     NodeOut,
+    PlanStructureIn,
     ProceedingOut,
     ReconsiderationDecisionIn,
     ReconsiderationIn,
@@ -329,6 +330,7 @@ def _consolidation_out(consolidation: Consolidation) -> dict[str, Any]:
                 "registry_entry": debtor.registry_entry.number,
                 "merged_case": debtor.merged_case.number if debtor.merged_case else None,
                 "deregistered_on": debtor.deregistered_on,
+                "plan_fate": debtor.plan_fate,
                 "claims_taken_over_on": debtor.claims_taken_over_on,
             }
             for debtor in consolidation.debtors.select_related("registry_entry", "merged_case").order_by("position")
@@ -445,5 +447,20 @@ def post_reconsideration_decision(
         outcome=payload.outcome.value,
         decided_on=payload.decided_on,
         reference=payload.reference,
+    )
+    return _consolidation_now(request, parsed)
+
+
+@router.post(
+    "/cases/{case_id}/consolidation/plan-structure",
+    response={200: ConsolidationOut, **ERRORS},
+    summary="Record what the one plan of a consolidated reorganisation or settlement does with each debtor: one "
+    "continues, the others merge into it or are kept separate (the administrator; SPC Minutes para. 37)",
+    operation_id="record_plan_structure",
+)
+def post_plan_structure(request: HttpRequest, case_id: str, payload: PlanStructureIn) -> dict[str, Any]:
+    parsed = _case_id(case_id)
+    merged.record_plan_structure(
+        actor=signed_in_user(request), case_id=parsed, survivor=payload.survivor, separate=payload.separate
     )
     return _consolidation_now(request, parsed)

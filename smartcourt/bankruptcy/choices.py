@@ -139,3 +139,16 @@ RECONSIDERATION_TRANSITIONS: dict[str, frozenset[str]] = {
     ReconsiderationOutcome.UPHELD: frozenset(),
     ReconsiderationOutcome.REVOKED: frozenset(),
 }
+
+
+class MemberFate(models.TextChoices):
+    """What a consolidated reorganisation or settlement does with each debtor (SPC Minutes 法〔2018〕53号 para. 37:
+    in principle they become one enterprise; one the plan or agreement truly needs kept apart is handled under
+    the rules on division of enterprises)."""
+
+    # The enterprise the members are merged into; it continues.
+    SURVIVOR = "survivor", _("Continues as the merged enterprise")
+    # Merged into the survivor and deregistered.
+    MERGED = "merged", _("Merged into it and deregistered")
+    # Kept as a separate enterprise by the plan or agreement (rules on division of enterprises).
+    SEPARATE = "separate", _("Kept separate under the plan")

@@ -34,7 +34,13 @@ from django.utils.translation import gettext as _
 from smartcourt.accounts.models import Organisation, User
 from smartcourt.audit.actions import record_event
 from smartcourt.bankruptcy.acceptance import registry_text
-from smartcourt.bankruptcy.choices import RECONSIDERATION_TRANSITIONS, ProceedingStatus, ReconsiderationOutcome
+from smartcourt.bankruptcy.choices import (
+    RECONSIDERATION_TRANSITIONS,
+    MemberFate,
+    Procedure,
+    ProceedingStatus,
+    ReconsiderationOutcome,
+)
 from smartcourt.bankruptcy.models import ConsolidatedDebtor, Consolidation, ConsolidationReconsideration, Proceeding
 from smartcourt.cases.actions import add_party
 from smartcourt.cases.choices import CaseStatus, CaseType, PartyKind, PartyRole
@@ -466,6 +472,77 @@ def record_reconsideration_decision(
         },
     )
     return application
+
+
+# --- a consolidated reorganisation or settlement (Minutes paras. 36-37) --------------------------------------
+
+UNITING_PROCEDURES = (Procedure.REORGANISATION, Procedure.SETTLEMENT)
+
+
+@transaction.atomic
+def record_plan_structure(
+    *, actor: User, case_id: uuid.UUID | str, survivor: str, separate: list[str]
+) -> Consolidation:
+    """The administrator records what the one plan (reorganisation) or agreement (settlement) of the
+    consolidated debtors does with each of them (Minutes para. 36: one plan, with one classification, adjustment
+    and payment of all their claims; para. 37: in principle they become one enterprise, ``survivor``; one truly
+    needed apart, in ``separate``, is handled under the rules on division of enterprises). Every other member is
+    merged into the survivor and deregistered, which the plan's last node then waits for. Recorded again while
+    the proceeding is open, if the plan changes."""
+    case = get_case_for(actor, case_id)
+    if not is_appointed_administrator(actor, case):
+        raise PermissionDenied(_("Only the administrator appointed on the case records the plan's structure"))
+    consolidation = Consolidation.objects.select_for_update().filter(case=case).first()
+    if consolidation is None:
+        raise DomainError(_("The case is not consolidated"), field="case")
+    proceeding = Proceeding.objects.filter(case=case).first()
+    if proceeding is None or proceeding.status != ProceedingStatus.OPEN or proceeding.branch not in UNITING_PROCEDURES:
+        raise DomainError(
+            _("Only an open reorganisation or settlement has a plan that unites the debtors"), field="case"
+        )
+    members = {
+        m.credit_code: m for m in ConsolidatedDebtor.objects.select_for_update().filter(consolidation=consolidation)
+    }
+    survivor_code = normalise_identifier(survivor)
+    if survivor_code not in members:
+        raise DomainError(_("Name the consolidated debtor that continues"), field="survivor")
+    separate_codes = {normalise_identifier(code) for code in separate if code.strip()}
+    unknown = sorted(separate_codes - set(members))
+    if unknown:
+        raise DomainError(
+            _("Not a debtor of this proceeding: %(codes)s") % {"codes": "、".join(unknown)}, field="separate"
+        )
+    if survivor_code in separate_codes:
+        raise DomainError(_("The continuing debtor is not also kept separate"), field="separate")
+    fates = {
+        code: MemberFate.SURVIVOR
+        if code == survivor_code
+        else MemberFate.SEPARATE
+        if code in separate_codes
+        else MemberFate.MERGED
+        for code in members
+    }
+
+    def summary(fate_of: dict[str, str]) -> dict[str, str]:
+        # Names joined as the ruling writes them, so the timeline reads as a sentence, not as codes.
+        return {
+            fate: "、".join(members[code].name for code in members if fate_of.get(code) == fate)
+            for fate in (MemberFate.SURVIVOR, MemberFate.MERGED, MemberFate.SEPARATE)
+        }
+
+    before = summary({code: member.plan_fate for code, member in members.items()})
+    now = timezone.now()
+    for code, fate in fates.items():
+        ConsolidatedDebtor.objects.filter(pk=members[code].pk).update(plan_fate=fate, updated_at=now)
+    record_event(
+        actor=actor,
+        action="bankruptcy.plan_structure_recorded",
+        case_id=case.pk,
+        obj=consolidation,
+        before=before,
+        after=summary({code: str(fate) for code, fate in fates.items()}),
+    )
+    return consolidation
 
 
 def consolidation_of(case: Case) -> Consolidation | None:

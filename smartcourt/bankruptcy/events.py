@@ -67,6 +67,16 @@ declare(
     EventType("bankruptcy.consolidated", _("Debtors consolidated into one proceeding"), Audience.CASE),
     EventType("bankruptcy.debtor_deregistered", _("Consolidated debtor deregistered"), Audience.CASE),
     EventType(
+        "bankruptcy.plan_structure_recorded",
+        _("Structure of the consolidated debtors under the plan recorded"),
+        Audience.CASE,
+        labels={
+            "survivor": _("Continues as the merged enterprise"),
+            "merged": _("Merged into it and deregistered"),
+            "separate": _("Kept separate under the plan"),
+        },
+    ),
+    EventType(
         "bankruptcy.consolidation_served",
         _("Consolidation ruling served: the reconsideration period runs"),
         Audience.CASE,

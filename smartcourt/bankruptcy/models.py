@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 
 from smartcourt.bankruptcy.choices import (
+    MemberFate,
     NodeStatus,
     Procedure,
     ProceedingStatus,
@@ -265,6 +266,12 @@ class ConsolidatedDebtor(TimestampedModel):
         on_delete=models.PROTECT,
         related_name="+",
         help_text="The member's own bankruptcy case, administered from now on in the lead case.",
+    )
+    plan_fate = models.CharField(
+        max_length=10,
+        choices=MemberFate.choices,
+        blank=True,
+        help_text="In a consolidated reorganisation or settlement, what the plan does with it (Minutes para. 37).",
     )
     claims_taken_over_on = models.DateField(
         null=True,

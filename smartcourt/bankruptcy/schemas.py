@@ -151,6 +151,11 @@ class ConsolidatedDebtorOut(Schema):
     registry_entry: int = Field(description="Number of the dossier entry holding its registry record.")
     merged_case: str | None = Field(description="Its own bankruptcy case, administered in the lead case.")
     deregistered_on: dt.date | None
+    plan_fate: str = Field(
+        default="",
+        description="A consolidated reorganisation or settlement: survivor, merged or separate (empty: not "
+        "recorded; SPC Minutes para. 37).",
+    )
     claims_taken_over_on: dt.date | None = Field(
         default=None, description="When its own case's claims were moved into this case and that case closed."
     )
@@ -180,6 +185,13 @@ class ConsolidationOut(Schema):
     revoked: bool = Field(default=False, description="The higher court revoked the ruling on reconsideration.")
     reconsiderations: list[ReconsiderationOut] = Field(default_factory=list)
     debtors: list[ConsolidatedDebtorOut]
+
+
+class PlanStructureIn(Schema):
+    survivor: str = Field(..., min_length=1, max_length=40, description="Credit code of the debtor that continues.")
+    separate: list[str] = Field(
+        default_factory=list, max_length=50, description="Credit codes of the debtors the plan keeps separate."
+    )
 
 
 class ServiceIn(Schema):

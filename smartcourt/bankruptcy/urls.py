@@ -12,6 +12,7 @@ urlpatterns = [
     path("cases/<uuid:case_id>/convert/", views.convert, name="convert"),
     path("cases/<uuid:case_id>/consolidation/", views.consolidate, name="consolidate"),
     path("cases/<uuid:case_id>/consolidation/service/", views.consolidation_served, name="consolidation_served"),
+    path("cases/<uuid:case_id>/consolidation/plan-structure/", views.plan_structure, name="plan_structure"),
     path(
         "cases/<uuid:case_id>/consolidation/reconsiderations/",
         views.reconsideration_applied,

@@ -19,8 +19,11 @@ from django.views.decorators.http import require_POST
 from smartcourt.accounts.models import User
 from smartcourt.accounts.web import signed_in_user
 from smartcourt.bankruptcy import actions
+from smartcourt.bankruptcy.choices import ProceedingStatus
 from smartcourt.bankruptcy.consolidation import (
+    UNITING_PROCEDURES,
     consolidation_of,
+    record_plan_structure,
     record_reconsideration_application,
     record_reconsideration_decision,
     record_ruling_service,
@@ -42,7 +45,7 @@ from smartcourt.bankruptcy.forms import (
 from smartcourt.bankruptcy.rulepack import PROCEDURE_DEFS
 from smartcourt.bankruptcy.selectors import board_courts, board_for, proceeding_for
 from smartcourt.cases.choices import CaseType
-from smartcourt.cases.policies import is_judge_of
+from smartcourt.cases.policies import is_appointed_administrator, is_judge_of
 from smartcourt.core.errors import DomainError
 from smartcourt.core.web import refused
 from smartcourt.rules.deadlines import RULES_BY_KEY
@@ -73,6 +76,10 @@ def _proceeding_page(request: HttpRequest, case_id: uuid.UUID, *, status: int = 
         "consolidation": consolidation_of(view.case),
         "can_consolidate": is_judge_of(user, view.case) and view.case.case_type == CaseType.BANKRUPTCY,
         "decision_form": ReconsiderationDecisionForm(),
+        # A consolidated reorganisation or settlement: the administrator records the plan's structure.
+        "can_record_structure": is_appointed_administrator(user, view.case)
+        and view.proceeding.status == ProceedingStatus.OPEN
+        and view.proceeding.branch in UNITING_PROCEDURES,
         **extra,
     }
     return render(request, "bankruptcy/case_nodes.html", context, status=status)
@@ -162,6 +169,21 @@ def reconsideration_decided(request: HttpRequest, case_id: uuid.UUID, reconsider
             reference=data["reference"],
         ),
         _("The higher court's decision is recorded."),
+    )
+
+
+@login_required
+@require_POST
+def plan_structure(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """The administrator records what the one plan does with each consolidated debtor (Minutes para. 37)."""
+    survivor = request.POST.get("survivor", "")[:40]
+    separate = [code[:40] for code in request.POST.getlist("separate")[:50]]
+    return _act(
+        request,
+        case_id,
+        "consolidation",
+        lambda user: record_plan_structure(actor=user, case_id=case_id, survivor=survivor, separate=separate),
+        _("The plan's structure is recorded."),
     )
 
 
