@@ -50,7 +50,7 @@ def take_over_member_claims(*, actor: User, case_id: uuid.UUID | str, member_cas
     if not is_judge_of(actor, lead):
         raise PermissionDenied(_("Only a judge sitting on the case takes over a consolidated debtor's case"))
     member = (
-        ConsolidatedDebtor.objects.select_for_update()
+        ConsolidatedDebtor.objects.select_for_update(of=("self",))  # merged_case is a nullable join
         .select_related("merged_case", "consolidation")
         .filter(consolidation__case=lead, merged_case__pk=member_case_id)
         .first()
