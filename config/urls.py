@@ -9,7 +9,7 @@ urlpatterns = [
     path("", home_views.home, name="home"),
     path("accounts/", include("smartcourt.accounts.urls")),
     path("cases/", include("smartcourt.cases.urls")),
-    path("cases/<uuid:case_id>/dossier/exports/", include("smartcourt.exports.urls")),
+    path("cases/<uuid:case_id>/exports/", include("smartcourt.exports.urls")),
     path("cases/<uuid:case_id>/dossier/", include("smartcourt.dossier.urls")),
     path("cases/<uuid:case_id>/correspondence/", include("smartcourt.correspondence.urls")),
     path("rules/", include("smartcourt.rules.urls")),

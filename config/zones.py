@@ -34,6 +34,8 @@ ROUTE_ZONES: dict[str, frozenset[Zone]] = {
     # The case and what both sides work on.
     "cases/": BOTH,
     "cases/<uuid:case_id>/staffing/": COURT_ONLY,
+    # Merged bankruptcy: the judge moves a consolidated debtor's own case's claims into the lead case.
+    "cases/<uuid:case_id>/claims/take-over/": COURT_ONLY,
     # Public rules and calculators; the holiday calendar is kept by the court administrator.
     "rules/": BOTH,
     "rules/holidays/": COURT_ONLY,
@@ -46,6 +48,8 @@ ROUTE_ZONES: dict[str, frozenset[Zone]] = {
     "bankruptcy/cases/<uuid:case_id>/dates/": COURT_ONLY,
     "bankruptcy/cases/<uuid:case_id>/convert/": COURT_ONLY,
     "bankruptcy/cases/<uuid:case_id>/consolidation/": COURT_ONLY,
+    # ... but the administrator records the plan's structure of a consolidated reorganisation from the internet.
+    "bankruptcy/cases/<uuid:case_id>/consolidation/plan-structure/": BOTH,
     "bankruptcy/cases/<uuid:case_id>/nodes/<str:key>/confirm/": COURT_ONLY,
     "bankruptcy/cases/<uuid:case_id>/nodes/<str:key>/return/": COURT_ONLY,
     "bankruptcy/cases/<uuid:case_id>/nodes/<str:key>/extend/": COURT_ONLY,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from smartcourt.accounts.throttle import USERNAME_MAX_LENGTH
 from smartcourt.accounts.tokens import NAME_MAX_LENGTH
+from smartcourt.core.numbers import fold_full_width
 
 
 class LoginForm(forms.Form):
@@ -44,9 +45,10 @@ class TotpCodeForm(forms.Form):
     )
 
     def clean_code(self) -> str:
-        # Authenticator apps show "123 456"; people type the space.
-        code = re.sub(r"[\s-]", "", self.cleaned_data["code"])
-        if not re.fullmatch(r"\d{6}", code):
+        # Authenticator apps show "123 456"; people type the space. Full-width digits from an input method are
+        # folded; [0-9], not \d, which would take any script's digits.
+        code = re.sub(r"[\s-]", "", fold_full_width(self.cleaned_data["code"]))
+        if not re.fullmatch(r"[0-9]{6}", code):
             raise forms.ValidationError(_("Enter the 6 digits shown in your authenticator app."))
         return code
 

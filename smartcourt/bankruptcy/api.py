@@ -27,8 +27,12 @@ from smartcourt.bankruptcy.schemas import (
     DateIn,
     ExtendIn,
     NodeOut,
+    PlanStructureIn,
     ProceedingOut,
+    ReconsiderationDecisionIn,
+    ReconsiderationIn,
     ReturnIn,
+    ServiceIn,
     StatisticsOut,
     VersionIn,
 )
@@ -261,3 +265,74 @@ def post_deregistration(
     consolidation = merged.consolidation_of(get_case_for(signed_in_user(request), parsed))
     assert consolidation is not None
     return consolidation
+
+
+def _consolidation_now(request: HttpRequest, case_id: uuid.UUID) -> Consolidation:
+    consolidation = merged.consolidation_of(get_case_for(signed_in_user(request), case_id))
+    if consolidation is None:  # pragma: no cover - the action refused an unconsolidated case already
+        raise NotFound("The case is not consolidated")
+    return consolidation
+
+
+@router.post(
+    "/cases/{case_id}/consolidation/service",
+    response={200: ConsolidationOut, **ERRORS},
+    summary="Record when the ruling to consolidate was served: the 15 days for reconsideration run from it "
+    "(a judge of the case; SPC Minutes 法〔2018〕53号 para. 34)",
+    operation_id="record_consolidation_service",
+)
+def post_consolidation_service(request: HttpRequest, case_id: str, payload: ServiceIn) -> Consolidation:
+    parsed = _case_id(case_id)
+    merged.record_ruling_service(actor=signed_in_user(request), case_id=parsed, served_on=payload.served_on)
+    return _consolidation_now(request, parsed)
+
+
+@router.post(
+    "/cases/{case_id}/consolidation/reconsiderations",
+    response={201: ConsolidationOut, **ERRORS},
+    summary="Record an interested party's application to the higher court for reconsideration of the ruling "
+    "(a judge of the case; para. 34)",
+    operation_id="record_reconsideration_application",
+)
+def post_reconsideration(request: HttpRequest, case_id: str, payload: ReconsiderationIn) -> Status[Consolidation]:
+    parsed = _case_id(case_id)
+    merged.record_reconsideration_application(
+        actor=signed_in_user(request), case_id=parsed, applicant=payload.applicant, filed_on=payload.filed_on
+    )
+    return Status(201, _consolidation_now(request, parsed))
+
+
+@router.post(
+    "/cases/{case_id}/consolidation/reconsiderations/{reconsideration_id}/decision",
+    response={200: ConsolidationOut, **ERRORS},
+    summary="Record the higher court's decision on an application for reconsideration (a judge of the case)",
+    operation_id="record_reconsideration_decision",
+)
+def post_reconsideration_decision(
+    request: HttpRequest, case_id: str, reconsideration_id: uuid.UUID, payload: ReconsiderationDecisionIn
+) -> Consolidation:
+    parsed = _case_id(case_id)
+    merged.record_reconsideration_decision(
+        actor=signed_in_user(request),
+        case_id=parsed,
+        reconsideration_id=reconsideration_id,
+        outcome=payload.outcome.value,
+        decided_on=payload.decided_on,
+        reference=payload.reference,
+    )
+    return _consolidation_now(request, parsed)
+
+
+@router.post(
+    "/cases/{case_id}/consolidation/plan-structure",
+    response={200: ConsolidationOut, **ERRORS},
+    summary="Record what the one plan of a consolidated reorganisation or settlement does with each debtor: one "
+    "continues, the others merge into it or are kept separate (the administrator; SPC Minutes para. 37)",
+    operation_id="record_plan_structure",
+)
+def post_plan_structure(request: HttpRequest, case_id: str, payload: PlanStructureIn) -> Consolidation:
+    parsed = _case_id(case_id)
+    merged.record_plan_structure(
+        actor=signed_in_user(request), case_id=parsed, survivor=payload.survivor, separate=payload.separate
+    )
+    return _consolidation_now(request, parsed)

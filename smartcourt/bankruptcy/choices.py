@@ -120,3 +120,35 @@ class ReminderKind(models.TextChoices):
     DUE_SOON = "due_soon", _("Deadline approaching")
     # Raised on each day after a missed deadline while the node is unfinished.
     OVERDUE = "overdue", _("Deadline missed")
+
+
+class ReconsiderationOutcome(models.TextChoices):
+    """An interested party's application to the court at the next level up to reconsider a ruling to
+    consolidate (SPC Minutes 法〔2018〕53号 para. 34)."""
+
+    # Made; the court at the next level up has not decided (the lead court records what it is told).
+    PENDING = "pending", _("Pending before the higher court")
+    # The higher court kept the ruling.
+    UPHELD = "upheld", _("Ruling upheld")
+    # The higher court revoked the ruling: the debtors are no longer administered as one.
+    REVOKED = "revoked", _("Ruling revoked")
+
+
+RECONSIDERATION_TRANSITIONS: dict[str, frozenset[str]] = {
+    ReconsiderationOutcome.PENDING: frozenset({ReconsiderationOutcome.UPHELD, ReconsiderationOutcome.REVOKED}),
+    ReconsiderationOutcome.UPHELD: frozenset(),
+    ReconsiderationOutcome.REVOKED: frozenset(),
+}
+
+
+class MemberFate(models.TextChoices):
+    """What a consolidated reorganisation or settlement does with each debtor (SPC Minutes 法〔2018〕53号 para. 37:
+    in principle they become one enterprise; one the plan or agreement truly needs kept apart is handled under
+    the rules on division of enterprises)."""
+
+    # The enterprise the members are merged into; it continues.
+    SURVIVOR = "survivor", _("Continues as the merged enterprise")
+    # Merged into the survivor and deregistered.
+    MERGED = "merged", _("Merged into it and deregistered")
+    # Kept as a separate enterprise by the plan or agreement (rules on division of enterprises).
+    SEPARATE = "separate", _("Kept separate under the plan")

@@ -7,7 +7,8 @@ No statute governs it; the SPC's Minutes of the National Courts' Bankruptcy Tria
   personalities are highly mixed, where telling their property apart costs too much and would seriously harm
   the creditors' fair payment;
 - para. 33: the court hears the interested parties and rules on consolidation (with its reasons);
-- para. 34: an interested party may ask the court at the next level up to reconsider within 15 days;
+- para. 34: an interested party may ask the court at the next level up to reconsider within 15 days of the
+  ruling's service;
 - para. 36: the members' claims against one another are extinguished, their property is one estate, and all
   their creditors are paid from it in one proceeding in the statutory order;
 - para. 37: after a consolidated liquidation ends, every member is deregistered.
@@ -15,7 +16,9 @@ No statute governs it; the SPC's Minutes of the National Courts' Bankruptcy Tria
 Here: ``rule_consolidation`` (the judge of the lead case) consolidates the lead debtor with related debtors
 into the lead case's proceeding, with reasons, fetching and filing each debtor's registry record and adding
 each member as a debtor of the lead case, so that the claims table and the distributions of the lead case are
-the combined ones; ``record_deregistration`` records each debtor's deregistration (the administrator)."""
+the combined ones; ``end_member_case`` ends a member's own bankruptcy case once its claims are moved into the
+lead case (claims.actions.take_over_member_claims moves them and calls it, in one transaction: para. 36's one
+proceeding); ``record_deregistration`` records each debtor's deregistration (the administrator)."""
 
 from __future__ import annotations
 
@@ -31,15 +34,21 @@ from django.utils.translation import gettext as _
 from smartcourt.accounts.models import Organisation, User
 from smartcourt.audit.actions import record_event
 from smartcourt.bankruptcy.acceptance import registry_text
-from smartcourt.bankruptcy.choices import ProceedingStatus
+from smartcourt.bankruptcy.choices import (
+    RECONSIDERATION_TRANSITIONS,
+    MemberFate,
+    Procedure,
+    ProceedingStatus,
+    ReconsiderationOutcome,
+)
 from smartcourt.bankruptcy.errors import BankruptcyError
-from smartcourt.bankruptcy.models import ConsolidatedDebtor, Consolidation, Proceeding
+from smartcourt.bankruptcy.models import ConsolidatedDebtor, Consolidation, ConsolidationReconsideration, Proceeding
 from smartcourt.cases.actions import add_party
 from smartcourt.cases.choices import CaseStatus, CaseType, PartyKind, PartyRole
 from smartcourt.cases.models import Case, Party
 from smartcourt.cases.policies import is_appointed_administrator, is_judge_of
 from smartcourt.cases.selectors import get_case_for
-from smartcourt.core.errors import Conflict, DomainError, PermissionDenied
+from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from smartcourt.core.identifiers import credit_code_problem, normalise_identifier
 from smartcourt.core.lengths import fit
 from smartcourt.core.uploads import UploadedFileLike, checked_upload
@@ -47,6 +56,8 @@ from smartcourt.dossier.actions import file_entry
 from smartcourt.dossier.choices import EntryKind
 from smartcourt.dossier.models import DossierEntry
 from smartcourt.registry.client import Company, RegistryClient, get_registry
+from smartcourt.rules.calendar import current_calendar
+from smartcourt.rules.periods import Period, Unit, period_end
 
 MAX_REASONS = 4000
 MAX_MEMBERS = 50
@@ -133,6 +144,13 @@ def rule_consolidation(
     return _consolidate(actor=actor, case=case, fetched=fetched, reasons=reasons, ruled_on=ruled_on)
 
 
+def reconsideration_notice(case: Case) -> str:
+    """The ruling's notice of the right to reconsideration (Minutes para. 34), naming the court at the next level
+    up from the court hierarchy."""
+    higher = case.court.parent.name if case.court.parent_id and case.court.parent else "上一级人民法院"
+    return f"相关利害关系人对本裁定不服的，可以自裁定书送达之日起十五日内向{higher}申请复议（{MINUTES}第34条）。"
+
+
 def _ruling_title(fetched: list[_Fetched]) -> str:
     title = "实质合并审理裁定：" + "、".join(item.company.name for item in fetched)
     # A dossier title holds 200 characters: a long list is named by its lead and its count instead of cut.
@@ -154,6 +172,7 @@ def _consolidate(*, actor: User, case: Case, fetched: list[_Fetched], reasons: s
         f"合并审理的关联企业：{names}\n理由：{reasons}\n"
         f"依据：{MINUTES}第32至37条。各关联企业成员之间的债权债务归于消灭，各成员的财产作为合并后统一的破产财产，"
         "由各成员的债权人在同一程序中按照法定顺序公平受偿。\n"
+        f"{reconsideration_notice(case)}\n"
     )
     ruling = file_entry(
         actor=actor,
@@ -290,8 +309,247 @@ def record_deregistration(
     return debtor
 
 
+def end_member_case(
+    *, actor: User, member: ConsolidatedDebtor, lead: Case, claims: int, creditors: int
+) -> ConsolidatedDebtor:
+    """End the member debtor's own bankruptcy case, whose claims (``claims`` of ``creditors`` creditors) have
+    just been moved into the lead case: its open nodes are cancelled, its proceeding ends and the case is closed,
+    each with its own audit event, and the lead case records the take-over. Called inside the transaction of
+    claims.actions.take_over_member_claims, which has locked ``member``."""
+    from smartcourt.bankruptcy.actions._common import _close
+    from smartcourt.cases.actions import change_case_status
+
+    merged = member.merged_case
+    if merged is None:
+        raise DomainError(_("%(name)s has no bankruptcy case of its own") % {"name": member.name}, field="member")
+    today = timezone.localdate()
+    proceeding = Proceeding.objects.select_for_update().filter(case=merged).first()
+    if proceeding is not None and proceeding.status == ProceedingStatus.OPEN:
+        _close(proceeding, case=merged, actor=actor, closed_by=None, taken_over_by=lead.number)
+    if merged.status != CaseStatus.CLOSED:
+        change_case_status(
+            actor=actor,
+            case_id=merged.pk,
+            to_status=CaseStatus.CLOSED,
+            on=today,
+            reason=f"实质合并审理：债权已移入{lead.number}，依{MINUTES}第36条在同一程序中审理",
+        )
+    ConsolidatedDebtor.objects.filter(pk=member.pk).update(claims_taken_over_on=today, updated_at=timezone.now())
+    member.refresh_from_db()
+    record_event(
+        actor=actor,
+        action="bankruptcy.member_case_taken_over",
+        case_id=lead.pk,
+        obj=member,
+        after={
+            "name": member.name,
+            "credit_code": member.credit_code,
+            "merged_case": merged.number,
+            "claims": claims,
+            "creditors": creditors,
+            "taken_over_on": today,
+        },
+    )
+    return member
+
+
+# --- reconsideration (Minutes para. 34) ---------------------------------------------------------------------
+
+RECONSIDERATION_PERIOD = Period(15, Unit.DAYS)  # Minutes para. 34: 15 days from the ruling's service
+MAX_APPLICANT = 200
+MAX_REFERENCE = 100
+
+
+def _judged_consolidation(actor: User, case_id: uuid.UUID | str) -> tuple[Case, Consolidation]:
+    case = get_case_for(actor, case_id)
+    if not is_judge_of(actor, case):
+        raise PermissionDenied(_("Only a judge sitting on the case records the consolidation's service and review"))
+    consolidation = Consolidation.objects.select_for_update().filter(case=case).first()
+    if consolidation is None:
+        raise DomainError(_("The case is not consolidated"), field="case")
+    return case, consolidation
+
+
+@transaction.atomic
+def record_ruling_service(*, actor: User, case_id: uuid.UUID | str, served_on: dt.date) -> Consolidation:
+    """The ruling to consolidate was served on the interested parties on ``served_on``: the 15 days in which
+    they may apply to the court at the next level up for reconsideration run from it (Minutes para. 34), the
+    last day moved past rest days as for every period of the Civil Procedure Law (art. 85)."""
+    case, consolidation = _judged_consolidation(actor, case_id)
+    if consolidation.served_on is not None:
+        raise Conflict(_("The ruling's service is recorded already"), code=BankruptcyError.SERVED_ALREADY)
+    if served_on < consolidation.ruled_on or served_on > timezone.localdate():
+        raise DomainError(_("The service date must lie between the ruling and today"), field="served_on")
+    period = period_end(served_on, RECONSIDERATION_PERIOD, current_calendar())
+    Consolidation.objects.filter(pk=consolidation.pk).update(
+        served_on=served_on, reconsideration_ends_on=period.due_on, updated_at=timezone.now()
+    )
+    consolidation.refresh_from_db()
+    record_event(
+        actor=actor,
+        action="bankruptcy.consolidation_served",
+        case_id=case.pk,
+        obj=consolidation,
+        after={"served_on": served_on, "reconsideration_ends_on": period.due_on, "basis": period.basis},
+    )
+    return consolidation
+
+
+@transaction.atomic
+def record_reconsideration_application(
+    *, actor: User, case_id: uuid.UUID | str, applicant: str, filed_on: dt.date
+) -> ConsolidationReconsideration:
+    """An interested party applied to the court at the next level up for reconsideration of the ruling
+    (Minutes para. 34). One made after the 15 days is recorded too, marked late: the higher court decides on it,
+    not the lead court."""
+    case, consolidation = _judged_consolidation(actor, case_id)
+    applicant = applicant.strip()
+    if not applicant:
+        raise DomainError(_("Name the interested party who applied"), field="applicant")
+    if len(applicant) > MAX_APPLICANT:
+        raise DomainError(_("At most %(count)s characters") % {"count": MAX_APPLICANT}, field="applicant")
+    if filed_on < consolidation.ruled_on or filed_on > timezone.localdate():
+        raise DomainError(_("The application date must lie between the ruling and today"), field="filed_on")
+    ends_on = consolidation.reconsideration_ends_on
+    application = ConsolidationReconsideration.objects.create(
+        consolidation=consolidation,
+        applicant=applicant,
+        filed_on=filed_on,
+        late=ends_on is not None and filed_on > ends_on,
+        recorded_by=actor,
+    )
+    record_event(
+        actor=actor,
+        action="bankruptcy.reconsideration_applied",
+        case_id=case.pk,
+        obj=application,
+        after={"applicant": applicant, "filed_on": filed_on, "late": application.late},
+    )
+    return application
+
+
+@transaction.atomic
+def record_reconsideration_decision(
+    *,
+    actor: User,
+    case_id: uuid.UUID | str,
+    reconsideration_id: uuid.UUID | str,
+    outcome: str,
+    decided_on: dt.date,
+    reference: str,
+) -> ConsolidationReconsideration:
+    """The court at the next level up decided the application: the ruling upheld, or revoked (the debtors are
+    then no longer administered as one, and no member's case is taken over)."""
+    case, consolidation = _judged_consolidation(actor, case_id)
+    application = (
+        ConsolidationReconsideration.objects.select_for_update()
+        .filter(pk=reconsideration_id, consolidation=consolidation)
+        .first()
+    )
+    if application is None:
+        raise NotFound(_("No such application for reconsideration"))
+    if outcome not in RECONSIDERATION_TRANSITIONS[application.outcome]:
+        raise Conflict(_("The higher court's decision is recorded already"), code=BankruptcyError.DECIDED_ALREADY)
+    reference = reference.strip()
+    if not reference or len(reference) > MAX_REFERENCE:
+        raise DomainError(_("Give the higher court's decision number"), field="reference")
+    if decided_on < application.filed_on or decided_on > timezone.localdate():
+        raise DomainError(_("The decision date must lie between the application and today"), field="decided_on")
+    changed = ConsolidationReconsideration.objects.filter(pk=application.pk, outcome=application.outcome).update(
+        outcome=outcome, decided_on=decided_on, reference=reference, updated_at=timezone.now()
+    )
+    if changed != 1:  # pragma: no cover - the row is locked above
+        raise Conflict(_("The higher court's decision is recorded already"), code=BankruptcyError.DECIDED_ALREADY)
+    application.refresh_from_db()
+    record_event(
+        actor=actor,
+        action="bankruptcy.reconsideration_decided",
+        case_id=case.pk,
+        obj=application,
+        before={"outcome": ReconsiderationOutcome.PENDING},
+        after={
+            "applicant": application.applicant,
+            "outcome": outcome,
+            "decided_on": decided_on,
+            "reference": reference,
+        },
+    )
+    return application
+
+
+# --- a consolidated reorganisation or settlement (Minutes paras. 36-37) --------------------------------------
+
+UNITING_PROCEDURES = (Procedure.REORGANISATION, Procedure.SETTLEMENT)
+
+
+@transaction.atomic
+def record_plan_structure(
+    *, actor: User, case_id: uuid.UUID | str, survivor: str, separate: list[str]
+) -> Consolidation:
+    """The administrator records what the one plan (reorganisation) or agreement (settlement) of the
+    consolidated debtors does with each of them (Minutes para. 36: one plan, with one classification, adjustment
+    and payment of all their claims; para. 37: in principle they become one enterprise, ``survivor``; one truly
+    needed apart, in ``separate``, is handled under the rules on division of enterprises). Every other member is
+    merged into the survivor and deregistered, which the plan's last node then waits for. Recorded again while
+    the proceeding is open, if the plan changes."""
+    case = get_case_for(actor, case_id)
+    if not is_appointed_administrator(actor, case):
+        raise PermissionDenied(_("Only the administrator appointed on the case records the plan's structure"))
+    consolidation = Consolidation.objects.select_for_update().filter(case=case).first()
+    if consolidation is None:
+        raise DomainError(_("The case is not consolidated"), field="case")
+    proceeding = Proceeding.objects.filter(case=case).first()
+    if proceeding is None or proceeding.status != ProceedingStatus.OPEN or proceeding.branch not in UNITING_PROCEDURES:
+        raise DomainError(
+            _("Only an open reorganisation or settlement has a plan that unites the debtors"), field="case"
+        )
+    members = {
+        m.credit_code: m for m in ConsolidatedDebtor.objects.select_for_update().filter(consolidation=consolidation)
+    }
+    survivor_code = normalise_identifier(survivor)
+    if survivor_code not in members:
+        raise DomainError(_("Name the consolidated debtor that continues"), field="survivor")
+    separate_codes = {normalise_identifier(code) for code in separate if code.strip()}
+    unknown = sorted(separate_codes - set(members))
+    if unknown:
+        raise DomainError(
+            _("Not a debtor of this proceeding: %(codes)s") % {"codes": "、".join(unknown)}, field="separate"
+        )
+    if survivor_code in separate_codes:
+        raise DomainError(_("The continuing debtor is not also kept separate"), field="separate")
+    fates = {
+        code: MemberFate.SURVIVOR
+        if code == survivor_code
+        else MemberFate.SEPARATE
+        if code in separate_codes
+        else MemberFate.MERGED
+        for code in members
+    }
+
+    def summary(fate_of: dict[str, str]) -> dict[str, str]:
+        # Names joined as the ruling writes them, so the timeline reads as a sentence, not as codes.
+        return {
+            fate: "、".join(members[code].name for code in members if fate_of.get(code) == fate)
+            for fate in (MemberFate.SURVIVOR, MemberFate.MERGED, MemberFate.SEPARATE)
+        }
+
+    before = summary({code: member.plan_fate for code, member in members.items()})
+    now = timezone.now()
+    for code, fate in fates.items():
+        ConsolidatedDebtor.objects.filter(pk=members[code].pk).update(plan_fate=fate, updated_at=now)
+    record_event(
+        actor=actor,
+        action="bankruptcy.plan_structure_recorded",
+        case_id=case.pk,
+        obj=consolidation,
+        before=before,
+        after=summary({code: str(fate) for code, fate in fates.items()}),
+    )
+    return consolidation
+
+
 def consolidation_of(case: Case) -> Consolidation | None:
-    return Consolidation.objects.filter(case=case).prefetch_related("debtors__merged_case").first()
+    return Consolidation.objects.filter(case=case).prefetch_related("debtors__merged_case", "reconsiderations").first()
 
 
 def underegistered(case: Case) -> list[str]:

@@ -11,3 +11,6 @@ class BankruptcyError(ErrorCode):
     DEBTORS_NOT_DEREGISTERED = "debtors_not_deregistered"
     DUPLICATE_APPLICATION = "duplicate_application"
     MISSING_OUTPUTS = "missing_outputs"
+    PLAN_STRUCTURE_MISSING = "plan_structure_missing"
+    SERVED_ALREADY = "served_already"
+    DECIDED_ALREADY = "decided_already"

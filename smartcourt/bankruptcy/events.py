@@ -4,7 +4,7 @@ announced dates are facts every participant is told."""
 
 from django.utils.translation import gettext_lazy as _
 
-from smartcourt.bankruptcy.choices import NodeStatus, Procedure, ReminderKind
+from smartcourt.bankruptcy.choices import NodeStatus, Procedure, ReconsiderationOutcome, ReminderKind
 from smartcourt.cases.events import Audience, EventType, choices_of, declare
 
 _NODE = {"status": choices_of(NodeStatus)}
@@ -66,4 +66,49 @@ declare(
 declare(
     EventType("bankruptcy.consolidated", _("Debtors consolidated into one proceeding"), Audience.CASE),
     EventType("bankruptcy.debtor_deregistered", _("Consolidated debtor deregistered"), Audience.CASE),
+    EventType(
+        "bankruptcy.plan_structure_recorded",
+        _("Structure of the consolidated debtors under the plan recorded"),
+        Audience.CASE,
+        labels={
+            "survivor": _("Continues as the merged enterprise"),
+            "merged": _("Merged into it and deregistered"),
+            "separate": _("Kept separate under the plan"),
+        },
+    ),
+    EventType(
+        "bankruptcy.consolidation_served",
+        _("Consolidation ruling served: the reconsideration period runs"),
+        Audience.CASE,
+        labels={"served_on": _("Served on"), "reconsideration_ends_on": _("Reconsideration may be applied for until")},
+    ),
+    EventType(
+        "bankruptcy.reconsideration_applied",
+        _("Reconsideration of the consolidation applied for"),
+        Audience.CASE,
+        labels={"applicant": _("Applicant"), "filed_on": _("Applied on"), "late": _("Late")},
+    ),
+    EventType(
+        "bankruptcy.reconsideration_decided",
+        _("Higher court's decision on reconsideration of the consolidation"),
+        Audience.CASE,
+        labels={
+            "applicant": _("Applicant"),
+            "outcome": _("Decision"),
+            "decided_on": _("Decided on"),
+            "reference": _("Decision number"),
+        },
+        values={"outcome": choices_of(ReconsiderationOutcome)},
+    ),
+    EventType(
+        "bankruptcy.member_case_taken_over",
+        _("A consolidated debtor's own case taken over: its claims moved in, the case closed"),
+        Audience.CASE,
+        labels={
+            "merged_case": _("Its own case"),
+            "claims": _("Claims moved in"),
+            "creditors": _("Creditors moved in"),
+            "taken_over_on": _("Taken over on"),
+        },
+    ),
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from smartcourt.bankruptcy.choices import Colour, Procedure
+from smartcourt.bankruptcy.choices import Colour, Procedure, ReconsiderationOutcome
 from smartcourt.bankruptcy.selectors import BOARD_SORTS, BoardFilters
 from smartcourt.rules.deadlines import ANCHORS
 
@@ -84,3 +84,21 @@ class ConsolidationForm(forms.Form):
     )
     reasons = forms.CharField(label=_("Reasons"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
     ruled_on = forms.DateField(label=_("Date of the ruling"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ServiceForm(forms.Form):
+    served_on = forms.DateField(label=_("Date the ruling was served"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ReconsiderationForm(forms.Form):
+    applicant = forms.CharField(label=_("Applicant"), max_length=200)
+    filed_on = forms.DateField(label=_("Applied on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ReconsiderationDecisionForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[(o.value, o.label) for o in ReconsiderationOutcome if o != ReconsiderationOutcome.PENDING],
+    )
+    decided_on = forms.DateField(label=_("Decided on"), widget=forms.DateInput(attrs={"type": "date"}))
+    reference = forms.CharField(label=_("Decision number"), max_length=100)

@@ -13,7 +13,15 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from smartcourt.bankruptcy.choices import NodeStatus, Procedure, ProceedingStatus, ReminderKind, TransitionAction
+from smartcourt.bankruptcy.choices import (
+    MemberFate,
+    NodeStatus,
+    Procedure,
+    ProceedingStatus,
+    ReconsiderationOutcome,
+    ReminderKind,
+    TransitionAction,
+)
 from smartcourt.cases.models import Case
 from smartcourt.core.errors import Conflict
 from smartcourt.core.models import TimestampedModel, UUIDModel
@@ -192,9 +200,46 @@ class Consolidation(TimestampedModel):
     ruling_entry = models.ForeignKey(
         "dossier.DossierEntry", on_delete=models.PROTECT, related_name="+", help_text="The ruling in the dossier."
     )
+    served_on = models.DateField(
+        null=True, blank=True, help_text="When the ruling was served on the interested parties (送达)."
+    )
+    reconsideration_ends_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Last day to apply to the court at the next level up for reconsideration: 15 days from service "
+        "(SPC Minutes para. 34), moved past rest days.",
+    )
 
     def __str__(self) -> str:
         return f"{self.case_id} consolidation"
+
+    @property
+    def revoked(self) -> bool:
+        """The court at the next level up revoked the ruling on reconsideration."""
+        return self.reconsiderations.filter(outcome=ReconsiderationOutcome.REVOKED).exists()
+
+
+class ConsolidationReconsideration(TimestampedModel):
+    """An interested party's application for reconsideration of the ruling to consolidate, made to the court at
+    the next level up (SPC Minutes 法〔2018〕53号 para. 34), and that court's decision, as the lead court records
+    them."""
+
+    consolidation = models.ForeignKey(Consolidation, on_delete=models.PROTECT, related_name="reconsiderations")
+    applicant = models.CharField(max_length=200, help_text="The interested party who applied.")
+    filed_on = models.DateField(help_text="Date of the application.")
+    late = models.BooleanField(help_text="Made after the 15 days from service had ended.")
+    outcome = models.CharField(
+        max_length=10, choices=ReconsiderationOutcome.choices, default=ReconsiderationOutcome.PENDING
+    )
+    decided_on = models.DateField(null=True, blank=True)
+    reference = models.CharField(max_length=100, blank=True, help_text="The higher court's decision number.")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["consolidation", "filed_on", "created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.applicant} {self.outcome}"
 
 
 class ConsolidatedDebtor(TimestampedModel):
@@ -221,6 +266,17 @@ class ConsolidatedDebtor(TimestampedModel):
         on_delete=models.PROTECT,
         related_name="+",
         help_text="The member's own bankruptcy case, administered from now on in the lead case.",
+    )
+    plan_fate = models.CharField(
+        max_length=10,
+        choices=MemberFate.choices,
+        blank=True,
+        help_text="In a consolidated reorganisation or settlement, what the plan does with it (Minutes para. 37).",
+    )
+    claims_taken_over_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When the claims of its own case were moved into the lead case and that case closed.",
     )
     deregistered_on = models.DateField(null=True, blank=True)
     deregistration_entry = models.ForeignKey(

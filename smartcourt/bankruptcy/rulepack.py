@@ -84,6 +84,10 @@ class Node:
     # Deregisters the debtor: in a merged bankruptcy every consolidated debtor's deregistration must be
     # recorded first (SPC Minutes 法〔2018〕53号 para. 37; bankruptcy.consolidation).
     deregisters_debtor: bool = False
+    # Ends a reorganisation or settlement by its plan or agreement: in a merged bankruptcy the plan's structure
+    # (one enterprise, or some kept separate) must be recorded and every member merged away deregistered first
+    # (SPC Minutes 法〔2018〕53号 paras. 36-37; bankruptcy.consolidation.record_plan_structure).
+    unites_members: bool = False
     note_zh: str = ""
     note_en: str = ""
 
@@ -706,6 +710,7 @@ R8 = Node(
     (ebl("第八十九至九十四条", "arts. 89-94"),),
     court_confirms=True,
     closes_proceeding=True,
+    unites_members=True,
     note_zh="债务人执行，管理人监督；监督期满提交报告",
     note_en="Carried out by the debtor, supervised by the administrator, who reports when supervision ends",
 )
@@ -775,6 +780,7 @@ S5 = Node(
     (attachment("execution_record", "和解协议执行情况材料", "Record of the agreement's execution"),),
     (ebl("第一百至一百零四条", "arts. 100-104"),),
     closes_proceeding=True,
+    unites_members=True,
     note_zh="因欺诈无效或不能执行的，终止和解并宣告破产",
     note_en="Void for fraud or not carried out: settlement ends and the debtor is declared bankrupt",
 )

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from enum import StrEnum
 from typing import Any
 
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from smartcourt.bankruptcy.choices import ReconsiderationOutcome
 from smartcourt.bankruptcy.models import ConsolidatedDebtor, Consolidation, NodeOutput
 from smartcourt.bankruptcy.selectors import NodeRow, OutputRow, ProceedingView
 from smartcourt.core.schemas import MAX_VERSION
@@ -206,6 +208,24 @@ class ConsolidatedDebtorOut(Schema):
         description="Its own bankruptcy case, administered in the lead case.",
     )
     deregistered_on: dt.date | None
+    plan_fate: str = Field(
+        default="",
+        description="A consolidated reorganisation or settlement: survivor, merged or separate (empty: not "
+        "recorded; SPC Minutes para. 37).",
+    )
+    claims_taken_over_on: dt.date | None = Field(
+        default=None, description="When its own case's claims were moved into this case and that case closed."
+    )
+
+
+class ReconsiderationOut(Schema):
+    id: uuid.UUID
+    applicant: str
+    filed_on: dt.date
+    late: bool = Field(description="Made after the 15 days from service had ended.")
+    outcome: ReconsiderationOutcome
+    decided_on: dt.date | None
+    reference: str = Field(description="The higher court's decision number.")
 
 
 class ConsolidationOut(Schema):
@@ -213,8 +233,47 @@ class ConsolidationOut(Schema):
     ruled_on: dt.date
     reasons: str
     ruling_entry: int = Field(validation_alias="ruling_entry.number")
+    served_on: dt.date | None = Field(default=None, description="When the ruling was served.")
+    reconsideration_ends_on: dt.date | None = Field(
+        default=None,
+        description="Last day to apply to the court at the next level up for reconsideration: 15 days from "
+        "service, past rest days (SPC Minutes 法〔2018〕53号 para. 34).",
+    )
+    revoked: bool = Field(default=False, description="The higher court revoked the ruling on reconsideration.")
+    reconsiderations: list[ReconsiderationOut] = Field(default_factory=list)
     debtors: list[ConsolidatedDebtorOut]
 
     @staticmethod
     def resolve_debtors(consolidation: Consolidation) -> list[ConsolidatedDebtor]:
         return list(consolidation.debtors.select_related("registry_entry", "merged_case").order_by("position"))
+
+    @staticmethod
+    def resolve_reconsiderations(consolidation: Consolidation) -> list[Any]:
+        return list(consolidation.reconsiderations.all())
+
+
+class PlanStructureIn(Schema):
+    survivor: str = Field(..., min_length=1, max_length=40, description="Credit code of the debtor that continues.")
+    separate: list[str] = Field(
+        default_factory=list, max_length=50, description="Credit codes of the debtors the plan keeps separate."
+    )
+
+
+class ServiceIn(Schema):
+    served_on: dt.date
+
+
+class ReconsiderationIn(Schema):
+    applicant: str = Field(..., min_length=1, max_length=200, description="The interested party who applied.")
+    filed_on: dt.date
+
+
+class DecidedOutcome(StrEnum):
+    UPHELD = ReconsiderationOutcome.UPHELD.value
+    REVOKED = ReconsiderationOutcome.REVOKED.value
+
+
+class ReconsiderationDecisionIn(Schema):
+    outcome: DecidedOutcome
+    decided_on: dt.date
+    reference: str = Field(..., min_length=1, max_length=100, description="The higher court's decision number.")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -18,7 +19,16 @@ from django.views.decorators.http import require_POST
 from smartcourt.accounts.models import User
 from smartcourt.accounts.web import signed_in_user
 from smartcourt.bankruptcy import actions
-from smartcourt.bankruptcy.consolidation import consolidation_of, rule_consolidation
+from smartcourt.bankruptcy.choices import ProceedingStatus
+from smartcourt.bankruptcy.consolidation import (
+    UNITING_PROCEDURES,
+    consolidation_of,
+    record_plan_structure,
+    record_reconsideration_application,
+    record_reconsideration_decision,
+    record_ruling_service,
+    rule_consolidation,
+)
 from smartcourt.bankruptcy.forms import (
     BoardFilterForm,
     ConsolidationForm,
@@ -26,13 +36,16 @@ from smartcourt.bankruptcy.forms import (
     DateForm,
     OutputForm,
     ReasonForm,
+    ReconsiderationDecisionForm,
+    ReconsiderationForm,
     ReturnForm,
+    ServiceForm,
     VersionForm,
 )
 from smartcourt.bankruptcy.rulepack import PROCEDURE_DEFS
 from smartcourt.bankruptcy.selectors import board_courts, board_for, proceeding_for
 from smartcourt.cases.choices import CaseType
-from smartcourt.cases.policies import is_judge_of
+from smartcourt.cases.policies import is_appointed_administrator, is_judge_of
 from smartcourt.core.errors import DomainError
 from smartcourt.core.web import refused
 from smartcourt.rules.deadlines import RULES_BY_KEY
@@ -62,6 +75,11 @@ def _proceeding_page(request: HttpRequest, case_id: uuid.UUID, *, status: int = 
         # Merged bankruptcy (issue 15.20): the consolidated debtors, with their registry data and deregistration.
         "consolidation": consolidation_of(view.case),
         "can_consolidate": is_judge_of(user, view.case) and view.case.case_type == CaseType.BANKRUPTCY,
+        "decision_form": ReconsiderationDecisionForm(),
+        # A consolidated reorganisation or settlement: the administrator records the plan's structure.
+        "can_record_structure": is_appointed_administrator(user, view.case)
+        and view.proceeding.status == ProceedingStatus.OPEN
+        and view.proceeding.branch in UNITING_PROCEDURES,
         **extra,
     }
     return render(request, "bankruptcy/case_nodes.html", context, status=status)
@@ -88,6 +106,84 @@ def consolidate(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
             ruled_on=data["ruled_on"],
         ),
         _("The related debtors are consolidated into this proceeding."),
+    )
+
+
+def _refused_form(request: HttpRequest, case_id: uuid.UUID, form: forms.Form) -> HttpResponse:
+    messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return _proceeding_page(request, case_id, status=422, focus="consolidation")
+
+
+@login_required
+@require_POST
+def consolidation_served(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """The judge records when the ruling to consolidate was served: the 15 days for reconsideration run."""
+    form = ServiceForm(request.POST)
+    if not form.is_valid():
+        return _refused_form(request, case_id, form)
+    served_on = form.cleaned_data["served_on"]
+    return _act(
+        request,
+        case_id,
+        "consolidation",
+        lambda user: record_ruling_service(actor=user, case_id=case_id, served_on=served_on),
+        _("The ruling's service is recorded."),
+    )
+
+
+@login_required
+@require_POST
+def reconsideration_applied(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    form = ReconsiderationForm(request.POST)
+    if not form.is_valid():
+        return _refused_form(request, case_id, form)
+    data = form.cleaned_data
+    return _act(
+        request,
+        case_id,
+        "consolidation",
+        lambda user: record_reconsideration_application(
+            actor=user, case_id=case_id, applicant=data["applicant"], filed_on=data["filed_on"]
+        ),
+        _("The application for reconsideration is recorded."),
+    )
+
+
+@login_required
+@require_POST
+def reconsideration_decided(request: HttpRequest, case_id: uuid.UUID, reconsideration_id: uuid.UUID) -> HttpResponse:
+    form = ReconsiderationDecisionForm(request.POST)
+    if not form.is_valid():
+        return _refused_form(request, case_id, form)
+    data = form.cleaned_data
+    return _act(
+        request,
+        case_id,
+        "consolidation",
+        lambda user: record_reconsideration_decision(
+            actor=user,
+            case_id=case_id,
+            reconsideration_id=reconsideration_id,
+            outcome=data["outcome"],
+            decided_on=data["decided_on"],
+            reference=data["reference"],
+        ),
+        _("The higher court's decision is recorded."),
+    )
+
+
+@login_required
+@require_POST
+def plan_structure(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """The administrator records what the one plan does with each consolidated debtor (Minutes para. 37)."""
+    survivor = request.POST.get("survivor", "")[:40]
+    separate = [code[:40] for code in request.POST.getlist("separate")[:50]]
+    return _act(
+        request,
+        case_id,
+        "consolidation",
+        lambda user: record_plan_structure(actor=user, case_id=case_id, survivor=survivor, separate=separate),
+        _("The plan's structure is recorded."),
     )
 
 

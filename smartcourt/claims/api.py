@@ -24,6 +24,7 @@ from smartcourt.claims.actions import (
     object_to_employee_line,
     resolve_objection,
     review_claim,
+    take_over_member_claims,
 )
 from smartcourt.claims.choices import ClaimStatus, CreditorSource
 from smartcourt.claims.models import Claim, ConfirmationRuling, EmployeeObjection
@@ -43,6 +44,7 @@ from smartcourt.claims.schemas import (
     ResolutionIn,
     ReviewIn,
     TableOut,
+    TakeOverOut,
 )
 from smartcourt.claims.selectors import (
     ClaimsTable,
@@ -252,3 +254,26 @@ def employee_answer(request: HttpRequest, objection_id: uuid.UUID, payload: Empl
         corrected_other=payload.corrected_other,
         expected_version=payload.version,
     )
+
+
+# --- merged bankruptcy (合并破产, issue 15.20) ----------------------------------------------------------------
+
+
+@router.post(
+    "/cases/{case_id}/take-overs/{member_case_id}",
+    response={200: TakeOverOut, **ERRORS},
+    summary="Move a consolidated debtor's own case's creditors and claims into this case and close that case "
+    "(a judge of the case; SPC Minutes 法〔2018〕53号 para. 36)",
+    operation_id="take_over_member_claims",
+)
+def take_over(request: HttpRequest, case_id: uuid.UUID, member_case_id: uuid.UUID) -> dict[str, Any]:
+    done = take_over_member_claims(actor=signed_in_user(request), case_id=case_id, member_case_id=member_case_id)
+    merged = done.member.merged_case
+    return {
+        "debtor": done.member.name,
+        "credit_code": done.member.credit_code,
+        "merged_case": merged.number if merged else "",
+        "claims": done.claims,
+        "creditors": done.creditors,
+        "taken_over_on": done.member.claims_taken_over_on,
+    }

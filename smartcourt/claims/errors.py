@@ -21,3 +21,7 @@ class ClaimError(ErrorCode):
     POA_UNCHECKED = "poa_unchecked"
     STALE = "stale"
     TABLE_TOO_LARGE = "table_too_large"
+    CONSOLIDATION_REVOKED = "consolidation_revoked"
+    TAKEN_OVER_ALREADY = "taken_over_already"
+    CASE_CLOSED = "case_closed"
+    LISTED_TWICE = "listed_twice"

@@ -67,6 +67,22 @@ class Claim(TimestampedModel):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="claims")
     creditor = models.ForeignKey(Creditor, on_delete=models.PROTECT, related_name="claims")
     number = models.PositiveIntegerField(help_text="Registration number within the case (申报登记号).")
+    # Merged bankruptcy (SPC Minutes 法〔2018〕53号 para. 36): one claims table for several debtors, each claim
+    # still showing which of them owed it.
+    owed_by = models.ForeignKey(
+        "bankruptcy.ConsolidatedDebtor",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="claims",
+        help_text="In a consolidated proceeding, the member debtor that owed the claim; empty: the case's own "
+        "(lead) debtor.",
+    )
+    original_number = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Its registration number in the member debtor's own case, for a claim moved in from there.",
+    )
     nature = models.CharField(max_length=24, choices=ClaimNature.choices)
     collateral = models.CharField(max_length=500, blank=True, help_text="The collateral of a secured claim.")
     principal_fen = models.BigIntegerField()

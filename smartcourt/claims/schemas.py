@@ -78,6 +78,17 @@ class ClaimOut(Schema):
     declared_total: Yuan = Field(validation_alias="declared_total_fen")
     confirmed_total: Yuan = Field(validation_alias="confirmed_total_fen")
     confirmed_nature: str
+    owed_by: str | None = Field(
+        default=None,
+        description="Merged bankruptcy: the consolidated debtor that owed the claim; null: the case's own debtor.",
+    )
+    original_number: int | None = Field(
+        default=None, description="For a claim moved in from a consolidated debtor's own case: its number there."
+    )
+
+    @staticmethod
+    def resolve_owed_by(claim: Any) -> str | None:
+        return claim.owed_by.name if claim.owed_by_id and claim.owed_by else None
 
 
 class ReviewOut(Schema):
@@ -141,6 +152,15 @@ class ClaimsRulingOut(Schema):
         return ruling.claims.count()
 
 
+class TakeOverOut(Schema):
+    debtor: str = Field(description="The consolidated debtor whose own case was taken over.")
+    credit_code: str
+    merged_case: str = Field(description="Its own case's number, now closed.")
+    claims: int = Field(description="Claims moved into this case.")
+    creditors: int = Field(description="Creditors of its case.")
+    taken_over_on: dt.date
+
+
 class ImportOut(Schema):
     created: int
     encoding: str = Field(description="The CSV's encoding (utf-8 or gbk); empty for xlsx.")
@@ -156,7 +176,13 @@ class ImportProblemOut(Schema):
 class ImportErrorBody(ErrorBody):
     """The common error body, with every problem the import found."""
 
-    problems: list[ImportProblemOut] = Field(description="Every problem found; nothing was imported.")
+    # Not required: a request refused before the file is read (no source, no file) answers the common 422 of
+    # every endpoint, which has no list; the OpenAPI document must say so or a client validating it fails.
+    problems: list[ImportProblemOut] = Field(
+        default_factory=list,
+        description="Every problem found in the file; nothing was imported. Absent when the request itself was "
+        "refused before the file was read (a missing source or file).",
+    )
 
 
 class ImportErrorOut(Schema):

@@ -54,7 +54,7 @@ def claims_of_case(user: User, case: Case) -> QuerySet[Claim]:
     claims = Claim.objects.filter(case=case)
     if not can_see_all_claims(user, case):
         claims = claims.filter(own_claims(user))
-    return claims.select_related("creditor").order_by("number")
+    return claims.select_related("creditor", "owed_by").order_by("number")
 
 
 def get_claim_for(user: User, claim_id: uuid.UUID | str, *, case_id: uuid.UUID | str | None = None) -> Claim:
@@ -174,8 +174,18 @@ def summary_of(claims: list[Claim]) -> ClaimsTable:
     )
 
 
+def lead_debtor_name(case: Case) -> str | None:
+    """In a merged bankruptcy, the lead debtor's name (the debtor of every claim whose ``owed_by`` is empty);
+    None when the case is not consolidated, and the claims table shows no debtor column."""
+    from smartcourt.bankruptcy.models import ConsolidatedDebtor
+
+    return (
+        ConsolidatedDebtor.objects.filter(consolidation__case=case, position=1).values_list("name", flat=True).first()
+    )
+
+
 def table_rows(case: Case, *, query: str = "") -> QuerySet[Claim]:
-    claims = Claim.objects.filter(case=case).select_related("creditor")
+    claims = Claim.objects.filter(case=case).select_related("creditor", "owed_by__merged_case")
     query = query.strip()
     if query:
         claims = claims.filter(Q(creditor__name__icontains=query) | Q(number=int(query) if query.isdigit() else -1))

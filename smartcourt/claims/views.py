@@ -15,8 +15,8 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -49,9 +49,9 @@ from smartcourt.claims.actions import (
     resolve_objection,
     review_batch,
     review_claim,
+    take_over_member_claims,
 )
 from smartcourt.claims.choices import OBJECTABLE, ClaimStatus, EmployeeObjectionStatus, PowerOfAttorneyStatus
-from smartcourt.claims.export import claims_table_xlsx
 from smartcourt.claims.forms import (
     DeclarationForm,
     EmployeeAnswerForm,
@@ -79,6 +79,7 @@ from smartcourt.claims.selectors import (
     get_signed_table,
     known_creditor_records,
     latest_publication,
+    lead_debtor_name,
     listed_entry_for,
     open_for_declaration,
     signed_tables,
@@ -87,7 +88,6 @@ from smartcourt.claims.selectors import (
 )
 from smartcourt.core.errors import DomainError, PermissionDenied
 from smartcourt.core.money import fen_to_yuan
-from smartcourt.core.uploads import XLSX
 from smartcourt.core.web import form_error, refused
 from smartcourt.services.errors import ServiceError
 
@@ -380,8 +380,27 @@ def table(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         "query": query,
         "signed": signed_tables(case)[:5],
         "can_sign": policies.can_review(signed_in_user(request), case),
+        # Merged bankruptcy: the combined table names the debtor that owed each claim.
+        "lead_debtor": lead_debtor_name(case),
     }
     return render(request, "claims/table.html", context)
+
+
+@login_required
+@require_POST
+def take_over(request: HttpRequest, case_id: uuid.UUID, member_case_id: uuid.UUID) -> HttpResponse:
+    """Merged bankruptcy: the judge moves a consolidated debtor's own case's claims into this case and ends it."""
+    try:
+        done = take_over_member_claims(actor=signed_in_user(request), case_id=case_id, member_case_id=member_case_id)
+    except DomainError as exc:
+        refused(request, exc)
+    else:
+        messages.success(
+            request,
+            _("%(count)d claims of %(name)s moved into this case; its own case is closed.")
+            % {"count": done.claims, "name": done.member.name},
+        )
+    return redirect(reverse("bankruptcy:case_nodes", args=[case_id]) + "#consolidation")
 
 
 @login_required
@@ -413,14 +432,6 @@ def table_pdf(request: HttpRequest, case_id: uuid.UUID, table_id: uuid.UUID) -> 
         content_type="application/pdf",
     )
     response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-@login_required
-def table_xlsx(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id)
-    response = HttpResponse(claims_table_xlsx(case), content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(True, f"债权表-{case.number}.xlsx") or ""
     return response
 
 

@@ -27,7 +27,7 @@ from smartcourt.core.money import fen_to_yuan
 from smartcourt.core.web import form_error, refused
 from smartcourt.distributions import actions, policies
 from smartcourt.distributions.choices import BatchStatus, PlanStatus
-from smartcourt.distributions.export import payment_file_csv, payment_file_xlsx, template_xlsx
+from smartcourt.distributions.export import template_xlsx
 from smartcourt.distributions.forms import (
     AnnouncementForm,
     MeetingForm,
@@ -250,27 +250,8 @@ def plan_announce(request: HttpRequest, plan_id: uuid.UUID) -> HttpResponse:
     return _plan_step(request, plan_id, actions.record_announcement, success, AnnouncementForm)
 
 
-def _payable(request: HttpRequest, plan_id: uuid.UUID) -> DistributionPlan:
-    plan = _plan(request, plan_id)
-    if not policies.can_prepare(signed_in_user(request), plan.case):
-        raise Forbidden(_("Only the administrator appointed on this case downloads payment files"))
-    if plan.status != PlanStatus.RULED:
-        raise Http404(_("Only a plan approved by the court's ruling can be paid"))
-    return plan
-
-
-@login_required
-def payments_xlsx(request: HttpRequest, plan_id: uuid.UUID) -> HttpResponse:
-    plan = _payable(request, plan_id)
-    return _download(payment_file_xlsx(plan), f"分配付款清单-{plan.case.number}-第{plan.number}版.xlsx", XLSX)
-
-
-@login_required
-def payments_csv(request: HttpRequest, plan_id: uuid.UUID) -> HttpResponse:
-    plan = _payable(request, plan_id)
-    return _download(payment_file_csv(plan), f"分配付款清单-{plan.case.number}-第{plan.number}版.csv", "text/csv")
-
-
+# The prefilled payment files of a ruled plan grow with the plan: they are built in the background worker
+# (smartcourt.exports, kind payment_file_xlsx / payment_file_csv). The template is two fixed rows, answered here.
 @login_required
 def payments_template(request: HttpRequest, plan_id: uuid.UUID) -> HttpResponse:
     _plan(request, plan_id)

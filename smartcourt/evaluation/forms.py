@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from smartcourt.core.forms import StrictDecimalField
 from smartcourt.evaluation.choices import DEDUCTIBLE, Measure
 
 
@@ -24,7 +25,7 @@ class FormulaForm(forms.Form):
     def __init__(self, *args: Any, initial_weights: dict[str, str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for measure in DEDUCTIBLE:
-            self.fields[f"w_{measure.value}"] = forms.DecimalField(
+            self.fields[f"w_{measure.value}"] = StrictDecimalField(
                 label=Measure(measure).label,
                 min_value=Decimal(0),
                 max_value=Decimal(100),

@@ -6,7 +6,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from smartcourt.administrators.choices import Grade
+from smartcourt.core.numbers import strict_decimal
 from smartcourt.evaluation.choices import DEDUCTIBLE, Measure
 
 HUNDRED = Decimal(100)
@@ -50,13 +53,23 @@ def check_weights(weights: dict[str, Any]) -> dict[str, str]:
     clean: dict[str, str] = {}
     for key, raw in weights.items():
         if key not in DEDUCTIBLE:
-            raise DomainError(f"{key!r} is not a measure a formula can weight", field="weights")
-        try:
-            value = Decimal(str(raw))
-        except ArithmeticError as exc:
-            raise DomainError(f"weight of {key} is not a number", field="weights") from exc
-        if not value.is_finite() or value < 0 or value > 100:
-            raise DomainError(f"weight of {key} must be between 0 and 100", field="weights")
+            raise DomainError(_("%(key)s is not a measure a formula can weight") % {"key": key}, field="weights")
+        # strict_decimal, not Decimal(str(raw)): Decimal() reads any script's digits, exponents and NaN. A float
+        # (inexact) or a bool (an int to Python) is not a weight.
+        value: Decimal | None = None
+        if isinstance(raw, Decimal):
+            value = raw
+        elif isinstance(raw, str) or (isinstance(raw, int) and not isinstance(raw, bool)):
+            value = strict_decimal(str(raw))
+        if value is None or not value.is_finite():
+            raise DomainError(
+                _("The weight of %(measure)s is not a number") % {"measure": Measure(key).label}, field="weights"
+            )
+        if value < 0 or value > 100:
+            raise DomainError(
+                _("The weight of %(measure)s must be between 0 and 100") % {"measure": Measure(key).label},
+                field="weights",
+            )
         clean[key] = str(value)
     return clean
 

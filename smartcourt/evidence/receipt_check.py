@@ -94,11 +94,11 @@ def _consistent_with_today(report: Report) -> None:
 # language. A detail no pattern matches is shown as the verifier wrote it, marked as code (translate="no").
 _DETAILS = [
     (
-        re.compile(r"signed by (?P<name>.+) \(key ID (?P<kid>[0-9a-f]+)\) at tree size (?P<size>\d+)"),
+        re.compile(r"signed by (?P<name>.+) \(key ID (?P<kid>[0-9a-f]+)\) at tree size (?P<size>[0-9]+)"),
         gettext_lazy("signed by %(name)s (key ID %(kid)s) at tree size %(size)s"),
     ),
     (
-        re.compile(r"leaf (?P<index>\d+) is in the tree of (?P<size>\d+) with the signed root"),
+        re.compile(r"leaf (?P<index>[0-9]+) is in the tree of (?P<size>[0-9]+) with the signed root"),
         gettext_lazy("leaf %(index)s is in the tree of %(size)s with the signed root"),
     ),
     (
@@ -109,7 +109,7 @@ _DETAILS = [
         re.compile(r"the file's SHA-256 is (?P<file>\w+); the receipt's (?P<receipt>\w+)"),
         gettext_lazy("the file's SHA-256 is %(file)s; the receipt records %(receipt)s"),
     ),
-    (re.compile(r"cosigned at POSIX time (?P<time>\d+)"), gettext_lazy("cosigned at POSIX time %(time)s")),
+    (re.compile(r"cosigned at POSIX time (?P<time>[0-9]+)"), gettext_lazy("cosigned at POSIX time %(time)s")),
     (
         re.compile(r"the checkpoint is of log '(?P<origin>[^']+)'; the key is '(?P<key>[^']+)'"),
         gettext_lazy("the checkpoint is of log %(origin)s; the key is %(key)s"),
@@ -119,11 +119,11 @@ _DETAILS = [
         gettext_lazy("leaf data %(data)s; expected %(expected)s"),
     ),
     (
-        re.compile(r"both checkpoints have (?P<size>\d+) leaves and the same root"),
+        re.compile(r"both checkpoints have (?P<size>[0-9]+) leaves and the same root"),
         gettext_lazy("both checkpoints have %(size)s leaves and the same root"),
     ),
     (
-        re.compile(r"the tree of (?P<newer>\d+) leaves extends the tree of (?P<older>\d+)"),
+        re.compile(r"the tree of (?P<newer>[0-9]+) leaves extends the tree of (?P<older>[0-9]+)"),
         gettext_lazy("the tree of %(newer)s leaves extends the tree of %(older)s"),
     ),
 ]

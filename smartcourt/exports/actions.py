@@ -1,4 +1,5 @@
-"""Writes of export jobs: asking for an export (answered at once) and building it (in the background worker)."""
+"""Writes of export jobs, the same for every kind (kinds.py): asking for an export (answered at once) and building
+it (in the background worker)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import logging
 import uuid
 
 from django.core.files import File
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,8 +16,8 @@ from smartcourt.accounts.models import User
 from smartcourt.audit.actions import record_event
 from smartcourt.core.errors import Conflict, DomainError
 from smartcourt.core.lengths import check_length, fit
-from smartcourt.dossier.selectors import dossier_for
-from smartcourt.exports.choices import EXPORT_TRANSITIONS, UNFINISHED, ExportKind, ExportStatus
+from smartcourt.exports.choices import EXPORT_TRANSITIONS, UNFINISHED, ExportStatus
+from smartcourt.exports.kinds import KINDS, JobSpec, as_file
 from smartcourt.exports.models import ExportJob
 
 logger = logging.getLogger("smartcourt.exports")
@@ -33,11 +33,19 @@ def _transition(job: ExportJob, to: str) -> None:
 
 
 @transaction.atomic
-def request_export(*, actor: User, case_id: uuid.UUID | str, kind: str, verify_url: str) -> ExportJob:
-    """Queue an export of the dossier of ``case_id``; the worker builds it. Returns at once."""
-    if kind not in ExportKind.values:
-        raise DomainError(f"unknown export kind {kind!r}", field="kind")
-    dossier = dossier_for(actor, case_id)  # NotFound when the actor may not read the dossier
+def request_export(
+    *,
+    actor: User,
+    case_id: uuid.UUID | str,
+    kind: str,
+    verify_url: str = "",
+    subject_id: uuid.UUID | str | None = None,
+) -> ExportJob:
+    """Queue an export of ``kind`` (of the case, or of its record ``subject_id``); the worker builds it. Returns
+    at once. ``verify_url`` is the public verify page a dossier export's receipts print."""
+    if kind not in KINDS:
+        raise DomainError(_("No such export"), field="kind")
+    target = KINDS[kind].target(actor, case_id, subject_id)  # NotFound / PermissionDenied: not his to have
     # The actor's row is locked so that two requests at once cannot both pass the limit.
     User.objects.select_for_update().filter(pk=actor.pk).values_list("pk", flat=True).get()
     unfinished = ExportJob.objects.filter(requested_by=actor, status__in=UNFINISHED).count()
@@ -45,19 +53,19 @@ def request_export(*, actor: User, case_id: uuid.UUID | str, kind: str, verify_u
         raise Conflict(
             _("You already have %(count)d exports being built; ask again when one is ready.") % {"count": unfinished}
         )
-    entries = dossier.entries.count()
     # The address printed on the export for checking it: cut, it would lead nowhere.
     verify_url = check_length(ExportJob, "verify_url", verify_url, label=_("The verification address"))
     job = ExportJob.objects.create(
-        case=dossier.case,
+        case=target.case,
         kind=kind,
+        subject_id=subject_id,
         requested_by=actor,
         requested_at=timezone.now(),
         verify_url=verify_url,
-        # Steps: a receipt per entry, then each entry laid out (PDF) or copied (zip), then signing.
-        progress_total=2 * entries + 1,
+        progress_total=target.steps,
     )
-    record_event(actor=actor, action="exports.requested", case_id=dossier.case.pk, obj=job, after={"kind": kind})
+    after = {"kind": kind} | ({"subject_id": str(subject_id)} if subject_id else {})
+    record_event(actor=actor, action="exports.requested", case_id=target.case.pk, obj=job, after=after)
     job_id = str(job.pk)
     transaction.on_commit(lambda: _queue(job_id))
     return job
@@ -120,44 +128,35 @@ def _fail(job_id: uuid.UUID, error: str) -> ExportJob:
     return job
 
 
-def export_name(job: ExportJob) -> str:
-    stamp = timezone.localtime(job.requested_at).strftime("%Y%m%d")
-    extension = "pdf" if job.kind == ExportKind.DOSSIER_PDF else "zip"
-    return f"{job.case.number}-卷宗-{stamp}.{extension}"
+def spec_of(job: ExportJob) -> JobSpec:
+    return JobSpec(
+        case_id=job.case_id,
+        subject_id=job.subject_id,
+        requested_by=job.requested_by,
+        requested_at=job.requested_at,
+        verify_url=job.verify_url,
+    )
 
 
 def run_export(*, job_id: uuid.UUID | str) -> ExportJob | None:
-    """Build the export of a queued job (the worker's side). The requester's right to read the dossier is
-    checked again now: access withdrawn meanwhile fails the job."""
-    from smartcourt.exports.builder import build_certified_pdf, build_certified_zip
-
+    """Build the export of a queued job (the worker's side). The requester's right to have it is checked again
+    now: access withdrawn meanwhile fails the job."""
     job = _start(job_id)
     if job is None:
         return None
     try:
-        dossier = dossier_for(job.requested_by, job.case_id)
-        step = lambda: _advance(job.pk)  # noqa: E731 - a counter handed to the builder
-        generated_at = timezone.now()
-        if job.kind == ExportKind.DOSSIER_PDF:
-            data = build_certified_pdf(
-                dossier, actor=job.requested_by, verify_url=job.verify_url, generated_at=generated_at, step=step
-            )
-            return _finish(
-                job.pk,
-                name=export_name(job),
-                content=ContentFile(data),
-                sha256=hashlib.sha256(data).hexdigest(),
-                size=len(data),
-            )
-        spool = build_certified_zip(
-            dossier, actor=job.requested_by, verify_url=job.verify_url, generated_at=generated_at, step=step
-        )
+        kind = KINDS[job.kind]
+        target = kind.target(job.requested_by, job.case_id, job.subject_id)
+        spec = spec_of(job)
+        content = as_file(kind.build(spec, target, lambda: _advance(job.pk)))
         digest, size = hashlib.sha256(), 0
-        for chunk in iter(lambda: spool.read(1024 * 1024), b""):
+        for chunk in iter(lambda: content.read(1024 * 1024), b""):
             digest.update(chunk)
             size += len(chunk)
-        spool.seek(0)
-        return _finish(job.pk, name=export_name(job), content=File(spool), sha256=digest.hexdigest(), size=size)
+        content.seek(0)
+        return _finish(
+            job.pk, name=kind.name(spec, target), content=File(content), sha256=digest.hexdigest(), size=size
+        )
     except Exception as exc:
         logger.exception("export %s failed", job.pk)
         message = (

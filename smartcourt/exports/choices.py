@@ -1,4 +1,4 @@
-"""What can be exported, and the states of an export job."""
+"""What can be exported (each kind declared in kinds.py), and the states of an export job."""
 
 from __future__ import annotations
 
@@ -11,6 +11,11 @@ class ExportKind(models.TextChoices):
     DOSSIER_PDF = "dossier_pdf", _("Dossier PDF")
     # The zip: the originals as files, the catalogue, the manifest, the receipts and the signed certificate.
     DOSSIER_ZIP = "dossier_zip", _("Dossier zip")
+    # The claims table (债权表) as a workbook: the same rows and masking as the page.
+    CLAIMS_TABLE_XLSX = "claims_table_xlsx", _("Claims table (xlsx)")
+    # A ruled plan's payment file, prefilled for the administrator to complete and upload back.
+    PAYMENT_FILE_XLSX = "payment_file_xlsx", _("Payment file (xlsx)")
+    PAYMENT_FILE_CSV = "payment_file_csv", _("Payment file (csv)")
 
 
 class ExportStatus(models.TextChoices):

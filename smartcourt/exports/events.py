@@ -1,11 +1,11 @@
-"""Dossier exports are dossier work: those who conduct the case (dossier.policies) see them."""
+"""Exports (a dossier, a claims table, a payment file) are case work: those who conduct the case see them."""
 
 from django.utils.translation import gettext_lazy as _
 
 from smartcourt.cases.events import Audience, EventType, declare
 
 declare(
-    EventType("exports.requested", _("Dossier export requested"), Audience.CASE_WORK),
-    EventType("exports.completed", _("Dossier export completed"), Audience.CASE_WORK),
-    EventType("exports.failed", _("Dossier export failed"), Audience.CASE_WORK),
+    EventType("exports.requested", _("Export requested"), Audience.CASE_WORK),
+    EventType("exports.completed", _("Export completed"), Audience.CASE_WORK),
+    EventType("exports.failed", _("Export failed"), Audience.CASE_WORK),
 )

@@ -1,5 +1,5 @@
-"""Export jobs: long work (a dossier export) that the background worker does while the requester's page shows
-its progress; request threads never wait for it."""
+"""Export jobs: long work (a dossier export, a claims table, a payment file) that the background worker does while
+the requester's page shows its progress; request threads never wait for it."""
 
 from __future__ import annotations
 
@@ -12,16 +12,21 @@ from smartcourt.exports.choices import ExportKind, ExportStatus
 
 
 class ExportJob(UUIDModel):
-    """One export asked for by one user; only that user downloads it (while he may still read the dossier)."""
+    """One export asked for by one user; only that user downloads it, and only while he may still have it."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=20, choices=ExportKind.choices)
+    subject_id = models.UUIDField(
+        null=True, blank=True, help_text="The record of the case exported, when the kind needs one (a plan)."
+    )
     status = models.CharField(max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField()
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    verify_url = models.CharField(max_length=300, help_text="The public verify page, printed in the receipts.")
+    verify_url = models.CharField(
+        max_length=300, blank=True, help_text="The public verify page, printed in a dossier export's receipts."
+    )
     progress_done = models.PositiveIntegerField(default=0, help_text="Steps done (entries laid out, receipts).")
     progress_total = models.PositiveIntegerField(default=0, help_text="Steps in all.")
     file = models.FileField(upload_to="exports/%Y/%m/", max_length=300, blank=True)

@@ -12,12 +12,13 @@ from pydantic import BeforeValidator, ConfigDict, WithJsonSchema
 from smartcourt.rules.deadlines import Procedure
 from smartcourt.rules.models import MAX_YEAR, MIN_YEAR
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# ASCII digits only (\d would take any script's) and the whole text (a "$" would let a final newline through).
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _iso_date(value: Any) -> dt.date:
     # Only "YYYY-MM-DD": pydantic would also take numbers (Unix time) and other spellings.
-    if not isinstance(value, str) or not _ISO_DATE.match(value):
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
         raise ValueError("must be a date written YYYY-MM-DD")
     try:
         parsed = dt.date.fromisoformat(value)

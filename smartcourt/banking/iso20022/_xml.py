@@ -10,7 +10,10 @@ from lxml import etree  # type: ignore[import-untyped,unused-ignore]
 
 from smartcourt.banking.iso20022.safe_xml import XmlRefused
 
-_AMOUNT = re.compile(r"^\d{1,16}(\.\d{1,5})?$")
+# [0-9], not \d: Python's \d matches every script's digits ("١٢٣"), and Decimal() reads them, so a bank file
+# could carry an amount no ISO 20022 schema allows. fullmatch, not match with "$": "$" also matches before a
+# final newline.
+_AMOUNT = re.compile(r"[0-9]{1,16}(\.[0-9]{1,5})?")
 
 
 class Builder:
@@ -63,7 +66,7 @@ def fen_text(fen: int) -> str:
 
 def text_fen(text: str, *, where: str) -> int:
     """Fen from an ISO 20022 amount text; more than two decimals of yuan (other than zeros) is refused."""
-    if not _AMOUNT.match(text or ""):
+    if not _AMOUNT.fullmatch(text or ""):
         raise XmlRefused(f"{where}: {text!r} is not an amount")
     try:
         value = Decimal(text) * 100

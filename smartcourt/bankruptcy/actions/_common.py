@@ -162,7 +162,11 @@ def _after_completion(proceeding: Proceeding, record: NodeRecord, *, case: Case,
             statuses[successor.node_key] = NodeStatus.PENDING
 
 
-def _close(proceeding: Proceeding, *, case: Case, actor: User | None, closed_by: NodeRecord) -> None:
+def _close(
+    proceeding: Proceeding, *, case: Case, actor: User | None, closed_by: NodeRecord | None, taken_over_by: str = ""
+) -> None:
+    """End the proceeding: by its closing node, or (``taken_over_by``, the lead case's number) because a merged
+    bankruptcy administers the debtor in the lead case's proceeding from now on."""
     today = timezone.localdate()
     for record in proceeding.nodes.filter(status__in=UNFINISHED_NODE_STATUSES).order_by("position"):
         _change(
@@ -176,5 +180,10 @@ def _close(proceeding: Proceeding, *, case: Case, actor: User | None, closed_by:
         case_id=case.pk,
         obj=proceeding,
         before={"status": ProceedingStatus.OPEN},
-        after={"status": ProceedingStatus.CLOSED, "closed_by_node": closed_by.node_key, "closed_on": today},
+        after={
+            "status": ProceedingStatus.CLOSED,
+            "closed_by_node": closed_by.node_key if closed_by else None,
+            "closed_on": today,
+        }
+        | ({"taken_over_by": taken_over_by} if taken_over_by else {}),
     )

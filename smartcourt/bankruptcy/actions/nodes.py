@@ -24,7 +24,7 @@ from smartcourt.bankruptcy.actions._common import (
     definition,
 )
 from smartcourt.bankruptcy.actions.deadlines import _set_anchor
-from smartcourt.bankruptcy.choices import NodeStatus, OutputKind, ProceedingStatus, TransitionAction
+from smartcourt.bankruptcy.choices import MemberFate, NodeStatus, OutputKind, ProceedingStatus, TransitionAction
 from smartcourt.bankruptcy.errors import BankruptcyError
 from smartcourt.bankruptcy.models import ConsolidatedDebtor, NodeOutput, NodeRecord, Proceeding
 from smartcourt.bankruptcy.policies import can_operate, is_judge_of
@@ -193,6 +193,31 @@ def missing_outputs(record: NodeRecord, node: Node | None = None) -> list[str]:
     return [output.key for output in node.required_outputs if output.key not in provided]
 
 
+def _check_united(case: Case, node_key: str) -> None:
+    """A consolidated reorganisation or settlement ends with its debtors as the plan made them (SPC Minutes
+    法〔2018〕53号 para. 37): the plan's structure recorded for every member, and every member merged into the
+    survivor deregistered."""
+    members = list(ConsolidatedDebtor.objects.filter(consolidation__case=case).order_by("position"))
+    if not members:
+        return
+    unrecorded = [m.name for m in members if not m.plan_fate]
+    if unrecorded:
+        raise DomainError(
+            gettext("%(node)s cannot be completed before the plan's structure is recorded for: %(names)s")
+            % {"node": node_key, "names": "、".join(unrecorded)},
+            field="outputs",
+            code=BankruptcyError.PLAN_STRUCTURE_MISSING,
+        )
+    pending = [m.name for m in members if m.plan_fate == MemberFate.MERGED and m.deregistered_on is None]
+    if pending:
+        raise DomainError(
+            gettext("%(node)s cannot be completed before the deregistration of: %(names)s")
+            % {"node": node_key, "names": "、".join(pending)},
+            field="outputs",
+            code=BankruptcyError.DEBTORS_NOT_DEREGISTERED,
+        )
+
+
 @transaction.atomic
 def complete_node(
     *, actor: User, case_id: uuid.UUID | str, node_key: str, expected_version: int | None = None
@@ -227,6 +252,8 @@ def complete_node(
                 field="outputs",
                 code=BankruptcyError.DEBTORS_NOT_DEREGISTERED,
             )
+    if node.unites_members:
+        _check_united(case, node_key)
     now = timezone.now()
     if node.court_confirms and not is_judge_of(actor, case):
         return _change(

@@ -13,6 +13,7 @@ from smartcourt.claims.actions.claims_table import (
     request_table_signature,
     sign_claims_table,
 )
+from smartcourt.claims.actions.consolidation import TakeOver, take_over_member_claims
 from smartcourt.claims.actions.declaration import (
     EVIDENCE_TYPES,
     LATE_CONSEQUENCE,
@@ -63,6 +64,7 @@ __all__ = [
     "Registration",
     "ReviewDecision",
     "TableSigning",
+    "TakeOver",
     "answer_employee_objection",
     "check_power_of_attorney",
     "confirm_undisputed",
@@ -83,5 +85,6 @@ __all__ = [
     "serve_review_notices",
     "sign_claims_table",
     "start_review",
+    "take_over_member_claims",
     "validate_identifier",
 ]

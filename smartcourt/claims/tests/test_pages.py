@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -63,7 +61,6 @@ def test_claim_pages_matrix(p: Personas, persona: str) -> None:
     pages = {
         "list": reverse("claims:list", args=[case]),
         "table": reverse("claims:table", args=[case]),
-        "xlsx": reverse("claims:table_xlsx", args=[case]),
         "detail": reverse("claims:detail", args=[case, claim.pk]),
         "receipt": reverse("claims:document", args=[case, claim.pk, claim.documents.get(kind="receipt").pk]),
     }
@@ -71,7 +68,6 @@ def test_claim_pages_matrix(p: Personas, persona: str) -> None:
     expected_claim = 200 if persona in SEE_ALL_CLAIMS | {"creditor_a"} else 404
     assert client.get(pages["list"]).status_code == expected_case
     assert client.get(pages["table"]).status_code == expected_case
-    assert client.get(pages["xlsx"]).status_code == expected_case
     assert client.get(pages["detail"]).status_code == expected_claim
     assert client.get(pages["receipt"]).status_code == expected_claim
 
@@ -185,17 +181,6 @@ def test_declare_review_object_and_rule_through_the_pages(p: Personas) -> None:
     assert claim.status == ClaimStatus.DISPUTED
     tracker = creditor.get(reverse("claims:tracker")).content.decode()
     assert "债权审查结论通知书" in tracker and "103,650.00" in tracker
-
-
-def test_table_xlsx_masks_and_escapes(p: Personas) -> None:
-    claim = declare(p, creditor_name='=HYPERLINK("http://x")')
-    review_claim(actor=p.administrator, claim_id=claim.pk, decision=ReviewDecision(result="confirmed"))
-    response = client_as(p, "creditor_a").get(reverse("claims:table_xlsx", args=[p.case.pk]))
-    content = response.content
-    with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        sheet = archive.read("xl/worksheets/sheet1.xml").decode()
-    assert "'=HYPERLINK" in sheet and "<f>" not in sheet
-    assert "110105********002X" in sheet and "11010519491231002X" not in sheet
 
 
 def test_import_page_shows_problems_by_line_and_cell(p: Personas) -> None:

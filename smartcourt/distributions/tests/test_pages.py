@@ -141,18 +141,20 @@ def test_meeting_and_ruling_on_the_page(personas: Personas) -> None:
 
 
 def test_payment_files_for_the_administrator(personas: Personas) -> None:
+    # The prefilled files are built in the background worker (smartcourt/exports/tests/test_spreadsheet_exports.py);
+    # the plan page offers them to the administrator as export requests, and the fixed template directly.
     _claims(personas)
     plan = ruled_plan(personas, 400_000)
     client = client_for(personas.administrator)
-    xlsx = client.get(f"/distributions/plans/{plan.pk}/payments.xlsx")
-    assert xlsx.status_code == 200
-    rows = read_sheet(xlsx.content, "x.xlsx").rows
-    assert [r[1:3] + r[6:] for r in rows[1:]] == [["张三", ZHANG, "1000.00"], ["甲供应商有限公司", FIRM, "3000.00"]]
-    csv = client.get(f"/distributions/plans/{plan.pk}/payments.csv")
-    assert csv.content.startswith("\ufeff序号".encode())
-    assert client.get(f"/distributions/plans/{plan.pk}/template.xlsx").status_code == 200
-    assert client_for(personas.judge).get(f"/distributions/plans/{plan.pk}/payments.xlsx").status_code == 403
-    assert client_for(personas.creditor_a).get(f"/distributions/plans/{plan.pk}/payments.xlsx").status_code == 404
+    page = client.get(f"/distributions/plans/{plan.pk}/").content.decode()
+    assert 'value="payment_file_xlsx"' in page and 'value="payment_file_csv"' in page
+    template = client.get(f"/distributions/plans/{plan.pk}/template.xlsx")
+    assert template.status_code == 200
+    assert read_sheet(template.content, "x.xlsx").rows[0][1] == "债权人名称"
+    assert (
+        'value="payment_file_xlsx"'
+        not in client_for(personas.judge).get(f"/distributions/plans/{plan.pk}/").content.decode()
+    )
 
 
 def test_upload_report_then_submit_and_judge_approves(personas: Personas) -> None:

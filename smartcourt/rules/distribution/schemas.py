@@ -42,7 +42,7 @@ def _yuan_string(value: Any) -> int:
 YuanFen = Annotated[
     int,
     BeforeValidator(_yuan_string),
-    WithJsonSchema({"type": "string", "pattern": r"^\d{1,13}(\.\d{1,2})?$", "example": "1234.50"}),
+    WithJsonSchema({"type": "string", "pattern": r"^[0-9]{1,13}(\.[0-9]{1,2})?$", "example": "1234.50"}),
 ]
 
 

@@ -14,7 +14,7 @@ from pydantic import ConfigDict, WithJsonSchema
 from smartcourt.core.schemas import Yuan
 from smartcourt.rules.litigation_fees.calculator import ClosedBy, FeeKind, FeeProcedure, Step, rate_text
 
-_YUAN_SCHEMA = {"type": "string", "pattern": r"^\d{1,13}(\.\d{1,2})?$", "example": "100000.00"}
+_YUAN_SCHEMA = {"type": "string", "pattern": r"^[0-9]{1,13}(\.[0-9]{1,2})?$", "example": "100000.00"}
 
 
 class LitigationFeeIn(Schema):
