@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from smartcourt.core.errors import CoreError
 from smartcourt.core.numbers import strict_decimal
 
 
@@ -26,5 +27,5 @@ class StrictDecimalField(forms.DecimalField):
             return value
         parsed = strict_decimal(str(value))
         if parsed is None:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+            raise forms.ValidationError(self.error_messages["invalid"], code=CoreError.INVALID)
         return parsed
