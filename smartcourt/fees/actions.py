@@ -16,7 +16,6 @@ from smartcourt.accounts.choices import Role
 from smartcourt.accounts.models import User
 from smartcourt.audit.actions import record_event
 from smartcourt.cases.models import Case
-from smartcourt.cases.policies import is_court_staff_of_case
 from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from smartcourt.fees import payments
 from smartcourt.fees.choices import (
@@ -36,6 +35,7 @@ from smartcourt.fees.models import (
     FeeStatusChange,
     LitigationFee,
 )
+from smartcourt.fees.policies import can_open_fee
 from smartcourt.rules.calendar import current_calendar
 from smartcourt.rules.litigation_fees.calculator import ClosedBy, FeeResult, compute_litigation_fee
 from smartcourt.rules.periods import Period, Unit, period_end
@@ -129,7 +129,7 @@ def get_fee_for(user: User, fee_id: uuid.UUID | str) -> LitigationFee:
         fee = LitigationFee.objects.select_related("case__court").get(pk=fee_id)
     except (LitigationFee.DoesNotExist, ValueError, DomainError) as exc:
         raise NotFound(_("No such fee")) from exc
-    if fee.payer_user_id == user.pk or is_court_staff_of_case(user, fee.case):
+    if can_open_fee(user, fee):
         return fee
     raise NotFound(_("No such fee"))
 
