@@ -36,6 +36,7 @@ from smartcourt.fees.models import (
     LitigationFee,
 )
 from smartcourt.fees.policies import can_open_fee
+from smartcourt.fees.selectors import fees_past_deadline
 from smartcourt.rules.calendar import current_calendar
 from smartcourt.rules.litigation_fees.calculator import ClosedBy, FeeResult, compute_litigation_fee
 from smartcourt.rules.periods import Period, Unit, period_end
@@ -119,6 +120,27 @@ def assess_fee(
         case_id=case.pk,
         obj=fee,
         after={"payer": payer_name, "kind": fee.kind, "fee_fen": fee_fen, "due_on": due, "basis": result.basis},
+    )
+    return fee
+
+
+@transaction.atomic
+def mark_overdue(*, actor: User, fee_id: uuid.UUID | str, today: dt.date) -> LitigationFee:
+    """The fee was not paid by its last day and no relief application awaits the judge (诉讼费用交纳办法
+    art. 22; SPC interpretation of the CPL, 2022, art. 213): it becomes overdue, the fact the ruling that the
+    case is handled as withdrawn rests on. Checked again under the row's lock, so a payment booked or an
+    application made a moment ago wins (a Conflict, and nothing changes)."""
+    fee = LitigationFee.objects.select_for_update().select_related("case").get(pk=fee_id)
+    _court_staff_of(actor, fee)
+    if not fees_past_deadline(today).filter(pk=fee.pk).exists():
+        raise Conflict(_("This fee is paid, not yet due, or awaits the judge's decision on relief"), field="fee")
+    _transition(fee, FeeStatus.OVERDUE, note=f"due {fee.due_on.isoformat()}")
+    record_event(
+        actor=actor,
+        action="fees.overdue",
+        case_id=fee.case_id,
+        obj=fee,
+        after={"due_on": fee.due_on, "fee_fen": fee.fee_fen, "paid_fen": fee.paid_fen},
     )
     return fee
 

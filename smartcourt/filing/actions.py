@@ -9,6 +9,7 @@ complaint's contents), 126 (docket within 7 days or rule not to accept; one-time
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -30,15 +31,22 @@ from smartcourt.core.identifiers import (
 )
 from smartcourt.documents import actions as document_actions
 from smartcourt.fees import actions as fee_actions
+from smartcourt.fees.models import LitigationFee
 from smartcourt.filing.choices import EDITABLE, FILING_TRANSITIONS, FilingPartyRole, FilingStatus
 from smartcourt.filing.models import Filing, FilingParty, FilingStatusChange
 from smartcourt.filing.selectors import get_filing_for
-from smartcourt.filing.templates_seed import ACCEPTANCE_NOTICE, FEE_NOTICE, ensure_filing_templates
+from smartcourt.filing.templates_seed import (
+    ACCEPTANCE_NOTICE,
+    FEE_NOTICE,
+    WITHDRAWAL_RULING,
+    ensure_filing_templates,
+)
 from smartcourt.rules.calendar import current_calendar
 from smartcourt.rules.causes import get_cause
 from smartcourt.rules.litigation_fees.calculator import amount_to_fen
 from smartcourt.rules.periods import Period, Unit, period_end
 
+logger = logging.getLogger("smartcourt.filing")
 DECISION_PERIOD = Period(7, Unit.DAYS)  # CPL art. 126
 APPEAL_PERIOD = Period(10, Unit.DAYS)  # CPL art. 171, against a ruling
 MAX_TEXT = 5000
@@ -434,3 +442,86 @@ def docket(*, actor: User, filing_id: uuid.UUID | str, presiding_judge_id: uuid.
     _transition(filing, FilingStatus.DOCKETED, actor=actor, note=case.number, case=case, reviewed_by=actor)
     record_event(actor=actor, action="filing.docketed", case_id=case.pk, obj=filing, after={"number": case.number})
     return filing
+
+
+# Why the case closed, in its status history (the ruling itself is in the dossier).
+UNPAID_FEE_REASON = "按撤诉处理：原告未在交费期限内预交案件受理费（《诉讼费用交纳办法》第二十二条）"
+
+
+@transaction.atomic
+def rule_unpaid_fee_withdrawn(
+    *, actor: User, fee_id: uuid.UUID | str, today: dt.date | None = None, by_job: bool = False
+) -> Filing:
+    """The plaintiff did not pay the case acceptance fee by the last day of the fee notice and no application
+    for deferral, reduction or waiver awaits the judge: the case is handled as withdrawn (按撤诉处理; 诉讼费用交纳
+    办法 art. 22, SPC interpretation of the CPL (2022) art. 213). In one transaction: the fee becomes overdue,
+    the ruling is generated from the court's template and sealed, the case is closed with the reason, the
+    filing records it; the ruling is served on the parties (the filer's inbox) once committed.
+
+    The filing division decides it, as it issued the fee notice: a filing clerk of the court, or the case's
+    presiding judge. ``by_job``: made by the daily job in the name of the clerk who docketed the case (as a
+    delivery is made in the name of whoever asked for it), recorded as such."""
+    today = today or timezone.localdate()
+    try:
+        fee = LitigationFee.objects.get(pk=fee_id)
+        filing = Filing.objects.select_for_update().select_related("case", "court").get(case_id=fee.case_id)
+    except (LitigationFee.DoesNotExist, Filing.DoesNotExist, ValueError, DomainError) as exc:
+        raise NotFound(_("No such fee")) from exc
+    case = filing.case
+    assert case is not None
+    clerk = actor.role == Role.FILING_CLERK and actor.organisation_id == filing.court_id
+    if not (actor.is_active and (clerk or (actor.role == Role.JUDGE and case.presiding_judge_id == actor.pk))):
+        raise PermissionDenied(_("The court's filing clerks or the presiding judge rule on an unpaid fee"))
+    if filing.handled_as_withdrawn_on is not None:
+        raise Conflict(_("The case has already been handled as withdrawn"), field="fee")
+    fee = fee_actions.mark_overdue(actor=actor, fee_id=fee.pk, today=today)
+    ensure_filing_templates()
+    ruling = document_actions.generate_document(actor=actor, case_id=case.pk, template_key=WITHDRAWAL_RULING)
+    ruling = document_actions.sign_document(actor=actor, document_id=ruling.pk)
+    case_actions.change_case_status(
+        actor=actor, case_id=case.pk, to_status=CaseStatus.CLOSED, on=today, reason=UNPAID_FEE_REASON
+    )
+    Filing.objects.filter(pk=filing.pk).update(
+        handled_as_withdrawn_on=today, withdrawal_ruling=ruling, updated_at=timezone.now()
+    )
+    filing.refresh_from_db()
+    record_event(
+        actor=actor,
+        action="filing.handled_as_withdrawn",
+        case_id=case.pk,
+        obj=filing,
+        after={
+            "fee": str(fee.pk),
+            "due_on": fee.due_on,
+            "fee_fen": fee.fee_fen,
+            "ruling": str(ruling.pk),
+            "ruling_sha256": ruling.signed_sha256,
+            "by_job": by_job,
+        },
+    )
+    actor_id, ruling_id = actor.pk, ruling.pk
+    transaction.on_commit(lambda: _serve_ruling(actor_id=actor_id, document_id=ruling_id))
+    return filing
+
+
+def _serve_ruling(*, actor_id: uuid.UUID, document_id: uuid.UUID) -> None:
+    """Serve the ruling on the parties (the filer's inbox, e-mail and SMS through the platform's service).
+    A failure leaves the ruling standing: the deliveries page lists it for the clerk, and it is retried."""
+    try:
+        document_actions.serve_document(
+            actor=User.objects.get(pk=actor_id), document_id=document_id, groups=["parties"]
+        )
+    except DomainError:
+        logger.exception("the ruling %s could not be served; the clerk serves it from its page", document_id)
+
+
+def ruling_actor(filing: Filing) -> User | None:
+    """Whom the daily job acts for: the clerk who docketed the case and issued its fee notice, or, if he has
+    left, another active filing clerk of the court."""
+    if filing.reviewed_by is not None and filing.reviewed_by.is_active:
+        return filing.reviewed_by
+    return (
+        User.objects.filter(role=Role.FILING_CLERK, organisation_id=filing.court_id, is_active=True)
+        .order_by("username")
+        .first()
+    )

@@ -5,4 +5,13 @@ from django.utils.translation import gettext_lazy as _
 
 from smartcourt.cases.events import Audience, EventType, declare
 
-declare(EventType("filing.docketed", _("Online filing docketed"), Audience.CASE))
+declare(
+    EventType("filing.docketed", _("Online filing docketed"), Audience.CASE),
+    # The ruling that the case is handled as withdrawn (诉讼费用交纳办法 art. 22) closes it: all on the case see it.
+    EventType(
+        "filing.handled_as_withdrawn",
+        _("Fee unpaid: case handled as withdrawn"),
+        Audience.CASE,
+        hidden=frozenset({"fee", "ruling", "ruling_sha256", "by_job"}),
+    ),
+)

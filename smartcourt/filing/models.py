@@ -48,6 +48,19 @@ class Filing(TimestampedModel):
     case = models.OneToOneField(
         "cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="online_filing"
     )
+    handled_as_withdrawn_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Fee unpaid by its last day: the case was handled as withdrawn (诉讼费用交纳办法 art. 22).",
+    )
+    withdrawal_ruling = models.ForeignKey(
+        "documents.Document",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The sealed ruling that the case is handled as withdrawn (按撤诉处理).",
+    )
     duplicate_of = models.ForeignKey(
         "self",
         null=True,
