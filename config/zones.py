@@ -69,6 +69,7 @@ ROUTE_ZONES: dict[str, frozenset[Zone]] = {
     "filing/": BOTH,
     "filing/new/": INTERNET_ONLY,
     "filing/queue/": COURT_ONLY,
+    "filing/assignment-rules/": COURT_ONLY,
     "filing/<uuid:filing_id>/edit/": INTERNET_ONLY,
     "filing/<uuid:filing_id>/withdraw/": INTERNET_ONLY,
     "filing/<uuid:filing_id>/pay/": INTERNET_ONLY,

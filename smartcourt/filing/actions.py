@@ -32,8 +32,9 @@ from smartcourt.core.identifiers import (
 from smartcourt.documents import actions as document_actions
 from smartcourt.fees import actions as fee_actions
 from smartcourt.fees.models import LitigationFee
+from smartcourt.filing.assignment import ASSIGNED_EVENT, assign, record_of
 from smartcourt.filing.choices import EDITABLE, FILING_TRANSITIONS, FilingPartyRole, FilingStatus
-from smartcourt.filing.models import Filing, FilingParty, FilingStatusChange
+from smartcourt.filing.models import AssignmentRule, Filing, FilingParty, FilingStatusChange, JudgeAssignment
 from smartcourt.filing.selectors import get_filing_for
 from smartcourt.filing.templates_seed import (
     ACCEPTANCE_NOTICE,
@@ -42,7 +43,7 @@ from smartcourt.filing.templates_seed import (
     ensure_filing_templates,
 )
 from smartcourt.rules.calendar import current_calendar
-from smartcourt.rules.causes import get_cause
+from smartcourt.rules.causes import cause_list, get_cause
 from smartcourt.rules.litigation_fees.calculator import amount_to_fen
 from smartcourt.rules.periods import Period, Unit, period_end
 
@@ -379,23 +380,48 @@ def rule_not_to_accept(*, actor: User, filing_id: uuid.UUID | str, reason: str) 
 
 
 @transaction.atomic
-def docket(*, actor: User, filing_id: uuid.UUID | str, presiding_judge_id: uuid.UUID | str) -> Filing:
+def docket(
+    *,
+    actor: User,
+    filing_id: uuid.UUID | str,
+    presiding_judge_id: uuid.UUID | str | None = None,
+    override_reason: str = "",
+    seed: str = "",
+) -> Filing:
     """Docket the filing: the case with the next gap-free number (cases), its parties, the filer on the
-    case, the fee computed with its calculation (fees), and the acceptance notice and the fee notice generated
-    from the template library and sealed (documents) — all or nothing."""
+    case, the presiding judge by the court's assignment (its rule for the cause of action, else a recorded
+    random draw; ``filing.assignment``), the fee computed with its calculation (fees), and the acceptance notice
+    and the fee notice generated from the template library and sealed (documents) — all or nothing.
+
+    ``presiding_judge_id``: the clerk's choice of another judge than the assignment gives, which needs
+    ``override_reason`` and is recorded beside what the assignment gave. ``seed``: a draw's seed drawn in
+    public (otherwise 32 random bytes)."""
     filing = _clerk_filing(actor, filing_id)
     if FilingStatus.DOCKETED not in FILING_TRANSITIONS[filing.status]:
         raise Conflict(_("Only a filing the court has received can be docketed"), field="status")
-    try:
-        judge = User.objects.get(pk=presiding_judge_id, role=Role.JUDGE, organisation_id=filing.court_id)
-    except (User.DoesNotExist, ValueError, DomainError) as exc:
-        raise DomainError(_("Choose a judge of this court"), field="presiding_judge") from exc
+    cause = get_cause(filing.cause_code)
+    seed = _text(seed, field="seed", limit=200)
+    outcome = assign(filing.court, cause.part, seed=seed)
+    judge = outcome.judge
+    override_reason = _text(override_reason, field="override_reason", limit=MAX_TEXT)
+    if presiding_judge_id not in (None, "") and str(presiding_judge_id) != str(outcome.judge.pk):
+        try:
+            judge = User.objects.get(
+                pk=presiding_judge_id, role=Role.JUDGE, organisation_id=filing.court_id, is_active=True
+            )
+        except (User.DoesNotExist, ValueError, DomainError) as exc:
+            raise DomainError(_("Choose a judge of this court"), field="presiding_judge") from exc
+        if not override_reason:
+            raise DomainError(
+                _("Give the reasons for choosing another judge than the court's assignment"), field="override_reason"
+            )
+    else:
+        override_reason = ""
     parties = list(filing.parties.all())
     plaintiffs = [p for p in parties if p.role == FilingPartyRole.PLAINTIFF]
     defendants = [p for p in parties if p.role == FilingPartyRole.DEFENDANT]
     if not plaintiffs or not defendants:
         raise DomainError(_("Name at least one defendant (CPL art. 122: a definite defendant)"), field="parties")
-    cause = get_cause(filing.cause_code)
     today = timezone.localdate()
     case = case_actions.create_case(
         actor=actor,
@@ -440,8 +466,61 @@ def docket(*, actor: User, filing_id: uuid.UUID | str, presiding_judge_id: uuid.
         document = document_actions.generate_document(actor=actor, case_id=case.pk, template_key=key)
         document_actions.sign_document(actor=actor, document_id=document.pk)
     _transition(filing, FilingStatus.DOCKETED, actor=actor, note=case.number, case=case, reviewed_by=actor)
+    assignment = JudgeAssignment.objects.create(
+        filing=filing,
+        method=outcome.method,
+        rule_part=outcome.rule_part,
+        seed=outcome.seed,
+        candidates=outcome.candidates,
+        digest=outcome.digest,
+        drawn_index=outcome.drawn_index,
+        assigned_judge=outcome.judge,
+        judge=judge,
+        override_reason=override_reason,
+        created_at=timezone.now(),
+        created_by=actor,
+    )
+    record_event(actor=actor, action=ASSIGNED_EVENT, case_id=case.pk, obj=assignment, after=record_of(assignment))
     record_event(actor=actor, action="filing.docketed", case_id=case.pk, obj=filing, after={"number": case.number})
     return filing
+
+
+@transaction.atomic
+def set_assignment_rule(
+    *, actor: User, court_id: uuid.UUID | str, cause_part: str, judge_id: uuid.UUID | str | None
+) -> AssignmentRule | None:
+    """The court administrator sets (or, with no judge, removes) the court's rule for one part of the cause
+    list: filings of that part go to that judge; the others are drawn."""
+    court = actor.organisation
+    if not actor.is_active or actor.role != Role.COURT_ADMIN or court is None or str(court.pk) != str(court_id):
+        raise PermissionDenied(_("The court administrator sets the court's assignment rules"))
+    if cause_part not in cause_list().parts:
+        raise DomainError(_("Choose a part of the cause-of-action list"), field="cause_part")
+    rule = AssignmentRule.objects.select_for_update().filter(court=court, cause_part=cause_part).first()
+    before = {"judge": str(rule.judge_id) if rule else None}
+    if judge_id in (None, ""):
+        if rule is None:
+            return None
+        rule.delete()
+        rule = None
+    else:
+        try:
+            judge = User.objects.get(pk=judge_id, role=Role.JUDGE, organisation=court, is_active=True)
+        except (User.DoesNotExist, ValueError, DomainError) as exc:
+            raise DomainError(_("Choose a judge of this court"), field="judge") from exc
+        if rule is None:
+            rule = AssignmentRule.objects.create(court=court, cause_part=cause_part, judge=judge, set_by=actor)
+        else:
+            rule.judge, rule.set_by = judge, actor
+            rule.save(update_fields=["judge", "set_by", "updated_at"])
+    record_event(
+        actor=actor,
+        action="filing.assignment_rule_set",
+        obj=rule,
+        before=before,
+        after={"court": str(court.pk), "cause_part": cause_part, "judge": str(rule.judge_id) if rule else None},
+    )
+    return rule
 
 
 # Why the case closed, in its status history (the ruling itself is in the dossier).

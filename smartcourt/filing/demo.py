@@ -25,6 +25,7 @@ from smartcourt.fees import payments
 from smartcourt.fees.models import LitigationFee
 from smartcourt.filing import actions
 from smartcourt.filing.models import Filing
+from smartcourt.rules.causes import get_cause
 
 logger = logging.getLogger("smartcourt.demo")
 
@@ -128,6 +129,7 @@ def seed_filings() -> None:
         return
     clerk = User.objects.get(username="clerk")
     judge = User.objects.get(username="judge")
+    court_admin = User.objects.get(username="courtadmin")
     court = Organisation.objects.get(kind="court", court_code="苏0623")
     for state, cause, defendant, id_number, amount in _COMPLAINTS:
         filing = actions.save_draft(
@@ -156,7 +158,11 @@ def seed_filings() -> None:
                 reason="双方已签订书面仲裁协议，应当向仲裁机构申请仲裁（民事诉讼法第一百二十七条第二项）。",
             )
         elif state == "docketed":
-            filing = actions.docket(actor=clerk, filing_id=filing.pk, presiding_judge_id=judge.pk)
+            # The court's rule sends contract cases to 张明 (the judge sign-in): the case lands on his board.
+            actions.set_assignment_rule(
+                actor=court_admin, court_id=court.pk, cause_part=get_cause(cause).part, judge_id=judge.pk
+            )
+            filing = actions.docket(actor=clerk, filing_id=filing.pk)
             fee = LitigationFee.objects.get(case=filing.case)
             with sandbox_payments():
                 try:

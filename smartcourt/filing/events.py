@@ -7,6 +7,15 @@ from smartcourt.cases.events import Audience, EventType, declare
 
 declare(
     EventType("filing.docketed", _("Online filing docketed"), Audience.CASE),
+    # How the presiding judge was found (rule or recorded draw) and any clerk's override with its reasons: the
+    # court's; the parties see the judge on the case.
+    EventType(
+        "filing.judge_assigned",
+        _("Presiding judge assigned"),
+        Audience.COURT,
+        hidden=frozenset({"seed", "candidates", "digest", "drawn_index", "assigned_judge", "judge"}),
+    ),
+    EventType("filing.assignment_rule_set", _("Case assignment rule set"), Audience.COURT),
     # The ruling that the case is handled as withdrawn (诉讼费用交纳办法 art. 22) closes it: all on the case see it.
     EventType(
         "filing.handled_as_withdrawn",

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 
 from smartcourt.core.models import TimestampedModel
-from smartcourt.filing.choices import FilingPartyRole, FilingStatus
+from smartcourt.filing.choices import AssignmentMethod, FilingPartyRole, FilingStatus
 
 
 class Filing(TimestampedModel):
@@ -121,3 +121,53 @@ class FilingStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status} -> {self.to_status}"
+
+
+class AssignmentRule(TimestampedModel):
+    """A court's rule: a filing whose cause of action lies in ``cause_part`` of the list (e.g. 第四部分 合同、准合同
+    纠纷) goes to ``judge``. Set by the court administrator; where no rule applies, the judge is drawn."""
+
+    court = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    cause_part = models.CharField(max_length=100, help_text="A part of the cause-of-action list (Cause.part).")
+    judge = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["cause_part"]
+        constraints = [models.UniqueConstraint(fields=["court", "cause_part"], name="one_rule_per_court_and_part")]
+
+    def __str__(self) -> str:
+        return f"{self.cause_part} -> {self.judge}"
+
+
+class JudgeAssignment(models.Model):
+    """How the presiding judge of a docketed filing was chosen, written once with the docketing. For a draw,
+    ``candidates`` is the ordered list of the court's judges drawn from, ``digest`` HMAC-SHA256(seed, canonical
+    list) and ``drawn_index`` the candidate it gives (core.draws): anyone can redo it (``filing.assignment``)."""
+
+    filing = models.OneToOneField(Filing, on_delete=models.PROTECT, related_name="assignment")
+    method = models.CharField(max_length=8, choices=AssignmentMethod.choices)
+    rule_part = models.CharField(max_length=100, blank=True, help_text="Rule: the part of the cause list.")
+    seed = models.CharField(max_length=200, blank=True)
+    candidates = models.JSONField(default=list, blank=True, help_text="Draw: the ordered candidates (snapshot).")
+    digest = models.CharField(max_length=64, blank=True)
+    drawn_index = models.PositiveIntegerField(null=True, blank=True)
+    assigned_judge = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", help_text="What the method gave."
+    )
+    judge = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The presiding judge of the case: the one assigned, or the clerk's choice.",
+    )
+    override_reason = models.TextField(blank=True, help_text="Why the clerk chose another judge.")
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self) -> str:
+        return f"{self.method} -> {self.judge}"
+
+    @property
+    def overridden(self) -> bool:
+        return self.judge_id != self.assigned_judge_id

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.mine, name="mine"),
     path("new/", views.new, name="new"),
     path("queue/", views.queue, name="queue"),
+    path("assignment-rules/", views.assignment_rules, name="assignment_rules"),
     path("<uuid:filing_id>/", views.detail, name="detail"),
     path("<uuid:filing_id>/edit/", views.edit, name="edit"),
     path("<uuid:filing_id>/withdraw/", views.withdraw, name="withdraw"),

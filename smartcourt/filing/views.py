@@ -25,9 +25,10 @@ from smartcourt.core.web import raise_if_access_error, refused
 from smartcourt.fees import actions as fee_actions
 from smartcourt.fees.models import LitigationFee
 from smartcourt.filing import actions
+from smartcourt.filing.assignment import court_judges, verify_assignment
 from smartcourt.filing.choices import EDITABLE, FilingStatus
 from smartcourt.filing.forms import DEFAULT_ROLES, PARTY_FIELDS, PARTY_ROWS, form_field, parse_filing, rows_sent
-from smartcourt.filing.models import Filing
+from smartcourt.filing.models import AssignmentRule, Filing, JudgeAssignment
 from smartcourt.filing.selectors import clerk_queue, deadline_colour, get_filing_for, my_filings
 from smartcourt.rules.causes import cause_list
 
@@ -168,6 +169,9 @@ def detail(request: HttpRequest, filing_id: uuid.UUID) -> HttpResponse:
     user = signed_in_user(request)
     filing = _filing(user, filing_id)
     fee = LitigationFee.objects.filter(case=filing.case).first() if filing.case_id else None
+    # How the judge was assigned (rule or recorded draw, any override): the court's, not the applicant's.
+    is_clerk = user.role == Role.FILING_CLERK and user.organisation_id == filing.court_id
+    assignment = JudgeAssignment.objects.filter(filing=filing).first() if is_clerk else None
     judges = (
         User.objects.filter(role=Role.JUDGE, organisation_id=filing.court_id, is_active=True).order_by("full_name")
         if user.role == Role.FILING_CLERK
@@ -178,7 +182,7 @@ def detail(request: HttpRequest, filing_id: uuid.UUID) -> HttpResponse:
         "fee": fee,
         "pay_url": fee_actions.pay_url(fee) if fee is not None and fee.notice_number else "",
         "changes": filing.status_changes.select_related("changed_by"),
-        "is_clerk": user.role == Role.FILING_CLERK and user.organisation_id == filing.court_id,
+        "is_clerk": is_clerk,
         "is_filer": filing.filer_id == user.pk,
         "judges": judges,
         "colour": deadline_colour(filing.decide_by)
@@ -186,6 +190,8 @@ def detail(request: HttpRequest, filing_id: uuid.UUID) -> HttpResponse:
         else None,
         "default_correction_due": timezone.localdate() + dt.timedelta(days=7),
         "statuses": FilingStatus,
+        "assignment": assignment,
+        "assignment_problems": verify_assignment(assignment) if assignment is not None else [],
     }
     return render(request, "filing/detail.html", context)
 
@@ -246,13 +252,50 @@ def reject(request: HttpRequest, filing_id: uuid.UUID) -> HttpResponse:
 @login_required
 @require_POST
 def docket(request: HttpRequest, filing_id: uuid.UUID) -> HttpResponse:
-    judge = request.POST.get("presiding_judge", "")
+    judge = request.POST.get("presiding_judge", "") or None
+    reason, seed = request.POST.get("override_reason", ""), request.POST.get("seed", "")
     return _act(
         request,
         filing_id,
-        lambda u: actions.docket(actor=u, filing_id=filing_id, presiding_judge_id=judge),
+        lambda u: actions.docket(
+            actor=u, filing_id=filing_id, presiding_judge_id=judge, override_reason=reason, seed=seed
+        ),
         _("Docketed: the case number is assigned and the notices are sealed."),
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assignment_rules(request: HttpRequest) -> HttpResponse:
+    """The court's case assignment rules: the court administrator sets them, the filing clerks read them."""
+    user = signed_in_user(request)
+    if not user.is_court_staff or user.role not in (Role.COURT_ADMIN, Role.FILING_CLERK) or not user.organisation:
+        raise Forbidden(_("The court administrator sets the court's assignment rules"))
+    court = user.organisation
+    error = None
+    if request.method == "POST":
+        try:
+            actions.set_assignment_rule(
+                actor=user,
+                court_id=court.pk,
+                cause_part=request.POST.get("cause_part", ""),
+                judge_id=request.POST.get("judge", "") or None,
+            )
+        except DomainError as exc:
+            raise_if_access_error(exc)
+            error = exc
+        else:
+            messages.success(request, _("Rule saved."))
+            return redirect("filing:assignment_rules")
+    rules = {rule.cause_part: rule for rule in AssignmentRule.objects.filter(court=court).select_related("judge")}
+    context = {
+        "court": court,
+        "rows": [(part, rules.get(part)) for part in cause_list().parts],
+        "judges": court_judges(court),
+        "can_edit": user.role == Role.COURT_ADMIN,
+        "error": error,
+    }
+    return render(request, "filing/assignment_rules.html", context, status=422 if error else 200)
 
 
 @login_required
