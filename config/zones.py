@@ -73,6 +73,10 @@ ROUTE_ZONES: dict[str, frozenset[Zone]] = {
     "filing/<uuid:filing_id>/edit/": INTERNET_ONLY,
     "filing/<uuid:filing_id>/withdraw/": INTERNET_ONLY,
     "filing/<uuid:filing_id>/pay/": INTERNET_ONLY,
+    # The applicant attaches and removes files on the internet; both sides read them.
+    "filing/<uuid:filing_id>/materials/": INTERNET_ONLY,
+    "filing/<uuid:filing_id>/materials/<uuid:material_id>/": BOTH,
+    "filing/<uuid:filing_id>/materials/<uuid:material_id>/remove/": INTERNET_ONLY,
     "filing/<uuid:filing_id>/review/": COURT_ONLY,
     "filing/<uuid:filing_id>/correction/": COURT_ONLY,
     "filing/<uuid:filing_id>/reject/": COURT_ONLY,

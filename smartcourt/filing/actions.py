@@ -9,11 +9,14 @@ complaint's contents), 126 (docket within 7 days or rule not to accept; one-time
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,18 +26,29 @@ from smartcourt.accounts.models import Organisation, User
 from smartcourt.audit.actions import record_event
 from smartcourt.cases import actions as case_actions
 from smartcourt.cases.choices import CaseStatus, CaseType, MemberRole, PartyKind, PartyRole
+from smartcourt.cases.models import Case
 from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from smartcourt.core.identifiers import (
     credit_code_message,
     identity_number_message,
     normalise_identifier,
 )
+from smartcourt.core.uploads import DOCX, JPEG, PDF, PNG, UploadedFileLike, checked_upload
 from smartcourt.documents import actions as document_actions
+from smartcourt.dossier.actions import file_entry
+from smartcourt.dossier.choices import EntryKind
 from smartcourt.fees import actions as fee_actions
 from smartcourt.fees.models import LitigationFee
 from smartcourt.filing.assignment import ASSIGNED_EVENT, assign, record_of
-from smartcourt.filing.choices import EDITABLE, FILING_TRANSITIONS, FilingPartyRole, FilingStatus
-from smartcourt.filing.models import AssignmentRule, Filing, FilingParty, FilingStatusChange, JudgeAssignment
+from smartcourt.filing.choices import EDITABLE, FILING_TRANSITIONS, FilingPartyRole, FilingStatus, MaterialKind
+from smartcourt.filing.models import (
+    AssignmentRule,
+    Filing,
+    FilingMaterial,
+    FilingParty,
+    FilingStatusChange,
+    JudgeAssignment,
+)
 from smartcourt.filing.selectors import get_filing_for
 from smartcourt.filing.templates_seed import (
     ACCEPTANCE_NOTICE,
@@ -465,6 +479,7 @@ def docket(
     for key in (ACCEPTANCE_NOTICE, FEE_NOTICE):
         document = document_actions.generate_document(actor=actor, case_id=case.pk, template_key=key)
         document_actions.sign_document(actor=actor, document_id=document.pk)
+    _file_materials(actor=actor, filing=filing, case_id=case.pk)
     _transition(filing, FilingStatus.DOCKETED, actor=actor, note=case.number, case=case, reviewed_by=actor)
     assignment = JudgeAssignment.objects.create(
         filing=filing,
@@ -604,3 +619,118 @@ def ruling_actor(filing: Filing) -> User | None:
         .order_by("username")
         .first()
     )
+
+
+# SPC Online Litigation Rules (2021) arts. 11-14: materials sent online are electronic materials; evidence is
+# kept as it was made (PDF or an image), a complaint may also come as the Word file it was written in.
+MATERIAL_TYPES: dict[str, frozenset[str]] = {
+    MaterialKind.COMPLAINT: frozenset({PDF, PNG, JPEG, DOCX}),
+    MaterialKind.EVIDENCE: frozenset({PDF, PNG, JPEG}),
+    MaterialKind.IDENTITY: frozenset({PDF, PNG, JPEG}),
+}
+MAX_MATERIALS = 30
+# As the dossier prints them (a Chinese court document whatever the reader's language).
+_MATERIAL_DOSSIER_NAMES = {
+    MaterialKind.COMPLAINT: "起诉状",
+    MaterialKind.EVIDENCE: "证据",
+    MaterialKind.IDENTITY: "身份证明及授权材料",
+}
+_MATERIAL_ENTRY_KIND = {
+    MaterialKind.COMPLAINT: EntryKind.APPLICATION,
+    MaterialKind.EVIDENCE: EntryKind.ATTACHMENT,
+    MaterialKind.IDENTITY: EntryKind.ATTACHMENT,
+}
+
+
+@transaction.atomic
+def add_material(
+    *, actor: User, filing_id: uuid.UUID | str, kind: str, title: str, upload: UploadedFileLike
+) -> FilingMaterial:
+    """Attach a file to a filing the applicant may still change. The bytes decide its type (core.uploads):
+    a file that is not what its name says, empty, too large or of a type not accepted for its kind is refused
+    with a message naming the file, and nothing is stored."""
+    filing = get_filing_for(actor, filing_id)
+    filing = Filing.objects.select_for_update().get(pk=filing.pk)
+    if filing.filer_id != actor.pk:
+        raise NotFound(_("No such filing"))
+    if filing.status not in EDITABLE:
+        raise Conflict(_("The court has this filing; it can no longer be changed"), field="status")
+    if kind not in MaterialKind.values:
+        raise DomainError(_("Choose what the file is"), field="kind")
+    checked = checked_upload(upload, allowed=MATERIAL_TYPES[kind], field="file")
+    title = _text(title, field="title", limit=100) or checked.name[:100]
+    if filing.materials.count() >= MAX_MATERIALS:
+        raise DomainError(_("At most %(count)s files") % {"count": MAX_MATERIALS}, field="file")
+    if filing.materials.filter(sha256=checked.sha256).exists():
+        raise Conflict(
+            _("%(name)s: this file is already attached to the filing") % {"name": checked.name}, field="file"
+        )
+    material = FilingMaterial(
+        filing=filing,
+        kind=kind,
+        title=title,
+        file_name=checked.name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_by=actor,
+    )
+    # Every check is made before the file is written: a refused file leaves nothing behind.
+    material.file.save(checked.name, ContentFile(checked.content), save=False)
+    material.save()
+    record_event(
+        actor=actor,
+        action="filing.material_added",
+        obj=material,
+        after={"filing": str(filing.pk), "kind": kind, "title": title, "file": checked.name, "sha256": checked.sha256},
+    )
+    return material
+
+
+@transaction.atomic
+def remove_material(*, actor: User, material_id: uuid.UUID | str) -> None:
+    """The applicant takes a file off a filing he may still change."""
+    try:
+        material = FilingMaterial.objects.select_related("filing").get(pk=material_id)
+    except (FilingMaterial.DoesNotExist, ValueError, DomainError) as exc:
+        raise NotFound(_("No such file")) from exc
+    filing = get_filing_for(actor, material.filing_id)
+    if filing.filer_id != actor.pk:
+        raise NotFound(_("No such file"))
+    if filing.status not in EDITABLE:
+        raise Conflict(_("The court has this filing; it can no longer be changed"), field="status")
+    name = material.file.name
+    record_event(
+        actor=actor,
+        action="filing.material_removed",
+        obj=material,
+        after={"filing": str(filing.pk), "title": material.title, "sha256": material.sha256},
+    )
+    material.delete()
+    transaction.on_commit(lambda: default_storage.delete(name))
+
+
+def _file_materials(*, actor: User, filing: Filing, case_id: uuid.UUID) -> None:
+    """On docketing, each material becomes an entry of the new case's dossier (and so a leaf of the evidence
+    transparency log, like every dossier entry), checked first against the SHA-256 recorded at upload."""
+    case = Case.objects.get(pk=case_id)
+    for material in filing.materials.order_by("created_at"):
+        with material.file.open("rb") as handle:
+            content = handle.read()
+        if hashlib.sha256(content).hexdigest() != material.sha256:
+            raise Conflict(
+                _("%(name)s: the stored file no longer matches its SHA-256") % {"name": material.file_name},
+                field="materials",
+            )
+        entry = file_entry(
+            actor=actor,
+            case=case,
+            kind=_MATERIAL_ENTRY_KIND[MaterialKind(material.kind)],
+            title=f"{_MATERIAL_DOSSIER_NAMES[MaterialKind(material.kind)]}：{material.title}"[:200],
+            content=content,
+            filename=material.file_name,
+            content_type=material.content_type,
+            source=material,
+            note="网上立案提交",
+        )
+        FilingMaterial.objects.filter(pk=material.pk).update(dossier_entry=entry, updated_at=timezone.now())

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 
 from smartcourt.core.models import TimestampedModel
-from smartcourt.filing.choices import AssignmentMethod, FilingPartyRole, FilingStatus
+from smartcourt.filing.choices import AssignmentMethod, FilingPartyRole, FilingStatus, MaterialKind
 
 
 class Filing(TimestampedModel):
@@ -171,3 +171,37 @@ class JudgeAssignment(models.Model):
     @property
     def overridden(self) -> bool:
         return self.judge_id != self.assigned_judge_id
+
+
+def material_path(material: FilingMaterial, filename: str) -> str:
+    return f"filing/{material.filing_id}/{material.pk}-{filename}"
+
+
+class FilingMaterial(TimestampedModel):
+    """A file the applicant attached to the filing (the complaint, evidence, identity papers): its type sniffed
+    from the bytes, its size limited, its SHA-256 recorded. Filed into the case's dossier on docketing."""
+
+    filing = models.ForeignKey(Filing, on_delete=models.CASCADE, related_name="materials")
+    kind = models.CharField(max_length=16, choices=MaterialKind.choices)
+    title = models.CharField(max_length=100, help_text="What it is, as the applicant named it (借款合同).")
+    file = models.FileField(upload_to=material_path, max_length=300)
+    file_name = models.CharField(max_length=200, help_text="The file's name as it was given (cleaned).")
+    content_type = models.CharField(max_length=100, help_text="The type its bytes show (core.uploads).")
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    dossier_entry = models.ForeignKey(
+        "dossier.DossierEntry",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The dossier entry it became at docketing.",
+    )
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [models.UniqueConstraint(fields=["filing", "sha256"], name="one_copy_of_a_file_per_filing")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.title}"

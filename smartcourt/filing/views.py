@@ -10,7 +10,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,9 +27,9 @@ from smartcourt.fees import actions as fee_actions
 from smartcourt.fees.models import LitigationFee
 from smartcourt.filing import actions
 from smartcourt.filing.assignment import court_judges, verify_assignment
-from smartcourt.filing.choices import EDITABLE, FilingStatus
+from smartcourt.filing.choices import EDITABLE, FilingStatus, MaterialKind
 from smartcourt.filing.forms import DEFAULT_ROLES, PARTY_FIELDS, PARTY_ROWS, form_field, parse_filing, rows_sent
-from smartcourt.filing.models import AssignmentRule, Filing, JudgeAssignment
+from smartcourt.filing.models import AssignmentRule, Filing, FilingMaterial, JudgeAssignment
 from smartcourt.filing.selectors import clerk_queue, deadline_colour, get_filing_for, my_filings
 from smartcourt.rules.causes import cause_list
 
@@ -191,6 +192,9 @@ def detail(request: HttpRequest, filing_id: uuid.UUID) -> HttpResponse:
         "default_correction_due": timezone.localdate() + dt.timedelta(days=7),
         "statuses": FilingStatus,
         "assignment": assignment,
+        "materials": filing.materials.order_by("created_at"),
+        "material_kinds": MaterialKind.choices,
+        "editable": filing.status in EDITABLE,
         "assignment_problems": verify_assignment(assignment) if assignment is not None else [],
     }
     return render(request, "filing/detail.html", context)
@@ -325,3 +329,51 @@ def queue(request: HttpRequest) -> HttpResponse:
     if user.role != Role.FILING_CLERK:
         raise Forbidden(_("Only the court's filing clerks review filings"))
     return render(request, "filing/queue.html", {"rows": clerk_queue(user), "today": timezone.localdate()})
+
+
+@login_required
+@require_POST
+def upload_material(request: HttpRequest, filing_id: uuid.UUID) -> HttpResponse:
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Choose a file to attach"))
+        return redirect("filing:detail", filing_id=filing_id)
+    kind, title = request.POST.get("kind", ""), request.POST.get("title", "")
+    return _act(
+        request,
+        filing_id,
+        lambda u: actions.add_material(actor=u, filing_id=filing_id, kind=kind, title=title, upload=upload),
+        _("File attached."),
+    )
+
+
+@login_required
+@require_POST
+def remove_material(request: HttpRequest, filing_id: uuid.UUID, material_id: uuid.UUID) -> HttpResponse:
+    return _act(
+        request,
+        filing_id,
+        lambda u: actions.remove_material(actor=u, material_id=material_id),
+        _("File removed."),
+    )
+
+
+@login_required
+@require_GET
+def material_file(request: HttpRequest, filing_id: uuid.UUID, material_id: uuid.UUID) -> FileResponse:
+    """The file as uploaded, for the applicant and the court's filing clerks (who may see the filing)."""
+    filing = _filing(signed_in_user(request), filing_id)
+    material = FilingMaterial.objects.filter(filing=filing, pk=material_id).first()
+    if material is None:
+        raise Http404(_("No such file"))
+    response = FileResponse(
+        default_storage.open(material.file.name, "rb"),
+        as_attachment=True,
+        filename=material.file_name,
+        content_type=material.content_type,
+    )
+    # An uploaded file is never run as a page of this site, whatever it contains.
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
