@@ -75,6 +75,7 @@ ROUTE_ZONES: dict[str, frozenset[Zone]] = {
     "filing/<uuid:filing_id>/pay/": INTERNET_ONLY,
     # The applicant attaches and removes files on the internet; both sides read them.
     "filing/<uuid:filing_id>/materials/": INTERNET_ONLY,
+    "filing/<uuid:filing_id>/complaint/": INTERNET_ONLY,
     "filing/<uuid:filing_id>/materials/<uuid:material_id>/": BOTH,
     "filing/<uuid:filing_id>/materials/<uuid:material_id>/remove/": INTERNET_ONLY,
     "filing/<uuid:filing_id>/review/": COURT_ONLY,

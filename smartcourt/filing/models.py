@@ -190,6 +190,9 @@ class FilingMaterial(TimestampedModel):
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    generated = models.BooleanField(
+        default=False, help_text="The element-based complaint generated from the filing's answers (要素式起诉状)."
+    )
     dossier_entry = models.ForeignKey(
         "dossier.DossierEntry",
         null=True,

@@ -18,6 +18,7 @@ urlpatterns = [
     path("<uuid:filing_id>/docket/", views.docket, name="docket"),
     path("<uuid:filing_id>/pay/", views.pay, name="pay"),
     path("<uuid:filing_id>/materials/", views.upload_material, name="upload_material"),
+    path("<uuid:filing_id>/complaint/", views.generate_complaint, name="generate_complaint"),
     path("<uuid:filing_id>/materials/<uuid:material_id>/", views.material_file, name="material_file"),
     path("<uuid:filing_id>/materials/<uuid:material_id>/remove/", views.remove_material, name="remove_material"),
 ]

@@ -377,3 +377,14 @@ def material_file(request: HttpRequest, filing_id: uuid.UUID, material_id: uuid.
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+@require_POST
+def generate_complaint(request: HttpRequest, filing_id: uuid.UUID) -> HttpResponse:
+    return _act(
+        request,
+        filing_id,
+        lambda u: actions.generate_complaint(actor=u, filing_id=filing_id),
+        _("The element-based complaint is generated from your answers and attached."),
+    )

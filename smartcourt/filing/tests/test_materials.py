@@ -151,3 +151,56 @@ def _tomorrow() -> Any:
     from django.utils import timezone
 
     return timezone.localdate() + dt.timedelta(days=1)
+
+
+def test_the_element_based_complaint_is_generated_from_the_answers(personas: Personas) -> None:
+    """要素式起诉状: a PDF with the parties, cause, claims, amount, facts and the evidence list with each file's
+    SHA-256 (CPL art. 124), attached as the complaint; generated again, it replaces the earlier one."""
+    import io
+
+    from pypdf import PdfReader
+
+    draft = _draft(personas)
+    evidence = actions.add_material(
+        actor=draft.filer,
+        filing_id=draft.pk,
+        kind="evidence",
+        title="借款合同",
+        upload=SimpleUploadedFile("a.pdf", PDF),
+    )
+    first = actions.generate_complaint(actor=draft.filer, filing_id=draft.pk)
+    assert (first.kind, first.content_type, first.generated, first.file_name) == (
+        "complaint",
+        "application/pdf",
+        True,
+        "民事起诉状（要素式）.pdf",
+    )
+    content = first.file.read()
+    assert hashlib.sha256(content).hexdigest() == first.sha256
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    compact = "".join(text.split())
+    for expected in (
+        "民事起诉状（要素式）",
+        "马某某",
+        "如东某某建设有限公司",
+        "借款合同纠纷",
+        "100,000.00",
+        "借款合同",
+    ):
+        assert expected in compact, expected
+    assert evidence.sha256[:16] in compact
+    second = actions.generate_complaint(actor=draft.filer, filing_id=draft.pk)
+    assert list(FilingMaterial.objects.filter(generated=True)) == [second]
+    assert AuditEvent.objects.filter(action="filing.complaint_generated").count() == 2
+
+
+def test_no_element_based_complaint_from_incomplete_answers(personas: Personas) -> None:
+    draft = actions.save_draft(actor=lawyer(), filing_id=None, **complaint(personas, parties=[], facts=""))
+    with unchanged_database(), pytest.raises(DomainError) as refused:
+        actions.generate_complaint(actor=draft.filer, filing_id=draft.pk)
+    assert (
+        refused.value.message
+        == "请至少列明一名原告；请至少列明一名被告（民事诉讼法第一百二十二条：有明确的被告）；请填写事实与理由"
+    )
+    with unchanged_database():
+        assert client_for(personas.clerk).post(f"/filing/{draft.pk}/complaint/").status_code == 404
