@@ -3,7 +3,8 @@ may see the case. The filing's earlier states are on the filing's own page, not 
 
 from django.utils.translation import gettext_lazy as _
 
-from smartcourt.cases.events import Audience, EventType, declare
+from smartcourt.cases.events import Audience, EventType, choices_of, declare
+from smartcourt.filing.choices import AssignmentMethod
 
 declare(
     EventType("filing.docketed", _("Online filing docketed"), Audience.CASE),
@@ -13,7 +14,9 @@ declare(
         "filing.judge_assigned",
         _("Presiding judge assigned"),
         Audience.COURT,
-        hidden=frozenset({"seed", "candidates", "digest", "drawn_index", "assigned_judge", "judge"}),
+        labels={"override_reason": _("Reasons for choosing another judge")},
+        values={"method": choices_of(AssignmentMethod)},
+        hidden=frozenset({"seed", "candidates", "digest", "drawn_index", "assigned_judge", "judge", "rule_part"}),
     ),
     EventType("filing.assignment_rule_set", _("Case assignment rule set"), Audience.COURT),
     # The ruling that the case is handled as withdrawn (诉讼费用交纳办法 art. 22) closes it: all on the case see it.
