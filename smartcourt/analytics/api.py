@@ -36,7 +36,7 @@ def _cell(value: Any) -> Any:
 @router.get(
     "/panels/{panel}",
     response={200: PanelOut, **ERRORS},
-    summary="One dashboard table (months, nodes, judges, firms, money, claims) for the caller's cases",
+    summary="One dashboard table (months, nodes, judges, firms, money, claims, online) for the caller's cases",
     operation_id="analytics_panel",
 )
 def panel(request: HttpRequest, panel: str, filters: Query[FiltersIn]) -> dict[str, Any]:

@@ -100,12 +100,13 @@ def test_file_correct_docket_pay_on_a_phone(
     expect(phone.get_by_test_id("correction-items")).to_contain_text("补充转账凭证")
     shoot(phone, "filing_4_phone_correction.png")
     # The IOU as evidence: a PDF, kept with its SHA-256, filed into the dossier on docketing.
+    phone.select_option("select[name=kind]", "evidence")
     phone.fill("input[name=title]", "借条")
     phone.set_input_files(
         "input[name=file]", files=[{"name": "借条.pdf", "mimeType": "application/pdf", "buffer": IOU}]
     )
     phone.get_by_test_id("attach").click()
-    expect(phone.get_by_test_id("material")).to_contain_text("借条.pdf")
+    expect(phone.get_by_test_id("material")).to_contain_text("证据：借条")
     phone.get_by_test_id("correct").click()
     phone.fill("textarea[name=facts]", "被告于2025年3月1日借款100,000元，到期未还。借条与转账凭证见证据一、二。")
     phone.get_by_test_id("send-filing").click()
