@@ -259,13 +259,17 @@ def _book_payment(payload: dict[str, Any]) -> bool:
     fee.paid_at = paid_at
     fee.payer_account_name, fee.payer_account_number = account_name, account_number
     fee.save(update_fields=["paid_fen", "paid_at", "payer_account_name", "payer_account_number", "updated_at"])
-    _transition(fee, FeeStatus.PAID, note=reference)
+    # Paid after the case was handled as withdrawn for want of payment (诉讼费用交纳办法 art. 22): the money is
+    # booked (it was taken; the daily reconciliation must find it) and the fee stays overdue; it is refunded whole.
+    late = fee.status == FeeStatus.OVERDUE
+    if not late:
+        _transition(fee, FeeStatus.PAID, note=reference)
     record_event(
         actor=None,
         action="fees.paid",
         case_id=fee.case_id,
         obj=payment,
-        after={"fee": str(fee.pk), "amount_fen": amount, "reference": reference, "notice": notice},
+        after={"fee": str(fee.pk), "amount_fen": amount, "reference": reference, "notice": notice, "late": late},
     )
     return True
 
@@ -323,9 +327,14 @@ def request_refund(*, actor: User, fee_id: uuid.UUID | str, reason: str) -> FeeR
         raise Conflict(_("Nothing was paid on this fee"))
     if FeeRefund.objects.filter(fee=fee).exclude(status=RefundStatus.PAID).exists():
         raise Conflict(_("A refund of this fee is already in progress"))
-    if reason == RefundReason.OVERPAID:
+    if fee.status == FeeStatus.OVERDUE:
+        # Paid only after the case was handled as withdrawn for want of payment: no fee is owed for a case the
+        # court did not hear, so all of it goes back whatever the reason chosen.
+        reason, kept = RefundReason.OVERPAID, 0
+        calculation: dict[str, Any] = {"kept_fen": kept, "basis": ["《诉讼费用交纳办法》第二十二条"], "paid_late": True}
+    elif reason == RefundReason.OVERPAID:
         kept = fee.fee_fen
-        calculation: dict[str, Any] = {"kept_fen": kept, "basis": []}
+        calculation = {"kept_fen": kept, "basis": []}
     else:
         result = compute_litigation_fee(
             fee.kind,

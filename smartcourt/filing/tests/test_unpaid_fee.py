@@ -112,3 +112,32 @@ def test_not_before_the_last_day_has_passed(personas: Personas, time_machine: An
     with unchanged_database(), pytest.raises(DomainError) as refused:
         actions.rule_unpaid_fee_withdrawn(actor=personas.judge, fee_id=fee.pk, today=fee.due_on)
     assert (refused.value.status, refused.value.field) == (409, "fee")
+
+
+def test_a_payment_after_the_ruling_is_booked_and_refunded_whole(
+    personas: Personas, time_machine: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The party opened the payment order in time but paid after the case was handled as withdrawn: the money
+    was taken, so it is booked (the reconciliation finds it) and all of it goes back."""
+    filing, fee = _docketed(personas, time_machine)
+    fee_actions._record_notice(actor=filing.filer, fee_id=fee.pk, notice_number="PN20260302000001")
+    time_machine.move_to(dt.datetime(2026, 3, 10, 1, 0, tzinfo=dt.UTC), tick=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        handle_unpaid_fees(today=dt.date(2026, 3, 10))
+    kind, booked = fee_actions.book_notification(
+        payload={
+            "type": "payment",
+            "order_id": str(fee.pk),
+            "notice_number": "PN20260302000001",
+            "amount_fen": 2300_00,
+            "payment_reference": "PAY-LATE-1",
+            "paid_at": "2026-03-10T09:30:00+08:00",
+            "payer_account_name": "马某某",
+            "payer_account_number": "6222020000000000001",
+        }
+    )
+    fee.refresh_from_db()
+    assert (kind, booked, fee.status, fee.paid_fen) == ("payment", True, "overdue", 2300_00)
+    assert (AuditEvent.objects.get(action="fees.paid").after or {})["late"] is True
+    refund = fee_actions.request_refund(actor=personas.clerk, fee_id=fee.pk, reason="withdrawal")
+    assert (refund.reason, refund.amount_fen, refund.calculation["kept_fen"]) == ("overpaid", 2300_00, 0)
