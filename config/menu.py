@@ -31,6 +31,7 @@ MENU_PAGES = {
     "templates": "documents:library",
     "transparency_log": "evidence:log_admin",
     "holidays": "rules:holidays_now",
+    "assignment_rules": "filing:assignment_rules",
     "inbox": "documents:inbox",
     "deposits": "evidence:deposits",
 }
@@ -67,6 +68,9 @@ def menu(request: HttpRequest) -> dict[str, object]:
         "transparency_log": can_manage_log(user),
         # rules.views._court_admin: the court administrator keeps the holiday calendar.
         "holidays": court_staff and user.role == Role.COURT_ADMIN,
+        # filing.views.assignment_rules: the court administrator sets them (the filing clerks reach them from
+        # their queue).
+        "assignment_rules": court_staff and user.role == Role.COURT_ADMIN,
         "inbox": True,
         "deposits": True,
     }

@@ -15,48 +15,33 @@ bias worth speaking of (under 2^-240).
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
-import secrets
 from dataclasses import dataclass, field
-from typing import Any
 
 from smartcourt.administrators.choices import AppointmentMethod
 from smartcourt.administrators.models import Appointment
 from smartcourt.audit.models import AuditEvent
 
+# The draw itself is the platform's (core.draws), shared with the assignment of judges to filed cases.
+from smartcourt.core.draws import (
+    candidate_weight,
+    canonical_candidates,
+    draw_digest,
+    draw_index,
+    new_seed,
+)
+
+__all__ = [
+    "APPOINTED_EVENT",
+    "DrawCheck",
+    "candidate_weight",
+    "canonical_candidates",
+    "draw_digest",
+    "draw_index",
+    "new_seed",
+    "verify_draw",
+]
+
 APPOINTED_EVENT = "administrators.appointed"
-
-
-def new_seed() -> str:
-    return secrets.token_hex(32)
-
-
-def canonical_candidates(candidates: list[dict[str, Any]]) -> bytes:
-    return json.dumps(candidates, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
-
-
-def draw_digest(seed: str, candidates: list[dict[str, Any]]) -> str:
-    return hmac.new(seed.encode(), canonical_candidates(candidates), hashlib.sha256).hexdigest()
-
-
-def candidate_weight(candidate: dict[str, Any]) -> int:
-    weight = candidate.get("weight", 1)
-    if not isinstance(weight, int) or isinstance(weight, bool) or weight < 1:
-        raise ValueError(f"a candidate's weight must be a positive whole number, not {weight!r}")
-    return weight
-
-
-def draw_index(digest: str, candidates: list[dict[str, Any]]) -> int:
-    if not candidates:
-        raise ValueError("a draw needs at least one candidate")
-    ticket = int(digest, 16) % sum(candidate_weight(c) for c in candidates)
-    for index, candidate in enumerate(candidates):
-        ticket -= candidate_weight(candidate)
-        if ticket < 0:
-            return index
-    raise AssertionError("unreachable: the ticket lies within the total weight")
 
 
 @dataclass(frozen=True)

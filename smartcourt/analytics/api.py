@@ -29,7 +29,7 @@ class FiltersIn(Schema):
 @router.get(
     "/panels/{panel}",
     response={200: PanelOut, **ERRORS},
-    summary="One dashboard table (months, nodes, judges, firms, money, claims) for the caller's cases",
+    summary="One dashboard table (months, nodes, judges, firms, money, claims, online) for the caller's cases",
     operation_id="analytics_panel",
 )
 def panel(request: HttpRequest, panel: str, filters: Query[FiltersIn]) -> Panel:

@@ -27,6 +27,7 @@ from smartcourt.cases.models import Case, CaseMember
 from smartcourt.claims.models import Claim
 from smartcourt.distributions.choices import LineStatus
 from smartcourt.distributions.models import BatchLine
+from smartcourt.filing.models import Filing
 from smartcourt.funds.models import SupervisedAccount
 
 BATCH = 5000
@@ -112,6 +113,8 @@ def refresh_facts(*, today: dt.date | None = None) -> Refresh:
         .annotate(n=Count("id"), fen=Sum("amount_fen"))
         .order_by()
     }
+    # Cases docketed from an online filing (filing's table): the online-filing share.
+    online = set(Filing.objects.filter(case__isnull=False).values_list("case_id", flat=True))
     meetings = _event_counts(sources.MEETING_CLOSED)
     sign_ins = _event_counts(sources.SIGNED_IN)
 
@@ -167,6 +170,7 @@ def refresh_facts(*, today: dt.date | None = None) -> Refresh:
                 distributions_paid_fen=paid.get(pk, (0, 0))[1],
                 meetings_closed=meetings.get(pk, 0),
                 meeting_sign_ins=sign_ins.get(pk, 0),
+                filed_online=pk in online,
             )
         )
     nodes = _node_facts(node_rows, case_dims, current)

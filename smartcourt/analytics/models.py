@@ -53,6 +53,7 @@ class CaseFact(models.Model):
     distributions_paid_fen = models.BigIntegerField(default=0)
     meetings_closed = models.PositiveIntegerField(default=0)
     meeting_sign_ins = models.PositiveIntegerField(default=0)
+    filed_online = models.BooleanField(default=False, help_text="Docketed from an online filing (网上立案).")
 
     class Meta:
         # Measured (benchmarks/dashboard.py, 100,000 cases): (court, month, type) indexes for the monthly

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from smartcourt.accounts.choices import Role
@@ -261,6 +261,25 @@ def claims_and_meetings(user: User, filters: Filters) -> Panel:
     )
 
 
+def online_filing(user: User, filters: Filters) -> Panel:
+    """The share of first-instance civil cases filed online, per court and month received (the Beijing courts
+    reported 82.9% in 2022): docketed from an online filing (网上立案) over all 民初 cases received."""
+    cases, _nodes = _filtered(user, filters)
+    civil = _year(cases, filters).filter(case_type=CaseType.CIVIL_FIRST_INSTANCE)
+    rows = []
+    for row in (
+        civil.values("filed_month", "court__name")
+        .annotate(total=Count("case_id"), online=Count("case_id", filter=Q(filed_online=True)))
+        .order_by("filed_month", "court__name")
+    ):
+        share = (Decimal(100 * row["online"]) / row["total"]).quantize(Decimal("0.1"))
+        rows.append([row["filed_month"].strftime("%Y-%m"), row["court__name"], row["online"], row["total"], share])
+    header = [_("Month"), _("Court"), _("Filed online"), _("First-instance civil cases"), _("Share filed online (%)")]
+    return Panel(
+        "online", _("First-instance civil cases filed online"), header, rows, series={2: "bar", 3: "bar", 4: "line"}
+    )
+
+
 PANELS = {
     "months": cases_per_month,
     "nodes": nodes,
@@ -268,6 +287,7 @@ PANELS = {
     "firms": overdue_by_firm,
     "money": money,
     "claims": claims_and_meetings,
+    "online": online_filing,
 }
 
 

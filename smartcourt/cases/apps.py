@@ -8,6 +8,8 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         # Every app declares its case events (audience, phrase, labels) in its events.py; see cases.events.
-        from smartcourt.cases.events import autodiscover
+        from smartcourt.cases import events, links
 
-        autodiscover()
+        events.autodiscover()
+        # Apps above cases add their links to the case page (cases.links).
+        links.autodiscover()

@@ -22,6 +22,7 @@ from smartcourt.accounts.web import signed_in_user
 from smartcourt.cases.actions import reveal_identity_number
 from smartcourt.cases.choices import MemberRole
 from smartcourt.cases.forms import CaseFilterForm, StaffingForm
+from smartcourt.cases.links import links_for
 from smartcourt.cases.models import Case
 from smartcourt.cases.policies import (
     is_bank_of_case,
@@ -121,6 +122,8 @@ def _case_page(
             "court": is_court_staff_of_case(user, case),
             "appoint": is_judge_of(user, case),
         },
+        # Links of the apps above cases (the fee...), each asked of the linked page's own policy.
+        "app_links": links_for(user, case),
         # Identity numbers are masked for everybody (DESIGN.md §6); court staff may reveal one, and that is audited.
         "can_reveal": user.is_court_staff,
         "revealed": revealed or {},

@@ -351,7 +351,8 @@ def _register_deliveries(
     *, actor: User, document_id: uuid.UUID | str, groups: list[str] | tuple[str, ...]
 ) -> ServiceRequest:
     document = get_document_for(actor, document_id)
-    if not can_generate(actor, document.case, document.template_version.template.issuer):
+    template = document.template_version.template
+    if not can_generate(actor, document.case, template.issuer, template.key):
         raise PermissionDenied("You may not serve this document")
     if document.status == DocumentStatus.DRAFT:
         raise Conflict("only a signed document is served")

@@ -34,7 +34,9 @@ def can_read_documents(user: User, case: Case) -> bool:
 
 # The notices the filing division issues when it dockets a case (受理案件通知书, 交纳诉讼费用通知书): a filing
 # clerk of the court generates and seals these, and only these (smartcourt/filing/templates_seed.py).
-FILING_CLERK_TEMPLATES = frozenset({"civil_acceptance_notice", "litigation_fee_notice"})
+# The filing division also rules a case whose fee went unpaid handled as withdrawn (civil_withdrawal_ruling,
+# 诉讼费用交纳办法 art. 22), since it issued the fee notice that ruling rests on.
+FILING_CLERK_TEMPLATES = frozenset({"civil_acceptance_notice", "litigation_fee_notice", "civil_withdrawal_ruling"})
 
 
 def _filing_clerk_of(user: User, case: Case, template_key: str) -> bool:

@@ -17,6 +17,7 @@ from smartcourt.documents.models import Delivery
 from smartcourt.documents.rendering import RenderedDocument, render_pdf
 
 GROUPS = ("creditors", "debtor", "parties")
+PARTY_MEMBER_ROLES = (MemberRole.PARTY, MemberRole.AGENT)
 CHANNEL_NAMES = {Channel.INBOX: "平台收件箱", Channel.EMAIL: "电子邮件", Channel.SMS: "短信"}
 
 
@@ -41,13 +42,22 @@ def recipients_for(case: Case, groups: tuple[str, ...] | list[str]) -> list[Reci
             assert user is not None
             found[f"user:{user.pk}"] = Recipient(f"user:{user.pk}", user.full_name, user, user.email, user.phone)
             names.add(user.full_name)
+    if "parties" in groups:
+        # A civil party's own account, or his lawyer's, on the case (the online filer): served in the inbox.
+        for member in case.members.filter(role__in=PARTY_MEMBER_ROLES, user__isnull=False).select_related("user"):
+            user = member.user
+            assert user is not None
+            found[f"user:{user.pk}"] = Recipient(f"user:{user.pk}", user.full_name, user, user.email, user.phone)
+            names.add(user.full_name)
     roles = set()
     if "creditors" in groups:
         roles.add(PartyRole.CREDITOR)
     if "debtor" in groups:
         roles.add(PartyRole.DEBTOR)
     if "parties" in groups:
-        roles.update({PartyRole.APPLICANT, PartyRole.RESPONDENT, PartyRole.THIRD_PARTY})
+        roles.update(
+            {PartyRole.APPLICANT, PartyRole.RESPONDENT, PartyRole.THIRD_PARTY, PartyRole.PLAINTIFF, PartyRole.DEFENDANT}
+        )
     for party in case.parties.filter(role__in=roles):
         if party.name in names:
             continue

@@ -16,7 +16,6 @@ from smartcourt.accounts.choices import Role
 from smartcourt.accounts.models import User
 from smartcourt.audit.actions import record_event
 from smartcourt.cases.models import Case
-from smartcourt.cases.policies import is_court_staff_of_case
 from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from smartcourt.core.lengths import check_length
 from smartcourt.fees import payments
@@ -38,6 +37,8 @@ from smartcourt.fees.models import (
     FeeStatusChange,
     LitigationFee,
 )
+from smartcourt.fees.policies import can_open_fee
+from smartcourt.fees.selectors import fees_past_deadline
 from smartcourt.rules.calendar import current_calendar
 from smartcourt.rules.litigation_fees.calculator import ClosedBy, FeeResult, compute_litigation_fee
 from smartcourt.rules.periods import Period, Unit, period_end
@@ -125,13 +126,34 @@ def assess_fee(
     return fee
 
 
+@transaction.atomic
+def mark_overdue(*, actor: User, fee_id: uuid.UUID | str, today: dt.date) -> LitigationFee:
+    """The fee was not paid by its last day and no relief application awaits the judge (诉讼费用交纳办法
+    art. 22; SPC interpretation of the CPL, 2022, art. 213): it becomes overdue, the fact the ruling that the
+    case is handled as withdrawn rests on. Checked again under the row's lock, so a payment booked or an
+    application made a moment ago wins (a Conflict, and nothing changes)."""
+    fee = LitigationFee.objects.select_for_update().select_related("case").get(pk=fee_id)
+    _court_staff_of(actor, fee)
+    if not fees_past_deadline(today).filter(pk=fee.pk).exists():
+        raise Conflict(_("This fee is paid, not yet due, or awaits the judge's decision on relief"), field="fee")
+    _transition(fee, FeeStatus.OVERDUE, note=f"due {fee.due_on.isoformat()}")
+    record_event(
+        actor=actor,
+        action="fees.overdue",
+        case_id=fee.case_id,
+        obj=fee,
+        after={"due_on": fee.due_on, "fee_fen": fee.fee_fen, "paid_fen": fee.paid_fen},
+    )
+    return fee
+
+
 def get_fee_for(user: User, fee_id: uuid.UUID | str) -> LitigationFee:
     """The fee if ``user`` may see it: its payer's account, or staff of the case's court. Otherwise 404."""
     try:
         fee = LitigationFee.objects.select_related("case__court").get(pk=fee_id)
     except (LitigationFee.DoesNotExist, ValueError, DomainError) as exc:
         raise NotFound(_("No such fee")) from exc
-    if fee.payer_user_id == user.pk or is_court_staff_of_case(user, fee.case):
+    if can_open_fee(user, fee):
         return fee
     raise NotFound(_("No such fee"))
 
@@ -241,13 +263,17 @@ def _book_payment(payload: dict[str, Any]) -> bool:
     fee.paid_at = paid_at
     fee.payer_account_name, fee.payer_account_number = account_name, account_number
     fee.save(update_fields=["paid_fen", "paid_at", "payer_account_name", "payer_account_number", "updated_at"])
-    _transition(fee, FeeStatus.PAID, note=reference)
+    # Paid after the case was handled as withdrawn for want of payment (诉讼费用交纳办法 art. 22): the money is
+    # booked (it was taken; the daily reconciliation must find it) and the fee stays overdue; it is refunded whole.
+    late = fee.status == FeeStatus.OVERDUE
+    if not late:
+        _transition(fee, FeeStatus.PAID, note=reference)
     record_event(
         actor=None,
         action="fees.paid",
         case_id=fee.case_id,
         obj=payment,
-        after={"fee": str(fee.pk), "amount_fen": amount, "reference": reference, "notice": notice},
+        after={"fee": str(fee.pk), "amount_fen": amount, "reference": reference, "notice": notice, "late": late},
     )
     return True
 
@@ -305,9 +331,14 @@ def request_refund(*, actor: User, fee_id: uuid.UUID | str, reason: str) -> FeeR
         raise Conflict(_("Nothing was paid on this fee"))
     if FeeRefund.objects.filter(fee=fee).exclude(status=RefundStatus.PAID).exists():
         raise Conflict(_("A refund of this fee is already in progress"))
-    if reason == RefundReason.OVERPAID:
+    if fee.status == FeeStatus.OVERDUE:
+        # Paid only after the case was handled as withdrawn for want of payment: no fee is owed for a case the
+        # court did not hear, so all of it goes back whatever the reason chosen.
+        reason, kept = RefundReason.OVERPAID, 0
+        calculation: dict[str, Any] = {"kept_fen": kept, "basis": ["《诉讼费用交纳办法》第二十二条"], "paid_late": True}
+    elif reason == RefundReason.OVERPAID:
         kept = fee.fee_fen
-        calculation: dict[str, Any] = {"kept_fen": kept, "basis": []}
+        calculation = {"kept_fen": kept, "basis": []}
     else:
         result = compute_litigation_fee(
             fee.kind,

@@ -14,6 +14,7 @@ _AMOUNTS = {"fee_fen": _("Fee"), "amount_fen": _("Amount"), "payer": _("Payer"),
 
 declare(
     EventType("fees.assessed", _("Litigation fee assessed"), Audience.PARTICIPANTS, labels=_AMOUNTS, hidden=_HIDDEN),
+    EventType("fees.overdue", _("Litigation fee not paid by its last day"), Audience.PARTICIPANTS),
     EventType("fees.payment_notice", _("Payment notice issued"), Audience.PARTICIPANTS),
     EventType("fees.paid", _("Litigation fee paid"), Audience.PARTICIPANTS, labels=_AMOUNTS, hidden=_HIDDEN),
     EventType(

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from smartcourt.accounts.choices import Role
 from smartcourt.accounts.models import User
 from smartcourt.accounts.web import signed_in_user
+from smartcourt.cases.selectors import cases_visible_to
 from smartcourt.core.errors import DomainError
 from smartcourt.core.web import refused
 from smartcourt.fees import actions
@@ -40,6 +41,8 @@ def fee_page(request: HttpRequest, fee_id: uuid.UUID) -> HttpResponse:
         "is_staff": user.is_court_staff and user.organisation_id == fee.case.court_id,
         "relief_kinds": ReliefKind.choices,
         "refund_reasons": RefundReason.choices,
+        # Back to the case, for whoever may open it (the payer is on the case unless a clerk filed for him).
+        "case_visible": cases_visible_to(user).filter(pk=fee.case_id).exists(),
     }
     return render(request, "fees/fee.html", context)
 

@@ -64,3 +64,22 @@ class DeadlineColour(models.TextChoices):
     GREEN = "green", _("On time")
     YELLOW = "yellow", _("Due soon")
     RED = "red", _("Overdue")
+
+
+class AssignmentMethod(models.TextChoices):
+    """How a docketed filing's presiding judge was found (the court's assignment, issue 17): the clerk may then
+    choose another judge, with reasons, recorded beside what the method gave."""
+
+    # A reproducible random draw among the court's active judges (core.draws, as the administrator draw).
+    DRAW = "draw", _("Random draw")
+    # The court's rule for the cause of action's part of the list (民事案件案由规定's 部分).
+    RULE = "rule", _("The court's rule for the cause of action")
+
+
+class MaterialKind(models.TextChoices):
+    """What an uploaded material is (SPC Online Litigation Rules 2021, arts. 11-14: electronic materials).
+    Evidence is PDF or an image only: what a judge reads as it was made, not an editable document."""
+
+    COMPLAINT = "complaint", _("Complaint")  # 起诉状
+    EVIDENCE = "evidence", _("Evidence")  # 证据
+    IDENTITY = "identity", _("Identity and authorisation documents")  # 身份证明、授权委托书

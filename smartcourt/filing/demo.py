@@ -1,7 +1,8 @@
 """Online filings in the demo, through the real actions: the lawyer 马俊 has one filing in every state (a
 draft, received, under review, correction requested, docketed and paid, not accepted, withdrawn) and the clerk
-王芳 one filed on behalf of a party who phoned. The paid fee goes through the sandbox payment service (started
-for the seeding if none answers, like the sandbox bank)."""
+王芳 one filed on behalf of a party who phoned. The received and the docketed filings carry an evidence PDF and
+the element-based complaint; the docketed one's judge comes from the court's rule for contract cases. The paid
+fee goes through the sandbox payment service (started for the seeding if none answers, like the sandbox bank)."""
 
 from __future__ import annotations
 
@@ -20,11 +21,13 @@ from django.utils import timezone
 
 from sandbox.process import answers, start_sandbox
 from smartcourt.accounts.models import Organisation, User
+from smartcourt.core.pdf import html_to_pdf
 from smartcourt.fees import actions as fee_actions
 from smartcourt.fees import payments
 from smartcourt.fees.models import LitigationFee
 from smartcourt.filing import actions
 from smartcourt.filing.models import Filing
+from smartcourt.rules.causes import get_cause
 
 logger = logging.getLogger("smartcourt.demo")
 
@@ -100,6 +103,31 @@ def _complaint(court: Organisation, cause: str, defendant: str, id_number: str, 
     }
 
 
+def _attach_materials(filing: Filing, lawyer: User, defendant: str, amount: str) -> None:
+    """An evidence PDF (the IOU) and the element-based complaint generated from the answers: on docketing both
+    go into the case's dossier."""
+    iou = html_to_pdf(
+        f"<html lang='zh-Hans'><body><h1>借条</h1><p>今借到南通恒信建材有限公司人民币{amount}元，"
+        f"于2025年12月31日前归还。</p><p style='text-align:right'>借款人：{defendant}<br>2025年3月1日</p></body></html>"
+    )
+    actions.add_material(
+        actor=lawyer, filing_id=filing.pk, kind="evidence", title="借条", upload=_InMemoryFile("借条.pdf", iou)
+    )
+    actions.generate_complaint(actor=lawyer, filing_id=filing.pk)
+
+
+class _InMemoryFile:
+    """A file in the shape core.uploads reads (a Django UploadedFile would do the same)."""
+
+    def __init__(self, name: str, content: bytes) -> None:
+        self.name: str | None = name
+        self.size: int | None = len(content)
+        self._content = content
+
+    def chunks(self, chunk_size: int | None = None) -> Iterator[bytes]:
+        yield self._content
+
+
 def _pay(fee: LitigationFee, lawyer: User) -> None:
     """The lawyer pays on the payment service's page; the notification the service sends is booked by the
     same action the platform's endpoint calls (the service re-sends it once the platform runs: booked once)."""
@@ -128,6 +156,7 @@ def seed_filings() -> None:
         return
     clerk = User.objects.get(username="clerk")
     judge = User.objects.get(username="judge")
+    court_admin = User.objects.get(username="courtadmin")
     court = Organisation.objects.get(kind="court", court_code="苏0623")
     for state, cause, defendant, id_number, amount in _COMPLAINTS:
         filing = actions.save_draft(
@@ -135,6 +164,8 @@ def seed_filings() -> None:
         )
         if state == "draft":
             continue
+        if state in ("submitted", "docketed"):
+            _attach_materials(filing, lawyer, defendant, amount)
         actions.submit(actor=lawyer, filing_id=filing.pk)
         if state == "withdrawn":
             actions.withdraw(actor=lawyer, filing_id=filing.pk)
@@ -156,7 +187,11 @@ def seed_filings() -> None:
                 reason="双方已签订书面仲裁协议，应当向仲裁机构申请仲裁（民事诉讼法第一百二十七条第二项）。",
             )
         elif state == "docketed":
-            filing = actions.docket(actor=clerk, filing_id=filing.pk, presiding_judge_id=judge.pk)
+            # The court's rule sends contract cases to 张明 (the judge sign-in): the case lands on his board.
+            actions.set_assignment_rule(
+                actor=court_admin, court_id=court.pk, cause_part=get_cause(cause).part, judge_id=judge.pk
+            )
+            filing = actions.docket(actor=clerk, filing_id=filing.pk)
             fee = LitigationFee.objects.get(case=filing.case)
             with sandbox_payments():
                 try:

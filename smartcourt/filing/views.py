@@ -10,7 +10,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,9 +26,10 @@ from smartcourt.core.web import raise_if_access_error, refused
 from smartcourt.fees import actions as fee_actions
 from smartcourt.fees.models import LitigationFee
 from smartcourt.filing import actions
-from smartcourt.filing.choices import EDITABLE, FilingStatus
+from smartcourt.filing.assignment import court_judges, verify_assignment
+from smartcourt.filing.choices import EDITABLE, FilingStatus, MaterialKind
 from smartcourt.filing.forms import DEFAULT_ROLES, PARTY_FIELDS, PARTY_ROWS, form_field, parse_filing, rows_sent
-from smartcourt.filing.models import Filing
+from smartcourt.filing.models import AssignmentRule, Filing, FilingMaterial, JudgeAssignment
 from smartcourt.filing.selectors import clerk_queue, deadline_colour, get_filing_for, my_filings
 from smartcourt.rules.causes import cause_list
 
@@ -168,6 +170,9 @@ def detail(request: HttpRequest, filing_id: uuid.UUID) -> HttpResponse:
     user = signed_in_user(request)
     filing = _filing(user, filing_id)
     fee = LitigationFee.objects.filter(case=filing.case).first() if filing.case_id else None
+    # How the judge was assigned (rule or recorded draw, any override): the court's, not the applicant's.
+    is_clerk = user.role == Role.FILING_CLERK and user.organisation_id == filing.court_id
+    assignment = JudgeAssignment.objects.filter(filing=filing).first() if is_clerk else None
     judges = (
         User.objects.filter(role=Role.JUDGE, organisation_id=filing.court_id, is_active=True).order_by("full_name")
         if user.role == Role.FILING_CLERK
@@ -178,7 +183,7 @@ def detail(request: HttpRequest, filing_id: uuid.UUID) -> HttpResponse:
         "fee": fee,
         "pay_url": fee_actions.pay_url(fee) if fee is not None and fee.notice_number else "",
         "changes": filing.status_changes.select_related("changed_by"),
-        "is_clerk": user.role == Role.FILING_CLERK and user.organisation_id == filing.court_id,
+        "is_clerk": is_clerk,
         "is_filer": filing.filer_id == user.pk,
         "judges": judges,
         "colour": deadline_colour(filing.decide_by)
@@ -186,6 +191,11 @@ def detail(request: HttpRequest, filing_id: uuid.UUID) -> HttpResponse:
         else None,
         "default_correction_due": timezone.localdate() + dt.timedelta(days=7),
         "statuses": FilingStatus,
+        "assignment": assignment,
+        "materials": filing.materials.order_by("created_at"),
+        "material_kinds": MaterialKind.choices,
+        "editable": filing.status in EDITABLE,
+        "assignment_problems": verify_assignment(assignment) if assignment is not None else [],
     }
     return render(request, "filing/detail.html", context)
 
@@ -246,13 +256,50 @@ def reject(request: HttpRequest, filing_id: uuid.UUID) -> HttpResponse:
 @login_required
 @require_POST
 def docket(request: HttpRequest, filing_id: uuid.UUID) -> HttpResponse:
-    judge = request.POST.get("presiding_judge", "")
+    judge = request.POST.get("presiding_judge", "") or None
+    reason, seed = request.POST.get("override_reason", ""), request.POST.get("seed", "")
     return _act(
         request,
         filing_id,
-        lambda u: actions.docket(actor=u, filing_id=filing_id, presiding_judge_id=judge),
+        lambda u: actions.docket(
+            actor=u, filing_id=filing_id, presiding_judge_id=judge, override_reason=reason, seed=seed
+        ),
         _("Docketed: the case number is assigned and the notices are sealed."),
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assignment_rules(request: HttpRequest) -> HttpResponse:
+    """The court's case assignment rules: the court administrator sets them, the filing clerks read them."""
+    user = signed_in_user(request)
+    if not user.is_court_staff or user.role not in (Role.COURT_ADMIN, Role.FILING_CLERK) or not user.organisation:
+        raise Forbidden(_("The court administrator sets the court's assignment rules"))
+    court = user.organisation
+    error = None
+    if request.method == "POST":
+        try:
+            actions.set_assignment_rule(
+                actor=user,
+                court_id=court.pk,
+                cause_part=request.POST.get("cause_part", ""),
+                judge_id=request.POST.get("judge", "") or None,
+            )
+        except DomainError as exc:
+            raise_if_access_error(exc)
+            error = exc
+        else:
+            messages.success(request, _("Rule saved."))
+            return redirect("filing:assignment_rules")
+    rules = {rule.cause_part: rule for rule in AssignmentRule.objects.filter(court=court).select_related("judge")}
+    context = {
+        "court": court,
+        "rows": [(part, rules.get(part)) for part in cause_list().parts],
+        "judges": court_judges(court),
+        "can_edit": user.role == Role.COURT_ADMIN,
+        "error": error,
+    }
+    return render(request, "filing/assignment_rules.html", context, status=422 if error else 200)
 
 
 @login_required
@@ -282,3 +329,62 @@ def queue(request: HttpRequest) -> HttpResponse:
     if user.role != Role.FILING_CLERK:
         raise Forbidden(_("Only the court's filing clerks review filings"))
     return render(request, "filing/queue.html", {"rows": clerk_queue(user), "today": timezone.localdate()})
+
+
+@login_required
+@require_POST
+def upload_material(request: HttpRequest, filing_id: uuid.UUID) -> HttpResponse:
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Choose a file to attach"))
+        return redirect("filing:detail", filing_id=filing_id)
+    kind, title = request.POST.get("kind", ""), request.POST.get("title", "")
+    return _act(
+        request,
+        filing_id,
+        lambda u: actions.add_material(actor=u, filing_id=filing_id, kind=kind, title=title, upload=upload),
+        _("File attached."),
+    )
+
+
+@login_required
+@require_POST
+def remove_material(request: HttpRequest, filing_id: uuid.UUID, material_id: uuid.UUID) -> HttpResponse:
+    return _act(
+        request,
+        filing_id,
+        lambda u: actions.remove_material(actor=u, material_id=material_id),
+        _("File removed."),
+    )
+
+
+@login_required
+@require_GET
+def material_file(request: HttpRequest, filing_id: uuid.UUID, material_id: uuid.UUID) -> FileResponse:
+    """The file as uploaded, for the applicant and the court's filing clerks (who may see the filing)."""
+    filing = _filing(signed_in_user(request), filing_id)
+    material = FilingMaterial.objects.filter(filing=filing, pk=material_id).first()
+    if material is None:
+        raise Http404(_("No such file"))
+    response = FileResponse(
+        default_storage.open(material.file.name, "rb"),
+        as_attachment=True,
+        filename=material.file_name,
+        content_type=material.content_type,
+    )
+    # An uploaded file is never run as a page of this site, whatever it contains.
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def generate_complaint(request: HttpRequest, filing_id: uuid.UUID) -> HttpResponse:
+    return _act(
+        request,
+        filing_id,
+        lambda u: actions.generate_complaint(actor=u, filing_id=filing_id),
+        _("The element-based complaint is generated from your answers and attached."),
+    )

@@ -27,6 +27,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SCREENSHOTS = Path(os.environ.get("SMARTCOURT_SHOTS_DIR", "/tmp/shots"))  # noqa: S108 - screenshots for people
 PHONE = {"width": 390, "height": 844}
+IOU = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def sign_in(chromium: Any, base_url: str, username: str, viewport: dict[str, int] | None = None) -> Any:
@@ -98,15 +99,25 @@ def test_file_correct_docket_pay_on_a_phone(
     expect(phone.get_by_test_id("correction-items")).to_contain_text("补充借条复印件")
     expect(phone.get_by_test_id("correction-items")).to_contain_text("补充转账凭证")
     shoot(phone, "filing_4_phone_correction.png")
+    # The IOU as evidence: a PDF, kept with its SHA-256, filed into the dossier on docketing.
+    phone.select_option("select[name=kind]", "evidence")
+    phone.fill("input[name=title]", "借条")
+    phone.set_input_files(
+        "input[name=file]", files=[{"name": "借条.pdf", "mimeType": "application/pdf", "buffer": IOU}]
+    )
+    phone.get_by_test_id("attach").click()
+    expect(phone.get_by_test_id("material")).to_contain_text("证据：借条")
     phone.get_by_test_id("correct").click()
     phone.fill("textarea[name=facts]", "被告于2025年3月1日借款100,000元，到期未还。借条与转账凭证见证据一、二。")
     phone.get_by_test_id("send-filing").click()
     expect(phone.get_by_test_id("filing-status")).to_have_text("法院已收到，待审查")
 
     clerk.goto(f"{base}/filing/{filing.pk}/")
-    clerk.select_option("select[name=presiding_judge]", label="张明")
+    # The presiding judge by the court's draw (张明 is its only judge), recorded and checked on the page.
     clerk.get_by_test_id("docket").click()
     expect(clerk.get_by_test_id("filing-status")).to_have_text("已立案")
+    expect(clerk.get_by_test_id("assignment")).to_contain_text("随机抽签：张明")
+    expect(clerk.get_by_test_id("assignment-check")).to_contain_text("已复核")
     expect(clerk.get_by_test_id("case-number")).to_contain_text("苏0623民初")
     shoot(clerk, "filing_5_clerk_docketed.png")
 
@@ -134,3 +145,9 @@ def test_file_correct_docket_pay_on_a_phone(
     judge.goto(f"{base}/cases/")
     expect(judge.get_by_text(filing.case.number)).to_be_visible()
     shoot(judge, "filing_10_judge_cases.png")
+    # The case page links to its fee (the judge is staff of the court), and the fee page back to the case.
+    judge.get_by_text(filing.case.number).click()
+    judge.get_by_test_id("fee-link").click()
+    expect(judge.get_by_test_id("fee-status")).to_have_text("已交费")
+    expect(judge.get_by_test_id("case-link")).to_have_text(filing.case.number)
+    shoot(judge, "filing_11_judge_fee.png")
