@@ -10,7 +10,6 @@ import re
 import secrets
 import uuid
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -18,7 +17,8 @@ from django.utils import timezone
 from smartcourt.accounts.models import ApiToken, User
 from smartcourt.accounts.zones import may_sign_in_here
 from smartcourt.audit.actions import record_event
-from smartcourt.core.errors import DomainError, NotFound
+from smartcourt.core.errors import DomainError
+from smartcourt.core.lookups import get_or_not_found
 
 TOKEN_PREFIX = "sc"  # noqa: S105 - the public marker of our tokens, not a secret
 _PREFIX_PATTERN = re.compile(r"^[0-9a-f]{12}$")
@@ -61,10 +61,7 @@ def issue_api_token(
 def revoke_api_token(*, actor: User, token_id: str | uuid.UUID) -> ApiToken:
     """Revoke one of the actor's own tokens. Anyone else's token, or no token at all, is NotFound: the two
     look the same. Revoking a revoked token changes nothing."""
-    try:
-        token = ApiToken.objects.select_for_update().get(pk=token_id, user=actor)
-    except (ApiToken.DoesNotExist, ValueError, ValidationError) as exc:
-        raise NotFound("No such token") from exc
+    token = get_or_not_found(ApiToken.objects.select_for_update(), "No such token", pk=token_id, user=actor)
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at", "updated_at"])

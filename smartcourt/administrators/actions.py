@@ -30,6 +30,7 @@ from smartcourt.cases.models import Case
 from smartcourt.cases.selectors import get_case_for
 from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from smartcourt.core.lengths import check_text
+from smartcourt.core.lookups import get_or_not_found
 
 MAX_SEED = 200
 # Case types that have an administrator (a compulsory liquidation's liquidation group is appointed the same way).
@@ -101,10 +102,9 @@ def register_firm(
 @transaction.atomic
 def update_roster_entry(*, actor: User, entry_id: uuid.UUID, grade: str, active: bool) -> RosterEntry:
     """Change a firm's grade or take it off (or back onto) the active roster."""
-    try:
-        entry = RosterEntry.objects.select_for_update().select_related("firm").get(pk=entry_id)
-    except (RosterEntry.DoesNotExist, ValueError) as exc:
-        raise NotFound("No such roster entry") from exc
+    entry = get_or_not_found(
+        RosterEntry.objects.select_for_update().select_related("firm"), "No such roster entry", pk=entry_id
+    )
     if actor.organisation_id != entry.court_id:
         raise NotFound("No such roster entry")
     _require_court_admin(actor, entry.court)
@@ -134,10 +134,9 @@ MAX_REASON = 500
 def set_draw_weight(*, actor: User, entry_id: uuid.UUID, weight: int, reason: str) -> RosterEntry:
     """Give a firm more or fewer tickets in this court's random draws (1 to 10), with the reason (for example
     its evaluation). Draws already made keep the weights they were drawn with, in their snapshot."""
-    try:
-        entry = RosterEntry.objects.select_for_update().select_related("firm").get(pk=entry_id)
-    except (RosterEntry.DoesNotExist, ValueError) as exc:
-        raise NotFound("No such roster entry") from exc
+    entry = get_or_not_found(
+        RosterEntry.objects.select_for_update().select_related("firm"), "No such roster entry", pk=entry_id
+    )
     if actor.organisation_id != entry.court_id:
         raise NotFound("No such roster entry")
     _require_court_admin(actor, entry.court)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 
 from smartcourt.accounts.choices import OrganisationKind
@@ -12,6 +11,7 @@ from smartcourt.accounts.models import Organisation, User
 from smartcourt.administrators.models import Appointment, RosterEntry
 from smartcourt.cases.selectors import get_case_for
 from smartcourt.core.errors import NotFound
+from smartcourt.core.lookups import get_or_not_found
 
 
 def roster_court_for(user: User) -> Organisation:
@@ -45,10 +45,9 @@ def firms_not_on_roster(court: Organisation) -> QuerySet[Organisation]:
 
 def get_appointment_for(user: User, appointment_id: uuid.UUID | str) -> Appointment:
     """The appointment, if ``user`` may see its case; otherwise NotFound, as if it did not exist."""
-    try:
-        appointment = Appointment.objects.select_related("firm", "appointed_by", "case").get(pk=appointment_id)
-    except (Appointment.DoesNotExist, ValidationError, ValueError) as exc:
-        raise NotFound("No such appointment") from exc
+    appointment = get_or_not_found(
+        Appointment.objects.select_related("firm", "appointed_by", "case"), "No such appointment", pk=appointment_id
+    )
     get_case_for(user, appointment.case_id)
     return appointment
 

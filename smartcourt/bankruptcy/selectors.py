@@ -20,7 +20,8 @@ from smartcourt.bankruptcy.schedule import deadline_colour
 from smartcourt.cases.choices import CASE_TYPE_CODE, CaseType
 from smartcourt.cases.models import Case
 from smartcourt.cases.selectors import cases_visible_to, get_case_for
-from smartcourt.core.errors import NotFound, PermissionDenied
+from smartcourt.core.errors import PermissionDenied
+from smartcourt.core.lookups import get_or_not_found
 from smartcourt.rules.calendar import HolidayCalendar, current_calendar
 from smartcourt.rules.deadlines import ANCHORS
 
@@ -111,10 +112,7 @@ def proceeding_for(user: User, case_id: uuid.UUID | str, *, today: dt.date | Non
     """A case's node timeline, for court staff of its court and its appointed administrator; NotFound when the
     case is hidden or has no proceeding, PermissionDenied for other members of the case."""
     case = _load_case(user, case_id)
-    try:
-        proceeding = Proceeding.objects.get(case=case)
-    except Proceeding.DoesNotExist as exc:
-        raise NotFound(f"{case.number} has no bankruptcy proceeding") from exc
+    proceeding = get_or_not_found(Proceeding, f"{case.number} has no bankruptcy proceeding", case=case)
     today = today or timezone.localdate()
     calendar = current_calendar()
     records = (

@@ -23,8 +23,9 @@ from smartcourt.cases.choices import (
 from smartcourt.cases.models import Case, CaseMember, CaseSequence, CaseStatusChange, Party
 from smartcourt.cases.numbers import format_case_number
 from smartcourt.cases.selectors import get_case_for
-from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from smartcourt.core.errors import Conflict, DomainError, PermissionDenied
 from smartcourt.core.identifiers import validate_credit_code, validate_identity_number
+from smartcourt.core.lookups import get_or_not_found
 
 
 def _take_sequence(*, court: Organisation, case_type: str, year: int) -> int:
@@ -244,10 +245,7 @@ def reveal_identity_number(*, actor: User, case_id: uuid.UUID, party_id: uuid.UU
     audit log keeps, with who and which party, but not the number itself.
     """
     case = get_case_for(actor, case_id)
-    try:
-        party = case.parties.get(pk=party_id)
-    except (Party.DoesNotExist, ValueError) as exc:
-        raise NotFound("No such party") from exc
+    party = get_or_not_found(case.parties.all(), "No such party", pk=party_id)
     if not actor.is_court_staff:
         raise PermissionDenied("Only court staff may see identity numbers in full")
     if not party.id_number:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -15,7 +14,7 @@ from smartcourt.audit.models import AuditEvent
 from smartcourt.cases.events import visible_events
 from smartcourt.cases.models import Case, CaseMember
 from smartcourt.cases.numbers import parse_case_number
-from smartcourt.core.errors import NotFound
+from smartcourt.core.lookups import get_or_not_found
 
 
 def cases_visible_to(user: User) -> QuerySet[Case]:
@@ -42,10 +41,9 @@ def cases_visible_to(user: User) -> QuerySet[Case]:
 
 def get_case_for(user: User, case_id: uuid.UUID | str) -> Case:
     """The case, if ``user`` may see it; otherwise NotFound, exactly as if it did not exist."""
-    try:
-        return cases_visible_to(user).select_related("court", "presiding_judge", "origin").get(pk=case_id)
-    except (Case.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
-        raise NotFound(_("No such case")) from exc
+    return get_or_not_found(
+        cases_visible_to(user).select_related("court", "presiding_judge", "origin"), _("No such case"), pk=case_id
+    )
 
 
 @dataclass(frozen=True)

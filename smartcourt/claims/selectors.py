@@ -7,7 +7,6 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
@@ -28,6 +27,7 @@ from smartcourt.claims.models import (
 from smartcourt.claims.policies import can_see_all_claims
 from smartcourt.core.errors import NotFound
 from smartcourt.core.identifiers import mask_identity_number
+from smartcourt.core.lookups import get_or_not_found
 
 # Objections are open for this many days after the review-result notice (or until the verification at the
 # first creditors' meeting, if that is later); a suit may follow within 15 days (Interp. III art. 8).
@@ -59,10 +59,7 @@ def claims_of_case(user: User, case: Case) -> QuerySet[Claim]:
 
 def get_claim_for(user: User, claim_id: uuid.UUID | str, *, case_id: uuid.UUID | str | None = None) -> Claim:
     """The claim, if ``user`` may see it; otherwise NotFound, as if it did not exist."""
-    try:
-        claim = Claim.objects.select_related("case", "creditor").get(pk=claim_id)
-    except (Claim.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
-        raise NotFound(_("No such claim")) from exc
+    claim = get_or_not_found(Claim.objects.select_related("case", "creditor"), _("No such claim"), pk=claim_id)
     if case_id is not None and str(claim.case_id) != str(case_id):
         raise NotFound(_("No such claim"))
     case = get_case_for(user, claim.case_id)
@@ -206,10 +203,7 @@ def claim_documents(user: User, claim: Claim) -> QuerySet[ClaimDocument]:
 
 
 def get_claim_document_for(user: User, claim: Claim, document_id: uuid.UUID | str) -> ClaimDocument:
-    try:
-        return claim_documents(user, claim).get(pk=document_id)
-    except (ClaimDocument.DoesNotExist, ValidationError, ValueError) as exc:
-        raise NotFound(_("No such document")) from exc
+    return get_or_not_found(claim_documents(user, claim), _("No such document"), pk=document_id)
 
 
 def tracker_for(user: User) -> QuerySet[Claim]:
@@ -258,10 +252,9 @@ def employee_lines_for_reader(user: User, case: Case, lines: Iterable[Creditor])
 
 
 def get_employee_line_for(user: User, creditor_id: uuid.UUID | str) -> Creditor:
-    try:
-        line = Creditor.objects.select_related("case").get(pk=creditor_id, source=CreditorSource.EMPLOYEE_LIST)
-    except (Creditor.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
-        raise NotFound(_("No such line")) from exc
+    line = get_or_not_found(
+        Creditor.objects.select_related("case"), _("No such line"), pk=creditor_id, source=CreditorSource.EMPLOYEE_LIST
+    )
     case = get_case_for(user, line.case_id)
     if not employee_lines_for(user, case).filter(pk=line.pk).exists():
         raise NotFound(_("No such line"))
@@ -293,10 +286,7 @@ def signed_tables(case: Case) -> QuerySet[SignedTable]:
 
 
 def get_signed_table(case: Case, table_id: uuid.UUID | str) -> SignedTable:
-    try:
-        return signed_tables(case).get(pk=table_id)
-    except (SignedTable.DoesNotExist, ValueError, ValidationError) as exc:
-        raise NotFound(_("No such signed table")) from exc
+    return get_or_not_found(signed_tables(case), _("No such signed table"), pk=table_id)
 
 
 def open_for_declaration() -> QuerySet[Case]:

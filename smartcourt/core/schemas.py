@@ -61,5 +61,7 @@ Yuan = Annotated[
     int,
     Strict(),
     PlainSerializer(fen_to_yuan, return_type=str),
-    WithJsonSchema({"type": "string", "pattern": r"^-?[0-9]+\.[0-9]{2}$", "examples": ["1234.56"]}, mode="serialization"),
+    WithJsonSchema(
+        {"type": "string", "pattern": r"^-?[0-9]+\.[0-9]{2}$", "examples": ["1234.56"]}, mode="serialization"
+    ),
 ]

@@ -6,7 +6,6 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet, Sum
 
 from smartcourt.accounts.models import User
@@ -16,6 +15,7 @@ from smartcourt.cases.selectors import get_case_for
 from smartcourt.claims.models import Claim
 from smartcourt.claims.selectors import tracker_for
 from smartcourt.core.errors import NotFound
+from smartcourt.core.lookups import get_or_not_found
 from smartcourt.distributions import policies
 from smartcourt.distributions.choices import LINE_CLASS_ORDER, LineClass, LineStatus, PlanStatus
 from smartcourt.distributions.models import BatchLine, DistributionPlan, Escrow, PaymentBatch, PlanLine
@@ -33,10 +33,7 @@ def plans_of(user: User, case: Case) -> QuerySet[DistributionPlan]:
 
 
 def get_plan_for(user: User, plan_id: uuid.UUID | str, *, case_id: uuid.UUID | str | None = None) -> DistributionPlan:
-    try:
-        plan = DistributionPlan.objects.select_related("case").get(pk=plan_id)
-    except (DistributionPlan.DoesNotExist, ValidationError, ValueError) as exc:
-        raise NotFound("No such distribution plan") from exc
+    plan = get_or_not_found(DistributionPlan.objects.select_related("case"), "No such distribution plan", pk=plan_id)
     if case_id is not None and str(plan.case_id) != str(case_id):
         raise NotFound("No such distribution plan")
     case = get_case_for(user, plan.case_id)
@@ -46,10 +43,9 @@ def get_plan_for(user: User, plan_id: uuid.UUID | str, *, case_id: uuid.UUID | s
 
 
 def get_batch_for(user: User, batch_id: uuid.UUID | str) -> PaymentBatch:
-    try:
-        batch = PaymentBatch.objects.select_related("plan", "plan__case").get(pk=batch_id)
-    except (PaymentBatch.DoesNotExist, ValidationError, ValueError) as exc:
-        raise NotFound("No such payment batch") from exc
+    batch = get_or_not_found(
+        PaymentBatch.objects.select_related("plan", "plan__case"), "No such payment batch", pk=batch_id
+    )
     get_plan_for(user, batch.plan_id)
     return batch
 
@@ -196,10 +192,7 @@ class CreditorAmounts:
 def plan_for_creditor(user: User, plan_id: uuid.UUID | str) -> DistributionPlan:
     """A plan as a creditor of its case (or his agent) may read it before voting on it: any version past the
     administrator's draft. Anyone else, or a draft, is not found."""
-    try:
-        plan = DistributionPlan.objects.select_related("case").get(pk=plan_id)
-    except (DistributionPlan.DoesNotExist, ValidationError, ValueError) as exc:
-        raise NotFound("No such distribution plan") from exc
+    plan = get_or_not_found(DistributionPlan.objects.select_related("case"), "No such distribution plan", pk=plan_id)
     if plan.status == PlanStatus.DRAFT or not tracker_for(user).filter(case=plan.case).exists():
         raise NotFound("No such distribution plan")
     return plan

@@ -13,6 +13,7 @@ from smartcourt.accounts.models import Organisation, User
 from smartcourt.cases.models import Case
 from smartcourt.cases.selectors import get_case_for
 from smartcourt.core.errors import NotFound
+from smartcourt.core.lookups import get_or_not_found
 from smartcourt.documents.choices import DeliveryStatus
 from smartcourt.documents.models import Delivery, Document, DocumentTemplate, Seal
 from smartcourt.documents.policies import can_generate, can_read_documents
@@ -23,10 +24,7 @@ def templates() -> QuerySet[DocumentTemplate]:
 
 
 def get_template(key: str) -> DocumentTemplate:
-    try:
-        return templates().get(key=key)
-    except DocumentTemplate.DoesNotExist as exc:
-        raise NotFound("No such template") from exc
+    return get_or_not_found(templates(), "No such template", key=key)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from smartcourt.cases.models import Case
 from smartcourt.cases.selectors import cases_visible_to
 from smartcourt.core.errors import DomainError, NotFound, PermissionDenied
 from smartcourt.core.lengths import check_length
+from smartcourt.core.lookups import get_or_not_found
 from smartcourt.core.uploads import EXTENSIONS, CheckedFile, sniff_content_type
 from smartcourt.dossier.choices import EntryKind
 from smartcourt.dossier.models import DossierCounter, DossierEntry
@@ -152,10 +153,7 @@ def file_correction(
     dossier = dossier_for(actor, case_id)
     if not can_file_correction(actor, dossier.case):
         raise PermissionDenied("Only court staff of this court file corrections")
-    try:
-        corrected = dossier.entries.get(number=corrects_number)
-    except DossierEntry.DoesNotExist as exc:
-        raise NotFound("No such dossier entry") from exc
+    corrected = get_or_not_found(dossier.entries, "No such dossier entry", number=corrects_number)
     return file_entry(
         actor=actor,
         case=dossier.case,

@@ -12,6 +12,7 @@ from smartcourt.accounts.models import User
 from smartcourt.cases.models import Case
 from smartcourt.cases.selectors import get_case_for
 from smartcourt.core.errors import NotFound
+from smartcourt.core.lookups import get_or_not_found
 from smartcourt.dossier.models import DossierEntry
 from smartcourt.dossier.policies import can_read_dossier
 
@@ -34,10 +35,7 @@ def dossier_for(user: User, case_id: uuid.UUID | str) -> Dossier:
 def get_entry_for(user: User, case_id: uuid.UUID | str, number: int) -> DossierEntry:
     """One entry of a dossier ``user`` may read; NotFound for a missing entry exactly as for a hidden dossier."""
     dossier = dossier_for(user, case_id)
-    try:
-        return dossier.entries.get(number=number)
-    except DossierEntry.DoesNotExist as exc:
-        raise NotFound("No such dossier entry") from exc
+    return get_or_not_found(dossier.entries, "No such dossier entry", number=number)
 
 
 def entries_from(source_type: str, source_ids: list[str]) -> QuerySet[DossierEntry]:

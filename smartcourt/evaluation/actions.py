@@ -17,6 +17,7 @@ from smartcourt.administrators.actions import set_draw_weight, update_roster_ent
 from smartcourt.administrators.models import RosterEntry
 from smartcourt.audit.actions import record_event
 from smartcourt.core.errors import DomainError, NotFound, PermissionDenied
+from smartcourt.core.lookups import get_or_not_found
 from smartcourt.evaluation import policies
 from smartcourt.evaluation.formula import (
     DEFAULT_ANSWER_WITHIN_HOURS,
@@ -112,10 +113,9 @@ def evaluate_firm(*, actor: User, court_id: uuid.UUID, firm_id: uuid.UUID) -> Ev
     if not policies.can_evaluate(actor, court_id):
         raise PermissionDenied(_("Only the court's judges and administrators evaluate administrators"))
     court = Organisation.objects.get(pk=court_id)
-    try:
-        firm = Organisation.objects.get(pk=firm_id, roster_listings__court_id=court_id)
-    except (Organisation.DoesNotExist, ValueError) as exc:
-        raise NotFound(_("No such firm on this court's roster")) from exc
+    firm = get_or_not_found(
+        Organisation, _("No such firm on this court's roster"), pk=firm_id, roster_listings__court_id=court_id
+    )
     formula = ensure_formula(court)
     per_case = measure_cases(firm_case_ids(court.pk, firm.pk), answer_within_hours=formula.answer_within_hours)
     figures = combine(per_case)
@@ -164,10 +164,9 @@ def evaluate_firm(*, actor: User, court_id: uuid.UUID, firm_id: uuid.UUID) -> Ev
 
 
 def _evaluation(evaluation_id: uuid.UUID, *, actor: User) -> Evaluation:
-    try:
-        evaluation = Evaluation.objects.select_related("firm", "court").get(pk=evaluation_id)
-    except (Evaluation.DoesNotExist, ValueError) as exc:
-        raise NotFound(_("No such evaluation")) from exc
+    evaluation = get_or_not_found(
+        Evaluation.objects.select_related("firm", "court"), _("No such evaluation"), pk=evaluation_id
+    )
     if not policies.can_see(actor, evaluation):
         raise NotFound(_("No such evaluation"))
     return evaluation
@@ -222,10 +221,9 @@ def apply_draw_weight(*, actor: User, evaluation_id: uuid.UUID) -> RosterEntry:
     latest = Evaluation.objects.filter(court_id=evaluation.court_id, firm_id=evaluation.firm_id).first()
     if latest is None or latest.pk != evaluation.pk:
         raise DomainError(_("Only the firm's latest evaluation can set its draw weight"), field="evaluation")
-    try:
-        entry = RosterEntry.objects.get(court_id=evaluation.court_id, firm_id=evaluation.firm_id)
-    except RosterEntry.DoesNotExist as exc:
-        raise NotFound(_("No such firm on this court's roster")) from exc
+    entry = get_or_not_found(
+        RosterEntry, _("No such firm on this court's roster"), court_id=evaluation.court_id, firm_id=evaluation.firm_id
+    )
     before = {"draw_weight": entry.draw_weight}
     weight = draw_weight_for(evaluation.score)
     reason = f"考评得分 {evaluation.score}（评分公式第 {evaluation.formula.version} 版）"
@@ -250,10 +248,9 @@ def apply_suggested_grade(*, actor: User, evaluation_id: uuid.UUID) -> RosterEnt
     latest = Evaluation.objects.filter(court_id=evaluation.court_id, firm_id=evaluation.firm_id).first()
     if latest is None or latest.pk != evaluation.pk:
         raise DomainError(_("Only the firm's latest evaluation can set its grade"), field="evaluation")
-    try:
-        entry = RosterEntry.objects.get(court_id=evaluation.court_id, firm_id=evaluation.firm_id)
-    except RosterEntry.DoesNotExist as exc:
-        raise NotFound(_("No such firm on this court's roster")) from exc
+    entry = get_or_not_found(
+        RosterEntry, _("No such firm on this court's roster"), court_id=evaluation.court_id, firm_id=evaluation.firm_id
+    )
     before = {"grade": entry.grade}
     entry = update_roster_entry(actor=actor, entry_id=entry.pk, grade=evaluation.suggested_grade, active=entry.active)
     record_event(

@@ -18,6 +18,7 @@ from smartcourt.audit.actions import record_event
 from smartcourt.cases.models import Case
 from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from smartcourt.core.lengths import check_length
+from smartcourt.core.lookups import get_or_not_found
 from smartcourt.fees import payments
 from smartcourt.fees.choices import (
     FEE_TRANSITIONS,
@@ -149,10 +150,7 @@ def mark_overdue(*, actor: User, fee_id: uuid.UUID | str, today: dt.date) -> Lit
 
 def get_fee_for(user: User, fee_id: uuid.UUID | str) -> LitigationFee:
     """The fee if ``user`` may see it: its payer's account, or staff of the case's court. Otherwise 404."""
-    try:
-        fee = LitigationFee.objects.select_related("case__court").get(pk=fee_id)
-    except (LitigationFee.DoesNotExist, ValueError, DomainError) as exc:
-        raise NotFound(_("No such fee")) from exc
+    fee = get_or_not_found(LitigationFee.objects.select_related("case__court"), _("No such fee"), pk=fee_id)
     if can_open_fee(user, fee):
         return fee
     raise NotFound(_("No such fee"))
@@ -539,10 +537,9 @@ def decide_relief(
 ) -> FeeRelief:
     """The case's presiding judge decides. Granted: a waiver makes the fee nil, a reduction sets the amount
     due, a deferral moves the last day; the fee as computed stays in its calculation."""
-    try:
-        relief = FeeRelief.objects.select_for_update().select_related("fee__case").get(pk=relief_id)
-    except (FeeRelief.DoesNotExist, ValueError) as exc:
-        raise NotFound(_("No such application")) from exc
+    relief = get_or_not_found(
+        FeeRelief.objects.select_for_update().select_related("fee__case"), _("No such application"), pk=relief_id
+    )
     fee = LitigationFee.objects.select_for_update().get(pk=relief.fee_id)
     if actor.role != Role.JUDGE or fee.case.presiding_judge_id != actor.pk:
         raise PermissionDenied(_("The case's presiding judge decides on relief"))

@@ -34,6 +34,7 @@ from smartcourt.core.identifiers import (
     normalise_identifier,
 )
 from smartcourt.core.lengths import fit
+from smartcourt.core.lookups import get_or_not_found
 from smartcourt.core.pdf import template_to_pdf
 from smartcourt.core.uploads import DOCX, JPEG, PDF, PNG, UploadedFileLike, checked_upload
 from smartcourt.documents import actions as document_actions
@@ -696,10 +697,7 @@ def add_material(
 @transaction.atomic
 def remove_material(*, actor: User, material_id: uuid.UUID | str) -> None:
     """The applicant takes a file off a filing he may still change."""
-    try:
-        material = FilingMaterial.objects.select_related("filing").get(pk=material_id)
-    except (FilingMaterial.DoesNotExist, ValueError, DomainError) as exc:
-        raise NotFound(_("No such file")) from exc
+    material = get_or_not_found(FilingMaterial.objects.select_related("filing"), _("No such file"), pk=material_id)
     filing = get_filing_for(actor, material.filing_id)
     if filing.filer_id != actor.pk:
         raise NotFound(_("No such file"))

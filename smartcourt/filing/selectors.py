@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from smartcourt.accounts.choices import Role
 from smartcourt.accounts.models import User
-from smartcourt.core.errors import NotFound
+from smartcourt.core.lookups import get_or_not_found
 from smartcourt.filing.choices import IN_QUEUE, DeadlineColour
 from smartcourt.filing.models import Filing
 from smartcourt.rules.calendar import current_calendar
@@ -33,14 +33,11 @@ def filings_visible_to(user: User) -> QuerySet[Filing]:
 
 
 def get_filing_for(user: User, filing_id: uuid.UUID | str) -> Filing:
-    try:
-        return filings_visible_to(user).select_related("court", "case", "filer", "duplicate_of").get(pk=filing_id)
-    except (Filing.DoesNotExist, ValueError) as exc:
-        raise NotFound(_("No such filing")) from exc
-    except Exception as exc:  # a malformed UUID raises ValidationError on some databases
-        if exc.__class__.__name__ == "ValidationError":
-            raise NotFound(_("No such filing")) from exc
-        raise
+    return get_or_not_found(
+        filings_visible_to(user).select_related("court", "case", "filer", "duplicate_of"),
+        _("No such filing"),
+        pk=filing_id,
+    )
 
 
 def my_filings(user: User) -> QuerySet[Filing]:

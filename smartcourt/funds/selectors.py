@@ -17,6 +17,7 @@ from smartcourt.cases.models import Case
 from smartcourt.cases.selectors import cases_visible_to, get_case_for
 from smartcourt.core.dates import shanghai_day
 from smartcourt.core.errors import NotFound
+from smartcourt.core.lookups import get_or_not_found
 from smartcourt.funds import policies
 from smartcourt.funds.choices import COMMITTED, Limit, PaymentStatus
 from smartcourt.funds.models import BankMovement, ExpectedDebit, FundAlert, PaymentRequest, SupervisedAccount
@@ -121,10 +122,11 @@ def payments_of_case(case: Case) -> QuerySet[PaymentRequest]:
 def get_payment_for(
     user: User, payment_id: uuid.UUID | str, *, case_id: uuid.UUID | str | None = None
 ) -> PaymentRequest:
-    try:
-        payment = PaymentRequest.objects.select_related("case", "account", "requested_by").get(pk=payment_id)
-    except (PaymentRequest.DoesNotExist, ValueError, TypeError) as exc:
-        raise NotFound(_("No such payment request")) from exc
+    payment = get_or_not_found(
+        PaymentRequest.objects.select_related("case", "account", "requested_by"),
+        _("No such payment request"),
+        pk=payment_id,
+    )
     if case_id is not None and str(payment.case_id) != str(case_id):
         raise NotFound(_("No such payment request"))
     try:

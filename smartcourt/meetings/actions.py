@@ -25,6 +25,7 @@ from smartcourt.audit.actions import record_event
 from smartcourt.cases.selectors import get_case_for
 from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from smartcourt.core.lengths import check_length, fit, shorten
+from smartcourt.core.lookups import get_or_not_found
 from smartcourt.core.money import MAX_FEN
 from smartcourt.core.uploads import PDF, UploadedFileLike, checked_upload
 from smartcourt.dossier.actions import file_entry
@@ -323,12 +324,7 @@ def attach_document(
 ) -> AgendaDocument:
     """Give an agenda item a document the creditors read: a PDF uploaded now (filed into the dossier) or an
     entry already in the case's dossier. The judge or the appointed administrator, before the close."""
-    try:
-        item = AgendaItem.objects.select_related("meeting").get(pk=item_id)
-    except (AgendaItem.DoesNotExist, ValueError, TypeError) as exc:
-        raise NotFound(_("No such agenda item")) from exc
-    except Exception as exc:  # a malformed UUID string raises ValidationError
-        raise NotFound(_("No such agenda item")) from exc
+    item = get_or_not_found(AgendaItem.objects.select_related("meeting"), _("No such agenda item"), pk=item_id)
     meeting = get_meeting_for(actor, item.meeting_id)
     if not (policies.can_convene(actor, meeting.case) or policies.can_answer(actor, meeting.case)):
         raise PermissionDenied(_("Only the judge or the administrator gives the agenda its documents"))
@@ -350,12 +346,7 @@ def attach_document(
             source=item,
         )
     else:
-        try:
-            entry = DossierEntry.objects.get(pk=str(entry_id), case=meeting.case)
-        except (DossierEntry.DoesNotExist, ValueError, TypeError) as exc:
-            raise NotFound(_("No such dossier entry")) from exc
-        except Exception as exc:
-            raise NotFound(_("No such dossier entry")) from exc
+        entry = get_or_not_found(DossierEntry, _("No such dossier entry"), pk=str(entry_id), case=meeting.case)
     document, _created = AgendaDocument.objects.get_or_create(item=item, entry=entry)
     record_event(
         actor=actor,

@@ -6,7 +6,6 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -14,6 +13,7 @@ from smartcourt.accounts.models import User
 from smartcourt.cases.models import Case
 from smartcourt.cases.selectors import cases_visible_to, get_case_for
 from smartcourt.core.errors import NotFound
+from smartcourt.core.lookups import get_or_not_found
 from smartcourt.meetings import policies
 from smartcourt.meetings.ballots import audit_path
 from smartcourt.meetings.choices import AgendaKind, MeetingStatus
@@ -28,10 +28,9 @@ def meetings_of_case(user: User, case: Case) -> QuerySet[Meeting]:
 
 def get_meeting_for(user: User, meeting_id: uuid.UUID | str) -> Meeting:
     """The meeting, if ``user`` may see its case; otherwise NotFound, as if it did not exist."""
-    try:
-        meeting = Meeting.objects.select_related("case", "case__court").get(pk=meeting_id)
-    except (Meeting.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
-        raise NotFound(_("No such meeting")) from exc
+    meeting = get_or_not_found(
+        Meeting.objects.select_related("case", "case__court"), _("No such meeting"), pk=meeting_id
+    )
     case = get_case_for(user, meeting.case_id)
     if not (policies.can_follow(user, case) or own_right(user, meeting) is not None):
         raise NotFound(_("No such meeting"))
@@ -74,10 +73,12 @@ def documents_of(meeting: Meeting) -> dict[uuid.UUID, list[AgendaDocument]]:
 
 def get_agenda_document_for(user: User, meeting: Meeting, document_id: uuid.UUID | str) -> AgendaDocument:
     """A document of the meeting's agenda, for anyone who may see the meeting (get_meeting_for)."""
-    try:
-        return AgendaDocument.objects.select_related("entry", "item").get(pk=document_id, item__meeting=meeting)
-    except (AgendaDocument.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
-        raise NotFound(_("No such document")) from exc
+    return get_or_not_found(
+        AgendaDocument.objects.select_related("entry", "item"),
+        _("No such document"),
+        pk=document_id,
+        item__meeting=meeting,
+    )
 
 
 def questions_of(meeting: Meeting) -> QuerySet[Question]:

@@ -24,6 +24,7 @@ from smartcourt.bankruptcy.rulepack import Node, get_procedure
 from smartcourt.cases.models import Case
 from smartcourt.cases.selectors import get_case_for
 from smartcourt.core.errors import Conflict, NotFound, PermissionDenied
+from smartcourt.core.lookups import get_or_not_found
 from smartcourt.dossier.actions import file_entry
 from smartcourt.dossier.choices import EntryKind
 
@@ -42,10 +43,9 @@ _DOSSIER_PHRASES: dict[str, str] = {
 
 
 def _locked_proceeding(case: Case) -> Proceeding:
-    try:
-        return Proceeding.objects.select_for_update().get(case=case)
-    except Proceeding.DoesNotExist as exc:
-        raise NotFound(f"{case.number} has no bankruptcy proceeding") from exc
+    return get_or_not_found(
+        Proceeding.objects.select_for_update(), f"{case.number} has no bankruptcy proceeding", case=case
+    )
 
 
 def _visible_case(actor: User, case_id: uuid.UUID | str) -> Case:
@@ -61,6 +61,7 @@ def _locked_record(proceeding: Proceeding, node_key: str) -> NodeRecord:
     try:
         return NodeRecord.objects.select_for_update().get(proceeding=proceeding, node_key=node_key)
     except NodeRecord.DoesNotExist as exc:
+        # Answered on the request's "node" field, which get_or_not_found has no place for.
         raise NotFound(f"this proceeding has no node {node_key!r}", field="node") from exc
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +20,7 @@ from smartcourt.claims.selectors import employee_lines_of, get_employee_line_for
 from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from smartcourt.core.identifiers import normalise_identifier
 from smartcourt.core.lengths import fit
+from smartcourt.core.lookups import get_or_not_found
 from smartcourt.core.pdf import template_to_pdf
 from smartcourt.dossier.actions import file_entry
 from smartcourt.dossier.choices import EntryKind
@@ -127,10 +127,9 @@ def answer_employee_objection(
     expected_version: int | None = None,
 ) -> EmployeeObjection:
     """The administrator answers with reasons; if he agrees, the line is corrected in the same act."""
-    try:
-        objection = EmployeeObjection.objects.select_related("creditor__case").get(pk=objection_id)
-    except (EmployeeObjection.DoesNotExist, ValueError, ValidationError) as exc:
-        raise NotFound(_("No such objection")) from exc
+    objection = get_or_not_found(
+        EmployeeObjection.objects.select_related("creditor__case"), _("No such objection"), pk=objection_id
+    )
     line = get_employee_line_for(actor, objection.creditor_id)
     if not policies.can_review(actor, line.case):
         raise PermissionDenied(_("Only the administrator appointed on this case answers objections"))

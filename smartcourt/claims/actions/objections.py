@@ -34,8 +34,9 @@ from smartcourt.claims.choices import (
 from smartcourt.claims.errors import ClaimError
 from smartcourt.claims.models import Claim, ClaimDocument, ClaimTransition, ConfirmationRuling, Objection
 from smartcourt.claims.selectors import claim_deadlines
-from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from smartcourt.core.errors import Conflict, DomainError, PermissionDenied
 from smartcourt.core.lengths import check_length
+from smartcourt.core.lookups import get_or_not_found
 from smartcourt.core.money import fen_to_yuan
 from smartcourt.core.pdf import template_to_pdf
 from smartcourt.dossier.actions import file_entry
@@ -88,10 +89,7 @@ def resolve_objection(
     decision: ReviewDecision,
 ) -> Objection:
     """Record the outcome of the court's ruling or of the suit on an objection; the table follows it."""
-    try:
-        objection = Objection.objects.select_related("claim").get(pk=objection_id)
-    except (Objection.DoesNotExist, ValueError) as exc:
-        raise NotFound(_("No such objection")) from exc
+    objection = get_or_not_found(Objection.objects.select_related("claim"), _("No such objection"), pk=objection_id)
     claim = _locked_claim(actor, objection.claim_id)
     if not policies.can_rule(actor, claim.case):
         raise PermissionDenied(_("Only a judge sitting on the case records the outcome of an objection"))

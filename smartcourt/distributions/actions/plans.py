@@ -8,7 +8,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Sum
 from django.utils import timezone
@@ -19,8 +18,9 @@ from smartcourt.audit.actions import record_event
 from smartcourt.cases.models import Case
 from smartcourt.cases.selectors import get_case_for
 from smartcourt.claims.choices import ClaimNature, ClaimStatus
-from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from smartcourt.core.errors import Conflict, DomainError, PermissionDenied
 from smartcourt.core.lengths import fit
+from smartcourt.core.lookups import get_or_not_found
 from smartcourt.core.money import fen_to_yuan
 from smartcourt.distributions import policies
 from smartcourt.distributions.actions._common import _bulk_insert, _keyer, _locked_plan, _move_plan
@@ -95,10 +95,12 @@ def adopt_meeting_vote(*, actor: User, plan_id: uuid.UUID | str, agenda_item_id:
     plan = _locked_plan(actor, plan_id)
     if not (policies.can_rule(actor, plan.case) or policies.can_prepare(actor, plan.case)):
         raise PermissionDenied("Only the judge or the administrator of this case takes the meeting's vote")
-    try:
-        item = AgendaItem.objects.select_related("meeting").get(pk=agenda_item_id, meeting__case=plan.case)
-    except (AgendaItem.DoesNotExist, ValidationError, ValueError) as exc:
-        raise NotFound("No such agenda item in this case's meetings") from exc
+    item = get_or_not_found(
+        AgendaItem.objects.select_related("meeting"),
+        "No such agenda item in this case's meetings",
+        pk=agenda_item_id,
+        meeting__case=plan.case,
+    )
     if item.kind != AgendaKind.DISTRIBUTION_PLAN:
         raise DomainError("That agenda item is not a vote on a distribution plan", field="agenda_item")
     if item.meeting.status != MeetingStatus.CLOSED or item.passed is None:

@@ -15,6 +15,7 @@ from smartcourt.audit.actions import record_event
 from smartcourt.banking.adapter import AccountLimits
 from smartcourt.core.errors import Conflict, DomainError, NotFound
 from smartcourt.core.lengths import FILE_STEM, check_length, fit, shorten
+from smartcourt.core.lookups import get_or_not_found
 from smartcourt.core.money import yuan_to_fen
 from smartcourt.core.pdf import html_to_pdf
 from smartcourt.core.uploads import PDF
@@ -97,10 +98,9 @@ def _locked_payment(actor: User, payment_id: uuid.UUID | str, *, lock_account: b
     """The payment request, locked, if ``actor`` may see the money of its case. Locks are taken in one order
     everywhere (account, then payment request; only their own rows, never the joined case), so that concurrent
     actions queue rather than deadlock on PostgreSQL."""
-    try:
-        payment = PaymentRequest.objects.select_related("case").get(pk=payment_id)
-    except (PaymentRequest.DoesNotExist, ValueError, TypeError) as exc:
-        raise NotFound(_("No such payment request")) from exc
+    payment = get_or_not_found(
+        PaymentRequest.objects.select_related("case"), _("No such payment request"), pk=payment_id
+    )
     try:
         get_funds_case_for(actor, payment.case_id)
     except NotFound as exc:

@@ -13,8 +13,9 @@ from smartcourt.accounts.models import User
 from smartcourt.audit.actions import record_event
 from smartcourt.banking.adapter import AccountLimits, BankRefused, BankUnavailable
 from smartcourt.cases.models import Case
-from smartcourt.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from smartcourt.core.errors import Conflict, DomainError, PermissionDenied
 from smartcourt.core.lengths import check_length
+from smartcourt.core.lookups import get_or_not_found
 from smartcourt.funds import bank, policies
 from smartcourt.funds.actions._common import _limit_value, _limits_dict, _note
 from smartcourt.funds.choices import AccountOrigin
@@ -173,10 +174,7 @@ def change_limits(
     *, actor: User, account_id: uuid.UUID | str, limits: LimitsInput, reason: str = ""
 ) -> SupervisedAccount:
     """Set new limits: at the bank first (it enforces them too), then here with an immutable LimitChange row."""
-    try:
-        account = SupervisedAccount.objects.get(pk=account_id)
-    except (SupervisedAccount.DoesNotExist, ValueError, TypeError) as exc:
-        raise NotFound(_("No such account")) from exc
+    account = get_or_not_found(SupervisedAccount, _("No such account"), pk=account_id)
     _managed_case(actor, account.case_id)
     fen_limits = limits.to_fen()
     reason = _note(reason, field="reason")
