@@ -127,6 +127,17 @@ def _claims(case: Case, administrator: User, creditor_a: User | None) -> None:
         )
 
 
+def seed_distribution_claims(*, case: Case, judge: User, administrator: User) -> None:
+    """The case's 110 court-confirmed claims, 刘洋 among them as creditor_a (idempotent: a case with claims keeps
+    them). The demo seed writes them when the case's claims review is done, before its first meeting."""
+    if Claim.objects.filter(case=case).exists():
+        return
+    creditor_a = User.objects.filter(username="creditor_a").first()
+    if creditor_a is not None and not case.members.filter(user=creditor_a, role=MemberRole.CREDITOR).exists():
+        add_member(actor=judge, case=case, role=MemberRole.CREDITOR, user=creditor_a)
+    _claims(case, administrator, creditor_a)
+
+
 def _completed_file(plan: DistributionPlan) -> bytes:
     """The prefilled payment file with every payee's account and bank, as the administrator completes it."""
     rows = list(csv.reader(io.StringIO(payment_file_csv(plan).decode("utf-8-sig"))))
@@ -182,10 +193,7 @@ def _account(case: Case, judge: User, administrator: User) -> SupervisedAccount 
 def seed_distributions(*, case: Case, judge: User, administrator: User, send: bool = True) -> PaymentBatch | None:
     if DistributionPlan.objects.filter(case=case).exists():
         return PaymentBatch.objects.filter(plan__case=case).order_by("-created_at").first()
-    creditor_a = User.objects.filter(username="creditor_a").first()
-    if creditor_a is not None and not case.members.filter(user=creditor_a, role=MemberRole.CREDITOR).exists():
-        add_member(actor=judge, case=case, role=MemberRole.CREDITOR, user=creditor_a)
-    _claims(case, administrator, creditor_a)
+    seed_distribution_claims(case=case, judge=judge, administrator=administrator)
     secured = Claim.objects.get(case=case, nature=ClaimNature.SECURED)
     account = _account(case, judge, administrator) if send else account_of(case)
     plan = actions.create_plan(
