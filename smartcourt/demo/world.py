@@ -44,6 +44,7 @@ from smartcourt.meetings.demo import (
     demo_creditors,
     first_meeting_open,
     hold_first_meeting,
+    hold_plan_meeting,
     plan_meeting_closed,
     seed_claims_table,
 )
@@ -98,6 +99,13 @@ LATE_FINISH = {"N08": 72}
 # The gallery case whose first meeting was held with the demo creditors (the other cases' creditors have no
 # accounts), and the one whose 110 creditors receive the demo distribution.
 MEETING_CASE, DISTRIBUTION_CASE = "N09", "N14"
+# The demo creditors without a sign-in of their own vote in the gallery's later meetings: on the distribution
+# plan not the secured bank (朱红 for 农商行), which has not waived its priority (art. 59(3)); 华盛建材's and 周卫东's
+# 946,000 yuan are still more than half the 1,746,000 unsecured (art. 64).
+PLAN_VOTES = [
+    ("N11", "realisation_plan", "破产财产变价方案", ["creditor_c", "creditor_d", "creditor_e"]),
+    ("N13", "distribution_plan", "破产财产分配方案", ["creditor_c", "creditor_e"]),
+]
 
 
 def _users(*usernames: str) -> dict[str, User]:
@@ -123,7 +131,7 @@ def _timeline(
 
 def _meeting_hooks(
     *, case: Case, clock: Clock, accepted: dt.date, judge: User, administrator: User, demo_users: bool,
-    claims: Callable[[], None],
+    claims: Callable[[], None], distribution: bool = False,
 ) -> dict[str, Callable[[NodeRecord], None]]:  # fmt: skip
     """The first meeting as part of the node work: convened near the end of the declaration period (N06), with
     the claims declared so far, held on the meeting day and closed before N08 is submitted."""
@@ -138,11 +146,33 @@ def _meeting_hooks(
         users = demo_creditors() if demo_users else None
         hold_first_meeting(meeting=meeting, judge=judge, administrator=administrator, users=users, clock=clock)
 
-    return {"N06": convene, "N08": hold}
+    hooks: dict[str, Callable[[NodeRecord], None]] = {"N06": convene, "N08": hold}
+    # Later meetings vote on the realisation plan (N11) and the distribution plan (N13), five days before the
+    # node is finished. 海韵's 110 creditors have no accounts but 刘洋's: its realisation plan fails on the platform
+    # and the court rules (art. 65(1)); its distribution plan was adopted by written vote (Interp. III art. 11),
+    # which the distributions demo records with its reference.
+    for key, kind, title, voters in PLAN_VOTES:
+        if distribution and key == "N13":
+            continue
+        hooks[key] = functools.partial(
+            _plan_meeting, case=case, judge=judge, kind=kind, title=title, clock=clock,
+            voters=[] if distribution else voters,
+            held_on=accepted + dt.timedelta(days=FINISHED_ON_DAY[key] - 5),
+        )  # fmt: skip
+    return hooks
+
+
+def _plan_meeting(
+    record: NodeRecord, *, case: Case, judge: User, kind: str, title: str, clock: Clock, voters: list[str],
+    held_on: dt.date,
+) -> None:  # fmt: skip
+    if not Meeting.objects.filter(case=case, items__kind=kind).exists():
+        hold_plan_meeting(case=case, judge=judge, kind=kind, title=title, held_on=held_on, clock=clock, voters=voters)
 
 
 def _items(demo_users: bool) -> list[ItemSpec]:
-    # The gallery's creditors have no accounts to vote with: their first meeting hears the report alone.
+    # Only 华瑞's first meeting votes (with the demo sign-ins 刘洋 and 孙丽 among its creditors); elsewhere the first
+    # meeting hears the report and verifies the claims table.
     return FIRST_MEETING_ITEMS if demo_users else FIRST_MEETING_ITEMS[:1]
 
 
@@ -212,7 +242,7 @@ def _gallery(*, rudong: Organisation, clerk: User, judge: User, administrator: U
                      claims: Callable[[], None] = claims) -> Timeline:  # fmt: skip
             hooks = _meeting_hooks(
                 case=case, clock=clock, accepted=accepted, judge=judge, administrator=administrator,
-                demo_users=target == MEETING_CASE, claims=claims,
+                demo_users=target == MEETING_CASE, claims=claims, distribution=target == DISTRIBUTION_CASE,
             )  # fmt: skip
             returned = RETURNED.get(target, {})
             return _timeline(

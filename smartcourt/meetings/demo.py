@@ -51,6 +51,9 @@ EXTRA_CREDITORS = [
 ]
 
 
+SIGN_IN_CREDITORS = {"creditor_a", "creditor_b"}
+
+
 def _pdf(title: str, lines: list[str]) -> bytes:
     body = "".join(f"<p>{line}</p>" for line in lines)
     return html_to_pdf(
@@ -86,8 +89,9 @@ def _code(stem: str) -> str:
 
 
 def _claims_table(case: Case, judge: User, users: dict[str, User], *, members: bool = True) -> None:
-    """A confirmed claims table: (name, identifier, user, [(nature, yuan)], status). Without ``members`` the
-    creditors have no accounts on the platform (the gallery's cases: the demo creditors see only their own)."""
+    """A confirmed claims table: (name, identifier, user, [(nature, yuan)], status). Without ``members`` only the
+    creditors without a demo sign-in (creditor_c to creditor_e) act on the platform: 刘洋 and 孙丽, whom the demo
+    sign-ins show, are creditors of their own cases only."""
     numbers = itertools.count(1)
     rows = [
         ("如东农村商业银行股份有限公司", _code("91320600MA1M0001A"), users["creditor_d"],
@@ -103,7 +107,7 @@ def _claims_table(case: Case, judge: User, users: dict[str, User], *, members: b
         ("南通天成物流有限公司", _code("91320600MA1M0003A"), None, [("ordinary", 150_000)], "disputed"),
     ]  # fmt: skip
     for name, identifier, row_user, claims, status in rows:
-        user = row_user if members else None
+        user = row_user if members or row_user is None or row_user.username not in SIGN_IN_CREDITORS else None
         if user is not None:
             _member(case, judge, user)
         creditor, _ = Creditor.objects.get_or_create(
@@ -239,6 +243,33 @@ def seed_claims_table(*, case: Case, judge: User, members: bool) -> None:
     """The confirmed claims table a first meeting needs (idempotent: a case with claims keeps them)."""
     if not Claim.objects.filter(case=case).exists():
         _claims_table(case, judge, demo_creditors(), members=members)
+
+
+def hold_plan_meeting(
+    *, case: Case, judge: User, kind: str, title: str, held_on: dt.date, clock: Clock | None, voters: list[str]
+) -> Meeting:
+    """A later meeting voting on one plan (realisation or distribution): convened 16 days ahead, held on
+    ``held_on``, the demo creditors in ``voters`` for it, closed the next afternoon (without votes enough the
+    plan fails and the court rules, art. 65)."""
+    opens = _at(held_on, 9, 30)
+    meeting = convene_meeting(
+        actor=judge,
+        case_id=case.pk,
+        kind="later",
+        title=f"债权人会议（表决{title}）",
+        scheduled_at=opens,
+        voting_opens_at=opens,
+        voting_closes_at=_at(held_on + dt.timedelta(days=1), 17),
+        items=[ItemSpec(kind, title)],
+        now=_tick(clock, opens - dt.timedelta(days=16)),
+    )
+    users = demo_creditors()
+    for username in voters:
+        _vote(meeting, users[username], {1: "for"}, opens + dt.timedelta(hours=2), clock)
+    close_meeting(
+        actor=judge, meeting_id=meeting.pk, now=_tick(clock, meeting.voting_closes_at + dt.timedelta(minutes=5))
+    )
+    return meeting
 
 
 def plan_meeting_closed(*, case: Case, judge: User, clock: Clock | None = None) -> None:
