@@ -32,7 +32,7 @@ from smartcourt.core.clock import Clock, set_back
 from smartcourt.core.dates import SHANGHAI
 from smartcourt.correspondence.demo import seed_correspondence
 from smartcourt.demo.bank import sandbox_bank
-from smartcourt.distributions.demo import seed_distribution_claims, seed_distributions
+from smartcourt.distributions.demo import seed_distribution_claims, seed_distribution_plan, seed_distributions
 from smartcourt.documents.demo import seed_documents
 from smartcourt.evaluation.demo import seed_evaluation
 from smartcourt.filing.demo import seed_filings
@@ -150,9 +150,12 @@ def _meeting_hooks(
     # Later meetings vote on the realisation plan (N11) and the distribution plan (N13), five days before the
     # node is finished. 海韵's 110 creditors have no accounts but 刘洋's: its realisation plan fails on the platform
     # and the court rules (art. 65(1)); its distribution plan was adopted by written vote (Interp. III art. 11),
-    # which the distributions demo records with its reference.
+    # recorded on the plan with its reference, and ruled on by the court before N13 was finished.
     for key, kind, title, voters in PLAN_VOTES:
         if distribution and key == "N13":
+            hooks[key] = functools.partial(
+                _written_vote, case=case, judge=judge, administrator=administrator, clock=clock, accepted=accepted
+            )
             continue
         hooks[key] = functools.partial(
             _plan_meeting, case=case, judge=judge, kind=kind, title=title, clock=clock,
@@ -160,6 +163,23 @@ def _meeting_hooks(
             held_on=accepted + dt.timedelta(days=FINISHED_ON_DAY[key] - 5),
         )  # fmt: skip
     return hooks
+
+
+def _written_vote(
+    record: NodeRecord, *, case: Case, judge: User, administrator: User, clock: Clock, accepted: dt.date
+) -> None:
+    """海韵's distribution plan: drawn up after the disposal, adopted by the creditors' written vote and approved by
+    the court's ruling before N13 is finished (its batch is paid today, through the bank, by seed_distributions)."""
+    clock.move_to_day(accepted + dt.timedelta(days=FINISHED_ON_DAY["N12"] + 5), 10)
+    finished = FINISHED_ON_DAY["N13"]
+    seed_distribution_plan(
+        case=case,
+        judge=judge,
+        administrator=administrator,
+        clock=clock,
+        resolved_on=accepted + dt.timedelta(days=finished - 10),
+        ruled_on=accepted + dt.timedelta(days=finished - 3),
+    )
 
 
 def _plan_meeting(
@@ -287,6 +307,9 @@ def seed_demo() -> list[DemoSignIn]:
                 seed_documents(case=hongda, judge=users["judge"], administrator=users["admin_a"])
                 seed_correspondence(case=hongda, administrator=users["admin_a"], judge=users["judge"])
                 seed_claims(case=hongda, judge=users["judge"], administrator=users["admin_a"])
+                # The first meeting is convened 15 days ahead of yesterday, near the end of the declarations.
+                if not Meeting.objects.filter(case=hongda).exists():
+                    first_meeting_open(case=hongda, judge=users["judge"], administrator=users["admin_a"], clock=clock)
 
             return _timeline(clock=clock, accepted=hongda_accepted, before_finishing={"N06": claims_and_papers})
 
@@ -301,9 +324,6 @@ def seed_demo() -> list[DemoSignIn]:
             timeline=hongda_timeline,
             accepted=hongda_accepted,
         )
-        if not Meeting.objects.filter(case=hongda).exists():
-            with set_back(_moment(hongda_accepted)) as clock:
-                first_meeting_open(case=hongda, judge=users["judge"], administrator=users["admin_a"], clock=clock)
         jinqiao = Case.objects.get(court=rudong, title="如东县金桥置业有限公司强制清算案")
         assert jinqiao.accepted_on is not None
         jinqiao_accepted = jinqiao.accepted_on
