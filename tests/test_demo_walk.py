@@ -33,7 +33,9 @@ from smartcourt.dossier.models import DossierEntry
 from smartcourt.fees.models import LitigationFee
 from tests.walk import Visit, walk
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("bank")]
+# The demo pays a docketed filing's fee through the payment service: the test's own, not whatever answers at its
+# default address.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("bank", "payment_service")]
 
 DEMO_USERS = [
     "judge",

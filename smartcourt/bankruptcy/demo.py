@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from html import escape
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from smartcourt.accounts.models import User
 from smartcourt.bankruptcy import actions
 from smartcourt.bankruptcy.choices import NodeStatus, Operator, OutputKind
 from smartcourt.bankruptcy.models import NodeRecord, Proceeding
-from smartcourt.bankruptcy.rulepack import ProcedureDef, get_procedure
+from smartcourt.bankruptcy.rulepack import Node, ProcedureDef, get_procedure
 from smartcourt.cases.models import Case
+from smartcourt.core.clock import Clock
 from smartcourt.core.pdf import html_to_pdf
 
 
@@ -57,16 +61,34 @@ def ancestors(proc: ProcedureDef, key: str) -> set[str]:
     return found
 
 
-def work_node(*, case: Case, key: str, judge: User, administrator: User, complete: bool = True) -> NodeRecord:
-    """Start a node, provide every required output and (if ``complete``) complete it, confirming it when the
-    court must."""
-    proceeding = Proceeding.objects.get(case=case)
-    record = proceeding.nodes.get(node_key=key)
-    node = get_procedure(record.procedure).node(key)
-    actor = judge if node.operator == Operator.COURT else administrator
-    if record.status in {NodeStatus.PENDING, NodeStatus.RETURNED}:
-        actions.start_node(actor=actor, case_id=case.pk, node_key=key)
-    accepted = proceeding.opened_on
+@dataclass(frozen=True)
+class Timeline:
+    """When the demo's story works each node, under the demo's clock: a node starts the day its last predecessor
+    was finished and is finished on ``finish_on(key)`` (a node with a deadline by then, unless the story makes it
+    late); a node in ``returned`` is first submitted on time, sent back by the court with those reasons, and
+    submitted again on its finishing day. ``before_finishing`` runs, by node, what the node's work consists of
+    outside this app (a creditors' meeting) once the node has started, with the clock at its start."""
+
+    clock: Clock
+    finish_on: Callable[[str], dt.date]
+    returned: Mapping[str, str] = field(default_factory=dict)
+    before_finishing: Mapping[str, Callable[[NodeRecord], None]] = field(default_factory=dict)
+
+
+def _started_on(proceeding: Proceeding, key: str) -> dt.date:
+    """The day the node's last predecessor was finished (the acceptance, for the first nodes)."""
+    node = get_procedure(proceeding.branch).node(key)
+    finished = [
+        timezone.localtime(moment).date()
+        for moment in proceeding.nodes.filter(node_key__in=node.predecessors, completed_at__isnull=False).values_list(
+            "completed_at", flat=True
+        )
+    ]
+    return max([proceeding.opened_on, *finished])
+
+
+def _provide_outputs(*, case: Case, node: Node, record: NodeRecord, actor: User, accepted: dt.date) -> None:
+    """Every required output the node does not have yet: a date or a short text for data, a PDF for documents."""
     for output in node.required_outputs:
         if output.key in set(record.outputs.values_list("output_key", flat=True)):
             continue
@@ -75,31 +97,90 @@ def work_node(*, case: Case, key: str, judge: User, administrator: User, complet
                 value = (accepted + dt.timedelta(days=DATE_OFFSETS.get(output.key, 30))).isoformat()
             else:
                 value = f"{output.name_zh}：见卷宗"
-            actions.provide_output(actor=actor, case_id=case.pk, node_key=key, output_key=output.key, value=value)
+            actions.provide_output(actor=actor, case_id=case.pk, node_key=node.key, output_key=output.key, value=value)
         else:
             upload = SimpleUploadedFile(
                 f"{output.name_zh[:40]}.pdf", sample_pdf(output.name_zh), content_type="application/pdf"
             )
-            actions.provide_output(actor=actor, case_id=case.pk, node_key=key, output_key=output.key, upload=upload)
-    if complete:
-        record = actions.complete_node(actor=actor, case_id=case.pk, node_key=key)
-        if record.status == NodeStatus.AWAITING_CONFIRMATION:
-            record = actions.confirm_node(actor=judge, case_id=case.pk, node_key=key)
+            actions.provide_output(
+                actor=actor, case_id=case.pk, node_key=node.key, output_key=output.key, upload=upload
+            )
+
+
+def work_node(
+    *,
+    case: Case,
+    key: str,
+    judge: User,
+    administrator: User,
+    complete: bool = True,
+    timeline: Timeline | None = None,
+) -> NodeRecord:
+    """Start a node, provide every required output and (if ``complete``) complete it, confirming it when the
+    court must; along the ``timeline``'s dates when one is given."""
+    proceeding = Proceeding.objects.get(case=case)
+    record = proceeding.nodes.get(node_key=key)
+    node = get_procedure(record.procedure).node(key)
+    actor = judge if node.operator == Operator.COURT else administrator
+    if timeline is not None and record.status in {NodeStatus.PENDING, NodeStatus.RETURNED}:
+        timeline.clock.move_to_day(_started_on(proceeding, key), 14)
+    if record.status in {NodeStatus.PENDING, NodeStatus.RETURNED}:
+        actions.start_node(actor=actor, case_id=case.pk, node_key=key)
+    if not complete:
+        return proceeding.nodes.get(node_key=key)
+    if timeline is not None and key in timeline.before_finishing:
+        timeline.before_finishing[key](proceeding.nodes.get(node_key=key))
+    finish_on = timeline.finish_on(key) if timeline is not None else None
+    reasons = timeline.returned.get(key, "") if timeline is not None else ""
+    if timeline is not None and finish_on is not None:
+        # The documents come in on the finishing day; a node sent back was first submitted five days earlier.
+        timeline.clock.move_to_day(finish_on - dt.timedelta(days=5) if reasons else finish_on, 10)
+    _provide_outputs(case=case, node=node, record=record, actor=actor, accepted=proceeding.opened_on)
+    if reasons and timeline is not None and finish_on is not None and node.court_confirms:
+        actions.complete_node(actor=actor, case_id=case.pk, node_key=key)
+        timeline.clock.move_to_day(finish_on - dt.timedelta(days=3), 16)
+        actions.return_node(actor=judge, case_id=case.pk, node_key=key, reasons=reasons)
+        timeline.clock.move_to_day(finish_on, 10)
+        actions.start_node(actor=actor, case_id=case.pk, node_key=key)
+    record = actions.complete_node(actor=actor, case_id=case.pk, node_key=key)
+    if record.status == NodeStatus.AWAITING_CONFIRMATION:
+        if timeline is not None and finish_on is not None:
+            # The judge confirms in the afternoon of the day the administrator submitted.
+            timeline.clock.move_to_day(finish_on, 16)
+        actions.confirm_node(actor=judge, case_id=case.pk, node_key=key)
     return proceeding.nodes.get(node_key=key)
 
 
-def drive_to(*, case: Case, target: str, judge: User, administrator: User) -> NodeRecord:
-    """Complete every node ``target`` depends on (and nothing else), leaving ``target`` ready to start."""
+def drive_to(
+    *,
+    case: Case,
+    target: str,
+    judge: User,
+    administrator: User,
+    timeline: Timeline | None = None,
+    through: bool = False,
+) -> NodeRecord:
+    """Complete every node ``target`` depends on (and, ``through``, every node before it in the legal order),
+    leaving ``target`` ready to start."""
     proceeding = Proceeding.objects.get(case=case)
     proc = get_procedure(proceeding.branch)
     needed = ancestors(proc, target)
+    if through:
+        position = proceeding.nodes.get(node_key=target).position
+        needed |= set(proceeding.nodes.filter(position__lt=position).values_list("node_key", flat=True))
     for _ in range(len(proc.nodes) + 1):
         record = proceeding.nodes.get(node_key=target)
-        if record.status != NodeStatus.BLOCKED:
+        waiting = (
+            through
+            and proceeding.nodes.filter(node_key__in=needed)
+            .exclude(status__in=[NodeStatus.COMPLETED, NodeStatus.CANCELLED])
+            .exists()
+        )
+        if record.status != NodeStatus.BLOCKED and not waiting:
             return record
         ready = proceeding.nodes.filter(
             node_key__in=needed, status__in=[NodeStatus.PENDING, NodeStatus.IN_PROGRESS, NodeStatus.RETURNED]
         ).order_by("position")
         for step in ready:
-            work_node(case=case, key=step.node_key, judge=judge, administrator=administrator)
+            work_node(case=case, key=step.node_key, judge=judge, administrator=administrator, timeline=timeline)
     raise RuntimeError(f"{target} cannot be reached in {proc.key}")

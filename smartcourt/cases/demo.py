@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from smartcourt.accounts.actions import create_organisation, create_user
 from smartcourt.accounts.choices import OrganisationKind, Role
@@ -185,18 +186,24 @@ SUN_LI_ID = "320602199011230022"
 MA_JUN_ID = "320623197803050030"
 
 
+# 宏达纺织 was accepted 66 days before the seeding day: its first meeting (day 65 of the story the demo seed
+# tells, smartcourt/demo/world.py) is open today.
+HONGDA_ACCEPTED_DAYS_AGO = 66
+
+
 def _bankruptcy_cases(cast: _Cast) -> None:
     users = cast.users
+    hongda_accepted = timezone.localdate() - dt.timedelta(days=HONGDA_ACCEPTED_DAYS_AGO)
     review, created = _case(
         cast,
         court=cast.rudong,
         case_type=CaseType.BANKRUPTCY_APPLICATION,
         title="如东县宏达纺织有限公司破产清算申请审查案",
         cause="申请破产清算",
-        filed_on=dt.date(2026, 3, 2),
+        filed_on=hongda_accepted - dt.timedelta(days=7),
         judge="judge",
-        accepted_on=dt.date(2026, 3, 2),
-        closed_on=dt.date(2026, 3, 9),
+        accepted_on=hongda_accepted - dt.timedelta(days=7),
+        closed_on=hongda_accepted,
     )
     if created:
         _company_party(cast, review, PartyRole.APPLICANT, "南通华盛建材有限公司")
@@ -207,9 +214,9 @@ def _bankruptcy_cases(cast: _Cast) -> None:
         case_type=CaseType.BANKRUPTCY,
         title="如东县宏达纺织有限公司破产清算案",
         cause="破产清算",
-        filed_on=dt.date(2026, 3, 9),
+        filed_on=hongda_accepted,
         judge="judge",
-        accepted_on=dt.date(2026, 3, 9),
+        accepted_on=hongda_accepted,
         origin=review,
     )
     if created:

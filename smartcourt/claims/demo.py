@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from smartcourt.accounts.models import User
 from smartcourt.cases.demo import LIU_YANG_ID, SUN_LI_ID
@@ -102,6 +103,6 @@ def seed_claims(*, case: Case, judge: User, administrator: User) -> None:
     )
     review_claim(actor=administrator, claim_id=sun.pk, decision=ReviewDecision(result="confirmed"))
     object_to_claim(actor=creditor_a, claim_id=liu.pk, reasons="补充协议约定了违约金，见补充协议第三条。")
-    confirm_undisputed(actor=judge, case_id=case.pk, ruled_on=dt.date(2026, 6, 20))
+    confirm_undisputed(actor=judge, case_id=case.pk, ruled_on=timezone.localdate())
     # The table as it stands after the ruling, sealed by the firm: what interested parties download (art. 57).
     sign_claims_table(actor=administrator, case_id=case.pk)

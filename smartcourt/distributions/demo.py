@@ -3,7 +3,7 @@ a final plan computed in the statutory order, adopted by the meeting and ruled b
 file completed with bank details and uploaded, checked, submitted, approved by the judge (pain.001 generated
 and validated), and — when the case has a supervised account at a reachable bank — sent: the sandbox bank
 pays, one payee's bank returns the payment (closed account) and it lands in escrow. 刘洋 (creditor_a) is one
-of the creditors and sees his payment in the tracker. Idempotent: once the case has a plan, nothing is done.
+of the creditors and sees his payment in the tracker. Idempotent: once the case has a batch, nothing is done.
 
 The claims table is written straight into the claims app's tables here: going through declaration and review
 for 110 creditors would render 220 sealed PDFs, far too slow for a demo seed. Only the demo does this."""
@@ -27,6 +27,7 @@ from smartcourt.cases.demo import LIU_YANG_ID
 from smartcourt.cases.models import Case
 from smartcourt.claims.choices import ClaimNature, ClaimStatus, CreditorKind, CreditorSource
 from smartcourt.claims.models import Claim, Creditor
+from smartcourt.core.clock import Clock
 from smartcourt.core.errors import DomainError
 from smartcourt.core.identifiers import credit_code_check_char
 from smartcourt.distributions import actions
@@ -127,6 +128,17 @@ def _claims(case: Case, administrator: User, creditor_a: User | None) -> None:
         )
 
 
+def seed_distribution_claims(*, case: Case, judge: User, administrator: User) -> None:
+    """The case's 110 court-confirmed claims, 刘洋 among them as creditor_a (idempotent: a case with claims keeps
+    them). The demo seed writes them when the case's claims review is done, before its first meeting."""
+    if Claim.objects.filter(case=case).exists():
+        return
+    creditor_a = User.objects.filter(username="creditor_a").first()
+    if creditor_a is not None and not case.members.filter(user=creditor_a, role=MemberRole.CREDITOR).exists():
+        add_member(actor=judge, case=case, role=MemberRole.CREDITOR, user=creditor_a)
+    _claims(case, administrator, creditor_a)
+
+
 def _completed_file(plan: DistributionPlan) -> bytes:
     """The prefilled payment file with every payee's account and bank, as the administrator completes it."""
     rows = list(csv.reader(io.StringIO(payment_file_csv(plan).decode("utf-8-sig"))))
@@ -179,15 +191,24 @@ def _account(case: Case, judge: User, administrator: User) -> SupervisedAccount 
     return account
 
 
-def seed_distributions(*, case: Case, judge: User, administrator: User, send: bool = True) -> PaymentBatch | None:
-    if DistributionPlan.objects.filter(case=case).exists():
-        return PaymentBatch.objects.filter(plan__case=case).order_by("-created_at").first()
-    creditor_a = User.objects.filter(username="creditor_a").first()
-    if creditor_a is not None and not case.members.filter(user=creditor_a, role=MemberRole.CREDITOR).exists():
-        add_member(actor=judge, case=case, role=MemberRole.CREDITOR, user=creditor_a)
-    _claims(case, administrator, creditor_a)
+def seed_distribution_plan(
+    *,
+    case: Case,
+    judge: User,
+    administrator: User,
+    clock: Clock | None = None,
+    resolved_on: dt.date | None = None,
+    ruled_on: dt.date | None = None,
+) -> DistributionPlan:
+    """The final plan over the case's claims, adopted by the creditors' written vote (``resolved_on``, ten days
+    ago unless told) and approved by the court's ruling (``ruled_on``, three days ago). Along the demo's
+    ``clock`` each step is taken on its day; the demo seed does this while the case's N13 is in progress.
+    Idempotent: a case with a plan keeps it."""
+    existing = DistributionPlan.objects.filter(case=case).order_by("-created_at").first()
+    if existing is not None:
+        return existing
+    seed_distribution_claims(case=case, judge=judge, administrator=administrator)
     secured = Claim.objects.get(case=case, nature=ClaimNature.SECURED)
-    account = _account(case, judge, administrator) if send else account_of(case)
     plan = actions.create_plan(
         actor=administrator,
         case_id=case.pk,
@@ -205,20 +226,37 @@ def seed_distributions(*, case: Case, judge: User, administrator: User, send: bo
     )
     actions.submit_plan(actor=administrator, plan_id=plan.pk)
     today = timezone.localdate()
+    resolved_on = resolved_on or today - dt.timedelta(days=10)
+    ruled_on = ruled_on or today - dt.timedelta(days=3)
+    if clock is not None:
+        clock.move_to_day(resolved_on, 16)
     actions.record_meeting_resolution(
         actor=judge,
         plan_id=plan.pk,
         adopted=True,
         reference="第二次债权人会议决议（书面表决）",
-        resolved_on=today - dt.timedelta(days=10),
+        resolved_on=resolved_on,
     )
+    if clock is not None:
+        clock.move_to_day(ruled_on, 10)
     actions.rule_on_plan(
         actor=judge,
         plan_id=plan.pk,
         approved=True,
         ruling_reference=f"{case.number}之二",
-        ruled_on=today - dt.timedelta(days=3),
+        ruled_on=ruled_on,
     )
+    plan.refresh_from_db()
+    return plan
+
+
+def seed_distributions(*, case: Case, judge: User, administrator: User, send: bool = True) -> PaymentBatch | None:
+    """The ruled plan's payment file uploaded, checked, approved and (``send``) paid through the bank today."""
+    batch = PaymentBatch.objects.filter(plan__case=case).order_by("-created_at").first()
+    if batch is not None:
+        return batch
+    account = _account(case, judge, administrator) if send else account_of(case)
+    plan = seed_distribution_plan(case=case, judge=judge, administrator=administrator)
     batch, _ = actions.upload_batch(
         actor=administrator,
         plan_id=plan.pk,

@@ -103,7 +103,13 @@ def account_view(case: Case, *, movements: int = 50) -> AccountView | None:
                     ExpectedDebit.objects.filter(
                         account=OuterRef("account"), idempotency_key=OuterRef("idempotency_key")
                     ).values("purpose")[:1]
-                )
+                ),
+                # What ordered it (a distribution batch, approved by whom and when), shown beside the debit.
+                expected_reference=Subquery(
+                    ExpectedDebit.objects.filter(
+                        account=OuterRef("account"), idempotency_key=OuterRef("idempotency_key")
+                    ).values("reference")[:1]
+                ),
             )
             .order_by("-sequence")[:movements]
         ),

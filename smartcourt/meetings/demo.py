@@ -28,6 +28,7 @@ from smartcourt.cases.choices import MemberRole
 from smartcourt.cases.demo import DEMO_PASSWORD, LIU_YANG_ID, SUN_LI_ID
 from smartcourt.cases.models import Case
 from smartcourt.claims.models import Claim, Creditor
+from smartcourt.core.clock import Clock
 from smartcourt.core.identifiers import credit_code_check_char
 from smartcourt.core.pdf import html_to_pdf
 from smartcourt.meetings.actions import (
@@ -48,6 +49,9 @@ EXTRA_CREDITORS = [
     ("creditor_d", "朱红", "13505130012"),
     ("creditor_e", "周卫东", "13505130013"),
 ]
+
+
+SIGN_IN_CREDITORS = {"creditor_a", "creditor_b"}
 
 
 def _pdf(title: str, lines: list[str]) -> bytes:
@@ -84,8 +88,10 @@ def _code(stem: str) -> str:
     return stem + credit_code_check_char(stem)
 
 
-def _claims_table(case: Case, judge: User, users: dict[str, User]) -> None:
-    """A confirmed claims table: (name, identifier, user, [(nature, yuan)], status)."""
+def _claims_table(case: Case, judge: User, users: dict[str, User], *, members: bool = True) -> None:
+    """A confirmed claims table: (name, identifier, user, [(nature, yuan)], status). Without ``members`` only the
+    creditors without a demo sign-in (creditor_c to creditor_e) act on the platform: 刘洋 and 孙丽, whom the demo
+    sign-ins show, are creditors of their own cases only."""
     numbers = itertools.count(1)
     rows = [
         ("如东农村商业银行股份有限公司", _code("91320600MA1M0001A"), users["creditor_d"],
@@ -100,7 +106,8 @@ def _claims_table(case: Case, judge: User, users: dict[str, User]) -> None:
         ("如东县宏远纺机有限公司", _code("91320623MA1M0002A"), None, [("ordinary", 30_000)], "court_confirmed"),
         ("南通天成物流有限公司", _code("91320600MA1M0003A"), None, [("ordinary", 150_000)], "disputed"),
     ]  # fmt: skip
-    for name, identifier, user, claims, status in rows:
+    for name, identifier, row_user, claims, status in rows:
+        user = row_user if members or row_user is None or row_user.username not in SIGN_IN_CREDITORS else None
         if user is not None:
             _member(case, judge, user)
         creditor, _ = Creditor.objects.get_or_create(
@@ -123,7 +130,8 @@ def _claims_table(case: Case, judge: User, users: dict[str, User]) -> None:
                 number=next(numbers),
                 nature=nature,
                 principal_fen=yuan * 100,
-                declared_at=timezone.now() - dt.timedelta(days=90),
+                # Declared in the declaration period (the table is written when the review is done).
+                declared_at=timezone.now() - dt.timedelta(days=20),
                 declared_by=user or judge,
                 status=status,
                 confirmed_nature=nature if confirmed else "",
@@ -131,34 +139,55 @@ def _claims_table(case: Case, judge: User, users: dict[str, User]) -> None:
             )
 
 
+def _tick(clock: Clock | None, moment: dt.datetime) -> dt.datetime:
+    """Move the demo's clock to ``moment`` (when the story is told along one) and answer it."""
+    if clock is not None:
+        clock.move_to(moment)
+    return moment
+
+
 def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
 
 
-def _vote(meeting: Meeting, user: User, votes: dict[int, str], now: dt.datetime) -> None:
+def _vote(meeting: Meeting, user: User, votes: dict[int, str], now: dt.datetime, clock: Clock | None) -> None:
     items = {item.position: str(item.pk) for item in meeting.items.all()}
-    cast_votes(actor=user, meeting_id=meeting.pk, votes={items[p]: v for p, v in votes.items()}, now=now)
+    cast_votes(actor=user, meeting_id=meeting.pk, votes={items[p]: v for p, v in votes.items()}, now=_tick(clock, now))
 
 
-def _first_meeting_closed(case: Case, judge: User, administrator: User, users: dict[str, User]) -> None:
-    today = timezone.localdate()
-    opens = _at(today - dt.timedelta(days=10), 9)
-    meeting = convene_meeting(
+FIRST_MEETING_ITEMS = [
+    ItemSpec("report", "管理人执行职务的工作报告及债权表核查"),
+    ItemSpec("management_plan", "债务人财产管理方案"),
+    ItemSpec("realisation_plan", "破产财产变价方案"),
+]
+
+
+def convene_first_meeting(
+    *, case: Case, judge: User, held_on: dt.date, clock: Clock | None = None, items: list[ItemSpec] | None = None
+) -> Meeting:
+    """The court convenes the first meeting for ``held_on``, noticed 16 days ahead (art. 63: at least 15)."""
+    opens = _at(held_on, 9)
+    return convene_meeting(
         actor=judge,
         case_id=case.pk,
         kind="first",
         title="第一次债权人会议",
         scheduled_at=opens,
         voting_opens_at=opens,
-        voting_closes_at=_at(today - dt.timedelta(days=8), 17),
-        items=[
-            ItemSpec("report", "管理人执行职务的工作报告及债权表核查"),
-            ItemSpec("management_plan", "债务人财产管理方案"),
-            ItemSpec("realisation_plan", "破产财产变价方案"),
-        ],
-        now=opens - dt.timedelta(days=16),
+        voting_closes_at=opens + dt.timedelta(days=1, hours=8),
+        items=items or FIRST_MEETING_ITEMS[:1],
+        now=_tick(clock, opens - dt.timedelta(days=16)),
     )
+
+
+def hold_first_meeting(
+    *, meeting: Meeting, judge: User, administrator: User, users: dict[str, User] | None, clock: Clock | None
+) -> None:
+    """The meeting is held: the work report tabled, a creditor's question answered, the votes cast (by the demo
+    creditors in ``users``; without them the agenda is the report alone), and the court closes it."""
+    opens = meeting.voting_opens_at
     report = meeting.items.get(position=1)
+    _tick(clock, opens - dt.timedelta(days=3))
     attach_document(
         actor=administrator,
         item_id=report.pk,
@@ -168,28 +197,85 @@ def _first_meeting_closed(case: Case, judge: User, administrator: User, users: d
             _pdf("管理人执行职务的工作报告", ["一、接管情况", "二、财产调查情况", "三、债权申报与审查情况"]),
         ),
     )
-    during = opens + dt.timedelta(hours=1)
-    question = ask_question(
-        actor=users["creditor_a"], meeting_id=meeting.pk, text="厂房变价是否先行评估？起拍价如何确定？", now=during
+    if users is not None:
+        during = opens + dt.timedelta(hours=1)
+        question = ask_question(
+            actor=users["creditor_a"],
+            meeting_id=meeting.pk,
+            text="厂房变价是否先行评估？起拍价如何确定？",
+            now=_tick(clock, during),
+        )
+        answer_question(
+            actor=administrator,
+            question_id=question.pk,
+            answer="厂房已委托评估，起拍价不低于评估价的百分之七十，流拍后按方案降价，每次不超过百分之二十。",
+            now=_tick(clock, during + dt.timedelta(minutes=20)),
+        )
+        _vote(meeting, users["creditor_a"], {2: "for", 3: "for"}, during + dt.timedelta(hours=1), clock)
+        _vote(meeting, users["creditor_b"], {2: "against", 3: "for"}, during + dt.timedelta(hours=2), clock)
+        _vote(meeting, users["creditor_c"], {2: "for", 3: "against"}, during + dt.timedelta(hours=3), clock)
+        _vote(meeting, users["creditor_d"], {2: "for", 3: "against"}, during + dt.timedelta(hours=4), clock)
+        _vote(meeting, users["creditor_e"], {2: "for", 3: "abstain"}, during + dt.timedelta(hours=5), clock)
+        # 孙丽 changes her mind on the management plan before the close.
+        _vote(meeting, users["creditor_b"], {2: "for"}, during + dt.timedelta(days=1), clock)
+    close_meeting(
+        actor=judge, meeting_id=meeting.pk, now=_tick(clock, meeting.voting_closes_at + dt.timedelta(minutes=5))
     )
-    answer_question(
-        actor=administrator,
-        question_id=question.pk,
-        answer="厂房已委托评估，起拍价不低于评估价的百分之七十，流拍后按方案降价，每次不超过百分之二十。",
-        now=during + dt.timedelta(minutes=20),
-    )
-    _vote(meeting, users["creditor_a"], {2: "for", 3: "for"}, during + dt.timedelta(hours=1))
-    _vote(meeting, users["creditor_b"], {2: "against", 3: "for"}, during + dt.timedelta(hours=2))
-    _vote(meeting, users["creditor_c"], {2: "for", 3: "against"}, during + dt.timedelta(hours=3))
-    _vote(meeting, users["creditor_d"], {2: "for", 3: "against"}, during + dt.timedelta(hours=4))
-    _vote(meeting, users["creditor_e"], {2: "for", 3: "abstain"}, during + dt.timedelta(hours=5))
-    # 孙丽 changes her mind on the management plan before the close.
-    _vote(meeting, users["creditor_b"], {2: "for"}, during + dt.timedelta(days=1))
-    close_meeting(actor=judge, meeting_id=meeting.pk, now=meeting.voting_closes_at + dt.timedelta(minutes=5))
 
 
-def _plan_meeting_closed(case: Case, judge: User, users: dict[str, User]) -> None:
-    today = timezone.localdate()
+def _first_meeting_closed(case: Case, judge: User, administrator: User, users: dict[str, User]) -> None:
+    meeting = convene_first_meeting(
+        case=case, judge=judge, held_on=timezone.localdate() - dt.timedelta(days=10), items=FIRST_MEETING_ITEMS
+    )
+    hold_first_meeting(meeting=meeting, judge=judge, administrator=administrator, users=users, clock=None)
+
+
+def demo_creditors() -> dict[str, User]:
+    """The demo creditors' accounts: creditor_a (刘洋), creditor_b (孙丽) and the three more the meetings need."""
+    return {
+        "creditor_a": User.objects.get(username="creditor_a"),
+        "creditor_b": User.objects.get(username="creditor_b"),
+        **{username: _user(username, name, phone) for username, name, phone in EXTRA_CREDITORS},
+    }
+
+
+def seed_claims_table(*, case: Case, judge: User, members: bool) -> None:
+    """The confirmed claims table a first meeting needs (idempotent: a case with claims keeps them)."""
+    if not Claim.objects.filter(case=case).exists():
+        _claims_table(case, judge, demo_creditors(), members=members)
+
+
+def hold_plan_meeting(
+    *, case: Case, judge: User, kind: str, title: str, held_on: dt.date, clock: Clock | None, voters: list[str]
+) -> Meeting:
+    """A later meeting voting on one plan (realisation or distribution): convened 16 days ahead, held on
+    ``held_on``, the demo creditors in ``voters`` for it, closed the next afternoon (without votes enough the
+    plan fails and the court rules, art. 65)."""
+    opens = _at(held_on, 9, 30)
+    meeting = convene_meeting(
+        actor=judge,
+        case_id=case.pk,
+        kind="later",
+        title=f"债权人会议（表决{title}）",
+        scheduled_at=opens,
+        voting_opens_at=opens,
+        voting_closes_at=_at(held_on + dt.timedelta(days=1), 17),
+        items=[ItemSpec(kind, title)],
+        now=_tick(clock, opens - dt.timedelta(days=16)),
+    )
+    users = demo_creditors()
+    for username in voters:
+        _vote(meeting, users[username], {1: "for"}, opens + dt.timedelta(hours=2), clock)
+    close_meeting(
+        actor=judge, meeting_id=meeting.pk, now=_tick(clock, meeting.voting_closes_at + dt.timedelta(minutes=5))
+    )
+    return meeting
+
+
+def plan_meeting_closed(*, case: Case, judge: User, clock: Clock | None = None) -> None:
+    """The meeting on the reorganisation plan, held five days ago and closed two days later."""
+    users = demo_creditors()
+    today = timezone.localdate() if clock is None else clock.real_today()
     opens = _at(today - dt.timedelta(days=5), 9, 30)
     meeting = convene_meeting(
         actor=judge,
@@ -202,17 +288,20 @@ def _plan_meeting_closed(case: Case, judge: User, users: dict[str, User]) -> Non
         items=[ItemSpec("reorganisation_plan", "南通远洋物流有限公司重整计划草案")],
         # Ordinary claims up to 100,000 yuan vote in the small-claims class (art. 82(2)).
         small_claims_threshold_fen=100_000_00,
-        now=opens - dt.timedelta(days=15),
+        now=_tick(clock, opens - dt.timedelta(days=15)),
     )
     during = opens + dt.timedelta(hours=2)
     for username, vote in (("creditor_a", "for"), ("creditor_b", "for"), ("creditor_c", "against"),
                            ("creditor_d", "for"), ("creditor_e", "for")):  # fmt: skip
-        _vote(meeting, users[username], {1: vote}, during)
-    close_meeting(actor=judge, meeting_id=meeting.pk, now=meeting.voting_closes_at + dt.timedelta(minutes=5))
+        _vote(meeting, users[username], {1: vote}, during, clock)
+    close_meeting(
+        actor=judge, meeting_id=meeting.pk, now=_tick(clock, meeting.voting_closes_at + dt.timedelta(minutes=5))
+    )
 
 
-def _first_meeting_open(case: Case, judge: User, administrator: User) -> None:
-    today = timezone.localdate()
+def first_meeting_open(*, case: Case, judge: User, administrator: User, clock: Clock | None = None) -> None:
+    """The first meeting, opened yesterday for three days of voting."""
+    today = timezone.localdate() if clock is None else clock.real_today()
     opens = _at(today - dt.timedelta(days=1), 9)
     convened_at = opens - dt.timedelta(days=15)
     meeting = convene_meeting(
@@ -228,7 +317,7 @@ def _first_meeting_open(case: Case, judge: User, administrator: User) -> None:
             ItemSpec("management_plan", "债务人财产管理方案"),
             ItemSpec("general", "设立债权人委员会并选任成员"),
         ],
-        now=convened_at,
+        now=_tick(clock, convened_at),
     )
     attach_document(
         actor=administrator,
@@ -246,17 +335,14 @@ def _first_meeting_open(case: Case, judge: User, administrator: User) -> None:
 
 def seed_meetings(*, gallery_case: Case, reorganisation_case: Case, reorganisation_judge: User,
                   open_case: Case, judge: User, administrator: User) -> None:  # fmt: skip
-    """The three demo meetings; each case that already has a meeting is skipped."""
-    users = {
-        "creditor_a": User.objects.get(username="creditor_a"),
-        "creditor_b": User.objects.get(username="creditor_b"),
-        **{username: _user(username, name, phone) for username, name, phone in EXTRA_CREDITORS},
-    }
+    """The three demo meetings outside a story told along the demo's clock (the demo seed holds them while it
+    drives the cases' nodes); each case that already has a meeting is skipped."""
+    users = demo_creditors()
     if not Meeting.objects.filter(case=gallery_case).exists():
         _claims_table(gallery_case, judge, users)
         _first_meeting_closed(gallery_case, judge, administrator, users)
     if not Meeting.objects.filter(case=reorganisation_case).exists():
         _claims_table(reorganisation_case, reorganisation_judge, users)
-        _plan_meeting_closed(reorganisation_case, reorganisation_judge, users)
+        plan_meeting_closed(case=reorganisation_case, judge=reorganisation_judge)
     if not Meeting.objects.filter(case=open_case).exists():
-        _first_meeting_open(open_case, judge, administrator)
+        first_meeting_open(case=open_case, judge=judge, administrator=administrator)

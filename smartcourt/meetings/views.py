@@ -4,6 +4,7 @@ Glue only: parse, call one action or selector, render."""
 
 from __future__ import annotations
 
+import base64
 import json
 import uuid
 from typing import Any
@@ -14,6 +15,7 @@ from django.core.exceptions import PermissionDenied as Forbidden
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,6 +25,7 @@ from smartcourt.cases.models import Case
 from smartcourt.cases.policies import takes_part_in
 from smartcourt.cases.selectors import get_case_for
 from smartcourt.core.errors import DomainError
+from smartcourt.core.pdf import PdfAttachment, html_to_pdf
 from smartcourt.core.web import form_error, refused
 from smartcourt.dossier.models import DossierEntry
 from smartcourt.meetings import policies
@@ -211,8 +214,14 @@ def vote(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
         ensure_ascii=False,
         indent=1,
     )  # fmt: skip
+    # The PDF is made now, from the receipt in hand, and goes out in this page only: the salts are never stored.
+    pdf = html_to_pdf(
+        render_to_string("meetings/pdf/receipt.html", {"meeting": meeting, "case": meeting.case, "receipt": receipt}),
+        attachments=[PdfAttachment("ballot-receipt.json", text, "表决回执（含盐值）")],
+    )
     return render(request, "meetings/receipt.html", {"meeting": meeting, "case": meeting.case, "receipt": receipt,
-                                                      "receipt_json": text})  # fmt: skip
+                                                      "receipt_json": text,
+                                                      "receipt_pdf": base64.b64encode(pdf).decode()})  # fmt: skip
 
 
 @login_required

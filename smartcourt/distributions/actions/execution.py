@@ -103,6 +103,13 @@ def _instructions(batch: PaymentBatch, account_number: str, lines: Sequence[Batc
     ]
 
 
+def _approval_reference(batch: PaymentBatch) -> str:
+    approval = ""
+    if batch.approved_by is not None and batch.approved_at is not None:
+        approval = f"{batch.approved_by.full_name} {timezone.localdate(batch.approved_at).isoformat()} 批准"
+    return f"分配批次《{batch.filename}》（{approval}）"[:100] if approval else f"分配批次《{batch.filename}》"[:100]
+
+
 def send_batch(*, actor: User, batch_id: uuid.UUID | str) -> str:
     """Send an approved batch to the bank and record each line's answer; returns the batch's status.
 
@@ -124,7 +131,8 @@ def send_batch(*, actor: User, batch_id: uuid.UUID | str) -> str:
             if line.amount_fen
         ],
         purpose=Purpose.DISTRIBUTION,
-        reference=f"分配批次 {batch.pk}",
+        # What the fund page shows beside each of these debits: which batch, approved by whom and when.
+        reference=_approval_reference(batch),
     )
     all_rows = list(batch.lines.order_by("row").values_list("row", flat=True))
     part_of = {row: index // BANK_BATCH_SIZE for index, row in enumerate(all_rows)}

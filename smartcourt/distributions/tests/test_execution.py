@@ -9,6 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.db.models import Sum
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
 
 from smartcourt.banking.adapter import TransferResult, TransferStatus
 from smartcourt.banking.testing import Bank
@@ -89,6 +92,15 @@ def test_paid_through_the_bank_with_one_return_escrowed(personas: Personas, bank
     assert not FundAlert.objects.filter(kind="unexpected_debit").exists()
     net = JournalLine.objects.filter(ledger_account="distributions").aggregate(d=Sum("debit_fen"), c=Sum("credit_fen"))
     assert (net["d"], net["c"]) == (500_000, 200_000)
+    # The fund page says of each such movement (three debits, the return of one) which batch it paid and who
+    # approved it when (issue 16.7).
+    client = Client()
+    client.force_login(personas.judge)
+    page = client.get(reverse("funds:live", args=[personas.case.pk])).content.decode()
+    approved = (
+        f"分配批次《pay.csv》（{personas.judge.full_name} {timezone.localdate(batch.approved_at).isoformat()} 批准）"
+    )
+    assert page.count(f'data-testid="expected-debit-reference">{approved}<') == 4
     # Sending again changes nothing, at the bank or here.
     snapshot, before = bank.snapshot(), counts()
     assert actions.send_batch(actor=personas.judge, batch_id=batch.pk) == BatchStatus.COMPLETED

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import io
 import json
 import re
 from typing import Any
@@ -11,6 +13,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from smartcourt.meetings.actions import cast_votes
 from smartcourt.meetings.models import Ballot, Meeting
@@ -112,6 +115,14 @@ def test_creditor_votes_gets_a_receipt_and_nobody_else_sees_the_vote(w: World) -
     ballot = Ballot.objects.get()
     html = response.content.decode()
     assert ballot.commitment in html and "&quot;salt&quot;" in html
+    # The receipt as a PDF the server made with this answer: the commitment and the salt in its text, the JSON
+    # receipt embedded in it.
+    encoded = re.search(r'href="data:application/pdf;base64,([^"]+)" data-testid="receipt-pdf"', html)
+    assert encoded is not None
+    receipt = PdfReader(io.BytesIO(base64.b64decode(encoded.group(1))))
+    text = "".join(page.extract_text() for page in receipt.pages).replace("\n", "")
+    assert ballot.commitment in text and "反对" in text
+    assert list(receipt.attachments) == ["ballot-receipt.json"]
     # Secrecy before the close: the judge and the administrator see the turnout, not the vote.
     for persona in ("judge", "administrator"):
         seen = client_for(getattr(w.p, persona)).get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
