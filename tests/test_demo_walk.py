@@ -31,6 +31,7 @@ from smartcourt.cases.selectors import cases_visible_to
 from smartcourt.correspondence.models import Thread
 from smartcourt.dossier.models import DossierEntry
 from smartcourt.fees.models import LitigationFee
+from smartcourt.testing import client_for
 from tests.walk import Visit, walk
 
 # The demo pays a docketed filing's fee through the payment service: the test's own, not whatever answers at its
@@ -68,9 +69,7 @@ class _TimelineActions(HTMLParser):
 
 
 def _client(username: str) -> Client:
-    client = Client()
-    client.force_login(User.objects.get(username=username))
-    return client
+    return client_for(User.objects.get(username=username))
 
 
 def _audience_page(audience: Audience, case: Case) -> str | None:

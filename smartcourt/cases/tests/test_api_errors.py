@@ -9,11 +9,11 @@ import pytest
 from django.test import Client
 
 from conftest import Personas
-from smartcourt.accounts import twofactor
 from smartcourt.audit.models import AuditEvent
 from smartcourt.bankruptcy.errors import BankruptcyError
 from smartcourt.cases.models import Case
 from smartcourt.core.errors import Conflict, DomainError, PermissionDenied
+from smartcourt.testing import client_for
 
 
 def _error(response: Any) -> dict[str, Any]:
@@ -26,12 +26,7 @@ def _error(response: Any) -> dict[str, Any]:
 
 
 def _signed_in(personas: Personas, persona: str = "judge") -> Client:
-    client = Client()
-    client.force_login(getattr(personas, persona))
-    session = client.session
-    session[twofactor.VERIFIED_KEY] = True
-    session.save()
-    return client
+    return client_for(getattr(personas, persona), second_factor_done=True)
 
 
 def test_401(db: None) -> None:

@@ -3,18 +3,11 @@ presiding judge's decision through the page."""
 
 from __future__ import annotations
 
-from django.test import Client
-
-from conftest import TEST_PASSWORD, Personas
+from conftest import Personas
 from smartcourt.fees.models import FeeRelief, LitigationFee
 from smartcourt.filing import actions as filing_actions
 from smartcourt.filing.tests.helpers import filed, lawyer
-
-
-def _client(user: object) -> Client:
-    client = Client()
-    assert client.login(username=user.username, password=TEST_PASSWORD)  # type: ignore[attr-defined]
-    return client
+from smartcourt.testing import client_for
 
 
 def test_fee_page_permissions_and_relief(personas: Personas) -> None:
@@ -32,17 +25,17 @@ def test_fee_page_permissions_and_relief(personas: Personas) -> None:
         (personas.outsider, 404),
         (personas.creditor_a, 404),
     ]:
-        assert _client(who).get(url).status_code == status, who
-    page = _client(user).get(url).content.decode()
+        assert client_for(who).get(url).status_code == status, who
+    page = client_for(user).get(url).content.decode()
     assert "2,300.00" in page and "《诉讼费用交纳办法》第十三条第（一）项" in page
-    payer = _client(user)
+    payer = client_for(user)
     payer.post(f"{url}relief/", {"kind": "waiver", "reasons": ""})
     assert FeeRelief.objects.count() == 0
     payer.post(f"{url}relief/", {"kind": "waiver", "reasons": "原告系特困供养人员。"})
     relief = FeeRelief.objects.get()
-    assert _client(personas.clerk).post(f"{url}relief/{relief.pk}/decide/", {"decision": "grant"}).status_code == 403
+    assert client_for(personas.clerk).post(f"{url}relief/{relief.pk}/decide/", {"decision": "grant"}).status_code == 403
     relief.refresh_from_db()
     assert relief.status == "pending"
-    _client(personas.judge).post(f"{url}relief/{relief.pk}/decide/", {"decision": "grant", "note": "准予免交"})
+    client_for(personas.judge).post(f"{url}relief/{relief.pk}/decide/", {"decision": "grant", "note": "准予免交"})
     fee.refresh_from_db()
     assert (fee.status, fee.fee_fen) == ("relieved", 0)

@@ -3,21 +3,14 @@ nothing stored, the clerk's queue, and the states named honestly."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.test import Client
 
-from conftest import TEST_PASSWORD, Personas
+from conftest import Personas
 from smartcourt.filing import actions
 from smartcourt.filing.models import Filing
 from smartcourt.filing.tests.helpers import filed, lawyer
-
-
-def _client(user: Any) -> Client:
-    client = Client()
-    assert client.login(username=user.username, password=TEST_PASSWORD)
-    return client
+from smartcourt.testing import client_for
 
 
 def _form(personas: Personas, **changes: str) -> dict[str, str]:
@@ -47,7 +40,7 @@ def _form(personas: Personas, **changes: str) -> dict[str, str]:
 
 def test_the_lawyer_files_and_the_page_names_the_state(personas: Personas) -> None:
     user = lawyer()
-    client = _client(user)
+    client = client_for(user)
     page = client.get("/filing/new/")
     assert page.status_code == 200 and "网上立案" in page.content.decode()
     response = client.post("/filing/new/", _form(personas))
@@ -75,7 +68,7 @@ def test_the_lawyer_files_and_the_page_names_the_state(personas: Personas) -> No
 def test_bad_input_gets_a_chinese_error_and_nothing_is_sent(
     personas: Personas, changes: dict[str, str], message: str
 ) -> None:
-    client = _client(lawyer())
+    client = client_for(lawyer())
     response = client.post("/filing/new/", _form(personas, **changes))
     assert response.status_code == 422
     assert message in response.content.decode()
@@ -95,13 +88,13 @@ def test_permission_matrix(personas: Personas) -> None:
         personas.creditor_a: 404,
     }
     for user, status in expectations.items():
-        assert _client(user).get(url).status_code == status, user
+        assert client_for(user).get(url).status_code == status, user
     assert Client().get(url).status_code == 302  # to sign in
     # Only the court's clerks see the queue and act.
-    assert _client(personas.clerk).get("/filing/queue/").status_code == 200
-    assert _client(owner).get("/filing/queue/").status_code == 403
+    assert client_for(personas.clerk).get("/filing/queue/").status_code == 200
+    assert client_for(owner).get("/filing/queue/").status_code == 403
     assert (
-        _client(owner).post(f"/filing/{filing.pk}/docket/", {"presiding_judge": str(personas.judge.pk)}).status_code
+        client_for(owner).post(f"/filing/{filing.pk}/docket/", {"presiding_judge": str(personas.judge.pk)}).status_code
         == 403
     )
     filing.refresh_from_db()
@@ -110,7 +103,7 @@ def test_permission_matrix(personas: Personas) -> None:
 
 def test_queue_shows_the_deadline_colour_and_the_clerk_dockets(personas: Personas) -> None:
     filing = filed(personas, lawyer())
-    clerk = _client(personas.clerk)
+    clerk = client_for(personas.clerk)
     queue = clerk.get("/filing/queue/").content.decode()
     assert 'data-testid="colour-green"' in queue and "借款合同纠纷" in queue
     response = clerk.post(f"/filing/{filing.pk}/docket/", {"presiding_judge": str(personas.judge.pk)})
@@ -124,7 +117,7 @@ def test_queue_shows_the_deadline_colour_and_the_clerk_dockets(personas: Persona
 def test_a_draft_is_autosaved(personas: Personas) -> None:
     user = lawyer()
     draft = actions.save_draft(actor=user, filing_id=None, court_id=personas.rudong.pk, claims="初稿")
-    client = _client(user)
+    client = client_for(user)
     response = client.post(
         f"/filing/{draft.pk}/edit/", _form(personas, action="", claims="改过的请求"), HTTP_HX_REQUEST="true"
     )
