@@ -4,7 +4,8 @@
   package) in front of two web processes (granian) of its zone, with its own PostgreSQL database, its own
   Redis database for the queue and counters, its own bucket in an S3-compatible object store (moto's server),
   and its own background worker;
-- one gateway process per direction (``sandbox/gateway``) between the zones' exchange directories;
+- one gateway process per direction (``sandbox/gateway``) between the zones' exchange directories, and in each zone
+  ``manage.py exchange run`` packing and applying every 2 seconds;
 - the sandboxes the court zone talks to (bank, payment service, registry, timestamp authority, certificate status
   service, the 法综 sign-in for single sign-on).
 
@@ -265,6 +266,8 @@ def commands() -> dict[str, tuple[list[str], dict[str, str]]]:
                 env,
             )
         found[f"{zone}-worker"] = ([PYTHON, "manage.py", "run_huey", "--quiet"], env)
+        # Packs and applies every 2 s (the worker's once-a-minute jobs are the backstop, ADR 0011).
+        found[f"{zone}-exchange"] = ([PYTHON, "manage.py", "exchange", "run"], env)
     exchange = CLUSTER / "exchange"
     for direction, (sender, receiver) in DIRECTIONS.items():
         found[f"gateway {direction}"] = (
