@@ -23,10 +23,12 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from partnerproto import exchange as px
 from partnerproto import keyfiles
 from smartcourt.audit.actions import Actor, actor_label, record_event
+from smartcourt.core.lengths import check_text
 from smartcourt.exchange import zones
 from smartcourt.exchange.choices import OUTGOING_TRANSITIONS, IncomingState, OutgoingState
 from smartcourt.exchange.handlers import IncomingMessage, handler_for
@@ -42,6 +44,7 @@ from smartcourt.exchange.models import (
 
 ACK = "exchange.ack"
 PING = "exchange.ping"
+PING_NOTE_MAX = 200
 DIGEST = "exchange.digest"
 logger = logging.getLogger("smartcourt.exchange")
 
@@ -90,11 +93,12 @@ def emit(
 
 def send_ping(*, actor: Actor, note: str = "") -> OutboxMessage | None:
     """A connectivity check an operator sends to the other zone; it is applied there and acknowledged back."""
+    note = check_text(note, PING_NOTE_MAX, label=_("The note"), field="note")  # refused whole, never cut
     with transaction.atomic():
         return emit(
             actor=actor,
             kind=PING,
-            payload={"note": note[:200], "from": actor_label(actor), "sent_at": timezone.now().isoformat()},
+            payload={"note": note, "from": actor_label(actor), "sent_at": timezone.now().isoformat()},
         )
 
 
