@@ -147,8 +147,9 @@ def test_the_demo_meetings_show_their_working(demo_meetings: None, live_server: 
         page.wait_for_url(f"{base}/")
         return page
 
-    first = Meeting.objects.get(case__title="南通华瑞服饰有限公司破产清算案")
-    plan = Meeting.objects.get(case__title="南通远洋物流有限公司重整案")
+    # Each case holds several meetings along the demo's timeline: the first meeting, then the plan's vote.
+    first = Meeting.objects.get(case__title="南通华瑞服饰有限公司破产清算案", title="第一次债权人会议")
+    plan = Meeting.objects.get(case__title="南通远洋物流有限公司重整案", title__contains="重整计划")
     open_meeting = Meeting.objects.get(case__title="如东县宏达纺织有限公司破产清算案")
     creditor = demo_sign_in("creditor_a")
     creditor.goto(f"{base}/meetings/{first.pk}/")
