@@ -20,11 +20,14 @@ check).
 from __future__ import annotations
 
 import hashlib
+import http.cookiejar
 import os
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from collections.abc import Callable, Iterator, Mapping
@@ -274,3 +277,27 @@ def _media(settings: Any, tmp_path: Any, object_store: str | None) -> None:
     if object_store is not None:
         default = s3_storage(object_store, uuid.uuid4().hex)
     settings.STORAGES = {**settings.STORAGES, "default": default}
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+class HttpBrowser:
+    """A browser over real HTTP for tests that talk to processes (a sandbox, a live or clustered server): cookies
+    kept, redirects handed back to the test so it can check each hop."""
+
+    def __init__(self, *, timeout: float = 30) -> None:
+        self.timeout = timeout
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect())
+
+    def open(self, url: str, data: dict[str, str] | None = None) -> tuple[int, dict[str, str], str]:
+        """Status, headers and body of a GET (or a form POST when ``data`` is given)."""
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        try:
+            with self.opener.open(url, data=body, timeout=self.timeout) as response:
+                return response.status, dict(response.headers), response.read().decode()
+        except urllib.error.HTTPError as exc:
+            return exc.code, dict(exc.headers), exc.read().decode()

@@ -7,19 +7,17 @@ budget on CI; the zones' parts are tested in the suite (tests/test_zones.py, sma
 
 from __future__ import annotations
 
-import http.cookiejar
 import os
 import re
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 import uuid
 from pathlib import Path
 
 import pytest
+
+from smartcourt.testing import HttpBrowser
 
 ROOT = Path(__file__).resolve().parents[1]
 INTERNET = "http://127.0.0.1:8080"
@@ -35,24 +33,7 @@ def _running_cluster() -> None:
         pytest.skip("needs a running `make cluster` and SMARTCOURT_TEST_CLUSTER=1")
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: object, **kwargs: object) -> None:
-        return None
-
-
-class Browser:
-    def __init__(self) -> None:
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect())
-
-    def open(self, url: str, data: dict[str, str] | None = None) -> tuple[int, dict[str, str], str]:
-        body = urllib.parse.urlencode(data).encode() if data is not None else None
-        try:
-            with self.opener.open(url, data=body, timeout=30) as response:
-                return response.status, dict(response.headers), response.read().decode()
-        except urllib.error.HTTPError as exc:
-            return exc.code, dict(exc.headers), exc.read().decode()
-
+class Browser(HttpBrowser):
     def sign_in(self, base: str, username: str) -> int:
         status, _, page = self.open(f"{base}/accounts/login/")
         assert status == 200

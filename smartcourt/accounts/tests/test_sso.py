@@ -4,7 +4,6 @@ provider's claims, back-channel logout, and the frame the 法综 desk shows us i
 
 from __future__ import annotations
 
-import http.cookiejar
 import json
 import os
 import urllib.error
@@ -28,31 +27,17 @@ from smartcourt.accounts import sso
 from smartcourt.accounts.choices import COURT_ROLES
 from smartcourt.accounts.models import ExternalIdentity, ProviderSession, User
 from smartcourt.audit.models import AuditEvent
-from smartcourt.testing import database_state
+from smartcourt.testing import HttpBrowser, database_state
 
 FAZONG_PASSWORD = "Fazong-Desk-2026"
 CALLBACK = "http://testserver/accounts/sso/callback/"
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
-
-
-class Browser:
-    """A browser's view of the provider: cookies kept, redirects handed back to the test."""
+class Browser(HttpBrowser):
+    """A browser's view of the provider."""
 
     def __init__(self) -> None:
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect())
-
-    def open(self, url: str, data: dict[str, str] | None = None) -> tuple[int, dict[str, str], str]:
-        body = urllib.parse.urlencode(data).encode() if data is not None else None
-        try:
-            with self.opener.open(url, data=body, timeout=10) as response:
-                return response.status, dict(response.headers), response.read().decode()
-        except urllib.error.HTTPError as exc:
-            return exc.code, dict(exc.headers), exc.read().decode()
+        super().__init__(timeout=10)
 
 
 @dataclass
