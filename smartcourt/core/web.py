@@ -18,6 +18,8 @@ A view therefore writes::
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest
@@ -43,3 +45,15 @@ def refused(request: HttpRequest, exc: DomainError) -> None:
     """Show ``exc`` as an error message on the next page the user sees."""
     raise_if_access_error(exc)
     messages.error(request, exc.message)
+
+
+def perform(request: HttpRequest, run: Callable[[], object], done: str) -> bool:
+    """Run a button's action: ``done`` as a success message, or the refusal as an error message (a 404 or 403
+    refusal goes on to DomainErrorMiddleware). Whether it ran; the view redirects either way."""
+    try:
+        run()
+    except DomainError as exc:
+        refused(request, exc)
+        return False
+    messages.success(request, done)
+    return True

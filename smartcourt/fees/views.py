@@ -8,7 +8,6 @@ import datetime as dt
 import uuid
 from collections.abc import Callable
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,7 +19,7 @@ from smartcourt.accounts.models import User
 from smartcourt.accounts.web import signed_in_user
 from smartcourt.cases.selectors import cases_visible_to
 from smartcourt.core.errors import DomainError
-from smartcourt.core.web import refused
+from smartcourt.core.web import perform
 from smartcourt.fees import actions
 from smartcourt.fees.choices import RefundReason, ReliefKind
 from smartcourt.rules.litigation_fees.calculator import amount_to_fen
@@ -50,12 +49,7 @@ def fee_page(request: HttpRequest, fee_id: uuid.UUID) -> HttpResponse:
 def _act(request: HttpRequest, fee_id: uuid.UUID, run: Callable[[User], object], done: str) -> HttpResponse:
     user = signed_in_user(request)
     actions.get_fee_for(user, fee_id)
-    try:
-        run(user)
-    except DomainError as exc:
-        refused(request, exc)  # a 404 or 403 refusal goes on to DomainErrorMiddleware
-    else:
-        messages.success(request, done)
+    perform(request, lambda: run(user), done)
     return redirect("fees:fee", fee_id=fee_id)
 
 

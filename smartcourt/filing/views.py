@@ -22,7 +22,7 @@ from smartcourt.accounts.choices import Role
 from smartcourt.accounts.models import Organisation, User
 from smartcourt.accounts.web import signed_in_user
 from smartcourt.core.errors import DomainError
-from smartcourt.core.web import raise_if_access_error, refused
+from smartcourt.core.web import perform, raise_if_access_error, refused
 from smartcourt.fees import actions as fee_actions
 from smartcourt.fees.models import LitigationFee
 from smartcourt.filing import actions
@@ -203,12 +203,7 @@ def detail(request: HttpRequest, filing_id: uuid.UUID) -> HttpResponse:
 def _act(request: HttpRequest, filing_id: uuid.UUID, run: Any, done: str) -> HttpResponse:
     user = signed_in_user(request)
     _filing(user, filing_id)
-    try:
-        run(user)
-    except DomainError as exc:
-        refused(request, exc)
-    else:
-        messages.success(request, done)
+    perform(request, lambda: run(user), done)
     return redirect("filing:detail", filing_id=filing_id)
 
 
